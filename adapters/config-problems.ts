@@ -1,0 +1,14 @@
+import type { z } from 'zod';
+import { didYouMean } from '../core/diagnostics/suggest.js';
+
+/** Profile validation issues as `{key, message}` pairs for the profiles file diagnostics. */
+export function zodProblems(error: z.ZodError, schema: z.ZodObject): { key: string; message: string }[] {
+  const keys = Object.keys(schema.shape);
+  return error.issues.flatMap((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ key, message: `unknown key '${key}'.${didYouMean(key, keys)}` }));
+    }
+    const key = String(issue.path[0] ?? '');
+    return [{ key, message: `'${key}': ${issue.message}` }];
+  });
+}

@@ -1,0 +1,65 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Connection, ExecuteOptions, QueryResult } from '../../core/adapter/connection.js';
+import type { ColumnInfo, ExistingRelation, Relation } from '../../core/adapter/relation.js';
+import { duckdbDialect } from './duckdb-dialect.js';
+
+/** One DuckDB connection of a shared in-process database. */
+export class DuckDbSession implements Connection {
+  constructor(private readonly conn: DuckDBConnection) {}
+
+  async execute(sql: string, options: ExecuteOptions = {}): Promise<QueryResult> {
+    const { signal } = options;
+    signal?.throwIfAborted();
+    const onAbort = () => this.conn.interrupt();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const reader = await this.conn.runAndReadAll(sql);
+      return { columns: reader.columnNames(), rows: reader.getRowObjectsJS() as Record<string, unknown>[] };
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async transaction<T>(fn: (connection: Connection) => Promise<T>): Promise<T> {
+    await this.conn.run('begin transaction');
+    try {
+      const result = await fn(this);
+      await this.conn.run('commit');
+      return result;
+    } catch (err) {
+      await this.conn.run('rollback').catch(() => undefined);
+      throw err;
+    }
+  }
+
+  async listRelations(schema: Pick<Relation, 'database' | 'schema'>): Promise<ExistingRelation[]> {
+    const q = duckdbDialect.quoteString;
+    const catalog = schema.database ? q(schema.database) : 'current_database()';
+    const { rows } = await this.execute(`select table_name, table_type from information_schema.tables where table_schema = ${q(schema.schema)} and table_catalog = ${catalog}`);
+    return rows.map((r) => ({
+      ...(schema.database ? { database: schema.database } : {}),
+      schema: schema.schema,
+      identifier: String(r.table_name),
+      kind: r.table_type === 'VIEW' ? 'view' : 'table',
+    }));
+  }
+
+  async getColumns(relation: Relation): Promise<ColumnInfo[]> {
+    const q = duckdbDialect.quoteString;
+    const catalog = relation.database ? q(relation.database) : 'current_database()';
+    const { rows } = await this.execute(`select column_name, data_type from information_schema.columns where table_schema = ${q(relation.schema)} and table_name = ${q(relation.identifier)} and table_catalog = ${catalog} order by ordinal_position`);
+    return rows.map((r) => ({ name: String(r.column_name), dataType: String(r.data_type) }));
+  }
+
+  async ensureSchema(schema: Pick<Relation, 'database' | 'schema'>): Promise<void> {
+    await this.conn.run(duckdbDialect.createSchema(schema));
+  }
+
+  async cancel(): Promise<void> {
+    this.conn.interrupt();
+  }
+
+  async close(): Promise<void> {
+    this.conn.closeSync();
+  }
+}

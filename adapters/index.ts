@@ -1,0 +1,7 @@
+import type { Adapter } from '../core/adapter/adapter.js';
+import { duckdbAdapter } from './duckdb/duckdb-adapter.js';
+
+/** Every adapter shipped with Strata. */
+export const BUILTIN_ADAPTERS: readonly Adapter[] = [duckdbAdapter];
+
+export { duckdbAdapter };

@@ -1,0 +1,53 @@
+import { Option, type Command } from 'commander';
+import { BUILTIN_ADAPTERS } from '../../adapters/index.js';
+import type { ProjectOptions } from '../../core/compile/compile-project.js';
+import { parseVars } from '../../core/project/parse-vars.js';
+
+/** Options every project command takes, as commander hands them over. */
+export interface CommonFlags {
+  projectDir?: string;
+  profilesDir?: string;
+  target?: string;
+  vars?: string;
+  select?: string[];
+  exclude?: string[];
+}
+
+/** Adds --project-dir, --profiles-dir, --target and --vars. */
+export function withProjectOptions(command: Command): Command {
+  return command
+    .option('--project-dir <dir>', 'project directory (default: current directory)')
+    .option('--profiles-dir <dir>', 'directory holding profiles.yml (default: $STRATA_PROFILES_DIR, the project, ~/.strata)')
+    .option('-t, --target <name>', 'target (output) of the profile to use')
+    .option('--vars <yaml>', "variables for var(), as YAML: '{key: value}'");
+}
+
+/** Adds -s/--select and --exclude. */
+export function withSelectionOptions(command: Command): Command {
+  return command
+    .addOption(new Option('-s, --select <selector...>', 'nodes to include: names, +model, model+, tag:x, path:dir, ...'))
+    .addOption(new Option('-m, --models <selector...>', 'alias of --select').hideHelp())
+    .option('--exclude <selector...>', 'nodes to leave out');
+}
+
+/** Turns flags into library options. */
+export function projectOptions(flags: CommonFlags & { models?: string[] }, env: NodeJS.ProcessEnv): ProjectOptions {
+  const select = [...(flags.select ?? []), ...(flags.models ?? [])];
+  return {
+    adapters: BUILTIN_ADAPTERS,
+    env,
+    vars: parseVars(flags.vars),
+    ...(flags.projectDir ? { projectDir: flags.projectDir } : {}),
+    ...(flags.profilesDir ? { profilesDir: flags.profilesDir } : {}),
+    ...(flags.target ? { target: flags.target } : {}),
+    ...(select.length ? { select } : {}),
+    ...(flags.exclude ? { exclude: flags.exclude } : {}),
+  };
+}
+
+/** Parses a positive whole number option. */
+export function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`expected a positive whole number, got '${value}'`);
+  return n;
+}

@@ -1,0 +1,51 @@
+import type { Command } from 'commander';
+import { runProject } from '../../core/run/run-project.js';
+import { printDiagnostics } from '../output/diagnostics.js';
+import { progressPrinter } from '../output/progress.js';
+import type { Terminal } from '../output/terminal.js';
+import { positiveInt, projectOptions, withProjectOptions, withSelectionOptions, type CommonFlags } from './common.js';
+
+interface RunFlags extends CommonFlags {
+  threads?: number;
+  failFast?: boolean;
+}
+
+/** `strata run` and `strata build`: build the selected nodes on the target. */
+export function registerRun(program: Command, term: Terminal, env: NodeJS.ProcessEnv, setExit: (code: number) => void): void {
+  for (const [name, description] of [
+    ['run', 'build the selected models (and seeds) on the target database'],
+    ['build', 'build seeds and models in dependency order (tests and snapshots join as they land)'],
+  ] as const) {
+    withSelectionOptions(withProjectOptions(program.command(name).description(description)))
+      .option('--threads <n>', 'nodes to build at once (default: the profile\'s threads)', positiveInt)
+      .option('-x, --fail-fast', 'stop at the first failure')
+      .action(async (flags: RunFlags) => {
+        const controller = new AbortController();
+        const stop = () => {
+          if (controller.signal.aborted) process.exit(130);
+          term.err('Cancelling: stopping running queries (press Ctrl-C again to exit at once)...');
+          controller.abort();
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+        try {
+          let print: ReturnType<typeof progressPrinter> | undefined;
+          const { summary } = await runProject({
+            ...projectOptions(flags, env),
+            ...(flags.threads ? { threads: flags.threads } : {}),
+            ...(flags.failFast ? { failFast: true } : {}),
+            signal: controller.signal,
+            onPrepared: (prepared) => {
+              printDiagnostics(term, prepared.warnings, prepared.project.root);
+              print = progressPrinter(term, prepared.project);
+            },
+            onEvent: (event) => print?.(event),
+          });
+          setExit(summary.success ? 0 : 1);
+        } finally {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+        }
+      });
+  }
+}

@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { StrataUserError } from '../core/diagnostics/diagnostic.js';
+import { registerClean } from './commands/clean.js';
+import { registerCompile } from './commands/compile.js';
+import { registerDebug } from './commands/debug.js';
+import { registerLs } from './commands/ls.js';
+import { registerRun } from './commands/run.js';
+import { printDiagnostics } from './output/diagnostics.js';
+import { processTerminal, type Terminal } from './output/terminal.js';
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/**
+ * Runs the CLI with `argv` (without node and script) and returns the exit code:
+ * 0 success, 1 bad input or a failed node, 2 a bug in Strata.
+ */
+export async function runCli(argv: readonly string[], term: Terminal = processTerminal, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let exitCode = 0;
+  const setExit = (code: number) => {
+    exitCode = Math.max(exitCode, code);
+  };
+  const program = new Command('strata')
+    .description('SQL transformations with dbt-compatible projects, on DuckDB and Postgres')
+    .version(version(), '-v, --version')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => term.out(s.trimEnd()), writeErr: (s) => term.err(s.trimEnd()) })
+    .showHelpAfterError();
+  registerRun(program, term, env, setExit);
+  registerCompile(program, term, env);
+  registerLs(program, term, env);
+  registerDebug(program, term, env, setExit);
+  registerClean(program, term, env, setExit);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 1;
+    if (err instanceof StrataUserError) {
+      printDiagnostics(term, err.diagnostics, resolveProjectDir(argv));
+      return 1;
+    }
+    term.err(`Internal error in Strata (please report it): ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    return 2;
+  }
+}
+
+/** Diagnostics name files relative to the project; find it to print source excerpts. */
+function resolveProjectDir(argv: readonly string[]): string {
+  const i = argv.indexOf('--project-dir');
+  const inline = argv.find((a) => a.startsWith('--project-dir='));
+  return i >= 0 && argv[i + 1] ? argv[i + 1] as string : inline ? inline.slice('--project-dir='.length) : '.';
+}

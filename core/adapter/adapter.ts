@@ -1,0 +1,62 @@
+import type { Connection } from './connection.js';
+import type { SqlDialect } from './dialect.js';
+
+/** What a database can do; materializations pick statements by these flags. */
+export interface AdapterCapabilities {
+  /** DDL (create, drop, rename) can be rolled back inside a transaction. */
+  transactionalDdl: boolean;
+  /** `create or replace view` keeps working when the column list changes. */
+  replaceViewAnyShape: boolean;
+  /** Several connections can write at once (otherwise the runner uses one). */
+  concurrentConnections: boolean;
+}
+
+/** Capability defaults for a database that promises nothing. */
+export const DEFAULT_CAPABILITIES: AdapterCapabilities = {
+  transactionalDdl: false,
+  replaceViewAnyShape: false,
+  concurrentConnections: false,
+};
+
+/** The connection settings of one profile output, already validated by the adapter's schema. */
+export type AdapterConfig = Record<string, unknown>;
+
+/** The facts about a target that templates see as `target` and that schemas default to. */
+export interface TargetInfo {
+  /** Adapter type, e.g. `duckdb`. */
+  type: string;
+  /** Default schema for models. */
+  schema: string;
+  /** Default database/catalog, when the adapter has one. */
+  database?: string;
+  /** Default number of threads. */
+  threads: number;
+}
+
+/** One database integration. Core never imports a driver; it receives an Adapter value. */
+export interface Adapter {
+  /** Profile `type` this adapter serves. */
+  name: string;
+  /** What the database can do. */
+  capabilities: AdapterCapabilities;
+  /** Pure SQL generation. */
+  dialect: SqlDialect;
+  /**
+   * Checks a profile output and returns the settings to connect with, or a list of problems
+   * (each with the offending key) to report against the profiles file.
+   * `projectDir` resolves relative paths.
+   */
+  parseConfig(raw: Record<string, unknown>, projectDir: string): { config: AdapterConfig; target: TargetInfo } | { problems: { key: string; message: string }[] };
+  /** Opens a pool of sessions; `size` sessions may be used at once. */
+  connect(config: AdapterConfig, options: { size: number }): Promise<ConnectionPool>;
+}
+
+/** Sessions shared by the runner's threads. */
+export interface ConnectionPool {
+  /** Borrows a session, runs `fn`, returns the session. */
+  withConnection<T>(fn: (connection: Connection) => Promise<T>): Promise<T>;
+  /** Cancels every running statement (used on Ctrl-C). */
+  cancelAll(): Promise<void>;
+  /** Closes every session. */
+  close(): Promise<void>;
+}

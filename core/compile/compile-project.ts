@@ -1,0 +1,59 @@
+import type { Adapter } from '../adapter/adapter.js';
+import { StrataUserError, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { buildGraph, type DependencyGraph } from '../graph/build-graph.js';
+import { selectNodes, type SelectionOptions } from '../graph/select.js';
+import { loadProject, type LoadOptions } from '../project/load-project.js';
+import type { Project } from '../project/types.js';
+import { writeNodeArtifact } from '../run/artifact-paths.js';
+import { Compiler, type CompiledNode } from './compiler.js';
+
+/** Options shared by every command that loads and selects. */
+export interface ProjectOptions extends LoadOptions, SelectionOptions {}
+
+/** A loaded project with its graph and the nodes selected. */
+export interface PreparedProject {
+  project: Project;
+  dag: DependencyGraph;
+  /** Selected node ids, parents first. */
+  selected: string[];
+  /** The adapter of the project's target. */
+  adapter: Adapter;
+  /** Warnings from loading and selection. */
+  warnings: Diagnostic[];
+}
+
+/** Loads, builds the graph and applies selection. Throws StrataUserError on bad input. */
+export function prepareProject(options: ProjectOptions): PreparedProject {
+  const project = loadProject(options);
+  const dag = buildGraph(project);
+  const selection = selectNodes(project, dag, options);
+  const adapter = options.adapters.find((a) => a.name === project.target.type);
+  if (!adapter) throw new Error(`adapter ${project.target.type} vanished after loading`);
+  return { project, dag, selected: selection.nodes, adapter, warnings: [...project.warnings, ...selection.warnings] };
+}
+
+/**
+ * `strata compile`: renders every selected model and writes it under target/compiled/.
+ * Needs no database. All template errors are collected before throwing.
+ */
+export function compileProject(options: ProjectOptions): PreparedProject & { compiled: CompiledNode[] } {
+  const prepared = prepareProject(options);
+  const { project, dag, selected, adapter } = prepared;
+  const compiler = new Compiler(project, dag, adapter.dialect, options.env ? { env: options.env } : {});
+  const compiled: CompiledNode[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const id of selected) {
+    const node = project.nodes.get(id);
+    if (!node || node.resourceType === 'seed') continue;
+    try {
+      const result = compiler.compile(id);
+      writeNodeArtifact(project, node, 'compiled', result.compiledSql);
+      compiled.push(result);
+    } catch (err) {
+      if (!(err instanceof StrataUserError)) throw err;
+      diagnostics.push(...err.diagnostics);
+    }
+  }
+  if (diagnostics.length > 0) throw new StrataUserError(diagnostics);
+  return { ...prepared, compiled };
+}

@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SqlDialect } from '../adapter/dialect.js';
+import { StrataUserError } from '../diagnostics/diagnostic.js';
+import { didYouMean } from '../diagnostics/suggest.js';
+import { refKey, type DependencyGraph } from '../graph/build-graph.js';
+import type { Project, ProjectNode } from '../project/types.js';
+import { baseScope } from '../template/base-scope.js';
+import { TemplateCallError, splitArgs } from '../template/call-args.js';
+import { TemplateEngine, type RenderScope } from '../template/engine.js';
+import { cteRelation, relationValue } from '../template/relation-value.js';
+import { injectCtes, type Cte } from './inject-ctes.js';
+
+/** A node after the compile pass. */
+export interface CompiledNode {
+  /** Node id. */
+  uniqueId: string;
+  /** Executable SQL with ephemeral CTEs injected. */
+  compiledSql: string;
+}
+
+/** Per-run facts the compile pass needs from outside: whether a model builds incrementally. */
+export interface CompileOptions {
+  /** Answers `is_incremental()` for a node (default: false). */
+  isIncremental?: (node: ProjectNode) => boolean;
+  /** Environment for `env_var()` (default: process.env). */
+  env?: NodeJS.ProcessEnv;
+}
+
+interface RenderedBody {
+  sql: string;
+  /** Ephemeral nodes this body reads, each before the nodes that read it. */
+  ephemerals: string[];
+}
+
+/** Second render pass: resolves relations, `this` and `is_incremental()` for one project. */
+export class Compiler {
+  private readonly engine: TemplateEngine;
+  private readonly base: RenderScope;
+  private readonly bodies = new Map<string, RenderedBody>();
+  private readonly byName: Map<string, ProjectNode>;
+
+  constructor(private readonly project: Project, private readonly dag: DependencyGraph, private readonly dialect: SqlDialect, private readonly options: CompileOptions = {}) {
+    this.engine = new TemplateEngine(project.macroFiles.map((file) => ({ file, text: readFileSync(join(project.root, file), 'utf8') })));
+    const target = project.target;
+    this.base = baseScope({ projectName: project.name, vars: project.vars, target: { ...target.info, name: target.targetName, profile_name: target.profileName }, env: options.env ?? process.env, execute: true });
+    this.byName = new Map([...project.nodes.values()].map((n) => [n.name, n]));
+  }
+
+  /** Compiles one node; template errors throw {@link StrataUserError} with file and line. */
+  compile(uniqueId: string): CompiledNode {
+    const body = this.body(uniqueId);
+    const ctes: Cte[] = body.ephemerals.map((id) => ({ name: this.cteName(id), sql: this.body(id).sql }));
+    return { uniqueId, compiledSql: injectCtes(body.sql, ctes) };
+  }
+
+  private body(uniqueId: string): RenderedBody {
+    const cached = this.bodies.get(uniqueId);
+    if (cached) return cached;
+    const node = this.project.nodes.get(uniqueId);
+    if (!node) throw new Error(`compile: unknown node ${uniqueId}`);
+    const direct: string[] = [];
+    const compiled = this.engine.compile(node.rawCode, node.originalFilePath);
+    if (!compiled.template) throw new StrataUserError([compiled.diagnostic]);
+    const rendered = this.engine.render(compiled.template, this.scope(node, direct));
+    if (rendered.diagnostic) throw new StrataUserError([rendered.diagnostic]);
+    // Ephemeral parents first (recursively), each once, so every CTE is defined before use.
+    const ephemerals: string[] = [];
+    for (const id of direct) {
+      for (const inner of [...this.body(id).ephemerals, id]) if (!ephemerals.includes(inner)) ephemerals.push(inner);
+    }
+    const body = { sql: rendered.output ?? '', ephemerals };
+    this.bodies.set(uniqueId, body);
+    return body;
+  }
+
+  private cteName(uniqueId: string): string {
+    return this.dialect.quoteIdentifier(`__strata__cte__${this.project.nodes.get(uniqueId)?.name ?? uniqueId}`);
+  }
+
+  private scope(node: ProjectNode, ephemerals: string[]): RenderScope {
+    const resolved = this.dag.resolvedRefs.get(node.uniqueId) ?? new Map<string, string>();
+    const ref = (...args: unknown[]) => {
+      const { positional, keywords } = splitArgs(args);
+      const name = String(positional[positional.length - 1]);
+      const call = { name, version: (keywords.v ?? keywords.version) as string | number | undefined, ...(positional.length === 2 ? { package: String(positional[0]) } : {}) };
+      const targetId = resolved.get(refKey(call));
+      if (!targetId) {
+        const hint = this.byName.has(name) ? ` '${name}' exists, but this ref only runs in the compile pass; add "-- depends_on: {{ ref('${name}') }}" at the top of the file so Strata sees it while parsing.` : didYouMean(name, this.byName.keys());
+        throw new TemplateCallError('unknown-ref', `${node.name} refers to ref('${name}'), which was not found while parsing.${hint}`);
+      }
+      const target = this.project.nodes.get(targetId) as ProjectNode;
+      if (target.config.materialized === 'ephemeral') {
+        if (!ephemerals.includes(targetId)) ephemerals.push(targetId);
+        return cteRelation(`__strata__cte__${target.name}`, this.dialect);
+      }
+      return relationValue(target.relation, this.dialect);
+    };
+    const source = (...args: unknown[]) => {
+      const [sourceName, table] = splitArgs(args).positional.map(String);
+      const found = this.project.sources.get(`source.${this.project.name}.${sourceName}.${table}`);
+      if (!found) throw new TemplateCallError('unknown-source', `source('${sourceName}', '${table}') is not declared under 'sources:'.`);
+      return relationValue(found.relation, this.dialect);
+    };
+    const configGet = (key: string, fallback?: unknown) => (node.config as Record<string, unknown>)[key] ?? fallback;
+    return {
+      ...this.base,
+      ref,
+      source,
+      config: Object.assign(() => '', { get: configGet, require: configGet }),
+      this: relationValue(node.relation, this.dialect),
+      is_incremental: () => this.options.isIncremental?.(node) ?? false,
+      model: { name: node.name, unique_id: node.uniqueId, resource_type: node.resourceType, config: node.config, fqn: node.fqn, original_file_path: node.originalFilePath },
+    };
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * Every diagnostic Strata reports, with its default severity. One table so codes stay unique,
+ * greppable and documented in one place.
+ */
+export const DIAGNOSTIC_CODES = {
+  'project-file-missing': 'error',
+  'yaml-syntax': 'error',
+  'yaml-schema': 'error',
+  'unknown-key': 'error',
+  'unused-config-path': 'warn',
+  'profile-not-found': 'error',
+  'target-not-found': 'error',
+  'unsupported-adapter': 'error',
+  'duplicate-node': 'error',
+  'duplicate-macro': 'error',
+  'duplicate-doc': 'error',
+  'unknown-doc': 'error',
+  'template-syntax': 'error',
+  'template-render': 'error',
+  'missing-var': 'error',
+  'missing-env-var': 'error',
+  'invalid-config': 'error',
+  'unknown-ref': 'error',
+  'unknown-source': 'error',
+  'dependency-cycle': 'error',
+  'disabled-ref': 'error',
+  'selector-no-match': 'warn',
+  'invalid-selector': 'error',
+  'invalid-vars': 'error',
+  'properties-unknown-node': 'warn',
+} as const satisfies Record<string, Severity>;
+
+/** `error` stops the command; `warn` is printed and the command goes on. */
+export type Severity = 'error' | 'warn';
+
+/** A kebab-case diagnostic code from {@link DIAGNOSTIC_CODES}. */
+export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

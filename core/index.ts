@@ -1,0 +1,21 @@
+/**
+ * Strata's public API: everything the CLI does is callable from here.
+ */
+export type { Adapter, AdapterCapabilities, ConnectionPool, TargetInfo } from './adapter/adapter.js';
+export type { Connection, QueryResult } from './adapter/connection.js';
+export type { SqlDialect } from './adapter/dialect.js';
+export type { Relation, ExistingRelation, ColumnInfo } from './adapter/relation.js';
+export { relationKey } from './adapter/relation.js';
+export type { Diagnostic, SourceLocation } from './diagnostics/diagnostic.js';
+export { StrataUserError, hasErrors } from './diagnostics/diagnostic.js';
+export { loadProject, PROJECT_FILE_NAMES, type LoadOptions } from './project/load-project.js';
+export type { Project, ProjectNode, SourceDefinition, ResolvedTarget } from './project/types.js';
+export { buildGraph, type DependencyGraph } from './graph/build-graph.js';
+export { selectNodes, type SelectionOptions } from './graph/select.js';
+export { Compiler, type CompiledNode } from './compile/compiler.js';
+export { compileProject, prepareProject, type ProjectOptions, type PreparedProject } from './compile/compile-project.js';
+export { planNode, MATERIALIZATIONS, type PlanInput } from './plan/materializations.js';
+export type { Plan, Statement } from './plan/plan.js';
+export { runProject, type RunOptions } from './run/run-project.js';
+export type { NodeResult, RunEvent, RunSummary, NodeStatus } from './run/results.js';
+export { parseVars } from './project/parse-vars.js';

@@ -1,0 +1,126 @@
+import { readFileSync } from 'node:fs';
+import type { TargetInfo } from '../adapter/adapter.js';
+import type { Relation } from '../adapter/relation.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { RenderScope, TemplateEngine } from '../template/engine.js';
+import { locateCall, parseScope } from '../template/parse-scope.js';
+import { configForPath, type ConfigTreeNode } from './config-tree.js';
+import type { FoundFile } from './files.js';
+import { finalizeConfig, mergeConfigs, nodeConfigSchema, type NodeConfig, type PartialNodeConfig } from './node-config.js';
+import type { Properties } from './properties.js';
+import type { NodeProperties } from './properties-file.js';
+import type { NodeType, ProjectNode, RefCall, SourceCall } from './types.js';
+import { validateYaml } from './yaml-file.js';
+
+/** Inputs for turning files into nodes. */
+export interface BuildNodesInput {
+  root: string;
+  packageName: string;
+  engine: TemplateEngine;
+  base: RenderScope;
+  target: TargetInfo;
+  properties: Properties;
+  trees: { model: ConfigTreeNode; seed: ConfigTreeNode };
+  files: { models: FoundFile[]; seeds: FoundFile[] };
+}
+
+/** Creates model and seed nodes; models go through the parse pass to find refs, sources and config. */
+export function buildNodes(input: BuildNodesInput): { nodes: Map<string, ProjectNode>; disabled: Map<string, ProjectNode>; diagnostics: Diagnostic[] } {
+  const nodes = new Map<string, ProjectNode>();
+  const disabled = new Map<string, ProjectNode>();
+  const diagnostics: Diagnostic[] = [];
+  const add = (node: ProjectNode, file: FoundFile): void => {
+    const clash = nodes.get(node.uniqueId) ?? disabled.get(node.uniqueId);
+    if (clash) {
+      diagnostics.push(diagnostic('duplicate-node', `Two ${node.resourceType}s are named '${node.name}': ${clash.originalFilePath} and ${file.fromRoot}. Names must be unique within a project.`, { file: file.fromRoot, line: 1, column: 1 }));
+      return;
+    }
+    (node.config.enabled ? nodes : disabled).set(node.uniqueId, node);
+  };
+  for (const file of input.files.models) {
+    const node = modelNode(file, input, diagnostics);
+    if (node) add(node, file);
+  }
+  for (const file of input.files.seeds) add(seedNode(file, input), file);
+  return { nodes, disabled, diagnostics };
+}
+
+function modelNode(file: FoundFile, input: BuildNodesInput, diagnostics: Diagnostic[]): ProjectNode | undefined {
+  const rawCode = readFileSync(file.absolute, 'utf8');
+  const name = baseName(file.fromFolder, '.sql');
+  const compiled = input.engine.compile(rawCode, file.fromRoot);
+  if (!compiled.template) {
+    diagnostics.push(compiled.diagnostic);
+    return undefined;
+  }
+  const { scope, record } = parseScope(input.base, file.fromRoot, rawCode, name);
+  const rendered = input.engine.render(compiled.template, scope);
+  if (rendered.diagnostic) diagnostics.push(rendered.diagnostic);
+  const configAt = locateCall(file.fromRoot, rawCode, 'config');
+  const inFile = validateYaml({ file: file.fromRoot, value: record.config, locate: () => configAt }, nodeConfigSchema, record.config, [], 'config()');
+  diagnostics.push(...inFile.diagnostics);
+  return makeNode('model', file, name, rawCode, input, inFile.data ?? {}, record.refs, record.sources);
+}
+
+function seedNode(file: FoundFile, input: BuildNodesInput): ProjectNode {
+  return makeNode('seed', file, baseName(file.fromFolder, '.csv'), readFileSync(file.absolute, 'utf8'), input, {}, [], []);
+}
+
+function makeNode(type: NodeType, file: FoundFile, name: string, rawCode: string, input: BuildNodesInput, inFile: PartialNodeConfig, refs: RefCall[], sources: SourceCall[]): ProjectNode {
+  const folders = file.fromFolder.split('/').slice(0, -1);
+  const fqn = [input.packageName, ...folders, name];
+  const patch = input.properties.patches.get(`${type}s:${name}`);
+  if (patch) patch.applied = true;
+  const fromTree = configForPath(type === 'seed' ? input.trees.seed : input.trees.model, fqn);
+  const fromProps = patchConfig(patch?.props);
+  const config = finalizeConfig(mergeConfigs(fromTree, fromProps, inFile), type === 'seed' ? 'seed' : 'view');
+  const node: ProjectNode = {
+    uniqueId: `${type}.${input.packageName}.${name}`,
+    resourceType: type,
+    name,
+    packageName: input.packageName,
+    originalFilePath: file.fromRoot,
+    absolutePath: file.absolute,
+    path: file.fromFolder,
+    fqn,
+    rawCode,
+    config,
+    description: patch?.description ?? '',
+    columns: patch?.columns ?? {},
+    tests: patch ? [...(patch.props.tests ?? []), ...(patch.props.data_tests ?? [])] : [],
+    refs,
+    sources,
+    relation: nodeRelation(config, name, input.target),
+  };
+  if (patch) node.patchPath = patch.file;
+  return node;
+}
+
+/** Top-level properties that are configs in dbt (access, group, tags, meta, docs) join the config. */
+function patchConfig(props: NodeProperties | undefined): PartialNodeConfig {
+  if (!props) return {};
+  const lifted: PartialNodeConfig = {};
+  if (props.access) lifted.access = props.access;
+  if (props.group) lifted.group = props.group;
+  if (props.tags) lifted.tags = props.tags;
+  if (props.meta) lifted.meta = props.meta;
+  if (props.docs) lifted.docs = props.docs;
+  return mergeConfigs(lifted, props.config ?? {});
+}
+
+/**
+ * Where a node is built, following dbt's default generate_schema_name: a custom schema is
+ * appended to the target schema (`analytics_staging`), so developers never collide with prod.
+ */
+export function nodeRelation(config: NodeConfig, name: string, target: TargetInfo): Relation {
+  const schema = config.schema ? `${target.schema}_${config.schema.trim()}` : target.schema;
+  const database = config.database ?? target.database;
+  const relation: Relation = { schema, identifier: config.alias ?? name };
+  if (database) relation.database = database;
+  return relation;
+}
+
+function baseName(path: string, ext: string): string {
+  const file = path.split('/').pop() ?? path;
+  return file.slice(0, -ext.length);
+}

@@ -1,0 +1,93 @@
+import { diagnostic, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
+import { didYouMean } from '../diagnostics/suggest.js';
+import { NODE_CONFIG_KEYS, mergeConfigs, nodeConfigSchema, normalizeConfigKey, type PartialNodeConfig } from './node-config.js';
+import { validateYaml, type YamlFile } from './yaml-file.js';
+
+/** One level of a `models:`/`seeds:` tree in the project file: its configs and sub-folders. */
+export interface ConfigTreeNode {
+  /** Configs set at this level (`+key`, or a bare config name). */
+  config: PartialNodeConfig;
+  /** Sub-folders (or package, or node names) below this level. */
+  children: Map<string, ConfigTreeNode>;
+  /** Where the level is written, for the unused-path warning. */
+  at: SourceLocation;
+  /** Set once a node's path goes through this level. */
+  used: boolean;
+}
+
+/**
+ * Reads a config tree such as `models:` from the project file. Keys starting with `+` are configs;
+ * bare keys are configs when they name one and folders otherwise. A scalar under a bare key that is
+ * not a config is a typo and is reported with the closest config name.
+ */
+export function readConfigTree(yaml: YamlFile, section: string): { tree: ConfigTreeNode; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const root = (yaml.value as Record<string, unknown> | null)?.[section];
+  const tree = readLevel(yaml, [section], root ?? {}, diagnostics);
+  return { tree, diagnostics };
+}
+
+function readLevel(yaml: YamlFile, path: string[], value: unknown, diagnostics: Diagnostic[]): ConfigTreeNode {
+  const node: ConfigTreeNode = { config: {}, children: new Map(), at: yaml.locate(path), used: false };
+  if (value === null || value === undefined) return node;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    diagnostics.push(diagnostic('yaml-schema', `Expected a mapping of folders and '+config' keys at '${path.join('.')}'.`, yaml.locate(path)));
+    return node;
+  }
+  const configs: Record<string, unknown> = {};
+  const configPaths: Record<string, string> = {};
+  for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+    const bare = key.startsWith('+') ? key.slice(1) : key;
+    const name = normalizeConfigKey(bare);
+    const isConfig = key.startsWith('+') || NODE_CONFIG_KEYS.has(name);
+    if (isConfig) {
+      configs[name] = child;
+      configPaths[name] = key;
+    } else if (child !== null && typeof child === 'object' && !Array.isArray(child)) {
+      node.children.set(key, readLevel(yaml, [...path, key], child, diagnostics));
+    } else {
+      const hint = didYouMean(name, NODE_CONFIG_KEYS).replace("'", "'+");
+      diagnostics.push(diagnostic('unknown-key', `'${key}' under '${path.join('.')}' is neither a config nor a folder.${hint}`, yaml.locate(path, key)));
+    }
+  }
+  const { data, diagnostics: found } = validateYaml(yaml, nodeConfigSchema, configs, path, `'${path.join('.')}' config`);
+  for (const d of found) diagnostics.push(remapConfigKey(d, configPaths));
+  node.config = data ?? {};
+  return node;
+}
+
+/** Issue messages name normalized keys; point them back at the key as the user wrote it (with '+'). */
+function remapConfigKey(d: Diagnostic, written: Record<string, string>): Diagnostic {
+  const message = d.message.replace(/Unknown key '([^']+)'/, (_m, k: string) => `Unknown config '${written[k] ?? k}'`).replace(/Did you mean '([^']+)'\?/, (_m, k: string) => `Did you mean '+${k}'?`);
+  return { ...d, message };
+}
+
+/**
+ * The merged config for a node whose path in the tree is `fqn` (package, folders..., name):
+ * each level's configs override the level above.
+ */
+export function configForPath(tree: ConfigTreeNode, fqn: readonly string[]): PartialNodeConfig {
+  const levels: PartialNodeConfig[] = [tree.config];
+  let level: ConfigTreeNode | undefined = tree;
+  for (const part of fqn) {
+    level = level.children.get(part);
+    if (!level) break;
+    level.used = true;
+    levels.push(level.config);
+  }
+  return mergeConfigs(...levels);
+}
+
+/** Warnings for tree paths no node went through (usually a misspelled folder name). */
+export function unusedConfigPaths(tree: ConfigTreeNode, section: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const walk = (node: ConfigTreeNode, path: string[]): void => {
+    for (const [name, child] of node.children) {
+      const childPath = [...path, name];
+      if (!child.used) out.push(diagnostic('unused-config-path', `Config path '${childPath.join('.')}' in '${section}:' matches no resource; check the folder name.`, child.at));
+      else walk(child, childPath);
+    }
+  };
+  walk(tree, [section]);
+  return out;
+}

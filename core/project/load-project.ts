@@ -1,0 +1,126 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Adapter } from '../adapter/adapter.js';
+import { diagnostic, throwIfErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { baseScope } from '../template/base-scope.js';
+import { TemplateEngine } from '../template/engine.js';
+import { envVarFunction } from '../template/base-scope.js';
+import { readConfigTree, unusedConfigPaths } from './config-tree.js';
+import { readDocBlocks } from './docs-blocks.js';
+import { findFiles } from './files.js';
+import { buildNodes } from './build-nodes.js';
+import { readProperties } from './properties.js';
+import { resolveTarget } from './profiles.js';
+import { projectFileSchema, type ProjectFile } from './project-file.js';
+import { renderYamlStrings } from './render-yaml.js';
+import type { DocBlock, Project } from './types.js';
+import { parseYaml, validateYaml } from './yaml-file.js';
+
+/** How to find and configure a project. */
+export interface LoadOptions {
+  /** Project directory (default: the working directory). */
+  projectDir?: string;
+  /** `--profiles-dir`. */
+  profilesDir?: string;
+  /** `--target`. */
+  target?: string;
+  /** `--vars`, already parsed. */
+  vars?: Record<string, unknown>;
+  /** Adapters the project may use. */
+  adapters: readonly Adapter[];
+  /** Environment for `env_var()` (default: process.env). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The project file names Strata reads, in order of preference. */
+export const PROJECT_FILE_NAMES = ['strata_project.yml', 'dbt_project.yml'] as const;
+
+/**
+ * Loads a project from disk and runs the parse pass over every node. Throws
+ * {@link StrataUserError} with every problem found when the project cannot be used.
+ */
+export function loadProject(options: LoadOptions): Project {
+  const root = resolve(options.projectDir ?? '.');
+  const env = options.env ?? process.env;
+  const diagnostics: Diagnostic[] = [];
+  const projectFile = PROJECT_FILE_NAMES.map((n) => join(root, n)).find((f) => existsSync(f));
+  if (!projectFile) {
+    throwIfErrors([diagnostic('project-file-missing', `No strata_project.yml or dbt_project.yml in ${root}. Use --project-dir to point at a project.`)]);
+    throw new Error('unreachable');
+  }
+  const settings = readProjectFile(projectFile, env, diagnostics);
+  throwIfErrors(diagnostics);
+  const targetPath = resolve(root, settings.file['target-path'] ?? 'target');
+  const { target, diagnostics: targetDiagnostics } = resolveTarget({ projectDir: root, targetPath, profile: settings.file.profile, profilesDir: options.profilesDir, target: options.target, env }, options.adapters);
+  diagnostics.push(...targetDiagnostics);
+  if (!target) {
+    throwIfErrors(diagnostics);
+    throw new Error('unreachable');
+  }
+  const name = settings.file.name;
+  const vars = { ...projectVars(settings.file, name), ...options.vars };
+  const paths = resourcePaths(settings.file);
+
+  const macroFiles = findFiles(root, paths.macros, ['.sql']);
+  const engine = new TemplateEngine(macroFiles.map((f) => ({ file: f.fromRoot, text: readFileSync(f.absolute, 'utf8') })));
+  diagnostics.push(...engine.diagnostics);
+
+  const docs = new Map<string, DocBlock>();
+  for (const f of findFiles(root, paths.docs, ['.md'])) diagnostics.push(...readDocBlocks(f.fromRoot, readFileSync(f.absolute, 'utf8'), docs));
+
+  const yamlFiles = findFiles(root, [...new Set([...paths.models, ...paths.seeds, ...paths.snapshots, ...paths.analyses])], ['.yml', '.yaml']);
+  const { properties, diagnostics: propDiagnostics } = readProperties(yamlFiles, { packageName: name, engine, docs, ...(target.info.database ? { database: target.info.database } : {}) });
+  diagnostics.push(...propDiagnostics);
+
+  const base = baseScope({ projectName: name, vars, target: { ...target.info, name: target.targetName, profile_name: target.profileName }, env, execute: false });
+  const modelTree = readConfigTree(settings.yaml, 'models');
+  const seedTree = readConfigTree(settings.yaml, 'seeds');
+  diagnostics.push(...modelTree.diagnostics, ...seedTree.diagnostics);
+  const built = buildNodes({ root, packageName: name, engine, base, target: target.info, properties, trees: { model: modelTree.tree, seed: seedTree.tree }, files: { models: findFiles(root, paths.models, ['.sql']), seeds: findFiles(root, paths.seeds, ['.csv']) } });
+  diagnostics.push(...built.diagnostics);
+  diagnostics.push(...unusedConfigPaths(modelTree.tree, 'models'), ...unusedConfigPaths(seedTree.tree, 'seeds'));
+  for (const patch of properties.patches.values()) {
+    if (!patch.applied) diagnostics.push(diagnostic('properties-unknown-node', `'${patch.props.name}' is described in ${patch.file} but no such resource exists.`, patch.at));
+  }
+  const warnings = throwIfErrors(diagnostics);
+  return {
+    root, name, projectFile, settings: settings.file, targetPath, target, vars,
+    nodes: built.nodes, disabled: built.disabled,
+    sources: new Map(properties.sources.map((s) => [s.uniqueId, s])),
+    docs, macroFiles: macroFiles.map((f) => f.fromRoot), warnings,
+  };
+}
+
+function readProjectFile(file: string, env: NodeJS.ProcessEnv, diagnostics: Diagnostic[]): { file: ProjectFile; yaml: NonNullable<ReturnType<typeof parseYaml>['yaml']> } {
+  const parsed = parseYaml(file, readFileSync(file, 'utf8'));
+  diagnostics.push(...parsed.diagnostics);
+  if (!parsed.yaml) return { file: { name: 'invalid' }, yaml: { file, value: {}, locate: () => ({ file, line: 1, column: 1 }) } };
+  // Hooks and vars are rendered later, in their own context; everything else may use env_var().
+  const deferred = new Set(['on-run-start', 'on-run-end', 'vars', 'models', 'seeds', 'snapshots', 'tests', 'data_tests']);
+  const rendered = renderYamlStrings(parsed.yaml, new TemplateEngine([]), { env_var: envVarFunction(env) }, diagnostics, (p) => p.length === 1 && deferred.has(String(p[0])));
+  const checked = validateYaml(parsed.yaml, projectFileSchema, rendered ?? {}, [], 'project file');
+  diagnostics.push(...checked.diagnostics);
+  return { file: checked.data ?? { name: 'invalid' }, yaml: { ...parsed.yaml, value: rendered } };
+}
+
+/** Global vars, plus the vars scoped under this project's name (dbt's `vars: {project: {...}}`). */
+function projectVars(file: ProjectFile, name: string): Record<string, unknown> {
+  const all = file.vars ?? {};
+  const scoped = all[name];
+  const global = Object.fromEntries(Object.entries(all).filter(([k]) => k !== name));
+  return scoped !== null && typeof scoped === 'object' && !Array.isArray(scoped) ? { ...global, ...(scoped as Record<string, unknown>) } : global;
+}
+
+/** Folders for each kind of resource, with dbt's defaults. */
+export function resourcePaths(file: ProjectFile) {
+  const models = file['model-paths'] ?? ['models'];
+  return {
+    models,
+    seeds: file['seed-paths'] ?? ['seeds'],
+    macros: file['macro-paths'] ?? ['macros'],
+    tests: file['test-paths'] ?? ['tests'],
+    snapshots: file['snapshot-paths'] ?? ['snapshots'],
+    analyses: file['analysis-paths'] ?? ['analyses'],
+    docs: file['docs-paths'] ?? [...models, ...(file['seed-paths'] ?? ['seeds']), ...(file['macro-paths'] ?? ['macros']), 'docs'],
+  };
+}

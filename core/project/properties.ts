@@ -1,0 +1,134 @@
+import { readFileSync } from 'node:fs';
+import { diagnostic, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
+import { didYouMean } from '../diagnostics/suggest.js';
+import { TemplateCallError } from '../template/call-args.js';
+import type { TemplateEngine } from '../template/engine.js';
+import type { FoundFile } from './files.js';
+import { propertiesFileSchema, type ColumnProperties, type NodeProperties, type SourceProperties } from './properties-file.js';
+import type { ColumnDef, DocBlock, SourceDefinition } from './types.js';
+import { parseYaml, validateYaml } from './yaml-file.js';
+
+/** A properties entry for one model/seed/snapshot, waiting to be applied to its node. */
+export interface NodePatch {
+  /** The entry as written. */
+  props: NodeProperties;
+  /** Properties file relative to the project root. */
+  file: string;
+  /** Where the entry is written. */
+  at: SourceLocation;
+  /** Description and column docs, rendered. */
+  description: string;
+  /** Columns, rendered. */
+  columns: Record<string, ColumnDef>;
+  /** Set when a node picks the patch up. */
+  applied: boolean;
+}
+
+/** Everything read from properties files. */
+export interface Properties {
+  /** Patches keyed `<section>:<name>`, e.g. `models:orders`. */
+  patches: Map<string, NodePatch>;
+  /** Declared source tables. */
+  sources: SourceDefinition[];
+}
+
+/** Context for turning properties entries into definitions. */
+export interface PropertiesContext {
+  /** Project or package name. */
+  packageName: string;
+  /** Template engine used to render `doc()` in descriptions. */
+  engine: TemplateEngine;
+  /** Docs blocks. */
+  docs: Map<string, DocBlock>;
+  /** Default database for sources. */
+  database?: string;
+}
+
+type Section = 'models' | 'seeds' | 'snapshots' | 'analyses';
+const SECTIONS: readonly Section[] = ['models', 'seeds', 'snapshots', 'analyses'];
+
+/** Reads and validates every properties file. */
+export function readProperties(files: readonly FoundFile[], ctx: PropertiesContext): { properties: Properties; diagnostics: Diagnostic[] } {
+  const properties: Properties = { patches: new Map(), sources: [] };
+  const diagnostics: Diagnostic[] = [];
+  for (const f of files) {
+    const parsed = parseYaml(f.fromRoot, readFileSync(f.absolute, 'utf8'));
+    diagnostics.push(...parsed.diagnostics);
+    if (!parsed.yaml || parsed.yaml.value === null) continue;
+    const yaml = parsed.yaml;
+    const checked = validateYaml(yaml, propertiesFileSchema, yaml.value, [], 'properties file');
+    diagnostics.push(...checked.diagnostics);
+    if (!checked.data) continue;
+    const render = (text: string | undefined, path: PropertyKey[]): string => renderDescription(text ?? '', ctx, yaml.locate(path), diagnostics);
+    for (const section of SECTIONS) {
+      (checked.data[section] ?? []).forEach((props, i) => {
+        const key = `${section}:${props.name}`;
+        const at = yaml.locate([section, i]);
+        const previous = properties.patches.get(key);
+        if (previous) {
+          diagnostics.push(diagnostic('duplicate-node', `'${props.name}' is described twice under '${section}:' (${previous.file}:${previous.at.line} and here).`, at));
+          return;
+        }
+        const columns = readColumns(props.columns ?? [], (text, j) => render(text, [section, i, 'columns', j, 'description']));
+        properties.patches.set(key, { props, file: f.fromRoot, at, description: render(props.description, [section, i, 'description']), columns, applied: false });
+      });
+    }
+    (checked.data.sources ?? []).forEach((source, i) => {
+      properties.sources.push(...readSource(source, i, f.fromRoot, ctx, yaml.locate, render));
+    });
+  }
+  return { properties, diagnostics };
+}
+
+function readSource(source: SourceProperties, i: number, file: string, ctx: PropertiesContext, locate: (p: readonly PropertyKey[]) => SourceLocation, render: (text: string | undefined, path: PropertyKey[]) => string): SourceDefinition[] {
+  return (source.tables ?? []).map((table, j) => {
+    const relation = { schema: source.schema ?? source.name, identifier: table.identifier ?? table.name, ...(source.database ?? ctx.database ? { database: source.database ?? ctx.database } : {}) };
+    return {
+      uniqueId: `source.${ctx.packageName}.${source.name}.${table.name}`,
+      sourceName: source.name,
+      name: table.name,
+      packageName: ctx.packageName,
+      originalFilePath: file,
+      relation,
+      description: render(table.description ?? source.description, ['sources', i, 'tables', j, 'description']),
+      columns: readColumns(table.columns ?? [], (text, k) => render(text, ['sources', i, 'tables', j, 'columns', k, 'description'])),
+      tags: [...toList(source.tags), ...toList(table.tags)],
+      meta: { ...source.meta, ...table.meta },
+      loader: source.loader ?? '',
+      fqn: [ctx.packageName, source.name, table.name],
+      at: locate(['sources', i, 'tables', j]),
+    } satisfies SourceDefinition;
+  });
+}
+
+function readColumns(columns: readonly ColumnProperties[], render: (text: string | undefined, index: number) => string): Record<string, ColumnDef> {
+  const out: Record<string, ColumnDef> = {};
+  columns.forEach((c, index) => {
+    const column: ColumnDef = { name: c.name, description: render(c.description, index), meta: { ...c.meta, ...c.config?.meta }, tags: [...toList(c.tags), ...toList(c.config?.tags)], tests: [...(c.tests ?? []), ...(c.data_tests ?? [])] };
+    if (c.data_type !== undefined) column.dataType = c.data_type;
+    out[c.name] = column;
+  });
+  return out;
+}
+
+/** Renders `{{ doc('name') }}` in a description; other text is kept as written. */
+function renderDescription(text: string, ctx: PropertiesContext, at: SourceLocation, diagnostics: Diagnostic[]): string {
+  if (!text.includes('{{') && !text.includes('{%')) return text;
+  const doc = (name: unknown) => {
+    const block = ctx.docs.get(String(name));
+    if (!block) throw new TemplateCallError('template-render', `Docs block '${String(name)}' is not defined.${didYouMean(String(name), ctx.docs.keys())}`);
+    return block.content;
+  };
+  const result = ctx.engine.renderString(text, at.file, { doc });
+  if (result.diagnostic) {
+    const code = result.diagnostic.message.startsWith('Docs block') ? 'unknown-doc' : result.diagnostic.code;
+    diagnostics.push({ ...result.diagnostic, code, at });
+    return text;
+  }
+  return result.output ?? '';
+}
+
+function toList(value: string | string[] | undefined): string[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}

@@ -1,0 +1,170 @@
+import type { Relation } from '../adapter/relation.js';
+import type { AdapterConfig, TargetInfo } from '../adapter/adapter.js';
+import type { Diagnostic, SourceLocation } from '../diagnostics/diagnostic.js';
+import type { NodeConfig } from './node-config.js';
+import type { ProjectFile } from './project-file.js';
+
+/** A column as documented in a properties file. */
+export interface ColumnDef {
+  /** Column name. */
+  name: string;
+  /** Description with `doc()` references rendered. */
+  description: string;
+  /** Declared type, when given. */
+  dataType?: string;
+  /** Free-form metadata. */
+  meta: Record<string, unknown>;
+  /** Tags. */
+  tags: string[];
+  /** Test entries as written (`unique`, `{accepted_values: …}`). */
+  tests: unknown[];
+}
+
+/** A `ref()` call found in the parse pass. */
+export interface RefCall {
+  /** Package or project named as the first of two arguments. */
+  package?: string;
+  /** Model, seed or snapshot name. */
+  name: string;
+  /** Pinned version (`v=` or `version=`). */
+  version?: string | number;
+  /** Where the call is written. */
+  at: SourceLocation;
+}
+
+/** A `source()` call found in the parse pass. */
+export interface SourceCall {
+  /** Source name. */
+  source: string;
+  /** Table name within the source. */
+  table: string;
+  /** Where the call is written. */
+  at: SourceLocation;
+}
+
+/** Kinds of executable node. */
+export type NodeType = 'model' | 'seed' | 'snapshot' | 'test' | 'analysis';
+
+/** A project resource that Strata compiles or runs. */
+export interface ProjectNode {
+  /** `model.<package>.<name>` and so on. */
+  uniqueId: string;
+  /** What kind of node this is. */
+  resourceType: NodeType;
+  /** Node name (file name without extension). */
+  name: string;
+  /** Project or package that defines it. */
+  packageName: string;
+  /** File path relative to the project root. */
+  originalFilePath: string;
+  /** Absolute file path. */
+  absolutePath: string;
+  /** Path within its resource folder, e.g. `staging/stg_orders.sql`. */
+  path: string;
+  /** Package, folders and name: what selectors and the config tree match. */
+  fqn: string[];
+  /** The file text (SQL template, or CSV for seeds). */
+  rawCode: string;
+  /** Resolved config: project file, then properties file, then `config()` in the file. */
+  config: NodeConfig;
+  /** Description with `doc()` references rendered. */
+  description: string;
+  /** Documented columns, by name. */
+  columns: Record<string, ColumnDef>;
+  /** Node-level test entries as written. */
+  tests: unknown[];
+  /** Properties file that describes the node, relative to the project root. */
+  patchPath?: string;
+  /** `ref()` calls. */
+  refs: RefCall[];
+  /** `source()` calls. */
+  sources: SourceCall[];
+  /** Where the node is built (not used for ephemeral models and tests). */
+  relation: Relation;
+}
+
+/** A table declared under `sources:`. */
+export interface SourceDefinition {
+  /** `source.<package>.<source>.<table>`. */
+  uniqueId: string;
+  /** Source name. */
+  sourceName: string;
+  /** Table name. */
+  name: string;
+  /** Package that declares it. */
+  packageName: string;
+  /** Properties file, relative to the project root. */
+  originalFilePath: string;
+  /** Where the table lives. */
+  relation: Relation;
+  /** Description with `doc()` rendered. */
+  description: string;
+  /** Documented columns. */
+  columns: Record<string, ColumnDef>;
+  /** Tags from the source and the table. */
+  tags: string[];
+  /** Metadata from the source and the table. */
+  meta: Record<string, unknown>;
+  /** Loader named by the source. */
+  loader: string;
+  /** `[package, source, table]`. */
+  fqn: string[];
+  /** Where the table entry is written. */
+  at: SourceLocation;
+}
+
+/** A `{% docs %}` block. */
+export interface DocBlock {
+  /** Block name. */
+  name: string;
+  /** Markdown text. */
+  content: string;
+  /** File relative to the project root. */
+  file: string;
+}
+
+/** The connection target chosen from profiles.yml (or the built-in DuckDB default). */
+export interface ResolvedTarget {
+  /** Profile name. */
+  profileName: string;
+  /** Target (output) name. */
+  targetName: string;
+  /** Adapter type. */
+  type: string;
+  /** Adapter-validated connection settings. */
+  config: AdapterConfig;
+  /** Facts shown to templates and used for default schemas. */
+  info: TargetInfo;
+  /** The profiles.yml used, or undefined for the built-in default. */
+  profilesFile?: string;
+}
+
+/** A loaded, parsed project: everything needed to build the graph. */
+export interface Project {
+  /** Absolute project directory. */
+  root: string;
+  /** Project name. */
+  name: string;
+  /** The project file used (strata_project.yml or dbt_project.yml). */
+  projectFile: string;
+  /** Its contents. */
+  settings: ProjectFile;
+  /** Absolute target directory for artifacts. */
+  targetPath: string;
+  /** The connection target. */
+  target: ResolvedTarget;
+  /** Vars visible to templates: project vars overridden by `--vars`. */
+  vars: Record<string, unknown>;
+  /** Enabled nodes by unique id. */
+  nodes: Map<string, ProjectNode>;
+  /** Nodes with `enabled: false`, so refs to them get a precise error. */
+  disabled: Map<string, ProjectNode>;
+  /** Source tables by unique id. */
+  sources: Map<string, SourceDefinition>;
+  /** Docs blocks by name. */
+  docs: Map<string, DocBlock>;
+  /** Macro files, relative to the project root. */
+  macroFiles: string[];
+  /** Warnings found while loading. */
+  warnings: Diagnostic[];
+}

@@ -1,0 +1,120 @@
+import { LineCounter, parseDocument, isMap, isScalar, type Document, type Node as YamlNode } from 'yaml';
+import type { z } from 'zod';
+import { diagnostic, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
+import { didYouMean } from '../diagnostics/suggest.js';
+
+/** A parsed YAML file that can point at the line of any value or key inside it. */
+export interface YamlFile {
+  /** Path as given. */
+  file: string;
+  /** Plain JS value of the document (null for an empty file). */
+  value: unknown;
+  /** Location of the value at `path`, or of the closest parent that exists. */
+  locate(path: readonly PropertyKey[], key?: string): SourceLocation;
+}
+
+/** Parses YAML text, returning the file or syntax diagnostics with line and column. */
+export function parseYaml(file: string, text: string): { yaml?: YamlFile; diagnostics: Diagnostic[] } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    return {
+      diagnostics: doc.errors.map((e) => {
+        const pos = lineCounter.linePos(e.pos[0]);
+        return diagnostic('yaml-syntax', `Invalid YAML: ${e.message.split('\n')[0]}`, { file, line: pos.line, column: pos.col });
+      }),
+    };
+  }
+  const locate = (path: readonly PropertyKey[], key?: string): SourceLocation => {
+    const offset = offsetOf(doc, path, key);
+    const pos = lineCounter.linePos(offset);
+    return { file, line: pos.line, column: pos.col };
+  };
+  return { yaml: { file, value: doc.toJS() as unknown, locate }, diagnostics: [] };
+}
+
+function offsetOf(doc: Document, path: readonly PropertyKey[], key: string | undefined): number {
+  // Walk down as far as the path exists, so a missing value points at its parent.
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = doc.getIn(path.slice(0, depth) as unknown[], true) as YamlNode | undefined;
+    if (node === undefined || node === null || typeof node !== 'object' || !('range' in node) || !node.range) continue;
+    if (key !== undefined && depth === path.length && isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && p.key.value === key);
+      if (pair && isScalar(pair.key) && pair.key.range) return pair.key.range[0];
+    }
+    return node.range[0];
+  }
+  return 0;
+}
+
+/**
+ * Validates a value with a zod schema and turns every issue into a diagnostic at the offending
+ * line. Unknown keys get the closest valid key as a suggestion.
+ */
+export function validateYaml<T>(yaml: YamlFile, schema: z.ZodType<T>, value: unknown, basePath: readonly PropertyKey[], what: string): { data?: T; diagnostics: Diagnostic[] } {
+  const result = schema.safeParse(value);
+  if (result.success) return { data: result.data, diagnostics: [] };
+  const diagnostics: Diagnostic[] = [];
+  for (const issue of result.error.issues) {
+    const path = [...basePath, ...issue.path];
+    if (issue.code === 'unrecognized_keys') {
+      const valid = knownKeysAt(schema, issue.path);
+      for (const key of issue.keys) {
+        diagnostics.push(diagnostic('unknown-key', `Unknown key '${key}' in ${what}${describePath(issue.path)}.${didYouMean(key, valid)}`, yaml.locate(path, key)));
+      }
+      continue;
+    }
+    diagnostics.push(diagnostic('yaml-schema', `Invalid ${what}${describePath(issue.path)}: ${issue.message}`, yaml.locate(path)));
+  }
+  return { diagnostics };
+}
+
+function describePath(path: readonly PropertyKey[]): string {
+  return path.length === 0 ? '' : ` at '${path.map(String).join('.')}'`;
+}
+
+/** Keys the schema accepts at `path`, found by walking object, array, union and optional wrappers. */
+function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  let nodes: unknown[] = [schema];
+  for (const step of path) nodes = nodes.flatMap((n) => childSchemas(unwrap(n), step));
+  return nodes.flatMap((n) => unwrapAll(n)).flatMap((n) => objectKeys(n));
+}
+
+interface ZodDef { type?: string; shape?: Record<string, unknown>; innerType?: unknown; element?: unknown; options?: unknown[]; valueType?: unknown; in?: unknown; getter?: () => unknown }
+
+function def(schema: unknown): ZodDef {
+  return ((schema as { _zod?: { def?: ZodDef } })._zod?.def ?? {}) as ZodDef;
+}
+
+function unwrap(schema: unknown): unknown {
+  let current = schema;
+  for (let i = 0; i < 10; i++) {
+    const d = def(current);
+    if (d.innerType) current = d.innerType;
+    else if (d.type === 'pipe' && d.in) current = d.in;
+    else if (d.type === 'lazy' && d.getter) current = d.getter();
+    else break;
+  }
+  return current;
+}
+
+function unwrapAll(schema: unknown): unknown[] {
+  const s = unwrap(schema);
+  const d = def(s);
+  return d.type === 'union' && d.options ? d.options.flatMap(unwrapAll) : [s];
+}
+
+function childSchemas(schema: unknown, step: PropertyKey): unknown[] {
+  return unwrapAll(schema).flatMap((s) => {
+    const d = def(s);
+    if (d.type === 'object' && d.shape) return d.shape[String(step)] !== undefined ? [d.shape[String(step)]] : [];
+    if (d.type === 'array' && d.element) return [d.element];
+    if (d.type === 'record' && d.valueType) return [d.valueType];
+    return [];
+  });
+}
+
+function objectKeys(schema: unknown): string[] {
+  const d = def(schema);
+  return d.type === 'object' && d.shape ? Object.keys(d.shape) : [];
+}

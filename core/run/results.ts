@@ -1,0 +1,50 @@
+import type { Relation } from '../adapter/relation.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+
+/** How a node ended. */
+export type NodeStatus = 'success' | 'error' | 'skipped';
+
+/** The outcome of one node in a run. */
+export interface NodeResult {
+  /** Node id. */
+  uniqueId: string;
+  /** Outcome. */
+  status: NodeStatus;
+  /** One line for the user: what was built, or why it failed or was skipped. */
+  message: string;
+  /** Relation built, when there is one. */
+  relation?: Relation;
+  /** Verb phrase, e.g. `created table`. */
+  action?: string;
+  /** Seconds spent on the node. */
+  executionTime: number;
+  /** ISO time the node started. */
+  startedAt: string;
+  /** ISO time the node finished. */
+  completedAt: string;
+  /** Compiled SQL file, relative to the project root. */
+  compiledPath?: string;
+  /** Template or config problems that stopped the node. */
+  diagnostics?: Diagnostic[];
+  /** Runner thread that executed the node, e.g. `Thread-2`. */
+  threadId: string;
+}
+
+/** Everything a run reports as it goes; the CLI prints these, core never does. */
+export type RunEvent =
+  | { type: 'run-start'; total: number; threads: number }
+  | { type: 'node-start'; index: number; total: number; uniqueId: string }
+  | { type: 'node-done'; index: number; total: number; result: NodeResult }
+  | { type: 'run-done'; results: NodeResult[]; elapsed: number; cancelled: boolean };
+
+/** The outcome of a whole run. */
+export interface RunSummary {
+  /** One result per selected node, in completion order. */
+  results: NodeResult[];
+  /** Wall time in seconds. */
+  elapsed: number;
+  /** True when the run was interrupted. */
+  cancelled: boolean;
+  /** True when every node succeeded. */
+  success: boolean;
+}

@@ -1,0 +1,42 @@
+import { Compiler } from '../compile/compiler.js';
+import { prepareProject, type PreparedProject, type ProjectOptions } from '../compile/compile-project.js';
+import { checkMaterializations } from '../plan/check-materializations.js';
+import type { RunEvent, RunSummary } from './results.js';
+import { runNodes } from './runner.js';
+
+/** Options for `strata run` / `strata build`. */
+export interface RunOptions extends ProjectOptions {
+  /** Concurrent nodes (default: the target's threads). */
+  threads?: number;
+  /** Stop at the first failure. */
+  failFast?: boolean;
+  /** Cancels the run. */
+  signal?: AbortSignal;
+  /** Receives progress events. */
+  onEvent?: (event: RunEvent) => void;
+  /** Called once the project is loaded, before anything runs (the CLI prints warnings here). */
+  onPrepared?: (prepared: PreparedProject) => void;
+}
+
+/** Loads, selects and runs a project on its target. */
+export async function runProject(options: RunOptions): Promise<PreparedProject & { summary: RunSummary }> {
+  const prepared = prepareProject(options);
+  const { project, dag, selected, adapter } = prepared;
+  checkMaterializations(project, selected);
+  options.onPrepared?.(prepared);
+  const threads = options.threads ?? project.target.info.threads;
+  const pool = await adapter.connect(project.target.config, { size: adapter.capabilities.concurrentConnections ? threads : 1 });
+  try {
+    const compiler = new Compiler(project, dag, adapter.dialect, options.env ? { env: options.env } : {});
+    const summary = await runNodes(project, dag, adapter, pool, compiler, {
+      nodes: selected,
+      threads,
+      ...(options.failFast ? { failFast: true } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    });
+    return { ...prepared, summary };
+  } finally {
+    await pool.close();
+  }
+}

@@ -1,0 +1,119 @@
+import type { Adapter, ConnectionPool } from '../adapter/adapter.js';
+import type { Compiler } from '../compile/compiler.js';
+import type { DependencyGraph } from '../graph/build-graph.js';
+import type { Project } from '../project/types.js';
+import { executeNode } from './execute-node.js';
+import { RelationCache } from './relation-cache.js';
+import type { NodeResult, RunEvent, RunSummary } from './results.js';
+
+/** How to run a selection. */
+export interface RunnerOptions {
+  /** Nodes to run, parents before children. */
+  nodes: readonly string[];
+  /** Concurrent nodes. */
+  threads: number;
+  /** Stop starting nodes after the first failure. */
+  failFast?: boolean;
+  /** Aborting cancels running statements and skips what has not started. */
+  signal?: AbortSignal;
+  /** Receives progress events. */
+  onEvent?: (event: RunEvent) => void;
+}
+
+/**
+ * Runs nodes in dependency order on up to `threads` connections. A failed node skips its
+ * selected descendants; independent branches go on unless `failFast` is set.
+ */
+export async function runNodes(project: Project, dag: DependencyGraph, adapter: Adapter, pool: ConnectionPool, compiler: Compiler, options: RunnerOptions): Promise<RunSummary> {
+  const start = Date.now();
+  const emit = options.onEvent ?? (() => undefined);
+  const abort = new AbortController();
+  const outer = options.signal;
+  const onOuterAbort = () => {
+    abort.abort();
+    void pool.cancelAll();
+  };
+  if (outer?.aborted) abort.abort();
+  else outer?.addEventListener('abort', onOuterAbort, { once: true });
+  // Ephemeral models have nothing to run; they are compiled into the models that use them.
+  const runnable = options.nodes.filter((id) => project.nodes.get(id)?.config.materialized !== 'ephemeral');
+  const selected = new Set(runnable);
+  const total = runnable.length;
+  const threads = adapter.capabilities.concurrentConnections ? Math.max(1, options.threads) : 1;
+  emit({ type: 'run-start', total, threads });
+
+  const results: NodeResult[] = [];
+  const status = new Map<string, NodeResult['status']>();
+  const waitingOn = new Map<string, number>();
+  for (const id of runnable) waitingOn.set(id, nearestSelected(dag, id, selected, 'predecessors').length);
+  const ready = runnable.filter((id) => waitingOn.get(id) === 0);
+  let index = 0;
+  let failed = false;
+  const ctx = { project, adapter, compiler, relations: new RelationCache(), signal: abort.signal };
+
+  const complete = (result: NodeResult) => {
+    status.set(result.uniqueId, result.status);
+    results.push(result);
+    emit({ type: 'node-done', index: results.length, total, result });
+    if (result.status === 'error') failed = true;
+    for (const child of nearestSelected(dag, result.uniqueId, selected, 'successors')) {
+      if (result.status !== 'success') skip(child, `upstream ${result.uniqueId} did not succeed`);
+      const left = (waitingOn.get(child) ?? 0) - 1;
+      waitingOn.set(child, left);
+      if (left === 0 && !status.has(child)) ready.push(child);
+    }
+  };
+  const skip = (id: string, reason: string) => {
+    if (status.has(id)) return;
+    const now = new Date().toISOString();
+    complete({ uniqueId: id, status: 'skipped', message: `skipped: ${reason}`, executionTime: 0, startedAt: now, completedAt: now, threadId: 'main' });
+  };
+
+  const launch = (id: string, thread: number): Promise<void> => {
+    index++;
+    emit({ type: 'node-start', index, total, uniqueId: id });
+    const node = project.nodes.get(id);
+    if (!node) throw new Error(`runner: unknown node ${id}`);
+    return pool.withConnection((c) => executeNode(ctx, node, c, `Thread-${thread}`)).then(complete);
+  };
+  const running = new Map<number, Promise<void>>();
+  for (;;) {
+    while (running.size < threads && ready.length > 0) {
+      const id = ready.shift() as string;
+      if (status.has(id)) continue;
+      if (abort.signal.aborted || (failed && options.failFast)) {
+        skip(id, abort.signal.aborted ? 'the run was cancelled' : 'an earlier node failed and --fail-fast is set');
+        continue;
+      }
+      const thread = [...Array(threads).keys()].map((i) => i + 1).find((t) => !running.has(t)) as number;
+      running.set(thread, launch(id, thread).finally(() => running.delete(thread)));
+    }
+    if (running.size === 0) break;
+    await Promise.race(running.values());
+  }
+  for (const id of runnable) if (!status.has(id)) skip(id, 'the run was cancelled');
+  outer?.removeEventListener('abort', onOuterAbort);
+  const elapsed = (Date.now() - start) / 1000;
+  const cancelled = abort.signal.aborted;
+  emit({ type: 'run-done', results, elapsed, cancelled });
+  return { results, elapsed, cancelled, success: !cancelled && results.every((r) => r.status === 'success') };
+}
+
+/**
+ * The nearest selected nodes in one direction, looking through unselected nodes in between,
+ * so with `a → x → b` and only a and b selected, b still waits for a.
+ */
+function nearestSelected(dag: DependencyGraph, id: string, selected: Set<string>, direction: 'predecessors' | 'successors'): string[] {
+  const next = (n: string) => (dag.graph[direction](n) as string[] | undefined) ?? [];
+  const found = new Set<string>();
+  const seen = new Set<string>();
+  const stack = next(id);
+  while (stack.length > 0) {
+    const current = stack.pop() as string;
+    if (seen.has(current)) continue;
+    seen.add(current);
+    if (selected.has(current)) found.add(current);
+    else stack.push(...next(current));
+  }
+  return [...found];
+}

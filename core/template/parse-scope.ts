@@ -1,0 +1,74 @@
+import type { RefCall, SourceCall } from '../project/types.js';
+import type { SourceLocation } from '../diagnostics/diagnostic.js';
+import { TemplateCallError, splitArgs, type Keywords } from './call-args.js';
+import type { RenderScope } from './engine.js';
+import { placeholderRelation } from './relation-value.js';
+
+/** What the parse pass learns about a node without touching the database. */
+export interface ParseRecord {
+  /** `ref()` calls in call order. */
+  refs: RefCall[];
+  /** `source()` calls in call order. */
+  sources: SourceCall[];
+  /** Keyword arguments of every `config()` call, merged in order. */
+  config: Keywords;
+}
+
+/**
+ * Scope for the parse pass: ref/source/config only record their arguments, `is_incremental()`
+ * is false and relations render as placeholders. `rawCode` is searched to give each call a line.
+ */
+export function parseScope(base: RenderScope, file: string, rawCode: string, name: string): { scope: RenderScope; record: ParseRecord } {
+  const record: ParseRecord = { refs: [], sources: [], config: {} };
+  const ref = (...args: unknown[]) => {
+    const { positional, keywords } = splitArgs(args);
+    if (positional.length < 1 || positional.length > 2) throw new TemplateCallError('template-render', `ref() takes a model name, or a package and a model name; got ${positional.length} arguments.`);
+    const modelName = String(positional[positional.length - 1]);
+    const version = (keywords.v ?? keywords.version) as string | number | undefined;
+    const call: RefCall = { name: modelName, at: locateCall(file, rawCode, 'ref', modelName) };
+    if (positional.length === 2) call.package = String(positional[0]);
+    if (version !== undefined) call.version = version;
+    record.refs.push(call);
+    return placeholderRelation(modelName);
+  };
+  const source = (...args: unknown[]) => {
+    const { positional } = splitArgs(args);
+    if (positional.length !== 2) throw new TemplateCallError('template-render', `source() takes a source name and a table name; got ${positional.length} arguments.`);
+    const [sourceName, table] = positional.map(String) as [string, string];
+    record.sources.push({ source: sourceName, table, at: locateCall(file, rawCode, 'source', table) });
+    return placeholderRelation(table);
+  };
+  const config = Object.assign(
+    (...args: unknown[]) => {
+      const { positional, keywords } = splitArgs(args);
+      const dict = positional[0] !== null && typeof positional[0] === 'object' ? (positional[0] as Keywords) : {};
+      Object.assign(record.config, dict, keywords);
+      return '';
+    },
+    { get: (key: string, fallback?: unknown) => record.config[key] ?? fallback, require: (key: string) => record.config[key] },
+  );
+  const scope: RenderScope = {
+    ...base,
+    ref,
+    source,
+    config,
+    this: placeholderRelation(name),
+    is_incremental: () => false,
+    model: { name },
+  };
+  return { scope, record };
+}
+
+/**
+ * Line and column of the first `fn('…name…'` (or, without a name, the first `fn(`) in the file;
+ * line 1 when the call is made from a macro.
+ */
+export function locateCall(file: string, rawCode: string, fn: string, name?: string): SourceLocation {
+  const escaped = (name ?? '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = name === undefined ? `\\b${fn}\\s*\\(` : `\\b${fn}\\s*\\([^)]*['"]${escaped}['"]`;
+  const match = new RegExp(pattern).exec(rawCode);
+  if (!match) return { file, line: 1, column: 1 };
+  const before = rawCode.slice(0, match.index);
+  const line = before.split('\n').length;
+  return { file, line, column: match.index - before.lastIndexOf('\n') };
+}
