@@ -25,8 +25,16 @@ export interface PreparedProject {
 /** Loads, builds the graph and applies selection. Throws StrataUserError on bad input. */
 export function prepareProject(options: ProjectOptions): PreparedProject {
   const project = loadProject(options);
-  const dag = buildGraph(project);
-  const selection = selectNodes(project, dag, options);
+  let dag: DependencyGraph;
+  let selection: ReturnType<typeof selectNodes>;
+  try {
+    dag = buildGraph(project);
+    selection = selectNodes(project, dag, options);
+  } catch (err) {
+    // Keep the load warnings (an unused config path often explains a graph error).
+    if (err instanceof StrataUserError) throw new StrataUserError([...project.warnings, ...err.diagnostics]);
+    throw err;
+  }
   const adapter = options.adapters.find((a) => a.name === project.target.type);
   if (!adapter) throw new Error(`adapter ${project.target.type} vanished after loading`);
   return { project, dag, selected: selection.nodes, adapter, warnings: [...project.warnings, ...selection.warnings] };

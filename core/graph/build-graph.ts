@@ -80,17 +80,17 @@ function cycleDiagnostics(graph: Graph, project: Project): Diagnostic[] {
     const first = project.nodes.get(chain[0] as string);
     const next = names[1] ?? names[0];
     const at = first?.refs.find((r) => r.name === next)?.at ?? (first ? { file: first.originalFilePath, line: 1, column: 1 } : undefined);
-    return diagnostic('dependency-cycle', `Dependency cycle: ${[...names, names[0]].join(' → ')}.`, at);
+    return diagnostic('dependency-cycle', `Dependency cycle (each node refs the next): ${[...names, names[0]].join(' → ')}.`, at);
   });
 }
 
-/** Walks parent→child edges inside a strongly connected component back to its start. */
+/** Walks child→parent edges (the direction refs point) inside a strongly connected component back to its start. */
 function cycleChain(graph: Graph, members: Set<string>): string[] {
   const start = [...members].sort()[0] as string;
   const path = [start];
   const seen = new Set([start]);
   const walk = (id: string): boolean => {
-    for (const next of (graph.successors(id) as string[] | undefined) ?? []) {
+    for (const next of (graph.predecessors(id) as string[] | undefined) ?? []) {
       if (!members.has(next)) continue;
       if (next === start) return true;
       if (seen.has(next)) continue;

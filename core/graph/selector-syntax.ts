@@ -24,7 +24,7 @@ export function parseTerm(term: string): SelectorAtom[] | string {
     if (!match || text.length === 0) return `Cannot read selector '${text}'.`;
     const [, at, parentDepth, body, childDepth] = match as unknown as [string, string | undefined, string | undefined, string, string | undefined];
     const colon = body.indexOf(':');
-    const explicit = colon > 0 && !body.includes('/');
+    const explicit = /^[A-Za-z_][\w.]*:/.test(body);
     const atom: SelectorAtom = {
       method: explicit ? body.slice(0, colon) : defaultMethod(body),
       value: explicit ? body.slice(colon + 1) : body,

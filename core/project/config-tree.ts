@@ -23,12 +23,12 @@ export interface ConfigTreeNode {
 export function readConfigTree(yaml: YamlFile, section: string): { tree: ConfigTreeNode; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const root = (yaml.value as Record<string, unknown> | null)?.[section];
-  const tree = readLevel(yaml, [section], root ?? {}, diagnostics);
+  const tree = readLevel(yaml, [section], root ?? {}, diagnostics, yaml.locate([], section));
   return { tree, diagnostics };
 }
 
-function readLevel(yaml: YamlFile, path: string[], value: unknown, diagnostics: Diagnostic[]): ConfigTreeNode {
-  const node: ConfigTreeNode = { config: {}, children: new Map(), at: yaml.locate(path), used: false };
+function readLevel(yaml: YamlFile, path: string[], value: unknown, diagnostics: Diagnostic[], at: SourceLocation): ConfigTreeNode {
+  const node: ConfigTreeNode = { config: {}, children: new Map(), at, used: false };
   if (value === null || value === undefined) return node;
   if (typeof value !== 'object' || Array.isArray(value)) {
     diagnostics.push(diagnostic('yaml-schema', `Expected a mapping of folders and '+config' keys at '${path.join('.')}'.`, yaml.locate(path)));
@@ -44,7 +44,7 @@ function readLevel(yaml: YamlFile, path: string[], value: unknown, diagnostics: 
       configs[name] = child;
       configPaths[name] = key;
     } else if (child !== null && typeof child === 'object' && !Array.isArray(child)) {
-      node.children.set(key, readLevel(yaml, [...path, key], child, diagnostics));
+      node.children.set(key, readLevel(yaml, [...path, key], child, diagnostics, yaml.locate(path, key)));
     } else {
       const hint = didYouMean(name, NODE_CONFIG_KEYS).replace("'", "'+");
       diagnostics.push(diagnostic('unknown-key', `'${key}' under '${path.join('.')}' is neither a config nor a folder.${hint}`, yaml.locate(path, key)));

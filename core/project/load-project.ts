@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { Adapter } from '../adapter/adapter.js';
 import { diagnostic, throwIfErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { baseScope } from '../template/base-scope.js';
@@ -14,7 +14,7 @@ import { resolveTarget } from './profiles.js';
 import { projectFileSchema, type ProjectFile } from './project-file.js';
 import { renderYamlStrings } from './render-yaml.js';
 import type { DocBlock, Project } from './types.js';
-import { parseYaml, validateYaml } from './yaml-file.js';
+import { parseYaml, validateYaml, type YamlFile } from './yaml-file.js';
 
 /** How to find and configure a project. */
 export interface LoadOptions {
@@ -49,7 +49,10 @@ export function loadProject(options: LoadOptions): Project {
     throw new Error('unreachable');
   }
   const settings = readProjectFile(projectFile, env, diagnostics);
-  throwIfErrors(diagnostics);
+  if (!settings) {
+    throwIfErrors(diagnostics);
+    throw new Error('unreachable: an unreadable project file always has an error');
+  }
   const targetPath = resolve(root, settings.file['target-path'] ?? 'target');
   const { target, diagnostics: targetDiagnostics } = resolveTarget({ projectDir: root, targetPath, profile: settings.file.profile, profilesDir: options.profilesDir, target: options.target, env }, options.adapters);
   diagnostics.push(...targetDiagnostics);
@@ -91,16 +94,18 @@ export function loadProject(options: LoadOptions): Project {
   };
 }
 
-function readProjectFile(file: string, env: NodeJS.ProcessEnv, diagnostics: Diagnostic[]): { file: ProjectFile; yaml: NonNullable<ReturnType<typeof parseYaml>['yaml']> } {
-  const parsed = parseYaml(file, readFileSync(file, 'utf8'));
+function readProjectFile(file: string, env: NodeJS.ProcessEnv, diagnostics: Diagnostic[]): { file: ProjectFile; yaml: YamlFile } | undefined {
+  const parsed = parseYaml(basename(file), readFileSync(file, 'utf8'));
   diagnostics.push(...parsed.diagnostics);
-  if (!parsed.yaml) return { file: { name: 'invalid' }, yaml: { file, value: {}, locate: () => ({ file, line: 1, column: 1 }) } };
+  if (!parsed.yaml) return undefined;
   // Hooks and vars are rendered later, in their own context; everything else may use env_var().
   const deferred = new Set(['on-run-start', 'on-run-end', 'vars', 'models', 'seeds', 'snapshots', 'tests', 'data_tests']);
   const rendered = renderYamlStrings(parsed.yaml, new TemplateEngine([]), { env_var: envVarFunction(env) }, diagnostics, (p) => p.length === 1 && deferred.has(String(p[0])));
   const checked = validateYaml(parsed.yaml, projectFileSchema, rendered ?? {}, [], 'project file');
   diagnostics.push(...checked.diagnostics);
-  return { file: checked.data ?? { name: 'invalid' }, yaml: { ...parsed.yaml, value: rendered } };
+  // Unknown keys are reported, but loading goes on so one run shows every problem in the project.
+  const usable = checked.data ?? projectFileSchema.strip().safeParse(rendered ?? {}).data;
+  return usable ? { file: usable, yaml: { ...parsed.yaml, value: rendered } } : undefined;
 }
 
 /** Global vars, plus the vars scoped under this project's name (dbt's `vars: {project: {...}}`). */

@@ -1,0 +1,24 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+/** Writes `files` (path → contents) into a fresh temporary directory and returns its path. */
+export function writeProject(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'strata-test-'));
+  writeFiles(root, files);
+  return root;
+}
+
+/** Writes more files into an existing directory. */
+export function writeFiles(root: string, files: Record<string, string>): void {
+  for (const [path, text] of Object.entries(files)) {
+    const file = join(root, path);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, text);
+  }
+}
+
+/** A minimal project file. */
+export function projectYml(name = 'proj', extra = ''): string {
+  return `name: ${name}\nprofile: ${name}\n${extra}`;
+}

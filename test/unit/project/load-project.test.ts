@@ -1,0 +1,188 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { LoadOptions } from '../../../core/project/load-project.js';
+import { EMPTY_HOME as home, load, userErrors } from '../../helpers/load.js';
+import { projectYml, writeFiles, writeProject } from '../../helpers/temp-project.js';
+
+const loadErrors = (projectDir: string, extra: Partial<LoadOptions> = {}) => userErrors(() => load(projectDir, extra));
+
+describe('project loading', () => {
+  it('prefers strata_project.yml and falls back to dbt_project.yml', () => {
+    const both = writeProject({ 'strata_project.yml': projectYml('strata_one'), 'dbt_project.yml': projectYml('dbt_one'), 'models/a.sql': 'select 1' });
+    expect(load(both).name).toBe('strata_one');
+    const dbtOnly = writeProject({ 'dbt_project.yml': projectYml('dbt_one'), 'models/a.sql': 'select 1' });
+    const project = load(dbtOnly);
+    expect(project.name).toBe('dbt_one');
+    expect([...project.nodes.keys()]).toEqual(['model.dbt_one.a']);
+  });
+
+  it('reports a missing project file', () => {
+    const dir = writeProject({});
+    expect(loadErrors(dir)[0]?.code).toBe('project-file-missing');
+  });
+
+  it('resolves configs: project tree by folder, then properties file, then config() in the model', () => {
+    const dir = writeProject({
+      'dbt_project.yml': projectYml('p', `models:\n  +tags: [all]\n  p:\n    +materialized: table\n    staging:\n      +materialized: view\n      +schema: stg\n      +tags: [staging]\n`),
+      'models/top.sql': 'select 1 as x',
+      'models/staging/s1.sql': 'select 1 as x',
+      'models/staging/s2.sql': "{{ config(materialized='table', tags=['inline']) }}\nselect 1 as x",
+      'models/staging/s3.sql': 'select 1 as x',
+      'models/staging/props.yml': 'version: 2\nmodels:\n  - name: s3\n    config:\n      materialized: ephemeral\n',
+    });
+    const project = load(dir);
+    const config = (name: string) => project.nodes.get(`model.p.${name}`)?.config;
+    expect(config('top')?.materialized).toBe('table');
+    expect(config('top')?.tags).toEqual(['all']);
+    expect(config('s1')?.materialized).toBe('view');
+    expect(config('s1')?.tags).toEqual(['all', 'staging']);
+    expect(config('s2')?.materialized).toBe('table');
+    expect(config('s2')?.tags).toEqual(['all', 'staging', 'inline']);
+    expect(config('s3')?.materialized).toBe('ephemeral');
+    // dbt's default generate_schema_name: custom schema appended to the target schema.
+    expect(project.nodes.get('model.p.s1')?.relation.schema).toBe('main_stg');
+    expect(project.nodes.get('model.p.top')?.relation.schema).toBe('main');
+  });
+
+  it('rejects a misspelled config key with file, line and the closest valid key', () => {
+    const dir = writeProject({ 'dbt_project.yml': projectYml('p', 'models:\n  p:\n    +materialised: table\n'), 'models/a.sql': 'select 1' });
+    const [error] = loadErrors(dir);
+    expect(error?.code).toBe('unknown-key');
+    expect(error?.message).toContain("Did you mean '+materialized'?");
+    expect(error?.at).toMatchObject({ file: 'dbt_project.yml', line: 5 });
+  });
+
+  it('rejects a bare misspelled key in the config tree', () => {
+    const dir = writeProject({ 'dbt_project.yml': projectYml('p', 'models:\n  p:\n    materialzed: table\n'), 'models/a.sql': 'select 1' });
+    const [error] = loadErrors(dir);
+    expect(error?.message).toContain("neither a config nor a folder. Did you mean '+materialized'?");
+    expect(error?.at?.line).toBe(5);
+  });
+
+  it('rejects unknown keys in the project file, properties files and config() calls', () => {
+    const dir = writeProject({
+      'dbt_project.yml': projectYml('p', 'model-path: [models]\n'),
+      'models/a.sql': "select 1\n{{ config(materialzed='table') }}",
+      'models/props.yml': 'version: 2\nmodels:\n  - name: a\n    descripton: typo\n',
+    });
+    const errors = loadErrors(dir);
+    expect(errors.map((e) => [e.at?.file, e.at?.line, e.message])).toEqual([
+      ['dbt_project.yml', 3, "Unknown key 'model-path' in project file. Did you mean 'model-paths'?"],
+      ['models/props.yml', 4, "Unknown key 'descripton' in properties file at 'models.0'. Did you mean 'description'?"],
+      ['models/a.sql', 2, "Unknown key 'materialzed' in config(). Did you mean 'materialized'?"],
+    ]);
+  });
+
+  it('reports YAML syntax errors with line numbers', () => {
+    const dir = writeProject({ 'dbt_project.yml': 'name: p\nmodels: [unclosed\n' });
+    const [error] = loadErrors(dir);
+    expect(error?.code).toBe('yaml-syntax');
+    expect(error?.at?.file).toBe('dbt_project.yml');
+  });
+
+  it('applies properties: descriptions, columns and doc() blocks', () => {
+    const dir = writeProject({
+      'dbt_project.yml': projectYml('p'),
+      'models/orders.sql': 'select 1 as id',
+      'models/docs.md': '{% docs orders_doc %}\nAll **orders**.\n{% enddocs %}\n',
+      'models/schema.yml': "version: 2\nmodels:\n  - name: orders\n    description: \"{{ doc('orders_doc') }}\"\n    columns:\n      - name: id\n        description: Key\n        data_tests: [unique, not_null]\n",
+    });
+    const node = load(dir).nodes.get('model.p.orders');
+    expect(node?.description).toBe('All **orders**.');
+    expect(node?.columns.id).toMatchObject({ description: 'Key', tests: ['unique', 'not_null'] });
+    expect(node?.patchPath).toBe('models/schema.yml');
+  });
+
+  it('reports an unknown doc() block', () => {
+    const dir = writeProject({
+      'dbt_project.yml': projectYml('p'),
+      'models/orders.sql': 'select 1 as id',
+      'models/docs.md': '{% docs orders_doc %}x{% enddocs %}',
+      'models/schema.yml': "models:\n  - name: orders\n    description: \"{{ doc('order_doc') }}\"\n",
+    });
+    const [error] = loadErrors(dir);
+    expect(error?.code).toBe('unknown-doc');
+    expect(error?.message).toContain("Did you mean 'orders_doc'?");
+    expect(error?.at).toMatchObject({ file: 'models/schema.yml', line: 3 });
+  });
+
+  it('declares sources with schema and identifier defaults', () => {
+    const dir = writeProject({
+      'dbt_project.yml': projectYml('p'),
+      'models/src.yml': 'sources:\n  - name: erp\n    tables:\n      - name: customers\n      - name: sales\n        identifier: SALES_EXPORT\n  - name: crm\n    schema: raw_crm\n    tables: [{name: leads}]\n',
+    });
+    const sources = load(dir).sources;
+    expect(sources.get('source.p.erp.customers')?.relation).toMatchObject({ schema: 'erp', identifier: 'customers' });
+    expect(sources.get('source.p.erp.sales')?.relation.identifier).toBe('SALES_EXPORT');
+    expect(sources.get('source.p.crm.leads')?.relation.schema).toBe('raw_crm');
+  });
+
+  it('overrides project vars with --vars and supports project-scoped vars', () => {
+    const dir = writeProject({ 'dbt_project.yml': projectYml('p', 'vars:\n  a: 1\n  b: 2\n  p:\n    c: 3\n'), 'models/m.sql': 'select 1' });
+    expect(load(dir, { vars: { b: 20 } }).vars).toEqual({ a: 1, b: 20, c: 3 });
+  });
+
+  it('warns about config paths that match no folder', () => {
+    const dir = writeProject({ 'dbt_project.yml': projectYml('p', 'models:\n  p:\n    stagin:\n      +schema: s\n'), 'models/staging/a.sql': 'select 1' });
+    const warnings = load(dir).warnings;
+    expect(warnings.map((w) => w.code)).toEqual(['unused-config-path']);
+    expect(warnings[0]?.at?.line).toBe(5);
+  });
+
+  it('disables nodes with enabled: false', () => {
+    const dir = writeProject({ 'dbt_project.yml': projectYml('p'), 'models/a.sql': '{{ config(enabled=false) }} select 1', 'models/b.sql': 'select 1' });
+    const project = load(dir);
+    expect([...project.nodes.keys()]).toEqual(['model.p.b']);
+    expect([...project.disabled.keys()]).toEqual(['model.p.a']);
+  });
+});
+
+describe('profiles', () => {
+  const profile = (name: string, schema: string, extra = '') => `${name}:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: dev.duckdb\n      schema: ${schema}\n${extra}    prod:\n      type: duckdb\n      path: prod.duckdb\n      schema: prod\n`;
+
+  it('defaults to an embedded DuckDB file under target/ when there is no profiles.yml', () => {
+    const dir = writeProject({ 'dbt_project.yml': projectYml('p') });
+    const target = load(dir).target;
+    expect(target.type).toBe('duckdb');
+    expect(target.config.path).toBe(join(dir, 'target', 'strata.duckdb'));
+    expect(target.profilesFile).toBeUndefined();
+  });
+
+  it('searches --profiles-dir, then STRATA_PROFILES_DIR, then the project, then ~/.strata', () => {
+    const dir = writeProject({ 'dbt_project.yml': projectYml('p'), 'profiles.yml': profile('p', 'in_project') });
+    const flagDir = writeProject({ 'profiles.yml': profile('p', 'from_flag') });
+    const envDir = writeProject({ 'profiles.yml': profile('p', 'from_env') });
+    const userHome = writeProject({ '.strata/profiles.yml': profile('p', 'from_home') });
+    expect(load(dir, { profilesDir: flagDir, env: { HOME: home, STRATA_PROFILES_DIR: envDir } }).target.info.schema).toBe('from_flag');
+    expect(load(dir, { env: { HOME: home, STRATA_PROFILES_DIR: envDir } }).target.info.schema).toBe('from_env');
+    expect(load(dir).target.info.schema).toBe('in_project');
+    const bare = writeProject({ 'dbt_project.yml': projectYml('p') });
+    expect(load(bare, { env: { HOME: userHome } }).target.info.schema).toBe('from_home');
+  });
+
+  it('picks --target over the profile default and renders env_var()', () => {
+    const dir = writeProject({ 'dbt_project.yml': projectYml('p'), 'profiles.yml': profile('p', "\"{{ env_var('DEV_SCHEMA', 'fallback') }}\"") });
+    expect(load(dir, { env: { HOME: home, DEV_SCHEMA: 'alice' } }).target.info.schema).toBe('alice');
+    expect(load(dir).target.info.schema).toBe('fallback');
+    expect(load(dir, { target: 'prod' }).target.info.schema).toBe('prod');
+    expect(load(dir).target.config.path).toBe(join(dir, 'dev.duckdb'));
+  });
+
+  it('reports a missing profile, an unknown target and bad keys with suggestions', () => {
+    const dir = writeProject({ 'dbt_project.yml': projectYml('shop'), 'profiles.yml': profile('shops', 'x') });
+    expect(loadErrors(dir)[0]?.message).toContain("Profile 'shop' (named by the project file) is not in");
+    writeFiles(dir, { 'profiles.yml': profile('shop', 'x') });
+    expect(loadErrors(dir, { target: 'prd' })[0]?.message).toContain("Did you mean 'prod'?");
+    writeFiles(dir, { 'profiles.yml': profile('shop', 'x', '      threds: 4\n') });
+    const [bad] = loadErrors(dir);
+    expect(bad?.message).toContain("unknown key 'threds'. Did you mean 'threads'?");
+    expect(bad?.at?.line).toBe(8);
+  });
+
+  it('reports an env_var() with no value and no default', () => {
+    const dir = writeProject({ 'dbt_project.yml': projectYml('p'), 'profiles.yml': profile('p', "\"{{ env_var('NOPE') }}\"") });
+    const [error] = loadErrors(dir);
+    expect(error?.code).toBe('missing-env-var');
+    expect(error?.message).toContain("'NOPE'");
+  });
+});
