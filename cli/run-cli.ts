@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { StrataUserError } from '../core/diagnostics/diagnostic.js';
 import { registerClean } from './commands/clean.js';
@@ -9,9 +11,13 @@ import { registerRun } from './commands/run.js';
 import { printDiagnostics } from './output/diagnostics.js';
 import { processTerminal, type Terminal } from './output/terminal.js';
 
+/** The package version, from the nearest package.json above this file (source or dist layout). */
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
+  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+  }
+  return 'unknown';
 }
 
 /**
