@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Connection, ExecuteOptions, QueryResult } from '../../core/adapter/connection.js';
+import type { Connection, DependentView, ExecuteOptions, QueryResult } from '../../core/adapter/connection.js';
 import type { ColumnInfo, ExistingRelation, Relation } from '../../core/adapter/relation.js';
 import { duckdbDialect } from './duckdb-dialect.js';
 
@@ -49,6 +49,18 @@ export class DuckDbSession implements Connection {
     const catalog = relation.database ? q(relation.database) : 'current_database()';
     const { rows } = await this.execute(`select column_name, data_type from information_schema.columns where table_schema = ${q(relation.schema)} and table_name = ${q(relation.identifier)} and table_catalog = ${catalog} order by ordinal_position`);
     return rows.map((r) => ({ name: String(r.column_name), dataType: String(r.data_type) }));
+  }
+
+  async loadCsv(relation: Relation, file: string, columns: readonly string[], options: ExecuteOptions = {}): Promise<void> {
+    const d = duckdbDialect;
+    // Read every field as text and let the insert cast to the table's types; empty fields are NULL.
+    const read = `read_csv(${d.quoteString(file)}, header = true, all_varchar = true, auto_detect = false, delim = ',', quote = '"', escape = '"', columns = {${columns.map((c) => `${d.quoteString(c)}: 'VARCHAR'`).join(', ')}})`;
+    await this.execute(`insert into ${d.qualify(relation)} (${columns.map((c) => d.quoteIdentifier(c)).join(', ')}) select * from ${read}`, options);
+  }
+
+  async dependentViews(): Promise<DependentView[]> {
+    // DuckDB binds views by name when they are queried, so they follow a renamed-in relation.
+    return [];
   }
 
   async ensureSchema(schema: Pick<Relation, 'database' | 'schema'>): Promise<void> {

@@ -32,6 +32,7 @@ export function registerRun(program: Command, term: Terminal, env: NodeJS.Proces
           let print: ReturnType<typeof progressPrinter> | undefined;
           const { summary } = await runProject({
             ...projectOptions(flags, env),
+            command: name,
             ...(flags.threads ? { threads: flags.threads } : {}),
             ...(flags.failFast ? { failFast: true } : {}),
             signal: controller.signal,
@@ -41,7 +42,8 @@ export function registerRun(program: Command, term: Terminal, env: NodeJS.Proces
             },
             onEvent: (event) => print?.(event),
           });
-          setExit(summary.success ? 0 : 1);
+          // 130 is the shell's code for a run stopped by Ctrl-C.
+          setExit(summary.cancelled ? 130 : summary.success ? 0 : 1);
         } finally {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);

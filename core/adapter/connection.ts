@@ -1,5 +1,13 @@
 import type { ColumnInfo, ExistingRelation, Relation } from './relation.js';
 
+/** A view that depends on another relation. */
+export interface DependentView {
+  /** The view. */
+  relation: Relation;
+  /** Its select statement, with every relation fully qualified. */
+  definition: string;
+}
+
 /** Rows returned by a query, as plain objects keyed by column name. */
 export interface QueryResult {
   /** Column names, in select order. */
@@ -24,6 +32,16 @@ export interface Connection {
   listRelations(schema: Pick<Relation, 'database' | 'schema'>): Promise<ExistingRelation[]>;
   /** Columns of a relation in ordinal order; empty when it does not exist. */
   getColumns(relation: Relation): Promise<ColumnInfo[]>;
+  /**
+   * Bulk-loads a CSV file (with a header row) into an existing table whose columns are `columns`,
+   * in file order. Empty fields load as NULL.
+   */
+  loadCsv(relation: Relation, file: string, columns: readonly string[], options?: ExecuteOptions): Promise<void>;
+  /**
+   * Views that read `relation` directly, with their definitions written with fully qualified
+   * names, so they can be re-pointed at a rebuilt relation. Empty where views bind late (DuckDB).
+   */
+  dependentViews(relation: Relation): Promise<DependentView[]>;
   /** Creates the schema when missing. */
   ensureSchema(schema: Pick<Relation, 'database' | 'schema'>): Promise<void>;
   /** Interrupts whatever statement is running. */

@@ -1,3 +1,4 @@
+import type { InferredType } from '../project/seed-columns.js';
 import type { Relation } from './relation.js';
 
 /**
@@ -21,6 +22,8 @@ export interface SqlDialect {
   drop(relation: Relation, kind: 'table' | 'view'): string;
   /** `create schema if not exists <schema>`. */
   createSchema(relation: Pick<Relation, 'database' | 'schema'>): string;
-  /** SQL that loads a CSV file into a new table, when the database can read files itself. */
-  createTableFromCsv?(relation: Relation, csvPath: string): string;
+  /** `create table <relation> (<name> <type>, ...)`. */
+  createTable(relation: Relation, columns: readonly { name: string; type: string }[]): string;
+  /** The SQL type a seed column of an inferred type gets. */
+  seedType(type: InferredType): string;
 }

@@ -28,6 +28,7 @@ export const DIAGNOSTIC_CODES = {
   'invalid-selector': 'error',
   'invalid-vars': 'error',
   'properties-unknown-node': 'warn',
+  'invalid-seed': 'error',
 } as const satisfies Record<string, Severity>;
 
 /** `error` stops the command; `warn` is printed and the command goes on. */

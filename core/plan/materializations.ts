@@ -1,8 +1,9 @@
 import type { AdapterCapabilities } from '../adapter/adapter.js';
+import type { DependentView } from '../adapter/connection.js';
 import type { SqlDialect } from '../adapter/dialect.js';
-import type { ExistingRelation, Relation } from '../adapter/relation.js';
+import type { ExistingRelation, RelationKind } from '../adapter/relation.js';
 import type { ProjectNode } from '../project/types.js';
-import { tmpRelation, type Plan, type Statement } from './plan.js';
+import { backupRelation, tmpRelation, type Plan, type Statement } from './plan.js';
 
 /** Everything a materialization may look at. Pure data: no connection. */
 export interface PlanInput {
@@ -12,6 +13,8 @@ export interface PlanInput {
   compiledSql: string;
   /** What exists at the node's relation now. */
   existing: ExistingRelation | undefined;
+  /** Views of other relations that read the existing relation (re-pointed after a swap). */
+  dependents?: readonly DependentView[];
   /** SQL generation for the target database. */
   dialect: SqlDialect;
   /** What the database can do. */
@@ -35,24 +38,39 @@ export function planNode(input: PlanInput): Plan {
   return materialization(input);
 }
 
-function planView({ node, compiledSql, existing, dialect, capabilities }: PlanInput): Plan {
-  const relation = node.relation;
-  const statements: Statement[] = [];
-  if (existing?.kind === 'table') statements.push({ sql: dialect.drop(relation, 'table'), purpose: 'drop the table this view replaces' });
-  statements.push({ sql: dialect.createViewAs(relation, compiledSql, { replace: existing?.kind === 'view' }), purpose: 'create the view' });
-  return { uniqueId: node.uniqueId, statements, transactional: capabilities.transactionalDdl, relation, kind: 'view', action: 'created view' };
+function planView(input: PlanInput): Plan {
+  const { node, compiledSql, existing, dialect, capabilities } = input;
+  const plan = { uniqueId: node.uniqueId, transactional: capabilities.transactionalDdl, relation: node.relation, kind: 'view' as const, action: 'created view' };
+  if (!existing || (existing.kind === 'view' && capabilities.replaceViewAnyShape)) {
+    return { ...plan, statements: [{ sql: dialect.createViewAs(node.relation, compiledSql, { replace: existing !== undefined }), purpose: 'create the view' }] };
+  }
+  const build: Statement[] = [
+    { sql: dialect.drop(tmpRelation(node.relation), 'view'), purpose: 'remove a leftover from an interrupted run' },
+    { sql: dialect.createViewAs(tmpRelation(node.relation), compiledSql, { replace: false }), purpose: 'create the new view beside the old relation' },
+  ];
+  return { ...plan, statements: swapIn(input, 'view', build) };
 }
 
-function planTable({ node, compiledSql, existing, dialect, capabilities }: PlanInput): Plan {
-  const statements = swapIn(node.relation, existing, dialect, (tmp) => ({ sql: dialect.createTableAs(tmp, compiledSql), purpose: 'build the new rows beside the old table' }));
-  return { uniqueId: node.uniqueId, statements, transactional: capabilities.transactionalDdl, relation: node.relation, kind: 'table', action: 'created table' };
+function planTable(input: PlanInput): Plan {
+  const { node, compiledSql, dialect, capabilities } = input;
+  const tmp = tmpRelation(node.relation);
+  const build: Statement[] = [
+    { sql: dialect.drop(tmp, 'table'), purpose: 'remove a leftover from an interrupted run' },
+    { sql: dialect.createTableAs(tmp, compiledSql), purpose: 'build the new rows beside the old relation' },
+  ];
+  return { uniqueId: node.uniqueId, statements: swapIn(input, 'table', build), transactional: capabilities.transactionalDdl, relation: node.relation, kind: 'table', action: 'created table' };
 }
 
-function planSeed({ node, existing, dialect, capabilities }: PlanInput): Plan {
-  const load = dialect.createTableFromCsv;
-  if (!load) throw new Error('this adapter cannot load seeds yet');
-  const statements = swapIn(node.relation, existing, dialect, (tmp) => ({ sql: load.call(dialect, tmp, node.absolutePath), purpose: 'load the CSV beside the old table' }));
-  return { uniqueId: node.uniqueId, statements, transactional: capabilities.transactionalDdl, relation: node.relation, kind: 'table', action: 'loaded seed' };
+function planSeed(input: PlanInput): Plan {
+  const { node, dialect, capabilities } = input;
+  const tmp = tmpRelation(node.relation);
+  const columns = (node.seedColumns ?? []).map((c) => ({ name: c.name, type: c.declared ?? dialect.seedType(c.inferred) }));
+  const build: Statement[] = [
+    { sql: dialect.drop(tmp, 'table'), purpose: 'remove a leftover from an interrupted run' },
+    { sql: dialect.createTable(tmp, columns), purpose: 'create the new table beside the old relation' },
+    { sql: `-- bulk load ${node.originalFilePath} into ${dialect.qualify(tmp)}`, purpose: 'load the CSV rows', load: { relation: tmp, file: node.absolutePath, columns: columns.map((c) => c.name) } },
+  ];
+  return { uniqueId: node.uniqueId, statements: swapIn(input, 'table', build), transactional: capabilities.transactionalDdl, relation: node.relation, kind: 'table', action: 'loaded seed' };
 }
 
 function planEphemeral({ node }: PlanInput): Plan {
@@ -60,13 +78,20 @@ function planEphemeral({ node }: PlanInput): Plan {
 }
 
 /**
- * Builds into `<name>__strata_tmp`, then drops the old relation and renames the new one in.
- * Run in one transaction, a failure at any step leaves the old relation and its rows untouched.
+ * After `build` has made `<name>__strata_tmp`: rename the old relation away, rename the new one in,
+ * re-point views of other models at it, then drop the old one. In one transaction, a failure at
+ * any step leaves the old relation, its rows and its dependent views as they were. Dependent views
+ * are never dropped with CASCADE.
  */
-function swapIn(relation: Relation, existing: ExistingRelation | undefined, dialect: SqlDialect, build: (tmp: Relation) => Statement): Statement[] {
-  const tmp = tmpRelation(relation);
-  const statements: Statement[] = [{ sql: dialect.drop(tmp, 'table'), purpose: 'remove a leftover from an interrupted run' }, build(tmp)];
-  if (existing) statements.push({ sql: dialect.drop(relation, existing.kind), purpose: `drop the old ${existing.kind}` });
-  statements.push({ sql: dialect.rename(tmp, 'table', relation.identifier), purpose: 'move the new table into place' });
+function swapIn({ node, existing, dependents = [], dialect }: PlanInput, kind: RelationKind, build: Statement[]): Statement[] {
+  const relation = node.relation;
+  const backup = backupRelation(relation);
+  const statements = [...build];
+  if (existing) statements.push({ sql: dialect.rename(relation, existing.kind, backup.identifier), purpose: `move the old ${existing.kind} aside` });
+  statements.push({ sql: dialect.rename(tmpRelation(relation), kind, relation.identifier), purpose: `move the new ${kind} into place` });
+  for (const view of dependents) {
+    statements.push({ sql: dialect.createViewAs(view.relation, view.definition, { replace: true }), purpose: `re-point dependent view ${view.relation.schema}.${view.relation.identifier} at the new ${kind}` });
+  }
+  if (existing) statements.push({ sql: dialect.drop(backup, existing.kind), purpose: `drop the old ${existing.kind}` });
   return statements;
 }

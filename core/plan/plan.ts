@@ -1,11 +1,13 @@
 import type { Relation, RelationKind } from '../adapter/relation.js';
 
-/** One SQL statement of a plan. */
+/** One step of a plan: a SQL statement, or a bulk load of a CSV file. */
 export interface Statement {
-  /** The SQL to run. */
+  /** The SQL to run (for a load: a description of it, for logs). */
   sql: string;
   /** What the statement is for (shown in logs and golden files). */
   purpose: string;
+  /** Set for a bulk load: the connection streams the file instead of running `sql`. */
+  load?: { relation: Relation; file: string; columns: string[] };
 }
 
 /** What running a node does, as data: pure output of a materialization. */
@@ -30,4 +32,12 @@ export const TMP_SUFFIX = '__strata_tmp';
 /** The temporary relation next to `relation`. */
 export function tmpRelation(relation: Relation): Relation {
   return { ...relation, identifier: `${relation.identifier}${TMP_SUFFIX}` };
+}
+
+/** Suffix the old relation is renamed to while the new one moves in. */
+export const BACKUP_SUFFIX = '__strata_backup';
+
+/** The old relation's name while a swap is in progress. */
+export function backupRelation(relation: Relation): Relation {
+  return { ...relation, identifier: `${relation.identifier}${BACKUP_SUFFIX}` };
 }

@@ -8,6 +8,7 @@ import { configForPath, type ConfigTreeNode } from './config-tree.js';
 import type { FoundFile } from './files.js';
 import { finalizeConfig, mergeConfigs, nodeConfigSchema, type NodeConfig, type PartialNodeConfig } from './node-config.js';
 import type { Properties } from './properties.js';
+import { readSeedColumns } from './seed-columns.js';
 import type { NodeProperties } from './properties-file.js';
 import type { NodeType, ProjectNode, RefCall, SourceCall } from './types.js';
 import { validateYaml } from './yaml-file.js';
@@ -41,7 +42,7 @@ export function buildNodes(input: BuildNodesInput): { nodes: Map<string, Project
     const node = modelNode(file, input, diagnostics);
     if (node) add(node, file);
   }
-  for (const file of input.files.seeds) add(seedNode(file, input), file);
+  for (const file of input.files.seeds) add(seedNode(file, input, diagnostics), file);
   return { nodes, disabled, diagnostics };
 }
 
@@ -62,8 +63,12 @@ function modelNode(file: FoundFile, input: BuildNodesInput, diagnostics: Diagnos
   return makeNode('model', file, name, rawCode, input, inFile.data ?? {}, record.refs, record.sources);
 }
 
-function seedNode(file: FoundFile, input: BuildNodesInput): ProjectNode {
-  return makeNode('seed', file, baseName(file.fromFolder, '.csv'), readFileSync(file.absolute, 'utf8'), input, {}, [], []);
+function seedNode(file: FoundFile, input: BuildNodesInput, diagnostics: Diagnostic[]): ProjectNode {
+  const node = makeNode('seed', file, baseName(file.fromFolder, '.csv'), readFileSync(file.absolute, 'utf8'), input, {}, [], []);
+  const read = readSeedColumns(file.fromRoot, node.rawCode, node.config.column_types);
+  diagnostics.push(...read.diagnostics);
+  node.seedColumns = read.columns;
+  return node;
 }
 
 function makeNode(type: NodeType, file: FoundFile, name: string, rawCode: string, input: BuildNodesInput, inFile: PartialNodeConfig, refs: RefCall[], sources: SourceCall[]): ProjectNode {

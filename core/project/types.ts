@@ -2,6 +2,7 @@ import type { Relation } from '../adapter/relation.js';
 import type { AdapterConfig, TargetInfo } from '../adapter/adapter.js';
 import type { Diagnostic, SourceLocation } from '../diagnostics/diagnostic.js';
 import type { NodeConfig } from './node-config.js';
+import type { SeedColumn } from './seed-columns.js';
 import type { ProjectFile } from './project-file.js';
 
 /** A column as documented in a properties file. */
@@ -81,6 +82,8 @@ export interface ProjectNode {
   sources: SourceCall[];
   /** Where the node is built (not used for ephemeral models and tests). */
   relation: Relation;
+  /** Seeds only: the CSV's columns and their types. */
+  seedColumns?: SeedColumn[];
 }
 
 /** A table declared under `sources:`. */

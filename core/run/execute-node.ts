@@ -26,15 +26,17 @@ export async function executeNode(ctx: NodeContext, node: ProjectNode, connectio
     return { uniqueId: node.uniqueId, executionTime: (completed.getTime() - started.getTime()) / 1000, startedAt: started.toISOString(), completedAt: completed.toISOString(), threadId, ...fields };
   };
   let compiledPath: string | undefined;
+  let compiledSql: string | undefined;
   try {
-    const compiledSql = node.resourceType === 'seed' ? '' : ctx.compiler.compile(node.uniqueId).compiledSql;
+    compiledSql = node.resourceType === 'seed' ? '' : ctx.compiler.compile(node.uniqueId).compiledSql;
     if (node.resourceType !== 'seed') compiledPath = writeNodeArtifact(ctx.project, node, 'compiled', compiledSql);
     const existing = await ctx.relations.lookup(connection, node.relation);
-    const plan = planNode({ node, compiledSql, existing, dialect: ctx.adapter.dialect, capabilities: ctx.adapter.capabilities });
+    const dependents = existing ? await connection.dependentViews(node.relation) : [];
+    const plan = planNode({ node, compiledSql, existing, dependents, dialect: ctx.adapter.dialect, capabilities: ctx.adapter.capabilities });
     writeNodeArtifact(ctx.project, node, 'run', plan.statements.map((s) => `-- ${s.purpose}\n${s.sql};`).join('\n\n'));
     await runPlan(connection, plan, ctx.signal);
     if (plan.relation && plan.kind) await ctx.relations.record(connection, { ...plan.relation, kind: plan.kind });
-    return finish({ status: 'success', message: `${plan.action}`, action: plan.action, ...(plan.relation ? { relation: plan.relation } : {}), ...(compiledPath ? { compiledPath } : {}) });
+    return finish({ status: 'success', message: plan.action, action: plan.action, ...(plan.relation ? { relation: plan.relation } : {}), ...(compiledPath ? { compiledPath, compiledSql } : {}) });
   } catch (err) {
     if (err instanceof StrataUserError) {
       return finish({ status: 'error', message: err.message, diagnostics: [...err.diagnostics] });
@@ -42,13 +44,22 @@ export async function executeNode(ctx: NodeContext, node: ProjectNode, connectio
     if (!(err instanceof Error)) throw err;
     const where = compiledPath ? ` (compiled SQL: ${compiledPath})` : '';
     const reason = ctx.signal.aborted ? 'cancelled' : err.message.trim();
-    return finish({ status: 'error', message: `Database error in ${node.uniqueId}${where}: ${reason}`, ...(compiledPath ? { compiledPath } : {}) });
+    return finish({ status: 'error', message: `Database error in ${node.uniqueId}${where}: ${reason}`, ...(compiledPath ? { compiledPath, compiledSql } : {}) });
   }
 }
 
 async function runPlan(connection: Connection, plan: Plan, signal: AbortSignal): Promise<void> {
   const runAll = async (c: Connection) => {
-    for (const statement of plan.statements) await c.execute(statement.sql, { signal });
+    for (const statement of plan.statements) {
+      try {
+        if (statement.load) await c.loadCsv(statement.load.relation, statement.load.file, statement.load.columns, { signal });
+        else await c.execute(statement.sql, { signal });
+      } catch (err) {
+        // Say which step failed: "re-point dependent view ..." explains far more than the bare error.
+        if (err instanceof Error) err.message = `${err.message.trim()} (while trying to ${statement.purpose})`;
+        throw err;
+      }
+    }
   };
   if (plan.statements.length === 0) return;
   if (plan.transactional) await connection.transaction(runAll);

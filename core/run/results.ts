@@ -24,6 +24,8 @@ export interface NodeResult {
   completedAt: string;
   /** Compiled SQL file, relative to the project root. */
   compiledPath?: string;
+  /** The compiled SQL itself. */
+  compiledSql?: string;
   /** Template or config problems that stopped the node. */
   diagnostics?: Diagnostic[];
   /** Runner thread that executed the node, e.g. `Thread-2`. */

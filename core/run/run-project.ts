@@ -1,3 +1,4 @@
+import { newInvocation, runResultsArtifact, writeRunResults } from '../artifacts/run-results.js';
 import { Compiler } from '../compile/compiler.js';
 import { prepareProject, type PreparedProject, type ProjectOptions } from '../compile/compile-project.js';
 import { checkMaterializations } from '../plan/check-materializations.js';
@@ -14,12 +15,15 @@ export interface RunOptions extends ProjectOptions {
   signal?: AbortSignal;
   /** Receives progress events. */
   onEvent?: (event: RunEvent) => void;
+  /** The command name recorded in run_results.json (`run`, `build`). */
+  command?: string;
   /** Called once the project is loaded, before anything runs (the CLI prints warnings here). */
   onPrepared?: (prepared: PreparedProject) => void;
 }
 
 /** Loads, selects and runs a project on its target. */
 export async function runProject(options: RunOptions): Promise<PreparedProject & { summary: RunSummary }> {
+  const invocation = newInvocation({ which: options.command ?? 'run', select: options.select ?? [], exclude: options.exclude ?? [], threads: options.threads ?? null, fail_fast: options.failFast ?? false, vars: options.vars ?? {} });
   const prepared = prepareProject(options);
   const { project, dag, selected, adapter } = prepared;
   checkMaterializations(project, selected);
@@ -35,6 +39,7 @@ export async function runProject(options: RunOptions): Promise<PreparedProject &
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     });
+    writeRunResults(project, runResultsArtifact(project, summary, invocation, adapter.dialect));
     return { ...prepared, summary };
   } finally {
     await pool.close();

@@ -63,7 +63,7 @@ for (const target of TEST_TARGETS) {
       expect(summary.success).toBe(false);
       expect(summary.results[0]?.message).toMatch(/Database error in model\.p\.t \(compiled SQL: target[/\\]compiled[/\\]p[/\\]models[/\\]t\.sql\)/);
       expect(await query('select id from {schema}.t order by id')).toEqual([{ id: '1' }, { id: '2' }]);
-      const leftovers = await query("select table_name from information_schema.tables where table_name like '%strata_tmp%'");
+      const leftovers = await query("select table_name from information_schema.tables where table_schema = '{schema}' and table_name like '%strata%'");
       expect(leftovers).toEqual([]);
     });
 
@@ -125,6 +125,31 @@ for (const target of TEST_TARGETS) {
       expect(summary.cancelled).toBe(true);
       expect(summary.success).toBe(false);
       expect(statusOf(summary.results)).toEqual({ a: 'skipped', b: 'skipped' });
+    });
+  });
+}
+
+for (const target of TEST_TARGETS) {
+  describe(`cancelling on ${target.name}`, () => {
+    it('cancels the running statement, leaves the old table and no temporary relations', async () => {
+      const dir = writeProject({ 'dbt_project.yml': projectYml('p'), 'models/t.sql': "{{ config(materialized='table') }}select 1 as id" });
+      const schema = await target.writeProfile(dir, 'p');
+      const run = (signal?: AbortSignal) => runProject({ projectDir: dir, adapters: BUILTIN_ADAPTERS, env: { HOME: EMPTY_HOME }, ...(signal ? { signal } : {}) });
+      const first = await run();
+      expect(first.summary.results.map((r) => r.message)).toEqual(['created table']);
+      writeFiles(dir, { 'models/t.sql': `{{ config(materialized='table') }}${target.slowSql}` });
+      const controller = new AbortController();
+      const started = Date.now();
+      setTimeout(() => controller.abort(), 1500);
+      const { summary } = await run(controller.signal);
+      expect(Date.now() - started).toBeLessThan(15_000);
+      expect(summary.cancelled).toBe(true);
+      expect(summary.results.map((r) => [r.status, r.message])).toEqual([['error', expect.stringContaining('cancelled')]]);
+      expect(await target.query(dir, `select id from ${schema}.t`)).toEqual([{ id: '1' }]);
+      expect(await target.query(dir, `select table_name from information_schema.tables where table_schema = '${schema}' and table_name like '%strata%'`)).toEqual([]);
+      // What finished is recorded.
+      const results = JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string; status: string }[] };
+      expect(results.results.map((r) => [r.unique_id, r.status])).toEqual([['model.p.t', 'error']]);
     });
   });
 }

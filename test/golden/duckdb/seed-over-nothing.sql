@@ -1,8 +1,13 @@
 -- transactional: true
 -- remove a leftover from an interrupted run
 drop table if exists "db"."analytics"."orders__strata_tmp";
--- load the CSV beside the old table
-create table "db"."analytics"."orders__strata_tmp" as
-select * from read_csv('/project/seeds/orders.csv', header = true, auto_detect = true);
+-- create the new table beside the old relation
+create table "db"."analytics"."orders__strata_tmp" (
+  "id" INTEGER,
+  "Customer Name" VARCHAR,
+  "amount" decimal(12, 2)
+);
+-- load the CSV rows
+-- bulk load models/orders.sql into "db"."analytics"."orders__strata_tmp";
 -- move the new table into place
 alter table "db"."analytics"."orders__strata_tmp" rename to "orders";

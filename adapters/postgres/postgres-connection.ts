@@ -1,0 +1,112 @@
+import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { Connection, DependentView, ExecuteOptions, QueryResult } from '../../core/adapter/connection.js';
+import type { ColumnInfo, ExistingRelation, Relation } from '../../core/adapter/relation.js';
+import { postgresDialect as d } from './postgres-dialect.js';
+
+/** Direct dependents of a relation that are views, with their definitions. */
+const DEPENDENT_VIEWS_SQL = `
+select distinct n.nspname as schema_name, v.relname as view_name, pg_get_viewdef(v.oid) as definition
+from pg_depend dep
+join pg_rewrite rw on rw.oid = dep.objid and dep.classid = 'pg_rewrite'::regclass
+join pg_class v on v.oid = rw.ev_class
+join pg_namespace n on n.oid = v.relnamespace
+where dep.refobjid = to_regclass($1) and v.oid <> dep.refobjid and v.relkind = 'v'
+order by 1, 2`;
+
+/** One Postgres session. Cancellation goes through a second, short-lived session. */
+export class PostgresSession implements Connection {
+  constructor(private readonly client: pg.Client, private readonly openSide: () => Promise<pg.Client>) {}
+
+  async execute(sql: string, options: ExecuteOptions = {}): Promise<QueryResult> {
+    return this.withAbort(options.signal, async () => {
+      const result = await this.client.query({ text: sql, rowMode: 'array' });
+      const last = Array.isArray(result) ? (result[result.length - 1] as pg.QueryResult) : result;
+      const columns = (last.fields ?? []).map((f) => f.name);
+      const rows = ((last.rows ?? []) as unknown[][]).map((r) => Object.fromEntries(columns.map((c, i) => [c, r[i]])));
+      return { columns, rows };
+    });
+  }
+
+  async transaction<T>(fn: (connection: Connection) => Promise<T>): Promise<T> {
+    await this.client.query('begin');
+    try {
+      const result = await fn(this);
+      await this.client.query('commit');
+      return result;
+    } catch (err) {
+      await this.client.query('rollback').catch(() => undefined);
+      throw err;
+    }
+  }
+
+  async listRelations(schema: Pick<Relation, 'database' | 'schema'>): Promise<ExistingRelation[]> {
+    const { rows } = await this.client.query<{ name: string; kind: string }>(
+      `select c.relname as name, c.relkind as kind from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = $1 and c.relkind in ('r', 'p', 'v', 'm', 'f')`,
+      [schema.schema],
+    );
+    return rows.map((r) => ({ ...(schema.database ? { database: schema.database } : {}), schema: schema.schema, identifier: r.name, kind: r.kind === 'v' || r.kind === 'm' ? 'view' : 'table' }));
+  }
+
+  async getColumns(relation: Relation): Promise<ColumnInfo[]> {
+    const { rows } = await this.client.query<{ name: string; type: string }>(
+      `select a.attname as name, format_type(a.atttypid, a.atttypmod) as type from pg_attribute a where a.attrelid = to_regclass($1) and a.attnum > 0 and not a.attisdropped order by a.attnum`,
+      [d.qualify({ schema: relation.schema, identifier: relation.identifier })],
+    );
+    return rows.map((r) => ({ name: r.name, dataType: r.type }));
+  }
+
+  async loadCsv(relation: Relation, file: string, columns: readonly string[], options: ExecuteOptions = {}): Promise<void> {
+    const sql = `copy ${d.qualify(relation)} (${columns.map((c) => d.quoteIdentifier(c)).join(', ')}) from stdin with (format csv, header true)`;
+    await this.withAbort(options.signal, () => pipeline(createReadStream(file), this.client.query(copyFrom(sql))));
+  }
+
+  async dependentViews(relation: Relation): Promise<DependentView[]> {
+    // An empty search_path makes pg_get_viewdef qualify every relation, so the text still means
+    // the same relations after the swap.
+    await this.client.query('begin');
+    try {
+      await this.client.query("select set_config('search_path', '', true)");
+      const { rows } = await this.client.query<{ schema_name: string; view_name: string; definition: string }>(DEPENDENT_VIEWS_SQL, [d.qualify({ schema: relation.schema, identifier: relation.identifier })]);
+      return rows.map((r) => ({ relation: { ...(relation.database ? { database: relation.database } : {}), schema: r.schema_name, identifier: r.view_name }, definition: r.definition }));
+    } finally {
+      await this.client.query('commit');
+    }
+  }
+
+  async ensureSchema(schema: Pick<Relation, 'database' | 'schema'>): Promise<void> {
+    // Concurrent sessions may race to create the same schema; the loser's error is harmless.
+    try {
+      await this.client.query(d.createSchema(schema));
+    } catch (err) {
+      if ((err as { code?: string }).code !== '23505' && (err as { code?: string }).code !== '42P06') throw err;
+    }
+  }
+
+  async cancel(): Promise<void> {
+    const side = await this.openSide();
+    try {
+      await side.query('select pg_cancel_backend($1)', [(this.client as pg.Client & { processID: number }).processID]);
+    } finally {
+      await side.end();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.end();
+  }
+
+  /** Runs `fn`, cancelling its statement on the server if `signal` aborts meanwhile. */
+  private async withAbort<T>(signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
+    signal?.throwIfAborted();
+    const onAbort = () => void this.cancel().catch(() => undefined);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await fn();
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+}

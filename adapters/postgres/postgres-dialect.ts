@@ -1,0 +1,12 @@
+import { ansiDialect } from '../ansi-dialect.js';
+
+/** Postgres SQL; seed types follow dbt-postgres's. */
+export const postgresDialect = ansiDialect({
+  integer: 'integer',
+  bigint: 'bigint',
+  float: 'float8',
+  boolean: 'boolean',
+  date: 'date',
+  timestamp: 'timestamp without time zone',
+  text: 'text',
+}, { databaseInSchemaDdl: false });

@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SqlDialect } from '../adapter/dialect.js';
+import type { Project } from '../project/types.js';
+import type { NodeResult, RunSummary } from '../run/results.js';
+
+/** The dbt artifact version Strata's run_results.json follows. */
+export const RUN_RESULTS_SCHEMA = 'https://schemas.getdbt.com/dbt/run-results/v6.json';
+
+/** Version reported in artifacts' `dbt_version`, so tools that check it accept the file. */
+export const ARTIFACT_DBT_VERSION = '1.9.0';
+
+/** What the invocation was, for the artifact's metadata and `args`. */
+export interface InvocationInfo {
+  /** Unique id of this invocation. */
+  invocationId: string;
+  /** When it started. */
+  startedAt: Date;
+  /** The command and its options, as dbt records them. */
+  args: Record<string, unknown>;
+}
+
+/** A fresh invocation record. */
+export function newInvocation(args: Record<string, unknown>): InvocationInfo {
+  return { invocationId: randomUUID(), startedAt: new Date(), args };
+}
+
+/** run_results.json in dbt's v6 shape. */
+export function runResultsArtifact(project: Project, summary: RunSummary, invocation: InvocationInfo, dialect: SqlDialect): Record<string, unknown> {
+  return {
+    metadata: {
+      dbt_schema_version: RUN_RESULTS_SCHEMA,
+      dbt_version: ARTIFACT_DBT_VERSION,
+      generated_at: new Date().toISOString(),
+      invocation_id: invocation.invocationId,
+      invocation_started_at: invocation.startedAt.toISOString(),
+      env: {},
+    },
+    results: summary.results.map((r) => resultEntry(project, r, dialect)),
+    elapsed_time: summary.elapsed,
+    args: invocation.args,
+  };
+}
+
+function resultEntry(project: Project, result: NodeResult, dialect: SqlDialect): Record<string, unknown> {
+  const node = project.nodes.get(result.uniqueId);
+  const ran = result.status !== 'skipped';
+  return {
+    status: result.status,
+    timing: ran ? [{ name: 'execute', started_at: result.startedAt, completed_at: result.completedAt }] : [],
+    thread_id: result.threadId,
+    execution_time: result.executionTime,
+    adapter_response: {},
+    message: result.message,
+    failures: null,
+    unique_id: result.uniqueId,
+    compiled: result.compiledSql !== undefined,
+    compiled_code: result.compiledSql ?? null,
+    relation_name: node && node.config.materialized !== 'ephemeral' ? dialect.qualify(node.relation) : null,
+  };
+}
+
+/** Writes target/run_results.json. */
+export function writeRunResults(project: Project, artifact: Record<string, unknown>): string {
+  mkdirSync(project.targetPath, { recursive: true });
+  const file = join(project.targetPath, 'run_results.json');
+  writeFileSync(file, `${JSON.stringify(artifact, null, 2)}\n`);
+  return file;
+}
