@@ -15,7 +15,7 @@ const duckdbProfileSchema = z.strictObject({
   schema: z.string().default('main'),
   database: z.string().optional(),
   threads: z.number().int().positive().default(1),
-  extensions: z.array(z.string()).default([]),
+  extensions: z.array(z.string().regex(/^\w+$/, 'must be an extension name such as httpfs')).default([]),
   settings: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
 });
 

@@ -22,8 +22,9 @@ const postgresProfileSchema = z.strictObject({
   sslmode: z.enum(['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full']).default('prefer'),
   connect_timeout: z.coerce.number().int().positive().default(10),
   keepalives_idle: z.coerce.number().int().nonnegative().optional(),
-  search_path: z.string().optional(),
-  role: z.string().optional(),
+  // Passed to the server as startup options, so only plain names are accepted.
+  search_path: z.string().regex(/^[\w$, ]+$/, 'must be a comma-separated list of schema names').optional(),
+  role: z.string().regex(/^\w+$/, 'must be a role name').optional(),
   application_name: z.string().default('strata'),
   retries: z.coerce.number().int().nonnegative().optional(),
 });
@@ -33,7 +34,7 @@ type PostgresConfig = z.infer<typeof postgresProfileSchema> & { dbname: string }
 function clientConfig(config: PostgresConfig): pg.ClientConfig {
   // sslmode: 'prefer' and weaker connect without TLS (the driver cannot fall back); 'require' and stronger use it.
   const ssl = ['require', 'verify-ca', 'verify-full'].includes(config.sslmode) ? { rejectUnauthorized: config.sslmode !== 'require' } : false;
-  const options = [config.search_path ? `-c search_path=${config.search_path}` : '', config.role ? `-c role=${config.role}` : ''].filter(Boolean).join(' ');
+  const options = [config.search_path ? `-c search_path=${config.search_path.replace(/ /g, '\\ ')}` : '', config.role ? `-c role=${config.role}` : ''].filter(Boolean).join(' ');
   return {
     host: config.host,
     port: config.port,
