@@ -3,6 +3,10 @@ import type { Relation } from '../core/adapter/relation.js';
 import type { InferredType } from '../core/project/seed-columns.js';
 import { selectBody } from './sql-text.js';
 
+// dbt's aliases, so incremental_predicates written for dbt work unchanged.
+const DEST = 'DBT_INTERNAL_DEST';
+const SOURCE = 'DBT_INTERNAL_SOURCE';
+
 /**
  * SQL shared by databases that follow the standard: double-quoted identifiers (always quoted, so
  * names keep their case and may be keywords), single-quoted strings, `create ... as`, `alter ...
@@ -24,5 +28,24 @@ export function ansiDialect(seedTypes: Readonly<Record<InferredType, string>>, o
     drop: (relation, kind) => `drop ${kind} if exists ${qualify(relation)}`,
     createSchema: (relation) => `create schema if not exists ${qualify({ ...(relation.database && options.databaseInSchemaDdl ? { database: relation.database } : {}), schema: relation.schema })}`,
     seedType: (type) => seedTypes[type],
+    insertInto: (target, source, columns) => {
+      const list = columns.map(quoteIdentifier).join(', ');
+      return `insert into ${qualify(target)} (${list})\nselect ${list} from ${qualify(source)}`;
+    },
+    deleteMatching: (target, source, keys, predicates) =>
+      `delete from ${qualify(target)} as ${DEST}\nusing ${qualify(source)} as ${SOURCE}\nwhere ${[keyMatch(keys), ...predicates].join('\n  and ')}`,
+    merge: (target, source, { keys, insertColumns, updateColumns, predicates }) => {
+      const q = quoteIdentifier;
+      const update = updateColumns.length ? `\nwhen matched then update set ${updateColumns.map((c) => `${q(c)} = ${SOURCE}.${q(c)}`).join(', ')}` : '';
+      return `merge into ${qualify(target)} as ${DEST}\nusing ${qualify(source)} as ${SOURCE}\non ${[keyMatch(keys), ...predicates].join('\n  and ')}${update}\nwhen not matched then insert (${insertColumns.map(q).join(', ')}) values (${insertColumns.map((c) => `${SOURCE}.${q(c)}`).join(', ')})`;
+    },
+    deleteFrom: (relation, where) => `delete from ${qualify(relation)}${where ? ` where ${where}` : ''}`,
+    addColumn: (relation, column, type) => `alter table ${qualify(relation)} add column ${quoteIdentifier(column)} ${type}`,
+    dropColumn: (relation, column) => `alter table ${qualify(relation)} drop column ${quoteIdentifier(column)}`,
+    alterColumnType: (relation, column, type) => `alter table ${qualify(relation)} alter column ${quoteIdentifier(column)} type ${type} using cast(${quoteIdentifier(column)} as ${type})`,
   };
+
+  function keyMatch(keys: readonly string[]): string {
+    return keys.map((k) => `${DEST}.${quoteIdentifier(k)} is not distinct from ${SOURCE}.${quoteIdentifier(k)}`).join('\n  and ');
+  }
 }

@@ -8,6 +8,7 @@ import { positiveInt, projectOptions, withProjectOptions, withSelectionOptions, 
 interface RunFlags extends CommonFlags {
   threads?: number;
   failFast?: boolean;
+  fullRefresh?: boolean;
 }
 
 /** `strata run` and `strata build`: build the selected nodes on the target. */
@@ -19,6 +20,7 @@ export function registerRun(program: Command, term: Terminal, env: NodeJS.Proces
     withSelectionOptions(withProjectOptions(program.command(name).description(description)))
       .option('--threads <n>', 'nodes to build at once (default: the profile\'s threads)', positiveInt)
       .option('-x, --fail-fast', 'stop at the first failure')
+      .option('--full-refresh', 'rebuild incremental models and seeds from scratch (unless they set full_refresh: false)')
       .action(async (flags: RunFlags) => {
         const controller = new AbortController();
         const stop = () => {
@@ -35,6 +37,7 @@ export function registerRun(program: Command, term: Terminal, env: NodeJS.Proces
             command: name,
             ...(flags.threads ? { threads: flags.threads } : {}),
             ...(flags.failFast ? { failFast: true } : {}),
+            ...(flags.fullRefresh ? { fullRefresh: true } : {}),
             signal: controller.signal,
             onPrepared: (prepared) => {
               printDiagnostics(term, prepared.warnings, prepared.project.root);

@@ -1,6 +1,18 @@
 import type { InferredType } from '../project/seed-columns.js';
 import type { Relation } from './relation.js';
 
+/** What a merge matches on and writes. */
+export interface MergeOptions {
+  /** Key columns. */
+  keys: readonly string[];
+  /** Columns inserted for new keys. */
+  insertColumns: readonly string[];
+  /** Columns updated for matched keys. */
+  updateColumns: readonly string[];
+  /** Extra conditions ANDed into the match (dbt's incremental_predicates). */
+  predicates: readonly string[];
+}
+
 /**
  * Pure SQL generation for one database: no I/O. Materializations build their statements
  * only through this interface, so golden files can pin each adapter's SQL.
@@ -26,4 +38,21 @@ export interface SqlDialect {
   createTable(relation: Relation, columns: readonly { name: string; type: string }[]): string;
   /** The SQL type a seed column of an inferred type gets. */
   seedType(type: InferredType): string;
+  /** `insert into <target> (<columns>) select <columns> from <source>`. */
+  insertInto(target: Relation, source: Relation, columns: readonly string[]): string;
+  /**
+   * Deletes target rows whose key matches a source row, NULL-safely (`is not distinct from`), so a
+   * NULL key replaces its old row instead of duplicating it. Aliases: DBT_INTERNAL_DEST/SOURCE.
+   */
+  deleteMatching(target: Relation, source: Relation, keys: readonly string[], predicates: readonly string[]): string;
+  /** Merges source into target on NULL-safe key equality: matched rows updated, others inserted. */
+  merge(target: Relation, source: Relation, options: MergeOptions): string;
+  /** `delete from <relation> [where ...]`: transactional everywhere, unlike truncate. */
+  deleteFrom(relation: Relation, where?: string): string;
+  /** `alter table ... add column`. */
+  addColumn(relation: Relation, column: string, type: string): string;
+  /** `alter table ... drop column`. */
+  dropColumn(relation: Relation, column: string): string;
+  /** `alter table ... alter column ... type`, converting existing values. */
+  alterColumnType(relation: Relation, column: string, type: string): string;
 }

@@ -8,7 +8,7 @@ import type { Project, ProjectNode } from '../project/types.js';
 import { baseScope } from '../template/base-scope.js';
 import { TemplateCallError, splitArgs } from '../template/call-args.js';
 import { TemplateEngine, type RenderScope } from '../template/engine.js';
-import { cteRelation, relationValue } from '../template/relation-value.js';
+import { cteRelation, relationValue, RelationValue } from '../template/relation-value.js';
 import { injectCtes, type Cte } from './inject-ctes.js';
 
 /** A node after the compile pass. */
@@ -19,12 +19,18 @@ export interface CompiledNode {
   compiledSql: string;
 }
 
-/** Per-run facts the compile pass needs from outside: whether a model builds incrementally. */
+/** Options for a compiler. */
 export interface CompileOptions {
-  /** Answers `is_incremental()` for a node (default: false). */
-  isIncremental?: (node: ProjectNode) => boolean;
   /** Environment for `env_var()` (default: process.env). */
   env?: NodeJS.ProcessEnv;
+}
+
+/** Facts about one node's run that its SQL may depend on. */
+export interface NodeCompileContext {
+  /** What `is_incremental()` returns (default: false). */
+  isIncremental?: boolean;
+  /** For microbatch models: the batch being built; refs to models with `event_time` are filtered to it. */
+  batch?: { start: Date; end: Date };
 }
 
 interface RenderedBody {
@@ -48,29 +54,31 @@ export class Compiler {
   }
 
   /** Compiles one node; template errors throw {@link StrataUserError} with file and line. */
-  compile(uniqueId: string): CompiledNode {
-    const body = this.body(uniqueId);
-    const ctes: Cte[] = body.ephemerals.map((id) => ({ name: this.cteName(id), sql: this.body(id).sql }));
+  compile(uniqueId: string, context: NodeCompileContext = {}): CompiledNode {
+    const body = this.body(uniqueId, context);
+    const ctes: Cte[] = body.ephemerals.map((id) => ({ name: this.cteName(id), sql: this.body(id, {}).sql }));
     return { uniqueId, compiledSql: injectCtes(body.sql, ctes) };
   }
 
-  private body(uniqueId: string): RenderedBody {
-    const cached = this.bodies.get(uniqueId);
+  private body(uniqueId: string, context: NodeCompileContext): RenderedBody {
+    // Only context-free renders are shared: is_incremental() and batches change a node's SQL.
+    const cacheable = context.isIncremental === undefined && context.batch === undefined;
+    const cached = cacheable ? this.bodies.get(uniqueId) : undefined;
     if (cached) return cached;
     const node = this.project.nodes.get(uniqueId);
     if (!node) throw new Error(`compile: unknown node ${uniqueId}`);
     const direct: string[] = [];
     const compiled = this.engine.compile(node.rawCode, node.originalFilePath);
     if (!compiled.template) throw new StrataUserError([compiled.diagnostic]);
-    const rendered = this.engine.render(compiled.template, this.scope(node, direct));
+    const rendered = this.engine.render(compiled.template, this.scope(node, direct, context));
     if (rendered.diagnostic) throw new StrataUserError([rendered.diagnostic]);
     // Ephemeral parents first (recursively), each once, so every CTE is defined before use.
     const ephemerals: string[] = [];
     for (const id of direct) {
-      for (const inner of [...this.body(id).ephemerals, id]) if (!ephemerals.includes(inner)) ephemerals.push(inner);
+      for (const inner of [...this.body(id, {}).ephemerals, id]) if (!ephemerals.includes(inner)) ephemerals.push(inner);
     }
     const body = { sql: rendered.output ?? '', ephemerals };
-    this.bodies.set(uniqueId, body);
+    if (cacheable) this.bodies.set(uniqueId, body);
     return body;
   }
 
@@ -78,7 +86,7 @@ export class Compiler {
     return this.dialect.quoteIdentifier(`__strata__cte__${this.project.nodes.get(uniqueId)?.name ?? uniqueId}`);
   }
 
-  private scope(node: ProjectNode, ephemerals: string[]): RenderScope {
+  private scope(node: ProjectNode, ephemerals: string[], context: NodeCompileContext): RenderScope {
     const resolved = this.dag.resolvedRefs.get(node.uniqueId) ?? new Map<string, string>();
     const ref = (...args: unknown[]) => {
       const { positional, keywords } = splitArgs(args);
@@ -94,13 +102,14 @@ export class Compiler {
         if (!ephemerals.includes(targetId)) ephemerals.push(targetId);
         return cteRelation(`__strata__cte__${target.name}`, this.dialect);
       }
-      return relationValue(target.relation, this.dialect);
+      return this.batchFiltered(target.relation, target.config.event_time, context) ?? relationValue(target.relation, this.dialect);
     };
     const source = (...args: unknown[]) => {
       const [sourceName, table] = splitArgs(args).positional.map(String);
       const found = this.project.sources.get(`source.${this.project.name}.${sourceName}.${table}`);
       if (!found) throw new TemplateCallError('unknown-source', `source('${sourceName}', '${table}') is not declared under 'sources:'.`);
-      return relationValue(found.relation, this.dialect);
+      const eventTime = (found.meta.event_time ?? undefined) as string | undefined;
+      return this.batchFiltered(found.relation, eventTime, context) ?? relationValue(found.relation, this.dialect);
     };
     const configGet = (key: string, fallback?: unknown) => (node.config as Record<string, unknown>)[key] ?? fallback;
     return {
@@ -109,8 +118,20 @@ export class Compiler {
       source,
       config: Object.assign(() => '', { get: configGet, require: configGet }),
       this: relationValue(node.relation, this.dialect),
-      is_incremental: () => this.options.isIncremental?.(node) ?? false,
-      model: { name: node.name, unique_id: node.uniqueId, resource_type: node.resourceType, config: node.config, fqn: node.fqn, original_file_path: node.originalFilePath },
+      is_incremental: () => context.isIncremental ?? false,
+      model: {
+        name: node.name, unique_id: node.uniqueId, resource_type: node.resourceType, config: node.config, fqn: node.fqn, original_file_path: node.originalFilePath,
+        ...(context.batch ? { batch: { event_time_start: context.batch.start.toISOString(), event_time_end: context.batch.end.toISOString() } } : {}),
+      },
     };
+  }
+
+  /** In a microbatch, an upstream with `event_time` renders as a subquery limited to the batch. */
+  private batchFiltered(relation: ProjectNode['relation'], eventTime: string | null | undefined, context: NodeCompileContext): RelationValue | undefined {
+    if (!context.batch || !eventTime) return undefined;
+    const q = this.dialect.quoteIdentifier(eventTime);
+    const bound = (d: Date) => `cast(${this.dialect.quoteString(d.toISOString().replace('T', ' ').replace('Z', ''))} as timestamp)`;
+    const sql = `(select * from ${this.dialect.qualify(relation)} where ${q} >= ${bound(context.batch.start)} and ${q} < ${bound(context.batch.end)})`;
+    return new RelationValue(relation, sql);
   }
 }

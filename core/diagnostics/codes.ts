@@ -29,6 +29,7 @@ export const DIAGNOSTIC_CODES = {
   'invalid-vars': 'error',
   'properties-unknown-node': 'warn',
   'invalid-seed': 'error',
+  'schema-change': 'error',
 } as const satisfies Record<string, Severity>;
 
 /** `error` stops the command; `warn` is printed and the command goes on. */

@@ -1,9 +1,12 @@
 import type { AdapterCapabilities } from '../adapter/adapter.js';
 import type { DependentView } from '../adapter/connection.js';
 import type { SqlDialect } from '../adapter/dialect.js';
-import type { ExistingRelation, RelationKind } from '../adapter/relation.js';
+import type { ExistingRelation, Relation, RelationKind } from '../adapter/relation.js';
+import { diagnostic, StrataUserError } from '../diagnostics/diagnostic.js';
+import { shouldFullRefresh } from './full-refresh.js';
 import type { ProjectNode } from '../project/types.js';
-import { backupRelation, tmpRelation, type Plan, type Statement } from './plan.js';
+import { planIncremental } from './incremental.js';
+import { backupRelation, columnsOf, tmpRelation, type Plan, type PlanFacts, type Statement } from './plan.js';
 
 /** Everything a materialization may look at. Pure data: no connection. */
 export interface PlanInput {
@@ -15,6 +18,10 @@ export interface PlanInput {
   existing: ExistingRelation | undefined;
   /** Views of other relations that read the existing relation (re-pointed after a swap). */
   dependents?: readonly DependentView[];
+  /** The run's --full-refresh flag. */
+  fullRefresh?: boolean;
+  /** Introspection results, when an earlier pass of the plan asked for them. */
+  facts?: PlanFacts;
   /** SQL generation for the target database. */
   dialect: SqlDialect;
   /** What the database can do. */
@@ -28,6 +35,7 @@ export const MATERIALIZATIONS: Readonly<Record<string, Materialization>> = {
   view: planView,
   table: planTable,
   ephemeral: planEphemeral,
+  incremental: (input) => planIncremental(input, planTable),
   seed: planSeed,
 };
 
@@ -61,16 +69,31 @@ function planTable(input: PlanInput): Plan {
   return { uniqueId: node.uniqueId, statements: swapIn(input, 'table', build), transactional: capabilities.transactionalDdl, relation: node.relation, kind: 'table', action: 'created table' };
 }
 
+/**
+ * Seeds: on later runs the rows are replaced in place (delete, then load), keeping the table and
+ * the views built on it; a first run or --full-refresh creates the table anew.
+ */
 function planSeed(input: PlanInput): Plan {
-  const { node, dialect, capabilities } = input;
+  const { node, dialect, capabilities, existing, facts } = input;
   const tmp = tmpRelation(node.relation);
   const columns = (node.seedColumns ?? []).map((c) => ({ name: c.name, type: c.declared ?? dialect.seedType(c.inferred) }));
+  const load = (relation: Relation): Statement => ({ sql: `-- bulk load ${node.originalFilePath} into ${dialect.qualify(relation)}`, purpose: 'load the CSV rows', load: { relation, file: node.absolutePath, columns: columns.map((c) => c.name) } });
+  const base = { uniqueId: node.uniqueId, transactional: capabilities.transactionalDdl, relation: node.relation, kind: 'table' as const, action: 'loaded seed' };
+  if (existing?.kind === 'table' && !shouldFullRefresh(node.config, input.fullRefresh ?? false)) {
+    if (!facts) return { ...base, statements: [], requires: { columnsOf: [node.relation] } };
+    const before = columnsOf(facts, node.relation).map((c) => c.name.toLowerCase());
+    const now = columns.map((c) => c.name.toLowerCase());
+    if (before.join('\u0000') !== now.join('\u0000')) {
+      throw new StrataUserError([diagnostic('invalid-seed', `${node.name}: the CSV's columns (${now.join(', ')}) differ from the table's (${before.join(', ')}). Run with --full-refresh to recreate the table.`, { file: node.originalFilePath, line: 1, column: 1 })]);
+    }
+    return { ...base, statements: [{ sql: dialect.deleteFrom(node.relation), purpose: 'remove the old rows' }, load(node.relation)] };
+  }
   const build: Statement[] = [
     { sql: dialect.drop(tmp, 'table'), purpose: 'remove a leftover from an interrupted run' },
     { sql: dialect.createTable(tmp, columns), purpose: 'create the new table beside the old relation' },
-    { sql: `-- bulk load ${node.originalFilePath} into ${dialect.qualify(tmp)}`, purpose: 'load the CSV rows', load: { relation: tmp, file: node.absolutePath, columns: columns.map((c) => c.name) } },
+    load(tmp),
   ];
-  return { uniqueId: node.uniqueId, statements: swapIn(input, 'table', build), transactional: capabilities.transactionalDdl, relation: node.relation, kind: 'table', action: 'loaded seed' };
+  return { ...base, statements: swapIn(input, 'table', build) };
 }
 
 function planEphemeral({ node }: PlanInput): Plan {

@@ -1,4 +1,5 @@
-import type { Relation, RelationKind } from '../adapter/relation.js';
+import type { ColumnInfo, Relation, RelationKind } from '../adapter/relation.js';
+import { relationKey } from '../adapter/relation.js';
 
 /** One step of a plan: a SQL statement, or a bulk load of a CSV file. */
 export interface Statement {
@@ -8,6 +9,19 @@ export interface Statement {
   purpose: string;
   /** Set for a bulk load: the connection streams the file instead of running `sql`. */
   load?: { relation: Relation; file: string; columns: string[] };
+  /** Set for a check: `sql` is a query that must return no rows; if it does, the node fails with this message and the rows. */
+  check?: { message: string };
+}
+
+/** What the database said about relations a plan asked for (see {@link Plan.requires}). */
+export interface PlanFacts {
+  /** Columns by {@link relationKey}. */
+  columns: Map<string, ColumnInfo[]>;
+}
+
+/** Columns of `relation` in `facts`, or an empty list. */
+export function columnsOf(facts: PlanFacts, relation: Relation): ColumnInfo[] {
+  return facts.columns.get(relationKey(relation)) ?? [];
 }
 
 /** What running a node does, as data: pure output of a materialization. */
@@ -24,6 +38,11 @@ export interface Plan {
   kind?: RelationKind;
   /** Verb phrase for the progress line, e.g. `created table`. */
   action: string;
+  /**
+   * Set when the plan needs to look at the database before it can go on: run these statements,
+   * introspect these relations (inside the same transaction), then plan again with the facts.
+   */
+  requires?: { columnsOf: Relation[] };
 }
 
 /** Suffix of the relation a table is built into before it replaces the old one. */

@@ -1,9 +1,11 @@
 import type { Adapter } from '../adapter/adapter.js';
 import type { Connection } from '../adapter/connection.js';
+import { relationKey, type ColumnInfo, type ExistingRelation } from '../adapter/relation.js';
 import type { Compiler } from '../compile/compiler.js';
 import { StrataUserError } from '../diagnostics/diagnostic.js';
-import { planNode } from '../plan/materializations.js';
-import type { Plan } from '../plan/plan.js';
+import { runsIncrementally } from '../plan/incremental.js';
+import { planNode, type PlanInput } from '../plan/materializations.js';
+import type { Plan, Statement } from '../plan/plan.js';
 import type { Project, ProjectNode } from '../project/types.js';
 import { writeNodeArtifact } from './artifact-paths.js';
 import type { RelationCache } from './relation-cache.js';
@@ -16,7 +18,12 @@ export interface NodeContext {
   compiler: Compiler;
   relations: RelationCache;
   signal: AbortSignal;
+  /** The run's --full-refresh flag. */
+  fullRefresh: boolean;
 }
+
+/** A plan step failed for a reason that is about the data, not the database (e.g. duplicate keys). */
+export class CheckFailure extends Error {}
 
 /** Compiles, plans and runs one node on a connection. Never throws for user or database errors. */
 export async function executeNode(ctx: NodeContext, node: ProjectNode, connection: Connection, threadId: string): Promise<NodeResult> {
@@ -27,41 +34,70 @@ export async function executeNode(ctx: NodeContext, node: ProjectNode, connectio
   };
   let compiledPath: string | undefined;
   let compiledSql: string | undefined;
+  const compiledFields = () => (compiledPath ? { compiledPath, compiledSql } : {});
   try {
-    compiledSql = node.resourceType === 'seed' ? '' : ctx.compiler.compile(node.uniqueId).compiledSql;
-    if (node.resourceType !== 'seed') compiledPath = writeNodeArtifact(ctx.project, node, 'compiled', compiledSql);
     const existing = await ctx.relations.lookup(connection, node.relation);
-    const dependents = existing ? await connection.dependentViews(node.relation) : [];
-    const plan = planNode({ node, compiledSql, existing, dependents, dialect: ctx.adapter.dialect, capabilities: ctx.adapter.capabilities });
-    writeNodeArtifact(ctx.project, node, 'run', plan.statements.map((s) => `-- ${s.purpose}\n${s.sql};`).join('\n\n'));
-    await runPlan(connection, plan, ctx.signal);
-    if (plan.relation && plan.kind) await ctx.relations.record(connection, { ...plan.relation, kind: plan.kind });
-    return finish({ status: 'success', message: plan.action, action: plan.action, ...(plan.relation ? { relation: plan.relation } : {}), ...(compiledPath ? { compiledPath, compiledSql } : {}) });
-  } catch (err) {
-    if (err instanceof StrataUserError) {
-      return finish({ status: 'error', message: err.message, diagnostics: [...err.diagnostics] });
+    if (node.resourceType !== 'seed') {
+      const isIncremental = node.config.materialized === 'incremental' && runsIncrementally(node, existing, ctx.fullRefresh);
+      compiledSql = ctx.compiler.compile(node.uniqueId, { isIncremental }).compiledSql;
+      compiledPath = writeNodeArtifact(ctx.project, node, 'compiled', compiledSql);
     }
+    const dependents = existing ? await connection.dependentViews(node.relation) : [];
+    const input: PlanInput = { node, compiledSql: compiledSql ?? '', existing, dependents, fullRefresh: ctx.fullRefresh, dialect: ctx.adapter.dialect, capabilities: ctx.adapter.capabilities };
+    const { plan, statements } = await runPlan(connection, input, ctx.signal);
+    writeNodeArtifact(ctx.project, node, 'run', statements.map((s) => `-- ${s.purpose}\n${s.sql};`).join('\n\n'));
+    if (plan.relation && plan.kind) await ctx.relations.record(connection, { ...plan.relation, kind: plan.kind } satisfies ExistingRelation);
+    const relationText = plan.relation ? `${plan.relation.schema}.${plan.relation.identifier}` : '';
+    return finish({ status: 'success', message: `${plan.action} ${relationText}`.trim(), action: plan.action, ...(plan.relation ? { relation: plan.relation } : {}), ...compiledFields() });
+  } catch (err) {
+    if (err instanceof StrataUserError) return finish({ status: 'error', message: err.message, diagnostics: [...err.diagnostics], ...compiledFields() });
     if (!(err instanceof Error)) throw err;
+    if (err instanceof CheckFailure) return finish({ status: 'error', message: err.message, ...compiledFields() });
     const where = compiledPath ? ` (compiled SQL: ${compiledPath})` : '';
     const reason = ctx.signal.aborted ? 'cancelled' : err.message.trim();
-    return finish({ status: 'error', message: `Database error in ${node.uniqueId}${where}: ${reason}`, ...(compiledPath ? { compiledPath, compiledSql } : {}) });
+    return finish({ status: 'error', message: `Database error in ${node.uniqueId}${where}: ${reason}`, ...compiledFields() });
   }
 }
 
-async function runPlan(connection: Connection, plan: Plan, signal: AbortSignal): Promise<void> {
+/**
+ * Runs a plan, in one transaction when the plan asks for it. A plan that needs to see the database
+ * part-way (`requires`) is re-planned with the columns it asked for, inside the same transaction.
+ */
+async function runPlan(connection: Connection, input: PlanInput, signal: AbortSignal): Promise<{ plan: Plan; statements: Statement[] }> {
+  const first = planNode(input);
+  const executed: Statement[] = [];
   const runAll = async (c: Connection) => {
-    for (const statement of plan.statements) {
-      try {
-        if (statement.load) await c.loadCsv(statement.load.relation, statement.load.file, statement.load.columns, { signal });
-        else await c.execute(statement.sql, { signal });
-      } catch (err) {
-        // Say which step failed: "re-point dependent view ..." explains far more than the bare error.
-        if (err instanceof Error) err.message = `${err.message.trim()} (while trying to ${statement.purpose})`;
-        throw err;
-      }
+    let plan = first;
+    await runStatements(c, plan.statements, signal, executed);
+    while (plan.requires) {
+      const columns = new Map<string, ColumnInfo[]>();
+      for (const relation of plan.requires.columnsOf) columns.set(relationKey(relation), await c.getColumns(relation));
+      plan = planNode({ ...input, facts: { columns } });
+      await runStatements(c, plan.statements, signal, executed);
     }
+    return plan;
   };
-  if (plan.statements.length === 0) return;
-  if (plan.transactional) await connection.transaction(runAll);
-  else await runAll(connection);
+  const plan = first.transactional ? await connection.transaction(runAll) : await runAll(connection);
+  return { plan, statements: executed };
+}
+
+async function runStatements(connection: Connection, statements: readonly Statement[], signal: AbortSignal, executed: Statement[]): Promise<void> {
+  for (const statement of statements) {
+    executed.push(statement);
+    try {
+      if (statement.load) {
+        await connection.loadCsv(statement.load.relation, statement.load.file, statement.load.columns, { signal });
+        continue;
+      }
+      const result = await connection.execute(statement.sql, { signal });
+      if (statement.check && result.rows.length > 0) {
+        const examples = result.rows.map((r) => Object.entries(r).map(([k, v]) => `${k}=${v === null ? 'NULL' : String(v)}`).join(', '));
+        throw new CheckFailure(`${statement.check.message} Examples: ${examples.map((e) => `(${e})`).join('; ')}.`);
+      }
+    } catch (err) {
+      // Say which step failed: "re-point dependent view ..." explains far more than the bare error.
+      if (err instanceof Error && !(err instanceof CheckFailure)) err.message = `${err.message.trim()} (while trying to ${statement.purpose})`;
+      throw err;
+    }
+  }
 }

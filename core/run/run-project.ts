@@ -11,6 +11,8 @@ export interface RunOptions extends ProjectOptions {
   threads?: number;
   /** Stop at the first failure. */
   failFast?: boolean;
+  /** Rebuild incremental models and seeds from scratch (`--full-refresh`). */
+  fullRefresh?: boolean;
   /** Cancels the run. */
   signal?: AbortSignal;
   /** Receives progress events. */
@@ -23,7 +25,7 @@ export interface RunOptions extends ProjectOptions {
 
 /** Loads, selects and runs a project on its target. */
 export async function runProject(options: RunOptions): Promise<PreparedProject & { summary: RunSummary }> {
-  const invocation = newInvocation({ which: options.command ?? 'run', select: options.select ?? [], exclude: options.exclude ?? [], threads: options.threads ?? null, fail_fast: options.failFast ?? false, vars: options.vars ?? {} });
+  const invocation = newInvocation({ which: options.command ?? 'run', select: options.select ?? [], exclude: options.exclude ?? [], threads: options.threads ?? null, fail_fast: options.failFast ?? false, full_refresh: options.fullRefresh ?? false, vars: options.vars ?? {} });
   const prepared = prepareProject(options);
   const { project, dag, selected, adapter } = prepared;
   checkMaterializations(project, selected);
@@ -36,6 +38,7 @@ export async function runProject(options: RunOptions): Promise<PreparedProject &
       nodes: selected,
       threads,
       ...(options.failFast ? { failFast: true } : {}),
+      ...(options.fullRefresh ? { fullRefresh: true } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     });

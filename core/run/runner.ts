@@ -18,6 +18,8 @@ export interface RunnerOptions {
   signal?: AbortSignal;
   /** Receives progress events. */
   onEvent?: (event: RunEvent) => void;
+  /** Rebuild incremental models and seeds from scratch. */
+  fullRefresh?: boolean;
 }
 
 /**
@@ -49,7 +51,7 @@ export async function runNodes(project: Project, dag: DependencyGraph, adapter: 
   const ready = runnable.filter((id) => waitingOn.get(id) === 0);
   let index = 0;
   let failed = false;
-  const ctx = { project, adapter, compiler, relations: new RelationCache(), signal: abort.signal };
+  const ctx = { project, adapter, compiler, relations: new RelationCache(), signal: abort.signal, fullRefresh: options.fullRefresh ?? false };
 
   const complete = (result: NodeResult) => {
     status.set(result.uniqueId, result.status);

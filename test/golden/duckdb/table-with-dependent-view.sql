@@ -3,7 +3,7 @@
 drop table if exists "db"."analytics"."orders__strata_tmp";
 -- build the new rows beside the old relation
 create table "db"."analytics"."orders__strata_tmp" as
-select 1 as id
+select 1 as id -- trailing comment
 ;
 -- move the old table aside
 alter table "db"."analytics"."orders" rename to "orders__strata_backup";

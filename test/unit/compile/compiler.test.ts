@@ -6,9 +6,9 @@ import { buildGraph } from '../../../core/graph/build-graph.js';
 import { load, userErrors } from '../../helpers/load.js';
 import { projectYml, writeProject } from '../../helpers/temp-project.js';
 
-function compilerFor(files: Record<string, string>, isIncremental?: () => boolean) {
+function compilerFor(files: Record<string, string>) {
   const project = load(writeProject({ 'dbt_project.yml': projectYml('p'), ...files }));
-  return new Compiler(project, buildGraph(project), duckdbAdapter.dialect, isIncremental ? { isIncremental } : {});
+  return new Compiler(project, buildGraph(project), duckdbAdapter.dialect);
 }
 
 describe('compile pass', () => {
@@ -42,8 +42,9 @@ describe('compile pass', () => {
   });
 
   it('answers is_incremental() and config.get() from the node', () => {
-    const compiler = compilerFor({ 'models/a.sql': "{{ config(materialized='table') }}select '{{ config.get('materialized') }}'{% if is_incremental() %} where new{% endif %}" }, () => true);
-    expect(compiler.compile('model.p.a').compiledSql).toBe("select 'table' where new");
+    const compiler = compilerFor({ 'models/a.sql': "{{ config(materialized='table') }}select '{{ config.get('materialized') }}'{% if is_incremental() %} where new{% endif %}" });
+    expect(compiler.compile('model.p.a', { isIncremental: true }).compiledSql).toBe("select 'table' where new");
+    expect(compiler.compile('model.p.a').compiledSql).toBe("select 'table'");
   });
 
   it('reports a ref that only appears in the compile pass', () => {

@@ -1,0 +1,12 @@
+-- transactional: true
+-- remove a leftover from an interrupted run
+drop table if exists "db"."analytics"."orders__strata_incr";
+-- build the new rows
+create table "db"."analytics"."orders__strata_incr" as
+select 1 as id -- trailing comment
+;
+-- append the new rows
+insert into "db"."analytics"."orders" ("id", "status")
+select "id", "status" from "db"."analytics"."orders__strata_incr";
+-- drop the new-rows table
+drop table if exists "db"."analytics"."orders__strata_incr";
