@@ -51,10 +51,10 @@ export class DuckDbSession implements Connection {
     return rows.map((r) => ({ name: String(r.column_name), dataType: String(r.data_type) }));
   }
 
-  async loadCsv(relation: Relation, file: string, columns: readonly string[], options: ExecuteOptions = {}): Promise<void> {
+  async loadCsv(relation: Relation, file: string, columns: readonly string[], options: ExecuteOptions & { delimiter?: string } = {}): Promise<void> {
     const d = duckdbDialect;
     // Read every field as text and let the insert cast to the table's types; empty fields are NULL.
-    const read = `read_csv(${d.quoteString(file)}, header = true, all_varchar = true, auto_detect = false, delim = ',', quote = '"', escape = '"', columns = {${columns.map((c) => `${d.quoteString(c)}: 'VARCHAR'`).join(', ')}})`;
+    const read = `read_csv(${d.quoteString(file)}, header = true, all_varchar = true, auto_detect = false, delim = ${d.quoteString(options.delimiter ?? ',')}, quote = '"', escape = '"', columns = {${columns.map((c) => `${d.quoteString(c)}: 'VARCHAR'`).join(', ')}})`;
     await this.execute(`insert into ${d.qualify(relation)} (${columns.map((c) => d.quoteIdentifier(c)).join(', ')}) select * from ${read}`, options);
   }
 

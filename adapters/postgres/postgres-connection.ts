@@ -58,8 +58,8 @@ export class PostgresSession implements Connection {
     return rows.map((r) => ({ name: r.name, dataType: r.type }));
   }
 
-  async loadCsv(relation: Relation, file: string, columns: readonly string[], options: ExecuteOptions = {}): Promise<void> {
-    const sql = `copy ${d.qualify(relation)} (${columns.map((c) => d.quoteIdentifier(c)).join(', ')}) from stdin with (format csv, header true)`;
+  async loadCsv(relation: Relation, file: string, columns: readonly string[], options: ExecuteOptions & { delimiter?: string } = {}): Promise<void> {
+    const sql = `copy ${d.qualify(relation)} (${columns.map((c) => d.quoteIdentifier(c)).join(', ')}) from stdin with (format csv, header true, delimiter ${d.quoteString(options.delimiter ?? ',')})`;
     await this.withAbort(options.signal, () => pipeline(createReadStream(file), this.client.query(copyFrom(sql))));
   }
 

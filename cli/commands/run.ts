@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { NodeType } from '../../core/project/types.js';
 import { runProject } from '../../core/run/run-project.js';
 import { printDiagnostics } from '../output/diagnostics.js';
 import { progressPrinter } from '../output/progress.js';
@@ -13,10 +14,13 @@ interface RunFlags extends CommonFlags {
 
 /** `strata run` and `strata build`: build the selected nodes on the target. */
 export function registerRun(program: Command, term: Terminal, env: NodeJS.ProcessEnv, setExit: (code: number) => void): void {
-  for (const [name, description] of [
-    ['run', 'build the selected models (and seeds) on the target database'],
-    ['build', 'build seeds and models in dependency order (tests and snapshots join as they land)'],
-  ] as const) {
+  const commands: [string, string, NodeType[] | undefined][] = [
+    ['run', 'build the selected models on the target database', ['model']],
+    ['seed', 'load the selected CSV seeds into tables', ['seed']],
+    ['snapshot', 'record changes of the selected snapshots (type-2 history)', ['snapshot']],
+    ['build', 'build seeds, models and snapshots in dependency order', undefined],
+  ];
+  for (const [name, description, resourceTypes] of commands) {
     withSelectionOptions(withProjectOptions(program.command(name).description(description)))
       .option('--threads <n>', 'nodes to build at once (default: the profile\'s threads)', positiveInt)
       .option('-x, --fail-fast', 'stop at the first failure')
@@ -35,6 +39,7 @@ export function registerRun(program: Command, term: Terminal, env: NodeJS.Proces
           const { summary } = await runProject({
             ...projectOptions(flags, env),
             command: name,
+            ...(resourceTypes ? { resourceTypes } : {}),
             ...(flags.threads ? { threads: flags.threads } : {}),
             ...(flags.failFast ? { failFast: true } : {}),
             ...(flags.fullRefresh ? { fullRefresh: true } : {}),

@@ -36,7 +36,7 @@ export interface Connection {
    * Bulk-loads a CSV file (with a header row) into an existing table whose columns are `columns`,
    * in file order. Empty fields load as NULL.
    */
-  loadCsv(relation: Relation, file: string, columns: readonly string[], options?: ExecuteOptions): Promise<void>;
+  loadCsv(relation: Relation, file: string, columns: readonly string[], options?: ExecuteOptions & { delimiter?: string }): Promise<void>;
   /**
    * Views that read `relation` directly, with their definitions written with fully qualified
    * names, so they can be re-pointed at a rebuilt relation. Empty where views bind late (DuckDB).

@@ -77,7 +77,7 @@ function planSeed(input: PlanInput): Plan {
   const { node, dialect, capabilities, existing, facts } = input;
   const tmp = tmpRelation(node.relation);
   const columns = (node.seedColumns ?? []).map((c) => ({ name: c.name, type: c.declared ?? dialect.seedType(c.inferred) }));
-  const load = (relation: Relation): Statement => ({ sql: `-- bulk load ${node.originalFilePath} into ${dialect.qualify(relation)}`, purpose: 'load the CSV rows', load: { relation, file: node.absolutePath, columns: columns.map((c) => c.name) } });
+  const load = (relation: Relation): Statement => ({ sql: `-- bulk load ${node.originalFilePath} into ${dialect.qualify(relation)}`, purpose: 'load the CSV rows', load: { relation, file: node.absolutePath, columns: columns.map((c) => c.name), delimiter: node.config.delimiter ?? ',' } });
   const base = { uniqueId: node.uniqueId, transactional: capabilities.transactionalDdl, relation: node.relation, kind: 'table' as const, action: 'loaded seed' };
   if (existing?.kind === 'table' && !shouldFullRefresh(node.config, input.fullRefresh ?? false)) {
     if (!facts) return { ...base, statements: [], requires: { columnsOf: [node.relation] } };

@@ -8,7 +8,7 @@ export interface Statement {
   /** What the statement is for (shown in logs and golden files). */
   purpose: string;
   /** Set for a bulk load: the connection streams the file instead of running `sql`. */
-  load?: { relation: Relation; file: string; columns: string[] };
+  load?: { relation: Relation; file: string; columns: string[]; delimiter: string };
   /** Set for a check: `sql` is a query that must return no rows; if it does, the node fails with this message and the rows. */
   check?: { message: string };
 }

@@ -65,7 +65,7 @@ function modelNode(file: FoundFile, input: BuildNodesInput, diagnostics: Diagnos
 
 function seedNode(file: FoundFile, input: BuildNodesInput, diagnostics: Diagnostic[]): ProjectNode {
   const node = makeNode('seed', file, baseName(file.fromFolder, '.csv'), readFileSync(file.absolute, 'utf8'), input, {}, [], []);
-  const read = readSeedColumns(file.fromRoot, node.rawCode, node.config.column_types);
+  const read = readSeedColumns(file.fromRoot, node.rawCode, node.config.column_types, node.config.delimiter);
   diagnostics.push(...read.diagnostics);
   node.seedColumns = read.columns;
   return node;

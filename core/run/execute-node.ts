@@ -86,7 +86,7 @@ async function runStatements(connection: Connection, statements: readonly Statem
     executed.push(statement);
     try {
       if (statement.load) {
-        await connection.loadCsv(statement.load.relation, statement.load.file, statement.load.columns, { signal });
+        await connection.loadCsv(statement.load.relation, statement.load.file, statement.load.columns, { signal, delimiter: statement.load.delimiter });
         continue;
       }
       const result = await connection.execute(statement.sql, { signal });

@@ -4,6 +4,7 @@ import { prepareProject, type PreparedProject, type ProjectOptions } from '../co
 import { checkMaterializations } from '../plan/check-materializations.js';
 import type { RunEvent, RunSummary } from './results.js';
 import { runNodes } from './runner.js';
+import type { NodeType } from '../project/types.js';
 
 /** Options for `strata run` / `strata build`. */
 export interface RunOptions extends ProjectOptions {
@@ -19,6 +20,8 @@ export interface RunOptions extends ProjectOptions {
   onEvent?: (event: RunEvent) => void;
   /** The command name recorded in run_results.json (`run`, `build`). */
   command?: string;
+  /** Only run selected nodes of these types (`run`: models, `seed`: seeds; default: all). */
+  resourceTypes?: readonly NodeType[];
   /** Called once the project is loaded, before anything runs (the CLI prints warnings here). */
   onPrepared?: (prepared: PreparedProject) => void;
 }
@@ -27,7 +30,8 @@ export interface RunOptions extends ProjectOptions {
 export async function runProject(options: RunOptions): Promise<PreparedProject & { summary: RunSummary }> {
   const invocation = newInvocation({ which: options.command ?? 'run', select: options.select ?? [], exclude: options.exclude ?? [], threads: options.threads ?? null, fail_fast: options.failFast ?? false, full_refresh: options.fullRefresh ?? false, vars: options.vars ?? {} });
   const prepared = prepareProject(options);
-  const { project, dag, selected, adapter } = prepared;
+  const { project, dag, adapter } = prepared;
+  const selected = options.resourceTypes ? prepared.selected.filter((id) => options.resourceTypes?.includes(project.nodes.get(id)?.resourceType ?? 'model')) : prepared.selected;
   checkMaterializations(project, selected);
   options.onPrepared?.(prepared);
   const threads = options.threads ?? project.target.info.threads;
