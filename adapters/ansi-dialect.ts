@@ -13,7 +13,7 @@ const SOURCE = 'DBT_INTERNAL_SOURCE';
  * rename to`. Each adapter adds its type names, and says whether `create schema` takes a database
  * prefix (DuckDB) or must name the schema alone (Postgres).
  */
-export function ansiDialect(seedTypes: Readonly<Record<InferredType, string>>, options: { databaseInSchemaDdl: boolean }): SqlDialect {
+export function ansiDialect(seedTypes: Readonly<Record<InferredType, string>>, options: { databaseInSchemaDdl: boolean; lockForWrite?: (qualified: string) => string }): SqlDialect {
   const quoteIdentifier = (name: string) => `"${name.replace(/"/g, '""')}"`;
   const qualify = (relation: Pick<Relation, 'database' | 'schema'> & { identifier?: string }) =>
     [relation.database, relation.schema, relation.identifier].filter((p): p is string => p !== undefined).map(quoteIdentifier).join('.');
@@ -39,6 +39,9 @@ export function ansiDialect(seedTypes: Readonly<Record<InferredType, string>>, o
       const update = updateColumns.length ? `\nwhen matched then update set ${updateColumns.map((c) => `${q(c)} = ${SOURCE}.${q(c)}`).join(', ')}` : '';
       return `merge into ${qualify(target)} as ${DEST}\nusing ${qualify(source)} as ${SOURCE}\non ${[keyMatch(keys), ...predicates].join('\n  and ')}${update}\nwhen not matched then insert (${insertColumns.map(q).join(', ')}) values (${insertColumns.map((c) => `${SOURCE}.${q(c)}`).join(', ')})`;
     },
+    lockForWrite: (relation) => options.lockForWrite?.(qualify(relation)),
+    currentTimestamp: 'cast(current_timestamp as timestamp)',
+    castText: (expression) => `cast(${expression} as varchar)`,
     deleteFrom: (relation, where) => `delete from ${qualify(relation)}${where ? ` where ${where}` : ''}`,
     addColumn: (relation, column, type) => `alter table ${qualify(relation)} add column ${quoteIdentifier(column)} ${type}`,
     dropColumn: (relation, column) => `alter table ${qualify(relation)} drop column ${quoteIdentifier(column)}`,

@@ -9,4 +9,8 @@ export const postgresDialect = ansiDialect({
   date: 'date',
   timestamp: 'timestamp without time zone',
   text: 'text',
-}, { databaseInSchemaDdl: false });
+}, {
+  databaseInSchemaDdl: false,
+  // Blocks other writers (and other snapshot runs) but not readers.
+  lockForWrite: (qualified) => `lock table ${qualified} in share row exclusive mode`,
+});

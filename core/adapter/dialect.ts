@@ -53,6 +53,12 @@ export interface SqlDialect {
   addColumn(relation: Relation, column: string, type: string): string;
   /** `alter table ... drop column`. */
   dropColumn(relation: Relation, column: string): string;
+  /** A statement that keeps other writers off a table until the transaction ends, where the database has one. */
+  lockForWrite(relation: Relation): string | undefined;
+  /** The current time as a timestamp without time zone, constant within a transaction. */
+  currentTimestamp: string;
+  /** An expression casting `expression` to text. */
+  castText(expression: string): string;
   /** `alter table ... alter column ... type`, converting existing values. */
   alterColumnType(relation: Relation, column: string, type: string): string;
 }

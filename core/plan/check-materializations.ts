@@ -5,7 +5,7 @@ import { MATERIALIZATIONS } from './materializations.js';
 
 /** Fails before anything runs when a selected node names a materialization Strata lacks. */
 export function checkMaterializations(project: Project, ids: readonly string[]): void {
-  const known = Object.keys(MATERIALIZATIONS).filter((m) => m !== 'seed');
+  const known = Object.keys(MATERIALIZATIONS).filter((m) => m !== 'seed' && m !== 'snapshot');
   throwIfErrors(ids.flatMap((id) => {
     const node = project.nodes.get(id);
     if (!node || node.config.materialized in MATERIALIZATIONS) return [];

@@ -6,6 +6,7 @@ import { diagnostic, StrataUserError } from '../diagnostics/diagnostic.js';
 import { shouldFullRefresh } from './full-refresh.js';
 import type { ProjectNode } from '../project/types.js';
 import { planIncremental } from './incremental.js';
+import { planSnapshot } from './snapshot.js';
 import { backupRelation, columnsOf, tmpRelation, type Plan, type PlanFacts, type Statement } from './plan.js';
 
 /** Everything a materialization may look at. Pure data: no connection. */
@@ -37,6 +38,7 @@ export const MATERIALIZATIONS: Readonly<Record<string, Materialization>> = {
   ephemeral: planEphemeral,
   incremental: (input) => planIncremental(input, planTable),
   seed: planSeed,
+  snapshot: planSnapshot,
 };
 
 /** Plans a node with its configured materialization. */

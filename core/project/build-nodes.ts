@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { TargetInfo } from '../adapter/adapter.js';
 import type { Relation } from '../adapter/relation.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
@@ -9,6 +10,7 @@ import type { FoundFile } from './files.js';
 import { finalizeConfig, mergeConfigs, nodeConfigSchema, type NodeConfig, type PartialNodeConfig } from './node-config.js';
 import type { Properties } from './properties.js';
 import { readSeedColumns } from './seed-columns.js';
+import { readSnapshotBlocks } from './snapshot-blocks.js';
 import type { NodeProperties } from './properties-file.js';
 import type { NodeType, ProjectNode, RefCall, SourceCall } from './types.js';
 import { validateYaml } from './yaml-file.js';
@@ -21,8 +23,10 @@ export interface BuildNodesInput {
   base: RenderScope;
   target: TargetInfo;
   properties: Properties;
-  trees: { model: ConfigTreeNode; seed: ConfigTreeNode };
-  files: { models: FoundFile[]; seeds: FoundFile[] };
+  trees: { model: ConfigTreeNode; seed: ConfigTreeNode; snapshot: ConfigTreeNode };
+  files: { models: FoundFile[]; seeds: FoundFile[]; snapshots: FoundFile[] };
+  /** Snapshot meta column names by dbt's key (dbt_ names for a dbt project, strata_ otherwise). */
+  snapshotColumns: Record<string, string>;
 }
 
 /** Creates model and seed nodes; models go through the parse pass to find refs, sources and config. */
@@ -43,12 +47,30 @@ export function buildNodes(input: BuildNodesInput): { nodes: Map<string, Project
     if (node) add(node, file);
   }
   for (const file of input.files.seeds) add(seedNode(file, input, diagnostics), file);
+  for (const file of input.files.snapshots) {
+    const text = readFileSync(file.absolute, 'utf8');
+    for (const block of readSnapshotBlocks(text)) {
+      const node = sqlNode('snapshot', file, block.name, block.template, input, diagnostics);
+      if (node) add(finishSnapshot(node, input, diagnostics), file);
+    }
+  }
+  // Snapshots defined in YAML (`relation: ref('x')`), as dbt 1.9 allows.
+  for (const [key, patch] of input.properties.patches) {
+    if (!key.startsWith('snapshots:') || patch.props.relation === undefined) continue;
+    const file = { absolute: join(input.root, patch.file), fromRoot: patch.file, fromFolder: patch.file.split('/').slice(1).join('/') };
+    const template = `select * from {{ ${patch.props.relation} }}`;
+    const node = sqlNode('snapshot', { ...file, fromFolder: file.fromFolder.replace(/[^/]+$/, `${patch.props.name}.yml`) }, patch.props.name, template, input, diagnostics);
+    if (node) add(finishSnapshot(node, input, diagnostics), file);
+  }
   return { nodes, disabled, diagnostics };
 }
 
 function modelNode(file: FoundFile, input: BuildNodesInput, diagnostics: Diagnostic[]): ProjectNode | undefined {
-  const rawCode = readFileSync(file.absolute, 'utf8');
-  const name = baseName(file.fromFolder, '.sql');
+  return sqlNode('model', file, baseName(file.fromFolder, '.sql'), readFileSync(file.absolute, 'utf8'), input, diagnostics);
+}
+
+/** A node whose text is a SQL template: parsed once here to find its refs, sources and config. */
+function sqlNode(type: 'model' | 'snapshot', file: FoundFile, name: string, rawCode: string, input: BuildNodesInput, diagnostics: Diagnostic[]): ProjectNode | undefined {
   const compiled = input.engine.compile(rawCode, file.fromRoot);
   if (!compiled.template) {
     diagnostics.push(compiled.diagnostic);
@@ -60,7 +82,29 @@ function modelNode(file: FoundFile, input: BuildNodesInput, diagnostics: Diagnos
   const configAt = locateCall(file.fromRoot, rawCode, 'config');
   const inFile = validateYaml({ file: file.fromRoot, value: record.config, locate: () => configAt }, nodeConfigSchema, record.config, [], 'config()');
   diagnostics.push(...inFile.diagnostics);
-  return makeNode('model', file, name, rawCode, input, inFile.data ?? {}, record.refs, record.sources);
+  return makeNode(type, file, name, rawCode, input, inFile.data ?? {}, record.refs, record.sources);
+}
+
+/**
+ * Snapshot specifics: the `snapshot` materialization, meta column names, dbt's legacy
+ * `target_schema`/`invalidate_hard_deletes`, and the configs a snapshot cannot do without.
+ */
+function finishSnapshot(node: ProjectNode, input: BuildNodesInput, diagnostics: Diagnostic[]): ProjectNode {
+  const c = node.config;
+  c.materialized = 'snapshot';
+  c.snapshot_meta_column_names = { ...input.snapshotColumns, ...c.snapshot_meta_column_names };
+  if (c.hard_deletes === undefined && c.invalidate_hard_deletes) c.hard_deletes = 'invalidate';
+  if (c.target_schema) node.relation = { ...node.relation, schema: c.target_schema };
+  if (c.target_database) node.relation = { ...node.relation, database: c.target_database };
+  const at = { file: node.originalFilePath, line: 1, column: 1 };
+  const need = (ok: unknown, message: string) => {
+    if (!ok) diagnostics.push(diagnostic('invalid-config', `Snapshot ${node.name}: ${message}`, at));
+  };
+  need(c.unique_key, "'unique_key' is required.");
+  need(c.strategy, "'strategy' is required: 'timestamp' (with updated_at) or 'check' (with check_cols).");
+  if (c.strategy === 'timestamp') need(c.updated_at, "strategy 'timestamp' needs 'updated_at'.");
+  if (c.strategy === 'check') need(c.check_cols, "strategy 'check' needs 'check_cols' (a list of columns, or 'all').");
+  return node;
 }
 
 function seedNode(file: FoundFile, input: BuildNodesInput, diagnostics: Diagnostic[]): ProjectNode {
@@ -76,9 +120,9 @@ function makeNode(type: NodeType, file: FoundFile, name: string, rawCode: string
   const fqn = [input.packageName, ...folders, name];
   const patch = input.properties.patches.get(`${type}s:${name}`);
   if (patch) patch.applied = true;
-  const fromTree = configForPath(type === 'seed' ? input.trees.seed : input.trees.model, fqn);
+  const fromTree = configForPath(input.trees[type === 'seed' ? 'seed' : type === 'snapshot' ? 'snapshot' : 'model'], fqn);
   const fromProps = patchConfig(patch?.props);
-  const config = finalizeConfig(mergeConfigs(fromTree, fromProps, inFile), type === 'seed' ? 'seed' : 'view');
+  const config = finalizeConfig(mergeConfigs(fromTree, fromProps, inFile), type === 'seed' ? 'seed' : type === 'snapshot' ? 'snapshot' : 'view');
   const node: ProjectNode = {
     uniqueId: `${type}.${input.packageName}.${name}`,
     resourceType: type,

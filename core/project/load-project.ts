@@ -78,10 +78,16 @@ export function loadProject(options: LoadOptions): Project {
   const base = baseScope({ projectName: name, vars, target: { ...target.info, name: target.targetName, profile_name: target.profileName }, env, execute: false });
   const modelTree = readConfigTree(settings.yaml, 'models');
   const seedTree = readConfigTree(settings.yaml, 'seeds');
-  diagnostics.push(...modelTree.diagnostics, ...seedTree.diagnostics);
-  const built = buildNodes({ root, packageName: name, engine, base, target: target.info, properties, trees: { model: modelTree.tree, seed: seedTree.tree }, files: { models: findFiles(root, paths.models, ['.sql']), seeds: findFiles(root, paths.seeds, ['.csv']) } });
+  const snapshotTree = readConfigTree(settings.yaml, 'snapshots');
+  diagnostics.push(...modelTree.diagnostics, ...seedTree.diagnostics, ...snapshotTree.diagnostics);
+  const built = buildNodes({
+    root, packageName: name, engine, base, target: target.info, properties,
+    trees: { model: modelTree.tree, seed: seedTree.tree, snapshot: snapshotTree.tree },
+    files: { models: findFiles(root, paths.models, ['.sql']), seeds: findFiles(root, paths.seeds, ['.csv']), snapshots: findFiles(root, paths.snapshots, ['.sql']) },
+    snapshotColumns: snapshotColumnNames(basename(projectFile) === 'dbt_project.yml' ? 'dbt' : 'strata'),
+  });
   diagnostics.push(...built.diagnostics);
-  diagnostics.push(...unusedConfigPaths(modelTree.tree, 'models'), ...unusedConfigPaths(seedTree.tree, 'seeds'));
+  diagnostics.push(...unusedConfigPaths(modelTree.tree, 'models'), ...unusedConfigPaths(seedTree.tree, 'seeds'), ...unusedConfigPaths(snapshotTree.tree, 'snapshots'));
   for (const patch of properties.patches.values()) {
     if (!patch.applied) diagnostics.push(diagnostic('properties-unknown-node', `'${patch.props.name}' is described in ${patch.file} but no such resource exists.`, patch.at));
   }
@@ -114,6 +120,12 @@ function projectVars(file: ProjectFile, name: string): Record<string, unknown> {
   const scoped = all[name];
   const global = Object.fromEntries(Object.entries(all).filter(([k]) => k !== name));
   return scoped !== null && typeof scoped === 'object' && !Array.isArray(scoped) ? { ...global, ...(scoped as Record<string, unknown>) } : global;
+}
+
+/** Snapshot meta columns, keyed by dbt's names: dbt's own for a dbt project, strata_ otherwise. */
+function snapshotColumnNames(prefix: 'dbt' | 'strata'): Record<string, string> {
+  const keys = ['scd_id', 'updated_at', 'valid_from', 'valid_to', 'is_deleted'];
+  return Object.fromEntries(keys.map((k) => [`dbt_${k}`, `${prefix}_${k}`]));
 }
 
 /** Folders for each kind of resource, with dbt's defaults. */

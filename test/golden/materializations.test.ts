@@ -67,6 +67,14 @@ for (const adapter of BUILTIN_ADAPTERS) {
     for (const [name, config, columns] of cases) {
       it(name, () => golden(name, planAll({ ...base, node: node({ materialized: 'incremental', ...config }), existing: existing('table') }, columns)));
     }
+    const snapshotConfig: PartialNodeConfig = { materialized: 'snapshot', unique_key: 'id', strategy: 'timestamp', updated_at: 'updated_at', hard_deletes: 'new_record', snapshot_meta_column_names: { dbt_scd_id: 'strata_scd_id', dbt_updated_at: 'strata_updated_at', dbt_valid_from: 'strata_valid_from', dbt_valid_to: 'strata_valid_to', dbt_is_deleted: 'strata_is_deleted' } };
+    it('snapshot first run', () => golden('snapshot-first-run', planAll({ ...base, node: node(snapshotConfig), existing: undefined })));
+    it('snapshot later run', () => {
+      const staging = { ...relation, identifier: 'orders__strata_snap' };
+      const meta = [{ name: 'strata_scd_id', dataType: 'VARCHAR' }, { name: 'strata_updated_at', dataType: 'TIMESTAMP' }, { name: 'strata_valid_from', dataType: 'TIMESTAMP' }, { name: 'strata_valid_to', dataType: 'TIMESTAMP' }, { name: 'strata_is_deleted', dataType: 'BOOLEAN' }];
+      const columns = { [relationKey(relation)]: [...cols('id', 'status'), { name: 'updated_at', dataType: 'TIMESTAMP' }, ...meta], [relationKey(staging)]: [...cols('id', 'status'), { name: 'updated_at', dataType: 'TIMESTAMP' }] };
+      golden('snapshot-later-run', planAll({ ...base, node: node(snapshotConfig), existing: existing('table') }, columns));
+    });
     it('incremental first run', () => golden('incremental-first-run', planAll({ ...base, node: node({ materialized: 'incremental' }), existing: undefined })));
   });
 }
