@@ -51,3 +51,11 @@ export function positiveInt(value: string): number {
   if (!Number.isInteger(n) || n < 1) throw new Error(`expected a positive whole number, got '${value}'`);
   return n;
 }
+
+/** Parses a date or timestamp option, read as UTC when it has no zone. */
+export function parseTime(value: string): Date {
+  const text = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : /[zZ]|[+-]\d{2}:?\d{2}$/.test(value) ? value : `${value.replace(' ', 'T')}Z`;
+  const date = new Date(text);
+  if (Number.isNaN(date.getTime())) throw new Error(`expected a date or timestamp such as 2024-01-31 or '2024-01-31 12:00', got '${value}'`);
+  return date;
+}

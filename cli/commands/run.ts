@@ -4,12 +4,14 @@ import { runProject } from '../../core/run/run-project.js';
 import { printDiagnostics } from '../output/diagnostics.js';
 import { progressPrinter } from '../output/progress.js';
 import type { Terminal } from '../output/terminal.js';
-import { positiveInt, projectOptions, withProjectOptions, withSelectionOptions, type CommonFlags } from './common.js';
+import { parseTime, positiveInt, projectOptions, withProjectOptions, withSelectionOptions, type CommonFlags } from './common.js';
 
 interface RunFlags extends CommonFlags {
   threads?: number;
   failFast?: boolean;
   fullRefresh?: boolean;
+  eventTimeStart?: Date;
+  eventTimeEnd?: Date;
 }
 
 /** `strata run` and `strata build`: build the selected nodes on the target. */
@@ -25,6 +27,8 @@ export function registerRun(program: Command, term: Terminal, env: NodeJS.Proces
       .option('--threads <n>', 'nodes to build at once (default: the profile\'s threads)', positiveInt)
       .option('-x, --fail-fast', 'stop at the first failure')
       .option('--full-refresh', 'rebuild incremental models and seeds from scratch (unless they set full_refresh: false)')
+      .option('--event-time-start <time>', 'microbatch models: build batches from this time (UTC), e.g. 2024-01-01', parseTime)
+      .option('--event-time-end <time>', 'microbatch models: build batches up to this time (exclusive)', parseTime)
       .action(async (flags: RunFlags) => {
         const controller = new AbortController();
         const stop = () => {
@@ -43,6 +47,8 @@ export function registerRun(program: Command, term: Terminal, env: NodeJS.Proces
             ...(flags.threads ? { threads: flags.threads } : {}),
             ...(flags.failFast ? { failFast: true } : {}),
             ...(flags.fullRefresh ? { fullRefresh: true } : {}),
+            ...(flags.eventTimeStart ? { eventTimeStart: flags.eventTimeStart } : {}),
+            ...(flags.eventTimeEnd ? { eventTimeEnd: flags.eventTimeEnd } : {}),
             signal: controller.signal,
             onPrepared: (prepared) => {
               printDiagnostics(term, prepared.warnings, prepared.project.root);

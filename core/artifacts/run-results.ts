@@ -58,6 +58,7 @@ function resultEntry(project: Project, result: NodeResult, dialect: SqlDialect):
     compiled: result.compiledSql !== undefined,
     compiled_code: result.compiledSql ?? null,
     relation_name: node && node.config.materialized !== 'ephemeral' ? dialect.qualify(node.relation) : null,
+    batch_results: result.batchResults ?? null,
   };
 }
 

@@ -10,6 +10,7 @@ import { TemplateCallError, splitArgs } from '../template/call-args.js';
 import { TemplateEngine, type RenderScope } from '../template/engine.js';
 import { cteRelation, relationValue, RelationValue } from '../template/relation-value.js';
 import { injectCtes, type Cte } from './inject-ctes.js';
+import { timestampLiteral } from '../plan/batches.js';
 
 /** A node after the compile pass. */
 export interface CompiledNode {
@@ -130,8 +131,10 @@ export class Compiler {
   private batchFiltered(relation: ProjectNode['relation'], eventTime: string | null | undefined, context: NodeCompileContext): RelationValue | undefined {
     if (!context.batch || !eventTime) return undefined;
     const q = this.dialect.quoteIdentifier(eventTime);
-    const bound = (d: Date) => `cast(${this.dialect.quoteString(d.toISOString().replace('T', ' ').replace('Z', ''))} as timestamp)`;
-    const sql = `(select * from ${this.dialect.qualify(relation)} where ${q} >= ${bound(context.batch.start)} and ${q} < ${bound(context.batch.end)})`;
+    const bound = (d: Date) => `cast(${this.dialect.quoteString(timestampLiteral(d))} as timestamp)`;
+    // Aliased as dbt does, since Postgres before 16 needs an alias on a subquery in FROM.
+    const alias = this.dialect.quoteIdentifier(`_dbt_et_filter_subq_${relation.identifier}`);
+    const sql = `(select * from ${this.dialect.qualify(relation)} where ${q} >= ${bound(context.batch.start)} and ${q} < ${bound(context.batch.end)}) ${alias}`;
     return new RelationValue(relation, sql);
   }
 }

@@ -4,6 +4,7 @@ import { shouldFullRefresh } from './full-refresh.js';
 import type { PlanInput } from './materializations.js';
 import { columnsOf, type Plan, type Statement } from './plan.js';
 import { planSchemaChange } from './schema-change.js';
+import { timestampLiteral } from './batches.js';
 
 /** Suffix of the table that holds an incremental run's new rows. */
 export const INCREMENTAL_SUFFIX = '__strata_incr';
@@ -69,6 +70,13 @@ export function planIncremental(input: PlanInput, buildTable: (input: PlanInput)
     const excluded = new Set((node.config.merge_exclude_columns ?? []).map((c) => c.toLowerCase()));
     const updateColumns = node.config.merge_update_columns ?? change.columns.filter((c) => !excluded.has(c.toLowerCase()));
     statements.push({ sql: dialect.merge(target, incoming, { keys, insertColumns: change.columns, updateColumns, predicates }), purpose: 'merge the new rows' });
+  } else if (strategy === 'microbatch') {
+    const batch = input.batch;
+    if (!batch || !node.config.event_time) throw new Error('microbatch plans need a batch and an event_time');
+    const column = dialect.quoteIdentifier(node.config.event_time);
+    const bound = (d: Date) => `cast(${dialect.quoteString(timestampLiteral(d))} as timestamp)`;
+    statements.push({ sql: dialect.deleteFrom(target, `${column} >= ${bound(batch.start)} and ${column} < ${bound(batch.end)}`), purpose: `delete the rows of the batch from ${timestampLiteral(batch.start)}` });
+    statements.push({ sql: dialect.insertInto(target, incoming, change.columns), purpose: 'insert the batch' });
   } else {
     fail(node, `incremental_strategy '${strategy}' is not supported (supported: ${INCREMENTAL_STRATEGIES.join(', ')}).`);
   }

@@ -5,6 +5,7 @@ import type { ExistingRelation, Relation, RelationKind } from '../adapter/relati
 import { diagnostic, StrataUserError } from '../diagnostics/diagnostic.js';
 import { shouldFullRefresh } from './full-refresh.js';
 import type { ProjectNode } from '../project/types.js';
+import type { Batch } from './batches.js';
 import { planIncremental } from './incremental.js';
 import { planSnapshot } from './snapshot.js';
 import { backupRelation, columnsOf, tmpRelation, type Plan, type PlanFacts, type Statement } from './plan.js';
@@ -21,6 +22,8 @@ export interface PlanInput {
   dependents?: readonly DependentView[];
   /** The run's --full-refresh flag. */
   fullRefresh?: boolean;
+  /** For microbatch models: the batch this plan writes. */
+  batch?: Batch;
   /** Introspection results, when an earlier pass of the plan asked for them. */
   facts?: PlanFacts;
   /** SQL generation for the target database. */

@@ -3,7 +3,8 @@ import type { Connection } from '../adapter/connection.js';
 import { relationKey, type ColumnInfo, type ExistingRelation } from '../adapter/relation.js';
 import type { Compiler } from '../compile/compiler.js';
 import { StrataUserError } from '../diagnostics/diagnostic.js';
-import { runsIncrementally } from '../plan/incremental.js';
+import { incrementalStrategy, runsIncrementally } from '../plan/incremental.js';
+import { executeMicrobatch } from './execute-microbatch.js';
 import { planNode, type PlanInput } from '../plan/materializations.js';
 import type { Plan, Statement } from '../plan/plan.js';
 import type { Project, ProjectNode } from '../project/types.js';
@@ -20,6 +21,11 @@ export interface NodeContext {
   signal: AbortSignal;
   /** The run's --full-refresh flag. */
   fullRefresh: boolean;
+  /** The time the run started: "now" for microbatch windows. */
+  now: Date;
+  /** `--event-time-start` / `--event-time-end`: a microbatch backfill range. */
+  eventTimeStart?: Date;
+  eventTimeEnd?: Date;
 }
 
 /** A plan step failed for a reason that is about the data, not the database (e.g. duplicate keys). */
@@ -37,6 +43,9 @@ export async function executeNode(ctx: NodeContext, node: ProjectNode, connectio
   const compiledFields = () => (compiledPath ? { compiledPath, compiledSql } : {});
   try {
     const existing = await ctx.relations.lookup(connection, node.relation);
+    if (node.config.materialized === 'incremental' && incrementalStrategy(node) === 'microbatch') {
+      return finish(await executeMicrobatch(ctx, node, connection, existing));
+    }
     if (node.resourceType !== 'seed') {
       const isIncremental = node.config.materialized === 'incremental' && runsIncrementally(node, existing, ctx.fullRefresh);
       compiledSql = ctx.compiler.compile(node.uniqueId, { isIncremental }).compiledSql;
@@ -63,7 +72,7 @@ export async function executeNode(ctx: NodeContext, node: ProjectNode, connectio
  * Runs a plan, in one transaction when the plan asks for it. A plan that needs to see the database
  * part-way (`requires`) is re-planned with the columns it asked for, inside the same transaction.
  */
-async function runPlan(connection: Connection, input: PlanInput, signal: AbortSignal): Promise<{ plan: Plan; statements: Statement[] }> {
+export async function runPlan(connection: Connection, input: PlanInput, signal: AbortSignal): Promise<{ plan: Plan; statements: Statement[] }> {
   const first = planNode(input);
   const executed: Statement[] = [];
   const runAll = async (c: Connection) => {

@@ -26,6 +26,8 @@ export interface NodeResult {
   compiledPath?: string;
   /** The compiled SQL itself. */
   compiledSql?: string;
+  /** Microbatch models: which batches were written and which failed, as [start, end] ISO pairs. */
+  batchResults?: { successful: [string, string][]; failed: [string, string][] };
   /** Template or config problems that stopped the node. */
   diagnostics?: Diagnostic[];
   /** Runner thread that executed the node, e.g. `Thread-2`. */

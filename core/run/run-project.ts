@@ -14,6 +14,9 @@ export interface RunOptions extends ProjectOptions {
   failFast?: boolean;
   /** Rebuild incremental models and seeds from scratch (`--full-refresh`). */
   fullRefresh?: boolean;
+  /** Microbatch backfill range (`--event-time-start`, `--event-time-end`). */
+  eventTimeStart?: Date;
+  eventTimeEnd?: Date;
   /** Cancels the run. */
   signal?: AbortSignal;
   /** Receives progress events. */
@@ -43,6 +46,8 @@ export async function runProject(options: RunOptions): Promise<PreparedProject &
       threads,
       ...(options.failFast ? { failFast: true } : {}),
       ...(options.fullRefresh ? { fullRefresh: true } : {}),
+      ...(options.eventTimeStart ? { eventTimeStart: options.eventTimeStart } : {}),
+      ...(options.eventTimeEnd ? { eventTimeEnd: options.eventTimeEnd } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     });

@@ -20,6 +20,9 @@ export interface RunnerOptions {
   onEvent?: (event: RunEvent) => void;
   /** Rebuild incremental models and seeds from scratch. */
   fullRefresh?: boolean;
+  /** Microbatch backfill range. */
+  eventTimeStart?: Date;
+  eventTimeEnd?: Date;
 }
 
 /**
@@ -51,7 +54,11 @@ export async function runNodes(project: Project, dag: DependencyGraph, adapter: 
   const ready = runnable.filter((id) => waitingOn.get(id) === 0);
   let index = 0;
   let failed = false;
-  const ctx = { project, adapter, compiler, relations: new RelationCache(), signal: abort.signal, fullRefresh: options.fullRefresh ?? false };
+  const ctx = {
+    project, adapter, compiler, relations: new RelationCache(), signal: abort.signal, fullRefresh: options.fullRefresh ?? false, now: new Date(),
+    ...(options.eventTimeStart ? { eventTimeStart: options.eventTimeStart } : {}),
+    ...(options.eventTimeEnd ? { eventTimeEnd: options.eventTimeEnd } : {}),
+  };
 
   const complete = (result: NodeResult) => {
     status.set(result.uniqueId, result.status);
