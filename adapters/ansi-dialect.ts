@@ -13,7 +13,7 @@ const SOURCE = 'DBT_INTERNAL_SOURCE';
  * rename to`. Each adapter adds its type names, and says whether `create schema` takes a database
  * prefix (DuckDB) or must name the schema alone (Postgres).
  */
-export function ansiDialect(seedTypes: Readonly<Record<InferredType, string>>, options: { databaseInSchemaDdl: boolean; lockForWrite?: (qualified: string) => string }): SqlDialect {
+export function ansiDialect(seedTypes: Readonly<Record<InferredType, string>>, options: { databaseInSchemaDdl: boolean; scratch: Omit<Relation, 'identifier'>; lockForWrite?: (qualified: string) => string }): SqlDialect {
   const quoteIdentifier = (name: string) => `"${name.replace(/"/g, '""')}"`;
   const qualify = (relation: Pick<Relation, 'database' | 'schema'> & { identifier?: string }) =>
     [relation.database, relation.schema, relation.identifier].filter((p): p is string => p !== undefined).map(quoteIdentifier).join('.');
@@ -23,6 +23,8 @@ export function ansiDialect(seedTypes: Readonly<Record<InferredType, string>>, o
     qualify,
     createTableAs: (relation, selectSql) => `create table ${qualify(relation)} as\n${selectBody(selectSql)}`,
     createViewAs: (relation, selectSql, { replace }) => `create ${replace ? 'or replace ' : ''}view ${qualify(relation)} as\n${selectBody(selectSql)}`,
+    scratchRelation: (identifier) => ({ ...options.scratch, identifier }),
+    createScratchTableAs: (relation, selectSql) => `create temporary table ${quoteIdentifier(relation.identifier)} as\n${selectBody(selectSql)}`,
     createTable: (relation, columns) => `create table ${qualify(relation)} (\n${columns.map((c) => `  ${quoteIdentifier(c.name)} ${c.type}`).join(',\n')}\n)`,
     rename: (relation, kind, newIdentifier) => `alter ${kind} ${qualify(relation)} rename to ${quoteIdentifier(newIdentifier)}`,
     drop: (relation, kind) => `drop ${kind} if exists ${qualify(relation)}`,

@@ -11,6 +11,7 @@ export const postgresDialect = ansiDialect({
   text: 'text',
 }, {
   databaseInSchemaDdl: false,
+  scratch: { schema: 'pg_temp' },
   // Blocks other writers (and other snapshot runs) but not readers.
   lockForWrite: (qualified) => `lock table ${qualified} in share row exclusive mode`,
 });

@@ -34,6 +34,14 @@ export interface SqlDialect {
   drop(relation: Relation, kind: 'table' | 'view'): string;
   /** `create schema if not exists <schema>`. */
   createSchema(relation: Pick<Relation, 'database' | 'schema'>): string;
+  /**
+   * Where a session-private scratch table of this name lives. Scratch tables hold an incremental
+   * run's new rows or a snapshot's source copy: private to the session, so threads never collide,
+   * and never written to disk where the database can avoid it.
+   */
+  scratchRelation(identifier: string): Relation;
+  /** `create temporary table <relation> as <select>`, for a {@link scratchRelation}. */
+  createScratchTableAs(relation: Relation, selectSql: string): string;
   /** `create table <relation> (<name> <type>, ...)`. */
   createTable(relation: Relation, columns: readonly { name: string; type: string }[]): string;
   /** The SQL type a seed column of an inferred type gets. */

@@ -38,7 +38,7 @@ export function planIncremental(input: PlanInput, buildTable: (input: PlanInput)
   const { node, compiledSql, existing, dialect, capabilities, facts } = input;
   if (!runsIncrementally(node, existing, input.fullRefresh ?? false)) return { ...buildTable(input), action: 'created incremental table' };
   const target = node.relation;
-  const incoming = { ...target, identifier: `${target.identifier}${INCREMENTAL_SUFFIX}` };
+  const incoming = dialect.scratchRelation(`${target.identifier}${INCREMENTAL_SUFFIX}`);
   const base = { uniqueId: node.uniqueId, transactional: capabilities.transactionalDdl, relation: target, kind: 'table' as const };
   if (!facts) {
     return {
@@ -46,7 +46,7 @@ export function planIncremental(input: PlanInput, buildTable: (input: PlanInput)
       action: 'built new rows',
       statements: [
         { sql: dialect.drop(incoming, 'table'), purpose: 'remove a leftover from an interrupted run' },
-        { sql: dialect.createTableAs(incoming, compiledSql), purpose: 'build the new rows' },
+        { sql: dialect.createScratchTableAs(incoming, compiledSql), purpose: 'build the new rows in a session-private table' },
       ],
       requires: { columnsOf: [target, incoming] },
     };

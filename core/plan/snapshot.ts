@@ -32,7 +32,7 @@ function metaNames(node: ProjectNode): Names {
 export function planSnapshot(input: PlanInput): Plan {
   const { node, compiledSql, existing, dialect, capabilities, facts } = input;
   const target = node.relation;
-  const staging = { ...target, identifier: `${target.identifier}${SNAPSHOT_STAGING_SUFFIX}` };
+  const staging = dialect.scratchRelation(`${target.identifier}${SNAPSHOT_STAGING_SUFFIX}`);
   const keys = uniqueKeys(node);
   const n = metaNames(node);
   const q = (c: string) => dialect.quoteIdentifier(c);
@@ -41,7 +41,7 @@ export function planSnapshot(input: PlanInput): Plan {
   const base = { uniqueId: node.uniqueId, transactional: capabilities.transactionalDdl, relation: target, kind: 'table' as const, action: 'snapshotted' };
   const stage: Statement[] = [
     { sql: dialect.drop(staging, 'table'), purpose: 'remove a leftover from an interrupted run' },
-    { sql: dialect.createTableAs(staging, compiledSql), purpose: 'copy the source rows' },
+    { sql: dialect.createScratchTableAs(staging, compiledSql), purpose: 'copy the source rows into a session-private table' },
     duplicateCheck(dialect, staging, keys, node.name),
   ];
   const validFromOf = (alias: string) => (node.config.strategy === 'timestamp' ? `${alias}.${q(node.config.updated_at ?? '')}` : now);

@@ -8,7 +8,7 @@ import type { ProjectNode } from '../../core/project/types.js';
 import { expectGolden } from './golden.js';
 
 const relation: Relation = { database: 'db', schema: 'analytics', identifier: 'orders' };
-const incoming: Relation = { ...relation, identifier: 'orders__strata_incr' };
+
 
 function node(config: PartialNodeConfig): ProjectNode {
   const materialized = config.materialized ?? 'view';
@@ -56,6 +56,7 @@ for (const adapter of BUILTIN_ADAPTERS) {
       golden('table-with-dependent-view', planAll({ ...base, node: node({ materialized: 'table' }), existing: existing('table'), dependents }));
     });
 
+    const incoming = adapter.dialect.scratchRelation('orders__strata_incr');
     const same = { [relationKey(relation)]: cols('id', 'status'), [relationKey(incoming)]: cols('id', 'status') };
     const cases: [string, PartialNodeConfig, Record<string, ColumnInfo[]>][] = [
       ['incremental-append', {}, same],
@@ -70,7 +71,7 @@ for (const adapter of BUILTIN_ADAPTERS) {
     const snapshotConfig: PartialNodeConfig = { materialized: 'snapshot', unique_key: 'id', strategy: 'timestamp', updated_at: 'updated_at', hard_deletes: 'new_record', snapshot_meta_column_names: { dbt_scd_id: 'strata_scd_id', dbt_updated_at: 'strata_updated_at', dbt_valid_from: 'strata_valid_from', dbt_valid_to: 'strata_valid_to', dbt_is_deleted: 'strata_is_deleted' } };
     it('snapshot first run', () => golden('snapshot-first-run', planAll({ ...base, node: node(snapshotConfig), existing: undefined })));
     it('snapshot later run', () => {
-      const staging = { ...relation, identifier: 'orders__strata_snap' };
+      const staging = adapter.dialect.scratchRelation('orders__strata_snap');
       const meta = [{ name: 'strata_scd_id', dataType: 'VARCHAR' }, { name: 'strata_updated_at', dataType: 'TIMESTAMP' }, { name: 'strata_valid_from', dataType: 'TIMESTAMP' }, { name: 'strata_valid_to', dataType: 'TIMESTAMP' }, { name: 'strata_is_deleted', dataType: 'BOOLEAN' }];
       const columns = { [relationKey(relation)]: [...cols('id', 'status'), { name: 'updated_at', dataType: 'TIMESTAMP' }, ...meta], [relationKey(staging)]: [...cols('id', 'status'), { name: 'updated_at', dataType: 'TIMESTAMP' }] };
       golden('snapshot-later-run', planAll({ ...base, node: node(snapshotConfig), existing: existing('table') }, columns));

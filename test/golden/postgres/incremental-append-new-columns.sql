@@ -1,14 +1,14 @@
 -- transactional: true
 -- remove a leftover from an interrupted run
-drop table if exists "db"."analytics"."orders__strata_incr";
--- build the new rows
-create table "db"."analytics"."orders__strata_incr" as
+drop table if exists "pg_temp"."orders__strata_incr";
+-- build the new rows in a session-private table
+create temporary table "orders__strata_incr" as
 select 1 as id -- trailing comment
 ;
 -- add new column note
 alter table "db"."analytics"."orders" add column "note" VARCHAR;
 -- append the new rows
 insert into "db"."analytics"."orders" ("id", "status", "note")
-select "id", "status", "note" from "db"."analytics"."orders__strata_incr";
+select "id", "status", "note" from "pg_temp"."orders__strata_incr";
 -- drop the new-rows table
-drop table if exists "db"."analytics"."orders__strata_incr";
+drop table if exists "pg_temp"."orders__strata_incr";
