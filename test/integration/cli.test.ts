@@ -23,8 +23,8 @@ describe('strata CLI', () => {
     const result = spawnSync(process.execPath, [join(repo, 'dist/cli/main.js'), 'build', '--project-dir', dir], { env, encoding: 'utf8' });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/7 of 7 OK created table main\.revenue_by_product_group \.+ \[\d+\.\d\ds\]/);
-    expect(result.stdout).toContain('Done. PASS=7 ERROR=0 SKIP=0 TOTAL=7');
+    expect(result.stdout).toMatch(/\d of 9 OK created table main\.revenue_by_product_group \.+ \[\d+\.\d\ds\]/);
+    expect(result.stdout).toContain('Done. PASS=9 ERROR=0 SKIP=0 TOTAL=9');
     // The built-in target is an embedded DuckDB file under target/.
     expect(existsSync(join(dir, 'target/strata.duckdb'))).toBe(true);
     const rows = await queryDuckDbFile(join(dir, 'target/strata.duckdb'), 'select product_group, invoices, units, net_revenue, discount_given from main.revenue_by_product_group order by 1');
@@ -33,6 +33,9 @@ describe('strata CLI', () => {
       { product_group: 'SERVICES', invoices: '2', units: '4', net_revenue: '1665.00', discount_given: '135.00' },
       { product_group: 'SOFTWARE', invoices: '2', units: '3', net_revenue: '2860.00', discount_given: '240.00' },
     ]);
+    const db = join(dir, 'target/strata.duckdb');
+    expect(await queryDuckDbFile(db, 'select count(*) as n, sum(net_amount) as total from main.fct_sales')).toEqual([{ n: '7', total: '8002.60' }]);
+    expect(await queryDuckDbFile(db, 'select count(*) as n from main.products_history where strata_valid_to is null')).toEqual([{ n: '5' }]);
   });
 
   it('exits 1 with file:line and no stack trace for bad input', () => {
