@@ -20,7 +20,8 @@ export function registerRun(program: Command, term: Terminal, env: NodeJS.Proces
     ['run', 'build the selected models on the target database', ['model']],
     ['seed', 'load the selected CSV seeds into tables', ['seed']],
     ['snapshot', 'record changes of the selected snapshots (type-2 history)', ['snapshot']],
-    ['build', 'build seeds, models and snapshots in dependency order', undefined],
+    ['test', 'run the data tests and unit tests of the selection', ['test', 'unit_test']],
+    ['build', 'seeds, models, snapshots and tests in dependency order; a failing test skips what is downstream', undefined],
   ];
   for (const [name, description, resourceTypes] of commands) {
     withSelectionOptions(withProjectOptions(program.command(name).description(description)))

@@ -46,18 +46,20 @@ export function runResultsArtifact(project: Project, summary: RunSummary, invoca
 function resultEntry(project: Project, result: NodeResult, dialect: SqlDialect): Record<string, unknown> {
   const node = project.nodes.get(result.uniqueId);
   const ran = result.status !== 'skipped';
+  const isTest = node?.resourceType === 'test' || node?.resourceType === 'unit_test';
   return {
-    status: result.status,
+    // dbt reports a test that could not run as 'error' and a passing one as 'pass'.
+    status: isTest && result.status === 'success' ? 'pass' : result.status,
     timing: ran ? [{ name: 'execute', started_at: result.startedAt, completed_at: result.completedAt }] : [],
     thread_id: result.threadId,
     execution_time: result.executionTime,
     adapter_response: {},
     message: result.message,
-    failures: null,
+    failures: result.failures ?? (node?.resourceType === 'test' || node?.resourceType === 'unit_test' ? 0 : null),
     unique_id: result.uniqueId,
     compiled: result.compiledSql !== undefined,
     compiled_code: result.compiledSql ?? null,
-    relation_name: node && node.config.materialized !== 'ephemeral' ? dialect.qualify(node.relation) : null,
+    relation_name: node && node.config.materialized !== 'ephemeral' && (!isTest || result.storedFailures) ? dialect.qualify(node.relation) : null,
     batch_results: result.batchResults ?? null,
   };
 }

@@ -32,6 +32,15 @@ export interface NodeCompileContext {
   isIncremental?: boolean;
   /** For microbatch models: the batch being built; refs to models with `event_time` are filtered to it. */
   batch?: { start: Date; end: Date };
+  /** Unit tests: fixed rows (as selects) that stand in for refs (`ref:name`), sources (`source:s.t`) and `this`. */
+  fixtures?: ReadonlyMap<string, string>;
+  /** Unit tests: var overrides. */
+  vars?: Record<string, unknown>;
+}
+
+/** Name of the CTE holding a unit test's rows for one input. */
+function fixtureCte(key: string): string {
+  return `__strata__fixture__${key.replace(/[^A-Za-z0-9_]+/g, '_')}`;
 }
 
 interface RenderedBody {
@@ -57,13 +66,14 @@ export class Compiler {
   /** Compiles one node; template errors throw {@link StrataUserError} with file and line. */
   compile(uniqueId: string, context: NodeCompileContext = {}): CompiledNode {
     const body = this.body(uniqueId, context);
-    const ctes: Cte[] = body.ephemerals.map((id) => ({ name: this.cteName(id), sql: this.body(id, {}).sql }));
+    const fixtures: Cte[] = [...(context.fixtures ?? [])].map(([key, sql]) => ({ name: this.dialect.quoteIdentifier(fixtureCte(key)), sql }));
+    const ctes: Cte[] = [...fixtures, ...body.ephemerals.map((id) => ({ name: this.cteName(id), sql: this.body(id, ephemeralContext(context)).sql }))];
     return { uniqueId, compiledSql: injectCtes(body.sql, ctes) };
   }
 
   private body(uniqueId: string, context: NodeCompileContext): RenderedBody {
     // Only context-free renders are shared: is_incremental() and batches change a node's SQL.
-    const cacheable = context.isIncremental === undefined && context.batch === undefined;
+    const cacheable = Object.keys(context).length === 0;
     const cached = cacheable ? this.bodies.get(uniqueId) : undefined;
     if (cached) return cached;
     const node = this.project.nodes.get(uniqueId);
@@ -76,7 +86,7 @@ export class Compiler {
     // Ephemeral parents first (recursively), each once, so every CTE is defined before use.
     const ephemerals: string[] = [];
     for (const id of direct) {
-      for (const inner of [...this.body(id, {}).ephemerals, id]) if (!ephemerals.includes(inner)) ephemerals.push(inner);
+      for (const inner of [...this.body(id, ephemeralContext(context)).ephemerals, id]) if (!ephemerals.includes(inner)) ephemerals.push(inner);
     }
     const body = { sql: rendered.output ?? '', ephemerals };
     if (cacheable) this.bodies.set(uniqueId, body);
@@ -93,7 +103,12 @@ export class Compiler {
       const { positional, keywords } = splitArgs(args);
       const name = String(positional[positional.length - 1]);
       const call = { name, version: (keywords.v ?? keywords.version) as string | number | undefined, ...(positional.length === 2 ? { package: String(positional[0]) } : {}) };
+      if (context.fixtures?.has(`ref:${name}`)) return cteRelation(fixtureCte(`ref:${name}`), this.dialect);
       const targetId = resolved.get(refKey(call));
+      // An ephemeral model without rows of its own is inlined, its refs answered by the same fixtures.
+      if (context.fixtures && (!targetId || this.project.nodes.get(targetId)?.config.materialized !== 'ephemeral')) {
+        throw new TemplateCallError('invalid-unit-test', `The unit test gives no rows for ref('${name}'); add it under 'given:' (rows may be empty).`);
+      }
       if (!targetId) {
         const hint = this.byName.has(name) ? ` '${name}' exists, but this ref only runs in the compile pass; add "-- depends_on: {{ ref('${name}') }}" at the top of the file so Strata sees it while parsing.` : didYouMean(name, this.byName.keys());
         throw new TemplateCallError('unknown-ref', `${node.name} refers to ref('${name}'), which was not found while parsing.${hint}`);
@@ -107,18 +122,23 @@ export class Compiler {
     };
     const source = (...args: unknown[]) => {
       const [sourceName, table] = splitArgs(args).positional.map(String);
+      const fixtureKey = `source:${sourceName}.${table}`;
+      if (context.fixtures?.has(fixtureKey)) return cteRelation(fixtureCte(fixtureKey), this.dialect);
+      if (context.fixtures) throw new TemplateCallError('invalid-unit-test', `The unit test gives no rows for source('${sourceName}', '${table}'); add it under 'given:'.`);
       const found = this.project.sources.get(`source.${this.project.name}.${sourceName}.${table}`);
       if (!found) throw new TemplateCallError('unknown-source', `source('${sourceName}', '${table}') is not declared under 'sources:'.`);
       const eventTime = (found.meta.event_time ?? undefined) as string | undefined;
       return this.batchFiltered(found.relation, eventTime, context) ?? relationValue(found.relation, this.dialect);
     };
     const configGet = (key: string, fallback?: unknown) => (node.config as Record<string, unknown>)[key] ?? fallback;
+    const base = context.vars ? { ...this.base, var: overrideVars(this.base.var as (...a: unknown[]) => unknown, context.vars) } : this.base;
     return {
-      ...this.base,
+      ...base,
       ref,
       source,
+      __strata_where: (relation: RelationValue, where: string) => new RelationValue(relation, `(select * from ${String(relation)} where ${where}) dbt_subquery`),
       config: Object.assign(() => '', { get: configGet, require: configGet }),
-      this: relationValue(node.relation, this.dialect),
+      this: context.fixtures?.has('this') ? cteRelation(fixtureCte('this'), this.dialect) : relationValue(node.relation, this.dialect),
       is_incremental: () => context.isIncremental ?? false,
       model: {
         name: node.name, unique_id: node.uniqueId, resource_type: node.resourceType, config: node.config, fqn: node.fqn, original_file_path: node.originalFilePath,
@@ -137,4 +157,17 @@ export class Compiler {
     const sql = `(select * from ${this.dialect.qualify(relation)} where ${q} >= ${bound(context.batch.start)} and ${q} < ${bound(context.batch.end)}) ${alias}`;
     return new RelationValue(relation, sql);
   }
+}
+
+/** `var()` that answers from `overrides` first (unit tests' `overrides: vars:`). */
+function overrideVars(original: (...args: unknown[]) => unknown, overrides: Record<string, unknown>): (...args: unknown[]) => unknown {
+  return (...args) => {
+    const name = String(splitArgs(args).positional[0]);
+    return Object.prototype.hasOwnProperty.call(overrides, name) ? overrides[name] : original(...args);
+  };
+}
+
+/** What an ephemeral model inlined into a node is compiled with: the same fixtures and vars, nothing else. */
+function ephemeralContext(context: NodeCompileContext): NodeCompileContext {
+  return { ...(context.fixtures ? { fixtures: context.fixtures } : {}), ...(context.vars ? { vars: context.vars } : {}) };
 }

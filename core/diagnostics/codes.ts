@@ -30,6 +30,8 @@ export const DIAGNOSTIC_CODES = {
   'properties-unknown-node': 'warn',
   'invalid-seed': 'error',
   'schema-change': 'error',
+  'invalid-test': 'error',
+  'invalid-unit-test': 'error',
 } as const satisfies Record<string, Severity>;
 
 /** `error` stops the command; `warn` is printed and the command goes on. */

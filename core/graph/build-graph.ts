@@ -40,6 +40,8 @@ export function buildGraph(project: Project): DependencyGraph {
       graph.setEdge(target.uniqueId, node.uniqueId);
     }
     resolvedRefs.set(node.uniqueId, refs);
+    // A model waits for its unit tests, so a failing unit test stops it from being built.
+    if (node.unitTest) graph.setEdge(node.uniqueId, node.unitTest.model);
     for (const call of node.sources) {
       const id = `source.${project.name}.${call.source}.${call.table}`;
       if (!project.sources.has(id)) {

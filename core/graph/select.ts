@@ -23,7 +23,7 @@ export interface Selection {
 export function selectNodes(project: Project, dag: DependencyGraph, options: SelectionOptions): Selection {
   const diagnostics: Diagnostic[] = [];
   const all = new Set(dag.order);
-  const include = options.select && options.select.length > 0 ? evaluate(project, dag, options.select, diagnostics) : all;
+  const include = options.select && options.select.length > 0 ? withAttachedTests(project, dag, evaluate(project, dag, options.select, diagnostics)) : all;
   const exclude = options.exclude && options.exclude.length > 0 ? evaluate(project, dag, options.exclude, diagnostics) : new Set<string>();
   const warnings = throwIfErrors(diagnostics);
   return { nodes: dag.order.filter((id) => include.has(id) && !exclude.has(id)), warnings };
@@ -70,6 +70,10 @@ function predicate(atom: SelectorAtom, diagnostics: Diagnostic[]): NodePredicate
   if (method === 'resource_type') return (n) => n.resourceType === value;
   if (method === 'package') return (n) => n.packageName === value;
   if (method === 'source') return () => false;
+  if (method === 'test_type') {
+    return (n) => (value === 'unit' ? n.resourceType === 'unit_test' : value === 'data' ? n.resourceType === 'test' : n.test?.kind === value);
+  }
+  if (method === 'test_name') return (n) => globMatch(n.test?.testName ?? (n.resourceType === 'unit_test' ? n.name : ''), value);
   if (method.startsWith('config.')) {
     const key = method.slice('config.'.length);
     return (n) => {
@@ -126,6 +130,20 @@ function expand(dag: DependencyGraph, atom: SelectorAtom, seeds: Set<string>): S
     const descendants = walk(seeds, atom.children ?? Infinity, children);
     for (const id of descendants) out.add(id);
     if (atom.childrenWithParents) for (const id of walk(descendants, Infinity, parents)) out.add(id);
+  }
+  return out;
+}
+
+/**
+ * dbt's eager indirect selection: a test joins the selection when any node it tests (or, for a
+ * unit test, its model) is selected.
+ */
+function withAttachedTests(project: Project, dag: DependencyGraph, selected: Set<string>): Set<string> {
+  const out = new Set(selected);
+  for (const node of project.nodes.values()) {
+    if (out.has(node.uniqueId)) continue;
+    if (node.resourceType === 'unit_test' && node.unitTest && selected.has(node.unitTest.model)) out.add(node.uniqueId);
+    if (node.resourceType === 'test' && ((dag.graph.predecessors(node.uniqueId) as string[] | undefined) ?? []).some((p) => selected.has(p))) out.add(node.uniqueId);
   }
   return out;
 }

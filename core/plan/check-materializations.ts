@@ -8,7 +8,7 @@ export function checkMaterializations(project: Project, ids: readonly string[]):
   const known = Object.keys(MATERIALIZATIONS).filter((m) => m !== 'seed' && m !== 'snapshot');
   throwIfErrors(ids.flatMap((id) => {
     const node = project.nodes.get(id);
-    if (!node || node.config.materialized in MATERIALIZATIONS) return [];
+    if (!node || node.resourceType === 'test' || node.resourceType === 'unit_test' || node.config.materialized in MATERIALIZATIONS) return [];
     return [diagnostic('invalid-config', `${node.name}: materialized '${node.config.materialized}' is not supported (supported: ${known.join(', ')}).${didYouMean(node.config.materialized, known)}`, { file: node.originalFilePath, line: 1, column: 1 })];
   }));
 }

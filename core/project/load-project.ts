@@ -9,6 +9,8 @@ import { readConfigTree, unusedConfigPaths } from './config-tree.js';
 import { readDocBlocks } from './docs-blocks.js';
 import { findFiles } from './files.js';
 import { buildNodes } from './build-nodes.js';
+import { buildTests } from './build-tests.js';
+import { buildUnitTests } from './build-unit-tests.js';
 import { readProperties } from './properties.js';
 import { resolveTarget } from './profiles.js';
 import { projectFileSchema, type ProjectFile } from './project-file.js';
@@ -64,7 +66,8 @@ export function loadProject(options: LoadOptions): Project {
   const vars = { ...projectVars(settings.file, name), ...options.vars };
   const paths = resourcePaths(settings.file);
 
-  const macroFiles = findFiles(root, paths.macros, ['.sql']);
+  // Generic tests ({% test %} blocks) live in macro paths or test-paths/generic, as in dbt.
+  const macroFiles = [...findFiles(root, paths.macros, ['.sql']), ...findFiles(root, paths.tests.map((t) => `${t}/generic`), ['.sql'])];
   const engine = new TemplateEngine(macroFiles.map((f) => ({ file: f.fromRoot, text: readFileSync(f.absolute, 'utf8') })));
   diagnostics.push(...engine.diagnostics);
 
@@ -87,6 +90,23 @@ export function loadProject(options: LoadOptions): Project {
     snapshotColumns: snapshotColumnNames(basename(projectFile) === 'dbt_project.yml' ? 'dbt' : 'strata'),
   });
   diagnostics.push(...built.diagnostics);
+  const testSection = settings.file.data_tests ? 'data_tests' : 'tests';
+  const testTree = readConfigTree(settings.yaml, testSection);
+  diagnostics.push(...testTree.diagnostics);
+  const genericDir = new Set(paths.tests.map((t) => `${t}/generic/`));
+  const tests = buildTests({
+    packageName: name, engine, base, tree: testTree.tree, nodes: built.nodes.values(), sources: properties.sources,
+    singular: findFiles(root, paths.tests, ['.sql']).filter((f) => ![...genericDir].some((g) => f.fromRoot.startsWith(g))),
+    auditRelation: (testName, config) => ({ ...(target.info.database ? { database: target.info.database } : {}), schema: `${target.info.schema}_${config.schema ?? 'dbt_test__audit'}`, identifier: config.alias ?? testName }),
+  });
+  const unitTests = buildUnitTests(properties.unitTests, built.nodes, name);
+  diagnostics.push(...tests.diagnostics, ...unitTests.diagnostics);
+  for (const node of [...tests.nodes, ...unitTests.nodes]) {
+    const clash = built.nodes.get(node.uniqueId);
+    if (clash) diagnostics.push(diagnostic('duplicate-node', `Two tests are named '${node.name}' (${clash.originalFilePath} and ${node.originalFilePath}); give one a 'name:'.`, { file: node.originalFilePath, line: 1, column: 1 }));
+    else (node.config.enabled ? built.nodes : built.disabled).set(node.uniqueId, node);
+  }
+  diagnostics.push(...unusedConfigPaths(testTree.tree, testSection));
   diagnostics.push(...unusedConfigPaths(modelTree.tree, 'models'), ...unusedConfigPaths(seedTree.tree, 'seeds'), ...unusedConfigPaths(snapshotTree.tree, 'snapshots'));
   for (const patch of properties.patches.values()) {
     if (!patch.applied) diagnostics.push(diagnostic('properties-unknown-node', `'${patch.props.name}' is described in ${patch.file} but no such resource exists.`, patch.at));

@@ -7,6 +7,7 @@ import type { FoundFile } from './files.js';
 import { propertiesFileSchema, type ColumnProperties, type NodeProperties, type SourceProperties } from './properties-file.js';
 import type { ColumnDef, DocBlock, SourceDefinition } from './types.js';
 import { parseYaml, validateYaml } from './yaml-file.js';
+import type { UnitTestEntry } from './build-unit-tests.js';
 
 /** A properties entry for one model/seed/snapshot, waiting to be applied to its node. */
 export interface NodePatch {
@@ -30,6 +31,8 @@ export interface Properties {
   patches: Map<string, NodePatch>;
   /** Declared source tables. */
   sources: SourceDefinition[];
+  /** `unit_tests:` entries, checked later against the models. */
+  unitTests: UnitTestEntry[];
 }
 
 /** Context for turning properties entries into definitions. */
@@ -49,7 +52,7 @@ const SECTIONS: readonly Section[] = ['models', 'seeds', 'snapshots', 'analyses'
 
 /** Reads and validates every properties file. */
 export function readProperties(files: readonly FoundFile[], ctx: PropertiesContext): { properties: Properties; diagnostics: Diagnostic[] } {
-  const properties: Properties = { patches: new Map(), sources: [] };
+  const properties: Properties = { patches: new Map(), sources: [], unitTests: [] };
   const diagnostics: Diagnostic[] = [];
   for (const f of files) {
     const parsed = parseYaml(f.fromRoot, readFileSync(f.absolute, 'utf8'));
@@ -73,6 +76,7 @@ export function readProperties(files: readonly FoundFile[], ctx: PropertiesConte
         properties.patches.set(key, { props, file: f.fromRoot, at, description: render(props.description, [section, i, 'description']), columns, applied: false });
       });
     }
+    (checked.data.unit_tests ?? []).forEach((value, index) => properties.unitTests.push({ yaml, index, value }));
     (checked.data.sources ?? []).forEach((source, i) => {
       properties.sources.push(...readSource(source, i, f.fromRoot, ctx, yaml.locate, render));
     });
@@ -95,6 +99,7 @@ function readSource(source: SourceProperties, i: number, file: string, ctx: Prop
       tags: [...toList(source.tags), ...toList(table.tags)],
       meta: { ...source.meta, ...table.meta },
       loader: source.loader ?? '',
+      tests: [...(table.tests ?? []), ...(table.data_tests ?? [])],
       fqn: [ctx.packageName, source.name, table.name],
       at: locate(['sources', i, 'tables', j]),
     } satisfies SourceDefinition;

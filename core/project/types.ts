@@ -44,7 +44,7 @@ export interface SourceCall {
 }
 
 /** Kinds of executable node. */
-export type NodeType = 'model' | 'seed' | 'snapshot' | 'test' | 'analysis';
+export type NodeType = 'model' | 'seed' | 'snapshot' | 'test' | 'unit_test' | 'analysis';
 
 /** A project resource that Strata compiles or runs. */
 export interface ProjectNode {
@@ -84,6 +84,48 @@ export interface ProjectNode {
   relation: Relation;
   /** Seeds only: the CSV's columns and their types. */
   seedColumns?: SeedColumn[];
+  /** Data tests only: what kind of test and what it checks. */
+  test?: TestInfo;
+  /** Unit tests only: the fixtures and expected rows. */
+  unitTest?: UnitTestInfo;
+}
+
+/** A data test: generic (from YAML, e.g. `unique`) or singular (a SQL file of failing rows). */
+export interface TestInfo {
+  /** `generic` tests come from YAML; `singular` ones are files under the test paths. */
+  kind: 'generic' | 'singular';
+  /** Generic test name, e.g. `not_null`, or the namespaced name as written. */
+  testName?: string;
+  /** Namespace of a namespaced test (`dbt_utils.expression_is_true`). */
+  namespace?: string;
+  /** Arguments the test macro is called with (besides model and column_name). */
+  kwargs: Record<string, unknown>;
+  /** The node or source the test is declared on. */
+  attachedNode?: string;
+  /** The column the test is declared on. */
+  columnName?: string;
+}
+
+/** Rows given to or expected from a unit test. */
+export interface UnitTestRows {
+  /** `dict` (a list of objects), `csv` (text with a header) or `sql` (a select). */
+  format: 'dict' | 'csv' | 'sql';
+  /** The rows as written. */
+  rows: Record<string, unknown>[] | string;
+}
+
+/** A unit test: fixed inputs for a model's refs/sources and the rows it must return. */
+export interface UnitTestInfo {
+  /** The model under test (unique id). */
+  model: string;
+  /** Inputs keyed by what they replace: `ref:name`, `source:src.table` or `this`. */
+  given: Map<string, UnitTestRows>;
+  /** Expected output rows. */
+  expect: UnitTestRows;
+  /** Var overrides. */
+  vars: Record<string, unknown>;
+  /** Macro overrides; `is_incremental` is honoured. */
+  macros: Record<string, unknown>;
 }
 
 /** A table declared under `sources:`. */
@@ -110,6 +152,8 @@ export interface SourceDefinition {
   meta: Record<string, unknown>;
   /** Loader named by the source. */
   loader: string;
+  /** Table-level test entries as written. */
+  tests: unknown[];
   /** `[package, source, table]`. */
   fqn: string[];
   /** Where the table entry is written. */

@@ -5,6 +5,8 @@ import type { Compiler } from '../compile/compiler.js';
 import { StrataUserError } from '../diagnostics/diagnostic.js';
 import { incrementalStrategy, runsIncrementally } from '../plan/incremental.js';
 import { executeMicrobatch } from './execute-microbatch.js';
+import { executeTest } from './execute-test.js';
+import { executeUnitTest } from './execute-unit-test.js';
 import { planNode, type PlanInput } from '../plan/materializations.js';
 import type { Plan, Statement } from '../plan/plan.js';
 import type { Project, ProjectNode } from '../project/types.js';
@@ -42,6 +44,8 @@ export async function executeNode(ctx: NodeContext, node: ProjectNode, connectio
   let compiledSql: string | undefined;
   const compiledFields = () => (compiledPath ? { compiledPath, compiledSql } : {});
   try {
+    if (node.resourceType === 'test') return finish(await executeTest(ctx, node, connection));
+    if (node.resourceType === 'unit_test') return finish(await executeUnitTest(ctx, node, connection));
     const existing = await ctx.relations.lookup(connection, node.relation);
     if (node.config.materialized === 'incremental' && incrementalStrategy(node) === 'microbatch') {
       return finish(await executeMicrobatch(ctx, node, connection, existing));

@@ -2,7 +2,12 @@ import type { Relation } from '../adapter/relation.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 
 /** How a node ended. */
-export type NodeStatus = 'success' | 'error' | 'skipped';
+export type NodeStatus = 'success' | 'error' | 'skipped' | 'pass' | 'fail' | 'warn';
+
+/** Statuses after which a node's dependents may run (a warning does not block them). */
+export function allowsDependents(status: NodeStatus): boolean {
+  return status === 'success' || status === 'pass' || status === 'warn';
+}
 
 /** The outcome of one node in a run. */
 export interface NodeResult {
@@ -26,6 +31,10 @@ export interface NodeResult {
   compiledPath?: string;
   /** The compiled SQL itself. */
   compiledSql?: string;
+  /** Tests: how many failing rows (or the fail_calc result). */
+  failures?: number;
+  /** Tests with store_failures: where the failing rows were written. */
+  storedFailures?: string;
   /** Microbatch models: which batches were written and which failed, as [start, end] ISO pairs. */
   batchResults?: { successful: [string, string][]; failed: [string, string][] };
   /** Template or config problems that stopped the node. */

@@ -4,6 +4,7 @@ import { prepareProject, type PreparedProject, type ProjectOptions } from '../co
 import { checkMaterializations } from '../plan/check-materializations.js';
 import type { RunEvent, RunSummary } from './results.js';
 import { runNodes } from './runner.js';
+import { withTestBlocking } from '../graph/test-edges.js';
 import type { NodeType } from '../project/types.js';
 
 /** Options for `strata run` / `strata build`. */
@@ -38,10 +39,13 @@ export async function runProject(options: RunOptions): Promise<PreparedProject &
   checkMaterializations(project, selected);
   options.onPrepared?.(prepared);
   const threads = options.threads ?? project.target.info.threads;
+  // In a run that builds and tests, a tested node's children wait for its tests.
+  const types = new Set(selected.map((id) => project.nodes.get(id)?.resourceType));
+  const graph = types.has('test') && (types.has('model') || types.has('seed') || types.has('snapshot')) ? withTestBlocking(project, dag) : dag;
   const pool = await adapter.connect(project.target.config, { size: adapter.capabilities.concurrentConnections ? threads : 1 });
   try {
     const compiler = new Compiler(project, dag, adapter.dialect, options.env ? { env: options.env } : {});
-    const summary = await runNodes(project, dag, adapter, pool, compiler, {
+    const summary = await runNodes(project, graph, adapter, pool, compiler, {
       nodes: selected,
       threads,
       ...(options.failFast ? { failFast: true } : {}),

@@ -4,7 +4,7 @@ import type { DependencyGraph } from '../graph/build-graph.js';
 import type { Project } from '../project/types.js';
 import { executeNode } from './execute-node.js';
 import { RelationCache } from './relation-cache.js';
-import type { NodeResult, RunEvent, RunSummary } from './results.js';
+import { allowsDependents, type NodeResult, type RunEvent, type RunSummary } from './results.js';
 
 /** How to run a selection. */
 export interface RunnerOptions {
@@ -43,6 +43,7 @@ export async function runNodes(project: Project, dag: DependencyGraph, adapter: 
   // Ephemeral models have nothing to run; they are compiled into the models that use them.
   const runnable = options.nodes.filter((id) => project.nodes.get(id)?.config.materialized !== 'ephemeral');
   const selected = new Set(runnable);
+  const isUnitTest = (id: string) => project.nodes.get(id)?.resourceType === 'unit_test';
   const total = runnable.length;
   const threads = adapter.capabilities.concurrentConnections ? Math.max(1, options.threads) : 1;
   emit({ type: 'run-start', total, threads });
@@ -50,7 +51,7 @@ export async function runNodes(project: Project, dag: DependencyGraph, adapter: 
   const results: NodeResult[] = [];
   const status = new Map<string, NodeResult['status']>();
   const waitingOn = new Map<string, number>();
-  for (const id of runnable) waitingOn.set(id, nearestSelected(dag, id, selected, 'predecessors').length);
+  for (const id of runnable) waitingOn.set(id, nearestSelected(dag, id, selected, 'predecessors', isUnitTest).length);
   const ready = runnable.filter((id) => waitingOn.get(id) === 0);
   let index = 0;
   let failed = false;
@@ -64,9 +65,9 @@ export async function runNodes(project: Project, dag: DependencyGraph, adapter: 
     status.set(result.uniqueId, result.status);
     results.push(result);
     emit({ type: 'node-done', index: results.length, total, result });
-    if (result.status === 'error') failed = true;
-    for (const child of nearestSelected(dag, result.uniqueId, selected, 'successors')) {
-      if (result.status !== 'success') skip(child, `upstream ${result.uniqueId} did not succeed`);
+    if (result.status === 'error' || result.status === 'fail') failed = true;
+    for (const child of nearestSelected(dag, result.uniqueId, selected, 'successors', isUnitTest)) {
+      if (!allowsDependents(result.status)) skip(child, `upstream ${result.uniqueId} did not succeed`);
       const left = (waitingOn.get(child) ?? 0) - 1;
       waitingOn.set(child, left);
       if (left === 0 && !status.has(child)) ready.push(child);
@@ -105,24 +106,28 @@ export async function runNodes(project: Project, dag: DependencyGraph, adapter: 
   const elapsed = (Date.now() - start) / 1000;
   const cancelled = abort.signal.aborted;
   emit({ type: 'run-done', results, elapsed, cancelled });
-  return { results, elapsed, cancelled, success: !cancelled && results.every((r) => r.status === 'success') };
+  return { results, elapsed, cancelled, success: !cancelled && results.every((r) => allowsDependents(r.status)) };
 }
 
 /**
  * The nearest selected nodes in one direction, looking through unselected nodes in between,
  * so with `a → x → b` and only a and b selected, b still waits for a.
  */
-function nearestSelected(dag: DependencyGraph, id: string, selected: Set<string>, direction: 'predecessors' | 'successors'): string[] {
+function nearestSelected(dag: DependencyGraph, id: string, selected: Set<string>, direction: 'predecessors' | 'successors', isUnitTest: (id: string) => boolean): string[] {
   const next = (n: string) => (dag.graph[direction](n) as string[] | undefined) ?? [];
   const found = new Set<string>();
   const seen = new Set<string>();
-  const stack = next(id);
+  // A unit test gates only its own model; it does not hold up tests of that model when the model
+  // itself is not being built (`strata test`).
+  const stack = next(id).map((n) => ({ node: n, direct: true }));
+  if (isUnitTest(id) && direction === 'successors') return stack.map((s) => s.node).filter((n) => selected.has(n));
   while (stack.length > 0) {
-    const current = stack.pop() as string;
-    if (seen.has(current)) continue;
-    seen.add(current);
-    if (selected.has(current)) found.add(current);
-    else stack.push(...next(current));
+    const { node, direct } = stack.pop() as { node: string; direct: boolean };
+    if (seen.has(node)) continue;
+    seen.add(node);
+    if (selected.has(node)) {
+      if (direct || !isUnitTest(node)) found.add(node);
+    } else stack.push(...next(node).map((n) => ({ node: n, direct: false })));
   }
   return [...found];
 }

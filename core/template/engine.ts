@@ -1,5 +1,6 @@
 import nunjucks from 'nunjucks';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { BUILTIN_MACROS } from './builtin-macros.js';
 import { TemplateCallError } from './call-args.js';
 
 /** A macro file: `{% macro %}` blocks callable from every template. */
@@ -8,6 +9,19 @@ export interface MacroSource {
   file: string;
   /** File text. */
   text: string;
+  /** Shipped with Strata: a project macro of the same name replaces it instead of clashing. */
+  builtin?: boolean;
+}
+
+const TEST_BLOCK = /\{%(-?)\s*test\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(/g;
+const END_TEST = /\{%(-?)\s*endtest\s*(-?)%\}/g;
+
+/**
+ * dbt's `{% test name(model, column_name) %}` blocks are macros named `test_<name>`; rewritten
+ * line for line, so error positions stay right.
+ */
+export function testBlocksToMacros(text: string): string {
+  return text.replace(TEST_BLOCK, '{%$1 macro test_$2(').replace(END_TEST, '{%$1 endmacro $2%}');
 }
 
 /** A compiled template, or the diagnostic that stopped it from compiling. */
@@ -23,7 +37,7 @@ export type RenderScope = Record<string, unknown>;
  */
 const SCOPED_NAMES = [
   'ref', 'source', 'config', 'var', 'env_var', 'this', 'target', 'is_incremental', 'doc',
-  'project_name', 'model', 'execute', 'log', 'return', 'exceptions', 'invocation_id', 'run_started_at',
+  'project_name', 'model', 'execute', 'log', 'return', 'exceptions', 'invocation_id', 'run_started_at', '__strata_where',
 ] as const;
 
 /** nunjucks internals the engine relies on and its type declarations omit. */
@@ -41,6 +55,7 @@ export class TemplateEngine {
   readonly diagnostics: Diagnostic[] = [];
   /** Names of every macro, with the file that defines it. */
   readonly macros = new Map<string, string>();
+  private readonly builtinNames = new Set<string>();
 
   constructor(macroFiles: readonly MacroSource[]) {
     // dev: keep nunjucks' TemplateError (with line and cause) rather than a flattened Error.
@@ -48,11 +63,11 @@ export class TemplateEngine {
     for (const name of SCOPED_NAMES) {
       Object.defineProperty((this.env as unknown as EnvironmentInternals).globals, name, { enumerable: true, configurable: true, get: () => this.scope?.[name] });
     }
-    for (const file of macroFiles) this.loadMacros(file);
+    for (const file of [...BUILTIN_MACROS, ...macroFiles]) this.loadMacros(file);
   }
 
   private loadMacros(file: MacroSource): void {
-    const compiled = this.compile(file.text, file.file);
+    const compiled = this.compile(testBlocksToMacros(file.text), file.file);
     if (!compiled.template) {
       this.diagnostics.push(compiled.diagnostic);
       return;
@@ -64,11 +79,13 @@ export class TemplateEngine {
     });
     for (const [name, macro] of Object.entries(exported)) {
       const previous = this.macros.get(name);
-      if (previous !== undefined) {
+      if (previous !== undefined && !this.builtinNames.has(name)) {
         this.diagnostics.push(diagnostic('duplicate-macro', `Macro '${name}' is defined in both ${previous} and ${file.file}.`, { file: file.file, line: lineOf(file.text, `macro ${name}`), column: 1 }));
         continue;
       }
       this.macros.set(name, file.file);
+      if (file.builtin) this.builtinNames.add(name);
+      else this.builtinNames.delete(name);
       this.env.addGlobal(name, macro);
     }
   }

@@ -23,8 +23,9 @@ describe('strata CLI', () => {
     const result = spawnSync(process.execPath, [join(repo, 'dist/cli/main.js'), 'build', '--project-dir', dir], { env, encoding: 'utf8' });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/\d of 9 OK created table main\.revenue_by_product_group \.+ \[\d+\.\d\ds\]/);
-    expect(result.stdout).toContain('Done. PASS=9 ERROR=0 SKIP=0 TOTAL=9');
+    expect(result.stdout).toMatch(/\d+ of 20 OK created table main\.revenue_by_product_group \.+ \[\d+\.\d\ds\]/);
+    expect(result.stdout).toMatch(/\d+ of 20 PASS discounts_are_list_value_minus_net \.+ \[PASS in/);
+    expect(result.stdout).toContain('Done. PASS=20 WARN=0 ERROR=0 SKIP=0 TOTAL=20');
     // The built-in target is an embedded DuckDB file under target/.
     expect(existsSync(join(dir, 'target/strata.duckdb'))).toBe(true);
     const rows = await queryDuckDbFile(join(dir, 'target/strata.duckdb'), 'select product_group, invoices, units, net_revenue, discount_given from main.revenue_by_product_group order by 1');
@@ -52,7 +53,7 @@ describe('strata CLI', () => {
     const { code, out, err } = await cli(['run', '--project-dir', dir], env);
     expect(code).toBe(1);
     expect(out).toMatch(/ERROR model main\.bad \.+ \[ERROR in/);
-    expect(out).toContain('Done. PASS=1 ERROR=1 SKIP=0 TOTAL=2');
+    expect(out).toContain('Done. PASS=1 WARN=0 ERROR=1 SKIP=0 TOTAL=2');
     expect(err).toContain('Database error in model.p.bad (compiled SQL: target/compiled/p/models/bad.sql)');
     expect(err).toMatch(/missing_table/);
   });
@@ -63,7 +64,7 @@ describe('strata CLI', () => {
     expect(compiled.code).toBe(0);
     expect(existsSync(join(dir, 'target/compiled/quickstart/models/marts/revenue_by_product_group.sql'))).toBe(true);
     expect(existsSync(join(dir, 'target/strata.duckdb'))).toBe(false);
-    const ls = await cli(['ls', '--project-dir', dir, '-s', '+stg_sales', '--output', 'name'], env);
+    const ls = await cli(['ls', '--project-dir', dir, '-s', '+stg_sales', '--output', 'name', '--resource-type', 'model', 'seed'], env);
     expect(ls.out.split('\n').sort()).toEqual(['raw_sales', 'stg_sales']);
     const clean = await cli(['clean', '--project-dir', dir], env);
     expect(clean.code).toBe(0);

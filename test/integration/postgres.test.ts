@@ -119,7 +119,7 @@ describe.runIf(enabled)('postgres through the CLI', () => {
     const dir = copyExample('quickstart');
     const { code, out } = await cli(['build', '--project-dir', dir, '--profiles-dir', join(repo, 'examples/quickstart/postgres')], env);
     expect(code).toBe(0);
-    expect(out).toContain('Done. PASS=9 ERROR=0 SKIP=0 TOTAL=9');
+    expect(out).toContain('Done. PASS=20 WARN=0 ERROR=0 SKIP=0 TOTAL=20');
     expect(await queryPostgres(`select product_group, invoices, units, net_revenue, discount_given from ${schema}.revenue_by_product_group order by 1`)).toEqual([
       { product_group: 'HARDWARE', invoices: '3', units: '8', net_revenue: '3477.60', discount_given: '259.80' },
       { product_group: 'SERVICES', invoices: '2', units: '4', net_revenue: '1665.00', discount_given: '135.00' },

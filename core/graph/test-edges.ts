@@ -1,0 +1,37 @@
+import { Graph, alg } from '@dagrejs/graphlib';
+import type { Project } from '../project/types.js';
+import type { DependencyGraph } from './build-graph.js';
+
+/**
+ * For `build`: a copy of the graph where the children of a tested node also wait for its data
+ * tests, so a failing test (severity error) skips everything downstream, as in dbt. An edge that
+ * would close a cycle (a relationships test pointing at a descendant) is left out.
+ */
+export function withTestBlocking(project: Project, dag: DependencyGraph): DependencyGraph {
+  const graph = new Graph({ directed: true });
+  for (const id of dag.graph.nodes()) graph.setNode(id);
+  for (const edge of dag.graph.edges()) graph.setEdge(edge.v, edge.w);
+  for (const node of project.nodes.values()) {
+    const attached = node.test?.attachedNode;
+    if (!attached || !dag.graph.hasNode(attached)) continue;
+    const ancestors = new Set(alg.preorder(reverse(dag.graph), [node.uniqueId]));
+    for (const child of (dag.graph.successors(attached) as string[] | undefined) ?? []) {
+      const type = project.nodes.get(child)?.resourceType;
+      if (child === node.uniqueId || type === 'test' || type === 'unit_test' || ancestors.has(child)) continue;
+      graph.setEdge(node.uniqueId, child);
+    }
+  }
+  return { ...dag, graph, order: alg.topsort(graph).filter((id) => project.nodes.has(id)) };
+}
+
+let reversed: { source: Graph; copy: Graph } | undefined;
+
+/** The graph with its edges turned round (cached for the last graph asked about). */
+function reverse(graph: Graph): Graph {
+  if (reversed?.source === graph) return reversed.copy;
+  const copy = new Graph({ directed: true });
+  for (const id of graph.nodes()) copy.setNode(id);
+  for (const edge of graph.edges()) copy.setEdge(edge.w, edge.v);
+  reversed = { source: graph, copy };
+  return copy;
+}

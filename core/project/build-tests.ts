@@ -1,0 +1,170 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { diagnostic, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
+import type { RenderScope, TemplateEngine } from '../template/engine.js';
+import { configForPath, type ConfigTreeNode } from './config-tree.js';
+import type { FoundFile } from './files.js';
+import { finalizeConfig, mergeConfigs, nodeConfigSchema, type PartialNodeConfig } from './node-config.js';
+import { parseScope, locateCall } from '../template/parse-scope.js';
+import type { ProjectNode, SourceDefinition, TestInfo } from './types.js';
+import { validateYaml } from './yaml-file.js';
+
+/** Config keys dbt accepts directly among a test's arguments (older style) as well as under `config:`. */
+const LIFTED_CONFIG = ['severity', 'where', 'limit', 'warn_if', 'error_if', 'fail_calc', 'store_failures', 'store_failures_as', 'enabled', 'tags', 'meta', 'alias', 'schema', 'database'];
+
+/** Where tests come from and what they may use. */
+export interface BuildTestsInput {
+  packageName: string;
+  engine: TemplateEngine;
+  base: RenderScope;
+  tree: ConfigTreeNode;
+  /** Nodes tests may be declared on. */
+  nodes: Iterable<ProjectNode>;
+  sources: Iterable<SourceDefinition>;
+  /** Singular test files (test paths, without `generic/`). */
+  singular: FoundFile[];
+  /** The node's relation, to give tests one for `store_failures`. */
+  auditRelation: (name: string, config: PartialNodeConfig) => ProjectNode['relation'];
+}
+
+/** A test declared on a node or source, before it becomes a node. */
+interface Declared {
+  entry: unknown;
+  /** `ref('orders')` or `source('erp', 'sales')`. */
+  modelExpr: string;
+  attachedNode: string;
+  attachedName: string;
+  columnName?: string;
+  file: string;
+  at: SourceLocation;
+}
+
+/** Generic tests from properties files, and singular tests from the test paths. */
+export function buildTests(input: BuildTestsInput): { nodes: ProjectNode[]; diagnostics: Diagnostic[] } {
+  const declared: Declared[] = [];
+  for (const node of input.nodes) {
+    if (node.resourceType === 'test' || node.resourceType === 'unit_test' || !node.patchPath) continue;
+    const at = { file: node.patchPath, line: 1, column: 1 };
+    const base = { modelExpr: `ref('${node.name}')`, attachedNode: node.uniqueId, attachedName: node.name, file: node.patchPath, at };
+    for (const entry of node.tests) declared.push({ ...base, entry });
+    for (const column of Object.values(node.columns)) for (const entry of column.tests) declared.push({ ...base, entry, columnName: column.name });
+  }
+  for (const source of input.sources) {
+    const base = { modelExpr: `source('${source.sourceName}', '${source.name}')`, attachedNode: source.uniqueId, attachedName: `${source.sourceName}_${source.name}`, file: source.originalFilePath, at: source.at };
+    for (const entry of source.tests) declared.push({ ...base, entry });
+    for (const column of Object.values(source.columns)) for (const entry of column.tests) declared.push({ ...base, entry, columnName: column.name });
+  }
+  const nodes: ProjectNode[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const d of declared) {
+    const node = genericTest(d, input, diagnostics);
+    if (node) nodes.push(node);
+  }
+  for (const file of input.singular) {
+    const node = singularTest(file, input, diagnostics);
+    if (node) nodes.push(node);
+  }
+  return { nodes, diagnostics };
+}
+
+function genericTest(d: Declared, input: BuildTestsInput, diagnostics: Diagnostic[]): ProjectNode | undefined {
+  const parsed = readEntry(d.entry);
+  if (typeof parsed === 'string') {
+    diagnostics.push(diagnostic('invalid-test', `${d.attachedName}${d.columnName ? `.${d.columnName}` : ''}: ${parsed}`, d.at));
+    return undefined;
+  }
+  const { testName, namespace, kwargs, config: entryConfig, customName } = parsed;
+  const checked = validateYaml({ file: d.file, value: entryConfig, locate: () => d.at }, nodeConfigSchema, entryConfig, [], `config of test '${testName}'`);
+  diagnostics.push(...checked.diagnostics);
+  const argText = Object.entries(kwargs).map(([k, v]) => `${k}=${templateLiteral(v)}`);
+  const where = (checked.data ?? {}).where ?? configForPath(input.tree, [input.packageName]).where;
+  const model = where ? `__strata_where(${d.modelExpr}, ${templateLiteral(where)})` : d.modelExpr;
+  const call = [`model=${model}`, ...(d.columnName !== undefined ? [`column_name=${templateLiteral(d.columnName)}`] : []), ...argText].join(', ');
+  const macro = namespace ? `${namespace}.test_${testName}` : `test_${testName}`;
+  const rawCode = `{{ ${macro}(${call}) }}`;
+  const name = customName ?? testNodeName(testName, d.attachedName, d.columnName, kwargs);
+  const hash = createHash('md5').update(JSON.stringify([namespace, testName, d.attachedNode, d.columnName, kwargs])).digest('hex').slice(0, 10);
+  const info: TestInfo = { kind: 'generic', testName, kwargs, attachedNode: d.attachedNode, ...(namespace ? { namespace } : {}), ...(d.columnName !== undefined ? { columnName: d.columnName } : {}) };
+  return testNode(`test.${input.packageName}.${name}.${hash}`, name, d.file, d.file, rawCode, checked.data ?? {}, info, input, diagnostics);
+}
+
+function singularTest(file: FoundFile, input: BuildTestsInput, diagnostics: Diagnostic[]): ProjectNode | undefined {
+  const rawCode = readFileSync(file.absolute, 'utf8');
+  const name = (file.fromFolder.split('/').pop() ?? file.fromFolder).replace(/\.sql$/, '');
+  return testNode(`test.${input.packageName}.${name}`, name, file.fromRoot, file.absolute, rawCode, {}, { kind: 'singular', kwargs: {} }, input, diagnostics);
+}
+
+function testNode(uniqueId: string, name: string, file: string, absolutePath: string, rawCode: string, entryConfig: PartialNodeConfig, info: TestInfo, input: BuildTestsInput, diagnostics: Diagnostic[]): ProjectNode | undefined {
+  const compiled = input.engine.compile(rawCode, file);
+  if (!compiled.template) {
+    diagnostics.push(compiled.diagnostic);
+    return undefined;
+  }
+  const { scope, record } = parseScope(input.base, file, rawCode, name);
+  const rendered = input.engine.render(compiled.template, { ...scope, __strata_where: (relation: unknown) => relation });
+  if (rendered.diagnostic) diagnostics.push(info.kind === 'generic' ? { ...rendered.diagnostic, message: `${rendered.diagnostic.message} (in test '${name}')` } : rendered.diagnostic);
+  const inFile = validateYaml({ file, value: record.config, locate: () => locateCall(file, rawCode, 'config') }, nodeConfigSchema, record.config, [], 'config()');
+  diagnostics.push(...inFile.diagnostics);
+  const folders = file.split('/').slice(1, -1);
+  const fqn = [input.packageName, ...folders, name];
+  const config = finalizeConfig(mergeConfigs({ severity: 'error' }, configForPath(input.tree, fqn), entryConfig, inFile.data ?? {}), 'test');
+  config.materialized = 'test';
+  return {
+    uniqueId, resourceType: 'test', name, packageName: input.packageName, originalFilePath: file, absolutePath, path: `${name}.sql`, fqn, rawCode, config,
+    description: '', columns: {}, tests: [], refs: record.refs, sources: record.sources, relation: input.auditRelation(name, config), test: info,
+  };
+}
+
+interface ParsedEntry {
+  testName: string;
+  namespace?: string;
+  kwargs: Record<string, unknown>;
+  config: Record<string, unknown>;
+  customName?: string;
+}
+
+/** `unique`, or `{accepted_values: {values: [...], config: {...}}}`, or arguments under `arguments:`. */
+function readEntry(entry: unknown): ParsedEntry | string {
+  if (typeof entry === 'string') return splitName(entry, {});
+  if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) return `a test must be a name or a mapping of one name to its arguments, got ${JSON.stringify(entry)}.`;
+  const keys = Object.keys(entry);
+  if (keys.length !== 1) return `a test entry must have exactly one test name, got: ${keys.join(', ')}.`;
+  const full = keys[0] as string;
+  const body = (entry as Record<string, unknown>)[full] ?? {};
+  if (typeof body !== 'object' || Array.isArray(body)) return `the arguments of test '${full}' must be a mapping.`;
+  const { config, arguments: args, name, description: _description, ...rest } = body as Record<string, unknown>;
+  const lifted = Object.fromEntries(LIFTED_CONFIG.filter((k) => k in rest).map((k) => [k, rest[k]]));
+  const kwargs = { ...Object.fromEntries(Object.entries(rest).filter(([k]) => !LIFTED_CONFIG.includes(k))), ...(args as Record<string, unknown> | undefined) };
+  const parsed = splitName(full, kwargs);
+  if (typeof parsed === 'string') return parsed;
+  parsed.config = { ...lifted, ...(config as Record<string, unknown> | undefined) };
+  if (typeof name === 'string') parsed.customName = name;
+  return parsed;
+}
+
+function splitName(full: string, kwargs: Record<string, unknown>): ParsedEntry | string {
+  const parts = full.split('.');
+  if (parts.length > 2 || parts.some((p) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(p))) return `'${full}' is not a valid test name.`;
+  return parts.length === 2 ? { namespace: parts[0] as string, testName: parts[1] as string, kwargs, config: {} } : { testName: full, kwargs, config: {} };
+}
+
+/** dbt-style names: `not_null_orders_id`, `accepted_values_orders_status__placed__shipped`. */
+function testNodeName(testName: string, attached: string, column: string | undefined, kwargs: Record<string, unknown>): string {
+  const argParts = Object.values(kwargs).flatMap((v) => (Array.isArray(v) ? v : [v])).map((v) => String(v).replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, ''));
+  const name = [testName, attached, ...(column !== undefined ? [column.replace(/[^A-Za-z0-9_]+/g, '_')] : [])].join('_') + (argParts.length ? `__${argParts.join('__')}` : '');
+  if (name.length <= 64) return name;
+  return `${name.slice(0, 53)}_${createHash('md5').update(name).digest('hex').slice(0, 10)}`;
+}
+
+/**
+ * A YAML value as template source: strings that are a `ref()`/`source()` call stay expressions
+ * (dbt's `to: ref('customers')`), everything else becomes a literal.
+ */
+function templateLiteral(value: unknown): string {
+  if (typeof value === 'string') return /^\s*(ref|source)\s*\(.*\)\s*$/s.test(value) ? value.trim() : JSON.stringify(value);
+  if (value === null || value === undefined) return 'none';
+  if (typeof value === 'boolean' || typeof value === 'number') return String(value);
+  if (Array.isArray(value)) return `[${value.map(templateLiteral).join(', ')}]`;
+  if (value instanceof Date) return JSON.stringify(value.toISOString().slice(0, 10));
+  return `{${Object.entries(value as Record<string, unknown>).map(([k, v]) => `${JSON.stringify(k)}: ${templateLiteral(v)}`).join(', ')}}`;
+}

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { diagnostic, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
+import { didYouMean } from '../diagnostics/suggest.js';
+import { finalizeConfig, nodeConfigSchema } from './node-config.js';
+import type { ProjectNode, UnitTestInfo, UnitTestRows } from './types.js';
+import { validateYaml, type YamlFile } from './yaml-file.js';
+
+const rowsSchema = z.union([z.array(z.record(z.string(), z.unknown())), z.string()]);
+
+/** A `unit_tests:` entry (dbt's shape). */
+export const unitTestSchema = z.strictObject({
+  name: z.string(),
+  model: z.string(),
+  description: z.string().optional(),
+  given: z.array(z.strictObject({ input: z.string(), rows: rowsSchema.optional(), format: z.enum(['dict', 'csv', 'sql']).optional(), fixture: z.string().optional() })).default([]),
+  expect: z.strictObject({ rows: rowsSchema.optional(), format: z.enum(['dict', 'csv', 'sql']).optional(), fixture: z.string().optional() }),
+  overrides: z.strictObject({ vars: z.record(z.string(), z.unknown()).optional(), macros: z.record(z.string(), z.unknown()).optional(), env_vars: z.record(z.string(), z.string()).optional() }).optional(),
+  config: nodeConfigSchema.optional(),
+  versions: z.unknown().optional(),
+});
+
+/** A unit test entry with where it was written. */
+export interface UnitTestEntry {
+  yaml: YamlFile;
+  index: number;
+  value: unknown;
+}
+
+/** Turns `unit_tests:` entries into nodes attached to the models they test. */
+export function buildUnitTests(entries: readonly UnitTestEntry[], models: ReadonlyMap<string, ProjectNode>, packageName: string): { nodes: ProjectNode[]; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const nodes: ProjectNode[] = [];
+  const byName = new Map([...models.values()].filter((n) => n.resourceType === 'model').map((n) => [n.name, n]));
+  for (const { yaml, index, value } of entries) {
+    const path = ['unit_tests', index];
+    const checked = validateYaml(yaml, unitTestSchema, value, path, 'unit test');
+    diagnostics.push(...checked.diagnostics);
+    const test = checked.data;
+    if (!test) continue;
+    const at = yaml.locate(path);
+    const model = byName.get(test.model);
+    if (!model) {
+      diagnostics.push(diagnostic('invalid-unit-test', `Unit test '${test.name}' is for model '${test.model}', which does not exist.${didYouMean(test.model, byName.keys())}`, at));
+      continue;
+    }
+    const given = new Map<string, UnitTestRows>();
+    test.given.forEach((g, i) => {
+      const key = inputKey(g.input);
+      if (!key) {
+        diagnostics.push(diagnostic('invalid-unit-test', `Unit test '${test.name}': input '${g.input}' must be ref('model'), source('source', 'table') or this.`, yaml.locate([...path, 'given', i, 'input'])));
+        return;
+      }
+      given.set(key, rowsOf(g, test.name, yaml.locate([...path, 'given', i]), diagnostics));
+    });
+    const info: UnitTestInfo = { model: model.uniqueId, given, expect: rowsOf(test.expect, test.name, yaml.locate([...path, 'expect']), diagnostics), vars: test.overrides?.vars ?? {}, macros: test.overrides?.macros ?? {} };
+    const config = finalizeConfig(test.config ?? {}, 'unit');
+    config.materialized = 'unit';
+    nodes.push({
+      uniqueId: `unit_test.${packageName}.${model.name}.${test.name}`, resourceType: 'unit_test', name: test.name, packageName,
+      originalFilePath: yaml.file, absolutePath: yaml.file, path: `${test.name}.sql`, fqn: [packageName, ...yaml.file.split('/').slice(1, -1), model.name, test.name],
+      rawCode: '', config, description: test.description ?? '', columns: {}, tests: [], refs: [], sources: [], relation: model.relation, unitTest: info,
+    });
+  }
+  return { nodes, diagnostics };
+}
+
+/** `ref('x')` → `ref:x`, `source('s', 't')` → `source:s.t`, `this` → `this`. */
+export function inputKey(input: string): string | undefined {
+  const text = input.trim();
+  if (text === 'this') return 'this';
+  const ref = /^ref\(\s*['"]([^'"]+)['"]\s*(?:,\s*['"]([^'"]+)['"]\s*)?\)$/.exec(text);
+  if (ref) return `ref:${ref[2] ?? ref[1]}`;
+  const source = /^source\(\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]+)['"]\s*\)$/.exec(text);
+  return source ? `source:${source[1]}.${source[2]}` : undefined;
+}
+
+function rowsOf(spec: { rows?: unknown; format?: 'dict' | 'csv' | 'sql'; fixture?: string }, name: string, at: SourceLocation, diagnostics: Diagnostic[]): UnitTestRows {
+  if (spec.fixture) diagnostics.push(diagnostic('invalid-unit-test', `Unit test '${name}': fixture files are not supported yet; give the rows inline.`, at));
+  const format = spec.format ?? 'dict';
+  const rows = spec.rows ?? (format === 'dict' ? [] : '');
+  if (format === 'dict' && !Array.isArray(rows)) diagnostics.push(diagnostic('invalid-unit-test', `Unit test '${name}': rows in dict format must be a list of mappings.`, at));
+  if (format !== 'dict' && typeof rows !== 'string') diagnostics.push(diagnostic('invalid-unit-test', `Unit test '${name}': rows in ${format} format must be text.`, at));
+  return { format, rows: rows as UnitTestRows['rows'] };
+}

@@ -1,0 +1,35 @@
+import type { Connection } from '../adapter/connection.js';
+import { relationKey } from '../adapter/relation.js';
+import { testResultSql, testStatus } from '../plan/test-query.js';
+import type { ProjectNode } from '../project/types.js';
+import { writeNodeArtifact } from './artifact-paths.js';
+import { runPlan, type NodeContext } from './execute-node.js';
+import type { NodeResult } from './results.js';
+
+type Outcome = Omit<NodeResult, 'uniqueId' | 'executionTime' | 'startedAt' | 'completedAt' | 'threadId'>;
+
+/**
+ * Runs a data test: optionally writes its failing rows to the audit schema (`store_failures`),
+ * then counts them and judges pass, warn or fail.
+ */
+export async function executeTest(ctx: NodeContext, node: ProjectNode, connection: Connection): Promise<Outcome> {
+  const compiledSql = ctx.compiler.compile(node.uniqueId).compiledSql;
+  const compiledPath = writeNodeArtifact(ctx.project, node, 'compiled', compiledSql);
+  let storedFailures: string | undefined;
+  if (node.config.store_failures) {
+    // The failing rows become a table, rebuilt like any table model (atomic swap).
+    const asTable: ProjectNode = { ...node, config: { ...node.config, materialized: 'table' } };
+    const existing = await ctx.relations.lookup(connection, node.relation);
+    await runPlan(connection, { node: asTable, compiledSql, existing, dialect: ctx.adapter.dialect, capabilities: ctx.adapter.capabilities }, ctx.signal);
+    await ctx.relations.record(connection, { ...node.relation, kind: 'table' });
+    storedFailures = relationKey(node.relation);
+  }
+  const sql = testResultSql(compiledSql, node.config);
+  writeNodeArtifact(ctx.project, node, 'run', `${sql};`);
+  const row = (await connection.execute(sql, { signal: ctx.signal })).rows[0] ?? {};
+  const failures = Number(row.failures ?? 0);
+  const status = testStatus(node.config, Number(row.should_warn) === 1, Number(row.should_error) === 1);
+  const where = storedFailures ? `; failing rows stored in ${storedFailures}` : '';
+  const message = status === 'pass' ? 'pass' : `Got ${failures} result${failures === 1 ? '' : 's'}, configured to ${status === 'fail' ? 'fail' : 'warn'} if ${status === 'fail' ? node.config.error_if ?? '!= 0' : node.config.warn_if ?? '!= 0'}${where}`;
+  return { status, message, failures, compiledPath, compiledSql, ...(storedFailures ? { storedFailures } : {}) };
+}
