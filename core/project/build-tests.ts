@@ -34,6 +34,8 @@ interface Declared {
   modelExpr: string;
   attachedNode: string;
   attachedName: string;
+  /** `source_` for tests on sources, as dbt names them. */
+  namePrefix: string;
   columnName?: string;
   file: string;
   at: SourceLocation;
@@ -45,12 +47,12 @@ export function buildTests(input: BuildTestsInput): { nodes: ProjectNode[]; diag
   for (const node of input.nodes) {
     if (node.resourceType === 'test' || node.resourceType === 'unit_test' || !node.patchPath) continue;
     const at = { file: node.patchPath, line: 1, column: 1 };
-    const base = { modelExpr: `ref('${node.name}')`, attachedNode: node.uniqueId, attachedName: node.name, file: node.patchPath, at };
+    const base = { modelExpr: `ref('${node.name}')`, attachedNode: node.uniqueId, attachedName: node.name, namePrefix: '', file: node.patchPath, at };
     for (const entry of node.tests) declared.push({ ...base, entry });
     for (const column of Object.values(node.columns)) for (const entry of column.tests) declared.push({ ...base, entry, columnName: column.name });
   }
   for (const source of input.sources) {
-    const base = { modelExpr: `source('${source.sourceName}', '${source.name}')`, attachedNode: source.uniqueId, attachedName: `${source.sourceName}_${source.name}`, file: source.originalFilePath, at: source.at };
+    const base = { modelExpr: `source('${source.sourceName}', '${source.name}')`, attachedNode: source.uniqueId, attachedName: `${source.sourceName}_${source.name}`, namePrefix: 'source_', file: source.originalFilePath, at: source.at };
     for (const entry of source.tests) declared.push({ ...base, entry });
     for (const column of Object.values(source.columns)) for (const entry of column.tests) declared.push({ ...base, entry, columnName: column.name });
   }
@@ -82,7 +84,7 @@ function genericTest(d: Declared, input: BuildTestsInput, diagnostics: Diagnosti
   const call = [`model=${model}`, ...(d.columnName !== undefined ? [`column_name=${templateLiteral(d.columnName)}`] : []), ...argText].join(', ');
   const macro = namespace ? `${namespace}.test_${testName}` : `test_${testName}`;
   const rawCode = `{{ ${macro}(${call}) }}`;
-  const name = customName ?? testNodeName(testName, d.attachedName, d.columnName, kwargs);
+  const name = customName ?? d.namePrefix + testNodeName(testName, d.attachedName, d.columnName, kwargs);
   const hash = createHash('md5').update(JSON.stringify([namespace, testName, d.attachedNode, d.columnName, kwargs])).digest('hex').slice(0, 10);
   const info: TestInfo = { kind: 'generic', testName, kwargs, attachedNode: d.attachedNode, ...(namespace ? { namespace } : {}), ...(d.columnName !== undefined ? { columnName: d.columnName } : {}) };
   return testNode(`test.${input.packageName}.${name}.${hash}`, name, d.file, d.file, rawCode, checked.data ?? {}, info, input, diagnostics);

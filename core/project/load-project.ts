@@ -75,10 +75,10 @@ export function loadProject(options: LoadOptions): Project {
   for (const f of findFiles(root, paths.docs, ['.md'])) diagnostics.push(...readDocBlocks(f.fromRoot, readFileSync(f.absolute, 'utf8'), docs));
 
   const yamlFiles = findFiles(root, [...new Set([...paths.models, ...paths.seeds, ...paths.snapshots, ...paths.analyses])], ['.yml', '.yaml']);
-  const { properties, diagnostics: propDiagnostics } = readProperties(yamlFiles, { packageName: name, engine, docs, ...(target.info.database ? { database: target.info.database } : {}) });
+  const base = baseScope({ projectName: name, vars, target: { ...target.info, name: target.targetName, profile_name: target.profileName }, env, execute: false });
+  const { properties, diagnostics: propDiagnostics } = readProperties(yamlFiles, { packageName: name, engine, docs, scope: base, ...(target.info.database ? { database: target.info.database } : {}) });
   diagnostics.push(...propDiagnostics);
 
-  const base = baseScope({ projectName: name, vars, target: { ...target.info, name: target.targetName, profile_name: target.profileName }, env, execute: false });
   const modelTree = readConfigTree(settings.yaml, 'models');
   const seedTree = readConfigTree(settings.yaml, 'seeds');
   const snapshotTree = readConfigTree(settings.yaml, 'snapshots');

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { diagnostic, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import { TemplateCallError } from '../template/call-args.js';
-import type { TemplateEngine } from '../template/engine.js';
+import type { RenderScope, TemplateEngine } from '../template/engine.js';
 import type { FoundFile } from './files.js';
 import { propertiesFileSchema, type ColumnProperties, type NodeProperties, type SourceProperties } from './properties-file.js';
 import type { ColumnDef, DocBlock, SourceDefinition } from './types.js';
@@ -45,6 +45,8 @@ export interface PropertiesContext {
   docs: Map<string, DocBlock>;
   /** Default database for sources. */
   database?: string;
+  /** What `{{ target.schema }}`, `var()` and `env_var()` in a source's names render with. */
+  scope: RenderScope;
 }
 
 type Section = 'models' | 'seeds' | 'snapshots' | 'analyses';
@@ -78,15 +80,24 @@ export function readProperties(files: readonly FoundFile[], ctx: PropertiesConte
     }
     (checked.data.unit_tests ?? []).forEach((value, index) => properties.unitTests.push({ yaml, index, value }));
     (checked.data.sources ?? []).forEach((source, i) => {
-      properties.sources.push(...readSource(source, i, f.fromRoot, ctx, yaml.locate, render));
+      properties.sources.push(...readSource(source, i, f.fromRoot, ctx, yaml.locate, render, diagnostics));
     });
   }
   return { properties, diagnostics };
 }
 
-function readSource(source: SourceProperties, i: number, file: string, ctx: PropertiesContext, locate: (p: readonly PropertyKey[]) => SourceLocation, render: (text: string | undefined, path: PropertyKey[]) => string): SourceDefinition[] {
+function readSource(source: SourceProperties, i: number, file: string, ctx: PropertiesContext, locate: (p: readonly PropertyKey[]) => SourceLocation, render: (text: string | undefined, path: PropertyKey[]) => string, diagnostics: Diagnostic[]): SourceDefinition[] {
+  // Source names may be templated, e.g. `schema: "{{ target.schema }}_raw"`, as in dbt.
+  const name = (text: string, path: PropertyKey[]): string => {
+    if (!text.includes('{{')) return text;
+    const result = ctx.engine.renderString(text, file, ctx.scope);
+    if (result.diagnostic) diagnostics.push({ ...result.diagnostic, at: locate(path) });
+    return result.output?.trim() ?? text;
+  };
+  const schema = name(source.schema ?? source.name, ['sources', i, 'schema']);
+  const database = source.database ? name(source.database, ['sources', i, 'database']) : ctx.database;
   return (source.tables ?? []).map((table, j) => {
-    const relation = { schema: source.schema ?? source.name, identifier: table.identifier ?? table.name, ...(source.database ?? ctx.database ? { database: source.database ?? ctx.database } : {}) };
+    const relation = { schema, identifier: name(table.identifier ?? table.name, ['sources', i, 'tables', j, 'identifier']), ...(database ? { database } : {}) };
     return {
       uniqueId: `source.${ctx.packageName}.${source.name}.${table.name}`,
       sourceName: source.name,

@@ -4,10 +4,12 @@ import type { ColumnInfo } from '../adapter/relation.js';
 import { sqlLiteral } from '../plan/test-query.js';
 import type { UnitTestRows } from '../project/types.js';
 
-/** Rows in dict form: CSV text parsed (every value a string), dict rows as written. */
+/** Rows in dict form: dict rows as written; CSV parsed, with numbers read as numbers and empty fields as NULL. */
 export function dictRows(rows: UnitTestRows): Record<string, unknown>[] {
-  if (rows.format === 'csv') return parse(String(rows.rows).trim(), { columns: true, skip_empty_lines: true }) as Record<string, unknown>[];
-  return Array.isArray(rows.rows) ? rows.rows : [];
+  if (rows.format !== 'csv') return Array.isArray(rows.rows) ? rows.rows : [];
+  const parsed = parse(String(rows.rows).trim(), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
+  const value = (text: string): unknown => (text === '' ? null : /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text);
+  return parsed.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, value(v)])));
 }
 
 /**
