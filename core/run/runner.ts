@@ -70,7 +70,11 @@ export async function runNodes(project: Project, dag: DependencyGraph, adapter: 
       if (!allowsDependents(result.status)) skip(child, `upstream ${result.uniqueId} did not succeed`);
       const left = (waitingOn.get(child) ?? 0) - 1;
       waitingOn.set(child, left);
-      if (left === 0 && !status.has(child)) ready.push(child);
+      if (left === 0 && !status.has(child)) {
+        // Tests go to the front, so a model's tests run right after it, before unrelated work.
+        if (project.nodes.get(child)?.resourceType === 'test') ready.unshift(child);
+        else ready.push(child);
+      }
     }
   };
   const skip = (id: string, reason: string) => {
