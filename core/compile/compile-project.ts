@@ -6,6 +6,8 @@ import { loadProject, type LoadOptions } from '../project/load-project.js';
 import type { Project } from '../project/types.js';
 import { writeNodeArtifact } from '../run/artifact-paths.js';
 import { Compiler, type CompiledNode } from './compiler.js';
+import { manifestArtifact, writeManifest } from '../artifacts/manifest.js';
+import { newInvocation } from '../artifacts/run-results.js';
 
 /** Options shared by every command that loads and selects. */
 export interface ProjectOptions extends LoadOptions, SelectionOptions {}
@@ -63,5 +65,7 @@ export function compileProject(options: ProjectOptions): PreparedProject & { com
     }
   }
   if (diagnostics.length > 0) throw new StrataUserError(diagnostics);
+  const invocation = newInvocation({ which: 'compile', select: options.select ?? [], exclude: options.exclude ?? [] });
+  writeManifest(project, manifestArtifact({ project, dag, dialect: adapter.dialect, invocation, compiled: new Map(compiled.map((c) => [c.uniqueId, c.compiledSql])) }));
   return { ...prepared, compiled };
 }

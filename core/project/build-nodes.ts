@@ -82,7 +82,7 @@ function sqlNode(type: 'model' | 'snapshot', file: FoundFile, name: string, rawC
   const configAt = locateCall(file.fromRoot, rawCode, 'config');
   const inFile = validateYaml({ file: file.fromRoot, value: record.config, locate: () => configAt }, nodeConfigSchema, record.config, [], 'config()');
   diagnostics.push(...inFile.diagnostics);
-  return makeNode(type, file, name, rawCode, input, inFile.data ?? {}, record.refs, record.sources);
+  return makeNode(type, file, name, rawCode, input, inFile.data ?? {}, record.refs, record.sources, [...record.macros]);
 }
 
 /**
@@ -115,7 +115,7 @@ function seedNode(file: FoundFile, input: BuildNodesInput, diagnostics: Diagnost
   return node;
 }
 
-function makeNode(type: NodeType, file: FoundFile, name: string, rawCode: string, input: BuildNodesInput, inFile: PartialNodeConfig, refs: RefCall[], sources: SourceCall[]): ProjectNode {
+function makeNode(type: NodeType, file: FoundFile, name: string, rawCode: string, input: BuildNodesInput, inFile: PartialNodeConfig, refs: RefCall[], sources: SourceCall[], macros: string[] = []): ProjectNode {
   const folders = file.fromFolder.split('/').slice(0, -1);
   const fqn = [input.packageName, ...folders, name];
   const patch = input.properties.patches.get(`${type}s:${name}`);
@@ -139,6 +139,7 @@ function makeNode(type: NodeType, file: FoundFile, name: string, rawCode: string
     tests: patch ? [...(patch.props.tests ?? []), ...(patch.props.data_tests ?? [])] : [],
     refs,
     sources,
+    macros,
     relation: nodeRelation(config, name, input.target),
   };
   if (patch) node.patchPath = patch.file;

@@ -113,7 +113,7 @@ function testNode(uniqueId: string, name: string, file: string, absolutePath: st
   config.materialized = 'test';
   return {
     uniqueId, resourceType: 'test', name, packageName: input.packageName, originalFilePath: file, absolutePath, path: `${name}.sql`, fqn, rawCode, config,
-    description: '', columns: {}, tests: [], refs: record.refs, sources: record.sources, relation: input.auditRelation(name, config), test: info,
+    description: '', columns: {}, tests: [], refs: record.refs, sources: record.sources, macros: [...record.macros], relation: input.auditRelation(name, config), test: info,
   };
 }
 

@@ -58,7 +58,7 @@ export function buildUnitTests(entries: readonly UnitTestEntry[], models: Readon
     nodes.push({
       uniqueId: `unit_test.${packageName}.${model.name}.${test.name}`, resourceType: 'unit_test', name: test.name, packageName,
       originalFilePath: yaml.file, absolutePath: yaml.file, path: `${test.name}.sql`, fqn: [packageName, ...yaml.file.split('/').slice(1, -1), model.name, test.name],
-      rawCode: '', config, description: test.description ?? '', columns: {}, tests: [], refs: [], sources: [], relation: model.relation, unitTest: info,
+      rawCode: '', config, description: test.description ?? '', columns: {}, tests: [], refs: [], sources: [], macros: [], relation: model.relation, unitTest: info,
     });
   }
   return { nodes, diagnostics };

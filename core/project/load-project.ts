@@ -10,6 +10,7 @@ import { readDocBlocks } from './docs-blocks.js';
 import { findFiles } from './files.js';
 import { buildNodes } from './build-nodes.js';
 import { buildTests } from './build-tests.js';
+import { readMacroDefinitions } from './macro-definitions.js';
 import { buildUnitTests } from './build-unit-tests.js';
 import { readProperties } from './properties.js';
 import { resolveTarget } from './profiles.js';
@@ -68,7 +69,8 @@ export function loadProject(options: LoadOptions): Project {
 
   // Generic tests ({% test %} blocks) live in macro paths or test-paths/generic, as in dbt.
   const macroFiles = [...findFiles(root, paths.macros, ['.sql']), ...findFiles(root, paths.tests.map((t) => `${t}/generic`), ['.sql'])];
-  const engine = new TemplateEngine(macroFiles.map((f) => ({ file: f.fromRoot, text: readFileSync(f.absolute, 'utf8') })));
+  const macroTexts = macroFiles.map((f) => ({ file: f.fromRoot, text: readFileSync(f.absolute, 'utf8') }));
+  const engine = new TemplateEngine(macroTexts);
   diagnostics.push(...engine.diagnostics);
 
   const docs = new Map<string, DocBlock>();
@@ -117,6 +119,7 @@ export function loadProject(options: LoadOptions): Project {
     nodes: built.nodes, disabled: built.disabled,
     sources: new Map(properties.sources.map((s) => [s.uniqueId, s])),
     docs, macroFiles: macroFiles.map((f) => f.fromRoot), warnings,
+    macros: macroTexts.flatMap((m) => readMacroDefinitions(name, m.file, m.text)),
   };
 }
 

@@ -80,6 +80,8 @@ export interface ProjectNode {
   refs: RefCall[];
   /** `source()` calls. */
   sources: SourceCall[];
+  /** Macros the node calls, directly or through other macros. */
+  macros: string[];
   /** Where the node is built (not used for ephemeral models and tests). */
   relation: Relation;
   /** Seeds only: the CSV's columns and their types. */
@@ -160,6 +162,18 @@ export interface SourceDefinition {
   at: SourceLocation;
 }
 
+/** A `{% macro %}` (or `{% test %}`) defined in the project. */
+export interface MacroDefinition {
+  /** `macro.<project>.<name>`. */
+  uniqueId: string;
+  /** Macro name (`test_<name>` for a test block). */
+  name: string;
+  /** File relative to the project root. */
+  file: string;
+  /** The block's text. */
+  sql: string;
+}
+
 /** A `{% docs %}` block. */
 export interface DocBlock {
   /** Block name. */
@@ -212,6 +226,8 @@ export interface Project {
   docs: Map<string, DocBlock>;
   /** Macro files, relative to the project root. */
   macroFiles: string[];
+  /** Every macro the project defines. */
+  macros: MacroDefinition[];
   /** Warnings found while loading. */
   warnings: Diagnostic[];
 }

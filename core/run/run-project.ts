@@ -1,3 +1,4 @@
+import { manifestArtifact, writeManifest } from '../artifacts/manifest.js';
 import { newInvocation, runResultsArtifact, writeRunResults } from '../artifacts/run-results.js';
 import { Compiler } from '../compile/compiler.js';
 import { prepareProject, type PreparedProject, type ProjectOptions } from '../compile/compile-project.js';
@@ -37,6 +38,7 @@ export async function runProject(options: RunOptions): Promise<PreparedProject &
   const { project, dag, adapter } = prepared;
   const selected = options.resourceTypes ? prepared.selected.filter((id) => options.resourceTypes?.includes(project.nodes.get(id)?.resourceType ?? 'model')) : prepared.selected;
   checkMaterializations(project, selected);
+  writeManifest(project, manifestArtifact({ project, dag, dialect: adapter.dialect, invocation }));
   options.onPrepared?.(prepared);
   const threads = options.threads ?? project.target.info.threads;
   // In a run that builds and tests, a tested node's children wait for its tests.

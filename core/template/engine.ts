@@ -40,6 +40,9 @@ const SCOPED_NAMES = [
   'project_name', 'model', 'execute', 'log', 'return', 'exceptions', 'invocation_id', 'run_started_at', '__strata_where',
 ] as const;
 
+/** Scope key of a callback told the name of every macro a render calls. */
+export const MACRO_CALL_HOOK = '__strata_on_macro';
+
 /** nunjucks internals the engine relies on and its type declarations omit. */
 interface EnvironmentInternals { globals: Record<string, unknown> }
 interface TemplateInternals {
@@ -86,7 +89,13 @@ export class TemplateEngine {
       this.macros.set(name, file.file);
       if (file.builtin) this.builtinNames.add(name);
       else this.builtinNames.delete(name);
-      this.env.addGlobal(name, macro);
+      // Record which macros a node calls (directly or through other macros), for state:modified.
+      const engine = this;
+      const traced = function (this: unknown, ...args: unknown[]): unknown {
+        (engine.scope?.[MACRO_CALL_HOOK] as ((n: string) => void) | undefined)?.(name);
+        return (macro as (...a: unknown[]) => unknown).apply(this, args);
+      };
+      this.env.addGlobal(name, traced);
     }
   }
 

@@ -1,7 +1,7 @@
 import type { RefCall, SourceCall } from '../project/types.js';
 import type { SourceLocation } from '../diagnostics/diagnostic.js';
 import { TemplateCallError, splitArgs, type Keywords } from './call-args.js';
-import type { RenderScope } from './engine.js';
+import { MACRO_CALL_HOOK, type RenderScope } from './engine.js';
 import { placeholderRelation } from './relation-value.js';
 
 /** What the parse pass learns about a node without touching the database. */
@@ -12,6 +12,8 @@ export interface ParseRecord {
   sources: SourceCall[];
   /** Keyword arguments of every `config()` call, merged in order. */
   config: Keywords;
+  /** Names of the macros the node calls. */
+  macros: Set<string>;
 }
 
 /**
@@ -19,7 +21,7 @@ export interface ParseRecord {
  * is false and relations render as placeholders. `rawCode` is searched to give each call a line.
  */
 export function parseScope(base: RenderScope, file: string, rawCode: string, name: string): { scope: RenderScope; record: ParseRecord } {
-  const record: ParseRecord = { refs: [], sources: [], config: {} };
+  const record: ParseRecord = { refs: [], sources: [], config: {}, macros: new Set() };
   const ref = (...args: unknown[]) => {
     const { positional, keywords } = splitArgs(args);
     if (positional.length < 1 || positional.length > 2) throw new TemplateCallError('template-render', `ref() takes a model name, or a package and a model name; got ${positional.length} arguments.`);
@@ -55,6 +57,7 @@ export function parseScope(base: RenderScope, file: string, rawCode: string, nam
     this: placeholderRelation(name),
     is_incremental: () => false,
     model: { name },
+    [MACRO_CALL_HOOK]: (macro: string) => record.macros.add(macro),
   };
   return { scope, record };
 }

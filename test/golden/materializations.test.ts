@@ -16,7 +16,7 @@ function node(config: PartialNodeConfig): ProjectNode {
     uniqueId: 'model.p.orders', resourceType: materialized === 'seed' ? 'seed' : 'model', name: 'orders', packageName: 'p',
     originalFilePath: 'models/orders.sql', absolutePath: '/project/seeds/orders.csv', path: 'orders.sql', fqn: ['p', 'orders'],
     rawCode: '', seedColumns: [{ name: 'id', inferred: 'integer' }, { name: 'Customer Name', inferred: 'text' }, { name: 'amount', inferred: 'float', declared: 'decimal(12, 2)' }],
-    config: finalizeConfig(config, 'view'), description: '', columns: {}, tests: [], refs: [], sources: [], relation,
+    config: finalizeConfig(config, 'view'), description: '', columns: {}, tests: [], refs: [], sources: [], macros: [], relation,
   };
 }
 

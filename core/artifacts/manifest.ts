@@ -1,0 +1,231 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SqlDialect } from '../adapter/dialect.js';
+import type { DependencyGraph } from '../graph/build-graph.js';
+import type { NodeConfig } from '../project/node-config.js';
+import type { ColumnDef, Project, ProjectNode, SourceDefinition } from '../project/types.js';
+import { ARTIFACT_DBT_VERSION, type InvocationInfo } from './run-results.js';
+
+/** The dbt artifact version Strata's manifest.json follows. */
+export const MANIFEST_SCHEMA = 'https://schemas.getdbt.com/dbt/manifest/v12.json';
+
+/** Everything the manifest is made from. */
+export interface ManifestInput {
+  project: Project;
+  dag: DependencyGraph;
+  dialect: SqlDialect;
+  invocation: InvocationInfo;
+  /** Compiled SQL by node id, when this command compiled nodes. */
+  compiled?: ReadonlyMap<string, string>;
+}
+
+/** sha256 of a file's text, as dbt records it. */
+export function checksum(text: string): { name: string; checksum: string } {
+  return { name: 'sha256', checksum: createHash('sha256').update(text).digest('hex') };
+}
+
+/** target/manifest.json in dbt's v12 shape: how other tools and other teams see the project. */
+export function manifestArtifact({ project, dag, dialect, invocation, compiled }: ManifestInput): Record<string, unknown> {
+  const nodes: Record<string, unknown> = {};
+  const unitTests: Record<string, unknown> = {};
+  for (const node of project.nodes.values()) {
+    if (node.resourceType === 'unit_test') unitTests[node.uniqueId] = unitTestEntry(project, node);
+    else nodes[node.uniqueId] = nodeEntry(project, dag, node, dialect, compiled?.get(node.uniqueId));
+  }
+  const disabled: Record<string, unknown[]> = {};
+  for (const node of project.disabled.values()) if (node.resourceType !== 'unit_test') disabled[node.uniqueId] = [nodeEntry(project, dag, node, dialect, undefined)];
+  const parentMap: Record<string, string[]> = {};
+  const childMap: Record<string, string[]> = {};
+  for (const id of dag.graph.nodes()) {
+    parentMap[id] = [...((dag.graph.predecessors(id) as string[] | undefined) ?? [])].sort();
+    childMap[id] = [...((dag.graph.successors(id) as string[] | undefined) ?? [])].sort();
+  }
+  return {
+    metadata: {
+      dbt_schema_version: MANIFEST_SCHEMA,
+      dbt_version: ARTIFACT_DBT_VERSION,
+      generated_at: new Date().toISOString(),
+      invocation_id: invocation.invocationId,
+      invocation_started_at: invocation.startedAt.toISOString(),
+      env: {},
+      project_name: project.name,
+      project_id: createHash('md5').update(project.name).digest('hex'),
+      user_id: null,
+      send_anonymous_usage_stats: false,
+      adapter_type: project.target.type,
+    },
+    nodes,
+    sources: Object.fromEntries([...project.sources.values()].map((s) => [s.uniqueId, sourceEntry(s, dialect)])),
+    macros: Object.fromEntries(project.macros.map((m) => [m.uniqueId, { name: m.name, resource_type: 'macro', package_name: project.name, path: m.file, original_file_path: m.file, unique_id: m.uniqueId, macro_sql: m.sql, depends_on: { macros: [] }, description: '', meta: {}, docs: { show: true, node_color: null }, patch_path: null, arguments: [], created_at: 0, supported_languages: null }])),
+    docs: Object.fromEntries([...project.docs.values()].map((d) => [`doc.${project.name}.${d.name}`, { name: d.name, resource_type: 'doc', package_name: project.name, path: d.file, original_file_path: d.file, unique_id: `doc.${project.name}.${d.name}`, block_contents: d.content }])),
+    exposures: {},
+    metrics: {},
+    groups: {},
+    selectors: {},
+    disabled,
+    parent_map: parentMap,
+    child_map: childMap,
+    group_map: {},
+    saved_queries: {},
+    semantic_models: {},
+    unit_tests: unitTests,
+    functions: {},
+  };
+}
+
+/** Writes target/manifest.json. */
+export function writeManifest(project: Project, manifest: Record<string, unknown>): string {
+  mkdirSync(project.targetPath, { recursive: true });
+  const file = join(project.targetPath, 'manifest.json');
+  writeFileSync(file, JSON.stringify(manifest));
+  return file;
+}
+
+function nodeEntry(project: Project, dag: DependencyGraph, node: ProjectNode, dialect: SqlDialect, compiledCode: string | undefined): Record<string, unknown> {
+  const r = node.relation;
+  const parents = dag.graph.hasNode(node.uniqueId) ? ((dag.graph.predecessors(node.uniqueId) as string[] | undefined) ?? []).filter((p) => !p.startsWith('unit_test.')) : [];
+  const built = node.resourceType !== 'test' && node.config.materialized !== 'ephemeral';
+  const entry: Record<string, unknown> = {
+    database: r.database ?? null,
+    schema: r.schema,
+    name: node.name,
+    resource_type: node.resourceType,
+    package_name: node.packageName,
+    path: node.path,
+    original_file_path: node.originalFilePath,
+    unique_id: node.uniqueId,
+    fqn: node.fqn,
+    alias: r.identifier,
+    checksum: checksum(node.rawCode),
+    config: manifestConfig(node.config),
+    tags: node.config.tags,
+    description: node.description,
+    columns: Object.fromEntries(Object.values(node.columns).map((c) => [c.name, columnEntry(c)])),
+    meta: node.config.meta,
+    group: node.config.group ?? null,
+    docs: { show: node.config.docs?.show ?? true, node_color: node.config.docs?.node_color ?? null },
+    patch_path: node.patchPath ? `${project.name}://${node.patchPath}` : null,
+    build_path: null,
+    unrendered_config: {},
+    created_at: 0,
+    relation_name: built ? dialect.qualify(r) : null,
+    raw_code: node.resourceType === 'seed' ? '' : node.rawCode,
+    doc_blocks: [],
+  };
+  if (node.resourceType === 'seed') {
+    Object.assign(entry, { root_path: project.root, depends_on: { macros: [] } });
+    return entry;
+  }
+  Object.assign(entry, {
+    language: 'sql',
+    refs: node.refs.map((ref) => ({ name: ref.name, package: ref.package ?? null, version: ref.version ?? null })),
+    sources: node.sources.map((s) => [s.source, s.table]),
+    metrics: [],
+    functions: [],
+    depends_on: { macros: node.macros.map((m) => macroId(project, m)).sort(), nodes: [...new Set(parents)].sort() },
+    compiled_path: compiledCode === undefined ? null : join('target/compiled', node.packageName, node.originalFilePath),
+    compiled: compiledCode !== undefined,
+    ...(compiledCode === undefined ? {} : { compiled_code: compiledCode, extra_ctes_injected: true, extra_ctes: [] }),
+    contract: { enforced: node.config.contract?.enforced ?? false, alias_types: node.config.contract?.alias_types ?? true, checksum: null },
+  });
+  if (node.resourceType === 'model') {
+    Object.assign(entry, { access: node.config.access ?? 'protected', constraints: [], version: null, latest_version: null, deprecation_date: null });
+  }
+  if (node.resourceType === 'test' && node.test?.kind === 'generic') {
+    Object.assign(entry, {
+      test_metadata: { name: node.test.testName, kwargs: { ...node.test.kwargs, ...(node.test.columnName !== undefined ? { column_name: node.test.columnName } : {}) }, namespace: node.test.namespace ?? null },
+      column_name: node.test.columnName ?? null,
+      file_key_name: node.test.attachedNode?.startsWith('source.') ? `sources.${node.test.attachedNode.split('.')[2]}` : `models.${node.test.attachedNode?.split('.').pop() ?? ''}`,
+      attached_node: node.test.attachedNode?.startsWith('source.') ? null : node.test.attachedNode ?? null,
+    });
+  }
+  return entry;
+}
+
+function macroId(project: Project, name: string): string {
+  const macro = project.macros.find((m) => m.name === name);
+  return macro ? macro.uniqueId : `macro.dbt.${name}`;
+}
+
+function unitTestEntry(project: Project, node: ProjectNode): Record<string, unknown> {
+  const info = node.unitTest;
+  const rows = (r: { format: string; rows: unknown }) => ({ rows: r.rows, format: r.format, fixture: null });
+  return {
+    model: project.nodes.get(info?.model ?? '')?.name ?? '',
+    given: [...(info?.given ?? new Map())].map(([key, r]) => ({ input: inputText(key), ...rows(r) })),
+    expect: info ? rows(info.expect) : { rows: [], format: 'dict', fixture: null },
+    name: node.name,
+    resource_type: 'unit_test',
+    package_name: node.packageName,
+    path: node.originalFilePath,
+    original_file_path: node.originalFilePath,
+    unique_id: node.uniqueId,
+    fqn: node.fqn,
+    description: node.description,
+    overrides: info ? { macros: info.macros, vars: info.vars, env_vars: {} } : null,
+    depends_on: { macros: [], nodes: info ? [info.model] : [] },
+    config: { tags: node.config.tags, meta: node.config.meta, enabled: node.config.enabled },
+    checksum: null,
+    schema: node.relation.schema,
+    created_at: 0,
+    versions: null,
+    version: null,
+  };
+}
+
+function inputText(key: string): string {
+  if (key === 'this') return 'this';
+  if (key.startsWith('ref:')) return `ref('${key.slice(4)}')`;
+  const [source, table] = key.slice('source:'.length).split('.');
+  return `source('${source}', '${table}')`;
+}
+
+function sourceEntry(s: SourceDefinition, dialect: SqlDialect): Record<string, unknown> {
+  return {
+    database: s.relation.database ?? null,
+    schema: s.relation.schema,
+    name: s.name,
+    resource_type: 'source',
+    package_name: s.packageName,
+    path: s.originalFilePath,
+    original_file_path: s.originalFilePath,
+    unique_id: s.uniqueId,
+    fqn: s.fqn,
+    source_name: s.sourceName,
+    source_description: '',
+    loader: s.loader,
+    identifier: s.relation.identifier,
+    quoting: { database: null, schema: null, identifier: null, column: null },
+    loaded_at_field: null,
+    freshness: null,
+    external: null,
+    description: s.description,
+    columns: Object.fromEntries(Object.values(s.columns).map((c) => [c.name, columnEntry(c)])),
+    meta: s.meta,
+    source_meta: {},
+    tags: s.tags,
+    config: { enabled: true, event_time: (s.meta.event_time as string | undefined) ?? null },
+    patch_path: null,
+    unrendered_config: {},
+    relation_name: dialect.qualify(s.relation),
+    created_at: 0,
+    doc_blocks: [],
+  };
+}
+
+function columnEntry(c: ColumnDef): Record<string, unknown> {
+  return { name: c.name, description: c.description, meta: c.meta, data_type: c.dataType ?? null, constraints: [], quote: null, tags: c.tags, granularity: null, doc_blocks: [] };
+}
+
+/** Config as dbt writes it: hooks under `pre-hook`/`post-hook` as objects, dates as text. */
+function manifestConfig(config: NodeConfig): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (value === undefined) continue;
+    if (key === 'pre_hook' || key === 'post_hook') {
+      out[key.replace('_', '-')] = (value as string[]).map((sql, index) => ({ sql, transaction: true, index }));
+    } else out[key] = value instanceof Date ? value.toISOString() : value;
+  }
+  return out;
+}
