@@ -90,9 +90,9 @@ export class TemplateEngine {
       if (file.builtin) this.builtinNames.add(name);
       else this.builtinNames.delete(name);
       // Record which macros a node calls (directly or through other macros), for state:modified.
-      const engine = this;
+      const hook = () => this.scope?.[MACRO_CALL_HOOK] as ((n: string) => void) | undefined;
       const traced = function (this: unknown, ...args: unknown[]): unknown {
-        (engine.scope?.[MACRO_CALL_HOOK] as ((n: string) => void) | undefined)?.(name);
+        hook()?.(name);
         return (macro as (...a: unknown[]) => unknown).apply(this, args);
       };
       this.env.addGlobal(name, traced);
