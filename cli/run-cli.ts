@@ -8,6 +8,7 @@ import { registerCompile } from './commands/compile.js';
 import { registerDebug } from './commands/debug.js';
 import { registerLs } from './commands/ls.js';
 import { registerRun } from './commands/run.js';
+import { registerRetry } from './commands/retry.js';
 import { printDiagnostics } from './output/diagnostics.js';
 import { processTerminal, type Terminal } from './output/terminal.js';
 
@@ -40,6 +41,7 @@ export async function runCli(argv: readonly string[], term: Terminal = processTe
   registerLs(program, term, env);
   registerDebug(program, term, env, setExit);
   registerClean(program, term, env, setExit);
+  registerRetry(program, term, env, setExit);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;

@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { BUILTIN_ADAPTERS } from '../../adapters/index.js';
 import type { ProjectOptions } from '../../core/compile/compile-project.js';
 import { parseVars } from '../../core/project/parse-vars.js';
+import { loadState } from '../../core/graph/state.js';
 
 /** Options every project command takes, as commander hands them over. */
 export interface CommonFlags {
@@ -11,6 +12,10 @@ export interface CommonFlags {
   vars?: string;
   select?: string[];
   exclude?: string[];
+  selector?: string;
+  state?: string;
+  defer?: boolean;
+  favorState?: boolean;
 }
 
 /** Adds --project-dir, --profiles-dir, --target and --vars. */
@@ -27,7 +32,11 @@ export function withSelectionOptions(command: Command): Command {
   return command
     .addOption(new Option('-s, --select <selector...>', 'nodes to include: names, +model, model+, tag:x, path:dir, ...'))
     .addOption(new Option('-m, --models <selector...>', 'alias of --select').hideHelp())
-    .option('--exclude <selector...>', 'nodes to leave out');
+    .option('--exclude <selector...>', 'nodes to leave out')
+    .option('--selector <name>', 'a named selector from selectors.yml')
+    .option('--state <dir>', "another run's artifacts (manifest.json, run_results.json) for state: and result: selectors and --defer")
+    .option('--defer', 'read unselected upstream models from the --state run when they are not built in this target')
+    .option('--favor-state', 'with --defer, prefer the --state relations even when built here');
 }
 
 /** Turns flags into library options. */
@@ -42,6 +51,9 @@ export function projectOptions(flags: CommonFlags & { models?: string[] }, env: 
     ...(flags.target ? { target: flags.target } : {}),
     ...(select.length ? { select } : {}),
     ...(flags.exclude ? { exclude: flags.exclude } : {}),
+    ...(flags.selector ? { selector: flags.selector } : {}),
+    ...(flags.state ? { state: loadState(flags.state) } : {}),
+    ...(flags.defer ? { defer: true } : {}),
   };
 }
 

@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import type { NodeType } from '../../core/project/types.js';
-import { runProject } from '../../core/run/run-project.js';
+import { runProject, type RunOptions } from '../../core/run/run-project.js';
 import { printDiagnostics } from '../output/diagnostics.js';
 import { progressPrinter } from '../output/progress.js';
 import type { Terminal } from '../output/terminal.js';
 import { parseTime, positiveInt, projectOptions, withProjectOptions, withSelectionOptions, type CommonFlags } from './common.js';
 
 interface RunFlags extends CommonFlags {
+  empty?: boolean;
   threads?: number;
   failFast?: boolean;
   fullRefresh?: boolean;
@@ -28,41 +29,51 @@ export function registerRun(program: Command, term: Terminal, env: NodeJS.Proces
       .option('--threads <n>', 'nodes to build at once (default: the profile\'s threads)', positiveInt)
       .option('-x, --fail-fast', 'stop at the first failure')
       .option('--full-refresh', 'rebuild incremental models and seeds from scratch (unless they set full_refresh: false)')
+      .option('--empty', 'build every selected model with zero rows (refs and sources read nothing): checks SQL and schemas cheaply')
       .option('--event-time-start <time>', 'microbatch models: build batches from this time (UTC), e.g. 2024-01-01', parseTime)
       .option('--event-time-end <time>', 'microbatch models: build batches up to this time (exclusive)', parseTime)
       .action(async (flags: RunFlags) => {
-        const controller = new AbortController();
-        const stop = () => {
-          if (controller.signal.aborted) process.exit(130);
-          term.err('Cancelling: stopping running queries (press Ctrl-C again to exit at once)...');
-          controller.abort();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-        try {
-          let print: ReturnType<typeof progressPrinter> | undefined;
-          const { summary } = await runProject({
-            ...projectOptions(flags, env),
-            command: name,
-            ...(resourceTypes ? { resourceTypes } : {}),
-            ...(flags.threads ? { threads: flags.threads } : {}),
-            ...(flags.failFast ? { failFast: true } : {}),
-            ...(flags.fullRefresh ? { fullRefresh: true } : {}),
-            ...(flags.eventTimeStart ? { eventTimeStart: flags.eventTimeStart } : {}),
-            ...(flags.eventTimeEnd ? { eventTimeEnd: flags.eventTimeEnd } : {}),
-            signal: controller.signal,
-            onPrepared: (prepared) => {
-              printDiagnostics(term, prepared.warnings, prepared.project.root);
-              print = progressPrinter(term, prepared.project);
-            },
-            onEvent: (event) => print?.(event),
-          });
-          // 130 is the shell's code for a run stopped by Ctrl-C.
-          setExit(summary.cancelled ? 130 : summary.success ? 0 : 1);
-        } finally {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-        }
+        setExit(await runWithProgress(term, {
+          ...projectOptions(flags, env),
+          command: name,
+          ...(resourceTypes ? { resourceTypes } : {}),
+          ...(flags.threads ? { threads: flags.threads } : {}),
+          ...(flags.failFast ? { failFast: true } : {}),
+          ...(flags.fullRefresh ? { fullRefresh: true } : {}),
+          ...(flags.empty ? { empty: true } : {}),
+          ...(flags.favorState ? { favorState: true } : {}),
+          ...(flags.eventTimeStart ? { eventTimeStart: flags.eventTimeStart } : {}),
+          ...(flags.eventTimeEnd ? { eventTimeEnd: flags.eventTimeEnd } : {}),
+        }));
       });
+  }
+}
+
+/** Runs with progress lines, Ctrl-C/SIGTERM cancellation, and returns the exit code. */
+export async function runWithProgress(term: Terminal, options: RunOptions): Promise<number> {
+  const controller = new AbortController();
+  const stop = () => {
+    if (controller.signal.aborted) process.exit(130);
+    term.err('Cancelling: stopping running queries (press Ctrl-C again to exit at once)...');
+    controller.abort();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  try {
+    let print: ReturnType<typeof progressPrinter> | undefined;
+    const { summary } = await runProject({
+      ...options,
+      signal: controller.signal,
+      onPrepared: (prepared) => {
+        printDiagnostics(term, prepared.warnings, prepared.project.root);
+        print = progressPrinter(term, prepared.project);
+      },
+      onEvent: (event) => print?.(event),
+    });
+    // 130 is the shell's code for a run stopped by Ctrl-C.
+    return summary.cancelled ? 130 : summary.success ? 0 : 1;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
   }
 }

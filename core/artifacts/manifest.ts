@@ -219,7 +219,7 @@ function columnEntry(c: ColumnDef): Record<string, unknown> {
 }
 
 /** Config as dbt writes it: hooks under `pre-hook`/`post-hook` as objects, dates as text. */
-function manifestConfig(config: NodeConfig): Record<string, unknown> {
+export function manifestConfig(config: NodeConfig): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {
     if (value === undefined) continue;

@@ -6,11 +6,15 @@ import { loadProject, type LoadOptions } from '../project/load-project.js';
 import type { Project } from '../project/types.js';
 import { writeNodeArtifact } from '../run/artifact-paths.js';
 import { Compiler, type CompiledNode } from './compiler.js';
+import { stateRelation, type ProjectState } from '../graph/state.js';
 import { manifestArtifact, writeManifest } from '../artifacts/manifest.js';
 import { newInvocation } from '../artifacts/run-results.js';
 
 /** Options shared by every command that loads and selects. */
-export interface ProjectOptions extends LoadOptions, SelectionOptions {}
+export interface ProjectOptions extends LoadOptions, SelectionOptions {
+  /** `--defer` (with `state`). */
+  defer?: boolean;
+}
 
 /** A loaded project with its graph and the nodes selected. */
 export interface PreparedProject {
@@ -49,7 +53,12 @@ export function prepareProject(options: ProjectOptions): PreparedProject {
 export function compileProject(options: ProjectOptions): PreparedProject & { compiled: CompiledNode[] } {
   const prepared = prepareProject(options);
   const { project, dag, selected, adapter } = prepared;
-  const compiler = new Compiler(project, dag, adapter.dialect, options.env ? { env: options.env } : {});
+  // Compiling needs no database, so --defer reads every unselected parent from the state (as --favor-state).
+  const deferred = options.defer && options.state ? new Map(dag.order.filter((id) => !selected.includes(id)).flatMap((id) => {
+    const relation = stateRelation(options.state as ProjectState, id);
+    return relation ? [[id, relation] as const] : [];
+  })) : undefined;
+  const compiler = new Compiler(project, dag, adapter.dialect, { ...(options.env ? { env: options.env } : {}), ...(deferred ? { deferred } : {}) });
   const compiled: CompiledNode[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const id of selected) {

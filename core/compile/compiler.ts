@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SqlDialect } from '../adapter/dialect.js';
+import type { Relation } from '../adapter/relation.js';
 import { StrataUserError } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import { refKey, type DependencyGraph } from '../graph/build-graph.js';
@@ -24,6 +25,10 @@ export interface CompiledNode {
 export interface CompileOptions {
   /** Environment for `env_var()` (default: process.env). */
   env?: NodeJS.ProcessEnv;
+  /** `--defer`: where refs to these (unselected) nodes read from instead, usually production. */
+  deferred?: ReadonlyMap<string, Relation>;
+  /** `--empty`: every ref and source reads no rows, to check SQL and schemas cheaply. */
+  empty?: boolean;
 }
 
 /** Facts about one node's run that its SQL may depend on. */
@@ -118,7 +123,8 @@ export class Compiler {
         if (!ephemerals.includes(targetId)) ephemerals.push(targetId);
         return cteRelation(`__strata__cte__${target.name}`, this.dialect);
       }
-      return this.batchFiltered(target.relation, target.config.event_time, context) ?? relationValue(target.relation, this.dialect);
+      const relation = this.options.deferred?.get(targetId) ?? target.relation;
+      return this.batchFiltered(relation, target.config.event_time, context) ?? this.emptied(relation) ?? relationValue(relation, this.dialect);
     };
     const source = (...args: unknown[]) => {
       const [sourceName, table] = splitArgs(args).positional.map(String);
@@ -128,7 +134,7 @@ export class Compiler {
       const found = this.project.sources.get(`source.${this.project.name}.${sourceName}.${table}`);
       if (!found) throw new TemplateCallError('unknown-source', `source('${sourceName}', '${table}') is not declared under 'sources:'.`);
       const eventTime = (found.meta.event_time ?? undefined) as string | undefined;
-      return this.batchFiltered(found.relation, eventTime, context) ?? relationValue(found.relation, this.dialect);
+      return this.batchFiltered(found.relation, eventTime, context) ?? this.emptied(found.relation) ?? relationValue(found.relation, this.dialect);
     };
     const configGet = (key: string, fallback?: unknown) => (node.config as Record<string, unknown>)[key] ?? fallback;
     const base = context.vars ? { ...this.base, var: overrideVars(this.base.var as (...a: unknown[]) => unknown, context.vars) } : this.base;
@@ -145,6 +151,13 @@ export class Compiler {
         ...(context.batch ? { batch: { event_time_start: context.batch.start.toISOString(), event_time_end: context.batch.end.toISOString() } } : {}),
       },
     };
+  }
+
+  /** With `--empty`, a relation renders as a subquery with no rows (aliased as dbt does). */
+  private emptied(relation: Relation): RelationValue | undefined {
+    if (!this.options.empty) return undefined;
+    const alias = this.dialect.quoteIdentifier(`_dbt_limit_subq_${relation.identifier}`);
+    return new RelationValue(relation, `(select * from ${this.dialect.qualify(relation)} where 1 = 0) ${alias}`);
   }
 
   /** In a microbatch, an upstream with `event_time` renders as a subquery limited to the batch. */

@@ -32,6 +32,9 @@ export const DIAGNOSTIC_CODES = {
   'schema-change': 'error',
   'invalid-test': 'error',
   'invalid-unit-test': 'error',
+  'invalid-state': 'error',
+  'invalid-selectors-file': 'error',
+  'nothing-to-retry': 'warn',
 } as const satisfies Record<string, Severity>;
 
 /** `error` stops the command; `warn` is printed and the command goes on. */

@@ -2,13 +2,21 @@ import { diagnostic, throwIfErrors, type Diagnostic } from '../diagnostics/diagn
 import type { Project, ProjectNode, SourceDefinition } from '../project/types.js';
 import type { DependencyGraph } from './build-graph.js';
 import { parseTerm, type SelectorAtom } from './selector-syntax.js';
+import { evaluateSelectorDefinition } from './selectors-file.js';
+import { modifications, type ModifiedKind, type ProjectState } from './state.js';
 
-/** `--select` and `--exclude` as given on the command line (each may hold several space-separated terms). */
+/** What to select, as given on the command line. */
 export interface SelectionOptions {
-  /** Terms to include; everything when empty. */
+  /** Terms to include (each may hold several space-separated terms); everything when empty. */
   select?: readonly string[];
   /** Terms to leave out. */
   exclude?: readonly string[];
+  /** A selector from selectors.yml (`--selector`). */
+  selector?: string;
+  /** Another run's artifacts, for `state:` and `result:` (`--state`). */
+  state?: ProjectState;
+  /** Exactly these node ids and nothing else (used by `strata retry`). */
+  nodeIds?: readonly string[];
 }
 
 /** Selected node ids in execution order, with warnings for terms that matched nothing. */
@@ -19,61 +27,99 @@ export interface Selection {
   warnings: Diagnostic[];
 }
 
-/** Applies dbt's selection syntax (union by space, intersection by comma, graph operators). */
+/** Everything an atom is evaluated against. */
+export interface SelectContext {
+  project: Project;
+  dag: DependencyGraph;
+  state?: ProjectState;
+  diagnostics: Diagnostic[];
+}
+
+/** Applies dbt's selection syntax (union by space, intersection by comma, graph operators, selectors.yml). */
 export function selectNodes(project: Project, dag: DependencyGraph, options: SelectionOptions): Selection {
-  const diagnostics: Diagnostic[] = [];
-  const all = new Set(dag.order);
-  const include = options.select && options.select.length > 0 ? withAttachedTests(project, dag, evaluate(project, dag, options.select, diagnostics)) : all;
-  const exclude = options.exclude && options.exclude.length > 0 ? evaluate(project, dag, options.exclude, diagnostics) : new Set<string>();
-  const warnings = throwIfErrors(diagnostics);
+  const ctx: SelectContext = { project, dag, diagnostics: [], ...(options.state ? { state: options.state } : {}) };
+  if (options.nodeIds) {
+    const wanted = new Set(options.nodeIds);
+    return { nodes: dag.order.filter((id) => wanted.has(id)), warnings: [] };
+  }
+  let include: Set<string> = new Set(dag.order);
+  if (options.select && options.select.length > 0) include = withAttachedTests(project, dag, evaluateTerms(ctx, options.select));
+  else if (options.selector !== undefined || project.selectors.some((s) => s.default)) {
+    const selectors = project.selectors;
+    const chosen = options.selector !== undefined ? selectors.find((s) => s.name === options.selector) : selectors.find((s) => s.default);
+    if (!chosen) {
+      throwIfErrors([diagnostic('invalid-selector', `No selector named '${options.selector}' in selectors.yml (selectors: ${selectors.map((s) => s.name).join(', ') || 'none'}).`)]);
+      throw new Error('unreachable');
+    }
+    include = withAttachedTests(project, dag, evaluateSelectorDefinition(ctx, chosen.definition, chosen.name));
+  }
+  const exclude = options.exclude && options.exclude.length > 0 ? evaluateTerms(ctx, options.exclude) : new Set<string>();
+  const warnings = throwIfErrors(ctx.diagnostics);
   return { nodes: dag.order.filter((id) => include.has(id) && !exclude.has(id)), warnings };
 }
 
-function evaluate(project: Project, dag: DependencyGraph, args: readonly string[], diagnostics: Diagnostic[]): Set<string> {
+/** Space-separated terms (union), each of comma-joined atoms (intersection). */
+export function evaluateTerms(ctx: SelectContext, args: readonly string[]): Set<string> {
   const out = new Set<string>();
   for (const term of args.flatMap((a) => a.split(/\s+/)).filter(Boolean)) {
     const atoms = parseTerm(term);
     if (typeof atoms === 'string') {
-      diagnostics.push(diagnostic('invalid-selector', atoms));
+      ctx.diagnostics.push(diagnostic('invalid-selector', atoms));
       continue;
     }
     let result: Set<string> | undefined;
     for (const atom of atoms) {
-      const matched = expand(dag, atom, matchAtom(project, atom, diagnostics));
+      const matched = evaluateAtom(ctx, atom);
       result = result === undefined ? matched : new Set([...result].filter((id) => matched.has(id)));
     }
-    const selected = [...(result ?? [])].filter((id) => project.nodes.has(id));
-    if (selected.length === 0) diagnostics.push(diagnostic('selector-no-match', `The selector '${term}' does not match any node.`));
+    const selected = [...(result ?? [])].filter((id) => ctx.project.nodes.has(id));
+    if (selected.length === 0) ctx.diagnostics.push(diagnostic('selector-no-match', `The selector '${term}' does not match any node.`));
     for (const id of selected) out.add(id);
   }
   return out;
 }
 
-function matchAtom(project: Project, atom: SelectorAtom, diagnostics: Diagnostic[]): Set<string> {
+/** One atom with its graph operators applied. */
+export function evaluateAtom(ctx: SelectContext, atom: SelectorAtom): Set<string> {
+  return expand(ctx.dag, atom, matchAtom(ctx, atom));
+}
+
+function matchAtom(ctx: SelectContext, atom: SelectorAtom): Set<string> {
   const out = new Set<string>();
-  const test = predicate(atom, diagnostics);
+  const test = predicate(ctx, atom);
   if (!test) return out;
-  for (const node of project.nodes.values()) if (test(node)) out.add(node.uniqueId);
-  if (atom.method === 'source' || atom.method === 'fqn') {
-    for (const source of project.sources.values()) if (matchSource(source, atom)) out.add(source.uniqueId);
+  for (const node of ctx.project.nodes.values()) if (test(node)) out.add(node.uniqueId);
+  if (atom.method === 'source') {
+    for (const source of ctx.project.sources.values()) if (matchSource(source, atom.value)) out.add(source.uniqueId);
   }
   return out;
 }
 
 type NodePredicate = (node: ProjectNode) => boolean;
 
-function predicate(atom: SelectorAtom, diagnostics: Diagnostic[]): NodePredicate | undefined {
+const MODIFIED_KINDS: readonly ModifiedKind[] = ['body', 'configs', 'relation', 'contract', 'macros'];
+
+function predicate(ctx: SelectContext, atom: SelectorAtom): NodePredicate | undefined {
   const { method, value } = atom;
-  if (method === 'fqn') return (n) => matchFqn(n.fqn, value);
-  if (method === 'tag') return (n) => n.config.tags.includes(value);
-  if (method === 'path' || method === 'file') return (n) => matchPath(method === 'file' ? n.path.split('/').pop() ?? '' : n.originalFilePath, value);
-  if (method === 'resource_type') return (n) => n.resourceType === value;
-  if (method === 'package') return (n) => n.packageName === value;
-  if (method === 'source') return () => false;
-  if (method === 'test_type') {
-    return (n) => (value === 'unit' ? n.resourceType === 'unit_test' : value === 'data' ? n.resourceType === 'test' : n.test?.kind === value);
+  switch (method) {
+    case 'fqn': return (n) => matchFqn(n.fqn, value);
+    case 'tag': return (n) => n.config.tags.some((t) => globMatch(t, value));
+    case 'path': return (n) => matchPath(n.originalFilePath, value);
+    case 'file': return (n) => globMatch(n.originalFilePath.split('/').pop() ?? '', value);
+    case 'resource_type': return (n) => n.resourceType === value;
+    case 'package': return (n) => n.packageName === value;
+    case 'source': return () => false;
+    case 'access': return (n) => n.resourceType === 'model' && (n.config.access ?? 'protected') === value;
+    case 'group': return (n) => n.config.group === value;
+    case 'unique_id': return (n) => n.uniqueId === value;
+    case 'test_type': return (n) => (value === 'unit' ? n.resourceType === 'unit_test' : value === 'data' ? n.resourceType === 'test' : n.test?.kind === value);
+    case 'test_name': return (n) => globMatch(n.test?.testName ?? (n.resourceType === 'unit_test' ? n.name : ''), value);
+    case 'state': return statePredicate(ctx, atom);
+    case 'result': {
+      const state = requireState(ctx, atom);
+      return state ? (n) => state.results.get(n.uniqueId) === value : undefined;
+    }
   }
-  if (method === 'test_name') return (n) => globMatch(n.test?.testName ?? (n.resourceType === 'unit_test' ? n.name : ''), value);
   if (method.startsWith('config.')) {
     const key = method.slice('config.'.length);
     return (n) => {
@@ -81,14 +127,34 @@ function predicate(atom: SelectorAtom, diagnostics: Diagnostic[]): NodePredicate
       return Array.isArray(v) ? v.map(String).includes(value) : String(v) === value;
     };
   }
-  diagnostics.push(diagnostic('invalid-selector', `Unknown selector method '${method}' in '${atom.text}'.`));
+  ctx.diagnostics.push(diagnostic('invalid-selector', `Unknown selector method '${method}' in '${atom.text}'.`));
   return undefined;
+}
+
+/** `state:new`, `state:modified` and `state:modified.<kind>`, against `--state`. */
+function statePredicate(ctx: SelectContext, atom: SelectorAtom): NodePredicate | undefined {
+  const state = requireState(ctx, atom);
+  if (!state) return undefined;
+  const isNew = (n: ProjectNode) => !state.nodes.has(n.uniqueId) && n.resourceType !== 'unit_test';
+  if (atom.value === 'new') return isNew;
+  if (atom.value === 'modified') return (n) => isNew(n) || modifications(ctx.project, n, state).size > 0;
+  const kind = atom.value.replace(/^modified\./, '') as ModifiedKind;
+  if (!atom.value.startsWith('modified.') || !MODIFIED_KINDS.includes(kind)) {
+    ctx.diagnostics.push(diagnostic('invalid-selector', `Unknown state selector '${atom.text}' (use state:new, state:modified or state:modified.${MODIFIED_KINDS.join('|')}).`));
+    return undefined;
+  }
+  return (n) => modifications(ctx.project, n, state).has(kind);
+}
+
+function requireState(ctx: SelectContext, atom: SelectorAtom): ProjectState | undefined {
+  if (!ctx.state) ctx.diagnostics.push(diagnostic('invalid-selector', `'${atom.text}' compares with another run: pass --state <dir> with that run's manifest.json.`));
+  return ctx.state;
 }
 
 /** `orders` matches a node named orders; `staging` a folder; `pkg.staging.*` with wildcards. */
 function matchFqn(fqn: readonly string[], value: string): boolean {
   const parts = value.split('.');
-  if (parts.length === 1 && fqn[fqn.length - 1] === value) return true;
+  if (parts.length === 1 && globMatch(fqn[fqn.length - 1] as string, value)) return true;
   const candidates = [fqn, fqn.slice(1)];
   return candidates.some((c) => parts.length <= c.length && parts.every((p, i) => globMatch(c[i] as string, p)));
 }
@@ -98,9 +164,8 @@ function matchPath(path: string, value: string): boolean {
   return path === wanted || path.startsWith(`${wanted}/`) || globMatch(path, wanted);
 }
 
-function matchSource(source: SourceDefinition, atom: SelectorAtom): boolean {
-  if (atom.method === 'fqn') return false;
-  const [sourceName, table] = atom.value.split('.');
+function matchSource(source: SourceDefinition, value: string): boolean {
+  const [sourceName, table] = value.split('.');
   return globMatch(source.sourceName, sourceName ?? '') && (table === undefined || globMatch(source.name, table));
 }
 
@@ -138,7 +203,7 @@ function expand(dag: DependencyGraph, atom: SelectorAtom, seeds: Set<string>): S
  * dbt's eager indirect selection: a test joins the selection when any node it tests (or, for a
  * unit test, its model) is selected.
  */
-function withAttachedTests(project: Project, dag: DependencyGraph, selected: Set<string>): Set<string> {
+export function withAttachedTests(project: Project, dag: DependencyGraph, selected: Set<string>): Set<string> {
   const out = new Set(selected);
   for (const node of project.nodes.values()) {
     if (out.has(node.uniqueId)) continue;

@@ -11,6 +11,7 @@ import { findFiles } from './files.js';
 import { buildNodes } from './build-nodes.js';
 import { buildTests } from './build-tests.js';
 import { readMacroDefinitions } from './macro-definitions.js';
+import { readSelectorsFile } from '../graph/selectors-file.js';
 import { buildUnitTests } from './build-unit-tests.js';
 import { readProperties } from './properties.js';
 import { resolveTarget } from './profiles.js';
@@ -113,6 +114,8 @@ export function loadProject(options: LoadOptions): Project {
   for (const patch of properties.patches.values()) {
     if (!patch.applied) diagnostics.push(diagnostic('properties-unknown-node', `'${patch.props.name}' is described in ${patch.file} but no such resource exists.`, patch.at));
   }
+  const selectors = readSelectorsFile(root);
+  diagnostics.push(...selectors.diagnostics);
   const warnings = throwIfErrors(diagnostics);
   return {
     root, name, projectFile, settings: settings.file, targetPath, target, vars,
@@ -120,6 +123,7 @@ export function loadProject(options: LoadOptions): Project {
     sources: new Map(properties.sources.map((s) => [s.uniqueId, s])),
     docs, macroFiles: macroFiles.map((f) => f.fromRoot), warnings,
     macros: macroTexts.flatMap((m) => readMacroDefinitions(name, m.file, m.text)),
+    selectors: selectors.selectors,
   };
 }
 

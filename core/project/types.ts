@@ -3,6 +3,7 @@ import type { AdapterConfig, TargetInfo } from '../adapter/adapter.js';
 import type { Diagnostic, SourceLocation } from '../diagnostics/diagnostic.js';
 import type { NodeConfig } from './node-config.js';
 import type { SeedColumn } from './seed-columns.js';
+import type { NamedSelector } from '../graph/selectors-file.js';
 import type { ProjectFile } from './project-file.js';
 
 /** A column as documented in a properties file. */
@@ -228,6 +229,8 @@ export interface Project {
   macroFiles: string[];
   /** Every macro the project defines. */
   macros: MacroDefinition[];
+  /** Named selectors from selectors.yml. */
+  selectors: NamedSelector[];
   /** Warnings found while loading. */
   warnings: Diagnostic[];
 }

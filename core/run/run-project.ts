@@ -6,6 +6,7 @@ import { checkMaterializations } from '../plan/check-materializations.js';
 import type { RunEvent, RunSummary } from './results.js';
 import { runNodes } from './runner.js';
 import { withTestBlocking } from '../graph/test-edges.js';
+import { deferredRelations } from './deferral.js';
 import type { NodeType } from '../project/types.js';
 
 /** Options for `strata run` / `strata build`. */
@@ -27,13 +28,23 @@ export interface RunOptions extends ProjectOptions {
   command?: string;
   /** Only run selected nodes of these types (`run`: models, `seed`: seeds; default: all). */
   resourceTypes?: readonly NodeType[];
+  /** `--defer`: read unselected upstream nodes from the `state` run's relations when not built here. */
+  defer?: boolean;
+  /** `--favor-state`: with `defer`, prefer the state's relations even when built here. */
+  favorState?: boolean;
+  /** `--empty`: build every selected model with no rows. */
+  empty?: boolean;
   /** Called once the project is loaded, before anything runs (the CLI prints warnings here). */
   onPrepared?: (prepared: PreparedProject) => void;
 }
 
 /** Loads, selects and runs a project on its target. */
 export async function runProject(options: RunOptions): Promise<PreparedProject & { summary: RunSummary }> {
-  const invocation = newInvocation({ which: options.command ?? 'run', select: options.select ?? [], exclude: options.exclude ?? [], threads: options.threads ?? null, fail_fast: options.failFast ?? false, full_refresh: options.fullRefresh ?? false, vars: options.vars ?? {} });
+  const invocation = newInvocation({
+    which: options.command ?? 'run', select: options.select ?? [], exclude: options.exclude ?? [], selector: options.selector ?? null, threads: options.threads ?? null,
+    fail_fast: options.failFast ?? false, full_refresh: options.fullRefresh ?? false, vars: options.vars ?? {}, state: options.state?.dir ?? null,
+    defer: options.defer ?? false, favor_state: options.favorState ?? false, empty: options.empty ?? false, resource_types: options.resourceTypes ?? null,
+  });
   const prepared = prepareProject(options);
   const { project, dag, adapter } = prepared;
   const selected = options.resourceTypes ? prepared.selected.filter((id) => options.resourceTypes?.includes(project.nodes.get(id)?.resourceType ?? 'model')) : prepared.selected;
@@ -46,7 +57,8 @@ export async function runProject(options: RunOptions): Promise<PreparedProject &
   const graph = types.has('test') && (types.has('model') || types.has('seed') || types.has('snapshot')) ? withTestBlocking(project, dag) : dag;
   const pool = await adapter.connect(project.target.config, { size: adapter.capabilities.concurrentConnections ? threads : 1 });
   try {
-    const compiler = new Compiler(project, dag, adapter.dialect, options.env ? { env: options.env } : {});
+    const deferred = options.defer && options.state ? await deferredRelations(project, dag, selected, options.state, pool, options.favorState ?? false) : undefined;
+    const compiler = new Compiler(project, dag, adapter.dialect, { ...(options.env ? { env: options.env } : {}), ...(deferred ? { deferred } : {}), ...(options.empty ? { empty: true } : {}) });
     const summary = await runNodes(project, graph, adapter, pool, compiler, {
       nodes: selected,
       threads,

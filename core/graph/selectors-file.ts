@@ -1,0 +1,76 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { parseYaml, validateYaml } from '../project/yaml-file.js';
+import type { SelectContext } from './select.js';
+import { evaluateAtom, evaluateTerms } from './select.js';
+import type { SelectorAtom } from './selector-syntax.js';
+
+/** A named selector from selectors.yml. */
+export interface NamedSelector {
+  name: string;
+  description?: string;
+  /** Used when no --select or --selector is given. */
+  default?: boolean;
+  /** The definition as written: a CLI string, a method mapping, or union/intersection lists. */
+  definition: unknown;
+}
+
+const fileSchema = z.strictObject({
+  selectors: z.array(z.strictObject({ name: z.string(), description: z.string().optional(), default: z.boolean().optional(), definition: z.unknown() })),
+});
+
+/** Reads selectors.yml from the project root (none when absent). */
+export function readSelectorsFile(root: string): { selectors: NamedSelector[]; diagnostics: Diagnostic[] } {
+  const file = join(root, 'selectors.yml');
+  if (!existsSync(file)) return { selectors: [], diagnostics: [] };
+  const parsed = parseYaml('selectors.yml', readFileSync(file, 'utf8'));
+  if (!parsed.yaml) return { selectors: [], diagnostics: parsed.diagnostics };
+  const checked = validateYaml(parsed.yaml, fileSchema, parsed.yaml.value, [], 'selectors file');
+  return { selectors: (checked.data?.selectors ?? []) as NamedSelector[], diagnostics: checked.diagnostics };
+}
+
+const KEYS = new Set(['method', 'value', 'parents', 'children', 'parents_depth', 'children_depth', 'childrens_parents', 'indirect_selection']);
+
+/**
+ * Evaluates a selectors.yml definition: a string in CLI syntax; `{method, value, parents,
+ * children, parents_depth, children_depth, childrens_parents}`; the shorthand `{tag: nightly}`;
+ * or `union`/`intersection` lists whose `exclude` entries are subtracted.
+ */
+export function evaluateSelectorDefinition(ctx: SelectContext, definition: unknown, name: string): Set<string> {
+  if (typeof definition === 'string') return evaluateTerms(ctx, [definition]);
+  if (definition === null || typeof definition !== 'object' || Array.isArray(definition)) return invalid(ctx, name, definition);
+  const entries = Object.entries(definition as Record<string, unknown>);
+  const [firstKey, firstValue] = entries[0] ?? [];
+  if ((firstKey === 'union' || firstKey === 'intersection') && entries.length === 1 && Array.isArray(firstValue)) {
+    const parts = firstValue.filter((d) => !isExclude(d)).map((d) => evaluateSelectorDefinition(ctx, d, name));
+    const excluded = firstValue.filter(isExclude).flatMap((d) => ((d as { exclude: unknown[] }).exclude ?? []).map((e) => evaluateSelectorDefinition(ctx, e, name)));
+    let result = firstKey === 'union'
+      ? new Set(parts.flatMap((s) => [...s]))
+      : parts.reduce<Set<string> | undefined>((acc, s) => (acc ? new Set([...acc].filter((id) => s.has(id))) : s), undefined) ?? new Set<string>();
+    for (const ex of excluded) result = new Set([...result].filter((id) => !ex.has(id)));
+    return result;
+  }
+  const spec = definition as Record<string, unknown>;
+  const method = typeof spec.method === 'string' ? spec.method : entries.length === 1 && firstKey && !KEYS.has(firstKey) ? firstKey : undefined;
+  const value = typeof spec.method === 'string' ? spec.value : firstValue;
+  if (!method || value === undefined) return invalid(ctx, name, definition);
+  const depth = (flag: unknown, explicit: unknown) => (typeof explicit === 'number' ? explicit : flag === true ? Infinity : undefined);
+  const atom: SelectorAtom = { method, value: String(value), text: `${method}:${String(value)}` };
+  const parents = depth(spec.parents, spec.parents_depth);
+  const children = depth(spec.children, spec.children_depth);
+  if (parents !== undefined) atom.parents = parents;
+  if (children !== undefined) atom.children = children;
+  if (spec.childrens_parents === true) atom.childrenWithParents = true;
+  return evaluateAtom(ctx, atom);
+}
+
+function isExclude(d: unknown): boolean {
+  return d !== null && typeof d === 'object' && 'exclude' in (d as object);
+}
+
+function invalid(ctx: SelectContext, name: string, definition: unknown): Set<string> {
+  ctx.diagnostics.push(diagnostic('invalid-selectors-file', `Selector '${name}': cannot read the definition ${JSON.stringify(definition)}.`, { file: 'selectors.yml', line: 1, column: 1 }));
+  return new Set();
+}

@@ -1,0 +1,104 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Relation } from '../adapter/relation.js';
+import { checksum, manifestConfig } from '../artifacts/manifest.js';
+import { diagnostic, throwIfErrors } from '../diagnostics/diagnostic.js';
+import type { Project, ProjectNode } from '../project/types.js';
+
+/** What another run (usually production's) left behind: its manifest and, if present, its results. */
+export interface ProjectState {
+  /** The state directory. */
+  dir: string;
+  /** Nodes of the state manifest by unique id. */
+  nodes: Map<string, StateNode>;
+  /** Macro text by unique id. */
+  macros: Map<string, string>;
+  /** Status of each node in the state's run_results.json. */
+  results: Map<string, string>;
+}
+
+/** The parts of a manifest node that state comparison and deferral use. */
+export interface StateNode {
+  resource_type: string;
+  raw_code?: string;
+  checksum?: { checksum: string };
+  config?: Record<string, unknown>;
+  database?: string | null;
+  schema: string;
+  alias?: string;
+  name: string;
+  contract?: { enforced?: boolean };
+  columns?: Record<string, { data_type?: string | null }>;
+  depends_on?: { macros?: string[] };
+}
+
+/** Reads `manifest.json` (required) and `run_results.json` (optional) from a state directory. */
+export function loadState(dir: string): ProjectState {
+  const root = resolve(dir);
+  const manifestFile = join(root, 'manifest.json');
+  if (!existsSync(manifestFile)) throwIfErrors([diagnostic('invalid-state', `--state ${dir}: no manifest.json there. Point --state at the target/ folder of the run to compare with (e.g. production's artifacts).`)]);
+  let manifest: { nodes?: Record<string, StateNode>; macros?: Record<string, { macro_sql?: string }> };
+  try {
+    manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as typeof manifest;
+  } catch (err) {
+    throwIfErrors([diagnostic('invalid-state', `${manifestFile} is not valid JSON: ${(err as Error).message}`)]);
+    throw err;
+  }
+  const results = new Map<string, string>();
+  const resultsFile = join(root, 'run_results.json');
+  if (existsSync(resultsFile)) {
+    const parsed = JSON.parse(readFileSync(resultsFile, 'utf8')) as { results?: { unique_id: string; status: string }[] };
+    for (const r of parsed.results ?? []) results.set(r.unique_id, r.status);
+  }
+  return {
+    dir: root,
+    nodes: new Map(Object.entries(manifest.nodes ?? {})),
+    macros: new Map(Object.entries(manifest.macros ?? {}).map(([id, m]) => [id, m.macro_sql ?? ''])),
+    results,
+  };
+}
+
+/** Ways a node can differ from its state counterpart (dbt's `state:modified` sub-selectors). */
+export type ModifiedKind = 'body' | 'configs' | 'relation' | 'contract' | 'macros';
+
+/** Whitespace never changes what SQL means (outside literals), so it never counts as a change. */
+export function normalizeSql(sql: string): string {
+  return sql.replace(/\s+/g, ' ').trim();
+}
+
+/** Which kinds of modification a node has relative to the state (empty: unchanged or new). */
+export function modifications(project: Project, node: ProjectNode, state: ProjectState): Set<ModifiedKind> {
+  const old = state.nodes.get(node.uniqueId);
+  const kinds = new Set<ModifiedKind>();
+  if (!old) return kinds;
+  const body = node.resourceType === 'seed' ? old.checksum?.checksum !== checksum(node.rawCode).checksum : normalizeSql(old.raw_code ?? '') !== normalizeSql(node.rawCode);
+  if (body) kinds.add('body');
+  if (stableJson(withoutVolatile(old.config ?? {})) !== stableJson(withoutVolatile(manifestConfig(node.config)))) kinds.add('configs');
+  const r = node.relation;
+  if ((old.database ?? undefined) !== r.database || old.schema !== r.schema || (old.alias ?? old.name) !== r.identifier) kinds.add('relation');
+  if (contractOf(old) !== stableJson({ enforced: node.config.contract?.enforced ?? false, columns: Object.values(node.columns).map((c) => [c.name, c.dataType ?? null]) })) kinds.add('contract');
+  const macroIds = node.macros.map((name) => project.macros.find((m) => m.name === name)).filter((m) => m !== undefined);
+  if (macroIds.some((m) => state.macros.get(m.uniqueId) !== m.sql)) kinds.add('macros');
+  return kinds;
+}
+
+function contractOf(node: StateNode): string {
+  return stableJson({ enforced: node.contract?.enforced ?? false, columns: Object.entries(node.columns ?? {}).map(([name, c]) => [name, c.data_type ?? null]) });
+}
+
+/** Config keys that say nothing about what gets built. */
+function withoutVolatile(config: Record<string, unknown>): Record<string, unknown> {
+  const { tags: _tags, meta: _meta, docs: _docs, ...rest } = config;
+  return rest;
+}
+
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v));
+}
+
+/** Where a node was built in the state's run, for deferral. */
+export function stateRelation(state: ProjectState, uniqueId: string): Relation | undefined {
+  const node = state.nodes.get(uniqueId);
+  if (!node) return undefined;
+  return { ...(node.database ? { database: node.database } : {}), schema: node.schema, identifier: node.alias ?? node.name };
+}
