@@ -51,7 +51,7 @@ export function selectNodes(project: Project, dag: DependencyGraph, options: Sel
       throwIfErrors([diagnostic('invalid-selector', `No selector named '${options.selector}' in selectors.yml (selectors: ${selectors.map((s) => s.name).join(', ') || 'none'}).`)]);
       throw new Error('unreachable');
     }
-    include = withAttachedTests(project, dag, evaluateSelectorDefinition(ctx, chosen.definition, chosen.name));
+    include = evaluateSelectorDefinition(ctx, chosen.definition, chosen.name);
   }
   const exclude = options.exclude && options.exclude.length > 0 ? evaluateTerms(ctx, options.exclude) : new Set<string>();
   const warnings = throwIfErrors(ctx.diagnostics);

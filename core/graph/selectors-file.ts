@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { parseYaml, validateYaml } from '../project/yaml-file.js';
 import type { SelectContext } from './select.js';
-import { evaluateAtom, evaluateTerms } from './select.js';
+import { evaluateAtom, evaluateTerms, withAttachedTests } from './select.js';
 import type { SelectorAtom } from './selector-syntax.js';
 
 /** A named selector from selectors.yml. */
@@ -36,10 +36,11 @@ const KEYS = new Set(['method', 'value', 'parents', 'children', 'parents_depth',
 /**
  * Evaluates a selectors.yml definition: a string in CLI syntax; `{method, value, parents,
  * children, parents_depth, children_depth, childrens_parents}`; the shorthand `{tag: nightly}`;
- * or `union`/`intersection` lists whose `exclude` entries are subtracted.
+ * or `union`/`intersection` lists whose `exclude` entries are subtracted. Each leaf brings its
+ * attached tests (indirect selection) before exclusions apply, so an `exclude` can remove tests.
  */
 export function evaluateSelectorDefinition(ctx: SelectContext, definition: unknown, name: string): Set<string> {
-  if (typeof definition === 'string') return evaluateTerms(ctx, [definition]);
+  if (typeof definition === 'string') return withAttachedTests(ctx.project, ctx.dag, evaluateTerms(ctx, [definition]));
   if (definition === null || typeof definition !== 'object' || Array.isArray(definition)) return invalid(ctx, name, definition);
   const entries = Object.entries(definition as Record<string, unknown>);
   const [firstKey, firstValue] = entries[0] ?? [];
@@ -63,7 +64,7 @@ export function evaluateSelectorDefinition(ctx: SelectContext, definition: unkno
   if (parents !== undefined) atom.parents = parents;
   if (children !== undefined) atom.children = children;
   if (spec.childrens_parents === true) atom.childrenWithParents = true;
-  return evaluateAtom(ctx, atom);
+  return withAttachedTests(ctx.project, ctx.dag, evaluateAtom(ctx, atom));
 }
 
 function isExclude(d: unknown): boolean {

@@ -74,8 +74,9 @@ export function modifications(project: Project, node: ProjectNode, state: Projec
   const body = node.resourceType === 'seed' ? old.checksum?.checksum !== checksum(node.rawCode).checksum : normalizeSql(old.raw_code ?? '') !== normalizeSql(node.rawCode);
   if (body) kinds.add('body');
   if (stableJson(withoutVolatile(old.config ?? {})) !== stableJson(withoutVolatile(manifestConfig(node.config)))) kinds.add('configs');
-  const r = node.relation;
-  if ((old.database ?? undefined) !== r.database || old.schema !== r.schema || (old.alias ?? old.name) !== r.identifier) kinds.add('relation');
+  // The relation as configured, not as rendered: production and a dev target differ in schema by design.
+  const configured = (c: Record<string, unknown> | undefined) => stableJson([c?.database ?? null, c?.schema ?? null, c?.alias ?? null]);
+  if (configured(old.config) !== configured(node.config as Record<string, unknown>)) kinds.add('relation');
   if (contractOf(old) !== stableJson({ enforced: node.config.contract?.enforced ?? false, columns: Object.values(node.columns).map((c) => [c.name, c.dataType ?? null]) })) kinds.add('contract');
   const macroIds = node.macros.map((name) => project.macros.find((m) => m.name === name)).filter((m) => m !== undefined);
   if (macroIds.some((m) => state.macros.get(m.uniqueId) !== m.sql)) kinds.add('macros');

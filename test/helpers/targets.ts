@@ -14,6 +14,8 @@ export interface TestTarget {
   adapter: Adapter;
   /** Writes a profiles.yml for `profile` into `dir`, isolated to one test (own file or schema); returns the schema. */
   writeProfile(dir: string, profile: string, options?: { threads?: number }): Promise<string>;
+  /** A profiles.yml output (indented for `outputs:`) building into `schema`; a fresh schema name when omitted. */
+  output(schema?: string): { yaml: string; schema: string };
   /** A select that runs for far longer than any test, unless cancelled. */
   slowSql: string;
   /** Runs a query against what the test built; every value as text (null stays null), so adapters compare alike. */
@@ -30,6 +32,7 @@ const duckdb: TestTarget = {
     return 'main';
   },
   query: (dir, sql) => queryDuckDbFile(join(dir, 'test.duckdb'), sql),
+  output: (schema = 'main') => ({ schema, yaml: `      type: duckdb\n      path: test.duckdb\n      schema: ${schema}\n      threads: 2\n` }),
   slowSql: 'select count(*) as n from range(1000000000000) a',
 };
 
@@ -66,6 +69,7 @@ const postgres: TestTarget = {
     return schema;
   },
   query: (_dir, sql) => queryPostgres(sql),
+  output: (schema = uniqueSchema()) => ({ schema, yaml: postgresOutput(schema) }),
   slowSql: 'select 1 as n from pg_sleep(60)',
 };
 
