@@ -14,6 +14,11 @@ export default tseslint.config(
     },
   },
   {
+    // The docs site's script runs in the browser, with dagre loaded before it.
+    files: ['core/docs/site/**/*.js'],
+    languageOptions: { globals: { window: 'readonly', document: 'readonly', location: 'readonly', dagre: 'readonly' } },
+  },
+  {
     files: ['eslint.config.js', 'vitest.config.ts'],
     rules: { 'no-restricted-exports': 'off' },
   },

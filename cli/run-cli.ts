@@ -9,6 +9,7 @@ import { registerDebug } from './commands/debug.js';
 import { registerLs } from './commands/ls.js';
 import { registerRun } from './commands/run.js';
 import { registerRetry } from './commands/retry.js';
+import { registerDocs } from './commands/docs.js';
 import { printDiagnostics } from './output/diagnostics.js';
 import { processTerminal, type Terminal } from './output/terminal.js';
 
@@ -42,6 +43,7 @@ export async function runCli(argv: readonly string[], term: Terminal = processTe
   registerDebug(program, term, env, setExit);
   registerClean(program, term, env, setExit);
   registerRetry(program, term, env, setExit);
+  registerDocs(program, term, env);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;

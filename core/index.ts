@@ -19,3 +19,6 @@ export type { Plan, Statement } from './plan/plan.js';
 export { runProject, type RunOptions } from './run/run-project.js';
 export type { NodeResult, RunEvent, RunSummary, NodeStatus } from './run/results.js';
 export { parseVars } from './project/parse-vars.js';
+export { generateDocs, type GeneratedDocs } from './docs/generate-docs.js';
+export { serveDocs } from './docs/serve-docs.js';
+export { loadState, type ProjectState } from './graph/state.js';

@@ -48,6 +48,12 @@ export class DuckDbSession implements Connection {
     return rows.map((r) => ({ name: String(r.column_name), dataType: String(r.data_type) }));
   }
 
+  async rowCounts(schema: Pick<Relation, 'database' | 'schema'>): Promise<Map<string, number>> {
+    const q = duckdbDialect.quoteString;
+    const { rows } = await this.execute(`select table_name, estimated_size from duckdb_tables() where schema_name = ${q(schema.schema)} and database_name = ${schema.database ? q(schema.database) : 'current_database()'}`);
+    return new Map(rows.map((r) => [String(r.table_name), Number(r.estimated_size)]));
+  }
+
   async loadCsv(relation: Relation, file: string, columns: readonly string[], options: ExecuteOptions & { delimiter?: string } = {}): Promise<void> {
     const d = duckdbDialect;
     // Read every field as text and let the insert cast to the table's types; empty fields are NULL.

@@ -58,6 +58,15 @@ export class PostgresSession implements Connection {
     return rows.map((r) => ({ name: r.name, dataType: r.type }));
   }
 
+  async rowCounts(schema: Pick<Relation, 'database' | 'schema'>): Promise<Map<string, number>> {
+    // The planner's estimate: free to read, exact after ANALYZE (-1 means never analyzed).
+    const { rows } = await this.client.query<{ name: string; n: string }>(
+      `select c.relname as name, c.reltuples::bigint as n from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = $1 and c.relkind in ('r', 'p') and c.reltuples >= 0`,
+      [schema.schema],
+    );
+    return new Map(rows.map((r) => [r.name, Number(r.n)]));
+  }
+
   async loadCsv(relation: Relation, file: string, columns: readonly string[], options: ExecuteOptions & { delimiter?: string } = {}): Promise<void> {
     const sql = `copy ${d.qualify(relation)} (${columns.map((c) => d.quoteIdentifier(c)).join(', ')}) from stdin with (format csv, header true, delimiter ${d.quoteString(options.delimiter ?? ',')})`;
     await this.withAbort(options.signal, () => pipeline(createReadStream(file), this.client.query(copyFrom(sql))));

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { BUILTIN_ADAPTERS } from '../../adapters/index.js';
 import { loadProject } from '../../core/project/load-project.js';
+import { isSecretEnvVar } from '../../core/template/base-scope.js';
 import { printDiagnostics } from '../output/diagnostics.js';
 import type { Terminal } from '../output/terminal.js';
 import { projectOptions, withProjectOptions, type CommonFlags } from './common.js';
@@ -17,7 +18,10 @@ export function registerDebug(program: Command, term: Terminal, env: NodeJS.Proc
       term.out(`project file: ${project.projectFile} [OK]`);
       term.out(`profiles.yml: ${t.profilesFile ?? 'none found; using the built-in DuckDB target'}`);
       term.out(`profile: ${t.profileName}, target: ${t.targetName}, type: ${t.type}`);
-      for (const [key, value] of Object.entries(t.config)) term.out(`  ${key}: ${SECRET_KEYS.test(key) ? '****' : JSON.stringify(value)}`);
+      // Values that came from secret env vars are masked wherever they appear, not just whole.
+      const secretValues = Object.entries(env).filter(([k, v]) => isSecretEnvVar(k) && v).map(([, v]) => v as string);
+      const mask = (text: string) => secretValues.reduce((t, s) => t.split(s).join('****'), text);
+      for (const [key, value] of Object.entries(t.config)) term.out(`  ${key}: ${SECRET_KEYS.test(key) ? '****' : mask(JSON.stringify(value))}`);
       term.out(`  schema: ${t.info.schema}, threads: ${t.info.threads}`);
       const adapter = BUILTIN_ADAPTERS.find((a) => a.name === t.type);
       if (!adapter) throw new Error(`adapter ${t.type} missing`);

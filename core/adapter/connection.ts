@@ -42,6 +42,8 @@ export interface Connection {
    * names, so they can be re-pointed at a rebuilt relation. Empty where views bind late (DuckDB).
    */
   dependentViews(relation: Relation): Promise<DependentView[]>;
+  /** Row counts of the tables in a schema, where the database keeps them cheaply (estimates allowed). */
+  rowCounts(schema: Pick<Relation, 'database' | 'schema'>): Promise<Map<string, number>>;
   /** Creates the schema when missing. */
   ensureSchema(schema: Pick<Relation, 'database' | 'schema'>): Promise<void>;
   /** Interrupts whatever statement is running. */

@@ -16,6 +16,8 @@ export interface ManifestInput {
   dag: DependencyGraph;
   dialect: SqlDialect;
   invocation: InvocationInfo;
+  /** Environment: `STRATA_ENV_CUSTOM_ENV_*` / `DBT_ENV_CUSTOM_ENV_*` are recorded in metadata.env. */
+  env?: NodeJS.ProcessEnv;
   /** Compiled SQL by node id, when this command compiled nodes. */
   compiled?: ReadonlyMap<string, string>;
 }
@@ -26,7 +28,7 @@ export function checksum(text: string): { name: string; checksum: string } {
 }
 
 /** target/manifest.json in dbt's v12 shape: how other tools and other teams see the project. */
-export function manifestArtifact({ project, dag, dialect, invocation, compiled }: ManifestInput): Record<string, unknown> {
+export function manifestArtifact({ project, dag, dialect, invocation, compiled, env = process.env }: ManifestInput): Record<string, unknown> {
   const nodes: Record<string, unknown> = {};
   const unitTests: Record<string, unknown> = {};
   for (const node of project.nodes.values()) {
@@ -48,7 +50,7 @@ export function manifestArtifact({ project, dag, dialect, invocation, compiled }
       generated_at: new Date().toISOString(),
       invocation_id: invocation.invocationId,
       invocation_started_at: invocation.startedAt.toISOString(),
-      env: {},
+      env: customEnv(env),
       project_name: project.name,
       project_id: createHash('md5').update(project.name).digest('hex'),
       user_id: null,
@@ -226,6 +228,16 @@ export function manifestConfig(config: NodeConfig): Record<string, unknown> {
     if (key === 'pre_hook' || key === 'post_hook') {
       out[key.replace('_', '-')] = (value as string[]).map((sql, index) => ({ sql, transaction: true, index }));
     } else out[key] = value instanceof Date ? value.toISOString() : value;
+  }
+  return out;
+}
+
+/** dbt's custom-env convention: `DBT_ENV_CUSTOM_ENV_X=v` (or STRATA_...) is recorded as `{X: v}`. */
+export function customEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    const match = /^(?:DBT|STRATA)_ENV_CUSTOM_ENV_(.+)$/.exec(key);
+    if (match && value !== undefined) out[match[1] as string] = value;
   }
   return out;
 }

@@ -75,6 +75,6 @@ export function compileProject(options: ProjectOptions): PreparedProject & { com
   }
   if (diagnostics.length > 0) throw new StrataUserError(diagnostics);
   const invocation = newInvocation({ which: 'compile', select: options.select ?? [], exclude: options.exclude ?? [] });
-  writeManifest(project, manifestArtifact({ project, dag, dialect: adapter.dialect, invocation, compiled: new Map(compiled.map((c) => [c.uniqueId, c.compiledSql])) }));
+  writeManifest(project, manifestArtifact({ project, dag, dialect: adapter.dialect, invocation, compiled: new Map(compiled.map((c) => [c.uniqueId, c.compiledSql])), ...(options.env ? { env: options.env } : {}) }));
   return { ...prepared, compiled };
 }

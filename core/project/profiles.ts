@@ -56,7 +56,7 @@ export function resolveTarget(options: ProfileOptions, adapters: readonly Adapte
   const yaml = parsed.yaml;
   const diagnostics: Diagnostic[] = [];
   const engine = new TemplateEngine([]);
-  const rendered = renderYamlStrings(yaml, engine, { env_var: envVarFunction(options.env) }, diagnostics) as Record<string, unknown> | null;
+  const rendered = renderYamlStrings(yaml, engine, { env_var: envVarFunction(options.env, { allowSecrets: true }) }, diagnostics) as Record<string, unknown> | null;
   const profiles = rendered ?? {};
   const profileName = options.profile ?? Object.keys(profiles).find((k) => k !== 'config');
   if (!profileName || !(profileName in profiles)) {

@@ -49,7 +49,7 @@ export async function runProject(options: RunOptions): Promise<PreparedProject &
   const { project, dag, adapter } = prepared;
   const selected = options.resourceTypes ? prepared.selected.filter((id) => options.resourceTypes?.includes(project.nodes.get(id)?.resourceType ?? 'model')) : prepared.selected;
   checkMaterializations(project, selected);
-  writeManifest(project, manifestArtifact({ project, dag, dialect: adapter.dialect, invocation }));
+  writeManifest(project, manifestArtifact({ project, dag, dialect: adapter.dialect, invocation, ...(options.env ? { env: options.env } : {}) }));
   options.onPrepared?.(prepared);
   const threads = options.threads ?? project.target.info.threads;
   // In a run that builds and tests, a tested node's children wait for its tests.

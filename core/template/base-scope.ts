@@ -16,11 +16,22 @@ export interface BaseScopeInput {
   execute: boolean;
 }
 
-/** `env_var('NAME', 'default')`, shared with YAML rendering. */
-export function envVarFunction(env: NodeJS.ProcessEnv): (...args: unknown[]) => string {
+/** Env vars whose values must never reach SQL, artifacts or logs (dbt's convention, and Strata's). */
+export function isSecretEnvVar(name: string): boolean {
+  return name.startsWith('DBT_ENV_SECRET_') || name.startsWith('STRATA_ENV_SECRET_');
+}
+
+/**
+ * `env_var('NAME', 'default')`, shared with YAML rendering. Secret variables are only allowed
+ * where the value stays in memory (profiles.yml), never in SQL that is written to target/.
+ */
+export function envVarFunction(env: NodeJS.ProcessEnv, options: { allowSecrets?: boolean } = {}): (...args: unknown[]) => string {
   return (...args) => {
     const { positional } = splitArgs(args);
     const name = String(positional[0]);
+    if (isSecretEnvVar(name) && !options.allowSecrets) {
+      throw new TemplateCallError('missing-env-var', `Secret environment variable '${name}' can only be used in profiles.yml: its value would end up in compiled SQL and artifacts.`);
+    }
     const value = env[name];
     if (value !== undefined) return value;
     if (positional.length > 1) return String(positional[1]);
