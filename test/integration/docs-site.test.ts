@@ -79,7 +79,7 @@ describe('docs', () => {
       expect(await page.textContent('table.columns')).toContain('DECIMAL(38,2)');
       // Clicking a node in the graph opens its page.
       await page.click('#node-lineage g.node[data-node="model.quickstart.stg_sales"]');
-      await page.waitForFunction(() => document.querySelector('main h1')?.textContent?.includes('stg_sales'));
+      await page.waitForFunction("document.querySelector('main h1')?.textContent?.includes('stg_sales')");
       expect(await page.innerHTML('.description')).toContain('&lt;img src=x onerror=alert(1)&gt;');
       await page.goto(`${pathToFileURL(join(dir, 'target/docs/index.html')).href}#lineage`);
       await page.fill('#lineage-select', '+fct_sales');
