@@ -25,7 +25,7 @@ export function ansiDialect(seedTypes: Readonly<Record<InferredType, string>>, o
     createViewAs: (relation, selectSql, { replace }) => `create ${replace ? 'or replace ' : ''}view ${qualify(relation)} as\n${selectBody(selectSql)}`,
     scratchRelation: (identifier) => ({ ...options.scratch, identifier }),
     createScratchTableAs: (relation, selectSql) => `create temporary table ${quoteIdentifier(relation.identifier)} as\n${selectBody(selectSql)}`,
-    createTable: (relation, columns) => `create table ${qualify(relation)} (\n${columns.map((c) => `  ${quoteIdentifier(c.name)} ${c.type}`).join(',\n')}\n)`,
+    createTable: (relation, columns, tableConstraints = []) => `create table ${qualify(relation)} (\n${[...columns.map((c) => `  ${quoteIdentifier(c.name)} ${c.type}`), ...tableConstraints.map((c) => `  ${c}`)].join(',\n')}\n)`,
     rename: (relation, kind, newIdentifier) => `alter ${kind} ${qualify(relation)} rename to ${quoteIdentifier(newIdentifier)}`,
     drop: (relation, kind) => `drop ${kind} if exists ${qualify(relation)}`,
     createSchema: (relation) => `create schema if not exists ${qualify({ ...(relation.database && options.databaseInSchemaDdl ? { database: relation.database } : {}), schema: relation.schema })}`,

@@ -10,6 +10,7 @@ import { registerLs } from './commands/ls.js';
 import { registerRun } from './commands/run.js';
 import { registerRetry } from './commands/retry.js';
 import { registerDocs } from './commands/docs.js';
+import { registerPublish } from './commands/publish.js';
 import { printDiagnostics } from './output/diagnostics.js';
 import { processTerminal, type Terminal } from './output/terminal.js';
 
@@ -44,6 +45,7 @@ export async function runCli(argv: readonly string[], term: Terminal = processTe
   registerClean(program, term, env, setExit);
   registerRetry(program, term, env, setExit);
   registerDocs(program, term, env);
+  registerPublish(program, term, env);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;

@@ -24,7 +24,8 @@ type DuckDbConfig = z.infer<typeof duckdbProfileSchema>;
 /** Embedded DuckDB: the default target, no server needed. */
 export const duckdbAdapter: Adapter = {
   name: 'duckdb',
-  capabilities: { transactionalDdl: true, replaceViewAnyShape: true, concurrentConnections: true },
+  // DuckDB cannot rename a table that foreign keys point at, so contracts' foreign keys are not created.
+  capabilities: { transactionalDdl: true, replaceViewAnyShape: true, concurrentConnections: true, foreignKeys: false },
   dialect: duckdbDialect,
   parseConfig(raw, projectDir) {
     const parsed = duckdbProfileSchema.safeParse(raw);

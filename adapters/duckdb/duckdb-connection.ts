@@ -2,6 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Connection, DependentView, ExecuteOptions, QueryResult } from '../../core/adapter/connection.js';
 import type { ColumnInfo, ExistingRelation, Relation } from '../../core/adapter/relation.js';
 import { duckdbDialect } from './duckdb-dialect.js';
+import { selectBody } from '../../core/adapter/sql-text.js';
 
 /** One DuckDB connection of a shared in-process database. */
 export class DuckDbSession implements Connection {
@@ -46,6 +47,11 @@ export class DuckDbSession implements Connection {
     const where = `schema_name = ${q(relation.schema)} and table_name = ${q(relation.identifier)} and database_name = ${relation.database ? q(relation.database) : 'current_database()'}`;
     const { rows } = await this.execute(`select column_name, data_type from duckdb_columns() where ${where} order by column_index`);
     return rows.map((r) => ({ name: String(r.column_name), dataType: String(r.data_type) }));
+  }
+
+  async describeQuery(sql: string): Promise<ColumnInfo[]> {
+    const { rows } = await this.execute(`describe select * from (\n${selectBody(sql)}) as q`);
+    return rows.map((r) => ({ name: String(r.column_name), dataType: String(r.column_type) }));
   }
 
   async rowCounts(schema: Pick<Relation, 'database' | 'schema'>): Promise<Map<string, number>> {

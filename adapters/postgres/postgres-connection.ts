@@ -5,6 +5,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { Connection, DependentView, ExecuteOptions, QueryResult } from '../../core/adapter/connection.js';
 import type { ColumnInfo, ExistingRelation, Relation } from '../../core/adapter/relation.js';
 import { postgresDialect as d } from './postgres-dialect.js';
+import { selectBody } from '../../core/adapter/sql-text.js';
 
 /** Direct dependents of a relation that are views, with their definitions. */
 const DEPENDENT_VIEWS_SQL = `
@@ -56,6 +57,15 @@ export class PostgresSession implements Connection {
       [d.qualify({ schema: relation.schema, identifier: relation.identifier })],
     );
     return rows.map((r) => ({ name: r.name, dataType: r.type }));
+  }
+
+  async describeQuery(sql: string): Promise<ColumnInfo[]> {
+    const result = await this.client.query(`select * from (\n${selectBody(sql)}) as q limit 0`);
+    const types = await this.client.query<{ t: string }>(
+      `select format_type(f.oid::oid, f.mod::int) as t from unnest($1::int[], $2::int[]) with ordinality as f(oid, mod, n) order by n`,
+      [result.fields.map((f) => f.dataTypeID), result.fields.map((f) => f.dataTypeModifier)],
+    );
+    return result.fields.map((f, i) => ({ name: f.name, dataType: types.rows[i]?.t ?? 'unknown' }));
   }
 
   async rowCounts(schema: Pick<Relation, 'database' | 'schema'>): Promise<Map<string, number>> {

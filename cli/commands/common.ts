@@ -16,6 +16,7 @@ export interface CommonFlags {
   state?: string;
   defer?: boolean;
   favorState?: boolean;
+  consumers?: string;
 }
 
 /** Adds --project-dir, --profiles-dir, --target and --vars. */
@@ -36,7 +37,8 @@ export function withSelectionOptions(command: Command): Command {
     .option('--selector <name>', 'a named selector from selectors.yml')
     .option('--state <dir>', "another run's artifacts (manifest.json, run_results.json) for state: and result: selectors and --defer")
     .option('--defer', 'read unselected upstream models from the --state run when they are not built in this target')
-    .option('--favor-state', 'with --defer, prefer the --state relations even when built here');
+    .option('--favor-state', 'with --defer, prefer the --state relations even when built here')
+    .option('--consumers <dir>', 'downstream projects\' manifests: name the consumers of a public model changed against --state');
 }
 
 /** Turns flags into library options. */
@@ -54,6 +56,7 @@ export function projectOptions(flags: CommonFlags & { models?: string[] }, env: 
     ...(flags.selector ? { selector: flags.selector } : {}),
     ...(flags.state ? { state: loadState(flags.state) } : {}),
     ...(flags.defer ? { defer: true } : {}),
+    ...(flags.consumers ? { consumers: flags.consumers } : {}),
   };
 }
 

@@ -9,6 +9,8 @@ export interface AdapterCapabilities {
   replaceViewAnyShape: boolean;
   /** Several connections can write at once (otherwise the runner uses one). */
   concurrentConnections: boolean;
+  /** Foreign key constraints can be created (and survive the rename-based table swap). */
+  foreignKeys: boolean;
 }
 
 /** Capability defaults for a database that promises nothing. */
@@ -16,6 +18,7 @@ export const DEFAULT_CAPABILITIES: AdapterCapabilities = {
   transactionalDdl: false,
   replaceViewAnyShape: false,
   concurrentConnections: false,
+  foreignKeys: false,
 };
 
 /** The connection settings of one profile output, already validated by the adapter's schema. */

@@ -44,6 +44,8 @@ export interface Connection {
   dependentViews(relation: Relation): Promise<DependentView[]>;
   /** Row counts of the tables in a schema, where the database keeps them cheaply (estimates allowed). */
   rowCounts(schema: Pick<Relation, 'database' | 'schema'>): Promise<Map<string, number>>;
+  /** The columns (names and database types) a select returns, without running it for its rows. */
+  describeQuery(sql: string): Promise<ColumnInfo[]>;
   /** Creates the schema when missing. */
   ensureSchema(schema: Pick<Relation, 'database' | 'schema'>): Promise<void>;
   /** Interrupts whatever statement is running. */

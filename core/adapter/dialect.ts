@@ -43,7 +43,7 @@ export interface SqlDialect {
   /** `create temporary table <relation> as <select>`, for a {@link scratchRelation}. */
   createScratchTableAs(relation: Relation, selectSql: string): string;
   /** `create table <relation> (<name> <type>, ...)`. */
-  createTable(relation: Relation, columns: readonly { name: string; type: string }[]): string;
+  createTable(relation: Relation, columns: readonly { name: string; type: string }[], tableConstraints?: readonly string[]): string;
   /** The SQL type a seed column of an inferred type gets. */
   seedType(type: InferredType): string;
   /** `insert into <target> (<columns>) select <columns> from <source>`. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { SqlDialect } from '../adapter/dialect.js';
 import type { DependencyGraph } from '../graph/build-graph.js';
 import type { NodeConfig } from '../project/node-config.js';
-import type { ColumnDef, Project, ProjectNode, SourceDefinition } from '../project/types.js';
+import type { ColumnDef, ConstraintDef, Project, ProjectNode, SourceDefinition } from '../project/types.js';
 import { ARTIFACT_DBT_VERSION, type InvocationInfo } from './run-results.js';
 
 /** The dbt artifact version Strata's manifest.json follows. */
@@ -35,6 +35,19 @@ export function manifestArtifact({ project, dag, dialect, invocation, compiled, 
     if (node.resourceType === 'unit_test') unitTests[node.uniqueId] = unitTestEntry(project, node);
     else nodes[node.uniqueId] = nodeEntry(project, dag, node, dialect, compiled?.get(node.uniqueId));
   }
+  // Models of upstream projects this project refs, so lineage tools see them (marked by package).
+  for (const external of project.externals.values()) {
+    if (!dag.graph.hasNode(external.uniqueId)) continue;
+    const r = external.relation;
+    nodes[external.uniqueId] = {
+      database: r.database ?? null, schema: r.schema, name: external.name, resource_type: 'model', package_name: external.project, path: `${external.name}.sql`,
+      original_file_path: `${external.name}.sql`, unique_id: external.uniqueId, fqn: [external.project, external.name], alias: r.identifier, checksum: { name: 'none', checksum: '' },
+      config: { enabled: true, materialized: 'external', access: external.access }, tags: [], description: external.description, columns: Object.fromEntries(Object.values(external.columns).map((c) => [c.name, columnEntry(c)])),
+      meta: {}, group: external.group ?? null, docs: { show: true, node_color: null }, patch_path: null, build_path: null, unrendered_config: {}, created_at: 0,
+      relation_name: dialect.qualify(r), raw_code: '', doc_blocks: [], language: 'sql', refs: [], sources: [], metrics: [], functions: [], depends_on: { macros: [], nodes: [] },
+      compiled_path: null, contract: { enforced: false, alias_types: true, checksum: null }, access: external.access, constraints: [], version: external.version ?? null, latest_version: null, deprecation_date: external.deprecationDate ?? null,
+    };
+  }
   const disabled: Record<string, unknown[]> = {};
   for (const node of project.disabled.values()) if (node.resourceType !== 'unit_test') disabled[node.uniqueId] = [nodeEntry(project, dag, node, dialect, undefined)];
   const parentMap: Record<string, string[]> = {};
@@ -63,12 +76,12 @@ export function manifestArtifact({ project, dag, dialect, invocation, compiled, 
     docs: Object.fromEntries([...project.docs.values()].map((d) => [`doc.${project.name}.${d.name}`, { name: d.name, resource_type: 'doc', package_name: project.name, path: d.file, original_file_path: d.file, unique_id: `doc.${project.name}.${d.name}`, block_contents: d.content }])),
     exposures: {},
     metrics: {},
-    groups: {},
+    groups: Object.fromEntries([...project.groups.values()].map((g) => [`group.${project.name}.${g.name}`, { name: g.name, resource_type: 'group', package_name: project.name, path: g.file, original_file_path: g.file, unique_id: `group.${project.name}.${g.name}`, owner: g.owner, description: g.description, config: { meta: {} } }])),
     selectors: {},
     disabled,
     parent_map: parentMap,
     child_map: childMap,
-    group_map: {},
+    group_map: groupMap(project),
     saved_queries: {},
     semantic_models: {},
     unit_tests: unitTests,
@@ -132,7 +145,14 @@ function nodeEntry(project: Project, dag: DependencyGraph, node: ProjectNode, di
     contract: { enforced: node.config.contract?.enforced ?? false, alias_types: node.config.contract?.alias_types ?? true, checksum: null },
   });
   if (node.resourceType === 'model') {
-    Object.assign(entry, { access: node.config.access ?? 'protected', constraints: [], version: null, latest_version: null, deprecation_date: null });
+    const latest = node.version === undefined ? undefined : [...project.nodes.values()].find((n) => n.name === node.name && n.latest)?.version;
+    Object.assign(entry, {
+      access: node.config.access ?? 'protected',
+      constraints: (node.constraints ?? []).map(constraintEntry),
+      version: node.version ?? null,
+      latest_version: latest ?? null,
+      deprecation_date: node.deprecationDate ?? null,
+    });
   }
   if (node.resourceType === 'test' && node.test?.kind === 'generic') {
     Object.assign(entry, {
@@ -217,7 +237,11 @@ function sourceEntry(s: SourceDefinition, dialect: SqlDialect): Record<string, u
 }
 
 function columnEntry(c: ColumnDef): Record<string, unknown> {
-  return { name: c.name, description: c.description, meta: c.meta, data_type: c.dataType ?? null, constraints: [], quote: null, tags: c.tags, granularity: null, doc_blocks: [] };
+  return { name: c.name, description: c.description, meta: c.meta, data_type: c.dataType ?? null, constraints: c.constraints.map(constraintEntry), quote: null, tags: c.tags, granularity: null, doc_blocks: [] };
+}
+
+function constraintEntry(c: ConstraintDef): Record<string, unknown> {
+  return { type: c.type, name: c.name ?? null, expression: c.expression ?? null, warn_unenforced: true, warn_unsupported: true, to: c.to ?? null, to_columns: c.to_columns ?? [], ...(c.columns ? { columns: c.columns } : {}) };
 }
 
 /** Config as dbt writes it: hooks under `pre-hook`/`post-hook` as objects, dates as text. */
@@ -238,6 +262,15 @@ export function customEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   for (const [key, value] of Object.entries(env)) {
     const match = /^(?:DBT|STRATA)_ENV_CUSTOM_ENV_(.+)$/.exec(key);
     if (match && value !== undefined) out[match[1] as string] = value;
+  }
+  return out;
+}
+
+function groupMap(project: Project): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const node of project.nodes.values()) {
+    const group = node.config.group;
+    if (group) (out[group] ??= []).push(node.uniqueId);
   }
   return out;
 }

@@ -7,6 +7,7 @@ import type { Project } from '../project/types.js';
 import { writeNodeArtifact } from '../run/artifact-paths.js';
 import { Compiler, type CompiledNode } from './compiler.js';
 import { stateRelation, type ProjectState } from '../graph/state.js';
+import { breakingChangeDiagnostics } from '../graph/breaking-changes.js';
 import { manifestArtifact, writeManifest } from '../artifacts/manifest.js';
 import { newInvocation } from '../artifacts/run-results.js';
 
@@ -14,6 +15,8 @@ import { newInvocation } from '../artifacts/run-results.js';
 export interface ProjectOptions extends LoadOptions, SelectionOptions {
   /** `--defer` (with `state`). */
   defer?: boolean;
+  /** `--consumers <dir>`: downstream projects' manifests, to report who uses a changed public model. */
+  consumers?: string;
 }
 
 /** A loaded project with its graph and the nodes selected. */
@@ -41,9 +44,12 @@ export function prepareProject(options: ProjectOptions): PreparedProject {
     if (err instanceof StrataUserError) throw new StrataUserError([...project.warnings, ...err.diagnostics]);
     throw err;
   }
+  // With a state to compare with, a breaking change to a public contract stops the command.
+  const impact = options.state ? breakingChangeDiagnostics(project, options.state, options.consumers) : [];
+  if (impact.length) throw new StrataUserError([...project.warnings, ...impact]);
   const adapter = options.adapters.find((a) => a.name === project.target.type);
   if (!adapter) throw new Error(`adapter ${project.target.type} vanished after loading`);
-  return { project, dag, selected: selection.nodes, adapter, warnings: [...project.warnings, ...selection.warnings] };
+  return { project, dag, selected: selection.nodes, adapter, warnings: [...project.warnings, ...dag.warnings, ...selection.warnings] };
 }
 
 /**

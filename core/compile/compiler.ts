@@ -118,6 +118,8 @@ export class Compiler {
         const hint = this.byName.has(name) ? ` '${name}' exists, but this ref only runs in the compile pass; add "-- depends_on: {{ ref('${name}') }}" at the top of the file so Strata sees it while parsing.` : didYouMean(name, this.byName.keys());
         throw new TemplateCallError('unknown-ref', `${node.name} refers to ref('${name}'), which was not found while parsing.${hint}`);
       }
+      const external = this.project.externals.get(targetId);
+      if (external) return this.emptied(external.relation) ?? relationValue(external.relation, this.dialect);
       const target = this.project.nodes.get(targetId) as ProjectNode;
       if (target.config.materialized === 'ephemeral') {
         if (!ephemerals.includes(targetId)) ephemerals.push(targetId);

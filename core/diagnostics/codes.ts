@@ -35,6 +35,13 @@ export const DIAGNOSTIC_CODES = {
   'invalid-state': 'error',
   'invalid-selectors-file': 'error',
   'nothing-to-retry': 'warn',
+  'invalid-dependency': 'error',
+  'access-violation': 'error',
+  'unknown-group': 'error',
+  'deprecated-ref': 'warn',
+  'contract-mismatch': 'error',
+  'breaking-change': 'error',
+  'consumer-impact': 'warn',
 } as const satisfies Record<string, Severity>;
 
 /** `error` stops the command; `warn` is printed and the command goes on. */

@@ -11,6 +11,8 @@ export interface DependencyGraph {
   resolvedRefs: Map<string, Map<string, string>>;
   /** Executable nodes in an order where parents come before children. */
   order: string[];
+  /** Warnings found while resolving refs (deprecated versions). */
+  warnings: Diagnostic[];
 }
 
 /** Key under which a ref call's resolution is stored: `pkg/name@version`. */
@@ -25,19 +27,26 @@ export function buildGraph(project: Project): DependencyGraph {
   const graph = new Graph({ directed: true });
   const diagnostics: Diagnostic[] = [];
   const byName = new Map<string, ProjectNode>();
+  const byVersion = new Map<string, ProjectNode>();
   for (const node of project.nodes.values()) {
     graph.setNode(node.uniqueId);
-    if (REFABLE.has(node.resourceType)) byName.set(node.name, node);
+    if (!REFABLE.has(node.resourceType)) continue;
+    if (node.version !== undefined) byVersion.set(`${node.name}@${node.version}`, node);
+    // An unpinned ref gets the latest version.
+    if (node.version === undefined || node.latest) byName.set(node.name, node);
   }
   const disabledByName = new Map([...project.disabled.values()].map((n) => [n.name, n]));
   const resolvedRefs = new Map<string, Map<string, string>>();
   for (const node of project.nodes.values()) {
     const refs = new Map<string, string>();
     for (const ref of node.refs) {
-      const target = resolveRef(project, ref, byName, disabledByName, node, diagnostics);
+      const target = ref.package !== undefined && ref.package !== project.name
+        ? resolveExternal(project, ref, node, diagnostics)
+        : resolveRef(project, ref, { byName, byVersion }, disabledByName, node, diagnostics);
       if (!target) continue;
-      refs.set(refKey(ref), target.uniqueId);
-      graph.setEdge(target.uniqueId, node.uniqueId);
+      refs.set(refKey(ref), target);
+      if (!graph.hasNode(target)) graph.setNode(target);
+      graph.setEdge(target, node.uniqueId);
     }
     resolvedRefs.set(node.uniqueId, refs);
     // A model waits for its unit tests, so a failing unit test stops it from being built.
@@ -54,18 +63,59 @@ export function buildGraph(project: Project): DependencyGraph {
     }
   }
   diagnostics.push(...cycleDiagnostics(graph, project));
-  throwIfErrors(diagnostics);
+  const warnings = throwIfErrors(diagnostics);
   const order = alg.topsort(graph).filter((id) => project.nodes.has(id));
-  return { graph, resolvedRefs, order };
+  return { graph, resolvedRefs, order, warnings };
 }
 
-function resolveRef(project: Project, ref: RefCall, byName: Map<string, ProjectNode>, disabled: Map<string, ProjectNode>, from: ProjectNode, diagnostics: Diagnostic[]): ProjectNode | undefined {
-  if (ref.package !== undefined && ref.package !== project.name) {
-    diagnostics.push(diagnostic('unknown-ref', `${from.name} refers to ref('${ref.package}', '${ref.name}'), but no project or package named '${ref.package}' is installed.`, ref.at));
+/** Access rules within a project: a private model may only be used from inside its group. */
+function checkAccess(from: ProjectNode, target: ProjectNode, ref: RefCall, diagnostics: Diagnostic[]): void {
+  if (target.config.access !== 'private' || from.resourceType === 'test' || from.resourceType === 'unit_test') return;
+  if (from.config.group && from.config.group === target.config.group) return;
+  diagnostics.push(diagnostic('access-violation', `${from.name} cannot ref ${target.name}: ${target.name} is private to group '${target.config.group ?? '?'}' (access: private), and ${from.name} is ${from.config.group ? `in group '${from.config.group}'` : 'in no group'}. Make ${target.name} protected or public, or move ${from.name} into the group.`, ref.at));
+}
+
+/** A version that is past or near its deprecation date still works, with a warning naming the date. */
+function warnDeprecated(from: ProjectNode, name: string, version: string | number | undefined, date: string | undefined, ref: RefCall, diagnostics: Diagnostic[]): void {
+  if (!date) return;
+  diagnostics.push(diagnostic('deprecated-ref', `${from.name} refers to ${name}${version !== undefined ? ` v${version}` : ''}, which is deprecated as of ${date}. Move to the latest version.`, ref.at));
+}
+
+/** `ref('other_project', 'model')`: only public models of upstream projects in dependencies.yml. */
+function resolveExternal(project: Project, ref: RefCall, from: ProjectNode, diagnostics: Diagnostic[]): string | undefined {
+  const candidates = [...project.externals.values()].filter((e) => e.project === ref.package);
+  if (candidates.length === 0) {
+    const known = [...new Set([...project.externals.values()].map((e) => e.project))];
+    diagnostics.push(diagnostic('unknown-ref', `${from.name} refers to ref('${ref.package}', '${ref.name}'), but no project named '${ref.package}' is listed in dependencies.yml.${didYouMean(ref.package ?? '', known)}`, ref.at));
     return undefined;
   }
-  const target = byName.get(ref.name);
-  if (target) return target;
+  const named = candidates.filter((e) => e.name === ref.name);
+  const target = ref.version !== undefined ? named.find((e) => String(e.version) === String(ref.version)) : named.find((e) => e.latest) ?? named[0];
+  if (!target) {
+    diagnostics.push(diagnostic('unknown-ref', `${from.name} refers to ref('${ref.package}', '${ref.name}'${ref.version !== undefined ? `, v=${ref.version}` : ''}), which project '${ref.package}' does not publish.${didYouMean(ref.name, candidates.map((e) => e.name))}`, ref.at));
+    return undefined;
+  }
+  if (target.access !== 'public') {
+    diagnostics.push(diagnostic('access-violation', `${from.name} cannot ref ${ref.package}.${ref.name}: it is ${target.access} in project '${ref.package}', and only public models can be used from another project.`, ref.at));
+    return undefined;
+  }
+  warnDeprecated(from, `${ref.package}.${ref.name}`, target.version, target.deprecationDate, ref, diagnostics);
+  return target.uniqueId;
+}
+
+function resolveRef(project: Project, ref: RefCall, index: { byName: Map<string, ProjectNode>; byVersion: Map<string, ProjectNode> }, disabled: Map<string, ProjectNode>, from: ProjectNode, diagnostics: Diagnostic[]): string | undefined {
+  const { byName, byVersion } = index;
+  const target = ref.version !== undefined ? byVersion.get(`${ref.name}@${ref.version}`) : byName.get(ref.name);
+  if (target) {
+    checkAccess(from, target, ref, diagnostics);
+    warnDeprecated(from, target.name, target.version, target.deprecationDate, ref, diagnostics);
+    return target.uniqueId;
+  }
+  if (ref.version !== undefined && byName.has(ref.name)) {
+    const versions = [...byVersion.values()].filter((n) => n.name === ref.name).map((n) => String(n.version));
+    diagnostics.push(diagnostic('unknown-ref', `${from.name} refers to ${ref.name} v${ref.version}, which is not a version of it (versions: ${versions.join(', ') || 'none'}).`, ref.at));
+    return undefined;
+  }
   if (disabled.has(ref.name)) {
     diagnostics.push(diagnostic('disabled-ref', `${from.name} refers to '${ref.name}', which is disabled (enabled: false).`, ref.at));
     return undefined;

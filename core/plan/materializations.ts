@@ -8,6 +8,8 @@ import type { ProjectNode } from '../project/types.js';
 import type { Batch } from './batches.js';
 import { planIncremental } from './incremental.js';
 import { planSnapshot } from './snapshot.js';
+import { contractTableColumns, hasEnforcedContract } from './contract.js';
+import { selectBody } from '../adapter/sql-text.js';
 import { backupRelation, columnsOf, tmpRelation, type Plan, type PlanFacts, type Statement } from './plan.js';
 
 /** Everything a materialization may look at. Pure data: no connection. */
@@ -26,6 +28,8 @@ export interface PlanInput {
   batch?: Batch;
   /** Introspection results, when an earlier pass of the plan asked for them. */
   facts?: PlanFacts;
+  /** Unique to this build: names constraints so a swapped-in table's indexes never collide with the old one's. */
+  buildId?: string;
   /** SQL generation for the target database. */
   dialect: SqlDialect;
   /** What the database can do. */
@@ -67,10 +71,15 @@ function planView(input: PlanInput): Plan {
 function planTable(input: PlanInput): Plan {
   const { node, compiledSql, dialect, capabilities } = input;
   const tmp = tmpRelation(node.relation);
-  const build: Statement[] = [
-    { sql: dialect.drop(tmp, 'table'), purpose: 'remove a leftover from an interrupted run' },
-    { sql: dialect.createTableAs(tmp, compiledSql), purpose: 'build the new rows beside the old relation' },
-  ];
+  const build: Statement[] = [{ sql: dialect.drop(tmp, 'table'), purpose: 'remove a leftover from an interrupted run' }];
+  if (hasEnforcedContract(node)) {
+    // A contract fixes the column types and adds constraints, so the table is declared first.
+    const { columns, tableConstraints } = contractTableColumns(node, dialect, capabilities, input.buildId ?? 'b');
+    build.push({ sql: dialect.createTable(tmp, columns, tableConstraints), purpose: 'create the new table with the contract\'s types and constraints' });
+    build.push({ sql: `insert into ${dialect.qualify(tmp)} (${columns.map((c) => dialect.quoteIdentifier(c.name)).join(', ')})\nselect ${columns.map((c) => dialect.quoteIdentifier(c.name)).join(', ')}\nfrom (\n${selectBody(compiledSql)}) as model_subq`, purpose: 'insert the new rows' });
+  } else {
+    build.push({ sql: dialect.createTableAs(tmp, compiledSql), purpose: 'build the new rows beside the old relation' });
+  }
   return { uniqueId: node.uniqueId, statements: swapIn(input, 'table', build), transactional: capabilities.transactionalDdl, relation: node.relation, kind: 'table', action: 'created table' };
 }
 

@@ -11,6 +11,7 @@ import { finalizeConfig, mergeConfigs, nodeConfigSchema, type NodeConfig, type P
 import type { Properties } from './properties.js';
 import { readSeedColumns } from './seed-columns.js';
 import { readSnapshotBlocks } from './snapshot-blocks.js';
+import { versionColumns, versionedFiles, type VersionSpec } from './model-versions.js';
 import type { NodeProperties } from './properties-file.js';
 import type { NodeType, ProjectNode, RefCall, SourceCall } from './types.js';
 import { validateYaml } from './yaml-file.js';
@@ -42,8 +43,9 @@ export function buildNodes(input: BuildNodesInput): { nodes: Map<string, Project
     }
     (node.config.enabled ? nodes : disabled).set(node.uniqueId, node);
   };
+  const versions = versionedFiles(input.properties);
   for (const file of input.files.models) {
-    const node = modelNode(file, input, diagnostics);
+    const node = sqlNode('model', file, baseName(file.fromFolder, '.sql'), readFileSync(file.absolute, 'utf8'), input, diagnostics, versions);
     if (node) add(node, file);
   }
   for (const file of input.files.seeds) add(seedNode(file, input, diagnostics), file);
@@ -65,12 +67,10 @@ export function buildNodes(input: BuildNodesInput): { nodes: Map<string, Project
   return { nodes, disabled, diagnostics };
 }
 
-function modelNode(file: FoundFile, input: BuildNodesInput, diagnostics: Diagnostic[]): ProjectNode | undefined {
-  return sqlNode('model', file, baseName(file.fromFolder, '.sql'), readFileSync(file.absolute, 'utf8'), input, diagnostics);
-}
-
 /** A node whose text is a SQL template: parsed once here to find its refs, sources and config. */
-function sqlNode(type: 'model' | 'snapshot', file: FoundFile, name: string, rawCode: string, input: BuildNodesInput, diagnostics: Diagnostic[]): ProjectNode | undefined {
+function sqlNode(type: 'model' | 'snapshot', file: FoundFile, fileName: string, rawCode: string, input: BuildNodesInput, diagnostics: Diagnostic[], versions?: ReadonlyMap<string, VersionSpec>): ProjectNode | undefined {
+  const version = type === 'model' ? versions?.get(fileName) : undefined;
+  const name = version?.model ?? fileName;
   const compiled = input.engine.compile(rawCode, file.fromRoot);
   if (!compiled.template) {
     diagnostics.push(compiled.diagnostic);
@@ -82,7 +82,14 @@ function sqlNode(type: 'model' | 'snapshot', file: FoundFile, name: string, rawC
   const configAt = locateCall(file.fromRoot, rawCode, 'config');
   const inFile = validateYaml({ file: file.fromRoot, value: record.config, locate: () => configAt }, nodeConfigSchema, record.config, [], 'config()');
   diagnostics.push(...inFile.diagnostics);
-  return makeNode(type, file, name, rawCode, input, inFile.data ?? {}, record.refs, record.sources, [...record.macros]);
+  const node = makeNode(type, file, name, rawCode, input, inFile.data ?? {}, record.refs, record.sources, [...record.macros], version);
+  if (version && node.patchPath) {
+    const patch = input.properties.patches.get(`models:${name}`);
+    node.columns = versionColumns(node.columns, version, (text) => text ?? '');
+    if (version.entry.description) node.description = version.entry.description;
+    if (patch && version.entry.tests) node.tests = [...node.tests, ...version.entry.tests];
+  }
+  return node;
 }
 
 /**
@@ -115,16 +122,18 @@ function seedNode(file: FoundFile, input: BuildNodesInput, diagnostics: Diagnost
   return node;
 }
 
-function makeNode(type: NodeType, file: FoundFile, name: string, rawCode: string, input: BuildNodesInput, inFile: PartialNodeConfig, refs: RefCall[], sources: SourceCall[], macros: string[] = []): ProjectNode {
+function makeNode(type: NodeType, file: FoundFile, name: string, rawCode: string, input: BuildNodesInput, inFile: PartialNodeConfig, refs: RefCall[], sources: SourceCall[], macros: string[] = [], version?: VersionSpec): ProjectNode {
   const folders = file.fromFolder.split('/').slice(0, -1);
-  const fqn = [input.packageName, ...folders, name];
+  const fqn = [input.packageName, ...folders, name, ...(version ? [`v${version.v}`] : [])];
   const patch = input.properties.patches.get(`${type}s:${name}`);
   if (patch) patch.applied = true;
   const fromTree = configForPath(input.trees[type === 'seed' ? 'seed' : type === 'snapshot' ? 'snapshot' : 'model'], fqn);
   const fromProps = patchConfig(patch?.props);
-  const config = finalizeConfig(mergeConfigs(fromTree, fromProps, inFile), type === 'seed' ? 'seed' : type === 'snapshot' ? 'snapshot' : 'view');
+  // Each version is its own relation, `<model>_v<v>`, unless it sets an alias.
+  const versionConfig: PartialNodeConfig = version ? mergeConfigs({ alias: `${name}_v${version.v}` }, version.entry.config ?? {}) : {};
+  const config = finalizeConfig(mergeConfigs(fromTree, fromProps, versionConfig, inFile), type === 'seed' ? 'seed' : type === 'snapshot' ? 'snapshot' : 'view');
   const node: ProjectNode = {
-    uniqueId: `${type}.${input.packageName}.${name}`,
+    uniqueId: `${type}.${input.packageName}.${name}${version ? `.v${version.v}` : ''}`,
     resourceType: type,
     name,
     packageName: input.packageName,
@@ -143,6 +152,8 @@ function makeNode(type: NodeType, file: FoundFile, name: string, rawCode: string
     relation: nodeRelation(config, name, input.target),
   };
   if (patch) node.patchPath = patch.file;
+  if (patch?.props.constraints) node.constraints = patch.props.constraints;
+  if (version) Object.assign(node, { version: version.v, latest: version.latest, ...(version.deprecationDate ? { deprecationDate: version.deprecationDate } : {}) });
   return node;
 }
 

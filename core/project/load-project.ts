@@ -12,6 +12,9 @@ import { buildNodes } from './build-nodes.js';
 import { buildTests } from './build-tests.js';
 import { readMacroDefinitions } from './macro-definitions.js';
 import { readSelectorsFile } from '../graph/selectors-file.js';
+import { readDependencies } from './dependencies.js';
+import { checkGroups } from './groups.js';
+import { checkContractDeclaration } from '../plan/contract.js';
 import { buildUnitTests } from './build-unit-tests.js';
 import { readProperties } from './properties.js';
 import { resolveTarget } from './profiles.js';
@@ -116,6 +119,11 @@ export function loadProject(options: LoadOptions): Project {
   }
   const selectors = readSelectorsFile(root);
   diagnostics.push(...selectors.diagnostics);
+  const dependencies = readDependencies(root);
+  diagnostics.push(...dependencies.diagnostics);
+  const groups = new Map(properties.groups.map((g) => [g.name, g]));
+  diagnostics.push(...checkGroups(built.nodes, groups));
+  for (const node of built.nodes.values()) diagnostics.push(...checkContractDeclaration(node));
   const warnings = throwIfErrors(diagnostics);
   return {
     root, name, projectFile, settings: settings.file, targetPath, target, vars,
@@ -124,6 +132,8 @@ export function loadProject(options: LoadOptions): Project {
     docs, macroFiles: macroFiles.map((f) => f.fromRoot), warnings,
     macros: macroTexts.flatMap((m) => readMacroDefinitions(name, m.file, m.text)),
     selectors: selectors.selectors,
+    groups,
+    externals: dependencies.externals,
   };
 }
 

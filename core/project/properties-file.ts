@@ -115,7 +115,7 @@ export const propertiesFileSchema = z.strictObject({
   macros: loose.optional(),
   unit_tests: loose.optional(),
   exposures: loose.optional(),
-  groups: loose.optional(),
+  groups: z.array(z.strictObject({ name: z.string(), description: z.string().optional(), owner: z.object({ name: z.string().optional(), email: z.string().optional() }).loose(), config: z.record(z.string(), z.unknown()).optional() })).optional(),
   metrics: loose.optional(),
   semantic_models: loose.optional(),
   saved_queries: loose.optional(),

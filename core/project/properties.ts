@@ -5,7 +5,7 @@ import { TemplateCallError } from '../template/call-args.js';
 import type { RenderScope, TemplateEngine } from '../template/engine.js';
 import type { FoundFile } from './files.js';
 import { propertiesFileSchema, type ColumnProperties, type NodeProperties, type SourceProperties } from './properties-file.js';
-import type { ColumnDef, DocBlock, SourceDefinition } from './types.js';
+import type { ColumnDef, DocBlock, GroupDefinition, SourceDefinition } from './types.js';
 import { parseYaml, validateYaml } from './yaml-file.js';
 import type { UnitTestEntry } from './build-unit-tests.js';
 
@@ -33,6 +33,8 @@ export interface Properties {
   sources: SourceDefinition[];
   /** `unit_tests:` entries, checked later against the models. */
   unitTests: UnitTestEntry[];
+  /** `groups:` entries. */
+  groups: GroupDefinition[];
 }
 
 /** Context for turning properties entries into definitions. */
@@ -54,7 +56,7 @@ const SECTIONS: readonly Section[] = ['models', 'seeds', 'snapshots', 'analyses'
 
 /** Reads and validates every properties file. */
 export function readProperties(files: readonly FoundFile[], ctx: PropertiesContext): { properties: Properties; diagnostics: Diagnostic[] } {
-  const properties: Properties = { patches: new Map(), sources: [], unitTests: [] };
+  const properties: Properties = { patches: new Map(), sources: [], unitTests: [], groups: [] };
   const diagnostics: Diagnostic[] = [];
   for (const f of files) {
     const parsed = parseYaml(f.fromRoot, readFileSync(f.absolute, 'utf8'));
@@ -79,6 +81,11 @@ export function readProperties(files: readonly FoundFile[], ctx: PropertiesConte
       });
     }
     (checked.data.unit_tests ?? []).forEach((value, index) => properties.unitTests.push({ yaml, index, value }));
+    (checked.data.groups ?? []).forEach((g, index) => {
+      const at = yaml.locate(['groups', index]);
+      if (properties.groups.some((other) => other.name === g.name)) diagnostics.push(diagnostic('duplicate-node', `Group '${g.name}' is defined twice.`, at));
+      else properties.groups.push({ name: g.name, description: g.description ?? '', owner: { ...(g.owner.name ? { name: g.owner.name } : {}), ...(g.owner.email ? { email: g.owner.email } : {}) }, file: f.fromRoot, at });
+    });
     (checked.data.sources ?? []).forEach((source, i) => {
       properties.sources.push(...readSource(source, i, f.fromRoot, ctx, yaml.locate, render, diagnostics));
     });
@@ -120,7 +127,7 @@ function readSource(source: SourceProperties, i: number, file: string, ctx: Prop
 function readColumns(columns: readonly ColumnProperties[], render: (text: string | undefined, index: number) => string): Record<string, ColumnDef> {
   const out: Record<string, ColumnDef> = {};
   columns.forEach((c, index) => {
-    const column: ColumnDef = { name: c.name, description: render(c.description, index), meta: { ...c.meta, ...c.config?.meta }, tags: [...toList(c.tags), ...toList(c.config?.tags)], tests: [...(c.tests ?? []), ...(c.data_tests ?? [])] };
+    const column: ColumnDef = { name: c.name, description: render(c.description, index), meta: { ...c.meta, ...c.config?.meta }, tags: [...toList(c.tags), ...toList(c.config?.tags)], tests: [...(c.tests ?? []), ...(c.data_tests ?? [])], constraints: c.constraints ?? [] };
     if (c.data_type !== undefined) column.dataType = c.data_type;
     out[c.name] = column;
   });

@@ -20,6 +20,18 @@ export interface ColumnDef {
   tags: string[];
   /** Test entries as written (`unique`, `{accepted_values: …}`). */
   tests: unknown[];
+  /** Column constraints, for enforced contracts. */
+  constraints: ConstraintDef[];
+}
+
+/** A constraint from a contract: `not_null`, `unique`, `primary_key`, `check`, `foreign_key`, `custom`. */
+export interface ConstraintDef {
+  type: 'not_null' | 'unique' | 'primary_key' | 'foreign_key' | 'check' | 'custom';
+  name?: string;
+  expression?: string;
+  columns?: string[];
+  to?: string;
+  to_columns?: string[];
 }
 
 /** A `ref()` call found in the parse pass. */
@@ -87,6 +99,14 @@ export interface ProjectNode {
   relation: Relation;
   /** Seeds only: the CSV's columns and their types. */
   seedColumns?: SeedColumn[];
+  /** Versioned models: this node's version. */
+  version?: string | number;
+  /** Versioned models: whether an unpinned ref gets this version. */
+  latest?: boolean;
+  /** Versioned models: when this version stops being supported. */
+  deprecationDate?: string;
+  /** Model constraints (`constraints:` on the model), for enforced contracts. */
+  constraints?: ConstraintDef[];
   /** Data tests only: what kind of test and what it checks. */
   test?: TestInfo;
   /** Unit tests only: the fixtures and expected rows. */
@@ -175,6 +195,36 @@ export interface MacroDefinition {
   sql: string;
 }
 
+/** A group of models with one owner (`groups:`), for `access: private`. */
+export interface GroupDefinition {
+  name: string;
+  description: string;
+  owner: { name?: string; email?: string };
+  /** Properties file, relative to the project root. */
+  file: string;
+  at: SourceLocation;
+}
+
+/** A model of another project, read from its published manifest (`dependencies.yml`). */
+export interface ExternalNode {
+  /** The upstream node's unique id (`model.<project>.<name>[.v<n>]`). */
+  uniqueId: string;
+  /** Upstream project. */
+  project: string;
+  name: string;
+  version?: string | number;
+  /** Whether this is the version an unpinned ref gets. */
+  latest: boolean;
+  access: 'private' | 'protected' | 'public';
+  relation: Relation;
+  description: string;
+  columns: Record<string, ColumnDef>;
+  group?: string;
+  deprecationDate?: string;
+  /** The manifest it came from. */
+  manifestFile: string;
+}
+
 /** A `{% docs %}` block. */
 export interface DocBlock {
   /** Block name. */
@@ -231,6 +281,10 @@ export interface Project {
   macros: MacroDefinition[];
   /** Named selectors from selectors.yml. */
   selectors: NamedSelector[];
+  /** Groups by name. */
+  groups: Map<string, GroupDefinition>;
+  /** Public (and other) models of upstream projects, by unique id. */
+  externals: Map<string, ExternalNode>;
   /** Warnings found while loading. */
   warnings: Diagnostic[];
 }

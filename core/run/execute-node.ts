@@ -4,6 +4,7 @@ import { relationKey, type ColumnInfo, type ExistingRelation } from '../adapter/
 import type { Compiler } from '../compile/compiler.js';
 import { StrataUserError } from '../diagnostics/diagnostic.js';
 import { incrementalStrategy, runsIncrementally } from '../plan/incremental.js';
+import { checkContract, hasEnforcedContract } from '../plan/contract.js';
 import { executeMicrobatch } from './execute-microbatch.js';
 import { executeTest } from './execute-test.js';
 import { executeUnitTest } from './execute-unit-test.js';
@@ -25,6 +26,8 @@ export interface NodeContext {
   fullRefresh: boolean;
   /** The time the run started: "now" for microbatch windows. */
   now: Date;
+  /** Short id unique to this run (constraint names). */
+  buildId: string;
   /** `--event-time-start` / `--event-time-end`: a microbatch backfill range. */
   eventTimeStart?: Date;
   eventTimeEnd?: Date;
@@ -55,8 +58,9 @@ export async function executeNode(ctx: NodeContext, node: ProjectNode, connectio
       compiledSql = ctx.compiler.compile(node.uniqueId, { isIncremental }).compiledSql;
       compiledPath = writeNodeArtifact(ctx.project, node, 'compiled', compiledSql);
     }
+    if (hasEnforcedContract(node) && compiledSql !== undefined) checkContract(node, await connection.describeQuery(compiledSql));
     const dependents = existing ? await connection.dependentViews(node.relation) : [];
-    const input: PlanInput = { node, compiledSql: compiledSql ?? '', existing, dependents, fullRefresh: ctx.fullRefresh, dialect: ctx.adapter.dialect, capabilities: ctx.adapter.capabilities };
+    const input: PlanInput = { node, compiledSql: compiledSql ?? '', existing, dependents, fullRefresh: ctx.fullRefresh, buildId: ctx.buildId, dialect: ctx.adapter.dialect, capabilities: ctx.adapter.capabilities };
     const { plan, statements } = await runPlan(connection, input, ctx.signal);
     writeNodeArtifact(ctx.project, node, 'run', statements.map((s) => `-- ${s.purpose}\n${s.sql};`).join('\n\n'));
     if (plan.relation && plan.kind) await ctx.relations.record(connection, { ...plan.relation, kind: plan.kind } satisfies ExistingRelation);

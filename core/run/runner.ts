@@ -56,7 +56,7 @@ export async function runNodes(project: Project, dag: DependencyGraph, adapter: 
   let index = 0;
   let failed = false;
   const ctx = {
-    project, adapter, compiler, relations: new RelationCache(), signal: abort.signal, fullRefresh: options.fullRefresh ?? false, now: new Date(),
+    project, adapter, compiler, relations: new RelationCache(), signal: abort.signal, fullRefresh: options.fullRefresh ?? false, now: new Date(), buildId: Date.now().toString(36),
     ...(options.eventTimeStart ? { eventTimeStart: options.eventTimeStart } : {}),
     ...(options.eventTimeEnd ? { eventTimeEnd: options.eventTimeEnd } : {}),
   };

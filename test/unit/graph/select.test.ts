@@ -19,7 +19,7 @@ const FILES = {
   'models/staging/stg_orders.sql': "select id, {{ cents('amount') }} as cents from {{ ref('raw_orders') }}",
   'models/staging/stg_customers.sql': "select * from {{ source('erp', 'customers') }}",
   'models/marts/orders.sql': "{{ config(materialized='table', access='public') }}select * from {{ ref('stg_orders') }} join {{ ref('stg_customers') }} on true",
-  'models/marts/props.yml': 'models:\n  - name: orders\n    columns:\n      - name: id\n        data_tests: [unique]\n',
+  'models/marts/props.yml': 'groups:\n  - name: finance\n    owner: {name: Finance team}\nmodels:\n  - name: orders\n    columns:\n      - name: id\n        data_tests: [unique]\n',
   'tests/orders_positive.sql': "select * from {{ ref('orders') }} where cents < 0",
 };
 
