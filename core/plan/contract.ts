@@ -43,8 +43,9 @@ export function canonicalType(type: string): string {
 function sameType(declared: string, actual: string): boolean {
   const d = canonicalType(declared);
   const a = canonicalType(actual);
-  // `numeric` without precision accepts any precision.
-  return d === a || (d === 'numeric' && a.startsWith('numeric'));
+  // Decimals match by family: the table is created with the declared precision and the insert
+  // casts to it, while each database widens sums differently (DuckDB DECIMAL(38,s), Postgres numeric).
+  return d === a || (d.startsWith('numeric') && a.startsWith('numeric'));
 }
 
 /**
