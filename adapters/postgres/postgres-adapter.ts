@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { z } from 'zod';
 import type { Adapter, ConnectionPool } from '../../core/adapter/adapter.js';
 import { zodProblems } from '../config-problems.js';
@@ -50,7 +50,9 @@ function clientConfig(config: PostgresConfig): pg.ClientConfig {
 }
 
 async function openClient(config: PostgresConfig): Promise<pg.Client> {
-  const client = new pg.Client(clientConfig(config));
+  // Loaded on first connect, like every driver, so commands without a database start fast.
+  const { default: driver } = await import('pg');
+  const client = new driver.Client(clientConfig(config));
   // An idle session whose server goes away emits 'error'; without a listener that would crash the CLI.
   client.on('error', () => undefined);
   try {

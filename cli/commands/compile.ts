@@ -7,8 +7,8 @@ import { projectOptions, withProjectOptions, withSelectionOptions, type CommonFl
 /** `strata compile`: render the selected models to target/compiled/ without touching the database. */
 export function registerCompile(program: Command, term: Terminal, env: NodeJS.ProcessEnv): void {
   withSelectionOptions(withProjectOptions(program.command('compile').description('render selected models to SQL under target/compiled/')))
-    .action((flags: CommonFlags) => {
-      const result = compileProject(projectOptions(flags, env));
+    .action(async (flags: CommonFlags) => {
+      const result = await compileProject(projectOptions(flags, env));
       printDiagnostics(term, result.warnings, result.project.root);
       term.out(`Compiled ${result.compiled.length} node${result.compiled.length === 1 ? '' : 's'} to ${result.project.targetPath}/compiled/.`);
     });

@@ -3,8 +3,9 @@ import { StrataUserError, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { buildGraph, type DependencyGraph } from '../graph/build-graph.js';
 import { selectNodes, type SelectionOptions } from '../graph/select.js';
 import { loadProject, type LoadOptions } from '../project/load-project.js';
-import type { Project } from '../project/types.js';
-import { writeNodeArtifact } from '../run/artifact-paths.js';
+import type { Project, ProjectNode } from '../project/types.js';
+import { artifactText, nodeArtifactPath } from '../run/artifact-paths.js';
+import { writeFilesInBackground } from '../run/artifact-writer.js';
 import { Compiler, type CompiledNode } from './compiler.js';
 import { stateRelation, type ProjectState } from '../graph/state.js';
 import { breakingChangeDiagnostics } from '../graph/breaking-changes.js';
@@ -56,7 +57,7 @@ export function prepareProject(options: ProjectOptions): PreparedProject {
  * `strata compile`: renders every selected model and writes it under target/compiled/.
  * Needs no database. All template errors are collected before throwing.
  */
-export function compileProject(options: ProjectOptions): PreparedProject & { compiled: CompiledNode[] } {
+export async function compileProject(options: ProjectOptions): Promise<PreparedProject & { compiled: CompiledNode[] }> {
   const prepared = prepareProject(options);
   const { project, dag, selected, adapter } = prepared;
   // Compiling needs no database, so --defer reads every unselected parent from the state (as --favor-state).
@@ -71,16 +72,17 @@ export function compileProject(options: ProjectOptions): PreparedProject & { com
     const node = project.nodes.get(id);
     if (!node || node.resourceType === 'seed') continue;
     try {
-      const result = compiler.compile(id);
-      writeNodeArtifact(project, node, 'compiled', result.compiledSql);
-      compiled.push(result);
+      compiled.push(compiler.compile(id));
     } catch (err) {
       if (!(err instanceof StrataUserError)) throw err;
       diagnostics.push(...err.diagnostics);
     }
   }
   if (diagnostics.length > 0) throw new StrataUserError(diagnostics);
+  // The compiled files are written on a worker while the manifest is built here.
+  const written = writeFilesInBackground(compiled.map((c) => [nodeArtifactPath(project, project.nodes.get(c.uniqueId) as ProjectNode, 'compiled'), artifactText(c.compiledSql)]));
   const invocation = newInvocation({ which: 'compile', select: options.select ?? [], exclude: options.exclude ?? [] });
   writeManifest(project, manifestArtifact({ project, dag, dialect: adapter.dialect, invocation, compiled: new Map(compiled.map((c) => [c.uniqueId, c.compiledSql])), ...(options.env ? { env: options.env } : {}) }));
+  await written;
   return { ...prepared, compiled };
 }

@@ -8,7 +8,7 @@ import { refKey, type DependencyGraph } from '../graph/build-graph.js';
 import type { Project, ProjectNode } from '../project/types.js';
 import { baseScope } from '../template/base-scope.js';
 import { TemplateCallError, splitArgs } from '../template/call-args.js';
-import { TemplateEngine, type RenderScope } from '../template/engine.js';
+import { TemplateEngine, engineFor, type RenderScope } from '../template/engine.js';
 import { cteRelation, relationValue, RelationValue } from '../template/relation-value.js';
 import { injectCtes, type Cte } from './inject-ctes.js';
 import { timestampLiteral } from '../plan/batches.js';
@@ -62,7 +62,7 @@ export class Compiler {
   private readonly byName: Map<string, ProjectNode>;
 
   constructor(private readonly project: Project, private readonly dag: DependencyGraph, private readonly dialect: SqlDialect, private readonly options: CompileOptions = {}) {
-    this.engine = new TemplateEngine(project.macroFiles.map((file) => ({ file, text: readFileSync(join(project.root, file), 'utf8') })));
+    this.engine = engineFor(project, () => new TemplateEngine(project.macroFiles.map((file) => ({ file, text: readFileSync(join(project.root, file), 'utf8') }))));
     const target = project.target;
     this.base = baseScope({ projectName: project.name, vars: project.vars, target: { ...target.info, name: target.targetName, profile_name: target.profileName }, env: options.env ?? process.env, execute: true });
     this.byName = new Map([...project.nodes.values()].map((n) => [n.name, n]));

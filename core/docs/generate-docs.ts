@@ -19,7 +19,7 @@ export interface GeneratedDocs extends PreparedProject {
  * target/manifest.json, target/catalog.json and a self-contained site in target/docs/.
  */
 export async function generateDocs(options: ProjectOptions): Promise<GeneratedDocs> {
-  const prepared = compileProject(options);
+  const prepared = await compileProject(options);
   const { project, dag, adapter } = prepared;
   const pool = await adapter.connect(project.target.config, { size: 1 });
   let catalog: Record<string, unknown>;

@@ -3,7 +3,7 @@ import { basename, join, resolve } from 'node:path';
 import type { Adapter } from '../adapter/adapter.js';
 import { diagnostic, throwIfErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { baseScope } from '../template/base-scope.js';
-import { TemplateEngine } from '../template/engine.js';
+import { TemplateEngine, engineFor } from '../template/engine.js';
 import { envVarFunction } from '../template/base-scope.js';
 import { readConfigTree, unusedConfigPaths } from './config-tree.js';
 import { readDocBlocks } from './docs-blocks.js';
@@ -125,7 +125,7 @@ export function loadProject(options: LoadOptions): Project {
   diagnostics.push(...checkGroups(built.nodes, groups));
   for (const node of built.nodes.values()) diagnostics.push(...checkContractDeclaration(node));
   const warnings = throwIfErrors(diagnostics);
-  return {
+  const project: Project = {
     root, name, projectFile, settings: settings.file, targetPath, target, vars,
     nodes: built.nodes, disabled: built.disabled,
     sources: new Map(properties.sources.map((s) => [s.uniqueId, s])),
@@ -135,6 +135,8 @@ export function loadProject(options: LoadOptions): Project {
     groups,
     externals: dependencies.externals,
   };
+  engineFor(project, () => engine);
+  return project;
 }
 
 function readProjectFile(file: string, env: NodeJS.ProcessEnv, diagnostics: Diagnostic[]): { file: ProjectFile; yaml: YamlFile } | undefined {

@@ -2,11 +2,20 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { Project, ProjectNode } from '../project/types.js';
 
-/** Writes `target/<kind>/<project>/<file path>` and returns the path relative to the project root. */
+/** Where `target/<kind>/<project>/<folder>/<node>.sql` is (one file per node, named after it). */
+export function nodeArtifactPath(project: Project, node: ProjectNode, kind: 'compiled' | 'run'): string {
+  return join(project.targetPath, kind, node.packageName, dirname(node.originalFilePath), `${node.name}.sql`);
+}
+
+/** Text as written to a node's artifact file: always ending in a newline. */
+export function artifactText(text: string): string {
+  return text.endsWith('\n') ? text : `${text}\n`;
+}
+
+/** Writes a node's artifact and returns its path relative to the project root. */
 export function writeNodeArtifact(project: Project, node: ProjectNode, kind: 'compiled' | 'run', text: string): string {
-  // One file per node, named after it: a seed's CSV and a YAML file's snapshots still get .sql files.
-  const file = join(project.targetPath, kind, node.packageName, dirname(node.originalFilePath), `${node.name}.sql`);
+  const file = nodeArtifactPath(project, node, kind);
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, text.endsWith('\n') ? text : `${text}\n`);
+  writeFileSync(file, artifactText(text));
   return relative(project.root, file);
 }

@@ -2,6 +2,7 @@ import nunjucks from 'nunjucks';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { BUILTIN_MACROS } from './builtin-macros.js';
 import { TemplateCallError } from './call-args.js';
+import { FastRenderError, parseFast, renderFast, type FastTemplate } from './fast-template.js';
 
 /** A macro file: `{% macro %}` blocks callable from every template. */
 export interface MacroSource {
@@ -24,8 +25,11 @@ export function testBlocksToMacros(text: string): string {
   return text.replace(TEST_BLOCK, '{%$1 macro test_$2(').replace(END_TEST, '{%$1 endmacro $2%}');
 }
 
+/** A template ready to render: nunjucks' compiled form, or the fast path's for simple templates. */
+export type Template = { kind: 'nunjucks'; template: nunjucks.Template; file: string } | { kind: 'fast'; template: FastTemplate; file: string; text: string };
+
 /** A compiled template, or the diagnostic that stopped it from compiling. */
-export type CompiledTemplate = { template: nunjucks.Template; diagnostic?: undefined } | { template?: undefined; diagnostic: Diagnostic };
+export type CompiledTemplate = { template: Template; diagnostic?: undefined } | { template?: undefined; diagnostic: Diagnostic };
 
 /** The names a render can see, e.g. `ref`, `this`, `target`. */
 export type RenderScope = Record<string, unknown>;
@@ -46,7 +50,6 @@ export const MACRO_CALL_HOOK = '__strata_on_macro';
 /** nunjucks internals the engine relies on and its type declarations omit. */
 interface EnvironmentInternals { globals: Record<string, unknown> }
 interface TemplateInternals {
-  path: string;
   getExported(ctx: object, frame: null, cb: (err: Error | null, exported: Record<string, unknown>) => void): void;
 }
 
@@ -59,6 +62,7 @@ export class TemplateEngine {
   /** Names of every macro, with the file that defines it. */
   readonly macros = new Map<string, string>();
   private readonly builtinNames = new Set<string>();
+  private readonly templates = new Map<string, Map<string, CompiledTemplate>>();
 
   constructor(macroFiles: readonly MacroSource[]) {
     // dev: keep nunjucks' TemplateError (with line and cause) rather than a flattened Error.
@@ -76,7 +80,8 @@ export class TemplateEngine {
       return;
     }
     let exported: Record<string, unknown> = {};
-    (compiled.template as unknown as TemplateInternals).getExported({}, null, (err, result) => {
+    if (compiled.template.kind !== 'nunjucks') return; // no {% macro %} block in it
+    (compiled.template.template as unknown as TemplateInternals).getExported({}, null, (err, result) => {
       if (err) this.diagnostics.push(toDiagnostic(err, file.file, 'template-render'));
       else exported = result;
     });
@@ -99,23 +104,40 @@ export class TemplateEngine {
     }
   }
 
-  /** Compiles a template; syntax errors come back as a diagnostic with file and line. */
+  /**
+   * Compiles a template; syntax errors come back as a diagnostic with file and line. Compiled
+   * templates are kept by file and text, so the compile pass reuses the parse pass's work.
+   */
   compile(text: string, file: string): CompiledTemplate {
-    try {
-      return { template: new nunjucks.Template(text, this.env, file, true) };
-    } catch (err) {
-      return { diagnostic: toDiagnostic(err, file, 'template-syntax') };
+    let byText = this.templates.get(file);
+    const cached = byText?.get(text);
+    if (cached) return cached;
+    let compiled: CompiledTemplate;
+    const fast = parseFast(text);
+    if (fast) compiled = { template: { kind: 'fast', template: fast, file, text } };
+    else {
+      try {
+        compiled = { template: { kind: 'nunjucks', template: new nunjucks.Template(text, this.env, file, true), file } };
+      } catch (err) {
+        compiled = { diagnostic: toDiagnostic(err, file, 'template-syntax') };
+      }
     }
+    if (!byText) this.templates.set(file, (byText = new Map()));
+    byText.set(text, compiled);
+    return compiled;
   }
 
   /** Renders with `scope` visible to the template and every macro it calls. */
-  render(template: nunjucks.Template, scope: RenderScope): { output?: string; diagnostic?: Diagnostic } {
+  render(template: Template, scope: RenderScope): { output?: string; diagnostic?: Diagnostic } {
     const previous = this.scope;
     this.scope = scope;
     try {
-      return { output: template.render({}) };
+      if (template.kind === 'nunjucks') return { output: template.template.render({}) };
+      const globals = (this.env as unknown as EnvironmentInternals).globals;
+      return { output: renderFast(template.template, (name) => globals[name]) };
     } catch (err) {
-      return { diagnostic: toDiagnostic(err, (template as unknown as TemplateInternals).path, 'template-render') };
+      if (err instanceof FastRenderError && template.kind === 'fast') return { diagnostic: fastDiagnostic(err, template.file, template.text) };
+      return { diagnostic: toDiagnostic(err, template.file, 'template-render') };
     } finally {
       this.scope = previous;
     }
@@ -148,4 +170,25 @@ function toDiagnostic(err: unknown, file: string, fallback: 'template-syntax' | 
 function lineOf(text: string, needle: string): number {
   const index = text.indexOf(needle);
   return index < 0 ? 1 : text.slice(0, index).split('\n').length;
+}
+
+const engines = new WeakMap<object, TemplateEngine>();
+
+/** The engine a loaded project was parsed with, shared by its compile pass (one per project). */
+export function engineFor(project: object, create: () => TemplateEngine): TemplateEngine {
+  let engine = engines.get(project);
+  if (!engine) {
+    engine = create();
+    engines.set(project, engine);
+  }
+  return engine;
+}
+
+/** A fast-path render error as a diagnostic at the expression that raised it. */
+function fastDiagnostic(err: FastRenderError, file: string, text: string): Diagnostic {
+  const before = text.slice(0, err.offset);
+  const at = { file, line: before.split('\n').length, column: err.offset - before.lastIndexOf('\n') };
+  const cause = err.cause;
+  if (cause instanceof TemplateCallError) return diagnostic(cause.code, cause.message, at);
+  return diagnostic('template-render', `Template error: ${err.message}`, at);
 }

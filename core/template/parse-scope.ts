@@ -27,7 +27,7 @@ export function parseScope(base: RenderScope, file: string, rawCode: string, nam
     if (positional.length < 1 || positional.length > 2) throw new TemplateCallError('template-render', `ref() takes a model name, or a package and a model name; got ${positional.length} arguments.`);
     const modelName = String(positional[positional.length - 1]);
     const version = (keywords.v ?? keywords.version) as string | number | undefined;
-    const call: RefCall = { name: modelName, at: locateCall(file, rawCode, 'ref', modelName) };
+    const call = lazyAt({ name: modelName } as RefCall, () => locateCall(file, rawCode, 'ref', modelName));
     if (positional.length === 2) call.package = String(positional[0]);
     if (version !== undefined) call.version = version;
     record.refs.push(call);
@@ -37,7 +37,7 @@ export function parseScope(base: RenderScope, file: string, rawCode: string, nam
     const { positional } = splitArgs(args);
     if (positional.length !== 2) throw new TemplateCallError('template-render', `source() takes a source name and a table name; got ${positional.length} arguments.`);
     const [sourceName, table] = positional.map(String) as [string, string];
-    record.sources.push({ source: sourceName, table, at: locateCall(file, rawCode, 'source', table) });
+    record.sources.push(lazyAt({ source: sourceName, table } as SourceCall, () => locateCall(file, rawCode, 'source', table)));
     return placeholderRelation(table);
   };
   const config = Object.assign(
@@ -74,4 +74,14 @@ export function locateCall(file: string, rawCode: string, fn: string, name?: str
   const before = rawCode.slice(0, match.index);
   const line = before.split('\n').length;
   return { file, line, column: match.index - before.lastIndexOf('\n') };
+}
+
+/**
+ * Gives a call record an `at` that is worked out on first use: only diagnostics need it, and
+ * searching the file for every call of every node is a measurable share of parsing.
+ */
+function lazyAt<T extends { at: SourceLocation }>(call: T, locate: () => SourceLocation): T {
+  let at: SourceLocation | undefined;
+  Object.defineProperty(call, 'at', { enumerable: true, configurable: true, get: () => (at ??= locate()) });
+  return call;
 }
