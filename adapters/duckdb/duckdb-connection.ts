@@ -2,6 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Connection, DependentView, ExecuteOptions, QueryResult } from '../../core/adapter/connection.js';
 import type { ColumnInfo, ExistingRelation, Relation } from '../../core/adapter/relation.js';
 import { duckdbDialect } from './duckdb-dialect.js';
+import { inTransaction } from '../transaction.js';
 import { selectBody } from '../../core/adapter/sql-text.js';
 
 /** One DuckDB connection of a shared in-process database. */
@@ -22,15 +23,7 @@ export class DuckDbSession implements Connection {
   }
 
   async transaction<T>(fn: (connection: Connection) => Promise<T>): Promise<T> {
-    await this.conn.run('begin transaction');
-    try {
-      const result = await fn(this);
-      await this.conn.run('commit');
-      return result;
-    } catch (err) {
-      await this.conn.run('rollback').catch(() => undefined);
-      throw err;
-    }
+    return inTransaction((sql) => this.conn.run(sql), () => fn(this));
   }
 
   // DuckDB's own catalog functions answer in well under a millisecond; information_schema takes

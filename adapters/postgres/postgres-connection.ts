@@ -4,6 +4,7 @@ import type pg from 'pg';
 import type { Connection, DependentView, ExecuteOptions, QueryResult } from '../../core/adapter/connection.js';
 import type { ColumnInfo, ExistingRelation, Relation } from '../../core/adapter/relation.js';
 import { postgresDialect as d } from './postgres-dialect.js';
+import { inTransaction } from '../transaction.js';
 import { selectBody } from '../../core/adapter/sql-text.js';
 
 /** Direct dependents of a relation that are views, with their definitions. */
@@ -31,15 +32,7 @@ export class PostgresSession implements Connection {
   }
 
   async transaction<T>(fn: (connection: Connection) => Promise<T>): Promise<T> {
-    await this.client.query('begin');
-    try {
-      const result = await fn(this);
-      await this.client.query('commit');
-      return result;
-    } catch (err) {
-      await this.client.query('rollback').catch(() => undefined);
-      throw err;
-    }
+    return inTransaction((sql) => this.client.query(sql), () => fn(this));
   }
 
   async listRelations(schema: Pick<Relation, 'database' | 'schema'>): Promise<ExistingRelation[]> {

@@ -1,7 +1,7 @@
 import type { Connection } from '../adapter/connection.js';
 import type { Relation } from '../adapter/relation.js';
 import type { Project } from '../project/types.js';
-import { ARTIFACT_DBT_VERSION, type InvocationInfo } from './run-results.js';
+import { artifactMetadata, type InvocationInfo } from './run-results.js';
 
 /** The dbt artifact version Strata's catalog.json follows. */
 export const CATALOG_SCHEMA = 'https://schemas.getdbt.com/dbt/catalog/v1.json';
@@ -55,7 +55,7 @@ export async function catalogArtifact(project: Project, connection: Connection, 
     return out;
   };
   return {
-    metadata: { dbt_schema_version: CATALOG_SCHEMA, dbt_version: ARTIFACT_DBT_VERSION, generated_at: new Date().toISOString(), invocation_id: invocation.invocationId, invocation_started_at: invocation.startedAt.toISOString(), env: {} },
+    metadata: artifactMetadata(CATALOG_SCHEMA, invocation),
     nodes: await collect(nodes),
     sources: await collect(sources),
     errors: null,

@@ -5,7 +5,7 @@ import type { SqlDialect } from '../adapter/dialect.js';
 import type { DependencyGraph } from '../graph/build-graph.js';
 import type { NodeConfig } from '../project/node-config.js';
 import type { ColumnDef, ConstraintDef, Project, ProjectNode, SourceDefinition } from '../project/types.js';
-import { ARTIFACT_DBT_VERSION, type InvocationInfo } from './run-results.js';
+import { artifactMetadata, type InvocationInfo } from './run-results.js';
 
 /** The dbt artifact version Strata's manifest.json follows. */
 export const MANIFEST_SCHEMA = 'https://schemas.getdbt.com/dbt/manifest/v12.json';
@@ -58,12 +58,7 @@ export function manifestArtifact({ project, dag, dialect, invocation, compiled, 
   }
   return {
     metadata: {
-      dbt_schema_version: MANIFEST_SCHEMA,
-      dbt_version: ARTIFACT_DBT_VERSION,
-      generated_at: new Date().toISOString(),
-      invocation_id: invocation.invocationId,
-      invocation_started_at: invocation.startedAt.toISOString(),
-      env: customEnv(env),
+      ...artifactMetadata(MANIFEST_SCHEMA, invocation, customEnv(env)),
       project_name: project.name,
       project_id: createHash('md5').update(project.name).digest('hex'),
       user_id: null,

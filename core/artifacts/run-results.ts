@@ -26,17 +26,22 @@ export function newInvocation(args: Record<string, unknown>): InvocationInfo {
   return { invocationId: randomUUID(), startedAt: new Date(), args };
 }
 
+/** The metadata block every dbt artifact starts with. */
+export function artifactMetadata(schemaVersion: string, invocation: InvocationInfo, env: Record<string, string> = {}): Record<string, unknown> {
+  return {
+    dbt_schema_version: schemaVersion,
+    dbt_version: ARTIFACT_DBT_VERSION,
+    generated_at: new Date().toISOString(),
+    invocation_id: invocation.invocationId,
+    invocation_started_at: invocation.startedAt.toISOString(),
+    env,
+  };
+}
+
 /** run_results.json in dbt's v6 shape. */
 export function runResultsArtifact(project: Project, summary: RunSummary, invocation: InvocationInfo, dialect: SqlDialect): Record<string, unknown> {
   return {
-    metadata: {
-      dbt_schema_version: RUN_RESULTS_SCHEMA,
-      dbt_version: ARTIFACT_DBT_VERSION,
-      generated_at: new Date().toISOString(),
-      invocation_id: invocation.invocationId,
-      invocation_started_at: invocation.startedAt.toISOString(),
-      env: {},
-    },
+    metadata: artifactMetadata(RUN_RESULTS_SCHEMA, invocation),
     results: summary.results.map((r) => resultEntry(project, r, dialect)),
     elapsed_time: summary.elapsed,
     args: invocation.args,
