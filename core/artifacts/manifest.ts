@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SqlDialect } from '../adapter/dialect.js';
 import type { DependencyGraph } from '../graph/build-graph.js';
@@ -88,7 +88,35 @@ export function manifestArtifact({ project, dag, dialect, invocation, compiled, 
 export function writeManifest(project: Project, manifest: Record<string, unknown>): string {
   mkdirSync(project.targetPath, { recursive: true });
   const file = join(project.targetPath, 'manifest.json');
-  writeFileSync(file, JSON.stringify(manifest));
+  // Written a section (and, for nodes, an entry) at a time: one JSON string of a large project's
+  // manifest would be tens of megabytes held in memory at once.
+  // Many small writes are slow, so pieces are gathered into chunks of about a megabyte.
+  const fd = openSync(file, 'w');
+  let chunk: string[] = [];
+  let size = 0;
+  const put = (text: string, force = false) => {
+    chunk.push(text);
+    size += text.length;
+    if (size > 1_000_000 || force) {
+      writeSync(fd, chunk.join(''));
+      chunk = [];
+      size = 0;
+    }
+  };
+  try {
+    put('{');
+    Object.entries(manifest).forEach(([key, value], i) => {
+      put(`${i ? ',' : ''}${JSON.stringify(key)}:`);
+      if (key === 'nodes' && value && typeof value === 'object') {
+        put('{');
+        Object.entries(value).forEach(([id, node], j) => put(`${j ? ',' : ''}${JSON.stringify(id)}:${JSON.stringify(node)}`));
+        put('}');
+      } else put(JSON.stringify(value));
+    });
+    put('}', true);
+  } finally {
+    closeSync(fd);
+  }
   return file;
 }
 

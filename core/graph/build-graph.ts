@@ -62,9 +62,16 @@ export function buildGraph(project: Project): DependencyGraph {
       graph.setEdge(id, node.uniqueId);
     }
   }
-  diagnostics.push(...cycleDiagnostics(graph, project));
+  // The topological sort finds out whether there is a cycle; only then are cycles searched for
+  // and named (Tarjan's algorithm over the whole graph is the slower step).
+  let sorted: string[] = [];
+  try {
+    sorted = alg.topsort(graph);
+  } catch {
+    diagnostics.push(...cycleDiagnostics(graph, project));
+  }
   const warnings = throwIfErrors(diagnostics);
-  const order = alg.topsort(graph).filter((id) => project.nodes.has(id));
+  const order = sorted.filter((id) => project.nodes.has(id));
   return { graph, resolvedRefs, order, warnings };
 }
 
