@@ -33,18 +33,17 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 const rows: string[][] = [];
 for (const models of [1_000, 10_000]) {
-  const cold: { wall: number; rssMb: number }[] = [];
-  const warm: { wall: number; rssMb: number }[] = [];
-  const ls: { wall: number; rssMb: number }[] = [];
-  for (let i = 0; i < runs; i++) {
-    const dir = join(mkdtempSync(join(tmpdir(), 'strata-bench-')), 'project');
-    generateProject(dir, models);
-    cold.push(measure(['compile', '--project-dir', dir]));
-    warm.push(measure(['compile', '--project-dir', dir]));
-    ls.push(measure(['ls', '--project-dir', dir]));
-    rmSync(dir, { recursive: true, force: true });
-  }
-  for (const [label, samples] of [['compile (cold)', cold], ['compile (again)', warm], ['ls', ls]] as const) {
+  // Generate every project first and let the filesystem settle, so "cold" measures Strata on an
+  // existing project without target/, not the disk still absorbing thousands of new files.
+  const dirs = Array.from({ length: runs }, () => join(mkdtempSync(join(tmpdir(), 'strata-bench-')), 'project'));
+  for (const dir of dirs) generateProject(dir, models);
+  spawnSync('sync');
+  spawnSync('sleep', ['5']);
+  const cold = dirs.map((dir) => measure(['compile', '--project-dir', dir]));
+  const again = dirs.map((dir) => measure(['compile', '--project-dir', dir]));
+  const ls = dirs.map((dir) => measure(['ls', '--project-dir', dir]));
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  for (const [label, samples] of [['compile (cold)', cold], ['compile (again)', again], ['ls', ls]] as const) {
     rows.push([`${models.toLocaleString()} models`, label, median(samples.map((s) => s.wall)).toFixed(2), median(samples.map((s) => s.rssMb)).toFixed(0)]);
   }
 }

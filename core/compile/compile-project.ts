@@ -6,6 +6,7 @@ import { loadProject, type LoadOptions } from '../project/load-project.js';
 import type { Project, ProjectNode } from '../project/types.js';
 import { artifactText, nodeArtifactPath } from '../run/artifact-paths.js';
 import { writeFilesInBackground } from '../run/artifact-writer.js';
+import { join } from 'node:path';
 import { Compiler, type CompiledNode } from './compiler.js';
 import { stateRelation, type ProjectState } from '../graph/state.js';
 import { breakingChangeDiagnostics } from '../graph/breaking-changes.js';
@@ -80,7 +81,10 @@ export async function compileProject(options: ProjectOptions): Promise<PreparedP
   }
   if (diagnostics.length > 0) throw new StrataUserError(diagnostics);
   // The compiled files are written on a worker while the manifest is built here.
-  const written = writeFilesInBackground(compiled.map((c) => [nodeArtifactPath(project, project.nodes.get(c.uniqueId) as ProjectNode, 'compiled'), artifactText(c.compiledSql)]));
+  const written = writeFilesInBackground(
+    compiled.map((c) => [nodeArtifactPath(project, project.nodes.get(c.uniqueId) as ProjectNode, 'compiled'), artifactText(c.compiledSql)]),
+    join(project.targetPath, 'compiled', '.strata-written.json'),
+  );
   const invocation = newInvocation({ which: 'compile', select: options.select ?? [], exclude: options.exclude ?? [] });
   writeManifest(project, manifestArtifact({ project, dag, dialect: adapter.dialect, invocation, compiled: new Map(compiled.map((c) => [c.uniqueId, c.compiledSql])), ...(options.env ? { env: options.env } : {}) }));
   await written;

@@ -14,7 +14,10 @@ export function withTestBlocking(project: Project, dag: DependencyGraph): Depend
   for (const node of project.nodes.values()) {
     const attached = node.test?.attachedNode;
     if (!attached || !dag.graph.hasNode(attached)) continue;
-    const ancestors = new Set(alg.preorder(reverse(dag.graph), [node.uniqueId]));
+    // With the tested node as its only parent, no child of that node can be upstream of the test;
+    // only tests with more parents (relationships) need the check.
+    const parents = (dag.graph.predecessors(node.uniqueId) as string[] | undefined) ?? [];
+    const ancestors = parents.length > 1 ? new Set(alg.preorder(reverse(dag.graph), [node.uniqueId])) : new Set<string>();
     for (const child of (dag.graph.successors(attached) as string[] | undefined) ?? []) {
       const type = project.nodes.get(child)?.resourceType;
       if (child === node.uniqueId || type === 'test' || type === 'unit_test' || ancestors.has(child)) continue;
