@@ -4,7 +4,9 @@ import type { TargetInfo } from '../adapter/adapter.js';
 import type { Relation } from '../adapter/relation.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { RenderScope, TemplateEngine } from '../template/engine.js';
-import { locateCall, parseScope } from '../template/parse-scope.js';
+import { locateCall } from '../template/parse-scope.js';
+import { parseTemplate } from './parse-template.js';
+import type { ParseCache } from './parse-cache.js';
 import { configForPath, type ConfigTreeNode } from './config-tree.js';
 import type { FoundFile } from './files.js';
 import { finalizeConfig, mergeConfigs, nodeConfigSchema, type NodeConfig, type PartialNodeConfig } from './node-config.js';
@@ -26,6 +28,8 @@ export interface BuildNodesInput {
   properties: Properties;
   trees: { model: ConfigTreeNode; seed: ConfigTreeNode; snapshot: ConfigTreeNode };
   files: { models: FoundFile[]; seeds: FoundFile[]; snapshots: FoundFile[] };
+  /** Parse results of the last load, reused for unchanged files. */
+  cache?: ParseCache;
   /** Snapshot meta column names by dbt's key (dbt_ names for a dbt project, strata_ otherwise). */
   snapshotColumns: Record<string, string>;
 }
@@ -71,14 +75,10 @@ export function buildNodes(input: BuildNodesInput): { nodes: Map<string, Project
 function sqlNode(type: 'model' | 'snapshot', file: FoundFile, fileName: string, rawCode: string, input: BuildNodesInput, diagnostics: Diagnostic[], versions?: ReadonlyMap<string, VersionSpec>): ProjectNode | undefined {
   const version = type === 'model' ? versions?.get(fileName) : undefined;
   const name = version?.model ?? fileName;
-  const compiled = input.engine.compile(rawCode, file.fromRoot);
-  if (!compiled.template) {
-    diagnostics.push(compiled.diagnostic);
-    return undefined;
-  }
-  const { scope, record } = parseScope(input.base, file.fromRoot, rawCode, name);
-  const rendered = input.engine.render(compiled.template, scope);
-  if (rendered.diagnostic) diagnostics.push(rendered.diagnostic);
+  const parsed = parseTemplate(input, file.fromRoot, rawCode, name);
+  diagnostics.push(...parsed.diagnostics);
+  const record = parsed.record;
+  if (!record) return undefined;
   const configAt = locateCall(file.fromRoot, rawCode, 'config');
   const inFile = validateYaml({ file: file.fromRoot, value: record.config, locate: () => configAt }, nodeConfigSchema, record.config, [], 'config()');
   diagnostics.push(...inFile.diagnostics);

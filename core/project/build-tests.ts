@@ -5,7 +5,9 @@ import type { RenderScope, TemplateEngine } from '../template/engine.js';
 import { configForPath, type ConfigTreeNode } from './config-tree.js';
 import type { FoundFile } from './files.js';
 import { finalizeConfig, mergeConfigs, nodeConfigSchema, type PartialNodeConfig } from './node-config.js';
-import { parseScope, locateCall } from '../template/parse-scope.js';
+import { locateCall } from '../template/parse-scope.js';
+import { parseTemplate } from './parse-template.js';
+import type { ParseCache } from './parse-cache.js';
 import type { ProjectNode, SourceDefinition, TestInfo } from './types.js';
 import { validateYaml } from './yaml-file.js';
 
@@ -23,6 +25,8 @@ export interface BuildTestsInput {
   sources: Iterable<SourceDefinition>;
   /** Singular test files (test paths, without `generic/`). */
   singular: FoundFile[];
+  /** Parse results of the last load, reused for unchanged tests. */
+  cache?: ParseCache;
   /** The node's relation, to give tests one for `store_failures`. */
   auditRelation: (name: string, config: PartialNodeConfig) => ProjectNode['relation'];
 }
@@ -97,14 +101,10 @@ function singularTest(file: FoundFile, input: BuildTestsInput, diagnostics: Diag
 }
 
 function testNode(uniqueId: string, name: string, file: string, absolutePath: string, rawCode: string, entryConfig: PartialNodeConfig, info: TestInfo, input: BuildTestsInput, diagnostics: Diagnostic[]): ProjectNode | undefined {
-  const compiled = input.engine.compile(rawCode, file);
-  if (!compiled.template) {
-    diagnostics.push(compiled.diagnostic);
-    return undefined;
-  }
-  const { scope, record } = parseScope(input.base, file, rawCode, name);
-  const rendered = input.engine.render(compiled.template, { ...scope, __strata_where: (relation: unknown) => relation });
-  if (rendered.diagnostic) diagnostics.push(info.kind === 'generic' ? { ...rendered.diagnostic, message: `${rendered.diagnostic.message} (in test '${name}')` } : rendered.diagnostic);
+  const parsed = parseTemplate(input, file, rawCode, name, { __strata_where: (relation: unknown) => relation });
+  diagnostics.push(...parsed.diagnostics.map((d) => (info.kind === 'generic' && d.code !== 'template-syntax' ? { ...d, message: `${d.message} (in test '${name}')` } : d)));
+  const record = parsed.record;
+  if (!record) return undefined;
   const inFile = validateYaml({ file, value: record.config, locate: () => locateCall(file, rawCode, 'config') }, nodeConfigSchema, record.config, [], 'config()');
   diagnostics.push(...inFile.diagnostics);
   const folders = file.split('/').slice(1, -1);

@@ -14,6 +14,8 @@ import { readMacroDefinitions } from './macro-definitions.js';
 import { readSelectorsFile } from '../graph/selectors-file.js';
 import { readDependencies } from './dependencies.js';
 import { checkGroups } from './groups.js';
+import { ParseCache, parseCacheKey } from './parse-cache.js';
+import { BUILTIN_MACROS } from '../template/builtin-macros.js';
 import { checkContractDeclaration } from '../plan/contract.js';
 import { buildUnitTests } from './build-unit-tests.js';
 import { readProperties } from './properties.js';
@@ -37,6 +39,8 @@ export interface LoadOptions {
   adapters: readonly Adapter[];
   /** Environment for `env_var()` (default: process.env). */
   env?: NodeJS.ProcessEnv;
+  /** `false` ignores and does not write target/partial_parse.json. */
+  parseCache?: boolean;
 }
 
 /** The project file names Strata reads, in order of preference. */
@@ -81,7 +85,10 @@ export function loadProject(options: LoadOptions): Project {
   for (const f of findFiles(root, paths.docs, ['.md'])) diagnostics.push(...readDocBlocks(f.fromRoot, readFileSync(f.absolute, 'utf8'), docs));
 
   const yamlFiles = findFiles(root, [...new Set([...paths.models, ...paths.seeds, ...paths.snapshots, ...paths.analyses])], ['.yml', '.yaml']);
-  const base = baseScope({ projectName: name, vars, target: { ...target.info, name: target.targetName, profile_name: target.profileName }, env, execute: false });
+  const targetScope = { ...target.info, name: target.targetName, profile_name: target.profileName };
+  const base = baseScope({ projectName: name, vars, target: targetScope, env, execute: false });
+  // Everything a parse result depends on besides the template's own text and the env vars it reads.
+  const cache = options.parseCache === false ? undefined : new ParseCache(join(targetPath, 'partial_parse.json'), parseCacheKey({ settings: settings.file, macros: macroTexts, builtins: BUILTIN_MACROS, vars, target: targetScope, name }), env);
   const { properties, diagnostics: propDiagnostics } = readProperties(yamlFiles, { packageName: name, engine, docs, scope: base, ...(target.info.database ? { database: target.info.database } : {}) });
   diagnostics.push(...propDiagnostics);
 
@@ -90,7 +97,7 @@ export function loadProject(options: LoadOptions): Project {
   const snapshotTree = readConfigTree(settings.yaml, 'snapshots');
   diagnostics.push(...modelTree.diagnostics, ...seedTree.diagnostics, ...snapshotTree.diagnostics);
   const built = buildNodes({
-    root, packageName: name, engine, base, target: target.info, properties,
+    root, packageName: name, engine, base, target: target.info, properties, ...(cache ? { cache } : {}),
     trees: { model: modelTree.tree, seed: seedTree.tree, snapshot: snapshotTree.tree },
     files: { models: findFiles(root, paths.models, ['.sql']), seeds: findFiles(root, paths.seeds, ['.csv']), snapshots: findFiles(root, paths.snapshots, ['.sql']) },
     snapshotColumns: snapshotColumnNames(basename(projectFile) === 'dbt_project.yml' ? 'dbt' : 'strata'),
@@ -101,7 +108,7 @@ export function loadProject(options: LoadOptions): Project {
   diagnostics.push(...testTree.diagnostics);
   const genericDir = new Set(paths.tests.map((t) => `${t}/generic/`));
   const tests = buildTests({
-    packageName: name, engine, base, tree: testTree.tree, nodes: built.nodes.values(), sources: properties.sources,
+    packageName: name, engine, base, tree: testTree.tree, nodes: built.nodes.values(), sources: properties.sources, ...(cache ? { cache } : {}),
     singular: findFiles(root, paths.tests, ['.sql']).filter((f) => ![...genericDir].some((g) => f.fromRoot.startsWith(g))),
     auditRelation: (testName, config) => ({ ...(target.info.database ? { database: target.info.database } : {}), schema: `${target.info.schema}_${config.schema ?? 'dbt_test__audit'}`, identifier: config.alias ?? testName }),
   });
@@ -134,8 +141,10 @@ export function loadProject(options: LoadOptions): Project {
     selectors: selectors.selectors,
     groups,
     externals: dependencies.externals,
+    parseCache: { hits: cache?.hits ?? 0, misses: cache?.misses ?? 0 },
   };
   engineFor(project, () => engine);
+  cache?.save();
   return project;
 }
 

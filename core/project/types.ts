@@ -285,6 +285,8 @@ export interface Project {
   groups: Map<string, GroupDefinition>;
   /** Public (and other) models of upstream projects, by unique id. */
   externals: Map<string, ExternalNode>;
+  /** How many templates came from the parse cache, and how many were parsed. */
+  parseCache: { hits: number; misses: number };
   /** Warnings found while loading. */
   warnings: Diagnostic[];
 }

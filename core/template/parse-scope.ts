@@ -85,3 +85,11 @@ function lazyAt<T extends { at: SourceLocation }>(call: T, locate: () => SourceL
   Object.defineProperty(call, 'at', { enumerable: true, configurable: true, get: () => (at ??= locate()) });
   return call;
 }
+
+/** Ref and source records from the parse cache, given back their lazily found locations. */
+export function restoreLocations(file: string, rawCode: string, refs: readonly Omit<RefCall, 'at'>[], sources: readonly Omit<SourceCall, 'at'>[]): { refs: RefCall[]; sources: SourceCall[] } {
+  return {
+    refs: refs.map((r) => lazyAt({ ...r } as RefCall, () => locateCall(file, rawCode, 'ref', r.name))),
+    sources: sources.map((s) => lazyAt({ ...s } as SourceCall, () => locateCall(file, rawCode, 'source', s.table))),
+  };
+}

@@ -1,0 +1,85 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Keywords } from '../template/call-args.js';
+import type { RefCall, SourceCall } from './types.js';
+
+/** Bump when what the parse pass records changes shape. */
+const CACHE_VERSION = 1;
+
+/** What the parse pass learns from one template. */
+export interface ParseResult {
+  refs: Omit<RefCall, 'at'>[];
+  sources: Omit<SourceCall, 'at'>[];
+  config: Keywords;
+  macros: string[];
+}
+
+interface Entry extends ParseResult {
+  /** sha1 of the template text. */
+  hash: string;
+  /** Env vars the template read, with the values they had (null: unset). */
+  env: Record<string, string | null>;
+}
+
+/**
+ * Parse results of the last load, in target/partial_parse.json, so an unchanged file is not
+ * rendered again. An entry is used only when the template text is the same and every env var it
+ * read still has the same value; everything else a render can see (macros, vars, the target, the
+ * project file) is in the cache key, and a different key discards the whole cache.
+ */
+export class ParseCache {
+  private entries: Record<string, Entry> = {};
+  private readonly next: Record<string, Entry> = {};
+  hits = 0;
+  misses = 0;
+
+  constructor(private readonly file: string, private readonly key: string, private readonly env: NodeJS.ProcessEnv) {
+    if (!existsSync(file)) return;
+    try {
+      const saved = JSON.parse(readFileSync(file, 'utf8')) as { key?: string; entries?: Record<string, Entry> };
+      if (saved.key === key && saved.entries) this.entries = saved.entries;
+    } catch {
+      // A damaged cache is just an empty one.
+    }
+  }
+
+  /** The cached result for this text, when still valid. */
+  get(file: string, text: string): ParseResult | undefined {
+    const entry = this.entries[keyOf(file, text)];
+    if (entry && entry.hash === hash(text) && Object.entries(entry.env).every(([name, value]) => (this.env[name] ?? null) === value)) {
+      this.hits++;
+      this.next[keyOf(file, text)] = entry;
+      return entry;
+    }
+    this.misses++;
+    return undefined;
+  }
+
+  /** Records a fresh result (only for templates that parsed without errors). */
+  put(file: string, text: string, result: ParseResult, envUsed: Iterable<string>): void {
+    const env = Object.fromEntries([...envUsed].map((name) => [name, this.env[name] ?? null]));
+    this.next[keyOf(file, text)] = { ...result, hash: hash(text), env };
+  }
+
+  /** Writes the entries used or made by this load. */
+  save(): void {
+    mkdirSync(dirname(this.file), { recursive: true });
+    writeFileSync(this.file, JSON.stringify({ key: this.key, entries: this.next }));
+  }
+}
+
+// Several templates can share a file (tests declared in one YAML file), so the text's length joins
+// the file name in the key; the hash check makes any collision harmless.
+function keyOf(file: string, text: string): string {
+  return `${file}\u0000${text.length}`;
+}
+
+function hash(text: string): string {
+  return createHash('sha1').update(text).digest('base64');
+}
+
+/** The cache key: everything besides a template's own text that its parse result depends on. */
+export function parseCacheKey(parts: Record<string, unknown>): string {
+  return createHash('sha1').update(JSON.stringify({ v: CACHE_VERSION, ...parts })).digest('base64');
+}
