@@ -79,8 +79,7 @@ function sqlNode(type: 'model' | 'snapshot', file: FoundFile, fileName: string, 
   diagnostics.push(...parsed.diagnostics);
   const record = parsed.record;
   if (!record) return undefined;
-  const configAt = locateCall(file.fromRoot, rawCode, 'config');
-  const inFile = validateYaml({ file: file.fromRoot, value: record.config, locate: () => configAt }, nodeConfigSchema, record.config, [], 'config()');
+  const inFile = validateYaml({ file: file.fromRoot, value: record.config, locate: () => locateCall(file.fromRoot, rawCode, 'config') }, nodeConfigSchema, record.config, [], 'config()');
   diagnostics.push(...inFile.diagnostics);
   const node = makeNode(type, file, name, rawCode, input, inFile.data ?? {}, record.refs, record.sources, [...record.macros], version);
   if (version && node.patchPath) {

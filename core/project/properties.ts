@@ -70,8 +70,8 @@ export function readProperties(files: readonly FoundFile[], ctx: PropertiesConte
     for (const section of SECTIONS) {
       (checked.data[section] ?? []).forEach((props, i) => {
         const key = `${section}:${props.name}`;
-        const at = yaml.locate([section, i]);
         const previous = properties.patches.get(key);
+        const at = yaml.locate([section, i]);
         if (previous) {
           diagnostics.push(diagnostic('duplicate-node', `'${props.name}' is described twice under '${section}:' (${previous.file}:${previous.at.line} and here).`, at));
           return;

@@ -52,6 +52,8 @@ function offsetOf(doc: Document, path: readonly PropertyKey[], key: string | und
  * line. Unknown keys get the closest valid key as a suggestion.
  */
 export function validateYaml<T>(yaml: YamlFile, schema: z.ZodType<T>, value: unknown, basePath: readonly PropertyKey[], what: string): { data?: T; diagnostics: Diagnostic[] } {
+  // Most nodes set no config at all; an empty mapping needs no schema run.
+  if (isEmptyObject(value) && acceptsEmpty(schema)) return { data: {} as T, diagnostics: [] };
   const result = schema.safeParse(value);
   if (result.success) return { data: result.data, diagnostics: [] };
   const diagnostics: Diagnostic[] = [];
@@ -117,4 +119,19 @@ function childSchemas(schema: unknown, step: PropertyKey): unknown[] {
 function objectKeys(schema: unknown): string[] {
   const d = def(schema);
   return d.type === 'object' && d.shape ? Object.keys(d.shape) : [];
+}
+
+const emptyOk = new WeakMap<object, boolean>();
+
+function acceptsEmpty(schema: z.ZodType): boolean {
+  let ok = emptyOk.get(schema);
+  if (ok === undefined) {
+    ok = schema.safeParse({}).success;
+    emptyOk.set(schema, ok);
+  }
+  return ok;
+}
+
+function isEmptyObject(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0;
 }
