@@ -1,5 +1,5 @@
 import type { Adapter } from '../adapter/adapter.js';
-import { StrataUserError, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { diagnostic, StrataUserError, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { buildGraph, type DependencyGraph } from '../graph/build-graph.js';
 import { selectNodes, type SelectionOptions } from '../graph/select.js';
 import { loadProject, type LoadOptions } from '../project/load-project.js';
@@ -51,7 +51,7 @@ export function prepareProject(options: ProjectOptions): PreparedProject {
   if (impact.length) throw new StrataUserError([...project.warnings, ...impact]);
   const adapter = options.adapters.find((a) => a.name === project.target.type);
   if (!adapter) throw new Error(`adapter ${project.target.type} vanished after loading`);
-  return { project, dag, selected: selection.nodes, adapter, warnings: [...project.warnings, ...dag.warnings, ...selection.warnings] };
+  return { project, dag, selected: selection.nodes, adapter, warnings: [...project.warnings, ...dag.warnings, ...selection.warnings, ...unenforcedConstraints(project, adapter)] };
 }
 
 /**
@@ -89,4 +89,16 @@ export async function compileProject(options: ProjectOptions): Promise<PreparedP
   writeManifest(project, manifestArtifact({ project, dag, dialect: adapter.dialect, invocation, compiled: new Map(compiled.map((c) => [c.uniqueId, c.compiledSql])), ...(options.env ? { env: options.env } : {}) }));
   await written;
   return { ...prepared, compiled };
+}
+
+/** Contract constraints the target cannot create are reported, not silently dropped. */
+function unenforcedConstraints(project: Project, adapter: Adapter): Diagnostic[] {
+  if (adapter.capabilities.foreignKeys) return [];
+  const out: Diagnostic[] = [];
+  for (const node of project.nodes.values()) {
+    if (node.config.contract?.enforced !== true) continue;
+    const foreign = [...(node.constraints ?? []), ...Object.values(node.columns).flatMap((c) => c.constraints)].filter((c) => c.type === 'foreign_key');
+    if (foreign.length) out.push(diagnostic('unenforced-constraint', `${node.name}: foreign_key constraints are not created on ${adapter.name} (it cannot swap in a table that foreign keys point at); test the relationship with a relationships test instead.`, { file: node.patchPath ?? node.originalFilePath, line: 1, column: 1 }));
+  }
+  return out;
 }

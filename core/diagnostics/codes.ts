@@ -42,6 +42,7 @@ export const DIAGNOSTIC_CODES = {
   'contract-mismatch': 'error',
   'breaking-change': 'error',
   'consumer-impact': 'warn',
+  'unenforced-constraint': 'warn',
 } as const satisfies Record<string, Severity>;
 
 /** `error` stops the command; `warn` is printed and the command goes on. */

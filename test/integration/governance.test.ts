@@ -55,6 +55,20 @@ describe('groups and access', () => {
   });
 });
 
+describe('unenforceable constraints', () => {
+  it('warns that DuckDB does not create foreign keys, instead of dropping them silently', async () => {
+    const { prepareProject } = await import('../../core/compile/compile-project.js');
+    const dir = writeProject({
+      'dbt_project.yml': projectYml('p'),
+      'models/parent.sql': 'select 1 as id',
+      'models/child.sql': "select 1 as parent_id from {{ ref('parent') }}",
+      'models/props.yml': "models:\n  - name: child\n    config: {materialized: table, contract: {enforced: true}}\n    columns:\n      - {name: parent_id, data_type: integer, constraints: [{type: foreign_key, to: ref('parent'), to_columns: [id]}]}\n",
+    });
+    const { warnings } = prepareProject({ projectDir: dir, adapters: BUILTIN_ADAPTERS, env: { HOME: EMPTY_HOME } });
+    expect(warnings.map((w) => [w.code, w.message])).toEqual([['unenforced-constraint', "child: foreign_key constraints are not created on duckdb (it cannot swap in a table that foreign keys point at); test the relationship with a relationships test instead."]]);
+  });
+});
+
 describe('model versions', () => {
   it('gives each version its own relation; unpinned refs get the latest; include/exclude columns', () => {
     const dir = writeProject({
