@@ -33,6 +33,7 @@ function timedAdapter(clock: { ms: number }): Adapter {
       getColumns: timed(c.getColumns.bind(c)),
       loadCsv: timed(c.loadCsv.bind(c)),
       dependentViews: timed(c.dependentViews.bind(c)),
+      dependentForeignKeys: timed(c.dependentForeignKeys.bind(c)),
       rowCounts: timed(c.rowCounts.bind(c)),
       describeQuery: timed(c.describeQuery.bind(c)),
       ensureSchema: timed(c.ensureSchema.bind(c)),

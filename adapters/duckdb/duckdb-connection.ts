@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Connection, DependentView, ExecuteOptions, QueryResult } from '../../core/adapter/connection.js';
+import type { Connection, DependentForeignKey, DependentView, ExecuteOptions, QueryResult } from '../../core/adapter/connection.js';
 import type { ColumnInfo, ExistingRelation, Relation } from '../../core/adapter/relation.js';
 import { duckdbDialect } from './duckdb-dialect.js';
 import { inTransaction } from '../transaction.js';
@@ -58,6 +58,11 @@ export class DuckDbSession implements Connection {
     // Read every field as text and let the insert cast to the table's types; empty fields are NULL.
     const read = `read_csv(${d.quoteString(file)}, header = true, all_varchar = true, auto_detect = false, delim = ${d.quoteString(options.delimiter ?? ',')}, quote = '"', escape = '"', columns = {${columns.map((c) => `${d.quoteString(c)}: 'VARCHAR'`).join(', ')}})`;
     await this.execute(`insert into ${d.qualify(relation)} (${columns.map((c) => d.quoteIdentifier(c)).join(', ')}) select * from ${read}`, options);
+  }
+
+  async dependentForeignKeys(): Promise<DependentForeignKey[]> {
+    // Contracts never create foreign keys on DuckDB (see the adapter's capabilities).
+    return [];
   }
 
   async dependentViews(): Promise<DependentView[]> {

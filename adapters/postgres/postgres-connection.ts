@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
-import type { Connection, DependentView, ExecuteOptions, QueryResult } from '../../core/adapter/connection.js';
+import type { Connection, DependentForeignKey, DependentView, ExecuteOptions, QueryResult } from '../../core/adapter/connection.js';
 import type { ColumnInfo, ExistingRelation, Relation } from '../../core/adapter/relation.js';
 import { postgresDialect as d } from './postgres-dialect.js';
 import { inTransaction } from '../transaction.js';
@@ -75,17 +75,36 @@ export class PostgresSession implements Connection {
     await this.withAbort(options.signal, () => pipeline(createReadStream(file), this.client.query(copyFrom(sql))));
   }
 
-  async dependentViews(relation: Relation): Promise<DependentView[]> {
-    // An empty search_path makes pg_get_viewdef qualify every relation, so the text still means
-    // the same relations after the swap.
+  async dependentForeignKeys(relation: Relation): Promise<DependentForeignKey[]> {
+    return this.withEmptySearchPath(async () => {
+      const { rows } = await this.client.query<{ schema_name: string; table_name: string; name: string; definition: string }>(
+        `select n.nspname as schema_name, t.relname as table_name, c.conname as name, pg_get_constraintdef(c.oid) as definition
+         from pg_constraint c join pg_class t on t.oid = c.conrelid join pg_namespace n on n.oid = t.relnamespace
+         where c.contype = 'f' and c.confrelid = to_regclass($1) and c.conrelid <> c.confrelid order by 1, 2, 3`,
+        [d.qualify({ schema: relation.schema, identifier: relation.identifier })],
+      );
+      return rows.map((r) => ({ table: { ...(relation.database ? { database: relation.database } : {}), schema: r.schema_name, identifier: r.table_name }, name: r.name, definition: r.definition }));
+    });
+  }
+
+  /** Runs `fn` with an empty search_path, so definitions come back fully qualified. */
+  private async withEmptySearchPath<T>(fn: () => Promise<T>): Promise<T> {
     await this.client.query('begin');
     try {
       await this.client.query("select set_config('search_path', '', true)");
-      const { rows } = await this.client.query<{ schema_name: string; view_name: string; definition: string }>(DEPENDENT_VIEWS_SQL, [d.qualify({ schema: relation.schema, identifier: relation.identifier })]);
-      return rows.map((r) => ({ relation: { ...(relation.database ? { database: relation.database } : {}), schema: r.schema_name, identifier: r.view_name }, definition: r.definition }));
+      return await fn();
     } finally {
       await this.client.query('commit');
     }
+  }
+
+  async dependentViews(relation: Relation): Promise<DependentView[]> {
+    // An empty search_path makes pg_get_viewdef qualify every relation, so the text still means
+    // the same relations after the swap.
+    return this.withEmptySearchPath(async () => {
+      const { rows } = await this.client.query<{ schema_name: string; view_name: string; definition: string }>(DEPENDENT_VIEWS_SQL, [d.qualify({ schema: relation.schema, identifier: relation.identifier })]);
+      return rows.map((r) => ({ relation: { ...(relation.database ? { database: relation.database } : {}), schema: r.schema_name, identifier: r.view_name }, definition: r.definition }));
+    });
   }
 
   async ensureSchema(schema: Pick<Relation, 'database' | 'schema'>): Promise<void> {

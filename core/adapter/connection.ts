@@ -1,5 +1,15 @@
 import type { ColumnInfo, ExistingRelation, Relation } from './relation.js';
 
+/** A foreign key of another table that points at a relation. */
+export interface DependentForeignKey {
+  /** The table that has the constraint. */
+  table: Relation;
+  /** Constraint name. */
+  name: string;
+  /** Its definition (`FOREIGN KEY (...) REFERENCES ...`), with relations fully qualified. */
+  definition: string;
+}
+
 /** A view that depends on another relation. */
 export interface DependentView {
   /** The view. */
@@ -42,6 +52,8 @@ export interface Connection {
    * names, so they can be re-pointed at a rebuilt relation. Empty where views bind late (DuckDB).
    */
   dependentViews(relation: Relation): Promise<DependentView[]>;
+  /** Foreign keys of other tables that reference `relation` (empty where none can exist). */
+  dependentForeignKeys(relation: Relation): Promise<DependentForeignKey[]>;
   /** Row counts of the tables in a schema, where the database keeps them cheaply (estimates allowed). */
   rowCounts(schema: Pick<Relation, 'database' | 'schema'>): Promise<Map<string, number>>;
   /** The columns (names and database types) a select returns, without running it for its rows. */

@@ -76,6 +76,18 @@ export class Compiler {
     return { uniqueId, compiledSql: injectCtes(body.sql, ctes) };
   }
 
+  /**
+   * Renders a small expression in a node's compile scope, e.g. a contract's foreign key target
+   * `ref('customers')`. Errors throw {@link StrataUserError}.
+   */
+  renderExpression(uniqueId: string, expression: string): string {
+    const node = this.project.nodes.get(uniqueId);
+    if (!node) throw new Error(`compile: unknown node ${uniqueId}`);
+    const rendered = this.engine.renderString(`{{ ${expression} }}`, node.patchPath ?? node.originalFilePath, this.scope(node, [], {}));
+    if (rendered.diagnostic) throw new StrataUserError([rendered.diagnostic]);
+    return rendered.output ?? '';
+  }
+
   private body(uniqueId: string, context: NodeCompileContext): RenderedBody {
     // Only context-free renders are shared: is_incremental() and batches change a node's SQL.
     const cacheable = Object.keys(context).length === 0;

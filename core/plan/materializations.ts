@@ -1,5 +1,5 @@
 import type { AdapterCapabilities } from '../adapter/adapter.js';
-import type { DependentView } from '../adapter/connection.js';
+import type { DependentForeignKey, DependentView } from '../adapter/connection.js';
 import type { SqlDialect } from '../adapter/dialect.js';
 import type { ExistingRelation, Relation, RelationKind } from '../adapter/relation.js';
 import { diagnostic, StrataUserError } from '../diagnostics/diagnostic.js';
@@ -22,6 +22,8 @@ export interface PlanInput {
   existing: ExistingRelation | undefined;
   /** Views of other relations that read the existing relation (re-pointed after a swap). */
   dependents?: readonly DependentView[];
+  /** Foreign keys of other tables that point at the existing relation (re-pointed after a swap). */
+  foreignKeys?: readonly DependentForeignKey[];
   /** The run's --full-refresh flag. */
   fullRefresh?: boolean;
   /** For microbatch models: the batch this plan writes. */
@@ -120,7 +122,7 @@ function planEphemeral({ node }: PlanInput): Plan {
  * any step leaves the old relation, its rows and its dependent views as they were. Dependent views
  * are never dropped with CASCADE.
  */
-function swapIn({ node, existing, dependents = [], dialect }: PlanInput, kind: RelationKind, build: Statement[]): Statement[] {
+function swapIn({ node, existing, dependents = [], foreignKeys = [], dialect }: PlanInput, kind: RelationKind, build: Statement[]): Statement[] {
   const relation = node.relation;
   const backup = backupRelation(relation);
   const statements = [...build];
@@ -128,6 +130,13 @@ function swapIn({ node, existing, dependents = [], dialect }: PlanInput, kind: R
   statements.push({ sql: dialect.rename(tmpRelation(relation), kind, relation.identifier), purpose: `move the new ${kind} into place` });
   for (const view of dependents) {
     statements.push({ sql: dialect.createViewAs(view.relation, view.definition, { replace: true }), purpose: `re-point dependent view ${view.relation.schema}.${view.relation.identifier} at the new ${kind}` });
+  }
+  for (const fk of foreignKeys) {
+    // The constraint followed the old table when it was renamed; recreate it on the new one.
+    const table = dialect.qualify(fk.table);
+    const name = dialect.quoteIdentifier(fk.name);
+    statements.push({ sql: `alter table ${table} drop constraint ${name}`, purpose: `move foreign key ${fk.name} of ${fk.table.schema}.${fk.table.identifier} off the old table` });
+    statements.push({ sql: `alter table ${table} add constraint ${name} ${fk.definition}`, purpose: `point foreign key ${fk.name} of ${fk.table.schema}.${fk.table.identifier} at the new table` });
   }
   if (existing) statements.push({ sql: dialect.drop(backup, existing.kind), purpose: `drop the old ${existing.kind}` });
   return statements;

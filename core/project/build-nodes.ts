@@ -152,6 +152,11 @@ function makeNode(type: NodeType, file: FoundFile, name: string, rawCode: string
   };
   if (patch) node.patchPath = patch.file;
   if (patch?.props.constraints) node.constraints = patch.props.constraints;
+  // A contract's foreign key to `ref('x')` makes x a parent: it must exist before this table.
+  for (const c of [...(node.constraints ?? []), ...Object.values(node.columns).flatMap((col) => col.constraints)]) {
+    const target = c.type === 'foreign_key' && c.to ? /^\s*ref\(\s*['"]([^'"]+)['"]\s*\)\s*$/.exec(c.to) : null;
+    if (target && !node.refs.some((r) => r.name === target[1] && r.package === undefined)) node.refs.push({ name: target[1] as string, at: patch?.at ?? { file: file.fromRoot, line: 1, column: 1 } });
+  }
   if (version) Object.assign(node, { version: version.v, latest: version.latest, ...(version.deprecationDate ? { deprecationDate: version.deprecationDate } : {}) });
   return node;
 }

@@ -10,7 +10,7 @@ import { executeTest } from './execute-test.js';
 import { executeUnitTest } from './execute-unit-test.js';
 import { planNode, type PlanInput } from '../plan/materializations.js';
 import type { Plan, Statement } from '../plan/plan.js';
-import type { Project, ProjectNode } from '../project/types.js';
+import type { ConstraintDef, Project, ProjectNode } from '../project/types.js';
 import { writeNodeArtifact } from './artifact-paths.js';
 import type { RelationCache } from './relation-cache.js';
 import type { NodeResult } from './results.js';
@@ -37,7 +37,8 @@ export interface NodeContext {
 export class CheckFailure extends Error {}
 
 /** Compiles, plans and runs one node on a connection. Never throws for user or database errors. */
-export async function executeNode(ctx: NodeContext, node: ProjectNode, connection: Connection, threadId: string): Promise<NodeResult> {
+export async function executeNode(ctx: NodeContext, target: ProjectNode, connection: Connection, threadId: string): Promise<NodeResult> {
+  let node = target;
   const started = new Date();
   const finish = (fields: Omit<NodeResult, 'uniqueId' | 'executionTime' | 'startedAt' | 'completedAt' | 'threadId'>): NodeResult => {
     const completed = new Date();
@@ -58,9 +59,13 @@ export async function executeNode(ctx: NodeContext, node: ProjectNode, connectio
       compiledSql = ctx.compiler.compile(node.uniqueId, { isIncremental }).compiledSql;
       compiledPath = writeNodeArtifact(ctx.project, node, 'compiled', compiledSql);
     }
-    if (hasEnforcedContract(node) && compiledSql !== undefined) checkContract(node, await connection.describeQuery(compiledSql));
+    if (hasEnforcedContract(node) && compiledSql !== undefined) {
+      checkContract(node, await connection.describeQuery(compiledSql));
+      node = withResolvedForeignKeys(node, ctx.compiler);
+    }
     const dependents = existing ? await connection.dependentViews(node.relation) : [];
-    const input: PlanInput = { node, compiledSql: compiledSql ?? '', existing, dependents, fullRefresh: ctx.fullRefresh, buildId: ctx.buildId, dialect: ctx.adapter.dialect, capabilities: ctx.adapter.capabilities };
+    const foreignKeys = existing?.kind === 'table' && ctx.adapter.capabilities.foreignKeys ? await connection.dependentForeignKeys(node.relation) : [];
+    const input: PlanInput = { node, compiledSql: compiledSql ?? '', existing, dependents, foreignKeys, fullRefresh: ctx.fullRefresh, buildId: ctx.buildId, dialect: ctx.adapter.dialect, capabilities: ctx.adapter.capabilities };
     const { plan, statements } = await runPlan(connection, input, ctx.signal);
     writeNodeArtifact(ctx.project, node, 'run', statements.map((s) => `-- ${s.purpose}\n${s.sql};`).join('\n\n'));
     if (plan.relation && plan.kind) await ctx.relations.record(connection, { ...plan.relation, kind: plan.kind } satisfies ExistingRelation);
@@ -117,4 +122,11 @@ async function runStatements(connection: Connection, statements: readonly Statem
       throw err;
     }
   }
+}
+
+/** A contract's foreign keys name their target as `ref('x')`/`source('a', 'b')`; render them to relations. */
+function withResolvedForeignKeys(node: ProjectNode, compiler: Compiler): ProjectNode {
+  const resolve = (c: ConstraintDef): ConstraintDef => (c.type === 'foreign_key' && c.to && /^\s*(ref|source)\s*\(/.test(c.to) ? { ...c, to: compiler.renderExpression(node.uniqueId, c.to) } : c);
+  const columns = Object.fromEntries(Object.entries(node.columns).map(([name, column]) => [name, { ...column, constraints: column.constraints.map(resolve) }]));
+  return { ...node, columns, ...(node.constraints ? { constraints: node.constraints.map(resolve) } : {}) };
 }

@@ -48,6 +48,28 @@ describe.runIf(enabled)('postgres specifics', () => {
     expect(await queryPostgres(`select relname from pg_class c join pg_namespace n on n.oid = c.relnamespace where nspname = '${schema}' and relname like '%strata%'`)).toEqual([]);
   });
 
+  it("creates a contract's foreign key to ref('x'), which then guards the rows", async () => {
+    const { dir, schema, run } = await setup({
+      'models/parent.sql': "{{ config(materialized='table') }}select 1 as id",
+      'models/child.sql': "{{ config(materialized='table') }}select 1 as parent_id",
+      'models/props.yml': "models:\n  - name: parent\n    config: {contract: {enforced: true}}\n    columns:\n      - {name: id, data_type: integer, constraints: [{type: primary_key}]}\n  - name: child\n    config: {contract: {enforced: true}}\n    columns:\n      - {name: parent_id, data_type: integer, constraints: [{type: foreign_key, to: \"ref('parent')\", to_columns: [id]}]}\n",
+    });
+    const { summary } = await run();
+    expect(summary.results.map((r) => [r.uniqueId, r.status])).toEqual([['model.p.parent', 'success'], ['model.p.child', 'success']]);
+    const fks = await queryPostgres(`select conname from pg_constraint c join pg_namespace n on n.oid = c.connamespace where n.nspname = '${schema}' and contype = 'f'`);
+    expect(fks).toHaveLength(1);
+    // Rebuilding the parent moves the child's foreign key to the new table.
+    const again = await run();
+    expect(again.summary.results.map((r) => r.status)).toEqual(['success', 'success']);
+    // A parent without the referenced row cannot replace the old one.
+    writeFiles(dir, { 'models/parent.sql': "{{ config(materialized='table') }}select 7 as id" });
+    const broken = await run(['parent']);
+    expect(broken.summary.results[0]?.message).toContain('point foreign key');
+    expect(await queryPostgres(`select id from ${schema}.parent`)).toEqual([{ id: '1' }]);
+    writeFiles(dir, { 'models/parent.sql': "{{ config(materialized='table') }}select 1 as id", 'models/child.sql': "{{ config(materialized='table') }}select 2 as parent_id" });
+    expect((await run(['child'])).summary.results[0]?.status).toBe('error');
+  });
+
   it('rebuilds a view whose columns changed (create or replace cannot)', async () => {
     const { dir, schema, run } = await setup({ 'models/v.sql': 'select 1 as a, 2 as b' });
     expect((await run()).summary.success).toBe(true);
