@@ -1,6 +1,6 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 
 /** Writes `files` (path → contents) into a fresh temporary directory and returns its path. */
 export function writeProject(files: Record<string, string>): string {
@@ -21,4 +21,12 @@ export function writeFiles(root: string, files: Record<string, string>): void {
 /** A minimal project file. */
 export function projectYml(name = 'proj', extra = ''): string {
   return `name: ${name}\nprofile: ${name}\n${extra}`;
+}
+
+/** A copy of `examples/<name>` in a fresh temporary directory, without any target/ folders. */
+export function copyExample(name: string): string {
+  const source = resolve(import.meta.dirname, '../../examples', name);
+  const dir = join(mkdtempSync(join(tmpdir(), 'strata-example-')), name);
+  cpSync(source, dir, { recursive: true, filter: (src) => !/(^|\/)target(\/|$)/.test(relative(source, src)) });
+  return dir;
 }

@@ -1,21 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
 import { EMPTY_HOME } from '../helpers/load.js';
 import { queryDuckDbFile } from '../helpers/targets.js';
-import { projectYml, writeProject } from '../helpers/temp-project.js';
+import { copyExample, projectYml, writeProject } from '../helpers/temp-project.js';
 
 const repo = resolve(import.meta.dirname, '../..');
 const env = { ...process.env, HOME: EMPTY_HOME, STRATA_PROFILES_DIR: '' };
-
-function copyExample(name: string): string {
-  const dir = join(mkdtempSync(join(tmpdir(), 'strata-example-')), name);
-  cpSync(join(repo, 'examples', name), dir, { recursive: true, filter: (src) => !src.includes(`${name}/target`) });
-  return dir;
-}
 
 describe('strata CLI', () => {
   it('builds the quickstart end to end through the installed binary, with no set-up', async () => {

@@ -1,5 +1,4 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -9,14 +8,14 @@ import { renderMarkdown } from '../../core/docs/markdown.js';
 import { serveDocs } from '../../core/docs/serve-docs.js';
 import { cli } from '../helpers/cli.js';
 import { EMPTY_HOME } from '../helpers/load.js';
+import { copyExample } from '../helpers/temp-project.js';
 
 const repo = resolve(import.meta.dirname, '../..');
 const catalogSchema = JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/specs/dbt-catalog-v1.json'), 'utf8')) as object;
 const CHROMIUM = '/usr/bin/chromium';
 
 async function generatedQuickstart(): Promise<string> {
-  const dir = join(mkdtempSync(join(tmpdir(), 'strata-docs-')), 'quickstart');
-  cpSync(join(repo, 'examples/quickstart'), dir, { recursive: true, filter: (src) => !src.includes('quickstart/target') });
+  const dir = copyExample('quickstart');
   // A description with HTML and a script link must come out as text.
   const props = readFileSync(join(dir, 'models/properties.yml'), 'utf8').replace('description: One row per invoice line; amounts are net of discount, in EUR.', "description: '<img src=x onerror=alert(1)> [click](javascript:alert(1)) One row per invoice line.'");
   writeFileSync(join(dir, 'models/properties.yml'), props);

@@ -1,17 +1,16 @@
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
 import { EMPTY_HOME } from '../helpers/load.js';
+import { copyExample } from '../helpers/temp-project.js';
 
 const schema = JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/specs/dbt-manifest-v12.json'), 'utf8')) as object;
 
 describe('manifest.json', () => {
   it("validates against dbt's v12 schema for a project with every kind of node", async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'strata-manifest-')), 'quickstart');
-    cpSync(resolve(import.meta.dirname, '../../examples/quickstart'), dir, { recursive: true, filter: (src) => !src.includes('quickstart/target') });
+    const dir = copyExample('quickstart');
     const { code } = await cli(['build', '--project-dir', dir], { HOME: EMPTY_HOME });
     expect(code).toBe(0);
     const manifest = JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8')) as { nodes: Record<string, { resource_type: string; depends_on?: { nodes: string[]; macros: string[] }; checksum: { checksum: string } }>; unit_tests: Record<string, unknown>; parent_map: Record<string, string[]> };

@@ -5,20 +5,16 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
 import { EMPTY_HOME } from '../helpers/load.js';
+import { copyExample } from '../helpers/temp-project.js';
 import { PG_URL, TEST_TARGETS, queryDuckDbFile, queryPostgres, uniqueSchema } from '../helpers/targets.js';
 
 const repo = resolve(import.meta.dirname, '../..');
 
-function copyMesh(): string {
-  const dir = join(mkdtempSync(join(tmpdir(), 'strata-mesh-')), 'mesh');
-  cpSync(join(repo, 'examples/mesh'), dir, { recursive: true, filter: (src) => !/mesh\/(target|[a-z]+\/target)/.test(src) });
-  return dir;
-}
 
 for (const target of TEST_TARGETS) {
   describe(`the mesh example on ${target.name}`, () => {
     it('builds platform, forecasting and fraud in order, with cross-project refs, versions and contracts', async () => {
-      const dir = copyMesh();
+      const dir = copyExample('mesh');
       const prefix = `${uniqueSchema()}_`;
       const url = new URL(PG_URL);
       const env = { ...process.env, HOME: EMPTY_HOME, STRATA_BIN: join(repo, 'dist/cli/main.js'), MESH_SCHEMA_PREFIX: prefix, PGHOST: url.hostname, PGPORT: url.port || '5432', PGUSER: decodeURIComponent(url.username) || 'postgres', PGPASSWORD: decodeURIComponent(url.password), PGDATABASE: url.pathname.slice(1) };
@@ -51,7 +47,7 @@ for (const target of TEST_TARGETS) {
 
 describe('publishing and breaking changes', () => {
   it('publishes only public models, and refuses a breaking change to one unless it gets a new version', async () => {
-    const dir = copyMesh();
+    const dir = copyExample('mesh');
     const env = { HOME: EMPTY_HOME };
     expect((await cli(['build', '--project-dir', join(dir, 'platform')], env)).code).toBe(0);
     const published = await cli(['publish', '--project-dir', join(dir, 'platform')], env);

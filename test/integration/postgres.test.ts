@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import pg from 'pg';
@@ -9,7 +8,7 @@ import { runProject } from '../../core/run/run-project.js';
 import { cli } from '../helpers/cli.js';
 import { EMPTY_HOME } from '../helpers/load.js';
 import { PG_URL, TEST_TARGETS, postgresOutput, queryPostgres, uniqueSchema } from '../helpers/targets.js';
-import { projectYml, writeFiles, writeProject } from '../helpers/temp-project.js';
+import { copyExample, projectYml, writeFiles, writeProject } from '../helpers/temp-project.js';
 
 const enabled = TEST_TARGETS.some((t) => t.name === 'postgres');
 
@@ -177,9 +176,3 @@ describe.runIf(enabled)('postgres through the CLI', () => {
     });
   }
 });
-
-function copyExample(name: string): string {
-  const dir = join(mkdtempSync(join(tmpdir(), 'strata-example-')), name);
-  cpSync(join(resolve(import.meta.dirname, '../..'), 'examples', name), dir, { recursive: true, filter: (src) => !src.includes(`${name}/target`) });
-  return dir;
-}
