@@ -29,15 +29,14 @@ export class DuckDbSession implements Connection {
   // DuckDB's own catalog functions answer in well under a millisecond; information_schema takes
   // several, which adds up over thousands of nodes.
   async listRelations(schema: Pick<Relation, 'database' | 'schema'>): Promise<ExistingRelation[]> {
-    const q = duckdbDialect.quoteString;
-    const where = `schema_name = ${q(schema.schema)} and database_name = ${schema.database ? q(schema.database) : 'current_database()'}`;
+    const where = inSchema(schema);
     const { rows } = await this.execute(`select table_name as name, 'table' as kind from duckdb_tables() where ${where} union all select view_name, 'view' from duckdb_views() where ${where} and not internal`);
     return rows.map((r) => ({ ...(schema.database ? { database: schema.database } : {}), schema: schema.schema, identifier: String(r.name), kind: r.kind === 'view' ? 'view' : 'table' }));
   }
 
   async getColumns(relation: Relation): Promise<ColumnInfo[]> {
     const q = duckdbDialect.quoteString;
-    const where = `schema_name = ${q(relation.schema)} and table_name = ${q(relation.identifier)} and database_name = ${relation.database ? q(relation.database) : 'current_database()'}`;
+    const where = `${inSchema(relation)} and table_name = ${q(relation.identifier)}`;
     const { rows } = await this.execute(`select column_name, data_type from duckdb_columns() where ${where} order by column_index`);
     return rows.map((r) => ({ name: String(r.column_name), dataType: String(r.data_type) }));
   }
@@ -48,8 +47,7 @@ export class DuckDbSession implements Connection {
   }
 
   async rowCounts(schema: Pick<Relation, 'database' | 'schema'>): Promise<Map<string, number>> {
-    const q = duckdbDialect.quoteString;
-    const { rows } = await this.execute(`select table_name, estimated_size from duckdb_tables() where schema_name = ${q(schema.schema)} and database_name = ${schema.database ? q(schema.database) : 'current_database()'}`);
+    const { rows } = await this.execute(`select table_name, estimated_size from duckdb_tables() where ${inSchema(schema)}`);
     return new Map(rows.map((r) => [String(r.table_name), Number(r.estimated_size)]));
   }
 
@@ -81,4 +79,10 @@ export class DuckDbSession implements Connection {
   async close(): Promise<void> {
     this.conn.closeSync();
   }
+}
+
+/** Filter for DuckDB's catalog functions: one schema of the given (or the current) database. */
+function inSchema(schema: Pick<Relation, 'database' | 'schema'>): string {
+  const q = duckdbDialect.quoteString;
+  return `schema_name = ${q(schema.schema)} and database_name = ${schema.database ? q(schema.database) : 'current_database()'}`;
 }

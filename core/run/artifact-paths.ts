@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import type { Statement } from '../plan/plan.js';
 import type { Project, ProjectNode } from '../project/types.js';
 
 /** Where `target/<kind>/<project>/<folder>/<node>.sql` is (one file per node, named after it). */
@@ -18,4 +19,9 @@ export function writeNodeArtifact(project: Project, node: ProjectNode, kind: 'co
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, artifactText(text));
   return relative(project.root, file);
+}
+
+/** Executed statements as written to target/run/: each with its purpose as a comment. */
+export function statementsLog(statements: readonly Statement[]): string {
+  return statements.map((s) => `-- ${s.purpose}\n${s.sql};`).join('\n\n');
 }

@@ -4,7 +4,7 @@ import { diagnostic, StrataUserError } from '../diagnostics/diagnostic.js';
 import { planBatches, timestampLiteral, type Batch, type BatchSize } from '../plan/batches.js';
 import { shouldFullRefresh } from '../plan/full-refresh.js';
 import type { ProjectNode } from '../project/types.js';
-import { writeNodeArtifact } from './artifact-paths.js';
+import { statementsLog, writeNodeArtifact } from './artifact-paths.js';
 import { runPlan, type NodeContext } from './execute-node.js';
 import type { NodeResult } from './results.js';
 
@@ -74,5 +74,5 @@ async function runBatch(ctx: NodeContext, node: ProjectNode, connection: Connect
   const { statements } = await runPlan(connection, {
     node, compiledSql, existing, batch, fullRefresh: current === undefined, dialect: ctx.adapter.dialect, capabilities: ctx.adapter.capabilities,
   }, ctx.signal);
-  sqlLog.push(`-- batch ${timestampLiteral(batch.start)} .. ${timestampLiteral(batch.end)}`, ...statements.map((s) => `-- ${s.purpose}\n${s.sql};`));
+  sqlLog.push(`-- batch ${timestampLiteral(batch.start)} .. ${timestampLiteral(batch.end)}`, statementsLog(statements));
 }

@@ -11,7 +11,7 @@ import { executeUnitTest } from './execute-unit-test.js';
 import { planNode, type PlanInput } from '../plan/materializations.js';
 import type { Plan, Statement } from '../plan/plan.js';
 import type { ConstraintDef, Project, ProjectNode } from '../project/types.js';
-import { writeNodeArtifact } from './artifact-paths.js';
+import { statementsLog, writeNodeArtifact } from './artifact-paths.js';
 import type { RelationCache } from './relation-cache.js';
 import type { NodeResult } from './results.js';
 
@@ -67,7 +67,7 @@ export async function executeNode(ctx: NodeContext, target: ProjectNode, connect
     const foreignKeys = existing?.kind === 'table' && ctx.adapter.capabilities.foreignKeys ? await connection.dependentForeignKeys(node.relation) : [];
     const input: PlanInput = { node, compiledSql: compiledSql ?? '', existing, dependents, foreignKeys, fullRefresh: ctx.fullRefresh, buildId: ctx.buildId, dialect: ctx.adapter.dialect, capabilities: ctx.adapter.capabilities };
     const { plan, statements } = await runPlan(connection, input, ctx.signal);
-    writeNodeArtifact(ctx.project, node, 'run', statements.map((s) => `-- ${s.purpose}\n${s.sql};`).join('\n\n'));
+    writeNodeArtifact(ctx.project, node, 'run', statementsLog(statements));
     if (plan.relation && plan.kind) await ctx.relations.record(connection, { ...plan.relation, kind: plan.kind } satisfies ExistingRelation);
     const relationText = plan.relation ? `${plan.relation.schema}.${plan.relation.identifier}` : '';
     return finish({ status: 'success', message: `${plan.action} ${relationText}`.trim(), action: plan.action, ...(plan.relation ? { relation: plan.relation } : {}), ...compiledFields() });
