@@ -74,9 +74,8 @@ export function checkContract(node: ProjectNode, actual: readonly ColumnInfo[]):
  * database enforces. Primary keys and unique constraints get a name unique to this build, because
  * the table is renamed into place and its index names must not collide with the previous build's.
  */
-export function contractTableColumns(node: ProjectNode, dialect: SqlDialect, capabilities: AdapterCapabilities, buildId: string): { columns: { name: string; type: string }[]; tableConstraints: string[]; unenforced: string[] } {
+export function contractTableColumns(node: ProjectNode, dialect: SqlDialect, capabilities: AdapterCapabilities, buildId: string): { columns: { name: string; type: string }[]; tableConstraints: string[] } {
   const q = (c: string) => dialect.quoteIdentifier(c);
-  const unenforced: string[] = [];
   const named = (kind: string, cols: string[]) => q(`${node.relation.identifier}_${cols.join('_')}_${kind}_${buildId}`.slice(0, 63));
   const render = (c: ConstraintDef, cols: string[]): string | undefined => {
     switch (c.type) {
@@ -85,10 +84,8 @@ export function contractTableColumns(node: ProjectNode, dialect: SqlDialect, cap
       case 'primary_key': return `constraint ${named('pk', cols)} primary key (${cols.map(q).join(', ')})`;
       case 'check': return c.expression ? `check (${c.expression})` : undefined;
       case 'foreign_key': {
-        if (!capabilities.foreignKeys) {
-          unenforced.push(`foreign_key on ${cols.join(', ')}`);
-          return undefined;
-        }
+        // Where the database cannot keep them, prepareProject warns instead.
+        if (!capabilities.foreignKeys) return undefined;
         const to = c.to ?? '';
         return `foreign key (${cols.map(q).join(', ')}) references ${to}${c.to_columns ? ` (${c.to_columns.map(q).join(', ')})` : ''}`;
       }
@@ -109,5 +106,5 @@ export function contractTableColumns(node: ProjectNode, dialect: SqlDialect, cap
     const sql = render(c, c.columns ?? []);
     if (sql) tableConstraints.push(sql);
   }
-  return { columns, tableConstraints, unenforced };
+  return { columns, tableConstraints };
 }
