@@ -1,8 +1,5 @@
 import { Option, type Command } from 'commander';
-import { BUILTIN_ADAPTERS } from '../../adapters/index.js';
 import type { ProjectOptions } from '../../core/compile/compile-project.js';
-import { parseVars } from '../../core/project/parse-vars.js';
-import { loadState } from '../../core/graph/state.js';
 
 /** Options every project command takes, as commander hands them over. */
 export interface CommonFlags {
@@ -41,8 +38,12 @@ export function withSelectionOptions(command: Command): Command {
     .option('--consumers <dir>', 'downstream projects\' manifests: name the consumers of a public model changed against --state');
 }
 
-/** Turns flags into library options. */
-export function projectOptions(flags: CommonFlags & { models?: string[] }, env: NodeJS.ProcessEnv): ProjectOptions {
+/**
+ * Turns flags into library options. The library is loaded here, on first use, so the CLI starts
+ * without loading what the command does not need.
+ */
+export async function projectOptions(flags: CommonFlags & { models?: string[] }, env: NodeJS.ProcessEnv): Promise<ProjectOptions> {
+  const [{ BUILTIN_ADAPTERS }, { parseVars }, { loadState }] = await Promise.all([import('../../adapters/index.js'), import('../../core/project/parse-vars.js'), import('../../core/graph/state.js')]);
   const select = [...(flags.select ?? []), ...(flags.models ?? [])];
   return {
     adapters: BUILTIN_ADAPTERS,

@@ -1,7 +1,4 @@
 import type { Command } from 'commander';
-import { BUILTIN_ADAPTERS } from '../../adapters/index.js';
-import { loadProject } from '../../core/project/load-project.js';
-import { isSecretEnvVar } from '../../core/template/base-scope.js';
 import { printDiagnostics } from '../output/diagnostics.js';
 import type { Terminal } from '../output/terminal.js';
 import { projectOptions, withProjectOptions, type CommonFlags } from './common.js';
@@ -12,7 +9,8 @@ const SECRET_KEYS = /pass|secret|token|key/i;
 export function registerDebug(program: Command, term: Terminal, env: NodeJS.ProcessEnv, setExit: (code: number) => void): void {
   withProjectOptions(program.command('debug').description('check the project, profile and database connection'))
     .action(async (flags: CommonFlags) => {
-      const project = loadProject(projectOptions(flags, env));
+      const [{ BUILTIN_ADAPTERS }, { loadProject }, { isSecretEnvVar }] = await Promise.all([import('../../adapters/index.js'), import('../../core/project/load-project.js'), import('../../core/template/base-scope.js')]);
+      const project = loadProject(await projectOptions(flags, env));
       printDiagnostics(term, project.warnings, project.root);
       const t = project.target;
       term.out(`project file: ${project.projectFile} [OK]`);

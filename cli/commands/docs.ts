@@ -2,9 +2,6 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { diagnostic, StrataUserError } from '../../core/diagnostics/diagnostic.js';
-import { generateDocs } from '../../core/docs/generate-docs.js';
-import { serveDocs } from '../../core/docs/serve-docs.js';
-import { loadProject } from '../../core/project/load-project.js';
 import { printDiagnostics } from '../output/diagnostics.js';
 import type { Terminal } from '../output/terminal.js';
 import { positiveInt, projectOptions, withProjectOptions, withSelectionOptions, type CommonFlags } from './common.js';
@@ -14,7 +11,8 @@ export function registerDocs(program: Command, term: Terminal, env: NodeJS.Proce
   const docs = program.command('docs').description('generate and serve the documentation site');
   withSelectionOptions(withProjectOptions(docs.command('generate').description('write target/manifest.json, target/catalog.json and the site in target/docs/')))
     .action(async (flags: CommonFlags) => {
-      const result = await generateDocs(projectOptions(flags, env));
+      const { generateDocs } = await import('../../core/docs/generate-docs.js');
+      const result = await generateDocs(await projectOptions(flags, env));
       printDiagnostics(term, result.warnings, result.project.root);
       term.out(`Catalog written to ${result.catalogFile}`);
       term.out(`Docs site written to ${result.indexFile} (open it directly, or run 'strata docs serve').`);
@@ -22,7 +20,8 @@ export function registerDocs(program: Command, term: Terminal, env: NodeJS.Proce
   withProjectOptions(docs.command('serve').description('serve target/docs/ on 127.0.0.1'))
     .option('--port <port>', 'port to listen on', positiveInt, 8080)
     .action(async (flags: CommonFlags & { port: number }) => {
-      const project = loadProject(projectOptions(flags, env));
+      const [{ loadProject }, { serveDocs }] = await Promise.all([import('../../core/project/load-project.js'), import('../../core/docs/serve-docs.js')]);
+      const project = loadProject(await projectOptions(flags, env));
       const dir = join(project.targetPath, 'docs');
       if (!existsSync(join(dir, 'index.html'))) throw new StrataUserError([diagnostic('invalid-state', `No docs site in ${dir}: run 'strata docs generate' first.`)]);
       const server = await serveDocs(dir, flags.port);

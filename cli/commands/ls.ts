@@ -1,5 +1,4 @@
 import { Option, type Command } from 'commander';
-import { prepareProject } from '../../core/compile/compile-project.js';
 import { printDiagnostics } from '../output/diagnostics.js';
 import type { Terminal } from '../output/terminal.js';
 import { projectOptions, withProjectOptions, withSelectionOptions, type CommonFlags } from './common.js';
@@ -14,8 +13,9 @@ export function registerLs(program: Command, term: Terminal, env: NodeJS.Process
   withSelectionOptions(withProjectOptions(program.command('ls').alias('list').description('list the nodes a selection matches')))
     .addOption(new Option('--output <format>', 'how to print each node').choices(['selector', 'name', 'path', 'json']).default('selector'))
     .option('--resource-type <type...>', 'only these resource types (model, seed, ...)')
-    .action((flags: LsFlags) => {
-      const { project, selected, warnings } = prepareProject(projectOptions(flags, env));
+    .action(async (flags: LsFlags) => {
+      const { prepareProject } = await import('../../core/compile/compile-project.js');
+      const { project, selected, warnings } = prepareProject(await projectOptions(flags, env));
       printDiagnostics(term, warnings, project.root);
       for (const id of selected) {
         const node = project.nodes.get(id);

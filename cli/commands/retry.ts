@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { loadProject } from '../../core/project/load-project.js';
-import { planRetry } from '../../core/run/retry.js';
 import type { Terminal } from '../output/terminal.js';
 import { projectOptions, withProjectOptions, type CommonFlags } from './common.js';
 import { runWithProgress } from './run.js';
@@ -9,7 +7,8 @@ import { runWithProgress } from './run.js';
 export function registerRetry(program: Command, term: Terminal, env: NodeJS.ProcessEnv, setExit: (code: number) => void): void {
   withProjectOptions(program.command('retry').description('re-run the nodes that errored, failed or were skipped in the last run, with its options'))
     .action(async (flags: CommonFlags) => {
-      const options = projectOptions(flags, env);
+      const [{ loadProject }, { planRetry }] = await Promise.all([import('../../core/project/load-project.js'), import('../../core/run/retry.js')]);
+      const options = await projectOptions(flags, env);
       const project = loadProject(options);
       const plan = planRetry(project.targetPath);
       if (plan.nodeIds.length === 0) {

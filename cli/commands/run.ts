@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { NodeType } from '../../core/project/types.js';
-import { runProject, type RunOptions } from '../../core/run/run-project.js';
+import type { RunOptions } from '../../core/run/run-project.js';
 import { printDiagnostics } from '../output/diagnostics.js';
 import { progressPrinter } from '../output/progress.js';
 import type { Terminal } from '../output/terminal.js';
@@ -34,7 +34,7 @@ export function registerRun(program: Command, term: Terminal, env: NodeJS.Proces
       .option('--event-time-end <time>', 'microbatch models: build batches up to this time (exclusive)', parseTime)
       .action(async (flags: RunFlags) => {
         setExit(await runWithProgress(term, {
-          ...projectOptions(flags, env),
+          ...(await projectOptions(flags, env)),
           command: name,
           ...(resourceTypes ? { resourceTypes } : {}),
           ...(flags.threads ? { threads: flags.threads } : {}),
@@ -59,6 +59,7 @@ export async function runWithProgress(term: Terminal, options: RunOptions): Prom
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  const { runProject } = await import('../../core/run/run-project.js');
   try {
     let print: ReturnType<typeof progressPrinter> | undefined;
     const { summary } = await runProject({

@@ -57,14 +57,7 @@ export function manifestArtifact({ project, dag, dialect, invocation, compiled, 
     childMap[id] = [...((dag.graph.successors(id) as string[] | undefined) ?? [])].sort();
   }
   return {
-    metadata: {
-      ...artifactMetadata(MANIFEST_SCHEMA, invocation, customEnv(env)),
-      project_name: project.name,
-      project_id: createHash('md5').update(project.name).digest('hex'),
-      user_id: null,
-      send_anonymous_usage_stats: false,
-      adapter_type: project.target.type,
-    },
+    metadata: manifestMetadata(project.name, project.target.type, invocation, env),
     nodes,
     sources: Object.fromEntries([...project.sources.values()].map((s) => [s.uniqueId, sourceEntry(s, dialect)])),
     macros: Object.fromEntries(project.macros.map((m) => [m.uniqueId, { name: m.name, resource_type: 'macro', package_name: project.name, path: m.file, original_file_path: m.file, unique_id: m.uniqueId, macro_sql: m.sql, depends_on: { macros: [] }, description: '', meta: {}, docs: { show: true, node_color: null }, patch_path: null, arguments: [], created_at: 0, supported_languages: null }])),
@@ -84,17 +77,40 @@ export function manifestArtifact({ project, dag, dialect, invocation, compiled, 
   };
 }
 
-/** Writes target/manifest.json. */
-export function writeManifest(project: Project, manifest: Record<string, unknown>): string {
+/** The manifest's `metadata` section. */
+export function manifestMetadata(projectName: string, adapterType: string, invocation: InvocationInfo, env: NodeJS.ProcessEnv): Record<string, unknown> {
+  return {
+    ...artifactMetadata(MANIFEST_SCHEMA, invocation, customEnv(env)),
+    project_name: projectName,
+    project_id: createHash('md5').update(projectName).digest('hex'),
+    user_id: null,
+    send_anonymous_usage_stats: false,
+    adapter_type: adapterType,
+  };
+}
+
+/** Byte ranges in manifest.json of the metadata and of each node's entry, so one can be replaced in place. */
+export interface ManifestLayout {
+  metadata: [start: number, end: number];
+  nodes: Record<string, [start: number, end: number]>;
+}
+
+/** Writes target/manifest.json; returns its path and where the metadata and node entries are in it. */
+export function writeManifest(project: Project, manifest: Record<string, unknown>): { file: string; layout: ManifestLayout } {
   mkdirSync(project.targetPath, { recursive: true });
   const file = join(project.targetPath, 'manifest.json');
   // Written a section (and, for nodes, an entry) at a time: one JSON string of a large project's
   // manifest would be tens of megabytes held in memory at once.
   // Many small writes are slow, so pieces are gathered into chunks of about a megabyte.
   const fd = openSync(file, 'w');
+  const layout: ManifestLayout = { metadata: [0, 0], nodes: {} };
   let chunk: string[] = [];
   let size = 0;
-  const put = (text: string, force = false) => {
+  let offset = 0;
+  /** Adds text; returns its byte range in the file. */
+  const put = (text: string, force = false): [number, number] => {
+    const start = offset;
+    offset += Buffer.byteLength(text);
     chunk.push(text);
     size += text.length;
     if (size > 1_000_000 || force) {
@@ -102,6 +118,7 @@ export function writeManifest(project: Project, manifest: Record<string, unknown
       chunk = [];
       size = 0;
     }
+    return [start, offset];
   };
   try {
     put('{');
@@ -109,15 +126,21 @@ export function writeManifest(project: Project, manifest: Record<string, unknown
       put(`${i ? ',' : ''}${JSON.stringify(key)}:`);
       if (key === 'nodes' && value && typeof value === 'object') {
         put('{');
-        Object.entries(value).forEach(([id, node], j) => put(`${j ? ',' : ''}${JSON.stringify(id)}:${JSON.stringify(node)}`));
+        Object.entries(value).forEach(([id, node], j) => {
+          put(`${j ? ',' : ''}${JSON.stringify(id)}:`);
+          layout.nodes[id] = put(JSON.stringify(node));
+        });
         put('}');
-      } else put(JSON.stringify(value));
+      } else {
+        const range = put(JSON.stringify(value));
+        if (key === 'metadata') layout.metadata = range;
+      }
     });
     put('}', true);
   } finally {
     closeSync(fd);
   }
-  return file;
+  return { file, layout };
 }
 
 function nodeEntry(project: Project, dag: DependencyGraph, node: ProjectNode, dialect: SqlDialect, compiledCode: string | undefined): Record<string, unknown> {
@@ -279,11 +302,23 @@ export function manifestConfig(config: NodeConfig): Record<string, unknown> {
   return out;
 }
 
+/** The inverse of {@link manifestConfig}: a node's config read back from its manifest entry. */
+export function configFromManifest(config: Record<string, unknown>): NodeConfig {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (key === 'pre-hook' || key === 'post-hook') out[key.replace('-', '_')] = (value as { sql: string }[]).map((h) => h.sql);
+    else out[key] = value;
+  }
+  return out as unknown as NodeConfig;
+}
+
 /** dbt's custom-env convention: `DBT_ENV_CUSTOM_ENV_X=v` (or STRATA_...) is recorded as `{X: v}`. */
 export function customEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(env)) {
+  // Only matching variables are read (a recording environment then knows which ones were used).
+  for (const key of Object.keys(env)) {
     const match = /^(?:DBT|STRATA)_ENV_CUSTOM_ENV_(.+)$/.exec(key);
+    const value = match ? env[key] : undefined;
     if (match && value !== undefined) out[match[1] as string] = value;
   }
   return out;

@@ -12,6 +12,7 @@ import { stateRelation, type ProjectState } from '../graph/state.js';
 import { breakingChangeDiagnostics } from '../graph/breaking-changes.js';
 import { manifestArtifact, writeManifest } from '../artifacts/manifest.js';
 import { newInvocation } from '../artifacts/run-results.js';
+import { writeCompileState } from './write-compile-state.js';
 
 /** Options shared by every command that loads and selects. */
 export interface ProjectOptions extends LoadOptions, SelectionOptions {
@@ -58,7 +59,8 @@ export function prepareProject(options: ProjectOptions): PreparedProject {
  * `strata compile`: renders every selected model and writes it under target/compiled/.
  * Needs no database. All template errors are collected before throwing.
  */
-export async function compileProject(options: ProjectOptions): Promise<PreparedProject & { compiled: CompiledNode[] }> {
+export async function compileProject(options: ProjectOptions, remember?: RememberCompile): Promise<PreparedProject & { compiled: CompiledNode[] }> {
+  const recordedAt = Date.now();
   const prepared = prepareProject(options);
   const { project, dag, selected, adapter } = prepared;
   // Compiling needs no database, so --defer reads every unselected parent from the state (as --favor-state).
@@ -86,9 +88,23 @@ export async function compileProject(options: ProjectOptions): Promise<PreparedP
     join(project.targetPath, 'compiled', '.strata-written.json'),
   );
   const invocation = newInvocation({ which: 'compile', select: options.select ?? [], exclude: options.exclude ?? [] });
-  writeManifest(project, manifestArtifact({ project, dag, dialect: adapter.dialect, invocation, compiled: new Map(compiled.map((c) => [c.uniqueId, c.compiledSql])), ...(options.env ? { env: options.env } : {}) }));
+  const { layout } = writeManifest(project, manifestArtifact({ project, dag, dialect: adapter.dialect, invocation, compiled: new Map(compiled.map((c) => [c.uniqueId, c.compiledSql])), ...(options.env ? { env: options.env } : {}) }));
   await written;
+  if (remember && options.parseCache !== false) {
+    writeCompileState({
+      project, dag, adapter: adapter.name, args: remember.args, recordedAt, envRead: remember.envRead, compiledIds: new Set(compiled.map((c) => c.uniqueId)), layout, warnings: prepared.warnings,
+      ...(options.profilesDir ? { profilesDir: options.profilesDir } : {}),
+    });
+  }
   return { ...prepared, compiled };
+}
+
+/** What a compile needs to leave state for the next one to re-compile from (see recompile.ts). */
+export interface RememberCompile {
+  /** The command line options, as a key. */
+  args: string;
+  /** The env vars read, from {@link recordingEnv} wrapped around the environment passed in options. */
+  envRead: ReadonlyMap<string, string | null>;
 }
 
 /** Contract constraints the target cannot create are reported, not silently dropped. */

@@ -2,6 +2,7 @@ import { Graph, alg } from '@dagrejs/graphlib';
 import { diagnostic, throwIfErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { Project, ProjectNode, RefCall } from '../project/types.js';
+import { refKey } from './ref-key.js';
 
 /** The project's dependency graph: nodes and sources, edges from parent to child. */
 export interface DependencyGraph {
@@ -15,10 +16,6 @@ export interface DependencyGraph {
   warnings: Diagnostic[];
 }
 
-/** Key under which a ref call's resolution is stored: `pkg/name@version`. */
-export function refKey(ref: Pick<RefCall, 'package' | 'name' | 'version'>): string {
-  return `${ref.package ?? ''}/${ref.name}@${ref.version ?? ''}`;
-}
 
 const REFABLE = new Set(['model', 'seed', 'snapshot']);
 

@@ -69,6 +69,21 @@ export class ParseCache {
   }
 }
 
+/** The parse results saved in a cache file, looked up by file and text (undefined when not saved). */
+export function savedParseResults(cacheFile: string): (file: string, text: string) => ParseResult | undefined {
+  let entries: Record<string, Entry> = {};
+  try {
+    entries = (JSON.parse(readFileSync(cacheFile, 'utf8')) as { entries?: Record<string, Entry> }).entries ?? {};
+  } catch {
+    // No cache: nothing is known.
+  }
+  return (file, text) => {
+    const entry = entries[keyOf(file, text)];
+    if (!entry || entry.hash !== hash(text)) return undefined;
+    return { refs: entry.refs, sources: entry.sources, config: entry.config, macros: entry.macros };
+  };
+}
+
 // Several templates can share a file (tests declared in one YAML file), so the text's length joins
 // the file name in the key; the hash check makes any collision harmless.
 function keyOf(file: string, text: string): string {

@@ -1,0 +1,95 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Relation } from '../adapter/relation.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { ParseResult } from '../project/parse-cache.js';
+import type { RenderScope } from '../template/engine.js';
+import type { FileSignature } from './input-files.js';
+
+export type { FileSignature };
+
+/** Bump when the state's shape changes. */
+export const STATE_FORMAT = 2;
+
+/** What a re-compile needs to know about a model, seed, snapshot or upstream model. */
+export interface NodeFacts {
+  name: string;
+  relation: Relation;
+  materialized: string;
+  eventTime?: string;
+  /** Models that a re-compile may patch: the parse result of their file... */
+  parse?: ParseResult;
+  /** ...what each of their `ref()` calls resolved to... */
+  refs?: Record<string, string>;
+  /** ...and whether the compile wrote their SQL (they were selected). */
+  compiled?: boolean;
+}
+
+/**
+ * Everything `strata compile` read and wrote, so the next compile can tell what changed and, when
+ * only model SQL changed in ways that cannot affect other nodes, patch its outputs instead of
+ * compiling the whole project again (see docs/performance.md). Large lists are parallel arrays:
+ * they parse several times faster than objects, and a re-compile reads the state every time.
+ */
+export interface CompileState {
+  format: number;
+  /** The Strata build that wrote it. */
+  fingerprint: string;
+  /** The command line options, as a key. */
+  args: string;
+  /** When the inputs were listed (ms since epoch). */
+  recordedAt: number;
+  /** Every env var the load and compile read, with its value (null: unset). */
+  env: Record<string, string | null>;
+  /** Files outside the project folders that were read or looked for (null: absent). */
+  outside: Record<string, FileSignature | null>;
+  /** Folders listed recursively for inputs (besides the files in the root). */
+  folders: string[];
+  /** Every input file (path from the root), its signature, and the id of the model it holds when a re-compile may patch it. */
+  files: { paths: string[]; sizes: number[]; mtimes: number[]; hashes: string[]; models: (string | 0)[] };
+  project: { name: string; root: string; targetPath: string; adapter: string; vars: Record<string, unknown>; target: RenderScope; macroFiles: string[] };
+  /** Byte ranges per node: [manifest entry start, end, facts start, end] (facts -1 when none). */
+  index: { ids: string[]; ranges: number[] };
+  /** Source relations and event_time, by id. */
+  sources: Record<string, [Relation, string | null]>;
+  manifest: { signature: [size: number, mtimeMs: number]; metadata: [start: number, end: number] };
+  compiledCount: number;
+  warnings: Diagnostic[];
+}
+
+/** Changes a re-compile made since the full compile wrote the state (kept apart: the state is large). */
+export interface CompileStatePatch {
+  /** New signatures of files whose changes were patched in. */
+  files: Record<string, FileSignature>;
+  /** Bytes inserted (delta > 0) or removed in manifest.json at each position, in order of writing. */
+  edits: [position: number, delta: number][];
+  manifest: [size: number, mtimeMs: number];
+}
+
+/** Where the state files are: in the default target folder, where a re-compile looks without reading the project file. */
+export function compileStateFiles(root: string): { state: string; facts: string; patch: string } {
+  const dir = join(root, 'target');
+  return { state: join(dir, 'compile_state.json'), facts: join(dir, 'compile_state.facts'), patch: join(dir, 'compile_state.patch.json') };
+}
+
+/** Reads the state and its patch; undefined when there is none or it cannot be read. */
+export function readCompileState(root: string): { state: CompileState; patch: CompileStatePatch } | undefined {
+  const files = compileStateFiles(root);
+  try {
+    const state = JSON.parse(readFileSync(files.state, 'utf8')) as CompileState;
+    if (state.format !== STATE_FORMAT) return undefined;
+    const patch = existsSync(files.patch) ? JSON.parse(readFileSync(files.patch, 'utf8')) as CompileStatePatch : { files: {}, edits: [], manifest: state.manifest.signature };
+    return { state, patch };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A file modified around the time its inputs were read may have changed after it was read (or
+ * may change again within the clock's resolution): its hash is left empty, so the next compile
+ * treats it as changed (git's "racily clean" rule).
+ */
+export function racy(mtimeMs: number, recordedAt: number): boolean {
+  return mtimeMs >= recordedAt - 1000;
+}

@@ -1,0 +1,130 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import type { SqlDialect } from '../adapter/dialect.js';
+import { checksum, configFromManifest } from '../artifacts/manifest.js';
+import type { DependencyGraph } from '../graph/build-graph.js';
+import type { ParseResult } from '../project/parse-cache.js';
+import { parseTemplate } from '../project/parse-template.js';
+import type { Project, ProjectNode, SourceDefinition } from '../project/types.js';
+import { artifactText, nodeArtifactPath } from '../run/artifact-paths.js';
+import { baseScope } from '../template/base-scope.js';
+import type { ParseRecord } from '../template/parse-scope.js';
+import { engineFor, TemplateEngine } from '../template/engine.js';
+import { compileStateFiles, type CompileState, type NodeFacts } from './compile-state.js';
+import { Compiler } from './compiler.js';
+import type { Replacement } from './recompile.js';
+
+/** What patching changed models needs. */
+export interface PatchInput {
+  state: CompileState;
+  /** Changed files, from the project root. */
+  changed: string[];
+  dialect: SqlDialect;
+  env: NodeJS.ProcessEnv;
+  /** Reads a byte range of manifest.json as written by the full compile. */
+  read: (range: [number, number]) => string;
+}
+
+/**
+ * Compiles changed model files again, when each is a patchable model whose parse result is
+ * unchanged. Returns the manifest entries to replace and the compiled files to write, or
+ * undefined when a full compile is needed (including any template error: the full compile
+ * reports it with every other problem).
+ */
+export function patchModels(input: PatchInput): { replacements: Replacement[]; compiledFiles: [string, string][] } | undefined {
+  const { state } = input;
+  const positions = new Map(state.files.paths.map((p, i) => [p, i]));
+  const byId = new Map(state.index.ids.map((id, i) => [id, i]));
+  const factsText = readFileSync(compileStateFiles(state.project.root).facts);
+  const range = (id: string, which: 0 | 2): [number, number] | undefined => {
+    const i = byId.get(id);
+    const start = i === undefined ? -1 : state.index.ranges[4 * i + which] as number;
+    return i === undefined || start < 0 ? undefined : [start, state.index.ranges[4 * i + which + 1] as number];
+  };
+  const factsOf = (id: string): NodeFacts | undefined => {
+    const r = range(id, 2);
+    return r ? JSON.parse(factsText.toString('utf8', r[0], r[1])) as NodeFacts : undefined;
+  };
+
+  const changed: { id: string; file: string; text: string; facts: NodeFacts; entry: Record<string, unknown> }[] = [];
+  const targets = new Map<string, NodeFacts>();
+  for (const file of input.changed) {
+    const id = state.files.models[positions.get(file) ?? -1];
+    const facts = id ? factsOf(id) : undefined;
+    const entryRange = id ? range(id, 0) : undefined;
+    if (!id || !facts?.parse || !facts.refs || !entryRange) return undefined;
+    for (const target of Object.values(facts.refs)) {
+      const targetFacts = factsOf(target);
+      // A model reading an ephemeral one inlines its SQL: not worth patching.
+      if (!targetFacts || targetFacts.materialized === 'ephemeral') return undefined;
+      targets.set(target, targetFacts);
+    }
+    changed.push({ id, file, text: readFileSync(join(state.project.root, file), 'utf8'), facts, entry: JSON.parse(input.read(entryRange)) as Record<string, unknown> });
+  }
+
+  const project = partialProject(state, changed, targets);
+  const engine = engineFor(project, () => new TemplateEngine(state.project.macroFiles.map((file) => ({ file, text: readFileSync(join(state.project.root, file), 'utf8') }))));
+  if (engine.diagnostics.length) return undefined;
+  const base = baseScope({ projectName: state.project.name, vars: state.project.vars, target: state.project.target as never, env: input.env, execute: false });
+  const dag: DependencyGraph = { graph: undefined as never, resolvedRefs: new Map(changed.map((c) => [c.id, new Map(Object.entries(c.facts.refs ?? {}))])), order: [], warnings: [] };
+  const compiler = new Compiler(project, dag, input.dialect, { env: input.env });
+  const replacements: Replacement[] = [];
+  const compiledFiles: [string, string][] = [];
+  for (const { id, file, text, facts, entry } of changed) {
+    const node = project.nodes.get(id) as ProjectNode;
+    const parsed = parseTemplate({ engine, base }, file, text, node.name);
+    if (!parsed.record || parsed.diagnostics.length || !sameParse(parsed.record, facts.parse as ParseResult)) return undefined;
+    node.rawCode = text;
+    let compiledSql: string | undefined;
+    try {
+      compiledSql = facts.compiled ? compiler.compile(id).compiledSql : undefined;
+    } catch {
+      return undefined;
+    }
+    entry.raw_code = text;
+    entry.checksum = checksum(text);
+    if (compiledSql !== undefined) {
+      entry.compiled_code = compiledSql;
+      compiledFiles.push([nodeArtifactPath(project, node, 'compiled'), artifactText(compiledSql)]);
+    }
+    replacements.push([...(range(id, 0) as [number, number]), JSON.stringify(entry)]);
+  }
+  return { replacements, compiledFiles };
+}
+
+/** Same refs, sources, config() and macro calls as the last full parse. */
+function sameParse(record: ParseRecord, before: ParseResult): boolean {
+  const refs = record.refs.map(({ name, package: p, version: v }) => ({ name, ...(p !== undefined ? { package: p } : {}), ...(v !== undefined ? { version: v } : {}) }));
+  return isDeepStrictEqual(refs, before.refs)
+    && isDeepStrictEqual(record.sources.map(({ source, table }) => ({ source, table })), before.sources)
+    && isDeepStrictEqual(record.config, before.config)
+    && isDeepStrictEqual([...record.macros].sort(), [...before.macros].sort());
+}
+
+/**
+ * The part of the project the compile pass reads for the changed models: each rebuilt from its
+ * manifest entry, the nodes they ref from the state's facts, and the sources. Only the fields the
+ * compile pass reads are filled in, hence the casts.
+ */
+function partialProject(state: CompileState, changed: { id: string; facts: NodeFacts; entry: Record<string, unknown> }[], targets: Map<string, NodeFacts>): Project {
+  const nodes = new Map<string, ProjectNode>();
+  for (const [id, facts] of targets) {
+    const config = { materialized: facts.materialized === 'external' ? 'view' : facts.materialized, ...(facts.eventTime ? { event_time: facts.eventTime } : {}) };
+    nodes.set(id, { uniqueId: id, name: facts.name, relation: facts.relation, config } as unknown as ProjectNode);
+  }
+  for (const { id, facts, entry } of changed) {
+    const file = String(entry.original_file_path);
+    nodes.set(id, {
+      uniqueId: id, resourceType: 'model', name: facts.name, packageName: String(entry.package_name), originalFilePath: file, absolutePath: join(state.project.root, file),
+      path: String(entry.path), fqn: entry.fqn as string[], rawCode: '', config: configFromManifest(entry.config as Record<string, unknown>), description: '', columns: {}, tests: [],
+      refs: [], sources: [], macros: [], relation: facts.relation,
+    });
+  }
+  const sources = new Map(Object.entries(state.sources).map(([id, [relation, eventTime]]) => [id, { uniqueId: id, relation, meta: eventTime ? { event_time: eventTime } : {} } as unknown as SourceDefinition]));
+  return {
+    root: state.project.root, name: state.project.name, targetPath: state.project.targetPath, vars: state.project.vars, nodes, sources,
+    macroFiles: state.project.macroFiles, externals: new Map(), disabled: new Map(),
+    target: { type: state.project.adapter, targetName: String(state.project.target.name), profileName: String(state.project.target.profile_name), info: state.project.target },
+  } as unknown as Project;
+}

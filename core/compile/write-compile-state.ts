@@ -1,0 +1,120 @@
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { ManifestLayout } from '../artifacts/manifest.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { DependencyGraph } from '../graph/build-graph.js';
+import { resourcePaths } from '../project/load-project.js';
+import { savedParseResults } from '../project/parse-cache.js';
+import { profileSearchPath } from '../project/profiles.js';
+import type { Project } from '../project/types.js';
+import { compileStateFiles, racy, STATE_FORMAT, type CompileState, type FileSignature, type NodeFacts } from './compile-state.js';
+import { hashBytes, listInputs, signatureOf, strataFingerprint } from './input-files.js';
+
+/** What a full compile hands over to be remembered. */
+export interface CompileStateInput {
+  project: Project;
+  dag: DependencyGraph;
+  adapter: string;
+  args: string;
+  recordedAt: number;
+  envRead: ReadonlyMap<string, string | null>;
+  profilesDir?: string;
+  compiledIds: ReadonlySet<string>;
+  layout: ManifestLayout;
+  warnings: Diagnostic[];
+}
+
+/** Writes the state after a full compile (only for projects whose target is the default `target/`). */
+export function writeCompileState(input: CompileStateInput): void {
+  const { project } = input;
+  const out = compileStateFiles(project.root);
+  // Whatever happens next, an older state must not outlive this compile.
+  rmSync(out.patch, { force: true });
+  rmSync(out.state, { force: true });
+  if (project.targetPath !== join(project.root, 'target')) return;
+  const paths = resourcePaths(project.settings);
+  const folders = [...new Set([...paths.models, ...paths.seeds, ...paths.macros, ...paths.tests, ...paths.snapshots, ...paths.analyses, ...paths.docs])];
+  // Folders outside the project would need listing too; such projects always compile in full.
+  if (folders.some((f) => relative(project.root, join(project.root, f)).startsWith('..'))) return;
+
+  const env = Object.fromEntries(input.envRead);
+  const outside: Record<string, FileSignature | null> = {};
+  for (const dir of profileSearchPath({ projectDir: project.root, env: { ...process.env, ...withoutNulls(env) }, ...(input.profilesDir ? { profilesDir: input.profilesDir } : {}) })) {
+    const file = join(dir, 'profiles.yml');
+    outside[file] = signatureOf(file);
+    if (outside[file]) break;
+  }
+  for (const external of project.externals.values()) outside[external.manifestFile] ??= signatureOf(external.manifestFile);
+
+  const { facts, patchable } = nodeFacts(input);
+  const files: CompileState['files'] = { paths: [], sizes: [], mtimes: [], hashes: [], models: [] };
+  for (const [file, [size, mtimeMs]] of listInputs(project.root, folders)) {
+    files.paths.push(file);
+    files.sizes.push(size);
+    files.mtimes.push(mtimeMs);
+    files.hashes.push(racy(mtimeMs, input.recordedAt) ? '' : hashBytes(readFileSync(join(project.root, file))));
+    files.models.push(patchable.get(file) ?? 0);
+  }
+
+  // Facts are one JSON text per node, read back only for the nodes a re-compile touches.
+  const index: CompileState['index'] = { ids: [], ranges: [] };
+  const texts: string[] = [];
+  let offset = 0;
+  for (const [id, [start, end]] of Object.entries(input.layout.nodes)) {
+    const fact = facts.get(id);
+    const text = fact ? `${JSON.stringify(fact)}\n` : '';
+    const length = Buffer.byteLength(text);
+    index.ids.push(id);
+    index.ranges.push(start, end, fact ? offset : -1, fact ? offset + length - 1 : -1);
+    texts.push(text);
+    offset += length;
+  }
+  const manifestStat = statSync(join(project.targetPath, 'manifest.json'));
+  const state: CompileState = {
+    format: STATE_FORMAT,
+    fingerprint: strataFingerprint(),
+    args: input.args,
+    recordedAt: input.recordedAt,
+    env,
+    outside,
+    folders,
+    files,
+    project: { name: project.name, root: project.root, targetPath: project.targetPath, adapter: input.adapter, vars: project.vars, target: { ...project.target.info, name: project.target.targetName, profile_name: project.target.profileName }, macroFiles: project.macroFiles },
+    index,
+    sources: Object.fromEntries([...project.sources.values()].map((s) => [s.uniqueId, [s.relation, (s.meta.event_time as string | undefined) ?? null]])),
+    manifest: { signature: [manifestStat.size, manifestStat.mtimeMs], metadata: input.layout.metadata },
+    compiledCount: input.compiledIds.size,
+    warnings: input.warnings,
+  };
+  writeFileSync(out.facts, texts.join(''));
+  writeFileSync(out.state, JSON.stringify(state));
+}
+
+/**
+ * Facts about every node another model can ref, and which model files a re-compile may patch:
+ * files holding exactly one enabled model that is not ephemeral (others inline it), has no unit
+ * tests (they compile its SQL too) and whose parse result was cached.
+ */
+function nodeFacts({ project, dag, compiledIds }: CompileStateInput): { facts: Map<string, NodeFacts>; patchable: Map<string, string> } {
+  const parsed = savedParseResults(join(project.targetPath, 'partial_parse.json'));
+  const facts = new Map<string, NodeFacts>();
+  const patchable = new Map<string, string>();
+  const perFile = new Map<string, number>();
+  for (const node of [...project.nodes.values(), ...project.disabled.values()]) perFile.set(node.originalFilePath, (perFile.get(node.originalFilePath) ?? 0) + 1);
+  const unitTested = new Set([...project.nodes.values()].flatMap((n) => (n.unitTest ? [n.unitTest.model] : [])));
+  for (const node of project.nodes.values()) {
+    if (node.resourceType !== 'model' && node.resourceType !== 'seed' && node.resourceType !== 'snapshot') continue;
+    const fact: NodeFacts = { name: node.name, relation: node.relation, materialized: node.config.materialized, ...(node.config.event_time ? { eventTime: node.config.event_time } : {}) };
+    facts.set(node.uniqueId, fact);
+    const parse = node.resourceType === 'model' ? parsed(node.originalFilePath, node.rawCode) : undefined;
+    if (!parse || perFile.get(node.originalFilePath) !== 1 || node.config.materialized === 'ephemeral' || unitTested.has(node.uniqueId)) continue;
+    Object.assign(fact, { parse, refs: Object.fromEntries(dag.resolvedRefs.get(node.uniqueId) ?? []), compiled: compiledIds.has(node.uniqueId) });
+    patchable.set(node.originalFilePath, node.uniqueId);
+  }
+  for (const external of project.externals.values()) facts.set(external.uniqueId, { name: external.name, relation: external.relation, materialized: 'external' });
+  return { facts, patchable };
+}
+
+function withoutNulls(env: Record<string, string | null>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== null));
+}
