@@ -1,12 +1,14 @@
 /**
  * Times `strata compile`, `strata ls` and `strata --version` on generated projects of 1,000 and
  * 10,000 models: wall time and peak RSS from /usr/bin/time -v, median of several runs.
- * "cold" = a freshly generated project with no target/ folder.
+ * "cold" = a freshly generated project with no target/ folder; "again" and "after editing one
+ * model" use the state the previous compile left (target/compile_state.json); "without the compile
+ * state" is a full compile that still has the parse cache (target/partial_parse.json).
  *
  *   npm run build && npx tsx bench/compile.ts [runs]
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { generateProject } from './generate-project.js';
@@ -41,9 +43,20 @@ for (const models of [1_000, 10_000]) {
   spawnSync('sleep', ['5']);
   const cold = dirs.map((dir) => measure(['compile', '--project-dir', dir]));
   const again = dirs.map((dir) => measure(['compile', '--project-dir', dir]));
+  // Edit one mart's SQL (not its refs or config), as a developer does between compiles.
+  const edited = dirs.map((dir) => {
+    const file = join(dir, 'models/marts', readdirSync(join(dir, 'models/marts')).find((f) => f.endsWith('.sql')) as string);
+    writeFileSync(file, readFileSync(file, 'utf8').replace(' as amount', ' as amount_after_edit'));
+    return measure(['compile', '--project-dir', dir]);
+  });
+  const full = dirs.map((dir) => {
+    rmSync(join(dir, 'target/compile_state.json'));
+    return measure(['compile', '--project-dir', dir]);
+  });
   const ls = dirs.map((dir) => measure(['ls', '--project-dir', dir]));
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-  for (const [label, samples] of [['compile (cold)', cold], ['compile (again)', again], ['ls', ls]] as const) {
+  const labelled = [['compile (cold)', cold], ['compile (again, nothing changed)', again], ['compile after editing one model', edited], ['compile again without the compile state', full], ['ls', ls]] as const;
+  for (const [label, samples] of labelled) {
     rows.push([`${models.toLocaleString()} models`, label, median(samples.map((s) => s.wall)).toFixed(2), median(samples.map((s) => s.rssMb)).toFixed(0)]);
   }
 }

@@ -9,7 +9,7 @@ import type { FileSignature } from './input-files.js';
 export type { FileSignature };
 
 /** Bump when the state's shape changes. */
-export const STATE_FORMAT = 2;
+export const STATE_FORMAT = 3;
 
 /** What a re-compile needs to know about a model, seed, snapshot or upstream model. */
 export interface NodeFacts {
@@ -45,8 +45,11 @@ export interface CompileState {
   outside: Record<string, FileSignature | null>;
   /** Folders listed recursively for inputs (besides the files in the root). */
   folders: string[];
-  /** Every input file (path from the root), its signature, and the id of the model it holds when a re-compile may patch it. */
-  files: { paths: string[]; sizes: number[]; mtimes: number[]; hashes: string[]; models: (string | 0)[] };
+  /**
+   * Every input file (path from the root): size, mtime, whether it was modified around the time it
+   * was read (see {@link racy}), and the id of the model it holds when a re-compile may patch it.
+   */
+  files: { paths: string[]; sizes: number[]; mtimes: number[]; racy: (0 | 1)[]; models: (string | 0)[] };
   project: { name: string; root: string; targetPath: string; adapter: string; vars: Record<string, unknown>; target: RenderScope; macroFiles: string[] };
   /** Byte ranges per node: [manifest entry start, end, facts start, end] (facts -1 when none). */
   index: { ids: string[]; ranges: number[] };
@@ -59,8 +62,8 @@ export interface CompileState {
 
 /** Changes a re-compile made since the full compile wrote the state (kept apart: the state is large). */
 export interface CompileStatePatch {
-  /** New signatures of files whose changes were patched in. */
-  files: Record<string, FileSignature>;
+  /** Size, mtime and racy flag of files whose changes were patched in. */
+  files: Record<string, [size: number, mtimeMs: number, racy: 0 | 1]>;
   /** Bytes inserted (delta > 0) or removed in manifest.json at each position, in order of writing. */
   edits: [position: number, delta: number][];
   manifest: [size: number, mtimeMs: number];
@@ -86,9 +89,9 @@ export function readCompileState(root: string): { state: CompileState; patch: Co
 }
 
 /**
- * A file modified around the time its inputs were read may have changed after it was read (or
- * may change again within the clock's resolution): its hash is left empty, so the next compile
- * treats it as changed (git's "racily clean" rule).
+ * A file modified around the time it was read may have changed after it was read, or may change
+ * again within the clock's resolution without its size or mtime showing it: the next compile
+ * treats it as changed whatever its size and mtime say (git's "racily clean" rule).
  */
 export function racy(mtimeMs: number, recordedAt: number): boolean {
   return mtimeMs >= recordedAt - 1000;

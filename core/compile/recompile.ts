@@ -5,7 +5,7 @@ import { manifestMetadata } from '../artifacts/manifest.js';
 import { newInvocation } from '../artifacts/run-results.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { compileStateFiles, racy, readCompileState, type CompileState, type CompileStatePatch, type FileSignature } from './compile-state.js';
-import { hashBytes, listInputs, signatureOf, strataFingerprint } from './input-files.js';
+import { listInputs, signatureOf, strataFingerprint } from './input-files.js';
 
 /** A re-compile request: the project, the command line as a key, the environment. */
 export interface RecompileRequest {
@@ -72,8 +72,8 @@ export async function recompile(request: RecompileRequest): Promise<RecompileRes
     }
     const files = { ...patch.files };
     for (const file of changed) {
-      const sig = signatureOf(join(root, file));
-      if (sig) files[file] = racy(sig[1], startedAt) ? [sig[0], sig[1], ''] : sig;
+      const stat = statSync(join(root, file));
+      files[file] = [stat.size, stat.mtimeMs, racy(stat.mtimeMs, startedAt) ? 1 : 0];
     }
     const after = fstatSync(fd);
     const next: CompileStatePatch = { files, edits: [...patch.edits, ...edits], manifest: [after.size, after.mtimeMs] };
@@ -87,16 +87,15 @@ export async function recompile(request: RecompileRequest): Promise<RecompileRes
 /** Input files whose content changed since the state was written; undefined when files came or went. */
 function changedInputs(root: string, state: CompileState, patch: CompileStatePatch): string[] | undefined {
   const now = listInputs(root, state.folders);
-  const { paths, sizes, mtimes, hashes } = state.files;
+  const { paths, sizes, mtimes, racy: racyFlags } = state.files;
   if (now.size !== paths.length) return undefined;
   const changed: string[] = [];
   for (let i = 0; i < paths.length; i++) {
     const file = paths[i] as string;
     const current = now.get(file);
     if (!current) return undefined;
-    const known: FileSignature = patch.files[file] ?? [sizes[i] as number, mtimes[i] as number, hashes[i] as string];
-    if (known[0] === current[0] && known[1] === current[1] && known[2] !== '') continue;
-    if (known[2] === '' || hashBytes(readFileSync(join(root, file))) !== known[2]) changed.push(file);
+    const [size, mtimeMs, wasRacy] = patch.files[file] ?? [sizes[i], mtimes[i], racyFlags[i]];
+    if (size !== current[0] || mtimeMs !== current[1] || wasRacy) changed.push(file);
   }
   return changed;
 }

@@ -1,14 +1,13 @@
-import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { ManifestLayout } from '../artifacts/manifest.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { DependencyGraph } from '../graph/build-graph.js';
 import { resourcePaths } from '../project/load-project.js';
-import { savedParseResults } from '../project/parse-cache.js';
 import { profileSearchPath } from '../project/profiles.js';
 import type { Project } from '../project/types.js';
 import { compileStateFiles, racy, STATE_FORMAT, type CompileState, type FileSignature, type NodeFacts } from './compile-state.js';
-import { hashBytes, listInputs, signatureOf, strataFingerprint } from './input-files.js';
+import { listInputs, signatureOf, strataFingerprint } from './input-files.js';
 
 /** What a full compile hands over to be remembered. */
 export interface CompileStateInput {
@@ -47,12 +46,14 @@ export function writeCompileState(input: CompileStateInput): void {
   for (const external of project.externals.values()) outside[external.manifestFile] ??= signatureOf(external.manifestFile);
 
   const { facts, patchable } = nodeFacts(input);
-  const files: CompileState['files'] = { paths: [], sizes: [], mtimes: [], hashes: [], models: [] };
+  // Size and mtime only: hashing every file again would cost more than it saves (a file touched
+  // without a change counts as changed, which costs one re-parse, or a full compile).
+  const files: CompileState['files'] = { paths: [], sizes: [], mtimes: [], racy: [], models: [] };
   for (const [file, [size, mtimeMs]] of listInputs(project.root, folders)) {
     files.paths.push(file);
     files.sizes.push(size);
     files.mtimes.push(mtimeMs);
-    files.hashes.push(racy(mtimeMs, input.recordedAt) ? '' : hashBytes(readFileSync(join(project.root, file))));
+    files.racy.push(racy(mtimeMs, input.recordedAt) ? 1 : 0);
     files.models.push(patchable.get(file) ?? 0);
   }
 
@@ -96,7 +97,6 @@ export function writeCompileState(input: CompileStateInput): void {
  * tests (they compile its SQL too) and whose parse result was cached.
  */
 function nodeFacts({ project, dag, compiledIds }: CompileStateInput): { facts: Map<string, NodeFacts>; patchable: Map<string, string> } {
-  const parsed = savedParseResults(join(project.targetPath, 'partial_parse.json'));
   const facts = new Map<string, NodeFacts>();
   const patchable = new Map<string, string>();
   const perFile = new Map<string, number>();
@@ -106,7 +106,7 @@ function nodeFacts({ project, dag, compiledIds }: CompileStateInput): { facts: M
     if (node.resourceType !== 'model' && node.resourceType !== 'seed' && node.resourceType !== 'snapshot') continue;
     const fact: NodeFacts = { name: node.name, relation: node.relation, materialized: node.config.materialized, ...(node.config.event_time ? { eventTime: node.config.event_time } : {}) };
     facts.set(node.uniqueId, fact);
-    const parse = node.resourceType === 'model' ? parsed(node.originalFilePath, node.rawCode) : undefined;
+    const parse = node.resourceType === 'model' ? project.parseResult(node.originalFilePath, node.rawCode) : undefined;
     if (!parse || perFile.get(node.originalFilePath) !== 1 || node.config.materialized === 'ephemeral' || unitTested.has(node.uniqueId)) continue;
     Object.assign(fact, { parse, refs: Object.fromEntries(dag.resolvedRefs.get(node.uniqueId) ?? []), compiled: compiledIds.has(node.uniqueId) });
     patchable.set(node.originalFilePath, node.uniqueId);

@@ -142,6 +142,7 @@ export function loadProject(options: LoadOptions): Project {
     groups,
     externals: dependencies.externals,
     parseCache: { hits: cache?.hits ?? 0, misses: cache?.misses ?? 0 },
+    parseResult: (file, text) => cache?.result(file, text),
   };
   engineFor(project, () => engine);
   cache?.save();

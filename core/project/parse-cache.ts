@@ -62,26 +62,18 @@ export class ParseCache {
     this.next[keyOf(file, text)] = { ...result, hash: hash(text), env };
   }
 
+  /** The result this load recorded for a template (reused or fresh), if it parsed cleanly. */
+  result(file: string, text: string): ParseResult | undefined {
+    const entry = this.next[keyOf(file, text)];
+    if (!entry || entry.hash !== hash(text)) return undefined;
+    return { refs: entry.refs, sources: entry.sources, config: entry.config, macros: entry.macros };
+  }
+
   /** Writes the entries used or made by this load. */
   save(): void {
     mkdirSync(dirname(this.file), { recursive: true });
     writeFileSync(this.file, JSON.stringify({ key: this.key, entries: this.next }));
   }
-}
-
-/** The parse results saved in a cache file, looked up by file and text (undefined when not saved). */
-export function savedParseResults(cacheFile: string): (file: string, text: string) => ParseResult | undefined {
-  let entries: Record<string, Entry> = {};
-  try {
-    entries = (JSON.parse(readFileSync(cacheFile, 'utf8')) as { entries?: Record<string, Entry> }).entries ?? {};
-  } catch {
-    // No cache: nothing is known.
-  }
-  return (file, text) => {
-    const entry = entries[keyOf(file, text)];
-    if (!entry || entry.hash !== hash(text)) return undefined;
-    return { refs: entry.refs, sources: entry.sources, config: entry.config, macros: entry.macros };
-  };
 }
 
 // Several templates can share a file (tests declared in one YAML file), so the text's length joins

@@ -5,6 +5,7 @@ import type { NodeConfig } from './node-config.js';
 import type { SeedColumn } from './seed-columns.js';
 import type { NamedSelector } from '../graph/selectors-file.js';
 import type { ProjectFile } from './project-file.js';
+import type { ParseResult } from './parse-cache.js';
 
 /** A column as documented in a properties file. */
 export interface ColumnDef {
@@ -287,6 +288,8 @@ export interface Project {
   externals: Map<string, ExternalNode>;
   /** How many templates came from the parse cache, and how many were parsed. */
   parseCache: { hits: number; misses: number };
+  /** The parse pass's result for a template (file and text), when it parsed cleanly: what later state compares against. */
+  parseResult: (file: string, text: string) => ParseResult | undefined;
   /** Warnings found while loading. */
   warnings: Diagnostic[];
 }
