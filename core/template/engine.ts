@@ -3,6 +3,7 @@ import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { BUILTIN_MACROS } from './builtin-macros.js';
 import { TemplateCallError } from './call-args.js';
 import { FastRenderError, parseFast, renderFast, type FastTemplate } from './fast-template.js';
+import { addJinjaCompat, rewriteJinja } from './jinja-compat.js';
 
 /** A macro file: `{% macro %}` blocks callable from every template. */
 export interface MacroSource {
@@ -41,7 +42,7 @@ export type RenderScope = Record<string, unknown>;
  */
 const SCOPED_NAMES = [
   'ref', 'source', 'config', 'var', 'env_var', 'this', 'target', 'is_incremental', 'doc',
-  'project_name', 'model', 'execute', 'log', 'return', 'exceptions', 'invocation_id', 'run_started_at', '__strata_where',
+  'project_name', 'model', 'execute', 'log', 'exceptions', 'invocation_id', 'run_started_at', '__strata_where',
 ] as const;
 
 /** Scope key of a callback told the name of every macro a render calls. */
@@ -70,6 +71,11 @@ export class TemplateEngine {
     for (const name of SCOPED_NAMES) {
       Object.defineProperty((this.env as unknown as EnvironmentInternals).globals, name, { enumerable: true, configurable: true, get: () => this.scope?.[name] });
     }
+    addJinjaCompat(this.env);
+    // dbt's `{{ return(x) }}`: the macro's value becomes x (not its text); see the macro wrapper.
+    this.env.addGlobal('return', (value: unknown) => {
+      throw new MacroReturn(value);
+    });
     for (const file of [...BUILTIN_MACROS, ...macroFiles]) this.loadMacros(file);
   }
 
@@ -98,7 +104,14 @@ export class TemplateEngine {
       const hook = () => this.scope?.[MACRO_CALL_HOOK] as ((n: string) => void) | undefined;
       const traced = function (this: unknown, ...args: unknown[]): unknown {
         hook()?.(name);
-        return (macro as (...a: unknown[]) => unknown).apply(this, args);
+        try {
+          return (macro as (...a: unknown[]) => unknown).apply(this, args);
+        } catch (err) {
+          if (err instanceof MacroReturn) return err.value;
+          // Each macro the error passes through is named in the message (innermost first).
+          if (err instanceof Error) ((err as MacroStackError).macroStack ??= []).push(`${name} (${file.file})`);
+          throw err;
+        }
       };
       this.env.addGlobal(name, traced);
     }
@@ -117,7 +130,7 @@ export class TemplateEngine {
     if (fast) compiled = { template: { kind: 'fast', template: fast, file, text } };
     else {
       try {
-        compiled = { template: { kind: 'nunjucks', template: new nunjucks.Template(text, this.env, file, true), file } };
+        compiled = { template: { kind: 'nunjucks', template: new nunjucks.Template(rewriteJinja(text), this.env, file, true), file } };
       } catch (err) {
         compiled = { diagnostic: toDiagnostic(err, file, 'template-syntax') };
       }
@@ -151,6 +164,12 @@ export class TemplateEngine {
 }
 
 interface NunjucksError extends Error { lineno?: number; colno?: number; cause?: unknown }
+interface MacroStackError extends Error { macroStack?: string[] }
+
+/** Thrown by `return(x)` and caught by the macro being run, which then returns x. */
+class MacroReturn {
+  constructor(readonly value: unknown) {}
+}
 
 /** Turns a nunjucks error into a diagnostic at the template's line and column. */
 function toDiagnostic(err: unknown, file: string, fallback: 'template-syntax' | 'template-render'): Diagnostic {
@@ -159,12 +178,18 @@ function toDiagnostic(err: unknown, file: string, fallback: 'template-syntax' | 
   const cause = e.cause instanceof TemplateCallError ? e.cause : undefined;
   // nunjucks prefixes "(path) [Line n, Column m]\n  "; keep only the message itself.
   const raw = cause ? cause.message : e.message.replace(/^\([^)]*\)(?: \[Line \d+, Column \d+\])?\s*/, '').replace(/^Error: /, '');
-  const message = cause ? raw : `${fallback === 'template-syntax' ? 'Template syntax error' : 'Template error'}: ${raw.trim()}`;
+  const message = (cause ? raw : `${fallback === 'template-syntax' ? 'Template syntax error' : 'Template error'}: ${raw.trim()}`) + macroStack(e);
   // The parser reports 1-based positions; render-time errors carry 0-based ones.
   const base = fallback === 'template-render' ? 1 : 0;
   const line = typeof e.lineno === 'number' ? e.lineno + base : 1;
   const column = typeof e.colno === 'number' ? e.colno + base : 1;
   return diagnostic(cause ? cause.code : fallback, message, { file, line, column });
+}
+
+/** " (in macro outer (macros/a.sql) → inner (macros/b.sql))": the macros an error passed through, outermost first. */
+function macroStack(err: Error): string {
+  const stack = ((err as NunjucksError).cause as MacroStackError | undefined)?.macroStack ?? (err as MacroStackError).macroStack;
+  return stack?.length ? ` (in macro ${[...stack].reverse().join(' → ')})` : '';
 }
 
 function lineOf(text: string, needle: string): number {
@@ -189,6 +214,6 @@ function fastDiagnostic(err: FastRenderError, file: string, text: string): Diagn
   const before = text.slice(0, err.offset);
   const at = { file, line: before.split('\n').length, column: err.offset - before.lastIndexOf('\n') };
   const cause = err.cause;
-  if (cause instanceof TemplateCallError) return diagnostic(cause.code, cause.message, at);
-  return diagnostic('template-render', `Template error: ${err.message}`, at);
+  if (cause instanceof TemplateCallError) return diagnostic(cause.code, cause.message + macroStack(err), at);
+  return diagnostic('template-render', `Template error: ${err.message}${macroStack(err)}`, at);
 }
