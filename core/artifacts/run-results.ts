@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { startInvocation } from '../template/invocation.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SqlDialect } from '../adapter/dialect.js';
@@ -21,9 +21,9 @@ export interface InvocationInfo {
   args: Record<string, unknown>;
 }
 
-/** A fresh invocation record. */
+/** A fresh invocation record, also what templates rendered from now on see as `invocation_id`. */
 export function newInvocation(args: Record<string, unknown>): InvocationInfo {
-  return { invocationId: randomUUID(), startedAt: new Date(), args };
+  return startInvocation(args);
 }
 
 /** The metadata block every dbt artifact starts with. */

@@ -68,6 +68,8 @@ export async function compileProject(options: ProjectOptions, remember?: Remembe
     const relation = stateRelation(options.state as ProjectState, id);
     return relation ? [[id, relation] as const] : [];
   })) : undefined;
+  // Started before compiling: templates see the invocation_id the manifest records.
+  const invocation = newInvocation({ which: 'compile', select: options.select ?? [], exclude: options.exclude ?? [] });
   const compiler = new Compiler(project, dag, adapter.dialect, { ...(options.env ? { env: options.env } : {}), ...(deferred ? { deferred } : {}) });
   const compiled: CompiledNode[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -87,7 +89,6 @@ export async function compileProject(options: ProjectOptions, remember?: Remembe
     compiled.map((c) => [nodeArtifactPath(project, project.nodes.get(c.uniqueId) as ProjectNode, 'compiled'), artifactText(c.compiledSql)]),
     join(project.targetPath, 'compiled', '.strata-written.json'),
   );
-  const invocation = newInvocation({ which: 'compile', select: options.select ?? [], exclude: options.exclude ?? [] });
   const { layout } = writeManifest(project, manifestArtifact({ project, dag, dialect: adapter.dialect, invocation, compiled: new Map(compiled.map((c) => [c.uniqueId, c.compiledSql])), ...(options.env ? { env: options.env } : {}) }));
   await written;
   if (remember && options.parseCache !== false) {

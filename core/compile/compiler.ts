@@ -12,6 +12,7 @@ import { TemplateCallError, splitArgs } from '../template/call-args.js';
 import { TemplateEngine, engineFor, type RenderScope } from '../template/engine.js';
 import { cteRelation, relationValue, RelationValue } from '../template/relation-value.js';
 import { injectCtes, type Cte } from './inject-ctes.js';
+import { graphContext, nodeContext } from './graph-context.js';
 import { timestampLiteral } from '../plan/batches.js';
 
 /** A node after the compile pass. */
@@ -162,10 +163,34 @@ export class Compiler {
       this: context.fixtures?.has('this') ? cteRelation(fixtureCte('this'), this.dialect) : relationValue(node.relation, this.dialect),
       is_incremental: () => context.isIncremental ?? false,
       model: {
-        name: node.name, unique_id: node.uniqueId, resource_type: node.resourceType, config: node.config, fqn: node.fqn, original_file_path: node.originalFilePath,
+        ...nodeContext(this.project, this.dag, node, this.dialect),
         ...(context.batch ? { batch: { event_time_start: context.batch.start.toISOString(), event_time_end: context.batch.end.toISOString() } } : {}),
       },
+      graph: this.graph(),
     };
+  }
+
+  /** Whether any template read `graph` (it describes the whole project, so its SQL depends on every node). */
+  usedGraph = false;
+  private graphValue: ReturnType<typeof graphContext> | undefined;
+
+  /** `graph`, built when a template first reads it. */
+  private graph(): unknown {
+    const self = this;
+    return new Proxy({}, {
+      get(_, key) {
+        self.usedGraph = true;
+        self.graphValue ??= graphContext(self.project, self.dag, self.dialect);
+        return (self.graphValue as Record<string | symbol, unknown>)[key];
+      },
+      ownKeys() {
+        self.usedGraph = true;
+        return ['nodes', 'sources', 'exposures', 'metrics', 'groups'];
+      },
+      getOwnPropertyDescriptor() {
+        return { enumerable: true, configurable: true };
+      },
+    });
   }
 
   /** With `--empty`, a relation renders as a subquery with no rows (aliased as dbt does). */

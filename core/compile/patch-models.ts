@@ -82,6 +82,8 @@ export function patchModels(input: PatchInput): { replacements: Replacement[]; c
     } catch {
       return undefined;
     }
+    // A template reading `graph` depends on every node; only a full compile renders it right.
+    if (compiler.usedGraph) return undefined;
     entry.raw_code = text;
     entry.checksum = checksum(text);
     if (compiledSql !== undefined) {

@@ -17,6 +17,8 @@ export const DIAGNOSTIC_CODES = {
   'unknown-doc': 'error',
   'template-syntax': 'error',
   'template-render': 'error',
+  'unknown-macro': 'error',
+  'database-error': 'error',
   'missing-var': 'error',
   'missing-env-var': 'error',
   'invalid-config': 'error',

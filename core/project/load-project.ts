@@ -16,6 +16,7 @@ import { readDependencies } from './dependencies.js';
 import { checkGroups } from './groups.js';
 import { ParseCache, parseCacheKey } from './parse-cache.js';
 import { BUILTIN_MACROS } from '../template/builtin-macros.js';
+import { CROSS_DB_MACROS } from '../template/cross-db-macros.js';
 import { checkContractDeclaration } from '../plan/contract.js';
 import { buildUnitTests } from './build-unit-tests.js';
 import { readProperties } from './properties.js';
@@ -88,7 +89,7 @@ export function loadProject(options: LoadOptions): Project {
   const targetScope = { ...target.info, name: target.targetName, profile_name: target.profileName };
   const base = baseScope({ projectName: name, vars, target: targetScope, env, execute: false });
   // Everything a parse result depends on besides the template's own text and the env vars it reads.
-  const cache = options.parseCache === false ? undefined : new ParseCache(join(targetPath, 'partial_parse.json'), parseCacheKey({ settings: settings.file, macros: macroTexts, builtins: BUILTIN_MACROS, vars, target: targetScope, name }), env);
+  const cache = options.parseCache === false ? undefined : new ParseCache(join(targetPath, 'partial_parse.json'), parseCacheKey({ settings: settings.file, macros: macroTexts, builtins: [...BUILTIN_MACROS, CROSS_DB_MACROS], vars, target: targetScope, name }), env);
   const { properties, diagnostics: propDiagnostics } = readProperties(yamlFiles, { packageName: name, engine, docs, scope: base, ...(target.info.database ? { database: target.info.database } : {}) });
   diagnostics.push(...propDiagnostics);
 

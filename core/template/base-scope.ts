@@ -1,5 +1,7 @@
 import type { TargetInfo } from '../adapter/adapter.js';
 import { TemplateCallError, splitArgs } from './call-args.js';
+import { currentInvocation, templateLog } from './invocation.js';
+import { PyDateTime } from './python-modules.js';
 import type { RenderScope } from './engine.js';
 
 /** What every render sees regardless of pass: vars, env vars, target. */
@@ -54,7 +56,20 @@ export function baseScope(input: BaseScopeInput): RenderScope {
     target: input.target,
     project_name: input.projectName,
     execute: input.execute,
-    log: () => '',
+    log: (...args: unknown[]) => {
+      const { positional, keywords } = splitArgs(args);
+      if (keywords.info === true || positional[1] === true) templateLog(String(positional[0]));
+      return '';
+    },
+    get invocation_id() {
+      return currentInvocation().invocationId;
+    },
+    get run_started_at() {
+      return new PyDateTime(currentInvocation().startedAt);
+    },
+    get flags() {
+      return invocationFlags(currentInvocation().args);
+    },
     exceptions: {
       raise_compiler_error: (message: unknown) => {
         throw new TemplateCallError('template-render', String(message));
@@ -62,4 +77,11 @@ export function baseScope(input: BaseScopeInput): RenderScope {
       warn: () => '',
     },
   };
+}
+
+/** dbt's `flags`: the command's options in upper case (FULL_REFRESH, WHICH, ...). */
+function invocationFlags(args: Record<string, unknown>): Record<string, unknown> {
+  const flags: Record<string, unknown> = { FULL_REFRESH: false, STORE_FAILURES: false, EMPTY: false, FAIL_FAST: false, WHICH: 'run' };
+  for (const [key, value] of Object.entries(args)) flags[key.toUpperCase()] = value;
+  return flags;
 }

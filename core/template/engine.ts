@@ -1,6 +1,7 @@
 import nunjucks from 'nunjucks';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { BUILTIN_MACROS } from './builtin-macros.js';
+import { CROSS_DB_MACROS } from './cross-db-macros.js';
 import { TemplateCallError } from './call-args.js';
 import { FastRenderError, parseFast, renderFast, type FastTemplate } from './fast-template.js';
 import { addJinjaCompat, rewriteJinja } from './jinja-compat.js';
@@ -32,6 +33,13 @@ export type Template = { kind: 'nunjucks'; template: nunjucks.Template; file: st
 /** A compiled template, or the diagnostic that stopped it from compiling. */
 export type CompiledTemplate = { template: Template; diagnostic?: undefined } | { template?: undefined; diagnostic: Diagnostic };
 
+/** What `adapter.get_relation` and friends use, supplied by the compile pass. */
+export interface DatabaseAccess {
+  quote(identifier: string): string;
+  getRelation(args: unknown[]): unknown;
+  getColumns(relation: unknown): unknown[];
+}
+
 /** The names a render can see, e.g. `ref`, `this`, `target`. */
 export type RenderScope = Record<string, unknown>;
 
@@ -42,7 +50,7 @@ export type RenderScope = Record<string, unknown>;
  */
 const SCOPED_NAMES = [
   'ref', 'source', 'config', 'var', 'env_var', 'this', 'target', 'is_incremental', 'doc',
-  'project_name', 'model', 'execute', 'log', 'exceptions', 'invocation_id', 'run_started_at', '__strata_where',
+  'project_name', 'model', 'execute', 'log', 'exceptions', 'invocation_id', 'run_started_at', 'flags', 'graph', 'api', 'run_query', 'statement', 'load_result', '__strata_where',
 ] as const;
 
 /** Scope key of a callback told the name of every macro a render calls. */
@@ -72,11 +80,16 @@ export class TemplateEngine {
       Object.defineProperty((this.env as unknown as EnvironmentInternals).globals, name, { enumerable: true, configurable: true, get: () => this.scope?.[name] });
     }
     addJinjaCompat(this.env);
+    this.env.addGlobal('adapter', this.adapterObject());
+    // dbt's cross-database macros as `dbt.date_trunc(...)` (and `strata.…`): dispatched on the adapter.
+    for (const namespace of ['dbt', 'strata']) {
+      this.env.addGlobal(namespace, new Proxy({}, { get: (_, name) => (typeof name === 'string' ? this.dispatch(name, namespace) : undefined) }));
+    }
     // dbt's `{{ return(x) }}`: the macro's value becomes x (not its text); see the macro wrapper.
     this.env.addGlobal('return', (value: unknown) => {
       throw new MacroReturn(value);
     });
-    for (const file of [...BUILTIN_MACROS, ...macroFiles]) this.loadMacros(file);
+    for (const file of [...BUILTIN_MACROS, CROSS_DB_MACROS, ...macroFiles]) this.loadMacros(file);
   }
 
   private loadMacros(file: MacroSource): void {
@@ -115,6 +128,32 @@ export class TemplateEngine {
       };
       this.env.addGlobal(name, traced);
     }
+  }
+
+  /**
+   * `adapter.dispatch(name, namespace)`: the implementation of a macro for the target's adapter,
+   * `<adapter>__name`, else `default__name`, else a macro called just `name`. A project macro of
+   * one of these names replaces Strata's own.
+   */
+  dispatch(name: string, namespace?: string): (...args: unknown[]) => unknown {
+    const type = String((this.scope?.target as { type?: string } | undefined)?.type ?? '');
+    const globals = (this.env as unknown as EnvironmentInternals).globals;
+    for (const candidate of [`${type}__${name}`, `default__${name}`, name]) {
+      if (this.macros.has(candidate)) return globals[candidate] as (...args: unknown[]) => unknown;
+    }
+    throw new TemplateCallError('unknown-macro', `No implementation of macro '${name}'${namespace ? ` (namespace '${namespace}')` : ''} for adapter '${type}': define '${type}__${name}' or 'default__${name}'.`);
+  }
+
+  /** dbt's `adapter` object. Database lookups go to the render scope's `__strata_database` (compile pass only). */
+  private adapterObject(): Record<string, unknown> {
+    const database = () => this.scope?.__strata_database as DatabaseAccess | undefined;
+    return {
+      dispatch: (name: unknown, namespace?: unknown) => this.dispatch(String(name), namespace === undefined || namespace === null ? undefined : String(namespace)),
+      quote: (identifier: unknown) => database()?.quote(String(identifier)) ?? `"${String(identifier).replace(/"/g, '""')}"`,
+      type: () => String((this.scope?.target as { type?: string } | undefined)?.type ?? ''),
+      get_relation: (...args: unknown[]) => database()?.getRelation(args) ?? null,
+      get_columns_in_relation: (relation: unknown) => database()?.getColumns(relation) ?? [],
+    };
   }
 
   /**

@@ -1,0 +1,39 @@
+import type { SqlDialect } from '../adapter/dialect.js';
+import type { DependencyGraph } from '../graph/build-graph.js';
+import type { Project, ProjectNode } from '../project/types.js';
+
+/**
+ * A node as templates see it (`model`, and the entries of `graph.nodes`): the fields of its
+ * manifest entry that dbt projects read.
+ */
+export function nodeContext(project: Project, dag: DependencyGraph, node: ProjectNode, dialect: SqlDialect): Record<string, unknown> {
+  const r = node.relation;
+  const parents = dag.graph?.hasNode(node.uniqueId) ? (dag.graph.predecessors(node.uniqueId) as string[] | undefined) ?? [] : [];
+  return {
+    unique_id: node.uniqueId, name: node.name, resource_type: node.resourceType, package_name: node.packageName, path: node.path,
+    original_file_path: node.originalFilePath, fqn: node.fqn, alias: r.identifier, schema: r.schema, database: r.database ?? null,
+    relation_name: node.resourceType === 'test' || node.config.materialized === 'ephemeral' ? null : dialect.qualify(r),
+    config: node.config, tags: node.config.tags, meta: node.config.meta, description: node.description,
+    columns: Object.fromEntries(Object.values(node.columns).map((c) => [c.name, { name: c.name, description: c.description, data_type: c.dataType ?? null, meta: c.meta, tags: c.tags }])),
+    raw_code: node.rawCode, raw_sql: node.rawCode, language: 'sql',
+    refs: node.refs.map((ref) => ({ name: ref.name, package: ref.package ?? null, version: ref.version ?? null })),
+    sources: node.sources.map((s) => [s.source, s.table]),
+    depends_on: { nodes: [...parents].sort(), macros: node.macros },
+    ...(node.test?.kind === 'generic' ? { test_metadata: { name: node.test.testName, kwargs: node.test.kwargs, namespace: node.test.namespace ?? null }, column_name: node.test.columnName ?? null, attached_node: node.test.attachedNode ?? null } : {}),
+  };
+}
+
+/** dbt's `graph` context: every node and source by id, built on first use. */
+export function graphContext(project: Project, dag: DependencyGraph, dialect: SqlDialect): { nodes: Record<string, unknown>; sources: Record<string, unknown>; exposures: object; metrics: object; groups: object } {
+  const nodes: Record<string, unknown> = {};
+  for (const node of project.nodes.values()) if (node.resourceType !== 'unit_test') nodes[node.uniqueId] = nodeContext(project, dag, node, dialect);
+  const sources: Record<string, unknown> = {};
+  for (const s of project.sources.values()) {
+    sources[s.uniqueId] = {
+      unique_id: s.uniqueId, name: s.name, source_name: s.sourceName, resource_type: 'source', package_name: s.packageName, fqn: s.fqn,
+      schema: s.relation.schema, database: s.relation.database ?? null, identifier: s.relation.identifier, relation_name: dialect.qualify(s.relation),
+      description: s.description, meta: s.meta, tags: s.tags, columns: Object.fromEntries(Object.values(s.columns).map((c) => [c.name, { name: c.name, description: c.description, data_type: c.dataType ?? null }])),
+    };
+  }
+  return { nodes, sources, exposures: {}, metrics: {}, groups: {} };
+}

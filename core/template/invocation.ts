@@ -1,0 +1,35 @@
+import { randomUUID } from 'node:crypto';
+
+/** One command's run: what `invocation_id`, `run_started_at` and `flags` show templates, and artifacts record. */
+export interface Invocation {
+  invocationId: string;
+  startedAt: Date;
+  /** The command and its options, as dbt records them (`which`, `full_refresh`, ...). */
+  args: Record<string, unknown>;
+}
+
+let current: Invocation = { invocationId: randomUUID(), startedAt: new Date(), args: {} };
+
+/** Starts a new invocation; templates rendered from now on see it. */
+export function startInvocation(args: Record<string, unknown>): Invocation {
+  current = { invocationId: randomUUID(), startedAt: new Date(), args };
+  return current;
+}
+
+/** The invocation templates see now. */
+export function currentInvocation(): Invocation {
+  return current;
+}
+
+type LogListener = (message: string) => void;
+let listener: LogListener | undefined;
+
+/** Where `{{ log('…', info=True) }}` messages go (the CLI prints them); none: dropped. */
+export function onTemplateLog(next: LogListener | undefined): void {
+  listener = next;
+}
+
+/** Passes a template's log message on. */
+export function templateLog(message: string): void {
+  listener?.(message);
+}
