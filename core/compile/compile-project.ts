@@ -1,4 +1,5 @@
 import type { Adapter } from '../adapter/adapter.js';
+import type { ConnectionPool } from '../adapter/adapter.js';
 import { diagnostic, StrataUserError, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { buildGraph, type DependencyGraph } from '../graph/build-graph.js';
 import { selectNodes, type SelectionOptions } from '../graph/select.js';
@@ -7,7 +8,7 @@ import type { Project, ProjectNode } from '../project/types.js';
 import { artifactText, nodeArtifactPath } from '../run/artifact-paths.js';
 import { writeFilesInBackground } from '../run/artifact-writer.js';
 import { join } from 'node:path';
-import { Compiler, type CompiledNode } from './compiler.js';
+import { Compiler, type CompiledNode, type WithConnection } from './compiler.js';
 import { stateRelation, type ProjectState } from '../graph/state.js';
 import { breakingChangeDiagnostics } from '../graph/breaking-changes.js';
 import { manifestArtifact, writeManifest } from '../artifacts/manifest.js';
@@ -73,15 +74,25 @@ export async function compileProject(options: ProjectOptions, remember?: Remembe
   const compiler = new Compiler(project, dag, adapter.dialect, { ...(options.env ? { env: options.env } : {}), ...(deferred ? { deferred } : {}) });
   const compiled: CompiledNode[] = [];
   const diagnostics: Diagnostic[] = [];
-  for (const id of selected) {
-    const node = project.nodes.get(id);
-    if (!node || node.resourceType === 'seed') continue;
-    try {
-      compiled.push(compiler.compile(id));
-    } catch (err) {
-      if (!(err instanceof StrataUserError)) throw err;
-      diagnostics.push(...err.diagnostics);
+  // Connected only when a template asks the database something (run_query and friends).
+  let pool: ConnectionPool | undefined;
+  const connect: WithConnection = async (fn) => {
+    pool ??= await adapter.connect(project.target.config, { size: 1 });
+    await pool.withConnection(fn);
+  };
+  try {
+    for (const id of selected) {
+      const node = project.nodes.get(id);
+      if (!node || node.resourceType === 'seed') continue;
+      try {
+        compiled.push(await compiler.compileWithDatabase(id, {}, connect));
+      } catch (err) {
+        if (!(err instanceof StrataUserError)) throw err;
+        diagnostics.push(...err.diagnostics);
+      }
     }
+  } finally {
+    await pool?.close();
   }
   if (diagnostics.length > 0) throw new StrataUserError(diagnostics);
   // The compiled files are written on a worker while the manifest is built here.

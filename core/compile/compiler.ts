@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SqlDialect } from '../adapter/dialect.js';
 import type { Relation } from '../adapter/relation.js';
-import { StrataUserError } from '../diagnostics/diagnostic.js';
+import { diagnostic, StrataUserError } from '../diagnostics/diagnostic.js';
+import type { Connection } from '../adapter/connection.js';
+import { DatabaseAnswers } from './database-answers.js';
+import { databaseScope } from './database-context.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { DependencyGraph } from '../graph/build-graph.js';
 import { refKey } from '../graph/ref-key.js';
@@ -45,6 +48,12 @@ export interface NodeCompileContext {
   vars?: Record<string, unknown>;
 }
 
+/** Runs a function with a database session (opened on first use, when a command has none yet). */
+export type WithConnection = (fn: (connection: Connection) => Promise<void>) => Promise<void>;
+
+/** How many times one node may render before its database questions must have settled. */
+const MAX_DATABASE_ROUNDS = 10;
+
 /** Name of the CTE holding a unit test's rows for one input. */
 function fixtureCte(key: string): string {
   return `__strata__fixture__${key.replace(/[^A-Za-z0-9_]+/g, '_')}`;
@@ -62,6 +71,8 @@ export class Compiler {
   private readonly base: RenderScope;
   private readonly bodies = new Map<string, RenderedBody>();
   private readonly byName: Map<string, ProjectNode>;
+  /** Database answers, while {@link compileWithDatabase} runs. */
+  private answers: DatabaseAnswers | undefined;
 
   constructor(private readonly project: Project, private readonly dag: DependencyGraph, private readonly dialect: SqlDialect, private readonly options: CompileOptions = {}) {
     this.engine = engineFor(project, () => new TemplateEngine(project.macroFiles.map((file) => ({ file, text: readFileSync(join(project.root, file), 'utf8') }))));
@@ -72,10 +83,45 @@ export class Compiler {
 
   /** Compiles one node; template errors throw {@link StrataUserError} with file and line. */
   compile(uniqueId: string, context: NodeCompileContext = {}): CompiledNode {
-    const body = this.body(uniqueId, context);
-    const fixtures: Cte[] = [...(context.fixtures ?? [])].map(([key, sql]) => ({ name: this.dialect.quoteIdentifier(fixtureCte(key)), sql }));
-    const ctes: Cte[] = [...fixtures, ...body.ephemerals.map((id) => ({ name: this.cteName(id), sql: this.body(id, ephemeralContext(context)).sql }))];
-    return { uniqueId, compiledSql: injectCtes(body.sql, ctes) };
+    // Without a database, a template that asks one cannot be compiled right: say so.
+    const own = this.answers === undefined;
+    if (own) this.answers = new DatabaseAnswers();
+    try {
+      const body = this.body(uniqueId, context);
+      const fixtures: Cte[] = [...(context.fixtures ?? [])].map(([key, sql]) => ({ name: this.dialect.quoteIdentifier(fixtureCte(key)), sql }));
+      const ctes: Cte[] = [...fixtures, ...body.ephemerals.map((id) => ({ name: this.cteName(id), sql: this.body(id, ephemeralContext(context)).sql }))];
+      if (own && (this.answers?.pending.size ?? 0) > 0) {
+        const node = this.project.nodes.get(uniqueId);
+        throw new StrataUserError([diagnostic('template-render', `${node?.name ?? uniqueId} asks the database while compiling (run_query, statement or adapter.get_relation), which this command cannot do here.`, { file: node?.originalFilePath ?? uniqueId, line: 1, column: 1 })]);
+      }
+      return { uniqueId, compiledSql: injectCtes(body.sql, ctes) };
+    } finally {
+      if (own) this.answers = undefined;
+    }
+  }
+
+  /**
+   * Compiles one node whose templates may ask the database (`run_query`, `statement`,
+   * `adapter.get_relation`, ...): renders, fetches what was asked, renders again, until nothing
+   * new is asked. Templates see real answers; nunjucks itself stays synchronous.
+   */
+  async compileWithDatabase(uniqueId: string, context: NodeCompileContext, withConnection: WithConnection): Promise<CompiledNode> {
+    const answers = new DatabaseAnswers();
+    for (let round = 1; ; round++) {
+      this.answers = answers;
+      let compiled: CompiledNode;
+      try {
+        compiled = this.compile(uniqueId, context);
+      } finally {
+        this.answers = undefined;
+      }
+      if (answers.pending.size === 0) return compiled;
+      if (round === MAX_DATABASE_ROUNDS) {
+        const node = this.project.nodes.get(uniqueId);
+        throw new StrataUserError([diagnostic('template-render', `${node?.name ?? uniqueId}: templates kept asking the database new questions after ${MAX_DATABASE_ROUNDS} rounds (a query that depends on its own result?).`, { file: node?.originalFilePath ?? uniqueId, line: 1, column: 1 })]);
+      }
+      await withConnection((connection) => answers.fetch(connection));
+    }
   }
 
   /**
@@ -100,15 +146,18 @@ export class Compiler {
     const direct: string[] = [];
     const compiled = this.engine.compile(node.rawCode, node.originalFilePath);
     if (!compiled.template) throw new StrataUserError([compiled.diagnostic]);
+    const asked = this.answers?.pending.size ?? 0;
     const rendered = this.engine.render(compiled.template, this.scope(node, direct, context));
     if (rendered.diagnostic) throw new StrataUserError([rendered.diagnostic]);
+    // A render that asked the database something new is a draft: render again once answered.
+    const draft = (this.answers?.pending.size ?? 0) > asked;
     // Ephemeral parents first (recursively), each once, so every CTE is defined before use.
     const ephemerals: string[] = [];
     for (const id of direct) {
       for (const inner of [...this.body(id, ephemeralContext(context)).ephemerals, id]) if (!ephemerals.includes(inner)) ephemerals.push(inner);
     }
     const body = { sql: rendered.output ?? '', ephemerals };
-    if (cacheable) this.bodies.set(uniqueId, body);
+    if (cacheable && !draft) this.bodies.set(uniqueId, body);
     return body;
   }
 
@@ -156,6 +205,7 @@ export class Compiler {
     const base = context.vars ? { ...this.base, var: overrideVars(this.base.var as (...a: unknown[]) => unknown, context.vars) } : this.base;
     return {
       ...base,
+      ...databaseScope(this.dialect, this.answers),
       ref,
       source,
       __strata_where: (relation: RelationValue, where: string) => new RelationValue(relation, `(select * from ${String(relation)} where ${where}) dbt_subquery`),

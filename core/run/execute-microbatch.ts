@@ -67,7 +67,7 @@ export async function executeMicrobatch(ctx: NodeContext, node: ProjectNode, con
 }
 
 async function runBatch(ctx: NodeContext, node: ProjectNode, connection: Connection, batch: Batch, current: ExistingRelation | undefined, replacing: ExistingRelation | undefined, sqlLog: string[]): Promise<void> {
-  const compiledSql = ctx.compiler.compile(node.uniqueId, { isIncremental: current !== undefined, batch }).compiledSql;
+  const compiledSql = (await ctx.compiler.compileWithDatabase(node.uniqueId, { isIncremental: current !== undefined, batch }, (fn) => fn(connection))).compiledSql;
   writeNodeArtifact(ctx.project, node, 'compiled', compiledSql);
   // The first batch of a full refresh swaps out the old table; other first batches create it.
   const existing = current ?? replacing;

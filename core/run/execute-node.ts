@@ -56,7 +56,7 @@ export async function executeNode(ctx: NodeContext, target: ProjectNode, connect
     }
     if (node.resourceType !== 'seed') {
       const isIncremental = node.config.materialized === 'incremental' && runsIncrementally(node, existing, ctx.fullRefresh);
-      compiledSql = ctx.compiler.compile(node.uniqueId, { isIncremental }).compiledSql;
+      compiledSql = (await ctx.compiler.compileWithDatabase(node.uniqueId, { isIncremental }, (fn) => fn(connection))).compiledSql;
       compiledPath = writeNodeArtifact(ctx.project, node, 'compiled', compiledSql);
     }
     if (hasEnforcedContract(node) && compiledSql !== undefined) {

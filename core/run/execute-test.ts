@@ -13,7 +13,7 @@ type Outcome = Omit<NodeResult, 'uniqueId' | 'executionTime' | 'startedAt' | 'co
  * then counts them and judges pass, warn or fail.
  */
 export async function executeTest(ctx: NodeContext, node: ProjectNode, connection: Connection): Promise<Outcome> {
-  const compiledSql = ctx.compiler.compile(node.uniqueId).compiledSql;
+  const compiledSql = (await ctx.compiler.compileWithDatabase(node.uniqueId, {}, (fn) => fn(connection))).compiledSql;
   const compiledPath = writeNodeArtifact(ctx.project, node, 'compiled', compiledSql);
   let storedFailures: string | undefined;
   if (node.config.store_failures) {

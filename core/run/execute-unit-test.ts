@@ -23,7 +23,7 @@ export async function executeUnitTest(ctx: NodeContext, node: ProjectNode, conne
     fixtures.set(key, fixtureSql(rows, columns, dialect, declared));
   }
   const isIncremental = info.macros.is_incremental === true;
-  const compiledSql = ctx.compiler.compile(model.uniqueId, { fixtures, vars: info.vars, isIncremental }).compiledSql;
+  const compiledSql = (await ctx.compiler.compileWithDatabase(model.uniqueId, { fixtures, vars: info.vars, isIncremental }, (fn) => fn(connection))).compiledSql;
   const compiledPath = writeNodeArtifact(ctx.project, node, 'compiled', compiledSql);
 
   const expected = info.expect.format === 'sql' ? await selectAll(connection, String(info.expect.rows), ctx.signal) : dictRows(info.expect);

@@ -56,6 +56,11 @@ export function parseScope(base: RenderScope, file: string, rawCode: string, nam
     config,
     this: placeholderRelation(name),
     is_incremental: () => false,
+    // The parse pass never reaches the database (dbt's `execute` is false): nothing to fetch.
+    run_query: () => null,
+    statement: () => '',
+    load_result: () => null,
+    graph: { nodes: {}, sources: {}, exposures: {}, metrics: {}, groups: {} },
     model: { name },
     [MACRO_CALL_HOOK]: (macro: string) => record.macros.add(macro),
   };
