@@ -226,20 +226,15 @@ export class Compiler {
 
   /** `graph`, built when a template first reads it. */
   private graph(): unknown {
-    const self = this;
+    const value = () => {
+      this.usedGraph = true;
+      this.graphValue ??= graphContext(this.project, this.dag, this.dialect);
+      return this.graphValue as Record<string | symbol, unknown>;
+    };
     return new Proxy({}, {
-      get(_, key) {
-        self.usedGraph = true;
-        self.graphValue ??= graphContext(self.project, self.dag, self.dialect);
-        return (self.graphValue as Record<string | symbol, unknown>)[key];
-      },
-      ownKeys() {
-        self.usedGraph = true;
-        return ['nodes', 'sources', 'exposures', 'metrics', 'groups'];
-      },
-      getOwnPropertyDescriptor() {
-        return { enumerable: true, configurable: true };
-      },
+      get: (_, key) => value()[key],
+      ownKeys: () => Reflect.ownKeys(value()),
+      getOwnPropertyDescriptor: () => ({ enumerable: true, configurable: true }),
     });
   }
 

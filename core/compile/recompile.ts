@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, readSync, statSync, writeFileSync, writeSync, mkdirSync, fstatSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync, writeFileSync, writeSync, mkdirSync, fstatSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { SqlDialect } from '../adapter/dialect.js';
 import { manifestMetadata } from '../artifacts/manifest.js';

@@ -1,5 +1,6 @@
 import nunjucks from 'nunjucks';
 import { createRequire } from 'node:module';
+import type * as YamlModule from 'yaml';
 import { TemplateCallError, splitArgs } from './call-args.js';
 import { pythonModules } from './python-modules.js';
 
@@ -24,6 +25,8 @@ export function installJinjaRuntime(): void {
       const text = typeof obj === 'string' ? obj : obj instanceof String ? String(obj) : undefined;
       if (text !== undefined && Object.prototype.hasOwnProperty.call(STRING_METHODS, name)) return (...args: unknown[]) => (STRING_METHODS[name] as StringMethod)(text, ...args);
       if (Array.isArray(obj) && Object.prototype.hasOwnProperty.call(LIST_METHODS, name)) return (...args: unknown[]) => (LIST_METHODS[name] as ListMethod)(obj, ...args);
+      // An object's own methods win over the dict methods of nunjucks' compat layer (a column's values()).
+      if (isMapping(obj) && typeof obj[name] === 'function') return (obj[name] as (...a: unknown[]) => unknown).bind(obj);
       if (isMapping(obj) && name === 'copy') return () => ({ ...obj });
     }
     return lookup.call(this, obj, name, autoescape);
@@ -199,7 +202,7 @@ export function addJinjaCompat(env: nunjucks.Environment): void {
 }
 
 // Loaded on first use: most templates never touch YAML, and loading it costs start-up time.
-const yaml = () => createRequire(import.meta.url)('yaml') as typeof import('yaml');
+const yaml = () => createRequire(import.meta.url)('yaml') as typeof YamlModule;
 
 /** dbt's Python-flavoured helpers: namespace(), dict(), zip(), set(), tojson() … and `modules`. */
 function jinjaGlobals(): Record<string, unknown> {

@@ -61,6 +61,7 @@ export function parseScope(base: RenderScope, file: string, rawCode: string, nam
     statement: () => '',
     load_result: () => null,
     graph: { nodes: {}, sources: {}, exposures: {}, metrics: {}, groups: {} },
+    api: { Relation: { create: (...args: unknown[]) => placeholderRelation(String(splitArgs(args).keywords.identifier ?? '')) } },
     model: { name },
     [MACRO_CALL_HOOK]: (macro: string) => record.macros.add(macro),
   };
