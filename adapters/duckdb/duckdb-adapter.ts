@@ -24,7 +24,7 @@ type DuckDbConfig = z.infer<typeof duckdbProfileSchema>;
 export const duckdbAdapter: Adapter = {
   name: 'duckdb',
   // DuckDB cannot rename a table that foreign keys point at, so contracts' foreign keys are not created.
-  capabilities: { transactionalDdl: true, replaceViewAnyShape: true, concurrentConnections: true, foreignKeys: false },
+  capabilities: { transactionalDdl: true, replaceViewAnyShape: true, concurrentConnections: true, foreignKeys: false, grants: false },
   dialect: duckdbDialect,
   parseConfig(raw, projectDir) {
     const parsed = duckdbProfileSchema.safeParse(raw);

@@ -67,7 +67,7 @@ async function openClient(config: PostgresConfig): Promise<pg.Client> {
 /** Postgres through `pg`: one session per thread, transactional DDL, COPY for seeds. */
 export const postgresAdapter: Adapter = {
   name: 'postgres',
-  capabilities: { transactionalDdl: true, replaceViewAnyShape: false, concurrentConnections: true, foreignKeys: true },
+  capabilities: { transactionalDdl: true, replaceViewAnyShape: false, concurrentConnections: true, foreignKeys: true, grants: true },
   dialect: postgresDialect,
   parseConfig(raw) {
     const parsed = postgresProfileSchema.safeParse(raw);

@@ -11,6 +11,8 @@ export interface AdapterCapabilities {
   concurrentConnections: boolean;
   /** Foreign key constraints can be created (and survive the rename-based table swap). */
   foreignKeys: boolean;
+  /** `grant <privilege> on <relation> to <role>` exists (the `grants` config). */
+  grants: boolean;
 }
 
 /** Capability defaults for a database that promises nothing. */
@@ -19,6 +21,7 @@ export const DEFAULT_CAPABILITIES: AdapterCapabilities = {
   replaceViewAnyShape: false,
   concurrentConnections: false,
   foreignKeys: false,
+  grants: false,
 };
 
 /** The connection settings of one profile output, already validated by the adapter's schema. */

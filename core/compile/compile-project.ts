@@ -53,7 +53,7 @@ export function prepareProject(options: ProjectOptions): PreparedProject {
   if (impact.length) throw new StrataUserError([...project.warnings, ...impact]);
   const adapter = options.adapters.find((a) => a.name === project.target.type);
   if (!adapter) throw new Error(`adapter ${project.target.type} vanished after loading`);
-  return { project, dag, selected: selection.nodes, adapter, warnings: [...project.warnings, ...dag.warnings, ...selection.warnings, ...unenforcedConstraints(project, adapter)] };
+  return { project, dag, selected: selection.nodes, adapter, warnings: [...project.warnings, ...dag.warnings, ...selection.warnings, ...unenforcedConstraints(project, adapter), ...ungrantable(project, adapter)] };
 }
 
 /**
@@ -117,6 +117,15 @@ export interface RememberCompile {
   args: string;
   /** The env vars read, from {@link recordingEnv} wrapped around the environment passed in options. */
   envRead: ReadonlyMap<string, string | null>;
+}
+
+/** `grants` on a database without GRANT are reported once, not silently dropped. */
+function ungrantable(project: Project, adapter: Adapter): Diagnostic[] {
+  if (adapter.capabilities.grants) return [];
+  const nodes = [...project.nodes.values()].filter((n) => Object.keys(n.config.grants ?? {}).length > 0);
+  if (nodes.length === 0) return [];
+  const first = nodes[0] as ProjectNode;
+  return [diagnostic('unenforced-constraint', `${nodes.length} node${nodes.length === 1 ? '' : 's'} (${first.name}${nodes.length > 1 ? ', ...' : ''}) configure grants, which ${adapter.name} does not have; they are not applied.`, { file: first.patchPath ?? first.originalFilePath, line: 1, column: 1 })];
 }
 
 /** Contract constraints the target cannot create are reported, not silently dropped. */

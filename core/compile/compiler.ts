@@ -125,6 +125,25 @@ export class Compiler {
   }
 
   /**
+   * Renders a project-level template (`on-run-start`, `on-run-end`): vars, target, macros and
+   * `extra` (e.g. `results`, `schemas`), but no node.
+   */
+  renderOperation(text: string, file: string, extra: RenderScope = {}): string {
+    const rendered = this.engine.renderString(text, file, { ...this.base, ...databaseScope(this.dialect, undefined), ...extra });
+    if (rendered.diagnostic) throw new StrataUserError([rendered.diagnostic]);
+    return rendered.output ?? '';
+  }
+
+  /** Renders a hook (`pre_hook`, `post_hook`) in its node's compile scope (`this`, `ref`, ...). */
+  renderHook(uniqueId: string, sql: string, context: NodeCompileContext = {}): string {
+    const node = this.project.nodes.get(uniqueId);
+    if (!node) throw new Error(`compile: unknown node ${uniqueId}`);
+    const rendered = this.engine.renderString(sql, node.originalFilePath, this.scope(node, [], context));
+    if (rendered.diagnostic) throw new StrataUserError([{ ...rendered.diagnostic, message: `In a hook of ${node.name}: ${rendered.diagnostic.message}` }]);
+    return rendered.output ?? '';
+  }
+
+  /**
    * Renders a small expression in a node's compile scope, e.g. a contract's foreign key target
    * `ref('customers')`. Errors throw {@link StrataUserError}.
    */

@@ -19,6 +19,7 @@ export const DIAGNOSTIC_CODES = {
   'template-render': 'error',
   'unknown-macro': 'error',
   'database-error': 'error',
+  'hook-failed': 'error',
   'missing-var': 'error',
   'missing-env-var': 'error',
   'invalid-config': 'error',

@@ -10,6 +10,7 @@ import { executeTest } from './execute-test.js';
 import { executeUnitTest } from './execute-unit-test.js';
 import { planNode, type PlanInput } from '../plan/materializations.js';
 import type { Plan, Statement } from '../plan/plan.js';
+import { afterBuildStatements, preHookStatements } from '../plan/hooks.js';
 import type { ConstraintDef, Project, ProjectNode } from '../project/types.js';
 import { statementsLog, writeNodeArtifact } from './artifact-paths.js';
 import type { RelationCache } from './relation-cache.js';
@@ -54,8 +55,8 @@ export async function executeNode(ctx: NodeContext, target: ProjectNode, connect
     if (node.config.materialized === 'incremental' && incrementalStrategy(node) === 'microbatch') {
       return finish(await executeMicrobatch(ctx, node, connection, existing));
     }
+    const isIncremental = node.config.materialized === 'incremental' && runsIncrementally(node, existing, ctx.fullRefresh);
     if (node.resourceType !== 'seed') {
-      const isIncremental = node.config.materialized === 'incremental' && runsIncrementally(node, existing, ctx.fullRefresh);
       compiledSql = (await ctx.compiler.compileWithDatabase(node.uniqueId, { isIncremental }, (fn) => fn(connection))).compiledSql;
       compiledPath = writeNodeArtifact(ctx.project, node, 'compiled', compiledSql);
     }
@@ -66,7 +67,10 @@ export async function executeNode(ctx: NodeContext, target: ProjectNode, connect
     const dependents = existing ? await connection.dependentViews(node.relation) : [];
     const foreignKeys = existing?.kind === 'table' && ctx.adapter.capabilities.foreignKeys ? await connection.dependentForeignKeys(node.relation) : [];
     const input: PlanInput = { node, compiledSql: compiledSql ?? '', existing, dependents, foreignKeys, fullRefresh: ctx.fullRefresh, buildId: ctx.buildId, dialect: ctx.adapter.dialect, capabilities: ctx.adapter.capabilities };
-    const { plan, statements } = await runPlan(connection, input, ctx.signal);
+    const pre = preHookStatements(node.config.pre_hook.map((sql) => ctx.compiler.renderHook(node.uniqueId, sql, { isIncremental })));
+    const post = node.config.post_hook.map((sql) => ctx.compiler.renderHook(node.uniqueId, sql, { isIncremental }));
+    const built = node;
+    const { plan, statements } = await runPlan(connection, input, ctx.signal, { before: pre, after: (p) => afterBuildStatements(built, p, post, ctx.adapter.dialect, ctx.adapter.capabilities) });
     writeNodeArtifact(ctx.project, node, 'run', statementsLog(statements));
     if (plan.relation && plan.kind) await ctx.relations.record(connection, { ...plan.relation, kind: plan.kind } satisfies ExistingRelation);
     const relationText = plan.relation ? `${plan.relation.schema}.${plan.relation.identifier}` : '';
@@ -85,22 +89,29 @@ export async function executeNode(ctx: NodeContext, target: ProjectNode, connect
  * Runs a plan, in one transaction when the plan asks for it. A plan that needs to see the database
  * part-way (`requires`) is re-planned with the columns it asked for, inside the same transaction.
  */
-export async function runPlan(connection: Connection, input: PlanInput, signal: AbortSignal): Promise<{ plan: Plan; statements: Statement[] }> {
+export async function runPlan(connection: Connection, input: PlanInput, signal: AbortSignal, around: AroundPlan = {}): Promise<{ plan: Plan; statements: Statement[] }> {
   const first = planNode(input);
   const executed: Statement[] = [];
   const runAll = async (c: Connection) => {
     let plan = first;
-    await runStatements(c, plan.statements, signal, executed);
+    await runStatements(c, [...(around.before ?? []), ...plan.statements], signal, executed);
     while (plan.requires) {
       const columns = new Map<string, ColumnInfo[]>();
       for (const relation of plan.requires.columnsOf) columns.set(relationKey(relation), await c.getColumns(relation));
       plan = planNode({ ...input, facts: { columns } });
       await runStatements(c, plan.statements, signal, executed);
     }
+    await runStatements(c, around.after?.(plan) ?? [], signal, executed);
     return plan;
   };
   const plan = first.transactional ? await connection.transaction(runAll) : await runAll(connection);
   return { plan, statements: executed };
+}
+
+/** Statements run around a plan, in its transaction: before its first statement, after its last. */
+export interface AroundPlan {
+  before?: Statement[];
+  after?: (plan: Plan) => Statement[];
 }
 
 async function runStatements(connection: Connection, statements: readonly Statement[], signal: AbortSignal, executed: Statement[]): Promise<void> {

@@ -1,4 +1,5 @@
 import { manifestArtifact, writeManifest } from '../artifacts/manifest.js';
+import { runProjectHooks } from './run-hooks.js';
 import { newInvocation, runResultsArtifact, writeRunResults } from '../artifacts/run-results.js';
 import { Compiler } from '../compile/compiler.js';
 import { prepareProject, type PreparedProject, type ProjectOptions } from '../compile/compile-project.js';
@@ -59,6 +60,7 @@ export async function runProject(options: RunOptions): Promise<PreparedProject &
   try {
     const deferred = options.defer && options.state ? await deferredRelations(project, dag, selected, options.state, pool, options.favorState ?? false) : undefined;
     const compiler = new Compiler(project, dag, adapter.dialect, { ...(options.env ? { env: options.env } : {}), ...(deferred ? { deferred } : {}), ...(options.empty ? { empty: true } : {}) });
+    await runProjectHooks(project, 'on-run-start', compiler, pool);
     const summary = await runNodes(project, graph, adapter, pool, compiler, {
       nodes: selected,
       threads,
@@ -70,6 +72,7 @@ export async function runProject(options: RunOptions): Promise<PreparedProject &
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     });
     writeRunResults(project, runResultsArtifact(project, summary, invocation, adapter.dialect));
+    if (!summary.cancelled) await runProjectHooks(project, 'on-run-end', compiler, pool, summary.results);
     return { ...prepared, summary };
   } finally {
     await pool.close();

@@ -50,7 +50,7 @@ export type RenderScope = Record<string, unknown>;
  */
 const SCOPED_NAMES = [
   'ref', 'source', 'config', 'var', 'env_var', 'this', 'target', 'is_incremental', 'doc',
-  'project_name', 'model', 'execute', 'log', 'exceptions', 'invocation_id', 'run_started_at', 'flags', 'graph', 'api', 'run_query', 'statement', 'load_result', '__strata_where',
+  'project_name', 'model', 'execute', 'log', 'exceptions', 'invocation_id', 'run_started_at', 'flags', 'graph', 'api', 'run_query', 'statement', 'load_result', 'results', 'schemas', 'database_schemas', '__strata_where',
 ] as const;
 
 /** Scope key of a callback told the name of every macro a render calls. */

@@ -1,0 +1,37 @@
+import type { ConnectionPool } from '../adapter/adapter.js';
+import type { Compiler } from '../compile/compiler.js';
+import { diagnostic, StrataUserError } from '../diagnostics/diagnostic.js';
+import type { Project } from '../project/types.js';
+import type { NodeResult } from './results.js';
+
+/** The project file's `on-run-start` or `on-run-end` hooks, as written. */
+function hooksOf(project: Project, which: 'on-run-start' | 'on-run-end'): string[] {
+  const value = project.settings[which];
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+/**
+ * Runs the project's `on-run-start` (before any node) or `on-run-end` (after every node, with
+ * `results` and `schemas` to render with) hooks, each in its own statement. A failing hook
+ * stops the command with the hook's number and the database's message.
+ */
+export async function runProjectHooks(project: Project, which: 'on-run-start' | 'on-run-end', compiler: Compiler, pool: ConnectionPool, results: readonly NodeResult[] = []): Promise<void> {
+  const hooks = hooksOf(project, which);
+  if (hooks.length === 0) return;
+  const schemas = [...new Set(results.flatMap((r) => (r.relation ? [r.relation.schema] : [])))];
+  const extra = {
+    results: results.map((r) => ({ node: { unique_id: r.uniqueId, name: r.uniqueId.split('.').pop() }, unique_id: r.uniqueId, status: r.status, message: r.message, execution_time: r.executionTime, failures: r.failures ?? null })),
+    schemas,
+    database_schemas: results.flatMap((r) => (r.relation ? [[r.relation.database ?? null, r.relation.schema]] : [])),
+  };
+  const at = { file: project.projectFile.slice(project.root.length + 1), line: 1, column: 1 };
+  for (const [i, hook] of hooks.entries()) {
+    const sql = compiler.renderOperation(hook, at.file, extra);
+    if (sql.trim() === '') continue;
+    try {
+      await pool.withConnection((c) => c.execute(sql));
+    } catch (err) {
+      throw new StrataUserError([diagnostic('hook-failed', `${which} hook ${i + 1} failed: ${(err as Error).message.trim()}`, at)]);
+    }
+  }
+}
