@@ -32,7 +32,12 @@ export interface BuildNodesInput {
   cache?: ParseCache;
   /** Snapshot meta column names by dbt's key (dbt_ names for a dbt project, strata_ otherwise). */
   snapshotColumns: Record<string, string>;
+  /** The project's own `generate_schema_name` / `generate_alias_name` / `generate_database_name`, when it overrides them. */
+  naming?: NodeNaming;
 }
+
+/** Where a node is built, from the project's naming macros; undefined keeps Strata's default. */
+export type NodeNaming = (node: { name: string; resourceType: NodeType; fqn: string[]; path: string; originalFilePath: string; config: NodeConfig }) => Partial<Relation> | { diagnostic: Diagnostic };
 
 /** Creates model and seed nodes; models go through the parse pass to find refs, sources and config. */
 export function buildNodes(input: BuildNodesInput): { nodes: Map<string, ProjectNode>; disabled: Map<string, ProjectNode>; diagnostics: Diagnostic[] } {
@@ -81,7 +86,7 @@ function sqlNode(type: 'model' | 'snapshot', file: FoundFile, fileName: string, 
   if (!record) return undefined;
   const inFile = validateYaml({ file: file.fromRoot, value: record.config, locate: () => locateCall(file.fromRoot, rawCode, 'config') }, nodeConfigSchema, record.config, [], 'config()');
   diagnostics.push(...inFile.diagnostics);
-  const node = makeNode(type, file, name, rawCode, input, inFile.data ?? {}, record.refs, record.sources, [...record.macros], version);
+  const node = makeNode(type, file, name, rawCode, input, inFile.data ?? {}, record.refs, record.sources, diagnostics, [...record.macros], version);
   if (version && node.patchPath) {
     const patch = input.properties.patches.get(`models:${name}`);
     node.columns = versionColumns(node.columns, version, (text) => text ?? '');
@@ -114,14 +119,14 @@ function finishSnapshot(node: ProjectNode, input: BuildNodesInput, diagnostics: 
 }
 
 function seedNode(file: FoundFile, input: BuildNodesInput, diagnostics: Diagnostic[]): ProjectNode {
-  const node = makeNode('seed', file, baseName(file.fromFolder, '.csv'), readFileSync(file.absolute, 'utf8'), input, {}, [], []);
+  const node = makeNode('seed', file, baseName(file.fromFolder, '.csv'), readFileSync(file.absolute, 'utf8'), input, {}, [], [], diagnostics);
   const read = readSeedColumns(file.fromRoot, node.rawCode, node.config.column_types, node.config.delimiter);
   diagnostics.push(...read.diagnostics);
   node.seedColumns = read.columns;
   return node;
 }
 
-function makeNode(type: NodeType, file: FoundFile, name: string, rawCode: string, input: BuildNodesInput, inFile: PartialNodeConfig, refs: RefCall[], sources: SourceCall[], macros: string[] = [], version?: VersionSpec): ProjectNode {
+function makeNode(type: NodeType, file: FoundFile, name: string, rawCode: string, input: BuildNodesInput, inFile: PartialNodeConfig, refs: RefCall[], sources: SourceCall[], diagnostics: Diagnostic[], macros: string[] = [], version?: VersionSpec): ProjectNode {
   const folders = file.fromFolder.split('/').slice(0, -1);
   const fqn = [input.packageName, ...folders, name, ...(version ? [`v${version.v}`] : [])];
   const patch = input.properties.patches.get(`${type}s:${name}`);
@@ -150,6 +155,9 @@ function makeNode(type: NodeType, file: FoundFile, name: string, rawCode: string
     macros,
     relation: nodeRelation(config, name, input.target),
   };
+  const named = input.naming?.(node);
+  if (named && 'diagnostic' in named) diagnostics.push(named.diagnostic);
+  else if (named) node.relation = { ...node.relation, ...named };
   if (patch) node.patchPath = patch.file;
   if (patch?.props.constraints) node.constraints = patch.props.constraints;
   // A contract's foreign key to `ref('x')` makes x a parent: it must exist before this table.

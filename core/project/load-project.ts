@@ -3,12 +3,13 @@ import { basename, join, resolve } from 'node:path';
 import type { Adapter } from '../adapter/adapter.js';
 import { diagnostic, throwIfErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { baseScope } from '../template/base-scope.js';
-import { TemplateEngine, engineFor } from '../template/engine.js';
+import { TemplateEngine, engineFor, type RenderScope } from '../template/engine.js';
 import { envVarFunction } from '../template/base-scope.js';
 import { readConfigTree, unusedConfigPaths } from './config-tree.js';
 import { readDocBlocks } from './docs-blocks.js';
 import { findFiles } from './files.js';
-import { buildNodes } from './build-nodes.js';
+import { buildNodes, type NodeNaming } from './build-nodes.js';
+import type { Relation } from '../adapter/relation.js';
 import { buildTests } from './build-tests.js';
 import { readMacroDefinitions } from './macro-definitions.js';
 import { readSelectorsFile } from '../graph/selectors-file.js';
@@ -16,7 +17,7 @@ import { readDependencies } from './dependencies.js';
 import { checkGroups } from './groups.js';
 import { ParseCache, parseCacheKey } from './parse-cache.js';
 import { BUILTIN_MACROS } from '../template/builtin-macros.js';
-import { CROSS_DB_MACROS } from '../template/cross-db-macros.js';
+import { CROSS_DB_MACROS, NAMING_MACROS } from '../template/cross-db-macros.js';
 import { checkContractDeclaration } from '../plan/contract.js';
 import { buildUnitTests } from './build-unit-tests.js';
 import { readProperties } from './properties.js';
@@ -89,7 +90,7 @@ export function loadProject(options: LoadOptions): Project {
   const targetScope = { ...target.info, name: target.targetName, profile_name: target.profileName };
   const base = baseScope({ projectName: name, vars, target: targetScope, env, execute: false });
   // Everything a parse result depends on besides the template's own text and the env vars it reads.
-  const cache = options.parseCache === false ? undefined : new ParseCache(join(targetPath, 'partial_parse.json'), parseCacheKey({ settings: settings.file, macros: macroTexts, builtins: [...BUILTIN_MACROS, CROSS_DB_MACROS], vars, target: targetScope, name }), env);
+  const cache = options.parseCache === false ? undefined : new ParseCache(join(targetPath, 'partial_parse.json'), parseCacheKey({ settings: settings.file, macros: macroTexts, builtins: [...BUILTIN_MACROS, CROSS_DB_MACROS, NAMING_MACROS], vars, target: targetScope, name }), env);
   const { properties, diagnostics: propDiagnostics } = readProperties(yamlFiles, { packageName: name, engine, docs, scope: base, ...(target.info.database ? { database: target.info.database } : {}) });
   diagnostics.push(...propDiagnostics);
 
@@ -102,6 +103,7 @@ export function loadProject(options: LoadOptions): Project {
     trees: { model: modelTree.tree, seed: seedTree.tree, snapshot: snapshotTree.tree },
     files: { models: findFiles(root, paths.models, ['.sql']), seeds: findFiles(root, paths.seeds, ['.csv']), snapshots: findFiles(root, paths.snapshots, ['.sql']) },
     snapshotColumns: snapshotColumnNames(basename(projectFile) === 'dbt_project.yml' ? 'dbt' : 'strata'),
+    ...withNaming(engine, base),
   });
   diagnostics.push(...built.diagnostics);
   const testSection = settings.file.data_tests ? 'data_tests' : 'tests';
@@ -170,6 +172,30 @@ function projectVars(file: ProjectFile, name: string): Record<string, unknown> {
   const scoped = all[name];
   const global = Object.fromEntries(Object.entries(all).filter(([k]) => k !== name));
   return scoped !== null && typeof scoped === 'object' && !Array.isArray(scoped) ? { ...global, ...(scoped as Record<string, unknown>) } : global;
+}
+
+/**
+ * The project's overrides of dbt's naming macros, called for every model, seed and snapshot as
+ * in dbt: `generate_schema_name(custom_schema_name, node)` and its alias and database siblings.
+ */
+function withNaming(engine: TemplateEngine, base: RenderScope): { naming?: NodeNaming } {
+  const kinds = (['schema', 'alias', 'database'] as const).filter((k) => engine.hasProjectMacro(`generate_${k}_name`));
+  if (kinds.length === 0) return {};
+  return {
+    naming: (node) => {
+      const context = { name: node.name, resource_type: node.resourceType, fqn: node.fqn, path: node.path, original_file_path: node.originalFilePath, config: node.config, version: null };
+      const out: Partial<Relation> = {};
+      for (const kind of kinds) {
+        const custom = kind === 'schema' ? node.config.schema : kind === 'alias' ? node.config.alias : node.config.database;
+        const called = engine.callMacro(`generate_${kind}_name`, [custom ?? null, context], base);
+        if (called.diagnostic) return { diagnostic: called.diagnostic };
+        const value = String(called.value ?? '').trim();
+        if (kind === 'alias') out.identifier = value;
+        else if (value !== '') out[kind] = value;
+      }
+      return out;
+    },
+  };
 }
 
 /** Snapshot meta columns, keyed by dbt's names: dbt's own for a dbt project, strata_ otherwise. */

@@ -68,3 +68,25 @@ const CROSS_DB = `
 export const CROSS_DB_MACRO_NAMES: readonly string[] = [...new Set([...CROSS_DB.matchAll(/macro default__(\w+)\(/g)].map((m) => m[1] as string))];
 
 export const CROSS_DB_MACROS: MacroSource = { file: '<strata>/cross_database.sql', text: CROSS_DB, builtin: true };
+
+/**
+ * dbt's naming macros, for projects that override `generate_schema_name` (and friends) and call
+ * the defaults from their override. Without an override Strata names relations the same way in
+ * code (nodeRelation), which is faster.
+ */
+const NAMING = `
+{% macro default__generate_schema_name(custom_schema_name, node) -%}
+{%- if custom_schema_name is none -%}{{ target.schema }}{%- else -%}{{ target.schema }}_{{ custom_schema_name | trim }}{%- endif -%}
+{%- endmacro %}
+{% macro generate_schema_name_for_env(custom_schema_name, node) -%}
+{%- if target.name == 'prod' and custom_schema_name is not none -%}{{ custom_schema_name | trim }}{%- else -%}{{ target.schema }}{%- endif -%}
+{%- endmacro %}
+{% macro default__generate_alias_name(custom_alias_name=none, node=none) -%}
+{%- if custom_alias_name -%}{{ custom_alias_name | trim }}{%- elif node.version -%}{{ node.name ~ '_v' ~ node.version }}{%- else -%}{{ node.name }}{%- endif -%}
+{%- endmacro %}
+{% macro default__generate_database_name(custom_database_name=none, node=none) -%}
+{%- if custom_database_name is none -%}{{ target.database }}{%- else -%}{{ custom_database_name | trim }}{%- endif -%}
+{%- endmacro %}
+`;
+
+export const NAMING_MACROS: MacroSource = { file: '<strata>/naming.sql', text: NAMING, builtin: true };

@@ -1,7 +1,7 @@
 import nunjucks from 'nunjucks';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { BUILTIN_MACROS } from './builtin-macros.js';
-import { CROSS_DB_MACROS } from './cross-db-macros.js';
+import { CROSS_DB_MACROS, NAMING_MACROS } from './cross-db-macros.js';
 import { TemplateCallError } from './call-args.js';
 import { FastRenderError, parseFast, renderFast, type FastTemplate } from './fast-template.js';
 import { addJinjaCompat, rewriteJinja } from './jinja-compat.js';
@@ -89,7 +89,7 @@ export class TemplateEngine {
     this.env.addGlobal('return', (value: unknown) => {
       throw new MacroReturn(value);
     });
-    for (const file of [...BUILTIN_MACROS, CROSS_DB_MACROS, ...macroFiles]) this.loadMacros(file);
+    for (const file of [...BUILTIN_MACROS, CROSS_DB_MACROS, NAMING_MACROS, ...macroFiles]) this.loadMacros(file);
   }
 
   private loadMacros(file: MacroSource): void {
@@ -127,6 +127,25 @@ export class TemplateEngine {
         }
       };
       this.env.addGlobal(name, traced);
+    }
+  }
+
+  /** Whether the project (not Strata) defines a macro of this name, e.g. an override of `generate_schema_name`. */
+  hasProjectMacro(name: string): boolean {
+    return this.macros.has(name) && !this.builtinNames.has(name);
+  }
+
+  /** Calls a macro from code with `scope` active; its output as text (or its `return()` value). */
+  callMacro(name: string, args: unknown[], scope: RenderScope): { value?: unknown; diagnostic?: Diagnostic } {
+    const previous = this.scope;
+    this.scope = scope;
+    try {
+      const macro = (this.env as unknown as EnvironmentInternals).globals[name] as (...a: unknown[]) => unknown;
+      return { value: macro(...args) };
+    } catch (err) {
+      return { diagnostic: toDiagnostic(err, this.macros.get(name) ?? name, 'template-render') };
+    } finally {
+      this.scope = previous;
     }
   }
 
