@@ -6,6 +6,7 @@ import { StrataUserError } from '../core/diagnostics/diagnostic.js';
 import { registerClean } from './commands/clean.js';
 import { registerCompile } from './commands/compile.js';
 import { registerDebug } from './commands/debug.js';
+import { registerDeps } from './commands/deps.js';
 import { registerLs } from './commands/ls.js';
 import { registerRun } from './commands/run.js';
 import { registerRetry } from './commands/retry.js';
@@ -42,6 +43,7 @@ export async function runCli(argv: readonly string[], term: Terminal = processTe
   registerCompile(program, term, env);
   registerLs(program, term, env);
   registerDebug(program, term, env, setExit);
+  registerDeps(program, term);
   registerClean(program, term, env, setExit);
   registerRetry(program, term, env, setExit);
   registerDocs(program, term, env);

@@ -4,12 +4,13 @@ import type { Relation } from '../adapter/relation.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { ParseResult } from '../project/parse-cache.js';
 import type { RenderScope } from '../template/engine.js';
+import type { DispatchConfig } from '../template/macro-namespaces.js';
 import type { FileSignature } from './input-files.js';
 
 export type { FileSignature };
 
 /** Bump when the state's shape changes. */
-export const STATE_FORMAT = 3;
+export const STATE_FORMAT = 4;
 
 /** What a re-compile needs to know about a model, seed, snapshot or upstream model. */
 export interface NodeFacts {
@@ -50,7 +51,7 @@ export interface CompileState {
    * was read (see {@link racy}), and the id of the model it holds when a re-compile may patch it.
    */
   files: { paths: string[]; sizes: number[]; mtimes: number[]; racy: (0 | 1)[]; models: (string | 0)[] };
-  project: { name: string; root: string; targetPath: string; adapter: string; vars: Record<string, unknown>; target: RenderScope; macroFiles: string[] };
+  project: { name: string; root: string; targetPath: string; adapter: string; vars: Record<string, unknown>; target: RenderScope; macroFiles: { file: string; package?: string }[]; dispatch: DispatchConfig[] };
   /** Byte ranges per node: [manifest entry start, end, facts start, end] (facts -1 when none). */
   index: { ids: string[]; ranges: number[] };
   /** Source relations and event_time, by id. */

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { SqlDialect } from '../adapter/dialect.js';
 import type { Relation } from '../adapter/relation.js';
 import { diagnostic, StrataUserError } from '../diagnostics/diagnostic.js';
@@ -12,7 +10,7 @@ import { refKey } from '../graph/ref-key.js';
 import type { Project, ProjectNode } from '../project/types.js';
 import { baseScope } from '../template/base-scope.js';
 import { TemplateCallError, splitArgs } from '../template/call-args.js';
-import { TemplateEngine, engineFor, type RenderScope } from '../template/engine.js';
+import { engineFor, engineFromFiles, type RenderScope, type TemplateEngine } from '../template/engine.js';
 import { cteRelation, relationValue, RelationValue } from '../template/relation-value.js';
 import { injectCtes, type Cte } from './inject-ctes.js';
 import { graphContext, nodeContext } from './graph-context.js';
@@ -75,7 +73,7 @@ export class Compiler {
   private answers: DatabaseAnswers | undefined;
 
   constructor(private readonly project: Project, private readonly dag: DependencyGraph, private readonly dialect: SqlDialect, private readonly options: CompileOptions = {}) {
-    this.engine = engineFor(project, () => new TemplateEngine(project.macroFiles.map((file) => ({ file, text: readFileSync(join(project.root, file), 'utf8') }))));
+    this.engine = engineFor(project, () => engineFromFiles(project.root, project.macroFiles, { rootPackage: project.name, ...(project.settings?.dispatch ? { dispatch: project.settings.dispatch } : {}) }));
     const target = project.target;
     this.base = baseScope({ projectName: project.name, vars: project.vars, target: { ...target.info, name: target.targetName, profile_name: target.profileName }, env: options.env ?? process.env, execute: true });
     this.byName = new Map([...project.nodes.values()].map((n) => [n.name, n]));
@@ -215,7 +213,7 @@ export class Compiler {
       const fixtureKey = `source:${sourceName}.${table}`;
       if (context.fixtures?.has(fixtureKey)) return cteRelation(fixtureCte(fixtureKey), this.dialect);
       if (context.fixtures) throw new TemplateCallError('invalid-unit-test', `The unit test gives no rows for source('${sourceName}', '${table}'); add it under 'given:'.`);
-      const found = this.project.sources.get(`source.${this.project.name}.${sourceName}.${table}`);
+      const found = this.project.sources.get(`source.${node.packageName}.${sourceName}.${table}`);
       if (!found) throw new TemplateCallError('unknown-source', `source('${sourceName}', '${table}') is not declared under 'sources:'.`);
       const eventTime = (found.meta.event_time ?? undefined) as string | undefined;
       return this.batchFiltered(found.relation, eventTime, context) ?? this.emptied(found.relation) ?? relationValue(found.relation, this.dialect);

@@ -10,7 +10,7 @@ import type { Project, ProjectNode, SourceDefinition } from '../project/types.js
 import { artifactText, nodeArtifactPath } from '../run/artifact-paths.js';
 import { baseScope } from '../template/base-scope.js';
 import type { ParseRecord } from '../template/parse-scope.js';
-import { engineFor, TemplateEngine } from '../template/engine.js';
+import { engineFor, engineFromFiles } from '../template/engine.js';
 import { compileStateFiles, type CompileState, type NodeFacts } from './compile-state.js';
 import { Compiler } from './compiler.js';
 import type { Replacement } from './recompile.js';
@@ -64,7 +64,7 @@ export function patchModels(input: PatchInput): { replacements: Replacement[]; c
   }
 
   const project = partialProject(state, changed, targets);
-  const engine = engineFor(project, () => new TemplateEngine(state.project.macroFiles.map((file) => ({ file, text: readFileSync(join(state.project.root, file), 'utf8') }))));
+  const engine = engineFor(project, () => engineFromFiles(state.project.root, state.project.macroFiles, { rootPackage: state.project.name, dispatch: state.project.dispatch }));
   if (engine.diagnostics.length) return undefined;
   const base = baseScope({ projectName: state.project.name, vars: state.project.vars, target: state.project.target as never, env: input.env, execute: false });
   const dag: DependencyGraph = { graph: undefined as never, resolvedRefs: new Map(changed.map((c) => [c.id, new Map(Object.entries(c.facts.refs ?? {}))])), order: [], warnings: [] };

@@ -3,7 +3,8 @@ import { join, relative } from 'node:path';
 import type { ManifestLayout } from '../artifacts/manifest.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { DependencyGraph } from '../graph/build-graph.js';
-import { resourcePaths } from '../project/load-project.js';
+import { resourcePaths } from '../project/resource-paths.js';
+import { DEFAULT_PACKAGES_PATH } from '../project/packages.js';
 import { profileSearchPath } from '../project/profiles.js';
 import type { Project } from '../project/types.js';
 import { compileStateFiles, racy, STATE_FORMAT, type CompileState, type FileSignature, type NodeFacts } from './compile-state.js';
@@ -32,7 +33,9 @@ export function writeCompileState(input: CompileStateInput): void {
   rmSync(out.state, { force: true });
   if (project.targetPath !== join(project.root, 'target')) return;
   const paths = resourcePaths(project.settings);
-  const folders = [...new Set([...paths.models, ...paths.seeds, ...paths.macros, ...paths.tests, ...paths.snapshots, ...paths.analyses, ...paths.docs])];
+  // Installed packages are inputs too: a change inside one means a full compile.
+  const packagesPath = project.settings['packages-install-path'] ?? DEFAULT_PACKAGES_PATH;
+  const folders = [...new Set([...paths.models, ...paths.seeds, ...paths.macros, ...paths.tests, ...paths.snapshots, ...paths.analyses, ...paths.docs, packagesPath])];
   // Folders outside the project would need listing too; such projects always compile in full.
   if (folders.some((f) => relative(project.root, join(project.root, f)).startsWith('..'))) return;
 
@@ -80,7 +83,7 @@ export function writeCompileState(input: CompileStateInput): void {
     outside,
     folders,
     files,
-    project: { name: project.name, root: project.root, targetPath: project.targetPath, adapter: input.adapter, vars: project.vars, target: { ...project.target.info, name: project.target.targetName, profile_name: project.target.profileName }, macroFiles: project.macroFiles },
+    project: { name: project.name, root: project.root, targetPath: project.targetPath, adapter: input.adapter, vars: project.vars, target: { ...project.target.info, name: project.target.targetName, profile_name: project.target.profileName }, macroFiles: project.macroFiles, dispatch: project.settings.dispatch ?? [] },
     index,
     sources: Object.fromEntries([...project.sources.values()].map((s) => [s.uniqueId, [s.relation, (s.meta.event_time as string | undefined) ?? null]])),
     manifest: { signature: [manifestStat.size, manifestStat.mtimeMs], metadata: input.layout.metadata },

@@ -23,23 +23,32 @@ const REFABLE = new Set(['model', 'seed', 'snapshot']);
 export function buildGraph(project: Project): DependencyGraph {
   const graph = new Graph({ directed: true });
   const diagnostics: Diagnostic[] = [];
-  const byName = new Map<string, ProjectNode>();
-  const byVersion = new Map<string, ProjectNode>();
+  // By package, then by name; an unqualified ref looks in its own package first, then everywhere.
+  const indexes = new Map<string, RefIndex>();
+  const everywhere: RefIndex = { byName: new Map(), byVersion: new Map() };
   for (const node of project.nodes.values()) {
     graph.setNode(node.uniqueId);
     if (!REFABLE.has(node.resourceType)) continue;
-    if (node.version !== undefined) byVersion.set(`${node.name}@${node.version}`, node);
-    // An unpinned ref gets the latest version.
-    if (node.version === undefined || node.latest) byName.set(node.name, node);
+    let own = indexes.get(node.packageName);
+    if (!own) indexes.set(node.packageName, (own = { byName: new Map(), byVersion: new Map() }));
+    for (const index of [own, everywhere]) {
+      if (node.version !== undefined) index.byVersion.set(`${node.name}@${node.version}`, node);
+      // An unpinned ref gets the latest version; the root project's node wins a name clash.
+      const taken = index.byName.get(node.name);
+      if ((node.version === undefined || node.latest) && (!taken || (taken.packageName !== project.name && node.packageName === project.name))) index.byName.set(node.name, node);
+    }
   }
   const disabledByName = new Map([...project.disabled.values()].map((n) => [n.name, n]));
   const resolvedRefs = new Map<string, Map<string, string>>();
   for (const node of project.nodes.values()) {
     const refs = new Map<string, string>();
     for (const ref of node.refs) {
-      const target = ref.package !== undefined && ref.package !== project.name
+      const packageIndex = ref.package !== undefined ? indexes.get(ref.package) : undefined;
+      const ownIndex = indexes.get(node.packageName);
+      const index = packageIndex ?? (ref.package === undefined && ownIndex && (ref.version !== undefined ? ownIndex.byVersion.has(`${ref.name}@${ref.version}`) : ownIndex.byName.has(ref.name)) ? ownIndex : everywhere);
+      const target = ref.package !== undefined && ref.package !== project.name && !packageIndex
         ? resolveExternal(project, ref, node, diagnostics)
-        : resolveRef(project, ref, { byName, byVersion }, disabledByName, node, diagnostics);
+        : resolveRef(project, ref, index, disabledByName, node, diagnostics);
       if (!target) continue;
       refs.set(refKey(ref), target);
       if (!graph.hasNode(target)) graph.setNode(target);
@@ -49,7 +58,7 @@ export function buildGraph(project: Project): DependencyGraph {
     // A model waits for its unit tests, so a failing unit test stops it from being built.
     if (node.unitTest) graph.setEdge(node.uniqueId, node.unitTest.model);
     for (const call of node.sources) {
-      const id = `source.${project.name}.${call.source}.${call.table}`;
+      const id = `source.${node.packageName}.${call.source}.${call.table}`;
       if (!project.sources.has(id)) {
         const known = [...project.sources.values()].map((s) => `${s.sourceName}.${s.name}`);
         diagnostics.push(diagnostic('unknown-source', `${node.name} uses source('${call.source}', '${call.table}'), which is not declared under 'sources:'.${didYouMean(`${call.source}.${call.table}`, known)}`, call.at));
@@ -107,7 +116,13 @@ function resolveExternal(project: Project, ref: RefCall, from: ProjectNode, diag
   return target.uniqueId;
 }
 
-function resolveRef(project: Project, ref: RefCall, index: { byName: Map<string, ProjectNode>; byVersion: Map<string, ProjectNode> }, disabled: Map<string, ProjectNode>, from: ProjectNode, diagnostics: Diagnostic[]): string | undefined {
+/** Refable nodes by name (latest version) and by `name@version`. */
+interface RefIndex {
+  byName: Map<string, ProjectNode>;
+  byVersion: Map<string, ProjectNode>;
+}
+
+function resolveRef(project: Project, ref: RefCall, index: RefIndex, disabled: Map<string, ProjectNode>, from: ProjectNode, diagnostics: Diagnostic[]): string | undefined {
   const { byName, byVersion } = index;
   const target = ref.version !== undefined ? byVersion.get(`${ref.name}@${ref.version}`) : byName.get(ref.name);
   if (target) {

@@ -7,7 +7,6 @@ import type { RenderScope, TemplateEngine } from '../template/engine.js';
 import { locateCall } from '../template/parse-scope.js';
 import { parseTemplate } from './parse-template.js';
 import type { ParseCache } from './parse-cache.js';
-import { configForPath, type ConfigTreeNode } from './config-tree.js';
 import type { FoundFile } from './files.js';
 import { finalizeConfig, mergeConfigs, nodeConfigSchema, type NodeConfig, type PartialNodeConfig } from './node-config.js';
 import type { Properties } from './properties.js';
@@ -26,7 +25,8 @@ export interface BuildNodesInput {
   base: RenderScope;
   target: TargetInfo;
   properties: Properties;
-  trees: { model: ConfigTreeNode; seed: ConfigTreeNode; snapshot: ConfigTreeNode };
+  /** Config from the project file(s) for a node of this type at this fqn. */
+  configFor: (type: 'model' | 'seed' | 'snapshot', fqn: readonly string[]) => PartialNodeConfig;
   files: { models: FoundFile[]; seeds: FoundFile[]; snapshots: FoundFile[] };
   /** Parse results of the last load, reused for unchanged files. */
   cache?: ParseCache;
@@ -131,7 +131,7 @@ function makeNode(type: NodeType, file: FoundFile, name: string, rawCode: string
   const fqn = [input.packageName, ...folders, name, ...(version ? [`v${version.v}`] : [])];
   const patch = input.properties.patches.get(`${type}s:${name}`);
   if (patch) patch.applied = true;
-  const fromTree = configForPath(input.trees[type === 'seed' ? 'seed' : type === 'snapshot' ? 'snapshot' : 'model'], fqn);
+  const fromTree = input.configFor(type === 'seed' ? 'seed' : type === 'snapshot' ? 'snapshot' : 'model', fqn);
   const fromProps = patchConfig(patch?.props);
   // Each version is its own relation, `<model>_v<v>`, unless it sets an alias.
   const versionConfig: PartialNodeConfig = version ? mergeConfigs({ alias: `${name}_v${version.v}` }, version.entry.config ?? {}) : {};

@@ -26,6 +26,7 @@ export function findFiles(root: string, folders: readonly string[], extensions: 
   return out.sort((a, b) => a.fromRoot.localeCompare(b.fromRoot));
 }
 
-function toPosix(path: string): string {
+/** A path with forward slashes, as Strata records paths on every platform. */
+export function toPosix(path: string): string {
   return sep === '/' ? path : path.split(sep).join('/');
 }

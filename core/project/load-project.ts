@@ -1,16 +1,19 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import type { Adapter } from '../adapter/adapter.js';
 import { diagnostic, throwIfErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { baseScope } from '../template/base-scope.js';
 import { TemplateEngine, engineFor, type RenderScope } from '../template/engine.js';
 import { envVarFunction } from '../template/base-scope.js';
-import { readConfigTree, unusedConfigPaths } from './config-tree.js';
+import { configForPath, readConfigTree, unusedConfigPaths } from './config-tree.js';
 import { readDocBlocks } from './docs-blocks.js';
-import { findFiles } from './files.js';
-import { buildNodes, type NodeNaming } from './build-nodes.js';
+import { findFiles, toPosix } from './files.js';
+import type { NodeNaming } from './build-nodes.js';
 import type { Relation } from '../adapter/relation.js';
-import { buildTests } from './build-tests.js';
+import { loadResources, type ResourceSet, type SharedLoad } from './load-resources.js';
+import { mergeConfigs } from './node-config.js';
+import { DEFAULT_PACKAGES_PATH, installedPackages } from './packages.js';
+import { resourcePaths } from './resource-paths.js';
 import { readMacroDefinitions } from './macro-definitions.js';
 import { readSelectorsFile } from '../graph/selectors-file.js';
 import { readDependencies } from './dependencies.js';
@@ -20,11 +23,11 @@ import { BUILTIN_MACROS } from '../template/builtin-macros.js';
 import { CROSS_DB_MACROS, NAMING_MACROS } from '../template/cross-db-macros.js';
 import { checkContractDeclaration } from '../plan/contract.js';
 import { buildUnitTests } from './build-unit-tests.js';
-import { readProperties } from './properties.js';
+import type { Properties } from './properties.js';
 import { resolveTarget } from './profiles.js';
 import { projectFileSchema, type ProjectFile } from './project-file.js';
 import { renderYamlStrings } from './render-yaml.js';
-import type { DocBlock, Project } from './types.js';
+import type { DocBlock, Project, ProjectNode, SourceDefinition } from './types.js';
 import { parseYaml, validateYaml, type YamlFile } from './yaml-file.js';
 
 /** How to find and configure a project. */
@@ -46,6 +49,8 @@ export interface LoadOptions {
 }
 
 /** The project file names Strata reads, in order of preference. */
+export { resourcePaths } from './resource-paths.js';
+
 export const PROJECT_FILE_NAMES = ['strata_project.yml', 'dbt_project.yml'] as const;
 
 /**
@@ -74,73 +79,87 @@ export function loadProject(options: LoadOptions): Project {
     throw new Error('unreachable');
   }
   const name = settings.file.name;
-  const vars = { ...projectVars(settings.file, name), ...options.vars };
-  const paths = resourcePaths(settings.file);
+
+  // Installed packages (strata deps), each with its own project file, macros and resources.
+  const packages = installedPackages(root, settings.file['packages-install-path'] ?? DEFAULT_PACKAGES_PATH).flatMap((pkg) => {
+    const file = PROJECT_FILE_NAMES.map((n) => join(pkg.dir, n)).find((f) => existsSync(f)) as string;
+    const read = readProjectFile(file, env, diagnostics, relative(root, file));
+    return read && read.file.name !== name ? [{ name: read.file.name, dir: pkg.dir, settings: read }] : [];
+  });
+  const sets: ResourceSet[] = [{ name, dir: root, settings }, ...packages];
+  const vars = { ...Object.assign({}, ...packages.map((p) => projectVars(p.settings.file, p.name))), ...projectVars(settings.file, name), ...options.vars };
 
   // Generic tests ({% test %} blocks) live in macro paths or test-paths/generic, as in dbt.
-  const macroFiles = [...findFiles(root, paths.macros, ['.sql']), ...findFiles(root, paths.tests.map((t) => `${t}/generic`), ['.sql'])];
-  const macroTexts = macroFiles.map((f) => ({ file: f.fromRoot, text: readFileSync(f.absolute, 'utf8') }));
-  const engine = new TemplateEngine(macroTexts);
+  const macroTexts = sets.flatMap((set) => {
+    const paths = resourcePaths(set.settings.file);
+    return [...findFiles(set.dir, paths.macros, ['.sql']), ...findFiles(set.dir, paths.tests.map((t) => `${t}/generic`), ['.sql'])]
+      .map((f) => ({ file: toPosix(relative(root, f.absolute)), text: readFileSync(f.absolute, 'utf8'), ...(set.dir === root ? {} : { package: set.name }) }));
+  });
+  const engine = new TemplateEngine(macroTexts, { rootPackage: name, ...(settings.file.dispatch ? { dispatch: settings.file.dispatch } : {}) });
   diagnostics.push(...engine.diagnostics);
 
   const docs = new Map<string, DocBlock>();
-  for (const f of findFiles(root, paths.docs, ['.md'])) diagnostics.push(...readDocBlocks(f.fromRoot, readFileSync(f.absolute, 'utf8'), docs));
+  for (const set of sets) for (const f of findFiles(set.dir, resourcePaths(set.settings.file).docs, ['.md'])) diagnostics.push(...readDocBlocks(f.fromRoot, readFileSync(f.absolute, 'utf8'), docs));
 
-  const yamlFiles = findFiles(root, [...new Set([...paths.models, ...paths.seeds, ...paths.snapshots, ...paths.analyses])], ['.yml', '.yaml']);
   const targetScope = { ...target.info, name: target.targetName, profile_name: target.profileName };
   const base = baseScope({ projectName: name, vars, target: targetScope, env, execute: false });
   // Everything a parse result depends on besides the template's own text and the env vars it reads.
-  const cache = options.parseCache === false ? undefined : new ParseCache(join(targetPath, 'partial_parse.json'), parseCacheKey({ settings: settings.file, macros: macroTexts, builtins: [...BUILTIN_MACROS, CROSS_DB_MACROS, NAMING_MACROS], vars, target: targetScope, name }), env);
-  const { properties, diagnostics: propDiagnostics } = readProperties(yamlFiles, { packageName: name, engine, docs, scope: base, ...(target.info.database ? { database: target.info.database } : {}) });
-  diagnostics.push(...propDiagnostics);
+  const cache = options.parseCache === false ? undefined : new ParseCache(join(targetPath, 'partial_parse.json'), parseCacheKey({ settings: sets.map((set) => set.settings.file), macros: macroTexts, builtins: [...BUILTIN_MACROS, CROSS_DB_MACROS, NAMING_MACROS], vars, target: targetScope, name }), env);
 
-  const modelTree = readConfigTree(settings.yaml, 'models');
-  const seedTree = readConfigTree(settings.yaml, 'seeds');
-  const snapshotTree = readConfigTree(settings.yaml, 'snapshots');
-  diagnostics.push(...modelTree.diagnostics, ...seedTree.diagnostics, ...snapshotTree.diagnostics);
-  const built = buildNodes({
-    root, packageName: name, engine, base, target: target.info, properties, ...(cache ? { cache } : {}),
-    trees: { model: modelTree.tree, seed: seedTree.tree, snapshot: snapshotTree.tree },
-    files: { models: findFiles(root, paths.models, ['.sql']), seeds: findFiles(root, paths.seeds, ['.csv']), snapshots: findFiles(root, paths.snapshots, ['.sql']) },
-    snapshotColumns: snapshotColumnNames(basename(projectFile) === 'dbt_project.yml' ? 'dbt' : 'strata'),
-    ...withNaming(engine, base),
-  });
-  diagnostics.push(...built.diagnostics);
+  const trees = { model: readConfigTree(settings.yaml, 'models'), seed: readConfigTree(settings.yaml, 'seeds'), snapshot: readConfigTree(settings.yaml, 'snapshots') };
+  diagnostics.push(...trees.model.diagnostics, ...trees.seed.diagnostics, ...trees.snapshot.diagnostics);
   const testSection = settings.file.data_tests ? 'data_tests' : 'tests';
   const testTree = readConfigTree(settings.yaml, testSection);
   diagnostics.push(...testTree.diagnostics);
-  const genericDir = new Set(paths.tests.map((t) => `${t}/generic/`));
-  const tests = buildTests({
-    packageName: name, engine, base, tree: testTree.tree, nodes: built.nodes.values(), sources: properties.sources, ...(cache ? { cache } : {}),
-    singular: findFiles(root, paths.tests, ['.sql']).filter((f) => ![...genericDir].some((g) => f.fromRoot.startsWith(g))),
+  const shared: SharedLoad = {
+    engine, base, target: target.info, docs, testTree: testTree.tree, naming: withNaming(engine, base),
+    snapshotColumns: snapshotColumnNames(basename(projectFile) === 'dbt_project.yml' ? 'dbt' : 'strata'),
+    ...(cache ? { cache } : {}),
     auditRelation: (testName, config) => ({ ...(target.info.database ? { database: target.info.database } : {}), schema: `${target.info.schema}_${config.schema ?? 'dbt_test__audit'}`, identifier: config.alias ?? testName }),
-  });
-  const unitTests = buildUnitTests(properties.unitTests, built.nodes, name);
-  diagnostics.push(...tests.diagnostics, ...unitTests.diagnostics);
-  for (const node of [...tests.nodes, ...unitTests.nodes]) {
+  };
+  const built = { nodes: new Map<string, ProjectNode>(), disabled: new Map<string, ProjectNode>() };
+  let properties: Properties | undefined;
+  const allSources: SourceDefinition[] = [];
+  for (const set of sets) {
+    // A package's own project file configures its resources; the root project's `models: <package>:` overrides it.
+    const own = set.dir === root ? undefined : { model: readConfigTree(set.settings.yaml, 'models').tree, seed: readConfigTree(set.settings.yaml, 'seeds').tree, snapshot: readConfigTree(set.settings.yaml, 'snapshots').tree };
+    const loaded = loadResources(set, shared, (type, fqn) => mergeConfigs(own ? configForPath(own[type], fqn) : {}, configForPath(trees[type].tree, fqn)));
+    diagnostics.push(...loaded.diagnostics);
+    for (const [id, node] of loaded.nodes) {
+      if (built.nodes.has(id) || built.disabled.has(id)) diagnostics.push(diagnostic('duplicate-node', `Two nodes have the id '${id}' (${node.originalFilePath} in ${set.name}).`, { file: node.originalFilePath, line: 1, column: 1 }));
+      else (node.config.enabled ? built.nodes : built.disabled).set(id, node);
+    }
+    for (const [id, node] of loaded.disabled) built.disabled.set(id, node);
+    allSources.push(...loaded.properties.sources);
+    if (set.dir === root) properties = loaded.properties;
+    else diagnostics.push(...unappliedPatches(loaded.properties));
+  }
+  const rootProperties = properties as Properties;
+  const unitTests = buildUnitTests(rootProperties.unitTests, built.nodes, name);
+  diagnostics.push(...unitTests.diagnostics);
+  for (const node of unitTests.nodes) {
     const clash = built.nodes.get(node.uniqueId);
     if (clash) diagnostics.push(diagnostic('duplicate-node', `Two tests are named '${node.name}' (${clash.originalFilePath} and ${node.originalFilePath}); give one a 'name:'.`, { file: node.originalFilePath, line: 1, column: 1 }));
     else (node.config.enabled ? built.nodes : built.disabled).set(node.uniqueId, node);
   }
   diagnostics.push(...unusedConfigPaths(testTree.tree, testSection));
-  diagnostics.push(...unusedConfigPaths(modelTree.tree, 'models'), ...unusedConfigPaths(seedTree.tree, 'seeds'), ...unusedConfigPaths(snapshotTree.tree, 'snapshots'));
-  for (const patch of properties.patches.values()) {
-    if (!patch.applied) diagnostics.push(diagnostic('properties-unknown-node', `'${patch.props.name}' is described in ${patch.file} but no such resource exists.`, patch.at));
-  }
+  diagnostics.push(...unusedConfigPaths(trees.model.tree, 'models'), ...unusedConfigPaths(trees.seed.tree, 'seeds'), ...unusedConfigPaths(trees.snapshot.tree, 'snapshots'));
+  diagnostics.push(...unappliedPatches(rootProperties));
   const selectors = readSelectorsFile(root);
   diagnostics.push(...selectors.diagnostics);
   const dependencies = readDependencies(root);
   diagnostics.push(...dependencies.diagnostics);
-  const groups = new Map(properties.groups.map((g) => [g.name, g]));
+  const groups = new Map(rootProperties.groups.map((g) => [g.name, g]));
   diagnostics.push(...checkGroups(built.nodes, groups));
   for (const node of built.nodes.values()) diagnostics.push(...checkContractDeclaration(node));
   const warnings = throwIfErrors(diagnostics);
   const project: Project = {
     root, name, projectFile, settings: settings.file, targetPath, target, vars,
     nodes: built.nodes, disabled: built.disabled,
-    sources: new Map(properties.sources.map((s) => [s.uniqueId, s])),
-    docs, macroFiles: macroFiles.map((f) => f.fromRoot), warnings,
-    macros: macroTexts.flatMap((m) => readMacroDefinitions(name, m.file, m.text)),
+    sources: new Map(allSources.map((s) => [s.uniqueId, s])),
+    docs, macroFiles: macroTexts.map((m) => ({ file: m.file, ...(m.package ? { package: m.package } : {}) })), warnings,
+    macros: macroTexts.flatMap((m) => readMacroDefinitions(m.package ?? name, m.file, m.text)),
+    packages: packages.map((p) => ({ name: p.name, dir: p.dir })),
     selectors: selectors.selectors,
     groups,
     externals: dependencies.externals,
@@ -152,8 +171,8 @@ export function loadProject(options: LoadOptions): Project {
   return project;
 }
 
-function readProjectFile(file: string, env: NodeJS.ProcessEnv, diagnostics: Diagnostic[]): { file: ProjectFile; yaml: YamlFile } | undefined {
-  const parsed = parseYaml(basename(file), readFileSync(file, 'utf8'));
+function readProjectFile(file: string, env: NodeJS.ProcessEnv, diagnostics: Diagnostic[], shownAs = basename(file)): { file: ProjectFile; yaml: YamlFile } | undefined {
+  const parsed = parseYaml(shownAs, readFileSync(file, 'utf8'));
   diagnostics.push(...parsed.diagnostics);
   if (!parsed.yaml) return undefined;
   // Hooks and vars are rendered later, in their own context; everything else may use env_var().
@@ -164,6 +183,11 @@ function readProjectFile(file: string, env: NodeJS.ProcessEnv, diagnostics: Diag
   // Unknown keys are reported, but loading goes on so one run shows every problem in the project.
   const usable = checked.data ?? projectFileSchema.strip().safeParse(rendered ?? {}).data;
   return usable ? { file: usable, yaml: { ...parsed.yaml, value: rendered } } : undefined;
+}
+
+/** Properties entries for resources that do not exist. */
+function unappliedPatches(properties: Properties): Diagnostic[] {
+  return [...properties.patches.values()].filter((p) => !p.applied).map((p) => diagnostic('properties-unknown-node', `'${p.props.name}' is described in ${p.file} but no such resource exists.`, p.at));
 }
 
 /** Global vars, plus the vars scoped under this project's name (dbt's `vars: {project: {...}}`). */
@@ -202,18 +226,4 @@ function withNaming(engine: TemplateEngine, base: RenderScope): { naming?: NodeN
 function snapshotColumnNames(prefix: 'dbt' | 'strata'): Record<string, string> {
   const keys = ['scd_id', 'updated_at', 'valid_from', 'valid_to', 'is_deleted'];
   return Object.fromEntries(keys.map((k) => [`dbt_${k}`, `${prefix}_${k}`]));
-}
-
-/** Folders for each kind of resource, with dbt's defaults. */
-export function resourcePaths(file: ProjectFile) {
-  const models = file['model-paths'] ?? ['models'];
-  return {
-    models,
-    seeds: file['seed-paths'] ?? ['seeds'],
-    macros: file['macro-paths'] ?? ['macros'],
-    tests: file['test-paths'] ?? ['tests'],
-    snapshots: file['snapshot-paths'] ?? ['snapshots'],
-    analyses: file['analysis-paths'] ?? ['analyses'],
-    docs: file['docs-paths'] ?? [...models, ...(file['seed-paths'] ?? ['seeds']), ...(file['macro-paths'] ?? ['macros']), 'docs'],
-  };
 }

@@ -276,8 +276,10 @@ export interface Project {
   sources: Map<string, SourceDefinition>;
   /** Docs blocks by name. */
   docs: Map<string, DocBlock>;
-  /** Macro files, relative to the project root. */
-  macroFiles: string[];
+  /** Macro files, relative to the project root, with the package that defines them (absent: the project). */
+  macroFiles: { file: string; package?: string }[];
+  /** Installed packages (strata deps), by name and folder. */
+  packages: { name: string; dir: string }[];
   /** Every macro the project defines. */
   macros: MacroDefinition[];
   /** Named selectors from selectors.yml. */

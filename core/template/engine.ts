@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import nunjucks from 'nunjucks';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { BUILTIN_MACROS } from './builtin-macros.js';
@@ -5,6 +7,7 @@ import { CROSS_DB_MACROS, NAMING_MACROS } from './cross-db-macros.js';
 import { TemplateCallError } from './call-args.js';
 import { FastRenderError, parseFast, renderFast, type FastTemplate } from './fast-template.js';
 import { addJinjaCompat, rewriteJinja } from './jinja-compat.js';
+import { BUILTIN_PACKAGE, MacroNamespaces, type DispatchConfig } from './macro-namespaces.js';
 
 /** A macro file: `{% macro %}` blocks callable from every template. */
 export interface MacroSource {
@@ -14,6 +17,14 @@ export interface MacroSource {
   text: string;
   /** Shipped with Strata: a project macro of the same name replaces it instead of clashing. */
   builtin?: boolean;
+  /** Installed package that defines it (absent: the root project). */
+  package?: string;
+}
+
+/** How macros are organized: the root project's name and its `dispatch:` config. */
+export interface EngineOptions {
+  rootPackage?: string;
+  dispatch?: readonly DispatchConfig[];
 }
 
 const TEST_BLOCK = /\{%(-?)\s*test\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(/g;
@@ -73,7 +84,12 @@ export class TemplateEngine {
   private readonly builtinNames = new Set<string>();
   private readonly templates = new Map<string, Map<string, CompiledTemplate>>();
 
-  constructor(macroFiles: readonly MacroSource[]) {
+  private readonly namespaces: MacroNamespaces;
+  private readonly rootPackage: string;
+
+  constructor(macroFiles: readonly MacroSource[], options: EngineOptions = {}) {
+    this.rootPackage = options.rootPackage ?? '<root>';
+    this.namespaces = new MacroNamespaces(this.rootPackage, options.dispatch);
     // dev: keep nunjucks' TemplateError (with line and cause) rather than a flattened Error.
     this.env = new nunjucks.Environment([], { autoescape: false, throwOnUndefined: false, dev: true });
     for (const name of SCOPED_NAMES) {
@@ -89,7 +105,13 @@ export class TemplateEngine {
     this.env.addGlobal('return', (value: unknown) => {
       throw new MacroReturn(value);
     });
-    for (const file of [...BUILTIN_MACROS, CROSS_DB_MACROS, NAMING_MACROS, ...macroFiles]) this.loadMacros(file);
+    // The root project's macros before packages': an unqualified name is the root project's.
+    const ordered = [...macroFiles.filter((f) => !f.package), ...macroFiles.filter((f) => f.package)];
+    for (const file of [...BUILTIN_MACROS, CROSS_DB_MACROS, NAMING_MACROS, ...ordered]) this.loadMacros(file);
+    // `package.macro(...)`, for the root project and each package.
+    for (const pkg of [this.rootPackage, ...this.namespaces.packages()]) {
+      if (!(pkg in (this.env as unknown as EnvironmentInternals).globals)) this.env.addGlobal(pkg, this.namespaces.namespace(pkg));
+    }
   }
 
   private loadMacros(file: MacroSource): void {
@@ -106,6 +128,12 @@ export class TemplateEngine {
     });
     for (const [name, macro] of Object.entries(exported)) {
       const previous = this.macros.get(name);
+      const owner = file.builtin ? BUILTIN_PACKAGE : file.package ?? this.rootPackage;
+      // A package's macro is always reachable as package.name; unqualified only if nobody took the name.
+      if (file.package && previous !== undefined) {
+        this.namespaces.add(owner, name, this.traced(name, file, macro));
+        continue;
+      }
       if (previous !== undefined && !this.builtinNames.has(name)) {
         this.diagnostics.push(diagnostic('duplicate-macro', `Macro '${name}' is defined in both ${previous} and ${file.file}.`, { file: file.file, line: lineOf(file.text, `macro ${name}`), column: 1 }));
         continue;
@@ -113,21 +141,29 @@ export class TemplateEngine {
       this.macros.set(name, file.file);
       if (file.builtin) this.builtinNames.add(name);
       else this.builtinNames.delete(name);
-      // Record which macros a node calls (directly or through other macros), for state:modified.
-      const hook = () => this.scope?.[MACRO_CALL_HOOK] as ((n: string) => void) | undefined;
-      const traced = function (this: unknown, ...args: unknown[]): unknown {
-        hook()?.(name);
-        try {
-          return (macro as (...a: unknown[]) => unknown).apply(this, args);
-        } catch (err) {
-          if (err instanceof MacroReturn) return err.value;
-          // Each macro the error passes through is named in the message (innermost first).
-          if (err instanceof Error) ((err as MacroStackError).macroStack ??= []).push(`${name} (${file.file})`);
-          throw err;
-        }
-      };
+      const traced = this.traced(name, file, macro);
+      this.namespaces.add(owner, name, traced);
       this.env.addGlobal(name, traced);
     }
+  }
+
+  /**
+   * A macro wrapped to record that it was called (for state:modified.macros), to turn `return(x)`
+   * into its value, and to name itself in the message of an error passing through it.
+   */
+  private traced(name: string, file: MacroSource, macro: unknown): (...args: unknown[]) => unknown {
+    const hook = () => this.scope?.[MACRO_CALL_HOOK] as ((n: string) => void) | undefined;
+    return function (this: unknown, ...args: unknown[]): unknown {
+      hook()?.(name);
+      try {
+        return (macro as (...a: unknown[]) => unknown).apply(this, args);
+      } catch (err) {
+        if (err instanceof MacroReturn) return err.value;
+        // Each macro the error passes through is named in the message (innermost first).
+        if (err instanceof Error) ((err as MacroStackError).macroStack ??= []).push(`${name} (${file.file})`);
+        throw err;
+      }
+    };
   }
 
   /** Whether the project (not Strata) defines a macro of this name, e.g. an override of `generate_schema_name`. */
@@ -150,16 +186,17 @@ export class TemplateEngine {
   }
 
   /**
-   * `adapter.dispatch(name, namespace)`: the implementation of a macro for the target's adapter,
-   * `<adapter>__name`, else `default__name`, else a macro called just `name`. A project macro of
-   * one of these names replaces Strata's own.
+   * `adapter.dispatch(name, namespace)`: the implementation of a macro for the target's adapter
+   * (see {@link MacroNamespaces}), else a macro called just `name`.
    */
   dispatch(name: string, namespace?: string): (...args: unknown[]) => unknown {
     const type = String((this.scope?.target as { type?: string } | undefined)?.type ?? '');
+    const found = this.namespaces.dispatch(name, namespace, type);
+    if (found) return found;
+    // A macro of just that name (no adapter variants), as dbt's namespaces allow: dbt.run_query and friends.
     const globals = (this.env as unknown as EnvironmentInternals).globals;
-    for (const candidate of [`${type}__${name}`, `default__${name}`, name]) {
-      if (this.macros.has(candidate)) return globals[candidate] as (...args: unknown[]) => unknown;
-    }
+    if (this.macros.has(name) || (namespace !== undefined && this.namespaces.namespace(namespace)[name])) return (this.namespaces.namespace(namespace ?? '')[name] ?? globals[name]) as (...args: unknown[]) => unknown;
+    if (typeof globals[name] === 'function' && (namespace === 'dbt' || namespace === 'strata')) return globals[name] as (...args: unknown[]) => unknown;
     throw new TemplateCallError('unknown-macro', `No implementation of macro '${name}'${namespace ? ` (namespace '${namespace}')` : ''} for adapter '${type}': define '${type}__${name}' or 'default__${name}'.`);
   }
 
@@ -253,6 +290,11 @@ function macroStack(err: Error): string {
 function lineOf(text: string, needle: string): number {
   const index = text.indexOf(needle);
   return index < 0 ? 1 : text.slice(0, index).split('\n').length;
+}
+
+/** An engine for macro files on disk (paths from `root`), e.g. for a project loaded earlier. */
+export function engineFromFiles(root: string, files: readonly { file: string; package?: string }[], options: EngineOptions = {}): TemplateEngine {
+  return new TemplateEngine(files.map((f) => ({ ...f, text: readFileSync(join(root, f.file), 'utf8') })), options);
 }
 
 const engines = new WeakMap<object, TemplateEngine>();

@@ -1,0 +1,66 @@
+import type { TargetInfo } from '../adapter/adapter.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { RenderScope, TemplateEngine } from '../template/engine.js';
+import { buildNodes, type NodeNaming } from './build-nodes.js';
+import { buildTests, type BuildTestsInput } from './build-tests.js';
+import type { ConfigTreeNode } from './config-tree.js';
+import { findFiles } from './files.js';
+import type { PartialNodeConfig } from './node-config.js';
+import type { ParseCache } from './parse-cache.js';
+import type { ProjectFile } from './project-file.js';
+import { readProperties, type Properties } from './properties.js';
+import type { DocBlock, ProjectNode } from './types.js';
+import type { YamlFile } from './yaml-file.js';
+import { resourcePaths } from './resource-paths.js';
+
+/** The root project or an installed package: its name, folder and project file. */
+export interface ResourceSet {
+  name: string;
+  dir: string;
+  settings: { file: ProjectFile; yaml: YamlFile };
+}
+
+/** What every package's resources are loaded with. */
+export interface SharedLoad {
+  engine: TemplateEngine;
+  base: RenderScope;
+  target: TargetInfo;
+  docs: Map<string, DocBlock>;
+  testTree: ConfigTreeNode;
+  naming: { naming?: NodeNaming };
+  snapshotColumns: Record<string, string>;
+  cache?: ParseCache;
+  auditRelation: BuildTestsInput['auditRelation'];
+}
+
+/**
+ * One project's or package's resources: properties files, models, seeds, snapshots and their
+ * data tests, named after the package (`model.<package>.<name>`), paths relative to its folder.
+ */
+export function loadResources(set: ResourceSet, shared: SharedLoad, configFor: (type: 'model' | 'seed' | 'snapshot', fqn: readonly string[]) => PartialNodeConfig): { nodes: Map<string, ProjectNode>; disabled: Map<string, ProjectNode>; properties: Properties; diagnostics: Diagnostic[] } {
+  const { dir, name } = set;
+  const paths = resourcePaths(set.settings.file);
+  const diagnostics: Diagnostic[] = [];
+  const yamlFiles = findFiles(dir, [...new Set([...paths.models, ...paths.seeds, ...paths.snapshots, ...paths.analyses])], ['.yml', '.yaml']);
+  const { properties, diagnostics: propDiagnostics } = readProperties(yamlFiles, { packageName: name, engine: shared.engine, docs: shared.docs, scope: shared.base, ...(shared.target.database ? { database: shared.target.database } : {}) });
+  diagnostics.push(...propDiagnostics);
+  const built = buildNodes({
+    root: dir, packageName: name, engine: shared.engine, base: shared.base, target: shared.target, properties, configFor, snapshotColumns: shared.snapshotColumns,
+    files: { models: findFiles(dir, paths.models, ['.sql']), seeds: findFiles(dir, paths.seeds, ['.csv']), snapshots: findFiles(dir, paths.snapshots, ['.sql']) },
+    ...(shared.cache ? { cache: shared.cache } : {}), ...shared.naming,
+  });
+  diagnostics.push(...built.diagnostics);
+  const genericDirs = paths.tests.map((t) => `${t}/generic/`);
+  const tests = buildTests({
+    packageName: name, engine: shared.engine, base: shared.base, tree: shared.testTree, nodes: built.nodes.values(), sources: properties.sources, auditRelation: shared.auditRelation,
+    singular: findFiles(dir, paths.tests, ['.sql']).filter((f) => !genericDirs.some((g) => f.fromRoot.startsWith(g))),
+    ...(shared.cache ? { cache: shared.cache } : {}),
+  });
+  diagnostics.push(...tests.diagnostics);
+  for (const node of tests.nodes) {
+    const clash = built.nodes.get(node.uniqueId);
+    if (clash) diagnostics.push(diagnostic('duplicate-node', `Two tests are named '${node.name}' (${clash.originalFilePath} and ${node.originalFilePath}); give one a 'name:'.`, { file: node.originalFilePath, line: 1, column: 1 }));
+    else (node.config.enabled ? built.nodes : built.disabled).set(node.uniqueId, node);
+  }
+  return { nodes: built.nodes, disabled: built.disabled, properties, diagnostics };
+}
