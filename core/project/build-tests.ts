@@ -88,7 +88,8 @@ function genericTest(d: Declared, input: BuildTestsInput, diagnostics: Diagnosti
   const call = [`model=${model}`, ...(d.columnName !== undefined ? [`column_name=${templateLiteral(d.columnName)}`] : []), ...argText].join(', ');
   const macro = namespace ? `${namespace}.test_${testName}` : `test_${testName}`;
   const rawCode = `{{ ${macro}(${call}) }}`;
-  const name = customName ?? d.namePrefix + testNodeName(testName, d.attachedName, d.columnName, kwargs);
+  // dbt names a namespaced test after its package too: dbt_utils_expression_is_true_orders_...
+  const name = customName ?? d.namePrefix + testNodeName(namespace ? `${namespace}_${testName}` : testName, d.attachedName, d.columnName, kwargs);
   const hash = createHash('md5').update(JSON.stringify([namespace, testName, d.attachedNode, d.columnName, kwargs])).digest('hex').slice(0, 10);
   const info: TestInfo = { kind: 'generic', testName, kwargs, attachedNode: d.attachedNode, ...(namespace ? { namespace } : {}), ...(d.columnName !== undefined ? { columnName: d.columnName } : {}) };
   return testNode(`test.${input.packageName}.${name}.${hash}`, name, d.file, d.file, rawCode, checked.data ?? {}, info, input, diagnostics);
