@@ -74,7 +74,10 @@ export function baseScope(input: BaseScopeInput): RenderScope {
       raise_compiler_error: (message: unknown) => {
         throw new TemplateCallError('template-render', String(message));
       },
-      warn: () => '',
+      warn: (message: unknown) => {
+        templateLog(`Warning: ${String(message)}`);
+        return '';
+      },
     },
   };
 }

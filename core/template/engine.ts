@@ -6,7 +6,7 @@ import { BUILTIN_MACROS } from './builtin-macros.js';
 import { CROSS_DB_MACROS, NAMING_MACROS } from './cross-db-macros.js';
 import { TemplateCallError } from './call-args.js';
 import { FastRenderError, parseFast, renderFast, type FastTemplate } from './fast-template.js';
-import { addJinjaCompat, rewriteJinja } from './jinja-compat.js';
+import { addJinjaCompat, rewriteJinja, unsupportedJinja } from './jinja-compat.js';
 import { BUILTIN_PACKAGE, MacroNamespaces, type DispatchConfig } from './macro-namespaces.js';
 
 /** A macro file: `{% macro %}` blocks callable from every template. */
@@ -222,8 +222,12 @@ export class TemplateEngine {
     if (cached) return cached;
     let compiled: CompiledTemplate;
     const fast = parseFast(text);
+    const unsupported = fast ? undefined : unsupportedJinja(text);
     if (fast) compiled = { template: { kind: 'fast', template: fast, file, text } };
-    else {
+    else if (unsupported) {
+      const before = text.slice(0, unsupported.offset);
+      compiled = { diagnostic: diagnostic('template-syntax', unsupported.message, { file, line: before.split('\n').length, column: unsupported.offset - before.lastIndexOf('\n') }) };
+    } else {
       try {
         compiled = { template: { kind: 'nunjucks', template: new nunjucks.Template(rewriteJinja(text), this.env, file, true), file } };
       } catch (err) {

@@ -1,8 +1,10 @@
 import nunjucks from 'nunjucks';
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type * as YamlModule from 'yaml';
 import { TemplateCallError, splitArgs } from './call-args.js';
 import { pythonModules } from './python-modules.js';
+import { templateLog } from './invocation.js';
 
 /**
  * Jinja (as dbt projects write it) on top of nunjucks: Python's True/False/None, slices and
@@ -190,6 +192,9 @@ export function addJinjaCompat(env: nunjucks.Environment): void {
     min: (v) => (v as number[]).reduce((a, b) => (b < a ? b : a)),
     max: (v) => (v as number[]).reduce((a, b) => (b > a ? b : a)),
     attr: (v, name) => (v as Record<string, unknown>)[String(name)],
+    // Jinja's selectattr/rejectattr take a test and its argument (nunjucks' only check truthiness).
+    selectattr: (list, attribute, test, ...args) => (list as Record<string, unknown>[]).filter((item) => passes(env, item?.[String(attribute)], test, args)),
+    rejectattr: (list, attribute, test, ...args) => (list as Record<string, unknown>[]).filter((item) => !passes(env, item?.[String(attribute)], test, args)),
     map: (list, ...args) => {
       const { positional, keywords } = splitArgs(args);
       if (keywords.attribute !== undefined) return (list as Record<string, unknown>[]).map((item) => String(keywords.attribute).split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], item));
@@ -203,6 +208,27 @@ export function addJinjaCompat(env: nunjucks.Environment): void {
 
 // Loaded on first use: most templates never touch YAML, and loading it costs start-up time.
 const yaml = () => createRequire(import.meta.url)('yaml') as typeof YamlModule;
+
+/** Whether a value passes a named test (`equalto`, `none`, ...), or is truthy when no test is named. */
+function passes(env: nunjucks.Environment, value: unknown, test: unknown, args: unknown[]): boolean {
+  if (test === undefined) return Boolean(value);
+  const fn = (env as unknown as { getTest(name: string): ((v: unknown, ...a: unknown[]) => boolean) | undefined }).getTest(String(test));
+  if (!fn) throw new TemplateCallError('template-render', `No test named '${String(test)}'.`);
+  return fn(value, ...args);
+}
+
+// `{% for x in items if cond %}`: nunjucks reads `items if cond` as an inline if without else, so
+// the loop silently runs over nothing; refuse it with a way out instead.
+const LOOP_FILTER = /\{%-?\s*for\s+[A-Za-z_][\w\s,]*\s+in\s+(?:(?!%\}).)+?\sif\s(?:(?!%\}).)*%\}/gs;
+
+/** Jinja that nunjucks would get silently wrong: a template-syntax message and the offset where it starts. */
+export function unsupportedJinja(text: string): { message: string; offset: number } | undefined {
+  for (const match of text.matchAll(LOOP_FILTER)) {
+    if (/\selse\s/.test(match[0])) continue; // an inline if with an else is a plain expression
+    return { message: 'Loop filters (`{% for x in items if condition %}`) are not supported; write `{% for x in items %}{% if condition %}…{% endif %}{% endfor %}` instead (see docs/compatibility.md).', offset: match.index ?? 0 };
+  }
+  return undefined;
+}
 
 /** dbt's Python-flavoured helpers: namespace(), dict(), zip(), set(), tojson() … and `modules`. */
 function jinjaGlobals(): Record<string, unknown> {
@@ -238,5 +264,10 @@ function jinjaGlobals(): Record<string, unknown> {
       return '';
     },
     modules: pythonModules(),
+    print: (value: unknown) => {
+      templateLog(String(value));
+      return '';
+    },
+    local_md5: (value: unknown) => createHash('md5').update(String(value)).digest('hex'),
   };
 }

@@ -40,7 +40,8 @@ for (const target of TEST_TARGETS) {
         { payment_method: 'credit_card', label: 'Credit card', number_of_payments: '4', total_amount: '69.00' },
         { payment_method: 'gift_card', label: 'Gift card', number_of_payments: '2', total_amount: '18.00' },
       ]);
-      // The docs block reaches the manifest (and so the docs site).
+      // The docs block the properties file names reaches the manifest (and so the docs site).
+      expect(readFileSync(join(dir, 'models/marts/schema.yml'), 'utf8')).toContain(`description: '{{ doc("orders_status") }}'`);
       const manifest = JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8')) as { nodes: Record<string, { columns: Record<string, { description: string }> }> };
       expect(manifest.nodes['model.jaffle_shop.orders']?.columns.status?.description).toContain('| return_pending | The customer asked for a return');
     });

@@ -41,7 +41,10 @@ select
   '{{ captured.strip().replace(" ", "_") }}' as stripped,
   '{{ "{}-{}".format("x", 1) }}' as formatted,
   '{{ "yes" if none is none and "s" is string and mapping is mapping else "no" }}' as tests,
-  '{{ first_word("alpha beta") }}' as returned
+  '{{ first_word("alpha beta") }}' as returned,
+  '{{ [{"k": 1, "v": "x"}, {"k": 2, "v": "y"}] | selectattr("k", "equalto", 2) | map(attribute="v") | join }}' as selected,
+  '{{ zip([1, 2], ["a", "b"]) | length }}{{ set([1, 1, 2]) | length }}{{ dict(a=3).a }}{{ list("ab") | length }}' as builtins,
+  '{{ local_md5('x') }}' as md5
 `,
   'models/modules_and_json.sql': `
 {%- set parsed = fromjson('{"k": [1, 2, 3]}') -%}
@@ -54,6 +57,7 @@ select
   {{ parsed.k | sum }} as json_sum,
   {{ yaml_value.a }} as yaml_a,
   '{{ tojson({"x": [1]}) }}' as as_json,
+  '{{ toyaml({"a": 1}) | trim }}' as as_yaml,
   {{ 1 if invocation_id | length == 36 else 0 }} as has_invocation_id,
   {{ 1 if run_started_at.year >= 2024 else 0 }} as has_run_started_at,
   '{{ flags.WHICH }}' as which
@@ -63,6 +67,9 @@ select
   {{ adapter.dispatch('greeting', 'p')() }} as greeting,
   {{ dbt.datediff("cast('2024-01-01' as date)", "cast('2024-03-15' as date)", 'day') }} as days_between,
   {{ dbt.date_trunc('month', "cast('2024-02-17' as date)") }} as month_start,
+  {{ dbt.dateadd('day', 3, "cast('2024-01-30' as date)") }} as three_days_later,
+  {{ dbt.split_part("'a-b-c'", "'-'", 2) }} as second_part,
+  cast('x' as {{ dbt.type_string() }}) as typed_text,
   {{ dbt.concat(["'a'", "'b'"]) }} as concatenated,
   {{ dbt.safe_cast("'12'", dbt.type_int()) }} as cast_int,
   {{ dbt.hash("'x'") }} as hashed,
@@ -113,11 +120,13 @@ for (const target of TEST_TARGETS) {
         onTemplateLog(undefined);
       }
       const q = (sql: string) => target.query(dir, sql.replaceAll('{schema}', schema));
-      expect(await q('select * from {schema}.python_methods')).toEqual([{ names: 'DE-FR-IT', total: '6', got: '20', n_items: '2', n_parts: '3', stripped: 'padded_text', formatted: 'x-1', tests: 'yes', returned: 'alpha' }]);
-      expect(await q('select * from {schema}.modules_and_json')).toEqual([{ formatted_date: '20240131 12:30', day_before: '2024-02-29', no_vowels: 'strt', matched: '42', json_sum: '6', yaml_a: '5', as_json: '{"x":[1]}', has_invocation_id: '1', has_run_started_at: '1', which: 'build' }]);
+      expect(await q('select * from {schema}.python_methods')).toEqual([{ names: 'DE-FR-IT', total: '6', got: '20', n_items: '2', n_parts: '3', stripped: 'padded_text', formatted: 'x-1', tests: 'yes', returned: 'alpha', selected: 'y', builtins: '2232', md5: '9dd4e461268c8034f5c8564e155c67a6' }]);
+      expect(await q('select * from {schema}.modules_and_json')).toEqual([{ formatted_date: '20240131 12:30', day_before: '2024-02-29', no_vowels: 'strt', matched: '42', json_sum: '6', yaml_a: '5', as_json: '{"x":[1]}', as_yaml: 'a: 1', has_invocation_id: '1', has_run_started_at: '1', which: 'build' }]);
       const [dispatched] = await q('select * from {schema}.dispatched');
       expect(dispatched).toMatchObject({ greeting: target.name === 'duckdb' ? 'hello duck' : 'hello elephant', days_between: '74', concatenated: 'ab', cast_int: '12', hashed: '9dd4e461268c8034f5c8564e155c67a6', quoted: '1' });
       expect(String(dispatched?.month_start)).toMatch(/^2024-02-01/);
+      expect(String(dispatched?.three_days_later)).toMatch(/^2024-02-02/);
+      expect(dispatched).toMatchObject({ second_part: 'b', typed_text: 'x' });
       const [introspected] = await q('select * from {schema}.introspected');
       expect(introspected).toMatchObject({ methods: 'card,cash', biggest: '2000', found: 'payments', column_names: 'id,amount_cents,method,paid_at', created: 'payments' });
       expect([Number(introspected?.card_euros), Number(introspected?.cash_euros)]).toEqual([13.5, 20]);
@@ -135,5 +144,12 @@ describe('template errors', () => {
     const failure = await runProject({ projectDir: dir, adapters: BUILTIN_ADAPTERS, env: { HOME: EMPTY_HOME }, select: ['broken'] }).catch((err: unknown) => err);
     expect(failure).toBeInstanceOf(StrataUserError);
     expect((failure as StrataUserError).diagnostics[0]).toMatchObject({ message: 'failing() was called (in macro failing (macros/helpers.sql))', at: { file: 'models/broken.sql', line: 2, column: 5 } });
+  });
+
+  it('refuse loop filters (which nunjucks would silently run over nothing) with the way to write them', async () => {
+    const dir = writeProject({ ...files, 'models/filtered.sql': "select 1 as x\n{% for n in [1, 2] if n > 1 %}, {{ n }} as n{% endfor %}" });
+    await TEST_TARGETS[0]?.writeProfile(dir, 'p');
+    const failure = await runProject({ projectDir: dir, adapters: BUILTIN_ADAPTERS, env: { HOME: EMPTY_HOME } }).catch((err: unknown) => err);
+    expect((failure as StrataUserError).diagnostics[0]).toMatchObject({ code: 'template-syntax', message: expect.stringContaining('Loop filters'), at: { file: 'models/filtered.sql', line: 2, column: 1 } });
   });
 });
