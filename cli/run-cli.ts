@@ -13,6 +13,7 @@ import { registerRetry } from './commands/retry.js';
 import { registerDocs } from './commands/docs.js';
 import { registerPublish } from './commands/publish.js';
 import { printDiagnostics } from './output/diagnostics.js';
+import { onTemplateLog } from '../core/template/invocation.js';
 import { processTerminal, type Terminal } from './output/terminal.js';
 
 /** The package version, from the nearest package.json above this file (source or dist layout). */
@@ -48,6 +49,8 @@ export async function runCli(argv: readonly string[], term: Terminal = processTe
   registerRetry(program, term, env, setExit);
   registerDocs(program, term, env);
   registerPublish(program, term, env);
+  // `{{ log('…', info=True) }}` and `print()` in templates are shown as they happen.
+  onTemplateLog((message) => term.out(message));
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
@@ -59,6 +62,8 @@ export async function runCli(argv: readonly string[], term: Terminal = processTe
     }
     term.err(`Internal error in Strata (please report it): ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
     return 2;
+  } finally {
+    onTemplateLog(undefined);
   }
 }
 

@@ -56,9 +56,10 @@ export function baseScope(input: BaseScopeInput): RenderScope {
     target: input.target,
     project_name: input.projectName,
     execute: input.execute,
+    // Shown in the compile pass only: the parse pass may be skipped (parse cache) or run twice.
     log: (...args: unknown[]) => {
       const { positional, keywords } = splitArgs(args);
-      if (keywords.info === true || positional[1] === true) templateLog(String(positional[0]));
+      if (input.execute && (keywords.info === true || positional[1] === true)) templateLog(String(positional[0]));
       return '';
     },
     get invocation_id() {

@@ -3,6 +3,7 @@ import { BUILTIN_ADAPTERS } from '../../adapters/index.js';
 import { runProject } from '../../core/run/run-project.js';
 import { StrataUserError } from '../../core/diagnostics/diagnostic.js';
 import { onTemplateLog } from '../../core/template/invocation.js';
+import { cli } from '../helpers/cli.js';
 import { EMPTY_HOME } from '../helpers/load.js';
 import { TEST_TARGETS } from '../helpers/targets.js';
 import { projectYml, writeProject } from '../helpers/temp-project.js';
@@ -151,5 +152,12 @@ describe('template errors', () => {
     await TEST_TARGETS[0]?.writeProfile(dir, 'p');
     const failure = await runProject({ projectDir: dir, adapters: BUILTIN_ADAPTERS, env: { HOME: EMPTY_HOME } }).catch((err: unknown) => err);
     expect((failure as StrataUserError).diagnostics[0]).toMatchObject({ code: 'template-syntax', message: expect.stringContaining('Loop filters'), at: { file: 'models/filtered.sql', line: 2, column: 1 } });
+  });
+
+  it('show log(…, info=True) on the command line, once per compile', async () => {
+    const dir = writeProject({ 'dbt_project.yml': projectYml('p'), 'models/chatty.sql': "{{ log('compiling ' ~ this.identifier, info=True) }}select 1 as x" });
+    const result = await cli(['compile', '--project-dir', dir], { HOME: EMPTY_HOME });
+    expect(result.code, result.err).toBe(0);
+    expect(result.out.split('\n').filter((l) => l === 'compiling chatty')).toHaveLength(1);
   });
 });
