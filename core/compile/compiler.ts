@@ -220,20 +220,31 @@ export class Compiler {
     };
     const configGet = (key: string, fallback?: unknown) => (node.config as Record<string, unknown>)[key] ?? fallback;
     const base = context.vars ? { ...this.base, var: overrideVars(this.base.var as (...a: unknown[]) => unknown, context.vars) } : this.base;
+    // What few templates use is built when first read: most nodes never look at `model` or the database.
+    const answers = this.answers;
+    let database: RenderScope | undefined;
+    const db = () => (database ??= databaseScope(this.dialect, answers));
+    let model: Record<string, unknown> | undefined;
+    const modelValue = () => (model ??= {
+      ...nodeContext(this.project, this.dag, node, this.dialect),
+      ...(context.batch ? { batch: { event_time_start: context.batch.start.toISOString(), event_time_end: context.batch.end.toISOString() } } : {}),
+    });
+    const graph = () => this.graph();
     return {
       ...base,
-      ...databaseScope(this.dialect, this.answers),
       ref,
       source,
       __strata_where: (relation: RelationValue, where: string) => new RelationValue(relation, `(select * from ${String(relation)} where ${where}) dbt_subquery`),
       config: Object.assign(() => '', { get: configGet, require: configGet }),
       this: context.fixtures?.has('this') ? cteRelation(fixtureCte('this'), this.dialect) : relationValue(node.relation, this.dialect),
       is_incremental: () => context.isIncremental ?? false,
-      model: {
-        ...nodeContext(this.project, this.dag, node, this.dialect),
-        ...(context.batch ? { batch: { event_time_start: context.batch.start.toISOString(), event_time_end: context.batch.end.toISOString() } } : {}),
-      },
-      graph: this.graph(),
+      get model() { return modelValue(); },
+      get graph() { return graph(); },
+      get run_query() { return db().run_query; },
+      get statement() { return db().statement; },
+      get load_result() { return db().load_result; },
+      get api() { return db().api; },
+      get __strata_database() { return db().__strata_database; },
     };
   }
 

@@ -5,7 +5,7 @@ import { planBatches, timestampLiteral, type Batch, type BatchSize } from '../pl
 import { shouldFullRefresh } from '../plan/full-refresh.js';
 import type { ProjectNode } from '../project/types.js';
 import { statementsLog, writeNodeArtifact } from './artifact-paths.js';
-import { runPlan, type NodeContext } from './execute-node.js';
+import { hooksAround, runPlan, type NodeContext } from './execute-node.js';
 import type { NodeResult } from './results.js';
 
 type Outcome = Omit<NodeResult, 'uniqueId' | 'executionTime' | 'startedAt' | 'completedAt' | 'threadId'>;
@@ -67,12 +67,13 @@ export async function executeMicrobatch(ctx: NodeContext, node: ProjectNode, con
 }
 
 async function runBatch(ctx: NodeContext, node: ProjectNode, connection: Connection, batch: Batch, current: ExistingRelation | undefined, replacing: ExistingRelation | undefined, sqlLog: string[]): Promise<void> {
-  const compiledSql = (await ctx.compiler.compileWithDatabase(node.uniqueId, { isIncremental: current !== undefined, batch }, (fn) => fn(connection))).compiledSql;
+  const context = { isIncremental: current !== undefined, batch };
+  const compiledSql = (await ctx.compiler.compileWithDatabase(node.uniqueId, context, (fn) => fn(connection))).compiledSql;
   writeNodeArtifact(ctx.project, node, 'compiled', compiledSql);
   // The first batch of a full refresh swaps out the old table; other first batches create it.
   const existing = current ?? replacing;
   const { statements } = await runPlan(connection, {
     node, compiledSql, existing, batch, fullRefresh: current === undefined, dialect: ctx.adapter.dialect, capabilities: ctx.adapter.capabilities,
-  }, ctx.signal);
+  }, ctx.signal, hooksAround(ctx, node, context));
   sqlLog.push(`-- batch ${timestampLiteral(batch.start)} .. ${timestampLiteral(batch.end)}`, statementsLog(statements));
 }

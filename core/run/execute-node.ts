@@ -1,7 +1,7 @@
 import type { Adapter } from '../adapter/adapter.js';
 import type { Connection } from '../adapter/connection.js';
 import { relationKey, type ColumnInfo, type ExistingRelation } from '../adapter/relation.js';
-import type { Compiler } from '../compile/compiler.js';
+import type { Compiler, NodeCompileContext } from '../compile/compiler.js';
 import { StrataUserError } from '../diagnostics/diagnostic.js';
 import { incrementalStrategy, runsIncrementally } from '../plan/incremental.js';
 import { checkContract, hasEnforcedContract } from '../plan/contract.js';
@@ -67,10 +67,7 @@ export async function executeNode(ctx: NodeContext, target: ProjectNode, connect
     const dependents = existing ? await connection.dependentViews(node.relation) : [];
     const foreignKeys = existing?.kind === 'table' && ctx.adapter.capabilities.foreignKeys ? await connection.dependentForeignKeys(node.relation) : [];
     const input: PlanInput = { node, compiledSql: compiledSql ?? '', existing, dependents, foreignKeys, fullRefresh: ctx.fullRefresh, buildId: ctx.buildId, dialect: ctx.adapter.dialect, capabilities: ctx.adapter.capabilities };
-    const pre = preHookStatements(node.config.pre_hook.map((sql) => ctx.compiler.renderHook(node.uniqueId, sql, { isIncremental })));
-    const post = node.config.post_hook.map((sql) => ctx.compiler.renderHook(node.uniqueId, sql, { isIncremental }));
-    const built = node;
-    const { plan, statements } = await runPlan(connection, input, ctx.signal, { before: pre, after: (p) => afterBuildStatements(built, p, post, ctx.adapter.dialect, ctx.adapter.capabilities) });
+    const { plan, statements } = await runPlan(connection, input, ctx.signal, hooksAround(ctx, node, { isIncremental }));
     writeNodeArtifact(ctx.project, node, 'run', statementsLog(statements));
     if (plan.relation && plan.kind) await ctx.relations.record(connection, { ...plan.relation, kind: plan.kind } satisfies ExistingRelation);
     const relationText = plan.relation ? `${plan.relation.schema}.${plan.relation.identifier}` : '';
@@ -106,6 +103,13 @@ export async function runPlan(connection: Connection, input: PlanInput, signal: 
   };
   const plan = first.transactional ? await connection.transaction(runAll) : await runAll(connection);
   return { plan, statements: executed };
+}
+
+/** A node's hooks, grants and comments around its plan, rendered with the node's compile context. */
+export function hooksAround(ctx: NodeContext, node: ProjectNode, context: NodeCompileContext): AroundPlan {
+  const before = preHookStatements(node.config.pre_hook.map((sql) => ctx.compiler.renderHook(node.uniqueId, sql, context)));
+  const post = node.config.post_hook.map((sql) => ctx.compiler.renderHook(node.uniqueId, sql, context));
+  return { before, after: (plan) => afterBuildStatements(node, plan, post, ctx.adapter.dialect, ctx.adapter.capabilities) };
 }
 
 /** Statements run around a plan, in its transaction: before its first statement, after its last. */

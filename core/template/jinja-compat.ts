@@ -12,7 +12,7 @@ import { templateLog } from './invocation.js';
  * lacks, `{% do %}`, `{% set ns.attr = … %}`, and dbt's helper functions. See docs/compatibility.md.
  */
 
-interface Runtime { memberLookup: (obj: unknown, name: unknown, autoescape?: boolean) => unknown }
+interface Runtime { memberLookup: (...args: unknown[]) => unknown }
 let installed = false;
 
 /** Installs the runtime part (process-wide, once): Python methods on strings, lists and dicts. */
@@ -22,8 +22,15 @@ export function installJinjaRuntime(): void {
   nunjucks.installJinjaCompat();
   const runtime = (nunjucks as unknown as { runtime: Runtime }).runtime;
   const lookup = runtime.memberLookup;
-  runtime.memberLookup = function memberLookup(obj, name, autoescape) {
+  runtime.memberLookup = function memberLookup(this: unknown, ...args: unknown[]) {
+    // Four arguments: a slice (`items[1:3]`), which nunjucks' compat layer handles.
+    if (args.length === 4) return (lookup as (...a: unknown[]) => unknown).apply(this, args);
+    const [obj, name, autoescape] = args as [unknown, unknown, boolean | undefined];
     if (typeof name === 'string') {
+      // A callable with members (`modules.datetime.datetime` and its `.now()`): nunjucks would
+      // wrap it in a bare function and lose the members.
+      const member = obj !== null && obj !== undefined ? (obj as Record<string, unknown>)[name] : undefined;
+      if (typeof member === 'function' && Object.keys(member).length > 0) return member;
       const text = typeof obj === 'string' ? obj : obj instanceof String ? String(obj) : undefined;
       if (text !== undefined && Object.prototype.hasOwnProperty.call(STRING_METHODS, name)) return (...args: unknown[]) => (STRING_METHODS[name] as StringMethod)(text, ...args);
       if (Array.isArray(obj) && Object.prototype.hasOwnProperty.call(LIST_METHODS, name)) return (...args: unknown[]) => (LIST_METHODS[name] as ListMethod)(obj, ...args);
@@ -181,7 +188,6 @@ export function addJinjaCompat(env: nunjucks.Environment): void {
     float: (v) => typeof v === 'number' && !Number.isInteger(v),
     sequence: (v) => Array.isArray(v) || typeof v === 'string',
     mapping: (v) => isMapping(v),
-    in: (v, container) => (Array.isArray(container) || typeof container === 'string' ? container.includes(v as string) : isMapping(container) && String(v) in container),
   };
   // addTest exists at runtime; the type declarations leave it out.
   for (const [name, test] of Object.entries(tests)) (env as unknown as { addTest(n: string, t: unknown): void }).addTest(name, test);

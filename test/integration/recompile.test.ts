@@ -18,6 +18,10 @@ const files = {
   'models/reads_eph.sql': "select * from {{ ref('eph') }}",
   'models/region.sql': "select '{{ env_var('REGION', 'eu') }}' as region",
   'models/props.yml': 'models:\n  - name: b\n    columns:\n      - name: x\n        data_tests: [unique]\n',
+  // An installed package (what `strata deps` leaves), whose macro a model calls.
+  'strata_packages/util/dbt_project.yml': 'name: util\n',
+  'strata_packages/util/macros/label.sql': "{% macro label() %}'v1'{% endmacro %}",
+  'models/labelled.sql': 'select {{ util.label() }} as label',
 };
 
 const baseEnv = { HOME: EMPTY_HOME };
@@ -102,6 +106,7 @@ describe('re-compile from the last compile state', () => {
       { name: 'an ephemeral model changed', change: (d) => edit(d, { 'models/eph.sql': "{{ config(materialized='ephemeral') }}select 4 as x" }), check: (o) => expect(o.compiled['p/models/reads_eph.sql']).toContain('select 4 as x') },
       { name: 'a properties file changed', change: (d) => edit(d, { 'models/props.yml': 'models:\n  - name: b\n    config:\n      alias: b2\n' }), check: (o) => expect(Object.keys(o.manifest.nodes as object).some((id) => id.startsWith('test.'))).toBe(false) },
       { name: 'a file was added', change: (d) => edit(d, { 'models/new_one.sql': "select * from {{ ref('b') }}" }), check: (o) => expect(o.compiled['p/models/new_one.sql']).toContain('"b"') },
+      { name: 'an installed package changed', change: (d) => edit(d, { 'strata_packages/util/macros/label.sql': "{% macro label() %}'v2'{% endmacro %}" }), check: (o) => expect(o.compiled['p/models/labelled.sql']).toContain("'v2'") },
       { name: 'an env var it read changed', change: () => undefined, env: { ...baseEnv, REGION: 'us' }, check: (o) => expect(o.compiled['p/models/region.sql']).toContain("'us'") },
       { name: '--vars changed', change: () => undefined, args: ['--vars', '{kind: table}'], check: (o) => expect((o.manifest.nodes as Record<string, { config: { materialized: string } }>)['model.p.a']?.config.materialized).toBe('view') },
       { name: 'manifest.json was written by another command', change: (d) => writeFileSync(join(d, 'target/manifest.json'), readFileSync(join(d, 'target/manifest.json'), 'utf8').replace('"p"', '"p" ')), check: () => undefined },
