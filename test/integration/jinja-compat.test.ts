@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_ADAPTERS } from '../../adapters/index.js';
 import { runProject } from '../../core/run/run-project.js';
@@ -134,6 +136,10 @@ for (const target of TEST_TARGETS) {
       expect(logged).toContain('introspected 2 methods');
       expect(await q('select * from {schema}.called')).toEqual([{ seven: '7' }]);
       expect(await q('select * from {schema}.graph_reader')).toEqual([{ seeds: 'payments', me: 'graph_reader', materialized: 'view' }]);
+      // `strata compile` connects when a template asks the database, and only then.
+      const compiled = await cli(['compile', '--project-dir', dir, '-s', 'introspected'], { HOME: EMPTY_HOME });
+      expect(compiled.code, compiled.err).toBe(0);
+      expect(readFileSync(join(dir, 'target/compiled/p/models/introspected.sql'), 'utf8')).toContain("'card,cash' as methods");
     });
   });
 }
