@@ -5,7 +5,7 @@ import type { SqlDialect } from '../adapter/dialect.js';
 import { checksum, configFromManifest } from '../artifacts/manifest.js';
 import type { DependencyGraph } from '../graph/build-graph.js';
 import type { ParseResult } from '../project/parse-cache.js';
-import { parseTemplate } from '../project/parse-template.js';
+import { parseResultOf, parseTemplate } from '../project/parse-template.js';
 import type { Project, ProjectNode, SourceDefinition } from '../project/types.js';
 import { artifactText, nodeArtifactPath } from '../run/artifact-paths.js';
 import { baseScope } from '../template/base-scope.js';
@@ -97,11 +97,11 @@ export function patchModels(input: PatchInput): { replacements: Replacement[]; c
 
 /** Same refs, sources, config() and macro calls as the last full parse. */
 function sameParse(record: ParseRecord, before: ParseResult): boolean {
-  const refs = record.refs.map(({ name, package: p, version: v }) => ({ name, ...(p !== undefined ? { package: p } : {}), ...(v !== undefined ? { version: v } : {}) }));
-  return isDeepStrictEqual(refs, before.refs)
-    && isDeepStrictEqual(record.sources.map(({ source, table }) => ({ source, table })), before.sources)
-    && isDeepStrictEqual(record.config, before.config)
-    && isDeepStrictEqual([...record.macros].sort(), [...before.macros].sort());
+  const now = parseResultOf(record);
+  return isDeepStrictEqual(now.refs, before.refs)
+    && isDeepStrictEqual(now.sources, before.sources)
+    && isDeepStrictEqual(now.config, before.config)
+    && isDeepStrictEqual(now.macros.sort(), [...before.macros].sort());
 }
 
 /**

@@ -41,7 +41,8 @@ export function writeCompileState(input: CompileStateInput): void {
 
   const env = Object.fromEntries(input.envRead);
   const outside: Record<string, FileSignature | null> = {};
-  for (const dir of profileSearchPath({ projectDir: project.root, env: { ...process.env, ...withoutNulls(env) }, ...(input.profilesDir ? { profilesDir: input.profilesDir } : {}) })) {
+  // The load read these variables (HOME, STRATA_PROFILES_DIR, ...) to search, so they are recorded.
+  for (const dir of profileSearchPath({ projectDir: project.root, env: withoutNulls(env), ...(input.profilesDir ? { profilesDir: input.profilesDir } : {}) })) {
     const file = join(dir, 'profiles.yml');
     outside[file] = signatureOf(file);
     if (outside[file]) break;

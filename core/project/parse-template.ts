@@ -2,7 +2,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { splitArgs } from '../template/call-args.js';
 import type { RenderScope, TemplateEngine } from '../template/engine.js';
 import { parseScope, restoreLocations, type ParseRecord } from '../template/parse-scope.js';
-import type { ParseCache } from './parse-cache.js';
+import type { ParseCache, ParseResult } from './parse-cache.js';
 
 /** What parsing a template needs. */
 export interface ParseContext {
@@ -32,11 +32,16 @@ export function parseTemplate(ctx: ParseContext, file: string, rawCode: string, 
   } };
   const rendered = ctx.engine.render(compiled.template, tracked);
   if (rendered.diagnostic) return { record, diagnostics: [rendered.diagnostic] };
-  ctx.cache?.put(file, rawCode, {
+  ctx.cache?.put(file, rawCode, parseResultOf(record), envUsed);
+  return { record, diagnostics: [] };
+}
+
+/** What the parse cache keeps of a parse: the calls without their locations. */
+export function parseResultOf(record: ParseRecord): ParseResult {
+  return {
     refs: record.refs.map(({ name: n, package: p, version: v }) => ({ name: n, ...(p !== undefined ? { package: p } : {}), ...(v !== undefined ? { version: v } : {}) })),
     sources: record.sources.map(({ source, table }) => ({ source, table })),
     config: record.config,
     macros: [...record.macros],
-  }, envUsed);
-  return { record, diagnostics: [] };
+  };
 }

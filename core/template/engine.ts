@@ -191,12 +191,11 @@ export class TemplateEngine {
    */
   dispatch(name: string, namespace?: string): (...args: unknown[]) => unknown {
     const type = String((this.scope?.target as { type?: string } | undefined)?.type ?? '');
-    const found = this.namespaces.dispatch(name, namespace, type);
+    const found = this.namespaces.dispatch(name, namespace, type) ?? (namespace !== undefined ? this.namespaces.get(namespace, name) : undefined);
     if (found) return found;
-    // A macro of just that name (no adapter variants), as dbt's namespaces allow: dbt.run_query and friends.
-    const globals = (this.env as unknown as EnvironmentInternals).globals;
-    if (this.macros.has(name) || (namespace !== undefined && this.namespaces.namespace(namespace)[name])) return (this.namespaces.namespace(namespace ?? '')[name] ?? globals[name]) as (...args: unknown[]) => unknown;
-    if (typeof globals[name] === 'function' && (namespace === 'dbt' || namespace === 'strata')) return globals[name] as (...args: unknown[]) => unknown;
+    // A macro (or, for dbt./strata., a context function such as run_query) of just that name.
+    const plain = (this.env as unknown as EnvironmentInternals).globals[name];
+    if (typeof plain === 'function' && (this.macros.has(name) || namespace === 'dbt' || namespace === 'strata')) return plain as (...args: unknown[]) => unknown;
     throw new TemplateCallError('unknown-macro', `No implementation of macro '${name}'${namespace ? ` (namespace '${namespace}')` : ''} for adapter '${type}': define '${type}__${name}' or 'default__${name}'.`);
   }
 

@@ -36,6 +36,11 @@ export class MacroNamespaces {
     return [...this.byPackage.keys()].filter((p) => p !== this.rootPackage && p !== BUILTIN_PACKAGE);
   }
 
+  /** One macro of a package. */
+  get(pkg: string, name: string): MacroFn | undefined {
+    return this.byPackage.get(pkg)?.get(name);
+  }
+
   /** `package.macro` access: the package's macros by name. */
   namespace(pkg: string): Record<string, MacroFn> {
     return Object.fromEntries(this.byPackage.get(pkg) ?? []);
