@@ -34,8 +34,10 @@ export function writeCompileState(input: CompileStateInput): void {
   if (project.targetPath !== join(project.root, 'target')) return;
   const paths = resourcePaths(project.settings);
   // Installed packages are inputs too: a change inside one means a full compile.
-  const packagesPath = project.settings['packages-install-path'] ?? DEFAULT_PACKAGES_PATH;
-  const folders = [...new Set([...paths.models, ...paths.seeds, ...paths.macros, ...paths.tests, ...paths.snapshots, ...paths.analyses, ...paths.docs, packagesPath])];
+  // Both default folders when none is configured: one appearing changes which is used.
+  const configured = project.settings['packages-install-path'];
+  const packagesPaths = configured ? [configured] : [DEFAULT_PACKAGES_PATH, 'dbt_packages'];
+  const folders = [...new Set([...paths.models, ...paths.seeds, ...paths.macros, ...paths.tests, ...paths.snapshots, ...paths.analyses, ...paths.docs, ...packagesPaths])];
   // Folders outside the project would need listing too; such projects always compile in full.
   if (folders.some((f) => relative(project.root, join(project.root, f)).startsWith('..'))) return;
 

@@ -12,7 +12,7 @@ import type { NodeNaming } from './build-nodes.js';
 import type { Relation } from '../adapter/relation.js';
 import { loadResources, type ResourceSet, type SharedLoad } from './load-resources.js';
 import { mergeConfigs } from './node-config.js';
-import { DEFAULT_PACKAGES_PATH, installedPackages } from './packages.js';
+import { installedPackages, missingPackages, packagesFolder } from './packages.js';
 import { resourcePaths } from './resource-paths.js';
 import { readMacroDefinitions } from './macro-definitions.js';
 import { readSelectorsFile } from '../graph/selectors-file.js';
@@ -81,7 +81,10 @@ export function loadProject(options: LoadOptions): Project {
   const name = settings.file.name;
 
   // Installed packages (strata deps), each with its own project file, macros and resources.
-  const packages = installedPackages(root, settings.file['packages-install-path'] ?? DEFAULT_PACKAGES_PATH).flatMap((pkg) => {
+  const packagesPath = packagesFolder(root, settings.file['packages-install-path']);
+  const installed = installedPackages(root, packagesPath);
+  diagnostics.push(...missingPackages(root, packagesPath, installed));
+  const packages = installed.flatMap((pkg) => {
     const file = PROJECT_FILE_NAMES.map((n) => join(pkg.dir, n)).find((f) => existsSync(f)) as string;
     const read = readProjectFile(file, env, diagnostics, relative(root, file));
     return read && read.file.name !== name ? [{ name: read.file.name, dir: pkg.dir, settings: read }] : [];

@@ -1,7 +1,7 @@
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { z } from 'zod';
-import { diagnostic, throwIfErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { diagnostic, throwIfErrors, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
 import { parseYaml, validateYaml } from './yaml-file.js';
 
 /** Where `strata deps` installs packages unless the project file says `packages-install-path`. */
@@ -29,19 +29,21 @@ export interface InstalledPackage {
  * folders. Hub, git and tarball packages need the network; they are reported as errors that
  * say how to vendor them instead.
  */
-export function readPackageSpecs(root: string): { dirs: string[]; diagnostics: Diagnostic[] } {
+export function readPackageSpecs(root: string): { dirs: string[]; locals: { dir: string; at: SourceLocation | undefined }[]; diagnostics: Diagnostic[] } {
   const file = ['packages.yml', 'dependencies.yml'].find((f) => existsSync(join(root, f)));
-  if (!file) return { dirs: [], diagnostics: [] };
+  if (!file) return { dirs: [], locals: [], diagnostics: [] };
   const parsed = parseYaml(file, readFileSync(join(root, file), 'utf8'));
-  if (!parsed.yaml) return { dirs: [], diagnostics: parsed.diagnostics };
+  if (!parsed.yaml) return { dirs: [], locals: [], diagnostics: parsed.diagnostics };
   const value = (parsed.yaml.value ?? {}) as Record<string, unknown>;
   const checked = validateYaml(parsed.yaml, file === 'packages.yml' ? packagesSchema : packagesSchema.loose(), value, [], 'packages file');
   const diagnostics = [...checked.diagnostics];
   const dirs: string[] = [];
+  const locals: { dir: string; at: SourceLocation | undefined }[] = [];
   (checked.data?.packages ?? []).forEach((entry, i) => {
     const at = parsed.yaml?.locate(['packages', i]);
     if ('local' in entry && typeof entry.local === 'string') {
       const dir = resolve(root, entry.local);
+      locals.push({ dir, at });
       if (!PROJECT_FILES.some((f) => existsSync(join(dir, f)))) diagnostics.push(diagnostic('invalid-dependency', `Package at '${entry.local}' (${dir}) has no strata_project.yml or dbt_project.yml.`, at));
       else dirs.push(dir);
       return;
@@ -49,7 +51,7 @@ export function readPackageSpecs(root: string): { dirs: string[]; diagnostics: D
     const kind = Object.keys(entry)[0];
     diagnostics.push(diagnostic('invalid-dependency', `Only 'local:' packages can be installed (this machine installs nothing from the network); put a copy of this ${kind} package in the project and point 'local:' at it.`, at));
   });
-  return { dirs, diagnostics };
+  return { dirs, locals, diagnostics };
 }
 
 /** The project's `packages-install-path`, read without loading the project (its packages may not be installed yet). */
@@ -57,6 +59,24 @@ export function packagesInstallPath(root: string): string {
   const file = PROJECT_FILES.map((f) => join(root, f)).find((f) => existsSync(f));
   const match = file ? /^packages-install-path:\s*['"]?([^'"\n#]+?)['"]?\s*(?:#.*)?$/m.exec(readFileSync(file, 'utf8')) : null;
   return match?.[1] ?? DEFAULT_PACKAGES_PATH;
+}
+
+/**
+ * Where the project's packages are installed: `packages-install-path` when set, else
+ * strata_packages/, or dbt_packages/ when only that exists (a dbt project after `dbt deps`).
+ */
+export function packagesFolder(root: string, configured: string | undefined): string {
+  if (configured) return configured;
+  return !existsSync(join(root, DEFAULT_PACKAGES_PATH)) && existsSync(join(root, 'dbt_packages')) ? 'dbt_packages' : DEFAULT_PACKAGES_PATH;
+}
+
+/** `local:` packages of packages.yml that are not installed: each an error saying to run `strata deps`. */
+export function missingPackages(root: string, folder: string, installed: readonly InstalledPackage[]): Diagnostic[] {
+  return readPackageSpecs(root).locals.flatMap(({ dir, at }) => {
+    const name = packageName(dir);
+    if (name === undefined || installed.some((p) => p.name === name)) return [];
+    return [diagnostic('invalid-dependency', `Package '${name}' (${relative(root, dir)}) is listed but not installed in ${folder}/: run 'strata deps'.`, at)];
+  });
 }
 
 /** A package's name, from its project file. */

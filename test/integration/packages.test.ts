@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_ADAPTERS } from '../../adapters/index.js';
@@ -90,5 +90,22 @@ describe('packages', () => {
     expect(result.code).toBe(1);
     expect(result.err).toContain("Only 'local:' packages can be installed");
     expect(result.err).toContain('packages.yml:2');
+  });
+
+  it('stop with the way out when a listed package is not installed', async () => {
+    const parent = writeProject(Object.fromEntries(Object.entries(packageFiles).map(([k, v]) => [`util_pkg/${k}`, v])));
+    const dir = join(parent, 'shop');
+    writeFiles(dir, rootProject());
+    const result = await cli(['compile', '--project-dir', dir], { HOME: EMPTY_HOME });
+    expect(result.code).toBe(1);
+    expect(result.err).toContain("packages.yml:2:5: error[invalid-dependency]: Package 'util_pkg' (../util_pkg) is listed but not installed in strata_packages/: run 'strata deps'.");
+  });
+
+  it("use a dbt project's dbt_packages/ (left by dbt deps) when there is no strata_packages/", async () => {
+    const dir = await installed(rootProject());
+    renameSync(join(dir, 'strata_packages'), join(dir, 'dbt_packages'));
+    const result = await cli(['compile', '--project-dir', dir], { HOME: EMPTY_HOME });
+    expect(result.code, result.err).toBe(0);
+    expect(readFileSync(join(dir, 'target/compiled/shop/models/uses_package.sql'), 'utf8')).toContain('(n * 2) as doubled');
   });
 });
