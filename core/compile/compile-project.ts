@@ -103,10 +103,14 @@ export async function compileProject(options: ProjectOptions, remember?: Remembe
   const { layout } = writeManifest(project, manifestArtifact({ project, dag, dialect: adapter.dialect, invocation, compiled: new Map(compiled.map((c) => [c.uniqueId, c.compiledSql])), ...(options.env ? { env: options.env } : {}) }));
   await written;
   if (remember && options.parseCache !== false) {
-    writeCompileState({
-      project, dag, adapter: adapter.name, args: remember.args, recordedAt, envRead: remember.envRead, compiledIds: new Set(compiled.map((c) => c.uniqueId)), layout, warnings: prepared.warnings,
-      ...(options.profilesDir ? { profilesDir: options.profilesDir } : {}),
-    });
+    try {
+      writeCompileState({
+        project, dag, adapter: adapter.name, args: remember.args, recordedAt, envRead: remember.envRead, compiledIds: new Set(compiled.map((c) => c.uniqueId)), layout, warnings: prepared.warnings,
+        ...(options.profilesDir ? { profilesDir: options.profilesDir } : {}),
+      });
+    } catch {
+      // The state only speeds up the next compile; without it (it is removed first) that one runs in full.
+    }
   }
   return { ...prepared, compiled };
 }
