@@ -63,5 +63,18 @@ for (const target of TEST_TARGETS) {
       const tables = await target.query(dir, `select table_name from information_schema.tables where table_schema = '${schema}' and table_name = 'orders'`);
       expect(tables).toEqual([]);
     });
+
+    it('runs a microbatch model\'s hooks with every batch, in its transaction', async () => {
+      const dir = writeProject({
+        'dbt_project.yml': projectYml('p', 'on-run-start: "create table if not exists {{ target.schema }}.audit (event varchar(100))"\nseeds:\n  p:\n    events:\n      +event_time: occurred_at\n'),
+        'seeds/events.csv': 'occurred_at,amount\n2024-01-01 10:00:00,1\n2024-01-02 10:00:00,2\n',
+        'models/daily.sql': "{{ config(materialized='incremental', incremental_strategy='microbatch', event_time='occurred_at', batch_size='day', begin='2024-01-01', post_hook=\"insert into {{ target.schema }}.audit select 'rows ' || count(*) from {{ this }}\") }}select occurred_at, amount from {{ ref('events') }}",
+      });
+      const schema = await target.writeProfile(dir, 'p');
+      await target.query(dir, `create schema if not exists ${schema}`).catch(() => undefined);
+      const { summary } = await runProject({ projectDir: dir, adapters: BUILTIN_ADAPTERS, env: { HOME: EMPTY_HOME }, command: 'build', eventTimeStart: new Date('2024-01-01T00:00:00Z'), eventTimeEnd: new Date('2024-01-03T00:00:00Z') });
+      expect(summary.success, summary.results.map((r) => r.message).join('\n')).toBe(true);
+      expect((await target.query(dir, `select event from ${schema}.audit order by event`)).map((r) => r.event)).toEqual(['rows 1', 'rows 2']);
+    });
   });
 }
