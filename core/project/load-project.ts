@@ -125,8 +125,9 @@ export function loadProject(options: LoadOptions): Project {
   const allSources: SourceDefinition[] = [];
   for (const set of sets) {
     // A package's own project file configures its resources; the root project's `models: <package>:` overrides it.
-    const own = set.dir === root ? undefined : { model: readConfigTree(set.settings.yaml, 'models').tree, seed: readConfigTree(set.settings.yaml, 'seeds').tree, snapshot: readConfigTree(set.settings.yaml, 'snapshots').tree };
-    const loaded = loadResources(set, shared, (type, fqn) => mergeConfigs(own ? configForPath(own[type], fqn) : {}, configForPath(trees[type].tree, fqn)));
+    const own = set.dir === root ? undefined : { model: readConfigTree(set.settings.yaml, 'models'), seed: readConfigTree(set.settings.yaml, 'seeds'), snapshot: readConfigTree(set.settings.yaml, 'snapshots') };
+    if (own) diagnostics.push(...own.model.diagnostics, ...own.seed.diagnostics, ...own.snapshot.diagnostics);
+    const loaded = loadResources(set, shared, (type, fqn) => mergeConfigs(own ? configForPath(own[type].tree, fqn) : {}, configForPath(trees[type].tree, fqn)));
     diagnostics.push(...loaded.diagnostics);
     for (const [id, node] of loaded.nodes) {
       if (built.nodes.has(id) || built.disabled.has(id)) diagnostics.push(diagnostic('duplicate-node', `Two nodes have the id '${id}' (${node.originalFilePath} in ${set.name}).`, { file: node.originalFilePath, line: 1, column: 1 }));
