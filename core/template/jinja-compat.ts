@@ -20,6 +20,7 @@ export function installJinjaRuntime(): void {
   if (installed) return;
   installed = true;
   nunjucks.installJinjaCompat();
+  pythonStringLiterals();
   const runtime = (nunjucks as unknown as { runtime: Runtime }).runtime;
   const lookup = runtime.memberLookup;
   runtime.memberLookup = function memberLookup(this: unknown, ...args: unknown[]) {
@@ -39,6 +40,40 @@ export function installJinjaRuntime(): void {
       if (isMapping(obj) && name === 'copy') return () => ({ ...obj });
     }
     return lookup.call(this, obj, name, autoescape);
+  };
+}
+
+interface TokenizerInternals {
+  _parseString(delimiter: string): string;
+  forward(): void;
+  current(): string;
+  isFinished(): boolean;
+}
+
+const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', v: '\v', '0': '\0' };
+
+/**
+ * String literals as Python reads them: an unknown escape keeps its backslash, so a regex such
+ * as '\d+' means what it says (nunjucks would drop the backslash and match the letter d).
+ */
+function pythonStringLiterals(): void {
+  const tokenizer = Object.getPrototypeOf((nunjucks as unknown as { lexer: { lex(src: string): object } }).lexer.lex('')) as TokenizerInternals;
+  tokenizer._parseString = function parseString(this: TokenizerInternals, delimiter: string): string {
+    this.forward();
+    let out = '';
+    while (!this.isFinished() && this.current() !== delimiter) {
+      const char = this.current();
+      this.forward();
+      if (char !== '\\' || this.isFinished()) {
+        out += char;
+        continue;
+      }
+      const next = this.current();
+      this.forward();
+      out += ESCAPES[next] ?? `\\${next}`;
+    }
+    this.forward();
+    return out;
   };
 }
 

@@ -28,6 +28,7 @@ describe('Jinja on nunjucks', () => {
     ["{{ modules.datetime.datetime.strptime('2024-03-01 10:20', '%Y-%m-%d %H:%M').isoformat() }}|{{ modules.datetime.datetime.fromisoformat('2024-01-31').add(days=1).strftime('%d %b %Y') }}", '2024-03-01T10:20:00|01 Feb 2024'],
     ["{{ modules.datetime.date(2024, 1, 1).weekday() }}|{{ modules.datetime.timedelta(days=2).days }}|{{ modules.datetime.date.today().year > 2000 }}", '0|2|true'],
     ["{{ modules.re.findall('[0-9]+', 'a1b22c333') | join(',') }}|{{ modules.re.search('(?i)B+', 'abbc').group(0) }}|{{ modules.re.fullmatch('[a-z]+', 'abc') is not none }}|{{ modules.re.compile('x').sub('y', 'axa') }}", '1,22,333|bb|true|aya'],
+    ["{{ modules.re.match('\\d+', '42abc').group(0) }}|{{ 'a\\tb' }}|{{ 'it\\'s' }}|{{ 'back\\\\slash' }}|{{ '\\w' | length }}", '42|a\tb|it\'s|back\\slash|2'],
     ["{{ modules.re.match('(?P<year>[0-9]{4})', '2024-01').groupdict().year }}|{{ modules.re.split(',', 'a,b') | length }}|{{ modules.re.sub('(a)(b)', '\\\\2\\\\1', 'ab') }}", '2024|2|ba'],
   ])('%s', (template, expected) => {
     expect(render(template)).toBe(expected);
