@@ -22,6 +22,8 @@ const files = {
   'strata_packages/util/dbt_project.yml': 'name: util\n',
   'strata_packages/util/macros/label.sql': "{% macro label() %}'v1'{% endmacro %}",
   'models/labelled.sql': 'select {{ util.label() }} as label',
+  'models/reads_graph.sql': 'select {{ graph.nodes | length }} as nodes',
+  'models/asks.sql': "select {{ run_query('select 42 as answer').rows[0][0] if execute else 0 }} as answer",
 };
 
 const baseEnv = { HOME: EMPTY_HOME };
@@ -106,6 +108,8 @@ describe('re-compile from the last compile state', () => {
       { name: 'an ephemeral model changed', change: (d) => edit(d, { 'models/eph.sql': "{{ config(materialized='ephemeral') }}select 4 as x" }), check: (o) => expect(o.compiled['p/models/reads_eph.sql']).toContain('select 4 as x') },
       { name: 'a properties file changed', change: (d) => edit(d, { 'models/props.yml': 'models:\n  - name: b\n    config:\n      alias: b2\n' }), check: (o) => expect(Object.keys(o.manifest.nodes as object).some((id) => id.startsWith('test.'))).toBe(false) },
       { name: 'a file was added', change: (d) => edit(d, { 'models/new_one.sql': "select * from {{ ref('b') }}" }), check: (o) => expect(o.compiled['p/models/new_one.sql']).toContain('"b"') },
+      { name: 'a model reading graph changed', change: (d) => edit(d, { 'models/reads_graph.sql': "select {{ graph.nodes | length }} as nodes, 2 as edited" }), check: (o) => expect(o.compiled['p/models/reads_graph.sql']).toMatch(/select \d+ as nodes, 2 as edited/) },
+      { name: 'a model asking the database changed', change: (d) => edit(d, { 'models/asks.sql': "select {{ run_query('select 43 as answer').rows[0][0] if execute else 0 }} as answer" }), check: (o) => expect(o.compiled['p/models/asks.sql']).toContain('select 43 as answer') },
       { name: 'an installed package changed', change: (d) => edit(d, { 'strata_packages/util/macros/label.sql': "{% macro label() %}'v2'{% endmacro %}" }), check: (o) => expect(o.compiled['p/models/labelled.sql']).toContain("'v2'") },
       { name: 'an env var it read changed', change: () => undefined, env: { ...baseEnv, REGION: 'us' }, check: (o) => expect(o.compiled['p/models/region.sql']).toContain("'us'") },
       { name: '--vars changed', change: () => undefined, args: ['--vars', '{kind: table}'], check: (o) => expect((o.manifest.nodes as Record<string, { config: { materialized: string } }>)['model.p.a']?.config.materialized).toBe('view') },
