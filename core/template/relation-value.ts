@@ -11,7 +11,8 @@ export class RelationValue {
   readonly identifier: string;
   private readonly rendered: string;
 
-  constructor(relation: Relation, rendered: string) {
+  /** `quote` (the dialect's identifier quoting) lets `include()` render a shorter name. */
+  constructor(relation: Relation, rendered: string, private readonly quote?: (identifier: string) => string) {
     this.database = relation.database;
     this.schema = relation.schema;
     this.identifier = relation.identifier;
@@ -27,11 +28,37 @@ export class RelationValue {
   toString(): string {
     return this.rendered;
   }
+
+  /** dbt's `relation.render()`: the SQL name. */
+  render(): string {
+    return this.rendered;
+  }
+
+  /**
+   * dbt's `relation.include(database=False, schema=False, identifier=True)`: the same relation
+   * rendered with only some of its parts, e.g. `"orders"` for `include(database=False, schema=False)`.
+   */
+  include(...args: unknown[]): RelationValue {
+    const keep = (args.find((a) => a !== null && typeof a === 'object') ?? {}) as Record<string, unknown>;
+    if (!this.quote) return this;
+    const parts = [keep.database !== false ? this.database : undefined, keep.schema !== false ? this.schema : undefined, keep.identifier !== false ? this.identifier : undefined];
+    const quote = this.quote;
+    return new RelationValue(this, parts.filter((p): p is string => p !== undefined && p !== '').map((p) => quote(p)).join('.'), quote);
+  }
+
+  /** dbt's `relation.incorporate(path={'identifier': …})`: a relation with some parts replaced. */
+  incorporate(...args: unknown[]): RelationValue {
+    const options = (args.find((a) => a !== null && typeof a === 'object') ?? {}) as { path?: Partial<Relation> };
+    const relation: Relation = { schema: options.path?.schema ?? this.schema, identifier: options.path?.identifier ?? this.identifier, ...((options.path?.database ?? this.database) ? { database: options.path?.database ?? this.database } : {}) };
+    if (!this.quote) return new RelationValue(relation, this.rendered);
+    const quote = this.quote;
+    return new RelationValue(relation, [relation.database, relation.schema, relation.identifier].filter((p): p is string => p !== undefined).map((p) => quote(p)).join('.'), quote);
+  }
 }
 
 /** A relation rendered through an adapter's dialect. */
 export function relationValue(relation: Relation, dialect: SqlDialect): RelationValue {
-  return new RelationValue(relation, dialect.qualify(relation));
+  return new RelationValue(relation, dialect.qualify(relation), (identifier) => dialect.quoteIdentifier(identifier));
 }
 
 /** What ref/source/this render as in the parse pass, where no relation is known yet. */

@@ -96,6 +96,7 @@ select
   '{{ relation.identifier if relation else "none" }}' as found,
   '{{ columns | map(attribute="name") | join(",") }}' as column_names,
   '{{ made.identifier }}' as created,
+  '{{ ref("payments").include(database=False, schema=False).render() }}|{{ this.include(database=False) }}|{{ this.incorporate(path={"identifier": "other"}).identifier }}' as relation_methods,
   {% for method in methods.columns[0].values() %}
   sum(case when method = '{{ method }}' then {{ cents_to_euros('amount_cents') }} else 0 end) as {{ method }}_euros{{ "," if not loop.last }}
   {% endfor %}
@@ -131,7 +132,7 @@ for (const target of TEST_TARGETS) {
       expect(String(dispatched?.three_days_later)).toMatch(/^2024-02-02/);
       expect(dispatched).toMatchObject({ second_part: 'b', typed_text: 'x' });
       const [introspected] = await q('select * from {schema}.introspected');
-      expect(introspected).toMatchObject({ methods: 'card,cash', biggest: '2000', found: 'payments', column_names: 'id,amount_cents,method,paid_at', created: 'payments' });
+      expect(introspected).toMatchObject({ methods: 'card,cash', biggest: '2000', found: 'payments', column_names: 'id,amount_cents,method,paid_at', created: 'payments', relation_methods: `"payments"|"${schema}"."introspected"|other` });
       expect([Number(introspected?.card_euros), Number(introspected?.cash_euros)]).toEqual([13.5, 20]);
       expect(logged).toContain('introspected 2 methods');
       expect(await q('select * from {schema}.called')).toEqual([{ seven: '7' }]);
