@@ -42,7 +42,7 @@ export function loadResources(set: ResourceSet, shared: SharedLoad, configFor: (
   const paths = resourcePaths(set.settings.file);
   const diagnostics: Diagnostic[] = [];
   const yamlFiles = findFiles(dir, [...new Set([...paths.models, ...paths.seeds, ...paths.snapshots, ...paths.analyses])], ['.yml', '.yaml']);
-  const { properties, diagnostics: propDiagnostics } = readProperties(yamlFiles, { packageName: name, engine: shared.engine, docs: shared.docs, scope: shared.base, ...(shared.target.database ? { database: shared.target.database } : {}) });
+  const { properties, diagnostics: propDiagnostics } = readProperties(yamlFiles, { packageName: name, engine: shared.engine, docs: shared.docs, scope: shared.base, ...(shared.target.database ? { database: shared.target.database } : {}), ...(shared.cache ? { cache: shared.cache } : {}) });
   diagnostics.push(...propDiagnostics);
   const built = buildNodes({
     root: dir, packageName: name, engine: shared.engine, base: shared.base, target: shared.target, properties, configFor, snapshotColumns: shared.snapshotColumns,

@@ -5,7 +5,7 @@ import type { Keywords } from '../template/call-args.js';
 import type { RefCall, SourceCall } from './types.js';
 
 /** Bump when what the parse pass records changes shape. */
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
 
 /** What the parse pass learns from one template. */
 export interface ParseResult {
@@ -31,14 +31,18 @@ interface Entry extends ParseResult {
 export class ParseCache {
   private entries: Record<string, Entry> = {};
   private readonly next: Record<string, Entry> = {};
+  /** Parsed YAML properties files by path: the text's hash and the value. */
+  private yaml: Record<string, [hash: string, value: unknown]> = {};
+  private readonly nextYaml: Record<string, [hash: string, value: unknown]> = {};
   hits = 0;
   misses = 0;
 
   constructor(private readonly file: string, private readonly key: string, private readonly env: NodeJS.ProcessEnv) {
     if (!existsSync(file)) return;
     try {
-      const saved = JSON.parse(readFileSync(file, 'utf8')) as { key?: string; entries?: Record<string, Entry> };
+      const saved = JSON.parse(readFileSync(file, 'utf8')) as { key?: string; entries?: Record<string, Entry>; yaml?: Record<string, [string, unknown]> };
       if (saved.key === key && saved.entries) this.entries = saved.entries;
+      if (saved.key === key && saved.yaml) this.yaml = saved.yaml;
     } catch {
       // A damaged cache is just an empty one.
     }
@@ -69,10 +73,23 @@ export class ParseCache {
     return { refs: entry.refs, sources: entry.sources, config: entry.config, macros: entry.macros };
   }
 
+  /** The value of a YAML file parsed by an earlier load, when its text is the same. */
+  yamlValue(file: string, text: string): { value: unknown } | undefined {
+    const saved = this.yaml[file];
+    if (!saved || saved[0] !== hash(text)) return undefined;
+    this.nextYaml[file] = saved;
+    return { value: saved[1] };
+  }
+
+  /** Records the value of a YAML file that parsed cleanly. */
+  putYaml(file: string, text: string, value: unknown): void {
+    this.nextYaml[file] = [hash(text), value];
+  }
+
   /** Writes the entries used or made by this load. */
   save(): void {
     mkdirSync(dirname(this.file), { recursive: true });
-    writeFileSync(this.file, JSON.stringify({ key: this.key, entries: this.next }));
+    writeFileSync(this.file, JSON.stringify({ key: this.key, entries: this.next, yaml: this.nextYaml }));
   }
 }
 

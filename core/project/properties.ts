@@ -6,7 +6,8 @@ import type { RenderScope, TemplateEngine } from '../template/engine.js';
 import type { FoundFile } from './files.js';
 import { propertiesFileSchema, type ColumnProperties, type NodeProperties, type SourceProperties } from './properties-file.js';
 import type { ColumnDef, DocBlock, GroupDefinition, SourceDefinition } from './types.js';
-import { parseYaml, validateYaml } from './yaml-file.js';
+import { parseYaml, validateYaml, yamlFromValue, type YamlFile } from './yaml-file.js';
+import type { ParseCache } from './parse-cache.js';
 import type { UnitTestEntry } from './build-unit-tests.js';
 
 /** A properties entry for one model/seed/snapshot, waiting to be applied to its node. */
@@ -49,6 +50,8 @@ export interface PropertiesContext {
   database?: string;
   /** What `{{ target.schema }}`, `var()` and `env_var()` in a source's names render with. */
   scope: RenderScope;
+  /** Where parsed YAML is kept between loads. */
+  cache?: ParseCache;
 }
 
 type Section = 'models' | 'seeds' | 'snapshots' | 'analyses';
@@ -59,10 +62,9 @@ export function readProperties(files: readonly FoundFile[], ctx: PropertiesConte
   const properties: Properties = { patches: new Map(), sources: [], unitTests: [], groups: [] };
   const diagnostics: Diagnostic[] = [];
   for (const f of files) {
-    const parsed = parseYaml(f.fromRoot, readFileSync(f.absolute, 'utf8'));
-    diagnostics.push(...parsed.diagnostics);
-    if (!parsed.yaml || parsed.yaml.value === null) continue;
-    const yaml = parsed.yaml;
+    const text = readFileSync(f.absolute, 'utf8');
+    const yaml = readYaml(f.fromRoot, text, ctx.cache, diagnostics);
+    if (!yaml || yaml.value === null) continue;
     const checked = validateYaml(yaml, propertiesFileSchema, yaml.value, [], 'properties file');
     diagnostics.push(...checked.diagnostics);
     if (!checked.data) continue;
@@ -91,6 +93,16 @@ export function readProperties(files: readonly FoundFile[], ctx: PropertiesConte
     });
   }
   return { properties, diagnostics };
+}
+
+/** A properties file's YAML: from the parse cache when its text is unchanged, else parsed (and cached). */
+function readYaml(file: string, text: string, cache: ParseCache | undefined, diagnostics: Diagnostic[]): YamlFile | undefined {
+  const cached = cache?.yamlValue(file, text);
+  if (cached) return yamlFromValue(file, text, cached.value);
+  const parsed = parseYaml(file, text);
+  diagnostics.push(...parsed.diagnostics);
+  if (parsed.yaml) cache?.putYaml(file, text, parsed.yaml.value);
+  return parsed.yaml;
 }
 
 function readSource(source: SourceProperties, i: number, file: string, ctx: PropertiesContext, locate: (p: readonly PropertyKey[]) => SourceLocation, render: (text: string | undefined, path: PropertyKey[]) => string, diagnostics: Diagnostic[]): SourceDefinition[] {

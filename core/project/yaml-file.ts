@@ -25,12 +25,43 @@ export function parseYaml(file: string, text: string): { yaml?: YamlFile; diagno
       }),
     };
   }
-  const locate = (path: readonly PropertyKey[], key?: string): SourceLocation => {
-    const offset = offsetOf(doc, path, key);
-    const pos = lineCounter.linePos(offset);
-    return { file, line: pos.line, column: pos.col };
+  return { yaml: { file, value: doc.toJS() as unknown, locate: locator(file, () => ({ doc, lineCounter })) }, diagnostics: [] };
+}
+
+/**
+ * A YAML file from a value parsed earlier (the parse cache): its text is parsed again only if a
+ * location inside it is ever needed, which is only when a problem in it is reported.
+ */
+export function yamlFromValue(file: string, text: string, value: unknown): YamlFile {
+  let parsed: { doc: Document; lineCounter: LineCounter } | undefined;
+  return {
+    file, value, locate: locator(file, () => {
+      if (!parsed) {
+        const lineCounter = new LineCounter();
+        parsed = { doc: parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false }), lineCounter };
+      }
+      return parsed;
+    }),
   };
-  return { yaml: { file, value: doc.toJS() as unknown, locate }, diagnostics: [] };
+}
+
+/** `locate`, whose line and column are worked out when first read: most locations are never shown. */
+function locator(file: string, source: () => { doc: Document; lineCounter: LineCounter }) {
+  return (path: readonly PropertyKey[], key?: string): SourceLocation => {
+    let position: { line: number; col: number } | undefined;
+    const at = () => {
+      if (!position) {
+        const { doc, lineCounter } = source();
+        position = lineCounter.linePos(offsetOf(doc, path, key));
+      }
+      return position;
+    };
+    return {
+      file,
+      get line() { return at().line; },
+      get column() { return at().col; },
+    };
+  };
 }
 
 function offsetOf(doc: Document, path: readonly PropertyKey[], key: string | undefined): number {

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildGraph } from '../../../core/graph/build-graph.js';
 import { Compiler } from '../../../core/compile/compiler.js';
@@ -73,5 +75,20 @@ describe('parse cache', () => {
     const after = compileAll(dir, { HOME: EMPTY_HOME, REGION: 'us' });
     expect(after.cache).toEqual({ hits: 4, misses: 1 });
     expect(after.sql.d).toBe(`select 'us' as region, * from "strata"."main"."b"`);
+  });
+
+  it('keeps parsed properties files too: an unchanged one gives the same nodes and the same problem locations, an edited one is read again', () => {
+    const dir = writeProject({ ...files, 'models/props.yml': 'models:\n  - name: a\n    description: first\n  - name: ghost\n    description: nobody\n' });
+    const described = () => {
+      const project = load(dir);
+      const ghost = project.warnings.find((w) => w.code === 'properties-unknown-node');
+      return { description: project.nodes.get('model.p.a')?.description, at: ghost?.at ? { ...ghost.at } : undefined };
+    };
+    const first = described();
+    expect(first).toEqual({ description: 'first', at: { file: 'models/props.yml', line: 4, column: 5 } });
+    expect(JSON.parse(readFileSync(join(dir, 'target/partial_parse.json'), 'utf8')).yaml['models/props.yml']).toBeDefined();
+    expect(described()).toEqual(first);
+    writeFiles(dir, { 'models/props.yml': 'models:\n  - name: a\n    description: second\n\n  - name: ghost\n' });
+    expect(described()).toEqual({ description: 'second', at: { file: 'models/props.yml', line: 5, column: 5 } });
   });
 });
