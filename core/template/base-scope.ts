@@ -1,6 +1,6 @@
 import type { TargetInfo } from '../adapter/adapter.js';
 import { TemplateCallError, splitArgs } from './call-args.js';
-import { currentInvocation, templateLog } from './invocation.js';
+import { currentInvocation, templateLog, type Invocation } from './invocation.js';
 import { PyDateTime } from './python-modules.js';
 import type { RenderScope } from './engine.js';
 
@@ -66,10 +66,10 @@ export function baseScope(input: BaseScopeInput): RenderScope {
       return currentInvocation().invocationId;
     },
     get run_started_at() {
-      return new PyDateTime(currentInvocation().startedAt);
+      return invocationValues(currentInvocation()).runStartedAt;
     },
     get flags() {
-      return invocationFlags(currentInvocation().args);
+      return invocationValues(currentInvocation()).flags;
     },
     exceptions: {
       raise_compiler_error: (message: unknown) => {
@@ -81,6 +81,15 @@ export function baseScope(input: BaseScopeInput): RenderScope {
       },
     },
   };
+}
+
+// Every node's scope is spread from the base scope, which reads these getters: build them once per invocation.
+const derived = new WeakMap<Invocation, { runStartedAt: PyDateTime; flags: Record<string, unknown> }>();
+
+function invocationValues(invocation: Invocation): { runStartedAt: PyDateTime; flags: Record<string, unknown> } {
+  let values = derived.get(invocation);
+  if (!values) derived.set(invocation, (values = { runStartedAt: new PyDateTime(invocation.startedAt), flags: invocationFlags(invocation.args) }));
+  return values;
 }
 
 /** dbt's `flags`: the command's options in upper case (FULL_REFRESH, WHICH, ...). */

@@ -41,9 +41,7 @@ export class RelationValue {
   include(...args: unknown[]): RelationValue {
     const keep = (args.find((a) => a !== null && typeof a === 'object') ?? {}) as Record<string, unknown>;
     if (!this.quote) return this;
-    const parts = [keep.database !== false ? this.database : undefined, keep.schema !== false ? this.schema : undefined, keep.identifier !== false ? this.identifier : undefined];
-    const quote = this.quote;
-    return new RelationValue(this, parts.filter((p): p is string => p !== undefined && p !== '').map((p) => quote(p)).join('.'), quote);
+    return new RelationValue(this, this.joined([keep.database !== false ? this.database : undefined, keep.schema !== false ? this.schema : undefined, keep.identifier !== false ? this.identifier : undefined]), this.quote);
   }
 
   /** dbt's `relation.incorporate(path={'identifier': …})`: a relation with some parts replaced. */
@@ -51,8 +49,13 @@ export class RelationValue {
     const options = (args.find((a) => a !== null && typeof a === 'object') ?? {}) as { path?: Partial<Relation> };
     const relation: Relation = { schema: options.path?.schema ?? this.schema, identifier: options.path?.identifier ?? this.identifier, ...((options.path?.database ?? this.database) ? { database: options.path?.database ?? this.database } : {}) };
     if (!this.quote) return new RelationValue(relation, this.rendered);
-    const quote = this.quote;
-    return new RelationValue(relation, [relation.database, relation.schema, relation.identifier].filter((p): p is string => p !== undefined).map((p) => quote(p)).join('.'), quote);
+    return new RelationValue(relation, this.joined([relation.database, relation.schema, relation.identifier]), this.quote);
+  }
+
+  /** The given parts, quoted and joined with dots (absent and empty parts left out). */
+  private joined(parts: (string | undefined)[]): string {
+    const quote = this.quote ?? ((p: string) => p);
+    return parts.filter((p): p is string => p !== undefined && p !== '').map((p) => quote(p)).join('.');
   }
 }
 
