@@ -1,4 +1,5 @@
-import { parse } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as YamlModule from 'yaml';
 import { diagnostic, throwIfErrors } from '../diagnostics/diagnostic.js';
 
 /** Reads `--vars` (a YAML or JSON mapping, as in dbt). */
@@ -6,7 +7,8 @@ export function parseVars(text: string | undefined): Record<string, unknown> {
   if (text === undefined || text.trim() === '') return {};
   let value: unknown;
   try {
-    value = parse(text);
+    // Loaded only when --vars is given: most commands never parse YAML with this library.
+    value = (createRequire(import.meta.url)('yaml') as typeof YamlModule).parse(text);
   } catch (err) {
     throwIfErrors([diagnostic('invalid-vars', `--vars is not valid YAML: ${(err as Error).message.split('\n')[0]}`)]);
   }
