@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, sep } from 'node:path';
+import { basename, dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** What a file looked like: size, mtime (ms) and a hash of its content. */
@@ -46,9 +46,12 @@ export function listInputs(root: string, folders: readonly string[]): Map<string
  * cached by one build is never trusted by another (built-in macros or SQL generation may differ).
  */
 export function strataFingerprint(): string {
-  const base = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+  const here = dirname(fileURLToPath(import.meta.url));
+  // Bundled (dist/bundle/, see build.mjs), the bundle's own files are the build; else dist/ or the sources.
+  const bundled = basename(here) === 'bundle';
+  const base = bundled ? here : join(here, '..', '..');
   const parts: string[] = [];
-  for (const folder of ['core', 'adapters', 'cli']) {
+  for (const folder of bundled ? ['.'] : ['core', 'adapters', 'cli']) {
     const dir = join(base, folder);
     if (!existsSync(dir)) continue;
     for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
