@@ -1,4 +1,5 @@
-import { Graph, alg } from '@dagrejs/graphlib';
+import { alg, type Graph } from '@dagrejs/graphlib';
+import { directedGraph } from './directed-graph.js';
 import { diagnostic, throwIfErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { Project, ProjectNode, RefCall } from '../project/types.js';
@@ -21,7 +22,7 @@ const REFABLE = new Set(['model', 'seed', 'snapshot']);
 
 /** Resolves refs and sources into edges; unknown names and cycles are errors with file and line. */
 export function buildGraph(project: Project): DependencyGraph {
-  const graph = new Graph({ directed: true });
+  const graph = directedGraph();
   const diagnostics: Diagnostic[] = [];
   // By package, then by name; an unqualified ref looks in its own package first, then everywhere.
   const indexes = new Map<string, RefIndex>();

@@ -1,4 +1,5 @@
-import { Graph, alg } from '@dagrejs/graphlib';
+import { alg, type Graph } from '@dagrejs/graphlib';
+import { directedGraph } from './directed-graph.js';
 import type { Project } from '../project/types.js';
 import type { DependencyGraph } from './build-graph.js';
 
@@ -8,7 +9,7 @@ import type { DependencyGraph } from './build-graph.js';
  * would close a cycle (a relationships test pointing at a descendant) is left out.
  */
 export function withTestBlocking(project: Project, dag: DependencyGraph): DependencyGraph {
-  const graph = new Graph({ directed: true });
+  const graph = directedGraph();
   for (const id of dag.graph.nodes()) graph.setNode(id);
   for (const edge of dag.graph.edges()) graph.setEdge(edge.v, edge.w);
   for (const node of project.nodes.values()) {
@@ -32,7 +33,7 @@ let reversed: { source: Graph; copy: Graph } | undefined;
 /** The graph with its edges turned round (cached for the last graph asked about). */
 function reverse(graph: Graph): Graph {
   if (reversed?.source === graph) return reversed.copy;
-  const copy = new Graph({ directed: true });
+  const copy = directedGraph();
   for (const id of graph.nodes()) copy.setNode(id);
   for (const edge of graph.edges()) copy.setEdge(edge.w, edge.v);
   reversed = { source: graph, copy };
