@@ -6,7 +6,7 @@ import { selectNodes, type SelectionOptions } from '../graph/select.js';
 import { loadProject, type LoadOptions } from '../project/load-project.js';
 import type { Project, ProjectNode } from '../project/types.js';
 import { artifactText, nodeArtifactPath } from '../run/artifact-paths.js';
-import { writeFilesInBackground } from '../run/artifact-writer.js';
+import { startFileWriter, type FileWriter } from '../run/artifact-writer.js';
 import { join } from 'node:path';
 import { Compiler, type CompiledNode, type WithConnection } from './compiler.js';
 import { stateRelation, type ProjectState } from '../graph/state.js';
@@ -62,6 +62,16 @@ export function prepareProject(options: ProjectOptions): PreparedProject {
  */
 export async function compileProject(options: ProjectOptions, remember?: RememberCompile): Promise<PreparedProject & { compiled: CompiledNode[] }> {
   const recordedAt = Date.now();
+  const writer = startFileWriter();
+  try {
+    return await compileWith(writer, recordedAt, options, remember);
+  } catch (err) {
+    writer.cancel();
+    throw err;
+  }
+}
+
+async function compileWith(writer: FileWriter, recordedAt: number, options: ProjectOptions, remember: RememberCompile | undefined): Promise<PreparedProject & { compiled: CompiledNode[] }> {
   const prepared = prepareProject(options);
   const { project, dag, selected, adapter } = prepared;
   // Compiling needs no database, so --defer reads every unselected parent from the state (as --favor-state).
@@ -96,7 +106,7 @@ export async function compileProject(options: ProjectOptions, remember?: Remembe
   }
   if (diagnostics.length > 0) throw new StrataUserError(diagnostics);
   // The compiled files are written on a worker while the manifest is built here.
-  const written = writeFilesInBackground(
+  const written = writer.write(
     compiled.map((c) => [nodeArtifactPath(project, project.nodes.get(c.uniqueId) as ProjectNode, 'compiled'), artifactText(c.compiledSql)]),
     join(project.targetPath, 'compiled', '.strata-written.json'),
   );

@@ -115,36 +115,70 @@ export class TemplateEngine {
   }
 
   private loadMacros(file: MacroSource): void {
+    if (file.builtin) {
+      this.loadBuiltinMacros(file);
+      return;
+    }
+    const exported = this.exportedMacros(file);
+    for (const [name, macro] of Object.entries(exported)) this.addMacro(name, file, macro);
+  }
+
+  /** The macros a file defines, compiled; problems go to {@link diagnostics}. */
+  private exportedMacros(file: MacroSource): Record<string, unknown> {
     const compiled = this.compile(testBlocksToMacros(file.text), file.file);
     if (!compiled.template) {
       this.diagnostics.push(compiled.diagnostic);
-      return;
+      return {};
     }
     let exported: Record<string, unknown> = {};
-    if (compiled.template.kind !== 'nunjucks') return; // no {% macro %} block in it
+    if (compiled.template.kind !== 'nunjucks') return exported; // no {% macro %} block in it
     (compiled.template.template as unknown as TemplateInternals).getExported({}, null, (err, result) => {
       if (err) this.diagnostics.push(toDiagnostic(err, file.file, 'template-render'));
       else exported = result;
     });
-    for (const [name, macro] of Object.entries(exported)) {
-      const previous = this.macros.get(name);
-      const owner = file.builtin ? BUILTIN_PACKAGE : file.package ?? this.rootPackage;
-      // A package's macro is always reachable as package.name; unqualified only if nobody took the name.
-      if (file.package && previous !== undefined) {
-        this.namespaces.add(owner, name, this.traced(name, file, macro));
-        continue;
+    return exported;
+  }
+
+  /**
+   * Strata's own macro files are compiled when one of their macros is first called: a project
+   * calls few of them, and compiling them all was a visible share of a small command's time.
+   * Their names are read from the text (a test checks they are exactly what the file exports).
+   */
+  private loadBuiltinMacros(file: MacroSource): void {
+    let exported: Record<string, unknown> | undefined;
+    const compiled = (): Record<string, unknown> => {
+      if (!exported) {
+        const before = this.diagnostics.length;
+        exported = this.exportedMacros(file);
+        if (this.diagnostics.length > before) throw new Error(`Strata's built-in macros in ${file.file} do not compile: ${this.diagnostics[before]?.message}`);
       }
-      if (previous !== undefined && !this.builtinNames.has(name)) {
-        this.diagnostics.push(diagnostic('duplicate-macro', `Macro '${name}' is defined in both ${previous} and ${file.file}.`, { file: file.file, line: lineOf(file.text, `macro ${name}`), column: 1 }));
-        continue;
-      }
-      this.macros.set(name, file.file);
-      if (file.builtin) this.builtinNames.add(name);
-      else this.builtinNames.delete(name);
-      const traced = this.traced(name, file, macro);
-      this.namespaces.add(owner, name, traced);
-      this.env.addGlobal(name, traced);
+      return exported;
+    };
+    for (const name of definedMacroNames(file.text)) {
+      this.addMacro(name, file, function (this: unknown, ...args: unknown[]) {
+        return (compiled()[name] as (...a: unknown[]) => unknown).apply(this, args);
+      });
     }
+  }
+
+  private addMacro(name: string, file: MacroSource, macro: unknown): void {
+    const previous = this.macros.get(name);
+    const owner = file.builtin ? BUILTIN_PACKAGE : file.package ?? this.rootPackage;
+    // A package's macro is always reachable as package.name; unqualified only if nobody took the name.
+    if (file.package && previous !== undefined) {
+      this.namespaces.add(owner, name, this.traced(name, file, macro));
+      return;
+    }
+    if (previous !== undefined && !this.builtinNames.has(name)) {
+      this.diagnostics.push(diagnostic('duplicate-macro', `Macro '${name}' is defined in both ${previous} and ${file.file}.`, { file: file.file, line: lineOf(file.text, `macro ${name}`), column: 1 }));
+      return;
+    }
+    this.macros.set(name, file.file);
+    if (file.builtin) this.builtinNames.add(name);
+    else this.builtinNames.delete(name);
+    const traced = this.traced(name, file, macro);
+    this.namespaces.add(owner, name, traced);
+    this.env.addGlobal(name, traced);
   }
 
   /**
@@ -267,6 +301,11 @@ interface MacroStackError extends Error { macroStack?: string[] }
 /** Thrown by `return(x)` and caught by the macro being run, which then returns x. */
 class MacroReturn {
   constructor(readonly value: unknown) {}
+}
+
+/** Names of the `{% macro name(...) %}` (and `{% test %}`) blocks in a macro file's text. */
+export function definedMacroNames(text: string): string[] {
+  return [...testBlocksToMacros(text).matchAll(/\{%-?\s*macro\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(/g)].map((m) => m[1] as string);
 }
 
 /** Turns a nunjucks error into a diagnostic at the template's line and column. */
