@@ -2,6 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import type { Adapter, ConnectionPool } from '../../core/adapter/adapter.js';
+import type * as DuckDb from '@duckdb/node-api';
+import { loadDriver } from '../load-driver.js';
 import { SessionPool } from '../session-pool.js';
 import { zodProblems } from '../config-problems.js';
 import { DuckDbSession } from './duckdb-connection.js';
@@ -39,9 +41,7 @@ export const duckdbAdapter: Adapter = {
     const config = raw as DuckDbConfig;
     if (config.path !== ':memory:') mkdirSync(dirname(config.path), { recursive: true });
     const options = Object.fromEntries(Object.entries(config.settings).map(([k, v]) => [k, String(v)]));
-    // Loaded on first connect: the native driver costs ~80 ms to load, which commands that never
-    // touch the database (compile, ls) should not pay.
-    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const { DuckDBInstance } = loadDriver<typeof DuckDb>('@duckdb/node-api');
     const instance = await DuckDBInstance.create(config.path, options);
     const setup = await instance.connect();
     for (const ext of config.extensions) await setup.run(`install ${ext}; load ${ext};`);

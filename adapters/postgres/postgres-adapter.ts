@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { z } from 'zod';
 import type { Adapter, ConnectionPool } from '../../core/adapter/adapter.js';
 import { zodProblems } from '../config-problems.js';
+import { loadDriver } from '../load-driver.js';
 import { SessionPool } from '../session-pool.js';
 import { explainConnectError } from './connection-errors.js';
 import { PostgresSession } from './postgres-connection.js';
@@ -50,8 +51,7 @@ function clientConfig(config: PostgresConfig): pg.ClientConfig {
 }
 
 async function openClient(config: PostgresConfig): Promise<pg.Client> {
-  // Loaded on first connect, like every driver, so commands without a database start fast.
-  const { default: driver } = await import('pg');
+  const driver = loadDriver<typeof pg>('pg');
   const client = new driver.Client(clientConfig(config));
   // An idle session whose server goes away emits 'error'; without a listener that would crash the CLI.
   client.on('error', () => undefined);

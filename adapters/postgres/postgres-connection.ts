@@ -5,6 +5,8 @@ import type { Connection, DependentForeignKey, DependentView, ExecuteOptions, Qu
 import type { ColumnInfo, ExistingRelation, Relation } from '../../core/adapter/relation.js';
 import { postgresDialect as d } from './postgres-dialect.js';
 import { inTransaction } from '../transaction.js';
+import { loadDriver } from '../load-driver.js';
+import type * as PgCopyStreams from 'pg-copy-streams';
 import { selectBody } from '../../core/adapter/sql-text.js';
 
 /** Direct dependents of a relation that are views, with their definitions. */
@@ -71,7 +73,7 @@ export class PostgresSession implements Connection {
 
   async loadCsv(relation: Relation, file: string, columns: readonly string[], options: ExecuteOptions & { delimiter?: string } = {}): Promise<void> {
     const sql = `copy ${d.qualify(relation)} (${columns.map((c) => d.quoteIdentifier(c)).join(', ')}) from stdin with (format csv, header true, delimiter ${d.quoteString(options.delimiter ?? ',')})`;
-    const { from: copyFrom } = await import('pg-copy-streams');
+    const { from: copyFrom } = loadDriver<typeof PgCopyStreams>('pg-copy-streams');
     await this.withAbort(options.signal, () => pipeline(createReadStream(file), this.client.query(copyFrom(sql))));
   }
 

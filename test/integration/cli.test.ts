@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
@@ -81,5 +82,31 @@ describe('strata CLI', () => {
     const bad = await cli(['run', '--project-dir', dir, '--vars', '[1, 2'], env);
     expect(bad.code).toBe(1);
     expect(bad.err).toContain('error[invalid-vars]');
+  });
+
+  it('runs the bundle from its code cache: the first start writes it, later starts use it, results agree', async () => {
+    expect(existsSync(join(repo, 'dist/bundle/strata.cjs'))).toBe(true);
+    const temp = mkdtempSync(join(tmpdir(), 'strata-tmp-'));
+    const cached = { ...env, TMPDIR: temp };
+    const cacheFiles = () => readdirSync(temp, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && e.name.endsWith('.bin'));
+    const build = (dir: string, extra: NodeJS.ProcessEnv = {}) => spawnSync(process.execPath, [join(repo, 'dist/cli/main.js'), 'build', '--project-dir', dir], { env: { ...cached, ...extra }, encoding: 'utf8' });
+    const first = build(copyExample('quickstart'));
+    expect(first.status).toBe(0);
+    const [cache] = cacheFiles();
+    expect(cache).toBeDefined();
+    const written = statSync(join(cache!.parentPath, cache!.name)).mtimeMs;
+    // The second start compiles from the cache (and leaves it alone); the database driver still loads.
+    const dir = copyExample('quickstart');
+    const second = build(dir);
+    expect(second.stderr).toBe('');
+    expect(second.status).toBe(0);
+    expect(second.stdout).toContain('Done. PASS=20 WARN=0 ERROR=0 SKIP=0 TOTAL=20');
+    expect(cacheFiles()).toHaveLength(1);
+    expect(statSync(join(cache!.parentPath, cache!.name)).mtimeMs).toBe(written);
+    expect(await queryDuckDbFile(join(dir, 'target/strata.duckdb'), 'select count(*) as n from main.fct_sales')).toEqual([{ n: '7' }]);
+    // Switched off, nothing is read or written.
+    const off = mkdtempSync(join(tmpdir(), 'strata-tmp-'));
+    expect(build(copyExample('quickstart'), { TMPDIR: off, STRATA_NO_CODE_CACHE: '1' }).status).toBe(0);
+    expect(readdirSync(off)).toEqual([]);
   });
 });
