@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SqlDialect } from '../adapter/dialect.js';
@@ -24,7 +24,7 @@ export interface ManifestInput {
 
 /** sha256 of a file's text, as dbt records it. */
 export function checksum(text: string): { name: string; checksum: string } {
-  return { name: 'sha256', checksum: createHash('sha256').update(text).digest('hex') };
+  return { name: 'sha256', checksum: hash('sha256', text, 'hex') };
 }
 
 /** target/manifest.json in dbt's v12 shape: how other tools and other teams see the project. */

@@ -230,8 +230,9 @@ export class Compiler {
       ...(context.batch ? { batch: { event_time_start: context.batch.start.toISOString(), event_time_end: context.batch.end.toISOString() } } : {}),
     });
     const graph = () => this.graph();
+    // The shared names are the prototype (see parseScope): renders only read them.
     return {
-      ...base,
+      __proto__: base,
       ref,
       source,
       __strata_where: (relation: RelationValue, where: string) => new RelationValue(relation, `(select * from ${String(relation)} where ${where}) dbt_subquery`),

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash as digest } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { diagnostic, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
 import type { RenderScope, TemplateEngine } from '../template/engine.js';
@@ -90,7 +90,7 @@ function genericTest(d: Declared, input: BuildTestsInput, diagnostics: Diagnosti
   const rawCode = `{{ ${macro}(${call}) }}`;
   // dbt names a namespaced test after its package too: dbt_utils_expression_is_true_orders_...
   const name = customName ?? d.namePrefix + testNodeName(namespace ? `${namespace}_${testName}` : testName, d.attachedName, d.columnName, kwargs);
-  const hash = createHash('md5').update(JSON.stringify([namespace, testName, d.attachedNode, d.columnName, kwargs])).digest('hex').slice(0, 10);
+  const hash = digest('md5', JSON.stringify([namespace, testName, d.attachedNode, d.columnName, kwargs]), 'hex').slice(0, 10);
   const info: TestInfo = { kind: 'generic', testName, kwargs, attachedNode: d.attachedNode, ...(namespace ? { namespace } : {}), ...(d.columnName !== undefined ? { columnName: d.columnName } : {}) };
   return testNode(`test.${input.packageName}.${name}.${hash}`, name, d.file, d.file, rawCode, checked.data ?? {}, info, input, diagnostics);
 }
@@ -156,7 +156,7 @@ function testNodeName(testName: string, attached: string, column: string | undef
   const argParts = Object.values(kwargs).flatMap((v) => (Array.isArray(v) ? v : [v])).map((v) => String(v).replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, ''));
   const name = [testName, attached, ...(column !== undefined ? [column.replace(/[^A-Za-z0-9_]+/g, '_')] : [])].join('_') + (argParts.length ? `__${argParts.join('__')}` : '');
   if (name.length <= 64) return name;
-  return `${name.slice(0, 53)}_${createHash('md5').update(name).digest('hex').slice(0, 10)}`;
+  return `${name.slice(0, 53)}_${digest('md5', name, 'hex').slice(0, 10)}`;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash as digest } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Keywords } from '../template/call-args.js';
@@ -34,6 +34,8 @@ export class ParseCache {
   /** Parsed YAML properties files by path: the text's hash and the value. */
   private yaml: Record<string, [hash: string, value: unknown]> = {};
   private readonly nextYaml: Record<string, [hash: string, value: unknown]> = {};
+  /** The text each entry of this load was made from: the same string needs no hashing again. */
+  private readonly texts = new Map<string, string>();
   hits = 0;
   misses = 0;
 
@@ -54,6 +56,7 @@ export class ParseCache {
     if (entry && entry.hash === hash(text) && Object.entries(entry.env).every(([name, value]) => (this.env[name] ?? null) === value)) {
       this.hits++;
       this.next[keyOf(file, text)] = entry;
+      this.texts.set(keyOf(file, text), text);
       return entry;
     }
     this.misses++;
@@ -64,12 +67,14 @@ export class ParseCache {
   put(file: string, text: string, result: ParseResult, envUsed: Iterable<string>): void {
     const env = Object.fromEntries([...envUsed].map((name) => [name, this.env[name] ?? null]));
     this.next[keyOf(file, text)] = { ...result, hash: hash(text), env };
+    this.texts.set(keyOf(file, text), text);
   }
 
   /** The result this load recorded for a template (reused or fresh), if it parsed cleanly. */
   result(file: string, text: string): ParseResult | undefined {
-    const entry = this.next[keyOf(file, text)];
-    if (!entry || entry.hash !== hash(text)) return undefined;
+    const key = keyOf(file, text);
+    const entry = this.next[key];
+    if (!entry || (this.texts.get(key) !== text && entry.hash !== hash(text))) return undefined;
     return { refs: entry.refs, sources: entry.sources, config: entry.config, macros: entry.macros };
   }
 
@@ -100,7 +105,7 @@ function keyOf(file: string, text: string): string {
 }
 
 function hash(text: string): string {
-  return createHash('sha1').update(text).digest('base64');
+  return digest('sha1', text, 'base64'); // one call: createHash().update().digest() costs more per small text
 }
 
 /** The cache key: everything besides a template's own text that its parse result depends on. */

@@ -23,14 +23,13 @@ export function parseTemplate(ctx: ParseContext, file: string, rawCode: string, 
   }
   const compiled = ctx.engine.compile(rawCode, file);
   if (!compiled.template) return { diagnostics: [compiled.diagnostic] };
-  const { scope, record } = parseScope(ctx.base, file, rawCode, name);
   const envUsed = new Set<string>();
   const envVar = ctx.base.env_var as (...args: unknown[]) => unknown;
-  const tracked = { ...scope, ...extra, env_var: (...args: unknown[]) => {
+  const { scope, record } = parseScope(ctx.base, file, rawCode, name, { ...extra, env_var: (...args: unknown[]) => {
     envUsed.add(String(splitArgs(args).positional[0]));
     return envVar(...args);
-  } };
-  const rendered = ctx.engine.render(compiled.template, tracked);
+  } });
+  const rendered = ctx.engine.render(compiled.template, scope);
   if (rendered.diagnostic) return { record, diagnostics: [rendered.diagnostic] };
   ctx.cache?.put(file, rawCode, parseResultOf(record), envUsed);
   return { record, diagnostics: [] };

@@ -10,7 +10,7 @@ const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { mkdirSync, writeFileSync, readFileSync, statSync, existsSync } = require('node:fs');
 const { dirname } = require('node:path');
-const { createHash } = require('node:crypto');
+const { hash: digest } = require('node:crypto');
 parentPort.once('message', ({ files, ledgerFile }) => {
 let ledger = {};
 if (ledgerFile && existsSync(ledgerFile)) { try { ledger = JSON.parse(readFileSync(ledgerFile, 'utf8')); } catch { ledger = {}; } }
@@ -18,7 +18,7 @@ const next = {};
 const made = new Set();
 let written = 0;
 for (const [file, text] of files) {
-  const hash = createHash('sha1').update(text).digest('base64');
+  const hash = digest('sha1', text, 'base64');
   const known = ledger[file];
   let stat;
   try { stat = statSync(file); } catch { stat = undefined; }
