@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { SqlDialect } from '../adapter/dialect.js';
 import type { DependencyGraph } from '../graph/build-graph.js';
 import type { NodeConfig } from '../project/node-config.js';
-import type { ColumnDef, ConstraintDef, Project, ProjectNode, SourceDefinition } from '../project/types.js';
+import type { ColumnDef, ConstraintDef, ExternalNode, Project, ProjectNode, SourceDefinition } from '../project/types.js';
 import { artifactMetadata, type InvocationInfo } from './run-results.js';
 
 /** The dbt artifact version Strata's manifest.json follows. */
@@ -28,7 +28,25 @@ export function checksum(text: string): { name: string; checksum: string } {
 }
 
 /** target/manifest.json in dbt's v12 shape: how other tools and other teams see the project. */
-export function manifestArtifact({ project, dag, dialect, invocation, compiled, env = process.env }: ManifestInput): Record<string, unknown> {
+export function manifestArtifact(input: ManifestInput): Record<string, unknown> {
+  const { sections, nodeEntries } = manifestParts(input);
+  return { ...sections, nodes: Object.fromEntries(nodeEntries()) };
+}
+
+/**
+ * The manifest with its node entries made one at a time, for {@link writeManifest}: an entry
+ * written as soon as it is made dies young, where 10,000 entries held until the end were copied
+ * by the garbage collector into the old generation, a large share of a big project's compile.
+ */
+export interface ManifestParts {
+  /** Every section in order; `nodes` is a placeholder. */
+  sections: Record<string, unknown>;
+  /** The `nodes` section's entries, made while iterated. */
+  nodeEntries: () => Iterable<[id: string, entry: unknown]>;
+}
+
+/** The manifest's sections, and its node entries made on demand (see {@link ManifestParts}). */
+export function manifestParts({ project, dag, dialect, invocation, compiled, env = process.env }: ManifestInput): ManifestParts {
   const parentMap: Record<string, string[]> = {};
   const childMap: Record<string, string[]> = {};
   for (const id of dag.graph.nodes()) {
@@ -38,30 +56,20 @@ export function manifestArtifact({ project, dag, dialect, invocation, compiled, 
   // A macro a node calls by name, as its unique id (macros of dbt's own namespace otherwise).
   const macroIds = new Map<string, string>();
   for (const m of project.macros) if (!macroIds.has(m.name)) macroIds.set(m.name, m.uniqueId);
-  const nodes: Record<string, unknown> = {};
   const unitTests: Record<string, unknown> = {};
-  for (const node of project.nodes.values()) {
-    if (node.resourceType === 'unit_test') unitTests[node.uniqueId] = unitTestEntry(project, node);
-    else nodes[node.uniqueId] = nodeEntry(project, node, dialect, compiled?.get(node.uniqueId), parentMap[node.uniqueId] ?? [], macroIds);
-  }
-  // Models of upstream projects this project refs, so lineage tools see them (marked by package).
-  for (const external of project.externals.values()) {
-    if (!dag.graph.hasNode(external.uniqueId)) continue;
-    const r = external.relation;
-    nodes[external.uniqueId] = {
-      database: r.database ?? null, schema: r.schema, name: external.name, resource_type: 'model', package_name: external.project, path: `${external.name}.sql`,
-      original_file_path: `${external.name}.sql`, unique_id: external.uniqueId, fqn: [external.project, external.name], alias: r.identifier, checksum: { name: 'none', checksum: '' },
-      config: { enabled: true, materialized: 'external', access: external.access }, tags: [], description: external.description, columns: Object.fromEntries(Object.values(external.columns).map((c) => [c.name, columnEntry(c)])),
-      meta: {}, group: external.group ?? null, docs: { show: true, node_color: null }, patch_path: null, build_path: null, unrendered_config: {}, created_at: 0,
-      relation_name: dialect.qualify(r), raw_code: '', doc_blocks: [], language: 'sql', refs: [], sources: [], metrics: [], functions: [], depends_on: { macros: [], nodes: [] },
-      compiled_path: null, contract: { enforced: false, alias_types: true, checksum: null }, access: external.access, constraints: [], version: external.version ?? null, latest_version: null, deprecation_date: external.deprecationDate ?? null,
-    };
+  for (const node of project.nodes.values()) if (node.resourceType === 'unit_test') unitTests[node.uniqueId] = unitTestEntry(project, node);
+  function* nodeEntries(): Generator<[string, unknown]> {
+    for (const node of project.nodes.values()) {
+      if (node.resourceType !== 'unit_test') yield [node.uniqueId, nodeEntry(project, node, dialect, compiled?.get(node.uniqueId), parentMap[node.uniqueId] ?? [], macroIds)];
+    }
+    // Models of upstream projects this project refs, so lineage tools see them (marked by package).
+    for (const external of project.externals.values()) if (dag.graph.hasNode(external.uniqueId)) yield [external.uniqueId, externalEntry(external, dialect)];
   }
   const disabled: Record<string, unknown[]> = {};
   for (const node of project.disabled.values()) if (node.resourceType !== 'unit_test') disabled[node.uniqueId] = [nodeEntry(project, node, dialect, undefined, [], macroIds)];
-  return {
+  const sections = {
     metadata: manifestMetadata(project.name, project.target.type, invocation, env),
-    nodes,
+    nodes: null,
     sources: Object.fromEntries([...project.sources.values()].map((s) => [s.uniqueId, sourceEntry(s, dialect)])),
     macros: Object.fromEntries(project.macros.map((m) => [m.uniqueId, { name: m.name, resource_type: 'macro', package_name: project.name, path: m.file, original_file_path: m.file, unique_id: m.uniqueId, macro_sql: m.sql, depends_on: { macros: [] }, description: '', meta: {}, docs: { show: true, node_color: null }, patch_path: null, arguments: [], created_at: 0, supported_languages: null }])),
     docs: Object.fromEntries([...project.docs.values()].map((d) => [`doc.${project.name}.${d.name}`, { name: d.name, resource_type: 'doc', package_name: project.name, path: d.file, original_file_path: d.file, unique_id: `doc.${project.name}.${d.name}`, block_contents: d.content }])),
@@ -77,6 +85,20 @@ export function manifestArtifact({ project, dag, dialect, invocation, compiled, 
     semantic_models: {},
     unit_tests: unitTests,
     functions: {},
+  };
+  return { sections, nodeEntries };
+}
+
+/** A model of an upstream project (dependencies.yml) that this project refs. */
+function externalEntry(external: ExternalNode, dialect: SqlDialect): Record<string, unknown> {
+  const r = external.relation;
+  return {
+    database: r.database ?? null, schema: r.schema, name: external.name, resource_type: 'model', package_name: external.project, path: `${external.name}.sql`,
+    original_file_path: `${external.name}.sql`, unique_id: external.uniqueId, fqn: [external.project, external.name], alias: r.identifier, checksum: { name: 'none', checksum: '' },
+    config: { enabled: true, materialized: 'external', access: external.access }, tags: [], description: external.description, columns: Object.fromEntries(Object.values(external.columns).map((c) => [c.name, columnEntry(c)])),
+    meta: {}, group: external.group ?? null, docs: { show: true, node_color: null }, patch_path: null, build_path: null, unrendered_config: {}, created_at: 0,
+    relation_name: dialect.qualify(r), raw_code: '', doc_blocks: [], language: 'sql', refs: [], sources: [], metrics: [], functions: [], depends_on: { macros: [], nodes: [] },
+    compiled_path: null, contract: { enforced: false, alias_types: true, checksum: null }, access: external.access, constraints: [], version: external.version ?? null, latest_version: null, deprecation_date: external.deprecationDate ?? null,
   };
 }
 
@@ -99,7 +121,7 @@ export interface ManifestLayout {
 }
 
 /** Writes target/manifest.json; returns its path and where the metadata and node entries are in it. */
-export function writeManifest(project: Project, manifest: Record<string, unknown>): { file: string; layout: ManifestLayout } {
+export function writeManifest(project: Project, manifest: ManifestParts): { file: string; layout: ManifestLayout } {
   mkdirSync(project.targetPath, { recursive: true });
   const file = join(project.targetPath, 'manifest.json');
   // Written a section (and, for nodes, an entry) at a time: one JSON string of a large project's
@@ -125,14 +147,15 @@ export function writeManifest(project: Project, manifest: Record<string, unknown
   };
   try {
     put('{');
-    Object.entries(manifest).forEach(([key, value], i) => {
+    Object.entries(manifest.sections).forEach(([key, value], i) => {
       put(`${i ? ',' : ''}${JSON.stringify(key)}:`);
-      if (key === 'nodes' && value && typeof value === 'object') {
+      if (key === 'nodes') {
         put('{');
-        Object.entries(value).forEach(([id, node], j) => {
-          put(`${j ? ',' : ''}${JSON.stringify(id)}:`);
+        let j = 0;
+        for (const [id, node] of manifest.nodeEntries()) {
+          put(`${j++ ? ',' : ''}${JSON.stringify(id)}:`);
           layout.nodes[id] = put(JSON.stringify(node));
-        });
+        }
         put('}');
       } else {
         const range = put(JSON.stringify(value));

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { Compiler, type CompiledNode, type WithConnection } from './compiler.js';
 import { stateRelation, type ProjectState } from '../graph/state.js';
 import { breakingChangeDiagnostics } from '../graph/breaking-changes.js';
-import { manifestArtifact, writeManifest } from '../artifacts/manifest.js';
+import { manifestParts, writeManifest } from '../artifacts/manifest.js';
 import { newInvocation } from '../artifacts/run-results.js';
 import { writeCompileState } from './write-compile-state.js';
 
@@ -110,7 +110,7 @@ async function compileWith(writer: FileWriter, recordedAt: number, options: Proj
     compiled.map((c) => [nodeArtifactPath(project, project.nodes.get(c.uniqueId) as ProjectNode, 'compiled'), artifactText(c.compiledSql)]),
     join(project.targetPath, 'compiled', '.strata-written.json'),
   );
-  const { layout } = writeManifest(project, manifestArtifact({ project, dag, dialect: adapter.dialect, invocation, compiled: new Map(compiled.map((c) => [c.uniqueId, c.compiledSql])), ...(options.env ? { env: options.env } : {}) }));
+  const { layout } = writeManifest(project, manifestParts({ project, dag, dialect: adapter.dialect, invocation, compiled: new Map(compiled.map((c) => [c.uniqueId, c.compiledSql])), ...(options.env ? { env: options.env } : {}) }));
   await written;
   if (remember && options.parseCache !== false) {
     try {

@@ -1,4 +1,4 @@
-import { manifestArtifact, writeManifest } from '../artifacts/manifest.js';
+import { manifestParts, writeManifest } from '../artifacts/manifest.js';
 import { runProjectHooks } from './run-hooks.js';
 import { newInvocation, runResultsArtifact, writeRunResults } from '../artifacts/run-results.js';
 import { Compiler } from '../compile/compiler.js';
@@ -50,7 +50,7 @@ export async function runProject(options: RunOptions): Promise<PreparedProject &
   const { project, dag, adapter } = prepared;
   const selected = options.resourceTypes ? prepared.selected.filter((id) => options.resourceTypes?.includes(project.nodes.get(id)?.resourceType ?? 'model')) : prepared.selected;
   checkMaterializations(project, selected);
-  writeManifest(project, manifestArtifact({ project, dag, dialect: adapter.dialect, invocation, ...(options.env ? { env: options.env } : {}) }));
+  writeManifest(project, manifestParts({ project, dag, dialect: adapter.dialect, invocation, ...(options.env ? { env: options.env } : {}) }));
   options.onPrepared?.(prepared);
   const threads = options.threads ?? project.target.info.threads;
   // In a run that builds and tests, a tested node's children wait for its tests.
