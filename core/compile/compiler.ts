@@ -15,6 +15,7 @@ import { cteRelation, relationValue, RelationValue } from '../template/relation-
 import { injectCtes, type Cte } from './inject-ctes.js';
 import { graphContext, nodeContext } from './graph-context.js';
 import { timestampLiteral } from '../plan/batches.js';
+import { LAZY, nodeScopePrototype, type NodeScope } from './node-scope.js';
 
 /** A node after the compile pass. */
 export interface CompiledNode {
@@ -69,6 +70,7 @@ export class Compiler {
   private readonly base: RenderScope;
   private readonly bodies = new Map<string, RenderedBody>();
   private readonly byName: Map<string, ProjectNode>;
+  private readonly scopePrototype: RenderScope;
   /** Database answers, while {@link compileWithDatabase} runs. */
   private answers: DatabaseAnswers | undefined;
 
@@ -77,6 +79,7 @@ export class Compiler {
     const target = project.target;
     this.base = baseScope({ projectName: project.name, vars: project.vars, target: { ...target.info, name: target.targetName, profile_name: target.profileName }, env: options.env ?? process.env, execute: true });
     this.byName = new Map([...project.nodes.values()].map((n) => [n.name, n]));
+    this.scopePrototype = nodeScopePrototype(this.base);
   }
 
   /** Compiles one node; template errors throw {@link StrataUserError} with file and line. */
@@ -219,34 +222,27 @@ export class Compiler {
       return this.batchFiltered(found.relation, eventTime, context) ?? this.emptied(found.relation) ?? relationValue(found.relation, this.dialect);
     };
     const configGet = (key: string, fallback?: unknown) => (node.config as Record<string, unknown>)[key] ?? fallback;
-    const base = context.vars ? { ...this.base, var: overrideVars(this.base.var as (...a: unknown[]) => unknown, context.vars) } : this.base;
+    const prototype = context.vars ? nodeScopePrototype({ ...this.base, var: overrideVars(this.base.var as (...a: unknown[]) => unknown, context.vars) }) : this.scopePrototype;
     // What few templates use is built when first read: most nodes never look at `model` or the database.
     const answers = this.answers;
     let database: RenderScope | undefined;
-    const db = () => (database ??= databaseScope(this.dialect, answers));
     let model: Record<string, unknown> | undefined;
-    const modelValue = () => (model ??= {
-      ...nodeContext(this.project, this.dag, node, this.dialect),
-      ...(context.batch ? { batch: { event_time_start: context.batch.start.toISOString(), event_time_end: context.batch.end.toISOString() } } : {}),
-    });
-    const graph = () => this.graph();
-    // The shared names are the prototype (see parseScope): renders only read them.
-    return {
-      __proto__: base,
-      ref,
-      source,
-      __strata_where: (relation: RelationValue, where: string) => new RelationValue(relation, `(select * from ${String(relation)} where ${where}) dbt_subquery`),
-      config: Object.assign(() => '', { get: configGet, require: configGet }),
-      this: context.fixtures?.has('this') ? cteRelation(fixtureCte('this'), this.dialect) : relationValue(node.relation, this.dialect),
-      is_incremental: () => context.isIncremental ?? false,
-      get model() { return modelValue(); },
-      get graph() { return graph(); },
-      get run_query() { return db().run_query; },
-      get statement() { return db().statement; },
-      get load_result() { return db().load_result; },
-      get api() { return db().api; },
-      get __strata_database() { return db().__strata_database; },
+    const scope = Object.create(prototype) as NodeScope;
+    scope.ref = ref;
+    scope.source = source;
+    scope.__strata_where = (relation: RelationValue, where: string) => new RelationValue(relation, `(select * from ${String(relation)} where ${where}) dbt_subquery`);
+    scope.config = Object.assign(() => '', { get: configGet, require: configGet });
+    scope.this = context.fixtures?.has('this') ? cteRelation(fixtureCte('this'), this.dialect) : relationValue(node.relation, this.dialect);
+    scope.is_incremental = () => context.isIncremental ?? false;
+    scope[LAZY] = {
+      model: () => (model ??= {
+        ...nodeContext(this.project, this.dag, node, this.dialect),
+        ...(context.batch ? { batch: { event_time_start: context.batch.start.toISOString(), event_time_end: context.batch.end.toISOString() } } : {}),
+      }),
+      database: () => (database ??= databaseScope(this.dialect, answers)),
+      graph: () => this.graph(),
     };
+    return scope;
   }
 
   /** Whether any template read `graph` (it describes the whole project, so its SQL depends on every node). */

@@ -59,9 +59,18 @@ export class RelationValue {
   }
 }
 
-/** A relation rendered through an adapter's dialect. */
+const rendered = new WeakMap<Relation, { dialect: SqlDialect; value: RelationValue }>();
+
+/**
+ * A relation rendered through an adapter's dialect. Values are immutable, so one is kept per
+ * relation: a model referenced by hundreds of others is quoted and joined once, not each time.
+ */
 export function relationValue(relation: Relation, dialect: SqlDialect): RelationValue {
-  return new RelationValue(relation, dialect.qualify(relation), (identifier) => dialect.quoteIdentifier(identifier));
+  const known = rendered.get(relation);
+  if (known?.dialect === dialect) return known.value;
+  const value = new RelationValue(relation, dialect.qualify(relation), (identifier) => dialect.quoteIdentifier(identifier));
+  rendered.set(relation, { dialect, value });
+  return value;
 }
 
 /** What ref/source/this render as in the parse pass, where no relation is known yet. */
