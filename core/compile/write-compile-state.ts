@@ -106,16 +106,30 @@ function nodeFacts({ project, dag, compiledIds }: CompileStateInput): { facts: M
   const facts = new Map<string, NodeFacts>();
   const patchable = new Map<string, string>();
   const perFile = new Map<string, number>();
-  for (const node of [...project.nodes.values(), ...project.disabled.values()]) perFile.set(node.originalFilePath, (perFile.get(node.originalFilePath) ?? 0) + 1);
-  const unitTested = new Set([...project.nodes.values()].flatMap((n) => (n.unitTest ? [n.unitTest.model] : [])));
+  const unitTested = new Set<string>();
+  for (const nodes of [project.nodes, project.disabled]) {
+    for (const node of nodes.values()) {
+      perFile.set(node.originalFilePath, (perFile.get(node.originalFilePath) ?? 0) + 1);
+      if (nodes === project.nodes && node.unitTest) unitTested.add(node.unitTest.model);
+    }
+  }
   for (const node of project.nodes.values()) {
-    if (node.resourceType !== 'model' && node.resourceType !== 'seed' && node.resourceType !== 'snapshot') continue;
-    const fact: NodeFacts = { name: node.name, relation: node.relation, materialized: node.config.materialized, ...(node.config.event_time ? { eventTime: node.config.event_time } : {}) };
+    const type = node.resourceType;
+    if (type !== 'model' && type !== 'seed' && type !== 'snapshot') continue;
+    const parse = type === 'model' ? project.parseResult(node.originalFilePath, node.rawCode) : undefined;
+    const patch = parse !== undefined && perFile.get(node.originalFilePath) === 1 && node.config.materialized !== 'ephemeral' && !unitTested.has(node.uniqueId);
+    // One shape for every fact (absent parts undefined, left out of the JSON), built in one go.
+    const fact: NodeFacts = {
+      name: node.name,
+      relation: node.relation,
+      materialized: node.config.materialized,
+      eventTime: node.config.event_time || undefined,
+      parse: patch ? parse : undefined,
+      refs: patch ? Object.fromEntries(dag.resolvedRefs.get(node.uniqueId) ?? []) : undefined,
+      compiled: patch ? compiledIds.has(node.uniqueId) : undefined,
+    };
     facts.set(node.uniqueId, fact);
-    const parse = node.resourceType === 'model' ? project.parseResult(node.originalFilePath, node.rawCode) : undefined;
-    if (!parse || perFile.get(node.originalFilePath) !== 1 || node.config.materialized === 'ephemeral' || unitTested.has(node.uniqueId)) continue;
-    Object.assign(fact, { parse, refs: Object.fromEntries(dag.resolvedRefs.get(node.uniqueId) ?? []), compiled: compiledIds.has(node.uniqueId) });
-    patchable.set(node.originalFilePath, node.uniqueId);
+    if (patch) patchable.set(node.originalFilePath, node.uniqueId);
   }
   for (const external of project.externals.values()) facts.set(external.uniqueId, { name: external.name, relation: external.relation, materialized: 'external' });
   return { facts, patchable };
