@@ -117,10 +117,11 @@ export function finalizeConfig(config: PartialNodeConfig, defaultMaterialized: s
     ...config,
     enabled: config.enabled ?? true,
     materialized: config.materialized ?? defaultMaterialized,
-    tags: [...new Set(asList(config.tags).map(String))],
+    // Most nodes have no tags or hooks: no Set and no copies for them.
+    tags: config.tags === undefined ? [] : [...new Set(asList(config.tags).map(String))],
     meta: config.meta ?? {},
-    pre_hook: asList(config.pre_hook).map(hookSql),
-    post_hook: asList(config.post_hook).map(hookSql),
+    pre_hook: config.pre_hook === undefined ? [] : asList(config.pre_hook).map(hookSql),
+    post_hook: config.post_hook === undefined ? [] : asList(config.post_hook).map(hookSql),
   };
 }
 

@@ -17,6 +17,8 @@ interface Expr {
   /** Present when the expression is a call. */
   args?: Arg[];
   kwargs?: Record<string, Arg>;
+  /** Whether `kwargs` has any entry (known when parsed, not counted at every render). */
+  hasKwargs?: boolean;
   /** Offset in the template, for error positions. */
   offset: number;
 }
@@ -97,6 +99,7 @@ function parseExpr(source: string, offset: number): Expr | undefined {
   }
   expr.args = args;
   expr.kwargs = kwargs;
+  expr.hasKwargs = Object.keys(kwargs).length > 0;
   return expr;
 }
 
@@ -167,7 +170,12 @@ export function renderFast(template: FastTemplate, lookup: (name: string) => unk
       if (typeof value !== 'function') throw new Error(`Unable to call \`${expr.path.join('.')}\`, which is undefined or falsey`);
       const value_of = (arg: Arg) => ('literal' in arg ? arg.literal : evaluate(arg.call));
       const args: unknown[] = expr.args.map(value_of);
-      if (expr.kwargs && Object.keys(expr.kwargs).length > 0) args.push({ ...Object.fromEntries(Object.entries(expr.kwargs).map(([k, v]) => [k, value_of(v)])), __keywords: true });
+      if (expr.kwargs && expr.hasKwargs) {
+        const keywords: Record<string, unknown> = {};
+        for (const key in expr.kwargs) keywords[key] = value_of(expr.kwargs[key] as Arg);
+        keywords.__keywords = true;
+        args.push(keywords);
+      }
       return (value as (...a: unknown[]) => unknown).apply(holder, args);
     } catch (err) {
       throw new FastRenderError(err, expr.offset);
