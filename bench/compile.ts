@@ -5,7 +5,11 @@
  * model" use the state the previous compile left (target/compile_state.json); "without the compile
  * state" is a full compile that still has the parse cache (target/partial_parse.json).
  *
- *   npm run build && npx tsx bench/compile.ts [runs]
+ *   npm run build && npx tsx bench/compile.ts [runs] [--dir <folder>] [--against <other dist/cli/main.js>]
+ *
+ * --dir: where the projects are generated (default: the temp folder; /dev/shm takes the disk out).
+ * --against: the same steps with another build, run alternately with this one, so that both see
+ * the same machine (shared VMs vary by a third from one minute to the next).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,59 +17,73 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { generateProject } from './generate-project.js';
 
-const runs = Number(process.argv[2] ?? 3);
-const cli = resolve(import.meta.dirname, '../dist/cli/main.js');
+const args = process.argv.slice(2);
+const option = (name: string) => {
+  const at = args.indexOf(name);
+  return at >= 0 ? args.splice(at, 2)[1] : undefined;
+};
+const base = option('--dir') ?? tmpdir();
+const against = option('--against');
+const runs = Number(args[0] ?? 3);
+const builds = [resolve(import.meta.dirname, '../dist/cli/main.js'), ...(against ? [resolve(against)] : [])];
+
+interface Sample { wall: number; rssMb: number }
 
 /** Wall seconds and peak RSS (MB) of one command, read from GNU time's verbose report (on stderr). */
-function measure(args: string[]): { wall: number; rssMb: number } {
-  const result = spawnSync('/usr/bin/time', ['-v', process.execPath, cli, ...args], { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`strata ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
-  return parse(result.stderr);
-}
-
-function parse(report: string): { wall: number; rssMb: number } {
-  const elapsed = /Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)/.exec(report);
-  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(report);
-  if (!elapsed || !rss) throw new Error(`cannot read /usr/bin/time output:\n${report}`);
-  const wall = Number(elapsed[1] ?? 0) * 3600 + Number(elapsed[2]) * 60 + Number(elapsed[3]);
-  return { wall, rssMb: Number(rss[1]) / 1024 };
+function measure(cli: string, commandArgs: string[]): Sample {
+  const result = spawnSync('/usr/bin/time', ['-v', process.execPath, cli, ...commandArgs], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`strata ${commandArgs.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
+  const elapsed = /Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)/.exec(result.stderr);
+  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(result.stderr);
+  if (!elapsed || !rss) throw new Error(`cannot read /usr/bin/time output:\n${result.stderr}`);
+  return { wall: Number(elapsed[1] ?? 0) * 3600 + Number(elapsed[2]) * 60 + Number(elapsed[3]), rssMb: Number(rss[1]) / 1024 };
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
+/** Runs `step` on every project of every build, alternating builds; samples per build. */
+function alternate(dirs: string[][], step: (cli: string, dir: string) => Sample): Sample[][] {
+  const samples: Sample[][] = builds.map(() => []);
+  for (let run = 0; run < runs; run++) builds.forEach((cli, b) => samples[b]?.push(step(cli, dirs[b]?.[run] as string)));
+  return samples;
+}
+
 const rows: string[][] = [];
 for (const models of [1_000, 10_000]) {
-  // Generate every project first and let the filesystem settle, so "cold" measures Strata on an
+  // Generate every project first and let the file system settle, so "cold" measures Strata on an
   // existing project without target/, not the disk still absorbing thousands of new files.
-  const dirs = Array.from({ length: runs }, () => join(mkdtempSync(join(tmpdir(), 'strata-bench-')), 'project'));
-  for (const dir of dirs) generateProject(dir, models);
+  const dirs = builds.map(() => Array.from({ length: runs }, () => join(mkdtempSync(join(base, 'strata-bench-')), 'project')));
+  for (const dir of dirs.flat()) generateProject(dir, models);
   spawnSync('sync');
   spawnSync('sleep', ['5']);
-  const cold = dirs.map((dir) => measure(['compile', '--project-dir', dir]));
-  const again = dirs.map((dir) => measure(['compile', '--project-dir', dir]));
-  // Edit one mart's SQL (not its refs or config), as a developer does between compiles.
-  const edited = dirs.map((dir) => {
-    const file = join(dir, 'models/marts', readdirSync(join(dir, 'models/marts')).find((f) => f.endsWith('.sql')) as string);
-    writeFileSync(file, readFileSync(file, 'utf8').replace(' as amount', ' as amount_after_edit'));
-    return measure(['compile', '--project-dir', dir]);
-  });
-  const full = dirs.map((dir) => {
-    rmSync(join(dir, 'target/compile_state.json'));
-    return measure(['compile', '--project-dir', dir]);
-  });
-  const ls = dirs.map((dir) => measure(['ls', '--project-dir', dir]));
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-  const labelled = [['compile (cold)', cold], ['compile (again, nothing changed)', again], ['compile after editing one model', edited], ['compile again without the compile state', full], ['ls', ls]] as const;
-  for (const [label, samples] of labelled) {
-    rows.push([`${models.toLocaleString()} models`, label, median(samples.map((s) => s.wall)).toFixed(2), median(samples.map((s) => s.rssMb)).toFixed(0)]);
+  const compile = (cli: string, dir: string) => measure(cli, ['compile', '--project-dir', dir]);
+  const steps: [string, (cli: string, dir: string) => Sample][] = [
+    ['compile (cold)', compile],
+    ['compile (again, nothing changed)', compile],
+    // Edit one mart's SQL (not its refs or config), as a developer does between compiles.
+    ['compile after editing one model', (cli, dir) => {
+      const file = join(dir, 'models/marts', readdirSync(join(dir, 'models/marts')).find((f) => f.endsWith('.sql')) as string);
+      writeFileSync(file, readFileSync(file, 'utf8').replace(' as amount', ' as amount_after_edit'));
+      return compile(cli, dir);
+    }],
+    ['compile again without the compile state', (cli, dir) => {
+      rmSync(join(dir, 'target/compile_state.json'));
+      return compile(cli, dir);
+    }],
+    ['ls', (cli, dir) => measure(cli, ['ls', '--project-dir', dir])],
+  ];
+  for (const [label, step] of steps) {
+    const samples = alternate(dirs, step);
+    rows.push([`${models.toLocaleString()} models`, label, ...samples.flatMap((s) => [median(s.map((x) => x.wall)).toFixed(2), median(s.map((x) => x.rssMb)).toFixed(0)])]);
   }
+  for (const dir of dirs.flat()) rmSync(join(dir, '..'), { recursive: true, force: true });
 }
-const version = Array.from({ length: 5 }, () => measure(['--version']));
-rows.push(['-', '--version', median(version.map((s) => s.wall)).toFixed(3), median(version.map((s) => s.rssMb)).toFixed(0)]);
+const version = builds.map((cli) => Array.from({ length: 5 }, () => measure(cli, ['--version'])));
+rows.push(['-', '--version', ...version.flatMap((s) => [median(s.map((x) => x.wall)).toFixed(3), median(s.map((x) => x.rssMb)).toFixed(0)])]);
 
-const header = ['project', 'command', 'wall (s)', 'peak RSS (MB)'];
+const header = ['project', 'command', 'wall (s)', 'peak RSS (MB)', ...(against ? ['wall (s), --against', 'peak RSS (MB), --against'] : [])];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
 const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
-console.log(`strata compile benchmark, median of ${runs} runs (node ${process.version})\n`);
+console.log(`strata compile benchmark, median of ${runs} runs (node ${process.version}), projects in ${base}${against ? `, against ${against}` : ''}\n`);
 console.log(line(header));
 for (const row of rows) console.log(line(row));

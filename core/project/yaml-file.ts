@@ -103,8 +103,17 @@ function offsetOf(doc: Document, path: readonly PropertyKey[], key: string | und
 export function validateYaml<T>(yaml: YamlFile, schema: z.ZodType<T>, value: unknown, basePath: readonly PropertyKey[], what: string): { data?: T; diagnostics: Diagnostic[] } {
   // Most nodes set no config at all; an empty mapping needs no schema run.
   if (isEmptyObject(value) && acceptsEmpty(schema)) return { data: {} as T, diagnostics: [] };
+  // Many nodes set the same small config (`materialized='table'`): a value already found valid
+  // needs no schema run either, only a copy of what that run gave (callers may change theirs).
+  const key = memoKey(value);
+  const memo = key === undefined ? undefined : validValues(schema);
+  const known = key === undefined ? undefined : memo?.get(key);
+  if (known !== undefined) return { data: structuredClone(known) as T, diagnostics: [] };
   const result = schema.safeParse(value);
-  if (result.success) return { data: result.data, diagnostics: [] };
+  if (result.success) {
+    if (key !== undefined && memo && memo.size < MEMO_LIMIT) memo.set(key, structuredClone(result.data));
+    return { data: result.data, diagnostics: [] };
+  }
   const diagnostics: Diagnostic[] = [];
   for (const issue of result.error.issues) {
     const path = [...basePath, ...issue.path];
@@ -118,6 +127,36 @@ export function validateYaml<T>(yaml: YamlFile, schema: z.ZodType<T>, value: unk
     diagnostics.push(diagnostic('yaml-schema', `Invalid ${what}${describePath(issue.path)}: ${issue.message}`, yaml.locate(path)));
   }
   return { diagnostics };
+}
+
+const MEMO_LIMIT = 10_000;
+const validBySchema = new WeakMap<object, Map<string, unknown>>();
+
+function validValues(schema: object): Map<string, unknown> {
+  let memo = validBySchema.get(schema);
+  if (!memo) validBySchema.set(schema, (memo = new Map()));
+  return memo;
+}
+
+/**
+ * The value as JSON, when it is small and made only of what JSON keeps (so equal text means an
+ * equal value); undefined otherwise, and then it is always validated.
+ */
+function memoKey(value: unknown): string | undefined {
+  if (!isPlainJson(value, 0)) return undefined;
+  const text = JSON.stringify(value);
+  return text.length <= 1_000 ? text : undefined;
+}
+
+function isPlainJson(value: unknown, depth: number): boolean {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (typeof value !== 'object' || depth > 8) return false;
+  if (Array.isArray(value)) return value.every((v) => isPlainJson(v, depth + 1));
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const key in value) if (!isPlainJson((value as Record<string, unknown>)[key], depth + 1)) return false;
+  return true;
 }
 
 function describePath(path: readonly PropertyKey[]): string {

@@ -2,7 +2,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { parseYaml } from '../../../core/project/yaml-file.js';
+import { z } from 'zod';
+import { parseYaml, validateYaml } from '../../../core/project/yaml-file.js';
 
 const repo = resolve(import.meta.dirname, '../../..');
 
@@ -61,3 +62,30 @@ describe('parseYaml', () => {
     expect(parsed.yaml?.locate(['models', 0, 'columns', 0], 'tests')).toMatchObject({ file: 'x.yml', line: 5, column: 9 });
   });
 });
+
+describe('validateYaml', () => {
+  const schema = z.strictObject({ materialized: z.string(), tags: z.array(z.string()).optional() }).partial();
+  const at = (value: unknown) => ({ file: 'm.sql', value, locate: () => ({ file: 'm.sql', line: 3, column: 1 }) });
+
+  it('gives each caller its own copy of a value validated before', () => {
+    const first = validateYaml(at({ materialized: 'table', tags: ['a'] }), schema, { materialized: 'table', tags: ['a'] }, [], 'config()');
+    first.data?.tags?.push('changed by the first caller');
+    const second = validateYaml(at({ materialized: 'table', tags: ['a'] }), schema, { materialized: 'table', tags: ['a'] }, [], 'config()');
+    expect(second).toEqual({ data: { materialized: 'table', tags: ['a'] }, diagnostics: [] });
+  });
+
+  it('reports an invalid value every time, at its own place', () => {
+    for (let i = 0; i < 2; i++) {
+      const checked = validateYaml(at({ materialised: 'table' }), schema, { materialised: 'table' }, [], 'config()');
+      expect(checked.data).toBeUndefined();
+      expect(checked.diagnostics.map((d) => [d.code, d.message, d.at?.line])).toEqual([['unknown-key', "Unknown key 'materialised' in config(). Did you mean 'materialized'?", 3]]);
+    }
+  });
+
+  it('validates values JSON cannot tell apart (undefined, class instances) every time', () => {
+    class Relation { toString() { return 'x'; } }
+    expect(validateYaml(at({ materialized: new Relation() }), schema, { materialized: new Relation() }, [], 'config()').diagnostics).toHaveLength(1);
+    expect(validateYaml(at({ materialized: undefined }), schema, { materialized: undefined }, [], 'config()').diagnostics).toEqual([]);
+  });
+});
+
