@@ -39,12 +39,13 @@ parentPort.once('message', ({ files, ledger }) => {
 `;
 
 /**
- * Writer threads. Creating a file costs the file system far more than writing it (0.1–0.3 ms on
- * the disks measured, more while it is still discarding deleted files), and creations in one
- * folder wait for each other, so files are shared out by folder between two threads: on the
- * benchmark's 14,000 new files, two threads took half the time of one.
+ * Creating a file costs the file system far more than writing it (0.1–0.3 ms on the disks
+ * measured, more while it is still discarding deleted files), and creations in one folder wait for
+ * each other, so many files are shared out by folder between two threads: on the benchmark's
+ * 14,000 new files, two threads took half the time of one. A few files are quicker with one
+ * thread (a second one's start-up costs more than it saves).
  */
-const WRITERS = 2;
+const SECOND_WRITER_FROM = 2_000;
 
 /** Writer threads, started before their files are known. */
 export interface FileWriter {
@@ -57,27 +58,16 @@ export interface FileWriter {
 /**
  * Writes many small files on worker threads, skipping the ones that would not change. Thousands of
  * small writes from the main thread, next to a large heap, cost several times more than the same
- * writes from a small worker, and the main thread builds the manifest meanwhile. The threads are
- * started here, before the files are known, so that their start-up (some 30 ms) overlaps with
- * loading the project rather than keeping a small compile waiting. `ledgerFile` records what was
- * written, so the next write can skip unchanged files.
+ * writes from a small worker, and the main thread builds the manifest meanwhile. The first thread
+ * is started here, before the files are known, so that its start-up (some 30 ms) overlaps with
+ * loading the project rather than keeping a small compile waiting; a second one joins for many
+ * files. `ledgerFile` records what was written, so the next write can skip unchanged files.
  */
 export function startFileWriter(): FileWriter {
-  const workers = Array.from({ length: WRITERS }, () => {
-    const worker = new Worker(WORKER_SOURCE, { eval: true });
-    // Until it is given work, a thread must not keep the process alive.
-    worker.unref();
-    const done = new Promise<{ written: number; next: Record<string, LedgerEntry> }>((resolve, reject) => {
-      worker.once('message', resolve);
-      worker.once('error', reject);
-      worker.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`artifact writer exited with ${code}`))));
-    });
-    // Cancelled before any work, the thread's exit is no failure anyone waits for.
-    done.catch(() => undefined);
-    return { worker, done };
-  });
+  const workers = [startWorker()];
   return {
     async write(files, ledgerFile) {
+      if (files.length >= SECOND_WRITER_FROM) workers.push(startWorker());
       const ledger = readLedger(ledgerFile);
       const shares = shareByFolder(files, workers.length);
       workers.forEach(({ worker }, i) => {
@@ -96,6 +86,20 @@ export function startFileWriter(): FileWriter {
       for (const { worker } of workers) void worker.terminate();
     },
   };
+}
+
+function startWorker(): { worker: Worker; done: Promise<{ written: number; next: Record<string, LedgerEntry> }> } {
+  const worker = new Worker(WORKER_SOURCE, { eval: true });
+  // Until it is given work, a thread must not keep the process alive.
+  worker.unref();
+  const done = new Promise<{ written: number; next: Record<string, LedgerEntry> }>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`artifact writer exited with ${code}`))));
+  });
+  // Cancelled before any work, the thread's exit is no failure anyone waits for.
+  done.catch(() => undefined);
+  return { worker, done };
 }
 
 function readLedger(file: string | undefined): Record<string, LedgerEntry> {
