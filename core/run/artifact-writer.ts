@@ -16,7 +16,8 @@ const { parentPort } = require('node:worker_threads');
 const { mkdirSync, writeFileSync, statSync } = require('node:fs');
 const { dirname } = require('node:path');
 const { hash: digest } = require('node:crypto');
-parentPort.once('message', ({ files, ledger }) => {
+parentPort.once('message', ({ files: packed, ledger }) => {
+  const files = typeof packed === 'string' ? unpack(packed) : packed;
   const next = {};
   const made = new Set();
   let written = 0;
@@ -36,6 +37,12 @@ parentPort.once('message', ({ files, ledger }) => {
   parentPort.postMessage({ written, next });
   parentPort.close();
 });
+function unpack(text) {
+  const parts = text.split('\u0000');
+  const files = [];
+  for (let i = 0; i + 1 < parts.length; i += 2) files.push([parts[i], parts[i + 1]]);
+  return files;
+}
 `;
 
 /**
@@ -73,7 +80,7 @@ export function startFileWriter(): FileWriter {
       workers.forEach(({ worker }, i) => {
         const share = shares[i] as FileBatch;
         worker.ref();
-        worker.postMessage({ files: share, ledger: Object.fromEntries(share.flatMap(([file]) => (ledger[file] ? [[file, ledger[file]]] : []))) });
+        worker.postMessage({ files: pack(share), ledger: Object.fromEntries(share.flatMap(([file]) => (ledger[file] ? [[file, ledger[file]]] : []))) });
       });
       const results = await Promise.all(workers.map((w) => w.done));
       if (ledgerFile) {
@@ -100,6 +107,21 @@ function startWorker(): { worker: Worker; done: Promise<{ written: number; next:
   // Cancelled before any work, the thread's exit is no failure anyone waits for.
   done.catch(() => undefined);
   return { worker, done };
+}
+
+/**
+ * The files as one text (paths and contents between NUL characters) when none contains one:
+ * handing a thread one string is a copy, where 28,000 small strings in arrays cost the main
+ * thread tens of milliseconds to clone.
+ */
+function pack(files: FileBatch): FileBatch | string {
+  if (files.length === 0) return files;
+  const parts: string[] = [];
+  for (const [file, text] of files) {
+    if (file.includes('\u0000') || text.includes('\u0000')) return files;
+    parts.push(file, text);
+  }
+  return `${parts.join('\u0000')}\u0000`;
 }
 
 function readLedger(file: string | undefined): Record<string, LedgerEntry> {

@@ -24,6 +24,16 @@ describe('startFileWriter', () => {
     expect(readFileSync(touched, 'utf8')).toBe('select 10');
   });
 
+  it('writes texts as they are, empty ones and ones with a NUL character too', async () => {
+    const root = writeProject({});
+    const files: FileBatch = [[join(root, 'x/empty.sql'), ''], [join(root, 'x/nul.sql'), 'select 1\u0000 -- odd'], [join(root, 'x/plain.sql'), 'select 2']];
+    expect(await startFileWriter().write(files)).toBe(3);
+    expect(files.map(([file]) => readFileSync(file, 'utf8'))).toEqual(['', 'select 1\u0000 -- odd', 'select 2']);
+    expect(await startFileWriter().write([[join(root, 'x/e2.sql'), ''], [join(root, 'x/p2.sql'), 'select 3']])).toBe(2);
+    expect(readFileSync(join(root, 'x/e2.sql'), 'utf8')).toBe('');
+    expect(await startFileWriter().write([])).toBe(0);
+  });
+
   it('writes a few files with one thread, and stops cleanly when cancelled', async () => {
     const root = writeProject({});
     expect(await startFileWriter().write([[join(root, 'a/b.sql'), 'select 1']])).toBe(1);
