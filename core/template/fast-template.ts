@@ -6,27 +6,47 @@
  * undefined and goes to nunjucks, so behaviour never differs.
  */
 
+// The parsed form is kept for every template of a project (tens of thousands), so it is compact:
+// text is a plain string, an argument a plain literal, and shared empty lists and paths are one
+// object each. Fewer long-lived objects is less work for the garbage collector while loading.
+
 type Literal = string | number | boolean | null | Literal[];
 
-/** An argument: a literal, or a nested call such as `ref('orders')`. */
-type Arg = { literal: Literal } | { call: Expr };
-
-interface Expr {
-  /** `config.get` → ['config', 'get']. */
-  path: string[];
-  /** Present when the expression is a call. */
-  args?: Arg[];
-  kwargs?: Record<string, Arg>;
-  /** Whether `kwargs` has any entry (known when parsed, not counted at every render). */
-  hasKwargs?: boolean;
-  /** Offset in the template, for error positions. */
-  offset: number;
+/** An expression: a name or a call with literal arguments (or calls with literal arguments). */
+class Expr {
+  constructor(
+    /** `config.get` → ['config', 'get']. */
+    readonly path: readonly string[],
+    /** Offset in the template, for error positions. */
+    readonly offset: number,
+    /** Present when the expression is a call. */
+    readonly args?: readonly Arg[],
+    /** Keyword arguments, when there are any. */
+    readonly kwargs?: Readonly<Record<string, Arg>>,
+  ) {}
 }
 
-type Segment =
-  | { kind: 'text'; text: string }
-  | { kind: 'expr'; expr: Expr }
-  | { kind: 'if'; cond: Expr; then: Segment[]; otherwise: Segment[] };
+/** An argument: a literal, or a nested call such as `ref('orders')`. */
+type Arg = Literal | Expr;
+
+interface IfSegment {
+  cond: Expr;
+  then: Segment[];
+  otherwise: Segment[];
+}
+
+/** Text, an expression to print, or an if block. */
+type Segment = string | Expr | IfSegment;
+
+const NO_ARGS: readonly Arg[] = Object.freeze([]);
+const paths = new Map<string, readonly string[]>();
+
+/** `a.b` as a path, one shared array per distinct path. */
+function pathOf(dotted: string): readonly string[] {
+  let path = paths.get(dotted);
+  if (!path) paths.set(dotted, (path = Object.freeze(dotted.split('.'))));
+  return path;
+}
 
 /** A template the fast path can render. */
 export interface FastTemplate {
@@ -38,13 +58,13 @@ const TAG = /\{\{|\{%|\{#/g;
 /** Parses a template when it stays inside the fast subset; undefined otherwise. */
 export function parseFast(text: string): FastTemplate | undefined {
   const root: Segment[] = [];
-  const stack: { segments: Segment[]; node?: Extract<Segment, { kind: 'if' }>; inElse: boolean }[] = [{ segments: root, inElse: false }];
+  const stack: { segments: Segment[]; node?: IfSegment; inElse: boolean }[] = [{ segments: root, inElse: false }];
   let pos = 0;
   TAG.lastIndex = 0;
   for (let match = TAG.exec(text); match; match = TAG.exec(text)) {
     const start = match.index;
     const current = stack[stack.length - 1] as (typeof stack)[number];
-    if (start > pos) current.segments.push({ kind: 'text', text: text.slice(pos, start) });
+    if (start > pos) current.segments.push(text.slice(pos, start));
     const close = match[0] === '{{' ? '}}' : match[0] === '{%' ? '%}' : '#}';
     const end = text.indexOf(close, start + 2);
     if (end < 0) return undefined;
@@ -56,14 +76,14 @@ export function parseFast(text: string): FastTemplate | undefined {
     if (match[0] === '{{') {
       const expr = parseExpr(inner, start + 2);
       if (!expr) return undefined;
-      current.segments.push({ kind: 'expr', expr });
+      current.segments.push(expr);
       continue;
     }
     const statement = inner.trim();
     if (statement.startsWith('if ')) {
       const cond = parseExpr(statement.slice(3), start + 2);
       if (!cond?.args) return undefined;
-      const node: Extract<Segment, { kind: 'if' }> = { kind: 'if', cond, then: [], otherwise: [] };
+      const node: IfSegment = { cond, then: [], otherwise: [] };
       current.segments.push(node);
       stack.push({ segments: node.then, node, inElse: false });
     } else if (statement === 'else' && current.node && !current.inElse) {
@@ -76,7 +96,7 @@ export function parseFast(text: string): FastTemplate | undefined {
     }
   }
   if (stack.length !== 1) return undefined;
-  if (pos < text.length) root.push({ kind: 'text', text: text.slice(pos) });
+  if (pos < text.length) root.push(text.slice(pos));
   return { segments: root };
 }
 
@@ -85,30 +105,27 @@ const CALL = /^\s*([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s*(?:\(([\s\S]*)\))?\s*$/;
 function parseExpr(source: string, offset: number): Expr | undefined {
   const match = CALL.exec(source);
   if (!match) return undefined;
-  const expr: Expr = { path: (match[1] as string).split('.'), offset };
-  if (match[2] === undefined) return expr;
+  const path = pathOf(match[1] as string);
+  if (match[2] === undefined) return new Expr(path, offset);
   const args: Arg[] = [];
-  const kwargs: Record<string, Arg> = {};
+  let kwargs: Record<string, Arg> | undefined;
   for (const part of splitArgs(match[2])) {
     const kw = /^\s*([A-Za-z_]\w*)\s*=(?!=)([\s\S]*)$/.exec(part);
     const value = parseArg(kw ? (kw[2] as string) : part, offset);
     if (value === undefined) return undefined;
-    if (kw) kwargs[kw[1] as string] = value;
-    else if (Object.keys(kwargs).length > 0) return undefined;
+    if (kw) (kwargs ??= {})[kw[1] as string] = value;
+    else if (kwargs) return undefined;
     else args.push(value);
   }
-  expr.args = args;
-  expr.kwargs = kwargs;
-  expr.hasKwargs = Object.keys(kwargs).length > 0;
-  return expr;
+  return new Expr(path, offset, args.length ? args : NO_ARGS, kwargs);
 }
 
 /** A literal, or a call with literal arguments (one level: `ref('x')`, `source('a', 'b')`). */
 function parseArg(source: string, offset: number): Arg | undefined {
   const literal = parseLiteral(source);
-  if (literal !== undefined) return { literal };
+  if (literal !== undefined) return literal;
   const call = parseExpr(source, offset);
-  return call?.args && call.args.every((a) => 'literal' in a) ? { call } : undefined;
+  return call?.args && call.args.every((a) => !(a instanceof Expr)) ? call : undefined;
 }
 
 /** Splits on commas outside quotes, brackets and parentheses; undefined pieces make the caller fall back. */
@@ -162,17 +179,16 @@ export function renderFast(template: FastTemplate, lookup: (name: string) => unk
     try {
       let holder: unknown;
       let value: unknown = lookup(expr.path[0] as string);
-      for (const key of expr.path.slice(1)) {
+      for (let i = 1; i < expr.path.length; i++) {
         holder = value;
-        value = value === null || value === undefined ? undefined : (value as Record<string, unknown>)[key];
+        value = value === null || value === undefined ? undefined : (value as Record<string, unknown>)[expr.path[i] as string];
       }
       if (!expr.args) return value;
       if (typeof value !== 'function') throw new Error(`Unable to call \`${expr.path.join('.')}\`, which is undefined or falsey`);
-      const value_of = (arg: Arg) => ('literal' in arg ? arg.literal : evaluate(arg.call));
-      const args: unknown[] = expr.args.map(value_of);
-      if (expr.kwargs && expr.hasKwargs) {
+      const args: unknown[] = expr.args.map(valueOf);
+      if (expr.kwargs) {
         const keywords: Record<string, unknown> = {};
-        for (const key in expr.kwargs) keywords[key] = value_of(expr.kwargs[key] as Arg);
+        for (const key in expr.kwargs) keywords[key] = valueOf(expr.kwargs[key] as Arg);
         keywords.__keywords = true;
         args.push(keywords);
       }
@@ -181,11 +197,12 @@ export function renderFast(template: FastTemplate, lookup: (name: string) => unk
       throw new FastRenderError(err, expr.offset);
     }
   };
+  const valueOf = (arg: Arg): unknown => (arg instanceof Expr ? evaluate(arg) : arg);
   const walk = (segments: Segment[]): void => {
     for (const segment of segments) {
-      if (segment.kind === 'text') out += segment.text;
-      else if (segment.kind === 'expr') {
-        const value = evaluate(segment.expr);
+      if (typeof segment === 'string') out += segment;
+      else if (segment instanceof Expr) {
+        const value = evaluate(segment);
         if (value !== undefined && value !== null) out += String(value);
       } else walk(truthy(evaluate(segment.cond)) ? segment.then : segment.otherwise);
     }
