@@ -111,17 +111,24 @@ export function mergeConfigs(...levels: readonly PartialNodeConfig[]): PartialNo
   return out as PartialNodeConfig;
 }
 
+/**
+ * What a node without tags, meta or hooks holds: one shared, frozen empty list and mapping (a
+ * project of 10,000 nodes would otherwise keep 40,000 empty ones alive). Nothing changes a node's
+ * config in place; frozen, an attempt would fail loudly rather than change every node.
+ */
+const NO_ITEMS: string[] = Object.freeze([]) as unknown as string[];
+const NO_META: Record<string, unknown> = Object.freeze({});
+
 /** Fills the defaults every node has. */
 export function finalizeConfig(config: PartialNodeConfig, defaultMaterialized: string): NodeConfig {
   return {
     ...config,
     enabled: config.enabled ?? true,
     materialized: config.materialized ?? defaultMaterialized,
-    // Most nodes have no tags or hooks: no Set and no copies for them.
-    tags: config.tags === undefined ? [] : [...new Set(asList(config.tags).map(String))],
-    meta: config.meta ?? {},
-    pre_hook: config.pre_hook === undefined ? [] : asList(config.pre_hook).map(hookSql),
-    post_hook: config.post_hook === undefined ? [] : asList(config.post_hook).map(hookSql),
+    tags: config.tags === undefined ? NO_ITEMS : [...new Set(asList(config.tags).map(String))],
+    meta: config.meta ?? NO_META,
+    pre_hook: config.pre_hook === undefined ? NO_ITEMS : asList(config.pre_hook).map(hookSql),
+    post_hook: config.post_hook === undefined ? NO_ITEMS : asList(config.post_hook).map(hookSql),
   };
 }
 
