@@ -28,7 +28,7 @@ export function parseScope(base: RenderScope, file: string, rawCode: string, nam
     if (positional.length < 1 || positional.length > 2) throw new TemplateCallError('template-render', `ref() takes a model name, or a package and a model name; got ${positional.length} arguments.`);
     const modelName = String(positional[positional.length - 1]);
     const version = (keywords.v ?? keywords.version) as string | number | undefined;
-    const call = lazyAt({ name: modelName } as RefCall, () => locateCall(file, rawCode, 'ref', modelName));
+    const call = lazyAt({ name: modelName } as RefCall, file, rawCode, 'ref', modelName);
     if (positional.length === 2) call.package = String(positional[0]);
     if (version !== undefined) call.version = version;
     record.refs.push(call);
@@ -38,7 +38,7 @@ export function parseScope(base: RenderScope, file: string, rawCode: string, nam
     const { positional } = splitArgs(args);
     if (positional.length !== 2) throw new TemplateCallError('template-render', `source() takes a source name and a table name; got ${positional.length} arguments.`);
     const [sourceName, table] = positional.map(String) as [string, string];
-    record.sources.push(lazyAt({ source: sourceName, table } as SourceCall, () => locateCall(file, rawCode, 'source', table)));
+    record.sources.push(lazyAt({ source: sourceName, table } as SourceCall, file, rawCode, 'source', table));
     return placeholderRelation(table);
   };
   const config = Object.assign(
@@ -89,18 +89,20 @@ export function locateCall(file: string, rawCode: string, fn: string, name?: str
 
 /**
  * Gives a call record an `at` that is worked out on first use: only diagnostics need it, and
- * searching the file for every call of every node is a measurable share of parsing.
+ * searching the file for every call of every node is a measurable share of parsing. The getter
+ * is made here, at the top level, so that it keeps only the file and the name alive, not the
+ * parse pass's scope and record (which a closure made inside them would keep, for every node).
  */
-function lazyAt<T extends { at: SourceLocation }>(call: T, locate: () => SourceLocation): T {
+function lazyAt<T extends { at: SourceLocation }>(call: T, file: string, rawCode: string, fn: string, name: string): T {
   let at: SourceLocation | undefined;
-  Object.defineProperty(call, 'at', { enumerable: true, configurable: true, get: () => (at ??= locate()) });
+  Object.defineProperty(call, 'at', { enumerable: true, configurable: true, get: () => (at ??= locateCall(file, rawCode, fn, name)) });
   return call;
 }
 
 /** Ref and source records from the parse cache, given back their lazily found locations. */
 export function restoreLocations(file: string, rawCode: string, refs: readonly Omit<RefCall, 'at'>[], sources: readonly Omit<SourceCall, 'at'>[]): { refs: RefCall[]; sources: SourceCall[] } {
   return {
-    refs: refs.map((r) => lazyAt({ ...r } as RefCall, () => locateCall(file, rawCode, 'ref', r.name))),
-    sources: sources.map((s) => lazyAt({ ...s } as SourceCall, () => locateCall(file, rawCode, 'source', s.table))),
+    refs: refs.map((r) => lazyAt({ ...r } as RefCall, file, rawCode, 'ref', r.name)),
+    sources: sources.map((s) => lazyAt({ ...s } as SourceCall, file, rawCode, 'source', s.table)),
   };
 }
