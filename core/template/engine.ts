@@ -6,6 +6,7 @@ import { BUILTIN_MACROS } from './builtin-macros.js';
 import { CROSS_DB_MACROS, NAMING_MACROS } from './cross-db-macros.js';
 import { TemplateCallError } from './call-args.js';
 import { FastRenderError, parseFast, renderFast, type FastTemplate } from './fast-template.js';
+import { fastDiagnostic, toDiagnostic, type MacroStackError } from './template-errors.js';
 import { addJinjaCompat, rewriteJinja, unsupportedJinja } from './jinja-compat.js';
 import { BUILTIN_PACKAGE, MacroNamespaces, type DispatchConfig } from './macro-namespaces.js';
 
@@ -295,9 +296,6 @@ export class TemplateEngine {
   }
 }
 
-interface NunjucksError extends Error { lineno?: number; colno?: number; cause?: unknown }
-interface MacroStackError extends Error { macroStack?: string[] }
-
 /** Thrown by `return(x)` and caught by the macro being run, which then returns x. */
 class MacroReturn {
   constructor(readonly value: unknown) {}
@@ -306,27 +304,6 @@ class MacroReturn {
 /** Names of the `{% macro name(...) %}` (and `{% test %}`) blocks in a macro file's text. */
 export function definedMacroNames(text: string): string[] {
   return [...testBlocksToMacros(text).matchAll(/\{%-?\s*macro\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(/g)].map((m) => m[1] as string);
-}
-
-/** Turns a nunjucks error into a diagnostic at the template's line and column. */
-function toDiagnostic(err: unknown, file: string, fallback: 'template-syntax' | 'template-render'): Diagnostic {
-  if (!(err instanceof Error)) throw err;
-  const e = err as NunjucksError;
-  const cause = e.cause instanceof TemplateCallError ? e.cause : undefined;
-  // nunjucks prefixes "(path) [Line n, Column m]\n  "; keep only the message itself.
-  const raw = cause ? cause.message : e.message.replace(/^\([^)]*\)(?: \[Line \d+, Column \d+\])?\s*/, '').replace(/^Error: /, '');
-  const message = (cause ? raw : `${fallback === 'template-syntax' ? 'Template syntax error' : 'Template error'}: ${raw.trim()}`) + macroStack(e);
-  // The parser reports 1-based positions; render-time errors carry 0-based ones.
-  const base = fallback === 'template-render' ? 1 : 0;
-  const line = typeof e.lineno === 'number' ? e.lineno + base : 1;
-  const column = typeof e.colno === 'number' ? e.colno + base : 1;
-  return diagnostic(cause ? cause.code : fallback, message, { file, line, column });
-}
-
-/** " (in macro outer (macros/a.sql) → inner (macros/b.sql))": the macros an error passed through, outermost first. */
-function macroStack(err: Error): string {
-  const stack = ((err as NunjucksError).cause as MacroStackError | undefined)?.macroStack ?? (err as MacroStackError).macroStack;
-  return stack?.length ? ` (in macro ${[...stack].reverse().join(' → ')})` : '';
 }
 
 function lineOf(text: string, needle: string): number {
@@ -351,11 +328,3 @@ export function engineFor(project: object, create: () => TemplateEngine): Templa
   return engine;
 }
 
-/** A fast-path render error as a diagnostic at the expression that raised it. */
-function fastDiagnostic(err: FastRenderError, file: string, text: string): Diagnostic {
-  const before = text.slice(0, err.offset);
-  const at = { file, line: before.split('\n').length, column: err.offset - before.lastIndexOf('\n') };
-  const cause = err.cause;
-  if (cause instanceof TemplateCallError) return diagnostic(cause.code, cause.message + macroStack(err), at);
-  return diagnostic('template-render', `Template error: ${err.message}${macroStack(err)}`, at);
-}
