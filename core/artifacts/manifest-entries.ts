@@ -151,7 +151,7 @@ export function sourceEntry(s: SourceDefinition, dialect: SqlDialect): Record<st
     freshness: null,
     external: null,
     description: s.description,
-    columns: Object.fromEntries(Object.values(s.columns).map((c) => [c.name, columnEntry(c)])),
+    columns: columnEntries(s.columns),
     meta: s.meta,
     source_meta: {},
     tags: s.tags,
@@ -178,7 +178,7 @@ export function externalEntry(external: ExternalNode, dialect: SqlDialect): Reco
   return {
     database: r.database ?? null, schema: r.schema, name: external.name, resource_type: 'model', package_name: external.project, path: `${external.name}.sql`,
     original_file_path: `${external.name}.sql`, unique_id: external.uniqueId, fqn: [external.project, external.name], alias: r.identifier, checksum: { name: 'none', checksum: '' },
-    config: { enabled: true, materialized: 'external', access: external.access }, tags: [], description: external.description, columns: Object.fromEntries(Object.values(external.columns).map((c) => [c.name, columnEntry(c)])),
+    config: { enabled: true, materialized: 'external', access: external.access }, tags: [], description: external.description, columns: columnEntries(external.columns),
     meta: {}, group: external.group ?? null, docs: { show: true, node_color: null }, patch_path: null, build_path: null, unrendered_config: {}, created_at: 0,
     relation_name: dialect.qualify(r), raw_code: '', doc_blocks: [], language: 'sql', refs: [], sources: [], metrics: [], functions: [], depends_on: { macros: [], nodes: [] },
     compiled_path: null, contract: { enforced: false, alias_types: true, checksum: null }, access: external.access, constraints: [], version: external.version ?? null, latest_version: null, deprecation_date: external.deprecationDate ?? null,

@@ -46,8 +46,9 @@ export function manifestParts({ project, dag, dialect, invocation, compiled, env
   const parentMap: Record<string, string[]> = {};
   const childMap: Record<string, string[]> = {};
   for (const id of dag.graph.nodes()) {
-    parentMap[id] = [...new Set((dag.graph.predecessors(id) as string[] | undefined) ?? [])].sort();
-    childMap[id] = [...new Set((dag.graph.successors(id) as string[] | undefined) ?? [])].sort();
+    // graphlib lists each neighbour once.
+    parentMap[id] = [...((dag.graph.predecessors(id) as string[] | undefined) ?? [])].sort();
+    childMap[id] = [...((dag.graph.successors(id) as string[] | undefined) ?? [])].sort();
   }
   // A macro a node calls by name, as its unique id (macros of dbt's own namespace otherwise).
   const macroIds = new Map<string, string>();

@@ -6,7 +6,7 @@ import type { DependencyGraph } from '../graph/build-graph.js';
 import { resourcePaths } from '../project/resource-paths.js';
 import { DEFAULT_PACKAGES_PATH } from '../project/packages.js';
 import { profileSearchPath } from '../project/profiles.js';
-import type { Project } from '../project/types.js';
+import type { Project, ProjectNode } from '../project/types.js';
 import { compileStateFiles, racy, STATE_FORMAT, type CompileState, type FileSignature, type NodeFacts } from './compile-state.js';
 import { listInputs, signatureOf, strataFingerprint } from './input-files.js';
 
@@ -107,11 +107,11 @@ function nodeFacts({ project, dag, compiledIds }: CompileStateInput): { facts: M
   const patchable = new Map<string, string>();
   const perFile = new Map<string, number>();
   const unitTested = new Set<string>();
-  for (const nodes of [project.nodes, project.disabled]) {
-    for (const node of nodes.values()) {
-      perFile.set(node.originalFilePath, (perFile.get(node.originalFilePath) ?? 0) + 1);
-      if (nodes === project.nodes && node.unitTest) unitTested.add(node.unitTest.model);
-    }
+  const count = (node: ProjectNode) => perFile.set(node.originalFilePath, (perFile.get(node.originalFilePath) ?? 0) + 1);
+  for (const node of project.disabled.values()) count(node);
+  for (const node of project.nodes.values()) {
+    count(node);
+    if (node.unitTest) unitTested.add(node.unitTest.model);
   }
   for (const node of project.nodes.values()) {
     const type = node.resourceType;

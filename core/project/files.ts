@@ -15,16 +15,17 @@ export interface FoundFile {
 export function findFiles(root: string, folders: readonly string[], extensions: readonly string[]): FoundFile[] {
   const out: FoundFile[] = [];
   for (const folder of folders) {
-    const base = join(root, folder).replace(/(.)[\\/]+$/, '$1'); // no trailing separator: entries are cut after it
+    const base = join(root, folder);
     if (!existsSync(base) || !statSync(base).isDirectory()) continue;
     // Entries are under `base`, itself under `root`: their relative paths are plain suffixes
     // (path.relative for each of 10,000 files was a visible share of loading).
     const fromRoot = relative(root, base);
     const rootPrefix = fromRoot === '' ? '' : `${toPosix(fromRoot)}/`;
+    const cut = base.endsWith(sep) ? base.length : base.length + 1; // `models/` and `/` end in one
     for (const entry of readdirSync(base, { recursive: true, withFileTypes: true })) {
       if (!entry.isFile() || !extensions.some((ext) => entry.name.endsWith(ext))) continue;
       const absolute = join(entry.parentPath, entry.name);
-      const fromFolder = toPosix(absolute.slice(base.length + 1));
+      const fromFolder = toPosix(absolute.slice(cut));
       out.push({ absolute, fromRoot: rootPrefix + fromFolder, fromFolder });
     }
   }

@@ -1,14 +1,12 @@
-import { createRequire } from 'node:module';
-import type * as YamlModule from 'yaml';
 import { diagnostic, throwIfErrors } from '../diagnostics/diagnostic.js';
+import { yamlLibrary } from '../template/yaml-library.js';
 
 /** Reads `--vars` (a YAML or JSON mapping, as in dbt). */
 export function parseVars(text: string | undefined): Record<string, unknown> {
   if (text === undefined || text.trim() === '') return {};
   let value: unknown;
   try {
-    // Loaded only when --vars is given: most commands never parse YAML with this library.
-    value = (createRequire(import.meta.url)('yaml') as typeof YamlModule).parse(text);
+    value = yamlLibrary().parse(text);
   } catch (err) {
     throwIfErrors([diagnostic('invalid-vars', `--vars is not valid YAML: ${(err as Error).message.split('\n')[0]}`)]);
   }

@@ -1,10 +1,9 @@
-import { createRequire } from 'node:module';
 import { load as loadYamlValue, CORE_SCHEMA } from 'js-yaml';
-import type * as YamlModule from 'yaml';
 import type { Document, LineCounter, Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
 import { diagnostic, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
+import { yamlLibrary } from '../template/yaml-library.js';
 
 /** A parsed YAML file that can point at the line of any value or key inside it. */
 export interface YamlFile {
@@ -20,7 +19,6 @@ export interface YamlFile {
 // slower than js-yaml at reading values (0.3 s against 0.05 s for a 10,000-model properties file).
 // So js-yaml reads the value, with YAML 1.2's core schema as `yaml` uses it (no timestamps, no
 // merge keys), and `yaml` is loaded and run only to report a syntax error or to locate a problem.
-const yamlLibrary = () => createRequire(import.meta.url)('yaml') as typeof YamlModule;
 
 /** Parses YAML text, returning the file or syntax diagnostics with line and column. */
 export function parseYaml(file: string, text: string): { yaml?: YamlFile; diagnostics: Diagnostic[] } {
@@ -82,11 +80,11 @@ function locator(file: string, source: () => { doc: Document; lineCounter: LineC
 }
 
 function offsetOf(doc: Document, path: readonly PropertyKey[], key: string | undefined): number {
+  const { isMap, isScalar } = yamlLibrary();
   // Walk down as far as the path exists, so a missing value points at its parent.
   for (let depth = path.length; depth >= 0; depth--) {
     const node = doc.getIn(path.slice(0, depth) as unknown[], true) as YamlNode | undefined;
     if (node === undefined || node === null || typeof node !== 'object' || !('range' in node) || !node.range) continue;
-    const { isMap, isScalar } = yamlLibrary();
     if (key !== undefined && depth === path.length && isMap(node)) {
       const pair = node.items.find((p) => isScalar(p.key) && p.key.value === key);
       if (pair && isScalar(pair.key) && pair.key.range) return pair.key.range[0];

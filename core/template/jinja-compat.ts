@@ -1,10 +1,9 @@
 import nunjucks from 'nunjucks';
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
-import type * as YamlModule from 'yaml';
 import { TemplateCallError, splitArgs } from './call-args.js';
 import { pythonModules } from './python-modules.js';
 import { templateLog } from './invocation.js';
+import { yamlLibrary } from './yaml-library.js';
 
 /**
  * Jinja (as dbt projects write it) on top of nunjucks: Python's True/False/None, slices and
@@ -247,9 +246,6 @@ export function addJinjaCompat(env: nunjucks.Environment): void {
   for (const [name, value] of Object.entries(jinjaGlobals())) env.addGlobal(name, value);
 }
 
-// Loaded on first use: most templates never touch YAML, and loading it costs start-up time.
-const yaml = () => createRequire(import.meta.url)('yaml') as typeof YamlModule;
-
 /** Whether a value passes a named test (`equalto`, `none`, ...), or is truthy when no test is named. */
 function passes(env: nunjucks.Environment, value: unknown, test: unknown, args: unknown[]): boolean {
   if (test === undefined) return Boolean(value);
@@ -291,10 +287,10 @@ function jinjaGlobals(): Record<string, unknown> {
         return fallback;
       }
     },
-    toyaml: (value: unknown) => yaml().stringify(value),
+    toyaml: (value: unknown) => yamlLibrary().stringify(value),
     fromyaml: (text: unknown, fallback: unknown = null) => {
       try {
-        return yaml().parse(String(text)) as unknown;
+        return yamlLibrary().parse(String(text)) as unknown;
       } catch {
         return fallback;
       }
