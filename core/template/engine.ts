@@ -273,14 +273,17 @@ export class TemplateEngine {
     return compiled;
   }
 
-  /** Renders with `scope` visible to the template and every macro it calls. */
-  render(template: Template, scope: RenderScope): { output?: string; diagnostic?: Diagnostic } {
+  /**
+   * Renders with `scope` visible to the template and every macro it calls; `variables` are the
+   * template's own context (visible to the template only, as Jinja's render arguments are).
+   */
+  render(template: Template, scope: RenderScope, variables: Record<string, unknown> = {}): { output?: string; diagnostic?: Diagnostic } {
     const previous = this.scope;
     this.scope = scope;
     try {
-      if (template.kind === 'nunjucks') return { output: template.template.render({}) };
+      if (template.kind === 'nunjucks') return { output: template.template.render(variables) };
       const globals = (this.env as unknown as EnvironmentInternals).globals;
-      return { output: renderFast(template.template, (name) => globals[name]) };
+      return { output: renderFast(template.template, (name) => (Object.prototype.hasOwnProperty.call(variables, name) ? variables[name] : globals[name])) };
     } catch (err) {
       if (err instanceof FastRenderError && template.kind === 'fast') return { diagnostic: fastDiagnostic(err, template.file, template.text) };
       return { diagnostic: toDiagnostic(err, template.file, 'template-render') };
