@@ -6,8 +6,10 @@ import { BUILTIN_MACROS } from './builtin-macros.js';
 import { CROSS_DB_MACROS, NAMING_MACROS } from './cross-db-macros.js';
 import { TemplateCallError } from './call-args.js';
 import { FastRenderError, parseFast, renderFast, type FastTemplate } from './fast-template.js';
-import { fastDiagnostic, toDiagnostic, type MacroStackError } from './template-errors.js';
-import { addJinjaCompat, rewriteJinja, unsupportedJinja } from './jinja-compat.js';
+import { fastDiagnostic, toDiagnostic } from './template-errors.js';
+import { addJinjaCompat } from './jinja-compat.js';
+import { compileJinja, normalizeSource } from './compile-jinja.js';
+import { MacroReturn, enterRender } from './py-runtime.js';
 import { BUILTIN_PACKAGE, MacroNamespaces, type DispatchConfig } from './macro-namespaces.js';
 
 /** A macro file: `{% macro %}` blocks callable from every template. */
@@ -26,6 +28,8 @@ export interface MacroSource {
 export interface EngineOptions {
   rootPackage?: string;
   dispatch?: readonly DispatchConfig[];
+  /** Render simple templates without nunjucks (default); off only to compare both paths in tests. */
+  fastPath?: boolean;
 }
 
 const TEST_BLOCK = /\{%(-?)\s*test\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(/g;
@@ -87,9 +91,11 @@ export class TemplateEngine {
 
   private readonly namespaces: MacroNamespaces;
   private readonly rootPackage: string;
+  private readonly fastPath: boolean;
 
   constructor(macroFiles: readonly MacroSource[], options: EngineOptions = {}) {
     this.rootPackage = options.rootPackage ?? '<root>';
+    this.fastPath = options.fastPath ?? true;
     this.namespaces = new MacroNamespaces(this.rootPackage, options.dispatch);
     // dev: keep nunjucks' TemplateError (with line and cause) rather than a flattened Error.
     this.env = new nunjucks.Environment([], { autoescape: false, throwOnUndefined: false, dev: true });
@@ -194,8 +200,6 @@ export class TemplateEngine {
         return (macro as (...a: unknown[]) => unknown).apply(this, args);
       } catch (err) {
         if (err instanceof MacroReturn) return err.value;
-        // Each macro the error passes through is named in the message (innermost first).
-        if (err instanceof Error) ((err as MacroStackError).macroStack ??= []).push(`${name} (${file.file})`);
         throw err;
       }
     };
@@ -255,15 +259,12 @@ export class TemplateEngine {
     const cached = byText?.get(text);
     if (cached) return cached;
     let compiled: CompiledTemplate;
-    const fast = parseFast(text);
-    const unsupported = fast ? undefined : unsupportedJinja(text);
-    if (fast) compiled = { template: { kind: 'fast', template: fast, file, text } };
-    else if (unsupported) {
-      const before = text.slice(0, unsupported.offset);
-      compiled = { diagnostic: diagnostic('template-syntax', unsupported.message, { file, line: before.split('\n').length, column: unsupported.offset - before.lastIndexOf('\n') }) };
-    } else {
+    const source = normalizeSource(text);
+    const fast = this.fastPath ? parseFast(source) : undefined;
+    if (fast) compiled = { template: { kind: 'fast', template: fast, file, text: source } };
+    else {
       try {
-        compiled = { template: { kind: 'nunjucks', template: new nunjucks.Template(rewriteJinja(text), this.env, file, true), file } };
+        compiled = { template: { kind: 'nunjucks', template: new nunjucks.Template({ type: 'code', obj: compileJinja(source, file) } as unknown as string, this.env, file, true), file } };
       } catch (err) {
         compiled = { diagnostic: toDiagnostic(err, file, 'template-syntax') };
       }
@@ -280,6 +281,8 @@ export class TemplateEngine {
   render(template: Template, scope: RenderScope, variables: Record<string, unknown> = {}): { output?: string; diagnostic?: Diagnostic } {
     const previous = this.scope;
     this.scope = scope;
+    // dbt's parse pass renders with a lenient Undefined: attributes and calls of it stay undefined.
+    const previousState = enterRender({ variables, lenient: scope.execute === false });
     try {
       if (template.kind === 'nunjucks') return { output: template.template.render(variables) };
       const globals = (this.env as unknown as EnvironmentInternals).globals;
@@ -289,6 +292,7 @@ export class TemplateEngine {
       return { diagnostic: toDiagnostic(err, template.file, 'template-render') };
     } finally {
       this.scope = previous;
+      enterRender(previousState);
     }
   }
 
@@ -297,11 +301,6 @@ export class TemplateEngine {
     const compiled = this.compile(text, file);
     return compiled.template ? this.render(compiled.template, scope) : { diagnostic: compiled.diagnostic };
   }
-}
-
-/** Thrown by `return(x)` and caught by the macro being run, which then returns x. */
-class MacroReturn {
-  constructor(readonly value: unknown) {}
 }
 
 /** Names of the `{% macro name(...) %}` (and `{% test %}`) blocks in a macro file's text. */

@@ -1,3 +1,7 @@
+import { attr, call } from './py-runtime.js';
+import type { PyFloat} from './py-values.js';
+import { Undefined, str, toFloat, truthy } from './py-values.js';
+
 /**
  * A fast path for the simple templates most models are: text with `{{ ref('x') }}`-style calls
  * (literal arguments only), `{{ this }}`, comments, and `{% if call() %}…{% else %}…{% endif %}`.
@@ -10,7 +14,7 @@
 // text is a plain string, an argument a plain literal, and shared empty lists and paths are one
 // object each. Fewer long-lived objects is less work for the garbage collector while loading.
 
-type Literal = string | number | boolean | null | Literal[];
+type Literal = string | number | PyFloat | boolean | null | Literal[];
 
 /** An expression: a name or a call with literal arguments (or calls with literal arguments). */
 class Expr {
@@ -102,9 +106,12 @@ export function parseFast(text: string): FastTemplate | undefined {
 
 const CALL = /^\s*([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s*(?:\(([\s\S]*)\))?\s*$/;
 
+/** Names that are constants in Jinja, not variables (`{{ true }}` prints True). */
+const CONSTANTS = new Set(['true', 'false', 'none', 'True', 'False', 'None']);
+
 function parseExpr(source: string, offset: number): Expr | undefined {
   const match = CALL.exec(source);
-  if (!match) return undefined;
+  if (!match || CONSTANTS.has(match[1] as string) || /^\d/.test(match[1] as string)) return undefined;
   const path = pathOf(match[1] as string);
   if (match[2] === undefined) return new Expr(path, offset);
   const args: Arg[] = [];
@@ -154,7 +161,8 @@ function splitArgs(source: string): string[] {
 function parseLiteral(source: string): Literal | undefined {
   const s = source.trim();
   if (/^'[^'\\]*'$/.test(s) || /^"[^"\\]*"$/.test(s)) return s.slice(1, -1);
-  if (/^-?\d+(\.\d+)?$/.test(s)) return Number(s);
+  if (/^-?\d+$/.test(s)) return Number(s);
+  if (/^-?\d+\.\d+$/.test(s)) return toFloat(Number(s));
   if (s === 'true' || s === 'True') return true;
   if (s === 'false' || s === 'False') return false;
   if (s === 'none' || s === 'None') return null;
@@ -172,47 +180,38 @@ export class FastRenderError extends Error {
   }
 }
 
-/** Renders with names resolved by `lookup` (the same globals nunjucks would see). */
+/** Renders with names resolved by `lookup` (the same globals nunjucks would see), with Python's semantics. */
 export function renderFast(template: FastTemplate, lookup: (name: string) => unknown): string {
   let out = '';
   const evaluate = (expr: Expr): unknown => {
     try {
+      const first = expr.path[0] as string;
+      const found = lookup(first);
       let holder: unknown;
-      let value: unknown = lookup(expr.path[0] as string);
+      let value: unknown = found === undefined ? new Undefined(`'${first}' is undefined`) : found;
       for (let i = 1; i < expr.path.length; i++) {
         holder = value;
-        value = value === null || value === undefined ? undefined : (value as Record<string, unknown>)[expr.path[i] as string];
+        value = attr(value, expr.path[i] as string);
       }
       if (!expr.args) return value;
-      if (typeof value !== 'function') throw new Error(`Unable to call \`${expr.path.join('.')}\`, which is undefined or falsey`);
-      const args: unknown[] = expr.args.map(valueOf);
+      let keywords: Record<string, unknown> | undefined;
       if (expr.kwargs) {
-        const keywords: Record<string, unknown> = {};
+        keywords = {};
         for (const key in expr.kwargs) keywords[key] = valueOf(expr.kwargs[key] as Arg);
-        keywords.__keywords = true;
-        args.push(keywords);
       }
-      return (value as (...a: unknown[]) => unknown).apply(holder, args);
+      return call(value, holder, expr.args.map(valueOf), keywords);
     } catch (err) {
       throw new FastRenderError(err, expr.offset);
     }
   };
-  const valueOf = (arg: Arg): unknown => (arg instanceof Expr ? evaluate(arg) : arg);
+  const valueOf = (arg: Arg): unknown => (arg instanceof Expr ? evaluate(arg) : Array.isArray(arg) ? [...arg] : arg);
   const walk = (segments: Segment[]): void => {
     for (const segment of segments) {
       if (typeof segment === 'string') out += segment;
-      else if (segment instanceof Expr) {
-        const value = evaluate(segment);
-        if (value !== undefined && value !== null) out += String(value);
-      } else walk(truthy(evaluate(segment.cond)) ? segment.then : segment.otherwise);
+      else if (segment instanceof Expr) out += str(evaluate(segment));
+      else walk(truthy(evaluate(segment.cond)) ? segment.then : segment.otherwise);
     }
   };
   walk(template.segments);
   return out;
-}
-
-/** Jinja truthiness: empty strings, lists and zero are false. */
-function truthy(value: unknown): boolean {
-  if (Array.isArray(value)) return value.length > 0;
-  return Boolean(value) && String(value) !== '';
 }

@@ -1,0 +1,643 @@
+import { ParserClass, TOKENS as T, nodes, type AstNode, type NodeClass, type ParserBase, type Token } from './nunjucks-internals.js';
+
+/**
+ * Jinja2's grammar on nunjucks' lexer and statement parser. Expressions are parsed here with
+ * Jinja's precedence (`or` < `and` < `not` < comparisons incl. `in`/`not in` < `+ -` < `~` <
+ * `* / // %` < `**` < unary, with filters and `is` tests binding to the operand), tuples, trailing
+ * commas, `*args`/`**kwargs`, expression dict keys and slices; statements nunjucks lacks or
+ * parses differently (`for … if … recursive`, `set` of tuples and namespace attributes, `with`,
+ * `do`, `break`, `continue`, `call(args)`, `filter` chains) are parsed here too.
+ */
+
+const extend = (name: string, fields: string[]) => nodes.Node.extend(name, { fields });
+
+/** Nodes the dialect adds to nunjucks' AST. */
+export const JinjaNodes = {
+  Tuple: nodes.NodeList.extend('Tuple'),
+  Slice: extend('Slice', ['start', 'stop', 'step']),
+  Test: extend('Test', ['target', 'name', 'args']),
+  Do: extend('Do', ['expr']),
+  Break: extend('Break', []),
+  Continue: extend('Continue', []),
+  With: extend('With', ['targets', 'values', 'body']),
+} satisfies Record<string, NodeClass>;
+
+const COMPARE_OPS = new Set(['==', '!=', '<', '>', '<=', '>=']);
+const MULTIPLY_OPS: Record<string, NodeClass> = { '*': nodes.Mul, '/': nodes.Div, '//': nodes.FloorDiv, '%': nodes.Mod };
+const NAME_CONSTANTS: Record<string, boolean | null> = { true: true, false: false, True: true, False: false, none: null, None: null };
+/** Tokens that may start the argument of a test written without parentheses (`is divisibleby 3`). */
+const TEST_ARG_START = new Set([T.TOKEN_SYMBOL, T.TOKEN_STRING, T.TOKEN_INT, T.TOKEN_FLOAT, T.TOKEN_BOOLEAN, T.TOKEN_NONE, T.TOKEN_LEFT_PAREN, T.TOKEN_LEFT_BRACKET, T.TOKEN_LEFT_CURLY]);
+
+/** A call's arguments: positional, keyword, and `*`/`**` ones. */
+export interface CallArgs {
+  args: AstNode[];
+  kwargs: AstNode[];
+  dynArgs: AstNode | null;
+  dynKwargs: AstNode | null;
+}
+
+const Base = ParserClass as unknown as new (tokens: unknown) => ParserBase;
+
+/** nunjucks' parser with Jinja2's expression grammar and statements. */
+export class JinjaParser extends Base {
+  private isSymbol(tok: Token | null, value: string): boolean {
+    return tok !== null && tok.type === T.TOKEN_SYMBOL && tok.value === value;
+  }
+
+  private isOperator(tok: Token | null, value: string): boolean {
+    return tok !== null && tok.type === T.TOKEN_OPERATOR && tok.value === value;
+  }
+
+  // ---- statements
+
+  parseStatement(): AstNode | null {
+    const tok = this.peekToken();
+    if (tok.type !== T.TOKEN_SYMBOL) this.fail('tag name expected', tok.lineno, tok.colno);
+    if (this.breakOnBlocks?.includes(tok.value)) return null;
+    switch (tok.value) {
+      case 'raw':
+        return this.parseRawBlock(tok);
+      case 'if':
+        return this.parseIf();
+      case 'for':
+        return this.parseFor();
+      case 'set':
+        return this.parseSet();
+      case 'macro':
+        return this.parseMacro();
+      case 'call':
+        return this.parseCall();
+      case 'filter':
+        return this.parseFilterStatement();
+      case 'with':
+        return this.parseWith();
+      case 'do': {
+        this.nextToken();
+        const node = new JinjaNodes.Do(tok.lineno, tok.colno, this.parseTuple());
+        this.advanceAfterBlockEnd(tok.value);
+        return node;
+      }
+      case 'break':
+      case 'continue':
+        this.nextToken();
+        this.advanceAfterBlockEnd(tok.value);
+        return new (tok.value === 'break' ? JinjaNodes.Break : JinjaNodes.Continue)(tok.lineno, tok.colno);
+      default:
+        return this.fail(`Encountered unknown tag '${tok.value}'.`, tok.lineno, tok.colno);
+    }
+  }
+
+  /** `{% raw %}…{% endraw %}`: the text up to the first endraw, as in Jinja (nunjucks nests raw blocks). */
+  private parseRawBlock(tok: Token): AstNode {
+    this.nextToken();
+    this.advanceAfterBlockEnd('raw');
+    const match = this.tokens._extractRegex(/([\s\S]*?)\{%(-?)\s*endraw\s*(-?)%\}/);
+    if (!match) return this.fail('Missing end of raw directive', tok.lineno, tok.colno);
+    let text = match[1] as string;
+    if (this.dropLeadingWhitespace) text = text.replace(/^\s*/, '');
+    if (match[2] === '-') text = text.replace(/\s*$/, '');
+    this.dropLeadingWhitespace = match[3] === '-';
+    return new nodes.Output(tok.lineno, tok.colno, [new nodes.TemplateData(tok.lineno, tok.colno, text)]);
+  }
+
+  /** Jinja's parse_statements: the body up to one of `names`, which is left for the caller. */
+  private body(...names: string[]): AstNode {
+    return this.parseUntilBlocks(...names);
+  }
+
+  /** The name of the block tag ending a body, consumed with its `%}`. */
+  private endTag(): string {
+    const tok = this.nextToken();
+    if (!tok) this.fail('unexpected end of template');
+    this.advanceAfterBlockEnd(tok.value);
+    return tok.value;
+  }
+
+  parseFor(): AstNode {
+    const forTok = this.nextToken() as Token;
+    const node = new nodes.For(forTok.lineno, forTok.colno);
+    node.name = this.parseAssignTarget(false);
+    if (!this.skipSymbol('in')) this.fail('expected "in" in for loop', forTok.lineno, forTok.colno);
+    node.arr = this.parseTuple(false, ['recursive', 'if']);
+    node.cond = this.skipSymbol('if') ? this.parseExpression() : null;
+    node.recursive = this.skipSymbol('recursive');
+    this.advanceAfterBlockEnd('for');
+    node.body = this.body('endfor', 'else');
+    node.else_ = this.endTag() === 'else' ? this.body('endfor') : null;
+    if (node.else_) this.endTag();
+    return node;
+  }
+
+  /** A loop or assignment target: a name, a (parenthesized) tuple of names, or `ns.attr`. */
+  private parseAssignTarget(withNamespace: boolean): AstNode {
+    const first = this.peekToken();
+    if (first.type === T.TOKEN_LEFT_PAREN) {
+      this.nextToken();
+      const tuple = this.parseTargetList(first, [T.TOKEN_RIGHT_PAREN]);
+      this.expect(T.TOKEN_RIGHT_PAREN);
+      return tuple;
+    }
+    const name = this.targetName();
+    if (withNamespace && this.isOperator(this.peekToken(), '.')) {
+      this.nextToken();
+      const attr = this.expect(T.TOKEN_SYMBOL);
+      return new nodes.LookupVal(name.lineno, name.colno, name, new nodes.Literal(attr.lineno, attr.colno, attr.value));
+    }
+    if (this.peekToken().type !== T.TOKEN_COMMA) return name;
+    const tuple = new JinjaNodes.Tuple(first.lineno, first.colno, [name]);
+    while (this.skip(T.TOKEN_COMMA)) tuple.addChild(this.targetName());
+    return tuple;
+  }
+
+  private parseTargetList(start: Token, endTypes: string[]): AstNode {
+    const tuple = new JinjaNodes.Tuple(start.lineno, start.colno, []);
+    while (!endTypes.includes(this.peekToken().type)) {
+      if (tuple.children.length) this.expect(T.TOKEN_COMMA);
+      if (endTypes.includes(this.peekToken().type)) break;
+      const open = this.peekToken();
+      if (open.type === T.TOKEN_LEFT_PAREN) {
+        this.nextToken();
+        tuple.addChild(this.parseTargetList(open, [T.TOKEN_RIGHT_PAREN]));
+        this.expect(T.TOKEN_RIGHT_PAREN);
+      } else tuple.addChild(this.targetName());
+    }
+    // `(a)` is the name a; `(a,)` a tuple of one.
+    return tuple;
+  }
+
+  private targetName(): AstNode {
+    const tok = this.nextToken();
+    if (!tok || tok.type !== T.TOKEN_SYMBOL) return this.fail(`can't assign to ${tok ? `'${tok.value}'` : 'end of template'}`, tok?.lineno, tok?.colno);
+    return new nodes.Symbol(tok.lineno, tok.colno, tok.value);
+  }
+
+  parseSet(): AstNode {
+    const tag = this.nextToken() as Token;
+    const target = this.parseAssignTarget(true);
+    const node = new nodes.Set(tag.lineno, tag.colno, [target]);
+    if (this.skipValue(T.TOKEN_OPERATOR, '=')) {
+      node.value = this.parseTuple();
+      this.advanceAfterBlockEnd('set');
+      return node;
+    }
+    // `{% set x | upper %}…{% endset %}`: a block set, its text passed through filters.
+    const filters = this.peekToken().type === T.TOKEN_PIPE ? this.parseFilters(null) : null;
+    this.advanceAfterBlockEnd('set');
+    const capture = new nodes.Capture(tag.lineno, tag.colno, this.body('endset'));
+    this.endTag();
+    node.value = null;
+    node.body = filters ? this.applyFilters(filters, capture) : capture;
+    return node;
+  }
+
+  parseWith(): AstNode {
+    const tag = this.nextToken() as Token;
+    const targets: AstNode[] = [];
+    const values: AstNode[] = [];
+    while (this.peekToken().type !== T.TOKEN_BLOCK_END) {
+      if (targets.length) this.expect(T.TOKEN_COMMA);
+      targets.push(this.parseAssignTarget(false));
+      if (!this.skipValue(T.TOKEN_OPERATOR, '=')) this.fail('expected = in with statement');
+      values.push(this.parseExpression());
+    }
+    this.advanceAfterBlockEnd('with');
+    const body = this.body('endwith');
+    this.endTag();
+    return new JinjaNodes.With(tag.lineno, tag.colno, targets, values, body);
+  }
+
+  parseMacro(): AstNode {
+    const tag = this.nextToken() as Token;
+    const name = this.expect(T.TOKEN_SYMBOL);
+    const args = this.parseParameters();
+    const node = new nodes.Macro(tag.lineno, tag.colno, new nodes.Symbol(name.lineno, name.colno, name.value), args);
+    this.advanceAfterBlockEnd('macro');
+    node.body = this.body('endmacro');
+    this.endTag();
+    return node;
+  }
+
+  /** A macro's (or caller's) parameters: names, then names with defaults; a trailing comma is fine. */
+  private parseParameters(): AstNode {
+    const open = this.expect(T.TOKEN_LEFT_PAREN);
+    const params = new nodes.NodeList(open.lineno, open.colno);
+    const defaults = new nodes.KeywordArgs(open.lineno, open.colno);
+    // Unlike a call, a definition takes no trailing comma (Jinja: "expected token 'name'").
+    while (!this.skip(T.TOKEN_RIGHT_PAREN)) {
+      if (params.children.length || defaults.children.length) this.expect(T.TOKEN_COMMA);
+      const name = this.targetName();
+      if (this.skipValue(T.TOKEN_OPERATOR, '=')) defaults.addChild(new nodes.Pair(name.lineno, name.colno, name, this.parseExpression()));
+      else if (defaults.children.length) this.fail('non-default argument follows default argument', name.lineno, name.colno);
+      else params.addChild(name);
+    }
+    if (defaults.children.length) params.addChild(defaults);
+    return params;
+  }
+
+  parseCall(): AstNode {
+    const tag = this.nextToken() as Token;
+    const callerArgs = this.peekToken().type === T.TOKEN_LEFT_PAREN ? this.parseParameters() : new nodes.NodeList(tag.lineno, tag.colno);
+    const call = this.parseExpression();
+    if (call.typename !== 'FunCall') this.fail('expected call', tag.lineno, tag.colno);
+    this.advanceAfterBlockEnd('call');
+    const body = this.body('endcall');
+    this.endTag();
+    const callerName = new nodes.Symbol(tag.lineno, tag.colno, 'caller');
+    const caller = new nodes.Caller(tag.lineno, tag.colno, callerName, callerArgs, body);
+    (call.kwargs as AstNode[]).push(new nodes.Pair(tag.lineno, tag.colno, callerName, caller));
+    return new nodes.Output(tag.lineno, tag.colno, [call]);
+  }
+
+  parseFilterStatement(): AstNode {
+    const tag = this.nextToken() as Token;
+    const filters = this.parseFilters(null, true);
+    this.advanceAfterBlockEnd('filter');
+    const capture = new nodes.Capture(tag.lineno, tag.colno, this.body('endfilter'));
+    this.endTag();
+    return new nodes.Output(tag.lineno, tag.colno, [this.applyFilters(filters, capture)]);
+  }
+
+  /** `{{ … }}` contents and other places where Jinja allows a tuple without parentheses. */
+  parseNodes(): AstNode[] {
+    const buf: AstNode[] = [];
+    for (let tok = this.nextToken(); tok; tok = this.nextToken()) {
+      if (tok.type === T.TOKEN_DATA) {
+        let data = tok.value;
+        const next = this.peekToken();
+        const nextValue = next?.value ?? '';
+        if (this.dropLeadingWhitespace) {
+          data = data.replace(/^\s*/, '');
+          this.dropLeadingWhitespace = false;
+        }
+        const tags = this.tokens.tags as Record<string, string>;
+        if (next && ((next.type === T.TOKEN_BLOCK_START && nextValue.endsWith('-')) || (next.type === T.TOKEN_VARIABLE_START && nextValue.charAt((tags.VARIABLE_START as string).length) === '-') || (next.type === T.TOKEN_COMMENT && nextValue.charAt((tags.COMMENT_START as string).length) === '-'))) {
+          data = data.replace(/\s*$/, '');
+        }
+        buf.push(new nodes.Output(tok.lineno, tok.colno, [new nodes.TemplateData(tok.lineno, tok.colno, data)]));
+      } else if (tok.type === T.TOKEN_BLOCK_START) {
+        this.dropLeadingWhitespace = false;
+        const statement = this.parseStatement();
+        if (!statement) break;
+        buf.push(statement);
+      } else if (tok.type === T.TOKEN_VARIABLE_START) {
+        const expr = this.parseTuple();
+        this.dropLeadingWhitespace = false;
+        this.advanceAfterVariableEnd();
+        buf.push(new nodes.Output(tok.lineno, tok.colno, [expr]));
+      } else if (tok.type === T.TOKEN_COMMENT) {
+        const tags = this.tokens.tags as Record<string, string>;
+        this.dropLeadingWhitespace = tok.value.charAt(tok.value.length - (tags.COMMENT_END as string).length - 1) === '-';
+      } else {
+        this.fail(`Unexpected token at top-level: ${tok.type}`, tok.lineno, tok.colno);
+      }
+    }
+    return buf;
+  }
+
+  // ---- expressions
+
+  /** Jinja's parse_tuple: `a, b` without parentheses is a tuple; a lone expression is itself. */
+  parseTuple(withCondition = true, endSymbols: string[] = []): AstNode {
+    const start = this.peekToken();
+    const items: AstNode[] = [];
+    let isTuple = false;
+    for (;;) {
+      if (items.length) this.expect(T.TOKEN_COMMA);
+      const next = this.peekToken();
+      if (!next || next.type === T.TOKEN_BLOCK_END || next.type === T.TOKEN_VARIABLE_END || next.type === T.TOKEN_RIGHT_PAREN || (next.type === T.TOKEN_SYMBOL && endSymbols.includes(next.value))) break;
+      items.push(withCondition ? this.parseExpression() : this.parseOr());
+      if (this.peekToken()?.type === T.TOKEN_COMMA) isTuple = true;
+      else break;
+    }
+    if (!isTuple) {
+      if (items.length) return items[0] as AstNode;
+      return this.fail(`Expected an expression, got '${start?.value ?? 'end of template'}'`, start?.lineno, start?.colno);
+    }
+    return new JinjaNodes.Tuple(start.lineno, start.colno, items);
+  }
+
+  parseExpression(): AstNode {
+    return this.parseInlineIf();
+  }
+
+  parseInlineIf(): AstNode {
+    let node = this.parseOr();
+    while (this.skipSymbol('if')) {
+      const cond = this.parseOr();
+      const otherwise = this.skipSymbol('else') ? this.parseInlineIf() : null;
+      const inline = new nodes.InlineIf(node.lineno, node.colno, cond, node, otherwise);
+      node = inline;
+    }
+    return node;
+  }
+
+  parseOr(): AstNode {
+    let node = this.parseAnd();
+    while (this.skipSymbol('or')) node = new nodes.Or(node.lineno, node.colno, node, this.parseAnd());
+    return node;
+  }
+
+  parseAnd(): AstNode {
+    let node = this.parseNot();
+    while (this.skipSymbol('and')) node = new nodes.And(node.lineno, node.colno, node, this.parseNot());
+    return node;
+  }
+
+  parseNot(): AstNode {
+    const tok = this.peekToken();
+    if (this.skipSymbol('not')) return new nodes.Not(tok.lineno, tok.colno, this.parseNot());
+    return this.parseCompare();
+  }
+
+  parseCompare(): AstNode {
+    const expr = this.parseMath1();
+    const ops: AstNode[] = [];
+    for (;;) {
+      const tok = this.peekToken();
+      if (!tok) break;
+      if (tok.type === T.TOKEN_OPERATOR && COMPARE_OPS.has(tok.value)) {
+        this.nextToken();
+        ops.push(new nodes.CompareOperand(tok.lineno, tok.colno, this.parseMath1(), tok.value));
+      } else if (this.isSymbol(tok, 'in')) {
+        this.nextToken();
+        ops.push(new nodes.CompareOperand(tok.lineno, tok.colno, this.parseMath1(), 'in'));
+      } else if (this.isSymbol(tok, 'not')) {
+        this.nextToken();
+        if (!this.skipSymbol('in')) this.fail("expected 'in' after 'not'", tok.lineno, tok.colno);
+        ops.push(new nodes.CompareOperand(tok.lineno, tok.colno, this.parseMath1(), 'notin'));
+      } else break;
+    }
+    return ops.length ? new nodes.Compare(expr.lineno, expr.colno, expr, ops) : expr;
+  }
+
+  private parseMath1(): AstNode {
+    let node = this.parseConcat();
+    for (let tok = this.peekToken(); this.isOperator(tok, '+') || this.isOperator(tok, '-'); tok = this.peekToken()) {
+      this.nextToken();
+      node = new (tok.value === '+' ? nodes.Add : nodes.Sub)(tok.lineno, tok.colno, node, this.parseConcat());
+    }
+    return node;
+  }
+
+  parseConcat(): AstNode {
+    let node = this.parseMath2();
+    for (let tok = this.peekToken(); tok?.type === T.TOKEN_TILDE; tok = this.peekToken()) {
+      this.nextToken();
+      node = new nodes.Concat(tok.lineno, tok.colno, node, this.parseMath2());
+    }
+    return node;
+  }
+
+  private parseMath2(): AstNode {
+    let node = this.parsePow();
+    for (let tok = this.peekToken(); tok?.type === T.TOKEN_OPERATOR && MULTIPLY_OPS[tok.value]; tok = this.peekToken()) {
+      this.nextToken();
+      node = new (MULTIPLY_OPS[tok.value] as NodeClass)(tok.lineno, tok.colno, node, this.parsePow());
+    }
+    return node;
+  }
+
+  parsePow(): AstNode {
+    let node = this.parseUnary();
+    for (let tok = this.peekToken(); this.isOperator(tok, '**'); tok = this.peekToken()) {
+      this.nextToken();
+      node = new nodes.Pow(tok.lineno, tok.colno, node, this.parseUnary());
+    }
+    return node;
+  }
+
+  parseUnary(noFilters = false): AstNode {
+    const tok = this.peekToken();
+    let node: AstNode;
+    if (this.isOperator(tok, '-') || this.isOperator(tok, '+')) {
+      this.nextToken();
+      node = new (tok.value === '-' ? nodes.Neg : nodes.Pos)(tok.lineno, tok.colno, this.parseUnary(true));
+    } else node = this.parsePrimary();
+    node = this.parsePostfix(node);
+    return noFilters ? node : this.parseFilterExpr(node);
+  }
+
+  parsePrimary(): AstNode {
+    const tok = this.nextToken();
+    if (!tok) return this.fail('unexpected end of template');
+    switch (tok.type) {
+      case T.TOKEN_STRING: {
+        // Adjacent string literals are one string, as in Python.
+        let value = tok.value;
+        while (this.peekToken()?.type === T.TOKEN_STRING) value += (this.nextToken() as Token).value;
+        return new nodes.Literal(tok.lineno, tok.colno, value);
+      }
+      case T.TOKEN_INT:
+        return new nodes.Literal(tok.lineno, tok.colno, parseInt(tok.value, 10));
+      case T.TOKEN_FLOAT: {
+        const literal = new nodes.Literal(tok.lineno, tok.colno, parseFloat(tok.value));
+        literal.isFloat = true;
+        return literal;
+      }
+      case T.TOKEN_BOOLEAN:
+      case T.TOKEN_NONE:
+        // nunjucks lexes `null` as none; in Jinja it is just a name.
+        if (tok.value === 'null') return new nodes.Symbol(tok.lineno, tok.colno, tok.value);
+        return new nodes.Literal(tok.lineno, tok.colno, NAME_CONSTANTS[tok.value] ?? null);
+      case T.TOKEN_SYMBOL:
+        if (Object.prototype.hasOwnProperty.call(NAME_CONSTANTS, tok.value)) return new nodes.Literal(tok.lineno, tok.colno, NAME_CONSTANTS[tok.value]);
+        return new nodes.Symbol(tok.lineno, tok.colno, tok.value);
+      case T.TOKEN_LEFT_PAREN:
+        return this.parseParenthesized(tok);
+      case T.TOKEN_LEFT_BRACKET:
+        return this.parseList(tok);
+      case T.TOKEN_LEFT_CURLY:
+        return this.parseDict(tok);
+      default:
+        return this.fail(`unexpected '${tok.value}'`, tok.lineno, tok.colno);
+    }
+  }
+
+  private parseParenthesized(open: Token): AstNode {
+    if (this.skip(T.TOKEN_RIGHT_PAREN)) return new JinjaNodes.Tuple(open.lineno, open.colno, []);
+    const first = this.parseExpression();
+    if (this.skip(T.TOKEN_RIGHT_PAREN)) return new nodes.Group(open.lineno, open.colno, [first]);
+    const tuple = new JinjaNodes.Tuple(open.lineno, open.colno, [first]);
+    while (!this.skip(T.TOKEN_RIGHT_PAREN)) {
+      this.expect(T.TOKEN_COMMA);
+      if (this.skip(T.TOKEN_RIGHT_PAREN)) break;
+      tuple.addChild(this.parseExpression());
+    }
+    return tuple;
+  }
+
+  private parseList(open: Token): AstNode {
+    const list = new nodes.Array(open.lineno, open.colno);
+    while (!this.skip(T.TOKEN_RIGHT_BRACKET)) {
+      if (list.children.length) {
+        this.expect(T.TOKEN_COMMA);
+        if (this.skip(T.TOKEN_RIGHT_BRACKET)) break;
+      }
+      list.addChild(this.parseExpression());
+    }
+    return list;
+  }
+
+  private parseDict(open: Token): AstNode {
+    const dict = new nodes.Dict(open.lineno, open.colno);
+    while (!this.skip(T.TOKEN_RIGHT_CURLY)) {
+      if (dict.children.length) {
+        this.expect(T.TOKEN_COMMA);
+        if (this.skip(T.TOKEN_RIGHT_CURLY)) break;
+      }
+      const key = this.parseExpression();
+      if (!this.skip(T.TOKEN_COLON)) this.fail('expected colon after dict key', key.lineno, key.colno);
+      dict.addChild(new nodes.Pair(key.lineno, key.colno, key, this.parseExpression()));
+    }
+    return dict;
+  }
+
+  parsePostfix(node: AstNode): AstNode {
+    for (;;) {
+      const tok = this.peekToken();
+      if (!tok) return node;
+      if (this.isOperator(tok, '.')) {
+        this.nextToken();
+        const name = this.nextToken();
+        if (!name || (name.type !== T.TOKEN_SYMBOL && name.type !== T.TOKEN_INT && name.type !== T.TOKEN_BOOLEAN && name.type !== T.TOKEN_NONE)) return this.fail(`expected name as lookup value, got ${name?.value ?? 'end of template'}`, name?.lineno, name?.colno);
+        const key = name.type === T.TOKEN_INT ? new nodes.Literal(name.lineno, name.colno, parseInt(name.value, 10)) : new nodes.Literal(name.lineno, name.colno, name.value);
+        const lookup = new nodes.LookupVal(tok.lineno, tok.colno, node, key);
+        lookup.isAttribute = name.type !== T.TOKEN_INT;
+        node = lookup;
+      } else if (tok.type === T.TOKEN_LEFT_BRACKET) {
+        this.nextToken();
+        node = new nodes.LookupVal(tok.lineno, tok.colno, node, this.parseSubscript(tok));
+      } else if (tok.type === T.TOKEN_LEFT_PAREN) {
+        node = this.parseCallExpr(node);
+      } else return node;
+    }
+  }
+
+  /** The inside of `[ ]`: an index, a slice, or several (a tuple key). */
+  private parseSubscript(open: Token): AstNode {
+    const keys: AstNode[] = [];
+    while (!this.skip(T.TOKEN_RIGHT_BRACKET)) {
+      if (keys.length) this.expect(T.TOKEN_COMMA);
+      keys.push(this.parseSubscribed());
+    }
+    if (keys.length === 1) return keys[0] as AstNode;
+    if (!keys.length) return this.fail('expected subscript expression', open.lineno, open.colno);
+    return new JinjaNodes.Tuple(open.lineno, open.colno, keys);
+  }
+
+  private parseSubscribed(): AstNode {
+    const tok = this.peekToken();
+    const ends = (t: Token) => t.type === T.TOKEN_RIGHT_BRACKET || t.type === T.TOKEN_COMMA;
+    let start: AstNode | null = null;
+    if (tok.type !== T.TOKEN_COLON) {
+      start = this.parseExpression();
+      if (this.peekToken().type !== T.TOKEN_COLON) return start;
+    }
+    this.expect(T.TOKEN_COLON);
+    const stop = ends(this.peekToken()) || this.peekToken().type === T.TOKEN_COLON ? null : this.parseExpression();
+    let step: AstNode | null = null;
+    if (this.skip(T.TOKEN_COLON) && !ends(this.peekToken())) step = this.parseExpression();
+    return new JinjaNodes.Slice(tok.lineno, tok.colno, start, stop, step);
+  }
+
+  /** `callee(…)`: Jinja's call arguments, trailing comma allowed. */
+  private parseCallExpr(callee: AstNode): AstNode {
+    const open = this.peekToken();
+    const parsed = this.parseCallArgs();
+    const call = new nodes.FunCall(open.lineno, open.colno, callee, new nodes.NodeList(open.lineno, open.colno, parsed.args));
+    Object.assign(call, { kwargs: parsed.kwargs, dynArgs: parsed.dynArgs, dynKwargs: parsed.dynKwargs });
+    return call;
+  }
+
+  parseCallArgs(): CallArgs {
+    const open = this.expect(T.TOKEN_LEFT_PAREN);
+    const result: CallArgs = { args: [], kwargs: [], dynArgs: null, dynKwargs: null };
+    let first = true;
+    while (!this.skip(T.TOKEN_RIGHT_PAREN)) {
+      if (!first) {
+        this.expect(T.TOKEN_COMMA);
+        if (this.skip(T.TOKEN_RIGHT_PAREN)) break;
+      }
+      first = false;
+      const tok = this.peekToken();
+      if (!tok) this.fail('unexpected end of template in call', open.lineno, open.colno);
+      if (this.isOperator(tok, '**')) {
+        this.nextToken();
+        result.dynKwargs = this.parseExpression();
+      } else if (this.isOperator(tok, '*')) {
+        this.nextToken();
+        result.dynArgs = this.parseExpression();
+      } else {
+        const value = this.parseExpression();
+        if (this.skipValue(T.TOKEN_OPERATOR, '=')) {
+          if (value.typename !== 'Symbol') this.fail("expected a name before '='", value.lineno, value.colno);
+          result.kwargs.push(new nodes.Pair(value.lineno, value.colno, value, this.parseExpression()));
+        } else {
+          if (result.kwargs.length || result.dynKwargs) this.fail('positional argument follows keyword argument', value.lineno, value.colno);
+          result.args.push(value);
+        }
+      }
+    }
+    return result;
+  }
+
+  /** Filters (`| name(args)`), `is` tests and calls after an operand. */
+  private parseFilterExpr(node: AstNode): AstNode {
+    for (;;) {
+      const tok = this.peekToken();
+      if (tok?.type === T.TOKEN_PIPE) node = this.applyFilters(this.parseFilters(null), node);
+      else if (this.isSymbol(tok, 'is')) node = this.parseTest(node);
+      else if (tok?.type === T.TOKEN_LEFT_PAREN) node = this.parseCallExpr(node);
+      else return node;
+    }
+  }
+
+  /** `| a | b(x)` (or, with `bare`, `a | b(x)` as `{% filter %}` writes it): each filter's name and arguments. */
+  private parseFilters(_unused: null, bare = false): { name: AstNode; call: CallArgs }[] {
+    const filters: { name: AstNode; call: CallArgs }[] = [];
+    let needPipe = !bare;
+    while (!needPipe || this.skip(T.TOKEN_PIPE)) {
+      needPipe = true;
+      const first = this.expect(T.TOKEN_SYMBOL);
+      let name = first.value;
+      while (this.skipValue(T.TOKEN_OPERATOR, '.')) name += `.${this.expect(T.TOKEN_SYMBOL).value}`;
+      const call = this.peekToken()?.type === T.TOKEN_LEFT_PAREN ? this.parseCallArgs() : { args: [], kwargs: [], dynArgs: null, dynKwargs: null };
+      filters.push({ name: new nodes.Symbol(first.lineno, first.colno, name), call });
+    }
+    return filters;
+  }
+
+  private applyFilters(filters: { name: AstNode; call: CallArgs }[], target: AstNode): AstNode {
+    let node = target;
+    for (const { name, call } of filters) {
+      const filter = new nodes.Filter(name.lineno, name.colno, name, new nodes.NodeList(name.lineno, name.colno, [node, ...call.args]));
+      Object.assign(filter, { kwargs: call.kwargs, dynArgs: call.dynArgs, dynKwargs: call.dynKwargs });
+      node = filter;
+    }
+    return node;
+  }
+
+  /** `x is [not] name`, `x is name(args)`, `x is name arg`. */
+  private parseTest(node: AstNode): AstNode {
+    const tok = this.nextToken() as Token;
+    const negated = this.skipSymbol('not');
+    const nameTok = this.nextToken();
+    if (!nameTok || (nameTok.type !== T.TOKEN_SYMBOL && nameTok.type !== T.TOKEN_NONE && nameTok.type !== T.TOKEN_BOOLEAN)) return this.fail('expected test name', tok.lineno, tok.colno);
+    let name = nameTok.value;
+    while (this.skipValue(T.TOKEN_OPERATOR, '.')) name += `.${this.expect(T.TOKEN_SYMBOL).value}`;
+    let call: CallArgs = { args: [], kwargs: [], dynArgs: null, dynKwargs: null };
+    const next = this.peekToken();
+    if (next?.type === T.TOKEN_LEFT_PAREN) call = this.parseCallArgs();
+    else if (next && TEST_ARG_START.has(next.type) && !['else', 'or', 'and', 'if', 'in', 'not', 'is'].includes(next.value)) {
+      call.args.push(this.parsePostfix(this.parsePrimary()));
+    }
+    const test = new JinjaNodes.Test(tok.lineno, tok.colno, node, name, new nodes.NodeList(tok.lineno, tok.colno, call.args));
+    Object.assign(test, { kwargs: call.kwargs, dynArgs: call.dynArgs, dynKwargs: call.dynKwargs });
+    return negated ? new nodes.Not(tok.lineno, tok.colno, test) : test;
+  }
+}
+
+/** Parses a template's text into the dialect's AST. */
+export function parseJinja(tokens: unknown): AstNode {
+  return new JinjaParser(tokens).parseAsRoot();
+}

@@ -1,0 +1,46 @@
+import * as operators from './py-operators.js';
+import * as runtime from './py-runtime.js';
+import { PyError, PyTuple, dictKey, toFloat } from './py-values.js';
+
+/**
+ * The `py` object compiled templates call: Python's operators, lookups, calls and values in one
+ * namespace (jinja-compiler.ts emits `py.add(a, b)`, `py.attr(x, "name")`, ...).
+ */
+
+interface EnvironmentLike {
+  getFilter(name: string): unknown;
+  getTest(name: string): unknown;
+}
+
+/** A macro's failure, with the macro named (and its line) for the error message. */
+function inMacro(err: unknown, name: string, file: string, lineno: number): unknown {
+  if (err instanceof runtime.MacroReturn || !(err instanceof Error)) return err;
+  const located = err as Error & { macroStack?: string[] };
+  (located.macroStack ??= []).push(`${name} (${file}:${lineno + 1})`);
+  return err;
+}
+
+/** Jinja raises at compile time for an unknown filter or test; nunjucks finds them at render time. */
+function lookupIn(env: EnvironmentLike, kind: 'filter' | 'test', name: string): unknown {
+  try {
+    return kind === 'filter' ? env.getFilter(name) : env.getTest(name);
+  } catch {
+    throw new PyError('TemplateAssertionError', `No ${kind} named '${name}'.`);
+  }
+}
+
+export const PY = {
+  ...operators,
+  ...runtime,
+  iter: runtime.iterate,
+  toFloat,
+  tuple: (items: unknown[]) => PyTuple.of(...items),
+  dict: (pairs: [unknown, unknown][]) => {
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of pairs) out[dictKey(key)] = value;
+    return out;
+  },
+  filter: (env: EnvironmentLike, context: unknown, name: string, args: unknown[], kwargs: Record<string, unknown> | undefined) => runtime.call(lookupIn(env, 'filter', name), context, args, kwargs),
+  test: (env: EnvironmentLike, name: string, args: unknown[], kwargs: Record<string, unknown> | undefined) => runtime.truthy(runtime.call(lookupIn(env, 'test', name), undefined, args, kwargs)),
+  inMacro,
+};

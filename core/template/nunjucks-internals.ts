@@ -1,0 +1,240 @@
+import nunjucks from 'nunjucks';
+
+/**
+ * The one module that reaches into nunjucks' internals: its lexer, parser, AST node classes and
+ * code generator, which Strata's Jinja dialect extends (jinja-parser.ts, jinja-compiler.ts).
+ * nunjucks is pinned to one exact version in package.json; a start-up self-test (see
+ * engine.ts) renders a template that needs every extension point, so an upgrade that moves an
+ * internal fails loudly at once instead of rendering something else.
+ */
+
+/** The nunjucks version this dialect was written against (package.json pins it exactly). */
+export const NUNJUCKS_VERSION = '3.2.4';
+
+/** A lexer token. */
+export interface Token {
+  type: string;
+  value: string;
+  lineno: number;
+  colno: number;
+}
+
+/** An AST node: line and column (0-based), its type name and fields. */
+export interface AstNode {
+  typename: string;
+  lineno: number;
+  colno: number;
+  children: AstNode[];
+  [field: string]: unknown;
+  findAll(type: NodeClass, results?: AstNode[]): AstNode[];
+  addChild(node: AstNode): void;
+}
+
+/** An AST node class. */
+export type NodeClass = new (lineno: number, colno: number, ...fields: unknown[]) => AstNode;
+type NodeClassWithExtend = NodeClass & { extend(name: string, props?: { fields: string[] }): NodeClass };
+
+/** The node classes the dialect uses, nunjucks' own and the ones it adds. */
+export interface Nodes {
+  Node: NodeClassWithExtend;
+  NodeList: NodeClassWithExtend;
+  Root: NodeClass;
+  Literal: NodeClass;
+  Symbol: NodeClass;
+  Group: NodeClass;
+  Array: NodeClass;
+  Dict: NodeClass;
+  Pair: NodeClass;
+  LookupVal: NodeClass;
+  If: NodeClass;
+  InlineIf: NodeClass;
+  For: NodeClass;
+  Macro: NodeClass;
+  Caller: NodeClass;
+  FunCall: NodeClass;
+  Filter: NodeClass;
+  KeywordArgs: NodeClass;
+  Set: NodeClass;
+  Output: NodeClass;
+  Capture: NodeClass;
+  TemplateData: NodeClass;
+  Or: NodeClass;
+  And: NodeClass;
+  Not: NodeClass;
+  Add: NodeClass;
+  Concat: NodeClass;
+  Sub: NodeClass;
+  Mul: NodeClass;
+  Div: NodeClass;
+  FloorDiv: NodeClass;
+  Mod: NodeClass;
+  Pow: NodeClass;
+  Neg: NodeClass;
+  Pos: NodeClass;
+  Compare: NodeClass;
+  CompareOperand: NodeClass;
+}
+
+/** The parser's state and helpers the dialect's parser uses. */
+export interface ParserBase {
+  tokens: { tags: Record<string, string>; _extractRegex(re: RegExp): RegExpMatchArray | null; backN(n: number): void };
+  peeked: Token | null;
+  breakOnBlocks: string[] | null;
+  dropLeadingWhitespace: boolean;
+  extensions: unknown[];
+  nextToken(withWhitespace?: boolean): Token | null;
+  peekToken(): Token;
+  pushToken(tok: Token): void;
+  fail(message: string, lineno?: number, colno?: number): never;
+  skip(type: string): boolean;
+  skipValue(type: string, value: string): boolean;
+  skipSymbol(value: string): boolean;
+  expect(type: string): Token;
+  advanceAfterBlockEnd(name?: string): Token;
+  advanceAfterVariableEnd(): void;
+  parseUntilBlocks(...names: string[]): AstNode;
+  parseRaw(tagName?: string): AstNode;
+  parseIf(): AstNode;
+  parseAsRoot(): AstNode;
+}
+
+/** The code generator's state and helpers the dialect's compiler uses. */
+export interface CompilerBase {
+  buffer: string;
+  codebuf: string[];
+  templateName: string;
+  fail(message: string, lineno?: number, colno?: number): never;
+  compile(node: AstNode, frame: CompileFrame): void;
+  _emit(code: string): void;
+  _emitLine(code: string): void;
+  _tmpid(): string;
+  _pushBuffer(): string;
+  _popBuffer(): void;
+  _withScopedSyntax(fn: () => void): void;
+  _compileChildren(node: AstNode, frame: CompileFrame): void;
+  compileLiteral(node: AstNode, frame?: CompileFrame): void;
+  compileRoot(node: AstNode, frame: CompileFrame | undefined): void;
+  getCode(): string;
+}
+
+/** The compile-time scope: which template names live in which JavaScript variables. */
+export interface CompileFrame {
+  parent: CompileFrame | null;
+  isolateWrites: boolean;
+  variables: Record<string, string | undefined>;
+  set(name: string, id: string): void;
+  lookup(name: string): string | undefined;
+  push(isolateWrites?: boolean): CompileFrame;
+  pop(): CompileFrame;
+}
+
+interface NunjucksInternals {
+  lexer: { lex(src: string, opts?: object): unknown } & Record<string, unknown>;
+  parser: { Parser: new (tokens: unknown) => ParserBase };
+  compiler: { Compiler: new (name: string, throwOnUndefined: boolean) => CompilerBase };
+  nodes: Nodes;
+  runtime: { Frame: new () => CompileFrame };
+}
+
+const internals = nunjucks as unknown as NunjucksInternals;
+
+type TokenName = 'TOKEN_STRING' | 'TOKEN_DATA' | 'TOKEN_BLOCK_START' | 'TOKEN_BLOCK_END' | 'TOKEN_VARIABLE_START' | 'TOKEN_VARIABLE_END' | 'TOKEN_COMMENT' | 'TOKEN_LEFT_PAREN' | 'TOKEN_RIGHT_PAREN' | 'TOKEN_LEFT_BRACKET' | 'TOKEN_RIGHT_BRACKET' | 'TOKEN_LEFT_CURLY' | 'TOKEN_RIGHT_CURLY' | 'TOKEN_OPERATOR' | 'TOKEN_COMMA' | 'TOKEN_COLON' | 'TOKEN_TILDE' | 'TOKEN_PIPE' | 'TOKEN_INT' | 'TOKEN_FLOAT' | 'TOKEN_BOOLEAN' | 'TOKEN_NONE' | 'TOKEN_SYMBOL';
+
+/** The lexer's token type names (`TOKEN_SYMBOL`, ...). */
+export const TOKENS = internals.lexer as unknown as Record<TokenName, string>;
+export const nodes = internals.nodes;
+export const ParserClass = internals.parser.Parser;
+export const CompilerClass = internals.compiler.Compiler;
+export const FrameClass = internals.runtime.Frame;
+
+/** Tokenizes template text. */
+export function lex(text: string): unknown {
+  return internals.lexer.lex(text, {});
+}
+
+interface TokenizerInternals {
+  _parseString(delimiter: string): string;
+  forward(): void;
+  current(): string;
+  isFinished(): boolean;
+  nextToken(): Token | null;
+  in_code: boolean;
+  /** Brackets open in the current tag: `}}` inside `{…}` closes a dict, not the tag (as in Jinja). */
+  strataDepth?: number;
+  str: string;
+  index: number;
+  lineno: number;
+  colno: number;
+}
+
+/** Python's number literals: `1_000`, `1e3`, `1.5e-3` (nunjucks knows only `12` and `1.5`). */
+const NUMBER = /\d[\d_]*(?:\.\d[\d_]*)?(?:[eE][+-]?\d[\d_]*)?/y;
+
+const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', v: '\v', '0': '\0' };
+
+let tokenizerPatched = false;
+
+/**
+ * Literals as Python reads them. Numbers: `1_000`, `1e3`. Strings: an unknown escape keeps its
+ * backslash, so a regex such as '\d+' means what it says (nunjucks would drop the backslash and
+ * match the letter d); `\x41` and `\u0041` escapes.
+ */
+export function usePythonLiterals(): void {
+  if (tokenizerPatched) return;
+  tokenizerPatched = true;
+  const tokenizer = Object.getPrototypeOf(internals.lexer.lex('')) as TokenizerInternals;
+  const nextToken = tokenizer.nextToken;
+  const OPEN = new Set([TOKENS.TOKEN_LEFT_PAREN, TOKENS.TOKEN_LEFT_BRACKET, TOKENS.TOKEN_LEFT_CURLY]);
+  const CLOSE = new Set([TOKENS.TOKEN_RIGHT_PAREN, TOKENS.TOKEN_RIGHT_BRACKET, TOKENS.TOKEN_RIGHT_CURLY]);
+  tokenizer.nextToken = function pythonNextToken(this: TokenizerInternals): Token | null {
+    const tok = readToken.call(this);
+    if (tok) {
+      if (OPEN.has(tok.type)) this.strataDepth = (this.strataDepth ?? 0) + 1;
+      else if (CLOSE.has(tok.type)) this.strataDepth = Math.max(0, (this.strataDepth ?? 0) - 1);
+      else if (tok.type === TOKENS.TOKEN_BLOCK_START || tok.type === TOKENS.TOKEN_VARIABLE_START) this.strataDepth = 0;
+    }
+    return tok;
+  };
+  function readToken(this: TokenizerInternals): Token | null {
+    if (this.in_code && (this.strataDepth ?? 0) > 0 && this.current() === '}') {
+      const { lineno, colno } = this;
+      this.forward();
+      return { type: TOKENS.TOKEN_RIGHT_CURLY, value: '}', lineno, colno };
+    }
+    if (this.in_code && !this.isFinished() && this.current() >= '0' && this.current() <= '9') {
+      NUMBER.lastIndex = this.index;
+      const match = NUMBER.exec(this.str);
+      if (match && /[._eE]/.test(match[0]) && !/_$|_\.|\._|_[eE]/.test(match[0])) {
+        const { lineno, colno } = this;
+        for (let i = 0; i < match[0].length; i++) this.forward();
+        const text = match[0].replace(/_/g, '');
+        return { type: /[.eE]/.test(text) ? TOKENS.TOKEN_FLOAT : TOKENS.TOKEN_INT, value: text, lineno, colno };
+      }
+    }
+    return nextToken.call(this);
+  }
+  tokenizer._parseString = function parseString(this: TokenizerInternals, delimiter: string): string {
+    this.forward();
+    let out = '';
+    while (!this.isFinished() && this.current() !== delimiter) {
+      const char = this.current();
+      this.forward();
+      if (char !== '\\' || this.isFinished()) {
+        out += char;
+        continue;
+      }
+      const next = this.current();
+      this.forward();
+      if (next === 'x' || next === 'u') {
+        const width = next === 'x' ? 2 : 4;
+        let hex = '';
+        for (let i = 0; i < width && !this.isFinished(); i++, this.forward()) hex += this.current();
+        out += /^[0-9a-fA-F]+$/.test(hex) && hex.length === width ? String.fromCharCode(parseInt(hex, 16)) : `\\${next}${hex}`;
+        continue;
+      }
+      out += next === '\n' ? '' : ESCAPES[next] ?? `\\${next}`;
+    }
+    this.forward();
+    return out;
+  };
+}

@@ -1,0 +1,228 @@
+/**
+ * Python's values as templates see them, on JavaScript values: None is `null`, int and float are
+ * numbers (a float whose value is whole is a {@link PyFloat}, so `4 / 2` prints `2.0`), a tuple is
+ * a {@link PyTuple} (an array), a dict is a plain object, Jinja's Undefined is an {@link Undefined}.
+ * This module is the one place that says how each prints, compares and tests true.
+ */
+
+/** A Python float whose value is whole (`2.0`); other floats are plain numbers with a fraction. */
+export class PyFloat extends Number {
+  override toString(): string {
+    return floatRepr(this.valueOf());
+  }
+  toJSON(): number {
+    return this.valueOf();
+  }
+}
+
+/** A Python tuple: an array that prints with parentheses. Copies made by array methods are lists. */
+export class PyTuple<T = unknown> extends Array<T> {
+  static override get [Symbol.species](): ArrayConstructor {
+    return Array;
+  }
+  /** A tuple of the given items (`new PyTuple(3)` would make three holes). */
+  static override of<T>(...items: T[]): PyTuple<T> {
+    const tuple = new PyTuple<T>();
+    tuple.push(...items);
+    return tuple;
+  }
+}
+
+/** Python's range(): a list of its numbers that prints as `range(0, 3)`. */
+export class PyRange extends Array<number> {
+  static override get [Symbol.species](): ArrayConstructor {
+    return Array;
+  }
+  declare start: number;
+  declare stop: number;
+  declare step: number;
+  /** range(stop), range(start, stop[, step]); the sandbox's limit of 100,000 items, as dbt's Jinja. */
+  static create(args: number[]): PyRange {
+    const [start, stop, step = 1] = args.length === 1 ? [0, args[0] as number] : (args as [number, number, number?]);
+    if (step === 0) throw new PyError('ValueError', 'range() arg 3 must not be zero');
+    const range = new PyRange();
+    Object.assign(range, { start, stop, step });
+    for (let i = start; step > 0 ? i < stop : i > stop; i += step) {
+      if (range.length >= 100_000) throw new PyError('OverflowError', 'Range too big. The sandbox blocks ranges larger than MAX_RANGE (100000).');
+      range.push(i);
+    }
+    return range;
+  }
+  override toString(): string {
+    return this.step === 1 ? `range(${this.start}, ${this.stop})` : `range(${this.start}, ${this.stop}, ${this.step})`;
+  }
+}
+
+/** Jinja's Undefined: prints as nothing, is false, iterates as empty; most other uses fail. */
+export class Undefined {
+  constructor(
+    /** Why it is undefined, e.g. `'x' is undefined` or `'dict object' has no attribute 'y'`. */
+    readonly hint: string,
+  ) {}
+  toString(): string {
+    return '';
+  }
+  toJSON(): null {
+    return null;
+  }
+}
+
+/** Jinja's UndefinedError and TypeError-like failures, with Python's message. */
+export class PyError extends Error {
+  constructor(
+    /** Python's exception class name, e.g. `UndefinedError`, `TypeError`. */
+    readonly kind: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = kind;
+  }
+}
+
+/** Raises Jinja's UndefinedError for a use of an undefined value. */
+export function undefinedError(value: Undefined): never {
+  throw new PyError('UndefinedError', value.hint);
+}
+
+/** Whether a value is a float in Python's sense. */
+export function isFloat(value: unknown): boolean {
+  return value instanceof PyFloat || (typeof value === 'number' && !Number.isInteger(value));
+}
+
+/** A number as Python's float. */
+export function toFloat(value: number): number | PyFloat {
+  return Number.isInteger(value) ? new PyFloat(value) : value;
+}
+
+/** A number (int or float) as a JavaScript number, or undefined when the value is not one. */
+export function numberOf(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  if (value instanceof PyFloat) return value.valueOf();
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return undefined;
+}
+
+/** Python's name for a value's type, as its error messages use it. */
+export function typeName(value: unknown): string {
+  if (value === null) return 'NoneType';
+  if (value instanceof Undefined) return 'Undefined';
+  if (typeof value === 'boolean') return 'bool';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float';
+  if (value instanceof PyFloat) return 'float';
+  if (typeof value === 'string' || value instanceof String) return 'str';
+  if (value instanceof PyTuple) return 'tuple';
+  if (Array.isArray(value)) return 'list';
+  if (typeof value === 'function') return 'function';
+  if (isDict(value)) return 'dict';
+  return (value as object).constructor?.name ?? 'object';
+}
+
+/** Plain objects and Maps: Python dicts. */
+export function isDict(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/** A dict key: strings as they are, other keys as Python prints them (dicts here have string keys). */
+export function dictKey(key: unknown): string {
+  return typeof key === 'string' ? key : key instanceof String ? String(key) : repr(key);
+}
+
+/** Python's truth value: empty strings, lists, dicts, zero, None and Undefined are false. */
+export function truthy(value: unknown): boolean {
+  if (value === null || value === undefined || value === false) return false;
+  if (value === true) return true;
+  if (typeof value === 'number') return value !== 0 && !Number.isNaN(value);
+  if (typeof value === 'string') return value.length > 0;
+  if (Array.isArray(value)) return value.length > 0;
+  if (value instanceof Undefined) return false;
+  if (value instanceof PyFloat) return value.valueOf() !== 0;
+  if (value instanceof String) return value.length > 0;
+  if (value instanceof Map || value instanceof Set) return value.size > 0;
+  if (isDict(value)) {
+    for (const _ in value) return true;
+    return false;
+  }
+  return true;
+}
+
+/** Python's `==`: by value for lists, tuples and dicts; 1 == 1.0 == True. */
+export function equals(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  const na = numberOf(a);
+  const nb = numberOf(b);
+  if (na !== undefined && nb !== undefined) return na === nb;
+  if (a instanceof Undefined || b instanceof Undefined) return a instanceof Undefined && b instanceof Undefined;
+  if (a === undefined || b === undefined) return false;
+  const sa = typeof a === 'string' ? a : a instanceof String ? String(a) : undefined;
+  const sb = typeof b === 'string' ? b : b instanceof String ? String(b) : undefined;
+  if (sa !== undefined || sb !== undefined) return sa === sb;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a instanceof PyTuple !== b instanceof PyTuple || a.length !== b.length) return false;
+    return a.every((item, i) => equals(item, b[i]));
+  }
+  if (isDict(a) && isDict(b)) {
+    const keys = Object.keys(a);
+    if (keys.length !== Object.keys(b).length) return false;
+    return keys.every((k) => Object.prototype.hasOwnProperty.call(b, k) && equals(a[k], b[k]));
+  }
+  return false;
+}
+
+/** Python's `str()`: what `{{ value }}` prints. */
+export function str(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : floatRepr(value);
+  if (value === null) return 'None';
+  if (value === undefined) return '';
+  if (value === true) return 'True';
+  if (value === false) return 'False';
+  if (value instanceof String) return String(value);
+  if (Array.isArray(value) || isDict(value)) return repr(value);
+  return String(value);
+}
+
+/** Python's `repr()`: how values print inside lists, tuples and dicts. */
+export function repr(value: unknown): string {
+  if (typeof value === 'string' || value instanceof String) return stringRepr(String(value));
+  if (value instanceof PyRange) return value.toString();
+  if (value instanceof PyTuple) return value.length === 1 ? `(${repr(value[0])},)` : `(${value.map(repr).join(', ')})`;
+  if (Array.isArray(value)) return `[${value.map(repr).join(', ')}]`;
+  if (value instanceof Undefined) return 'Undefined';
+  if (isDict(value)) return `{${Object.keys(value).map((k) => `${stringRepr(k)}: ${repr(value[k])}`).join(', ')}}`;
+  return str(value);
+}
+
+/** Python's repr of a str: single quotes unless the text has one and no double quote. */
+export function stringRepr(text: string): string {
+  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
+  let out = quote;
+  for (const char of text) {
+    const code = char.codePointAt(0) as number;
+    if (char === quote || char === '\\') out += `\\${char}`;
+    else if (char === '\n') out += '\\n';
+    else if (char === '\r') out += '\\r';
+    else if (char === '\t') out += '\\t';
+    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
+    else out += char;
+  }
+  return out + quote;
+}
+
+/** Python's repr of a float: shortest round-trip digits, `.0` on whole values, exponent from 1e16. */
+export function floatRepr(value: number): string {
+  if (Number.isNaN(value)) return 'nan';
+  if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
+  if (value === 0) return Object.is(value, -0) ? '-0.0' : '0.0';
+  const abs = Math.abs(value);
+  if (abs >= 1e16 || abs < 1e-4) {
+    // JavaScript's exponent form: 1e+21, 1.5e-7; Python's: 1e+21, 1.5e-07 (two exponent digits at least).
+    const [mantissa, exponent] = value.toExponential().split('e') as [string, string];
+    const sign = exponent.startsWith('-') ? '-' : '+';
+    const digits = exponent.replace(/^[+-]/, '').padStart(2, '0');
+    return `${mantissa}e${sign}${digits}`;
+  }
+  const text = String(value);
+  return text.includes('.') ? text : `${text}.0`;
+}
