@@ -9,6 +9,7 @@ import { FastRenderError, parseFast, renderFast, type FastTemplate } from './fas
 import { fastDiagnostic, toDiagnostic } from './template-errors.js';
 import { addJinjaCompat } from './jinja-compat.js';
 import { compileJinja, normalizeSource } from './compile-jinja.js';
+import { checkDialect } from './dialect-self-test.js';
 import { MacroReturn, enterRender } from './py-runtime.js';
 import { BUILTIN_PACKAGE, MacroNamespaces, type DispatchConfig } from './macro-namespaces.js';
 
@@ -94,6 +95,7 @@ export class TemplateEngine {
   private readonly fastPath: boolean;
 
   constructor(macroFiles: readonly MacroSource[], options: EngineOptions = {}) {
+    checkDialect();
     this.rootPackage = options.rootPackage ?? '<root>';
     this.fastPath = options.fastPath ?? true;
     this.namespaces = new MacroNamespaces(this.rootPackage, options.dispatch);

@@ -75,8 +75,8 @@ export function parseFast(text: string): FastTemplate | undefined {
     const inner = text.slice(start + 2, end);
     pos = end + 2;
     TAG.lastIndex = pos;
+    if (inner.startsWith('-') || inner.endsWith('-') || inner.startsWith('+')) return undefined;
     if (match[0] === '{#') continue;
-    if (inner.startsWith('-') || inner.endsWith('-')) return undefined;
     if (match[0] === '{{') {
       const expr = parseExpr(inner, start + 2);
       if (!expr) return undefined;
@@ -111,7 +111,7 @@ const CONSTANTS = new Set(['true', 'false', 'none', 'True', 'False', 'None']);
 
 function parseExpr(source: string, offset: number): Expr | undefined {
   const match = CALL.exec(source);
-  if (!match || CONSTANTS.has(match[1] as string) || /^\d/.test(match[1] as string)) return undefined;
+  if (!match || CONSTANTS.has((match[1] as string).split('.')[0] as string)) return undefined;
   const path = pathOf(match[1] as string);
   if (match[2] === undefined) return new Expr(path, offset);
   const args: Arg[] = [];

@@ -34,6 +34,24 @@ export function addJinjaCompat(env: nunjucks.Environment): void {
   for (const [name, value] of Object.entries(jinjaGlobals())) env.addGlobal(name, value);
 }
 
+/** Jinja's cycler(): `next()` gives the items in turn, `current` the one next() gives next. */
+class Cycler {
+  private position = 0;
+  constructor(private readonly items: unknown[]) {}
+  get current(): unknown {
+    return this.items[this.position];
+  }
+  next(): unknown {
+    const item = this.items[this.position];
+    this.position = (this.position + 1) % this.items.length;
+    return item;
+  }
+  reset(): null {
+    this.position = 0;
+    return null;
+  }
+}
+
 /** Whether a value is a dict (a plain object), not a list, string or function. */
 export function isMapping(value: unknown): value is Record<string, unknown> {
   return isDict(value);
@@ -51,6 +69,15 @@ function jinjaGlobals(): Record<string, unknown> {
       const first = positional[0];
       const pairs = isMapping(first) ? Object.entries(first) : first === undefined ? [] : iterate(first).map((pair) => iterate(pair) as [unknown, unknown]);
       return { ...Object.fromEntries(pairs.map(([k, v]) => [String(k), v])), ...keywords };
+    },
+    cycler: (...items: unknown[]) => new Cycler(items),
+    joiner: (sep: unknown = ', ') => {
+      let used = false;
+      return () => {
+        if (used) return sep;
+        used = true;
+        return '';
+      };
     },
     range: (...args: unknown[]) => PyRange.create(splitArgs(args).positional.map((a) => numberOf(a) as number)),
     list: (value: unknown) => [...iterate(value ?? [])],

@@ -279,7 +279,7 @@ export class JinjaCompiler extends Base {
   }
 
   compileIf(node: AstNode, frame: CompileFrame): void {
-    this._emit('if (py.truthy(');
+    this._emit(`lineno = ${node.lineno}; colno = ${node.colno}; if (py.truthy(`);
     this.compile(node.cond as AstNode, frame);
     this._emitLine(')) {');
     this.compile(node.body as AstNode, frame);
@@ -347,6 +347,7 @@ export class JinjaCompiler extends Base {
     const buffer = this._pushBuffer();
     this._emitLine('frame = frame.push(true);');
     this._emitLine('try {');
+    this._emitLine(`lineno = ${node.lineno}; colno = ${node.colno};`);
     let keep = 'null';
     if (node.cond) {
       // The filter binds the loop names in its own scope, as Jinja's generator expression does.
@@ -461,7 +462,8 @@ export class JinjaCompiler extends Base {
     const [args, varargs, kwargs, caller] = [this._tmpid(), this._tmpid(), this._tmpid(), this._tmpid()];
     const inner = frame ? frame.push(true) : new FrameClass();
     this._emitLine(`py.macro(${JSON.stringify(name)}, ${JSON.stringify(all)}, ${usesName(body, 'varargs')}, ${usesName(body, 'kwargs')}, function (${args}, ${varargs}, ${kwargs}, ${caller}) {`);
-    this._emitLine('var callerFrame = frame;');
+    // Its own line and column, so an error inside names the macro's line, not the caller's.
+    this._emitLine(`var callerFrame = frame, lineno = ${node.lineno}, colno = ${node.colno};`);
     this._emitLine(`frame = ${frame ? 'frame.push(true)' : 'new runtime.Frame()'};`);
     this._emitLine('try {');
     all.forEach((param, i) => {

@@ -50,10 +50,26 @@ export class JinjaParser extends Base {
 
   // ---- statements
 
+  /** The block tags being parsed, innermost last (for the message when one is never closed). */
+  private get openTags(): Token[] {
+    return ((this as unknown as { strataOpen?: Token[] }).strataOpen ??= []);
+  }
+
   parseStatement(): AstNode | null {
+    // `{%+ … %}` only turns off lstrip_blocks, which dbt leaves off: the `+` changes nothing.
+    if (this.isOperator(this.peekToken(), '+')) this.nextToken();
     const tok = this.peekToken();
     if (tok.type !== T.TOKEN_SYMBOL) this.fail('tag name expected', tok.lineno, tok.colno);
     if (this.breakOnBlocks?.includes(tok.value)) return null;
+    this.openTags.push(tok);
+    try {
+      return this.parseTag(tok);
+    } finally {
+      this.openTags.pop();
+    }
+  }
+
+  private parseTag(tok: Token): AstNode {
     switch (tok.value) {
       case 'raw':
         return this.parseRawBlock(tok);
@@ -103,6 +119,17 @@ export class JinjaParser extends Base {
   /** Jinja's parse_statements: the body up to one of `names`, which is left for the caller. */
   private body(...names: string[]): AstNode {
     return this.parseUntilBlocks(...names);
+  }
+
+  /** A body up to one of `names`; the end of the template instead is an error naming the open block. */
+  override parseUntilBlocks(...names: string[]): AstNode {
+    const opener = this.openTags[this.openTags.length - 1];
+    const body = super.parseUntilBlocks(...names);
+    if (!this.peekToken()) {
+      const wanted = names.filter((n) => n !== 'elseif').map((n) => `'${n}'`).join(' or ');
+      this.fail(`Unexpected end of template. Jinja was looking for the following tags: ${wanted}. The innermost block that needs to be closed is '${opener?.value ?? names[0]?.replace(/^end/, '')}'.`, opener?.lineno, opener?.colno);
+    }
+    return body;
   }
 
   /** The name of the block tag ending a body, consumed with its `%}`. */
@@ -544,7 +571,7 @@ export class JinjaParser extends Base {
   private parseCallExpr(callee: AstNode): AstNode {
     const open = this.peekToken();
     const parsed = this.parseCallArgs();
-    const call = new nodes.FunCall(open.lineno, open.colno, callee, new nodes.NodeList(open.lineno, open.colno, parsed.args));
+    const call = new nodes.FunCall(callee.lineno, callee.colno, callee, new nodes.NodeList(open.lineno, open.colno, parsed.args));
     Object.assign(call, { kwargs: parsed.kwargs, dynArgs: parsed.dynArgs, dynKwargs: parsed.dynKwargs });
     return call;
   }

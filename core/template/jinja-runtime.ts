@@ -1,6 +1,6 @@
 import * as operators from './py-operators.js';
 import * as runtime from './py-runtime.js';
-import { PyError, PyTuple, dictKey, toFloat } from './py-values.js';
+import { PyError, PyTuple, setDictItem, toFloat } from './py-values.js';
 
 /**
  * The `py` object compiled templates call: Python's operators, lookups, calls and values in one
@@ -37,7 +37,7 @@ export const PY = {
   tuple: (items: unknown[]) => PyTuple.of(...items),
   dict: (pairs: [unknown, unknown][]) => {
     const out: Record<string, unknown> = {};
-    for (const [key, value] of pairs) out[dictKey(key)] = value;
+    for (const [key, value] of pairs) setDictItem(out, key, value);
     return out;
   },
   filter: (env: EnvironmentLike, context: unknown, name: string, args: unknown[], kwargs: Record<string, unknown> | undefined) => runtime.call(lookupIn(env, 'filter', name), context, args, kwargs),

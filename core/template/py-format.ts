@@ -1,4 +1,4 @@
-import { PyError, PyTuple, floatRepr, isDict, isFloat, numberOf, repr, str } from './py-values.js';
+import { PyError, PyTuple, dictKey, dictKeys, floatRepr, isDict, isFloat, numberOf, repr, str } from './py-values.js';
 
 /** Python's string formatting: `'%s-%05.2f' % (a, b)` and `'{:>8}'.format(x)`. */
 
@@ -164,6 +164,15 @@ export function strFormat(text: string, positional: unknown[], keywords: Record<
   });
 }
 
+/** How json.dumps(sort_keys=True) orders keys: strings with strings, numbers with numbers. */
+function sortKeyOrder(a: unknown, b: unknown): number {
+  const na = numberOf(a);
+  const nb = numberOf(b);
+  if (na !== undefined && nb !== undefined) return na - nb;
+  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+  throw new PyError('TypeError', `'<' not supported between instances of '${typeof a === 'string' ? 'str' : 'int'}' and '${typeof b === 'string' ? 'str' : 'int'}'`);
+}
+
 /** Python's `json.dumps` (ensure_ascii on, `, ` and `: ` separators, or `,` with an indent). */
 export function jsonDumps(value: unknown, options: { sortKeys?: boolean; indent?: number } = {}): string {
   const { sortKeys = false, indent } = options;
@@ -180,9 +189,9 @@ export function jsonDumps(value: unknown, options: { sortKeys?: boolean; indent?
     const comma = indent === undefined ? ', ' : ',';
     if (Array.isArray(v)) return v.length ? `[${inner}${v.map((x) => write(x, depth + 1)).join(comma + inner)}${outer}]` : '[]';
     if (isDict(v)) {
-      const keys = Object.keys(v);
-      if (sortKeys) keys.sort();
-      return keys.length ? `{${inner}${keys.map((k) => `${text(k)}: ${write(v[k], depth + 1)}`).join(comma + inner)}${outer}}` : '{}';
+      const keys = dictKeys(v).map((k) => [k, typeof k === 'string' ? k : str(k)] as const);
+      if (sortKeys) keys.sort((a, b) => sortKeyOrder(a[0], b[0]));
+      return keys.length ? `{${inner}${keys.map(([k, name]) => `${text(name)}: ${write(v[dictKey(k)], depth + 1)}`).join(comma + inner)}${outer}}` : '{}';
     }
     throw new PyError('TypeError', `Object of type ${(v as object).constructor?.name ?? 'object'} is not JSON serializable`);
   };

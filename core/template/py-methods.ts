@@ -1,7 +1,7 @@
 import { splitArgs } from './call-args.js';
 import { strFormat } from './py-format.js';
 import { order } from './py-operators.js';
-import { PyError, PyTuple, equals, str, truthy, typeName } from './py-values.js';
+import { DictView, PyError, PyTuple, dictKey, dictKeys, equals, isDict, setDictItem, str, truthy, typeName } from './py-values.js';
 
 /**
  * Methods of Python's str, list and dict, looked up by name on a template value: `'a,b'.split(',')`,
@@ -228,20 +228,20 @@ const LIST_METHODS: Record<string, Method> = {
 const TUPLE_METHODS: Record<string, Method> = { index: LIST_METHODS.index as Method, count: LIST_METHODS.count as Method };
 
 const DICT_METHODS: Record<string, Method> = {
-  items: (d: Record<string, unknown>) => Object.keys(d).map((k) => PyTuple.of(k, d[k])),
-  keys: (d: Record<string, unknown>) => Object.keys(d),
-  values: (d: Record<string, unknown>) => Object.values(d),
-  get: (d: Record<string, unknown>, key, fallback = null) => (Object.prototype.hasOwnProperty.call(d, String(key)) ? d[String(key)] : fallback),
+  items: (d: Record<string, unknown>) => DictView.create('dict_items', dictKeys(d).map((k) => PyTuple.of(k, d[dictKey(k)]))),
+  keys: (d: Record<string, unknown>) => DictView.create('dict_keys', dictKeys(d)),
+  values: (d: Record<string, unknown>) => DictView.create('dict_values', Object.values(d)),
+  get: (d: Record<string, unknown>, key, fallback = null) => (Object.prototype.hasOwnProperty.call(d, dictKey(key)) ? d[dictKey(key)] : fallback),
   update: (d: Record<string, unknown>, ...args) => {
     const { positional, keywords } = splitArgs(args);
     const other = positional[0];
-    if (Array.isArray(other)) for (const pair of other) d[String((pair as unknown[])[0])] = (pair as unknown[])[1];
-    else if (other !== undefined && other !== null) Object.assign(d, other);
+    if (Array.isArray(other)) for (const pair of other) setDictItem(d, (pair as unknown[])[0], (pair as unknown[])[1]);
+    else if (isDict(other)) for (const k of dictKeys(other)) setDictItem(d, k, other[dictKey(k)]);
     Object.assign(d, keywords);
     return null;
   },
   pop: (d: Record<string, unknown>, key, ...fallback) => {
-    const k = String(key);
+    const k = dictKey(key);
     if (!Object.prototype.hasOwnProperty.call(d, k)) {
       if (fallback.length) return fallback[0];
       throw new PyError('KeyError', str(key));
@@ -251,16 +251,16 @@ const DICT_METHODS: Record<string, Method> = {
     return value;
   },
   popitem: (d: Record<string, unknown>) => {
-    const keys = Object.keys(d);
+    const keys = dictKeys(d);
+    if (!keys.length) throw new PyError('KeyError', "'popitem(): dictionary is empty'");
     const last = keys[keys.length - 1];
-    if (last === undefined) throw new PyError('KeyError', "'popitem(): dictionary is empty'");
-    const value = d[last];
-    delete d[last];
+    const value = d[dictKey(last)];
+    delete d[dictKey(last)];
     return PyTuple.of(last, value);
   },
   setdefault: (d: Record<string, unknown>, key, fallback = null) => {
-    const k = String(key);
-    if (!Object.prototype.hasOwnProperty.call(d, k)) d[k] = fallback;
+    const k = dictKey(key);
+    if (!Object.prototype.hasOwnProperty.call(d, k)) setDictItem(d, key, fallback);
     return d[k];
   },
   copy: (d: Record<string, unknown>) => ({ ...d }),
@@ -286,7 +286,7 @@ export function iterate(value: unknown): unknown[] {
   if (typeof value === 'object') {
     if (value instanceof Map) return [...value.keys()];
     if (Symbol.iterator in value) return [...(value as Iterable<unknown>)];
-    if (typeName(value) === 'dict') return Object.keys(value);
+    if (isDict(value)) return dictKeys(value);
     if (typeName(value) === 'Undefined') return [];
   }
   throw new PyError('TypeError', `'${typeName(value)}' object is not iterable`);

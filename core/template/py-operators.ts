@@ -1,5 +1,5 @@
 import { printfFormat } from './py-format.js';
-import { PyError, PyTuple, Undefined, equals, isFloat, numberOf, toFloat, truthy, typeName, undefinedError } from './py-values.js';
+import { PyError, PyTuple, Undefined, dictKey, equals, isDict, isFloat, numberOf, toFloat, truthy, typeName, undefinedError } from './py-values.js';
 
 /**
  * Python's operators, as compiled templates call them: `+` on numbers, strings, lists and tuples,
@@ -144,9 +144,10 @@ export function contains(container: unknown, item: unknown): boolean {
   if (Array.isArray(container)) return container.some((x) => equals(x, item));
   if (container instanceof Undefined) return false;
   if (container instanceof Map || container instanceof Set) return container.has(item);
+  if (isDict(container)) return Object.prototype.hasOwnProperty.call(container, dictKey(item));
   if (container !== null && typeof container === 'object') {
-    const key = textOf(item) ?? (typeof item === 'number' ? String(item) : undefined);
-    return key !== undefined && Object.prototype.hasOwnProperty.call(container, key);
+    const key = textOf(item);
+    return key !== undefined && key in container;
   }
   return fail(`argument of type '${typeName(container)}' is not iterable`);
 }

@@ -28,6 +28,20 @@ export class PyTuple<T = unknown> extends Array<T> {
   }
 }
 
+/** A dict view (`d.items()`, `d.keys()`, `d.values()`): a list that prints as `dict_items([...])`. */
+export class DictView extends Array<unknown> {
+  static override get [Symbol.species](): ArrayConstructor {
+    return Array;
+  }
+  declare kind: 'dict_items' | 'dict_keys' | 'dict_values';
+  static create(kind: DictView['kind'], items: unknown[]): DictView {
+    const view = new DictView();
+    view.kind = kind;
+    view.push(...items);
+    return view;
+  }
+}
+
 /** Python's range(): a list of its numbers that prints as `range(0, 3)`. */
 export class PyRange extends Array<number> {
   static override get [Symbol.species](): ArrayConstructor {
@@ -124,9 +138,38 @@ export function isDict(value: unknown): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-/** A dict key: strings as they are, other keys as Python prints them (dicts here have string keys). */
+/**
+ * Dicts are plain objects, whose keys are strings. A Python key of another type (`{1: 'a'}`,
+ * `{(a, b): 1}`) is stored under an encoded string that cannot clash with a real one, and the
+ * original key is kept beside the dict, so it prints, iterates and compares as Python's would.
+ * Numbers and bools encode by value, as Python hashes them (1, 1.0 and True are one key).
+ */
+const ORIGINAL_KEYS = Symbol('strata.originalKeys');
+const KEY_MARK = '\u0000';
+
+/** The string a key is stored under. */
 export function dictKey(key: unknown): string {
-  return typeof key === 'string' ? key : key instanceof String ? String(key) : repr(key);
+  if (typeof key === 'string') return key;
+  if (key instanceof String) return String(key);
+  const n = numberOf(key);
+  return KEY_MARK + (n !== undefined ? `n${n}` : key === null ? 'None' : repr(key));
+}
+
+/** Sets `dict[key] = value`, keeping a non-string key's original value for printing and iteration. */
+export function setDictItem(dict: Record<string, unknown>, key: unknown, value: unknown): void {
+  const k = dictKey(key);
+  if (k.startsWith(KEY_MARK) && !Object.prototype.hasOwnProperty.call(dict, k)) {
+    const originals = ((dict as Record<symbol, Map<string, unknown>>)[ORIGINAL_KEYS] ??= new Map());
+    originals.set(k, key);
+  }
+  dict[k] = value;
+}
+
+/** A dict's keys as Python sees them, in insertion order. */
+export function dictKeys(dict: Record<string, unknown>): unknown[] {
+  const originals = (dict as Record<symbol, Map<string, unknown> | undefined>)[ORIGINAL_KEYS];
+  const keys = Object.keys(dict);
+  return originals ? keys.map((k) => (originals.has(k) ? originals.get(k) : k)) : keys;
 }
 
 /** Python's truth value: empty strings, lists, dicts, zero, None and Undefined are false. */
@@ -187,10 +230,11 @@ export function str(value: unknown): string {
 export function repr(value: unknown): string {
   if (typeof value === 'string' || value instanceof String) return stringRepr(String(value));
   if (value instanceof PyRange) return value.toString();
+  if (value instanceof DictView) return `${value.kind}([${value.map(repr).join(', ')}])`;
   if (value instanceof PyTuple) return value.length === 1 ? `(${repr(value[0])},)` : `(${value.map(repr).join(', ')})`;
   if (Array.isArray(value)) return `[${value.map(repr).join(', ')}]`;
   if (value instanceof Undefined) return 'Undefined';
-  if (isDict(value)) return `{${Object.keys(value).map((k) => `${stringRepr(k)}: ${repr(value[k])}`).join(', ')}}`;
+  if (isDict(value)) return `{${dictKeys(value).map((k) => `${repr(k)}: ${repr(value[dictKey(k)])}`).join(', ')}}`;
   return str(value);
 }
 

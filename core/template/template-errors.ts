@@ -1,6 +1,7 @@
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { TemplateCallError } from './call-args.js';
 import type { FastRenderError } from './fast-template.js';
+import { PyError } from './py-values.js';
 
 // Template errors as diagnostics: the file, line and column, the message, and the macros passed through.
 
@@ -34,5 +35,6 @@ export function fastDiagnostic(err: FastRenderError, file: string, text: string)
   const at = { file, line: before.split('\n').length, column: err.offset - before.lastIndexOf('\n') };
   const cause = err.cause;
   if (cause instanceof TemplateCallError) return diagnostic(cause.code, cause.message + macroStack(err), at);
-  return diagnostic('template-render', `Template error: ${err.message}${macroStack(err)}`, at);
+  const shown = cause instanceof PyError ? `${cause.kind}: ${cause.message}` : err.message;
+  return diagnostic('template-render', `Template error: ${shown}${macroStack(err)}`, at);
 }

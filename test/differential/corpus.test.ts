@@ -17,9 +17,13 @@ describe('Strata renders like Python Jinja2 (differential corpus)', () => {
     expect(cases.length).toBeGreaterThanOrEqual(500);
   });
 
+  // Each case twice: as Strata renders it (simple templates take the fast path) and through the
+  // full dialect only, so both paths are held to Python's output.
   it.each(cases.map((c) => [c.id, c] as const))('%s', (_, testCase) => {
     const jinja = expected.get(testCase.id);
-    const strata = renderWithStrata(testCase);
-    expect({ outcome: outcome(strata), ...(strata.error !== undefined && jinja?.error === undefined ? { strataError: strata.error } : {}) }).toEqual({ outcome: outcome(jinja) });
+    for (const fastPath of [true, false]) {
+      const strata = renderWithStrata(testCase, { fastPath });
+      expect({ fastPath, outcome: outcome(strata), ...(strata.error !== undefined && jinja?.error === undefined ? { strataError: strata.error } : {}) }).toEqual({ fastPath, outcome: outcome(jinja) });
+    }
   });
 });

@@ -2,11 +2,18 @@ import { TemplateEngine } from '../../core/template/engine.js';
 import type { JinjaCase, JinjaResult } from './oracle.js';
 
 const SCOPE = { target: { type: 'duckdb' } };
-let shared: TemplateEngine | undefined;
+const shared = new Map<boolean, TemplateEngine>();
 
-/** Renders a case with Strata's engine, as a model would be rendered (macros from a macro file). */
-export function renderWithStrata(testCase: JinjaCase): JinjaResult {
-  const engine = testCase.macros !== undefined ? new TemplateEngine([{ file: 'macros/case.sql', text: testCase.macros }]) : (shared ??= new TemplateEngine([]));
+/**
+ * Renders a case with Strata's engine, as a model would be rendered (macros from a macro file).
+ * `fastPath: false` sends every template through the full dialect, so a test can show that the
+ * fast path for simple templates renders exactly what the full engine does.
+ */
+export function renderWithStrata(testCase: JinjaCase, options: { fastPath?: boolean } = {}): JinjaResult {
+  const fastPath = options.fastPath ?? true;
+  let engine = shared.get(fastPath);
+  if (testCase.macros !== undefined) engine = new TemplateEngine([{ file: 'macros/case.sql', text: testCase.macros }], { fastPath });
+  else if (!engine) shared.set(fastPath, (engine = new TemplateEngine([], { fastPath })));
   const problem = engine.diagnostics[0];
   if (problem) return { error: `${problem.code}: ${problem.message}` };
   const compiled = engine.compile(testCase.template, `models/${testCase.id}.sql`);
