@@ -41,6 +41,8 @@ function writableId(frame: CompileFrame, name: string): string | undefined {
 export class JinjaCompiler extends Base {
   /** How many loops enclose the code being compiled (break/continue need one). */
   private loops = 0;
+  /** How many scopes (macros, loops, with blocks) enclose the code being compiled. */
+  private scopes = 0;
 
   private at(node: AstNode): void {
     this._emit(`lineno = ${node.lineno}, colno = ${node.colno}, `);
@@ -345,6 +347,8 @@ export class JinjaCompiler extends Base {
     const loopFrame = frame.push(true);
     this._emitLine(`var ${fn} = function (${items}, depth0) {`);
     const buffer = this._pushBuffer();
+    const completed = this._tmpid();
+    this._emitLine(`var ${completed} = false;`);
     this._emitLine('frame = frame.push(true);');
     this._emitLine('try {');
     this._emitLine(`lineno = ${node.lineno}; colno = ${node.colno};`);
@@ -365,26 +369,27 @@ export class JinjaCompiler extends Base {
     this._emitLine(`frame.set("loop", ${loop});`);
     loopFrame.set('loop', loop);
     // As in Jinja, `else` runs unless one pass through the body got to its end (break skips that).
-    const completed = this._tmpid();
-    this._emitLine(`var ${completed} = false;`);
     this._emitLine(`while (${loop}.advance()) {`);
     const item = this._tmpid();
     this._emitLine(`var ${item} = ${loop}.current;`);
     this.bindTarget(node.name as AstNode, item, loopFrame, false);
     this.loops++;
+    this.scopes++;
     this.compile(node.body as AstNode, loopFrame);
+    this.scopes--;
     this.loops--;
     this._emitLine(`${completed} = true;`);
     this._emitLine('}');
+    this._emitLine('} finally { frame = frame.pop(); }');
     if (node.else_) {
+      // The else block runs outside the loop's scope (no `loop` there), as in Jinja.
       this._emitLine(`if (!${completed}) {`);
       const saved = this.loops;
       this.loops = 0;
-      this.compile(node.else_ as AstNode, loopFrame);
+      this.compile(node.else_ as AstNode, frame);
       this.loops = saved;
       this._emitLine('}');
     }
-    this._emitLine('} finally { frame = frame.pop(); }');
     this._emitLine(`return ${buffer};`);
     this._popBuffer();
     this._emitLine('};');
@@ -405,7 +410,9 @@ export class JinjaCompiler extends Base {
     this._emitLine('frame = frame.push(true);');
     this._emitLine('try {');
     (node.targets as AstNode[]).forEach((target, i) => this.bindTarget(target, values[i] as string, inner, false));
+    this.scopes++;
     this.compile(node.body as AstNode, inner);
+    this.scopes--;
     this._emitLine('} finally { frame = frame.pop(); }');
   }
 
@@ -466,22 +473,30 @@ export class JinjaCompiler extends Base {
     this._emitLine(`var callerFrame = frame, lineno = ${node.lineno}, colno = ${node.colno};`);
     this._emitLine(`frame = ${frame ? 'frame.push(true)' : 'new runtime.Frame()'};`);
     this._emitLine('try {');
-    all.forEach((param, i) => {
+    // Every parameter is a local name from the start: a default naming a later one sees it undefined.
+    const ids = all.map((param) => {
       const id = this._tmpid();
+      this._emitLine(`var ${id} = py.missingParameter(${JSON.stringify(param)});`);
+      inner.set(param, id);
+      return id;
+    });
+    all.forEach((param, i) => {
+      const id = ids[i] as string;
       const fallback = i >= params.length ? (defaults[i - params.length] as AstNode).value as AstNode : undefined;
-      this._emit(`var ${id} = ${args}[${i}] !== py.MISSING ? ${args}[${i}] : `);
+      this._emit(`${id} = ${args}[${i}] !== py.MISSING ? ${args}[${i}] : `);
       if (fallback) this.compile(fallback, inner);
       else this._emit(`py.missingParameter(${JSON.stringify(param)})`);
       this._emitLine(';');
       this._emitLine(`frame.set(${JSON.stringify(param)}, ${id});`);
-      inner.set(param, id);
     });
     this._emitLine(`frame.set("varargs", ${varargs}); frame.set("kwargs", ${kwargs});`);
     this._emitLine(`if (${caller} !== undefined) frame.set("caller", ${caller});`);
     const saved = this.loops;
     this.loops = 0;
     const buffer = this._pushBuffer();
+    this.scopes++;
     this.compile(body, inner);
+    this.scopes--;
     this._emitLine(`return ${buffer};`);
     this._popBuffer();
     this.loops = saved;
@@ -494,7 +509,8 @@ export class JinjaCompiler extends Base {
     const name = (node.name as AstNode).value as string;
     const id = `macro_${this._tmpid()}`;
     this._emit(`var ${id} = `);
-    this.compileMacroFunction(node, undefined, name);
+    // A macro defined inside a macro, loop or with block sees that scope's names (a closure).
+    this.compileMacroFunction(node, this.scopes > 0 ? frame : undefined, name);
     this._emitLine(';');
     frame.set(name, id);
     if (frame.parent) this._emitLine(`frame.set(${JSON.stringify(name)}, ${id});`);

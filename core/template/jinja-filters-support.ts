@@ -105,7 +105,8 @@ export function attrGetter(attribute: unknown, postprocess?: Getter, fallback: u
   return (value) => {
     let found = value;
     for (const part of parts) {
-      found = item(found, part);
+      // An undefined attribute name finds nothing (Jinja's sandboxed getitem), rather than failing.
+      found = part instanceof Undefined ? new Undefined(`'${typeName(found)} object' has no attribute ''`) : item(found, part);
       if (fallback !== null && fallback !== undefined && found instanceof Undefined) found = fallback;
     }
     return postprocess ? postprocess(found) : found;

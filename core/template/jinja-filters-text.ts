@@ -186,9 +186,14 @@ function trim(value: unknown, ...args: unknown[]): string {
   return (pythonMethod(text, 'strip') as (c: string) => string)(set);
 }
 
+// Python's title case where it differs from upper case: the digraphs (ǆ → ǅ).
+const TITLE_CASE: Record<string, string> = { ǆ: 'ǅ', ǅ: 'ǅ', Ǆ: 'ǅ', ǉ: 'ǈ', ǈ: 'ǈ', Ǉ: 'ǈ', ǌ: 'ǋ', ǋ: 'ǋ', Ǌ: 'ǋ', ǳ: 'ǲ', ǲ: 'ǲ', Ǳ: 'ǲ' };
+
+/** Python's str.capitalize(): the first character title-cased (ß → Ss), the rest lower-cased. */
 function capitalize(value: unknown): string {
   const [first = '', ...rest] = softStr(value);
-  return first.toUpperCase() + rest.join('').toLowerCase();
+  const [head = '', ...tail] = TITLE_CASE[first] ?? first.toUpperCase();
+  return head + tail.join('').toLowerCase() + rest.join('').toLowerCase();
 }
 
 export const TEXT_FILTERS: Record<string, Filter> = {

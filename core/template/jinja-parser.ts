@@ -87,6 +87,18 @@ export class JinjaParser extends Base {
         return this.parseFilterStatement();
       case 'with':
         return this.parseWith();
+      case 'block': {
+        // Without template inheritance (dbt has none), a block renders where it stands.
+        this.nextToken();
+        this.expect(T.TOKEN_SYMBOL);
+        while (this.skipSymbol('scoped') || this.skipSymbol('required'));
+        this.advanceAfterBlockEnd('block');
+        const body = this.body('endblock');
+        this.nextToken();
+        if (this.peekToken().type === T.TOKEN_SYMBOL) this.nextToken();
+        this.advanceAfterBlockEnd('endblock');
+        return body;
+      }
       case 'do': {
         this.nextToken();
         const node = new JinjaNodes.Do(tok.lineno, tok.colno, this.parseTuple());

@@ -1,5 +1,6 @@
 import { JINJA_FILTERS } from './jinja-filters.js';
-import { Markup, bind, hashKey, textOf } from './jinja-filters-support.js';
+import { splitArgs } from './call-args.js';
+import { Markup, bind, hashKey, raise, textOf } from './jinja-filters-support.js';
 import { contains, mod, order } from './py-operators.js';
 import { LoopContext, takesTemplateValues } from './py-runtime.js';
 import { PyFloat, Undefined, equals, isDict, isFloat, numberOf, str } from './py-values.js';
@@ -15,6 +16,20 @@ export type Test = (value: unknown, ...args: unknown[]) => boolean;
 /** A test of the value and one other argument (`other`, `num`, `seq`). */
 const binary = (name: string, param: string, fn: (value: unknown, other: unknown) => boolean): Test => (value, ...args) => fn(value, bind(name, [param], args, 1)[0]);
 
+/** A test of the value alone; extra arguments are a TypeError, as in Python. */
+const unary = (name: string, fn: (value: unknown) => boolean): Test => (value, ...args) => {
+  bind(name, [], args);
+  return fn(value);
+};
+
+/** The operator module's functions: exactly one more argument, never by keyword. */
+const operator = (name: string, fn: (a: unknown, b: unknown) => boolean): Test => (value, ...args) => {
+  const { positional, keywords } = splitArgs(args);
+  if (Object.keys(keywords).length) raise('TypeError', `_operator.${name}() takes no keyword arguments`);
+  if (positional.length !== 1) raise('TypeError', `${name} expected 2 arguments, got ${positional.length + 1}`);
+  return fn(value, positional[0]);
+};
+
 const isUndefined = (v: unknown) => v instanceof Undefined || v === undefined;
 
 /** Python's str.islower()/isupper(): some cased letter, and none of the other case (or title case). */
@@ -24,41 +39,41 @@ const cased = (v: unknown, want: 'lower' | 'upper') => {
   return has.test(s) && !hasNot.test(s);
 };
 
-const eq: Test = binary('eq', 'b', (a, b) => equals(a, b));
-const ne: Test = binary('ne', 'b', (a, b) => !equals(a, b));
-const lt: Test = binary('lt', 'b', (a, b) => order(a, b, '<') < 0);
-const le: Test = binary('le', 'b', (a, b) => order(a, b, '<=') <= 0);
-const gt: Test = binary('gt', 'b', (a, b) => order(a, b, '>') > 0);
-const ge: Test = binary('ge', 'b', (a, b) => order(a, b, '>=') >= 0);
+const eq: Test = operator('eq', (a, b) => equals(a, b));
+const ne: Test = operator('ne', (a, b) => !equals(a, b));
+const lt: Test = operator('lt', (a, b) => order(a, b, '<') < 0);
+const le: Test = operator('le', (a, b) => order(a, b, '<=') <= 0);
+const gt: Test = operator('gt', (a, b) => order(a, b, '>') > 0);
+const ge: Test = operator('ge', (a, b) => order(a, b, '>=') >= 0);
 
 const TESTS: Record<string, Test> = {
-  odd: (v) => equals(mod(v, 2), 1),
-  even: (v) => equals(mod(v, 2), 0),
+  odd: unary('test_odd', (v) => equals(mod(v, 2), 1)),
+  even: unary('test_even', (v) => equals(mod(v, 2), 0)),
   divisibleby: binary('test_divisibleby', 'num', (v, num) => equals(mod(v, num), 0)),
-  defined: (v) => !isUndefined(v),
-  undefined: isUndefined,
-  none: (v) => v === null,
-  boolean: (v) => typeof v === 'boolean',
-  false: (v) => v === false,
-  true: (v) => v === true,
+  defined: unary('test_defined', (v) => !isUndefined(v)),
+  undefined: unary('test_undefined', isUndefined),
+  none: unary('test_none', (v) => v === null),
+  boolean: unary('test_boolean', (v) => typeof v === 'boolean'),
+  false: unary('test_false', (v) => v === false),
+  true: unary('test_true', (v) => v === true),
   // Python's bool is an int, but Jinja's `integer` leaves bools out; `number` keeps them.
-  integer: (v) => typeof v === 'number' && Number.isInteger(v),
-  float: (v) => isFloat(v),
-  number: (v) => numberOf(v) !== undefined,
-  string: (v) => textOf(v) !== undefined,
-  lower: (v) => cased(v, 'lower'),
-  upper: (v) => cased(v, 'upper'),
-  mapping: (v) => isDict(v) || v instanceof Map,
+  integer: unary('test_integer', (v) => typeof v === 'number' && Number.isInteger(v)),
+  float: unary('test_float', (v) => isFloat(v)),
+  number: unary('test_number', (v) => numberOf(v) !== undefined),
+  string: unary('test_string', (v) => textOf(v) !== undefined),
+  lower: unary('test_lower', (v) => cased(v, 'lower')),
+  upper: unary('test_upper', (v) => cased(v, 'upper')),
+  mapping: unary('test_mapping', (v) => isDict(v) || v instanceof Map),
   // len() and __getitem__: strings, lists, tuples, dicts, and Undefined (which has both).
-  sequence: (v) => textOf(v) !== undefined || Array.isArray(v) || isDict(v) || v instanceof Map || v instanceof Undefined,
-  iterable: (v) => textOf(v) !== undefined || Array.isArray(v) || isDict(v) || v instanceof Undefined || v instanceof LoopContext || (v !== null && typeof v === 'object' && Symbol.iterator in v),
+  sequence: unary('test_sequence', (v) => textOf(v) !== undefined || Array.isArray(v) || isDict(v) || v instanceof Map || v instanceof Undefined),
+  iterable: unary('test_iterable', (v) => textOf(v) !== undefined || Array.isArray(v) || isDict(v) || v instanceof Undefined || v instanceof LoopContext || (v !== null && typeof v === 'object' && Symbol.iterator in v)),
   // Undefined has __call__ (calling it raises), and so has a loop (for recursive loops).
-  callable: (v) => typeof v === 'function' || v instanceof Undefined || v instanceof LoopContext,
+  callable: unary('test_callable', (v) => typeof v === 'function' || v instanceof Undefined || v instanceof LoopContext),
   sameas: binary('test_sameas', 'other', (a, b) => (a instanceof PyFloat && b instanceof PyFloat ? a.valueOf() === b.valueOf() : a === b)),
-  escaped: (v) => v instanceof Markup,
+  escaped: unary('test_escaped', (v) => v instanceof Markup),
   in: binary('test_in', 'seq', (v, seq) => contains(seq, v)),
-  filter: (v) => hashKey(v) !== '' && Object.prototype.hasOwnProperty.call(JINJA_FILTERS, textOf(v) ?? ''),
-  test: (v) => hashKey(v) !== '' && Object.prototype.hasOwnProperty.call(TESTS, textOf(v) ?? ''),
+  filter: unary('test_filter', (v) => hashKey(v) !== '' && Object.prototype.hasOwnProperty.call(JINJA_FILTERS, textOf(v) ?? '')),
+  test: unary('test_test', (v) => hashKey(v) !== '' && Object.prototype.hasOwnProperty.call(TESTS, textOf(v) ?? '')),
   '==': eq,
   eq,
   equalto: eq,

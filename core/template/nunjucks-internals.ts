@@ -225,6 +225,12 @@ export function usePythonLiterals(): void {
       }
       const next = this.current();
       this.forward();
+      if (next >= '0' && next <= '7') {
+        let octal = next;
+        for (let i = 0; i < 2 && !this.isFinished() && this.current() >= '0' && this.current() <= '7'; i++, this.forward()) octal += this.current();
+        out += String.fromCharCode(parseInt(octal, 8));
+        continue;
+      }
       if (next === 'x' || next === 'u') {
         const width = next === 'x' ? 2 : 4;
         let hex = '';

@@ -6,6 +6,20 @@ const fail = (message: string): never => {
   throw new PyError('TypeError', message);
 };
 
+/**
+ * `value.toFixed(digits)` with Python's rounding: a value exactly halfway (0.5, 2.5, 0.125) goes
+ * to the even digit; JavaScript rounds it up. Other values round the same in both.
+ */
+function fixed(value: number, digits: number): string {
+  const rounded = value.toFixed(digits);
+  const exact = value.toFixed(Math.min(100, digits + 30));
+  const cut = exact.indexOf('.') + (digits ? digits + 1 : 0);
+  if (!/^50*$/.test(exact.slice(cut + (digits ? 0 : 1)))) return rounded;
+  const truncated = exact.slice(0, digits ? cut : cut);
+  const last = Number(truncated.replace(/\D/g, '').slice(-1));
+  return last % 2 === 0 ? truncated : rounded;
+}
+
 /** Formats a number by a conversion letter with Python's rules (precision, exponent digits, `#`). */
 function formatNumber(value: number, type: string, precision: number | undefined, alternate: boolean): string {
   switch (type) {
@@ -16,7 +30,7 @@ function formatNumber(value: number, type: string, precision: number | undefined
       return String(Math.trunc(value));
     case 'f':
     case 'F':
-      return Number.isFinite(value) ? value.toFixed(precision ?? 6) : floatRepr(value);
+      return Number.isFinite(value) ? fixed(value, precision ?? 6) : floatRepr(value);
     case 'e':
     case 'E': {
       if (!Number.isFinite(value)) return floatRepr(value);
@@ -110,7 +124,9 @@ export function formatSpec(value: unknown, spec: string): string {
   if (!m) throw new PyError('ValueError', `Invalid format specifier '${spec}'`);
   const [, fill, align, sign, alternate, zero, width, grouping, precision, type] = m;
   const n = numberOf(value);
-  const isNumber = n !== undefined && typeof value !== 'boolean';
+  // A bool formats as its text unless the spec asks for a number (`{:d}` of True is 1).
+  const isNumber = n !== undefined && (typeof value !== 'boolean' || (type !== undefined && type !== 's'));
+  if (n === undefined && typeof value !== 'string' && spec !== '') throw new PyError('TypeError', `unsupported format string passed to ${value === null ? 'NoneType' : 'object'}.__format__`);
   let body: string;
   if (!isNumber || type === 's') {
     if (type && type !== 's') fail(`Unknown format code '${type}' for object of type 'str'`);

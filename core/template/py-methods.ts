@@ -1,7 +1,7 @@
 import { splitArgs } from './call-args.js';
 import { strFormat } from './py-format.js';
 import { order } from './py-operators.js';
-import { DictView, PyError, PyTuple, dictKey, dictKeys, equals, isDict, setDictItem, str, truthy, typeName } from './py-values.js';
+import { DictView, PyError, PyTuple, dictKey, dictKeys, equals, isDict, setDictItem, str, takesTemplateValues, truthy, typeName } from './py-values.js';
 
 /**
  * Methods of Python's str, list and dict, looked up by name on a template value: `'a,b'.split(',')`,
@@ -69,6 +69,21 @@ function replaceText(s: string, old: string, replacement: string, count: number)
   return out + s.slice(from);
 }
 
+/** Python's `s[start:end]` for the optional bounds of find, count, startswith. */
+function bounds(s: string, start: unknown, end: unknown): [number, number] {
+  const at = (v: unknown, fallback: number) => (typeof v !== 'number' ? fallback : v < 0 ? Math.max(0, s.length + v) : Math.min(v, s.length));
+  return [at(start, 0), at(end, s.length)];
+}
+
+const bounded = (s: string, start: unknown, end: unknown) => s.slice(...bounds(s, start, end));
+
+function findIn(s: string, sub: string, start: unknown, end: unknown, fromRight: boolean): number {
+  const [from, to] = bounds(s, start, end);
+  const part = s.slice(from, to);
+  const at = fromRight ? part.lastIndexOf(sub) : part.indexOf(sub);
+  return at < 0 ? -1 : at + from;
+}
+
 const isUpperCased = (s: string) => /\p{Lu}/u.test(s) && !/\p{Ll}/u.test(s);
 const isLowerCased = (s: string) => /\p{Ll}/u.test(s) && !/\p{Lu}/u.test(s);
 
@@ -87,8 +102,8 @@ const STRING_METHODS: Record<string, Method> = {
   title: (s: string) => titleCase(s),
   capitalize: (s: string) => s.charAt(0).toUpperCase() + s.slice(1).toLowerCase(),
   swapcase: (s: string) => [...s].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join(''),
-  startswith: (s: string, prefix) => prefixes(prefix).some((p) => s.startsWith(p)),
-  endswith: (s: string, suffix) => prefixes(suffix).some((p) => s.endsWith(p)),
+  startswith: (s: string, prefix, start, end) => prefixes(prefix).some((p) => bounded(s, start, end).startsWith(p)),
+  endswith: (s: string, suffix, start, end) => prefixes(suffix).some((p) => bounded(s, start, end).endsWith(p)),
   replace: (s: string, old, replacement, count) => replaceText(s, String(old), String(replacement), typeof count === 'number' ? count : -1),
   split: (s: string, ...args) => {
     const { positional, keywords } = splitArgs(args);
@@ -126,8 +141,8 @@ const STRING_METHODS: Record<string, Method> = {
     const { positional, keywords } = splitArgs(args);
     return strFormat(s, positional, keywords);
   },
-  find: (s: string, sub, start) => s.indexOf(String(sub), typeof start === 'number' ? start : 0),
-  rfind: (s: string, sub) => s.lastIndexOf(String(sub)),
+  find: (s: string, sub, start, end) => findIn(s, String(sub), start, end, false),
+  rfind: (s: string, sub, start, end) => findIn(s, String(sub), start, end, true),
   index: (s: string, sub) => {
     const at = s.indexOf(String(sub));
     if (at < 0) throw new PyError('ValueError', 'substring not found');
@@ -138,7 +153,10 @@ const STRING_METHODS: Record<string, Method> = {
     if (at < 0) throw new PyError('ValueError', 'substring not found');
     return at;
   },
-  count: (s: string, sub) => (String(sub) === '' ? s.length + 1 : s.split(String(sub)).length - 1),
+  count: (s: string, sub, start, end) => {
+    const part = bounded(s, start, end);
+    return String(sub) === '' ? part.length + 1 : part.split(String(sub)).length - 1;
+  },
   isdigit: (s: string) => /^\d+$/.test(s),
   isdecimal: (s: string) => /^\d+$/.test(s),
   isnumeric: (s: string) => /^\d+$/.test(s),
@@ -275,7 +293,7 @@ export function pythonMethod(self: unknown, name: string): ((...args: unknown[])
   const table = typeof self === 'string' ? STRING_METHODS : self instanceof PyTuple ? TUPLE_METHODS : Array.isArray(self) ? LIST_METHODS : DICT_METHODS;
   if (!Object.prototype.hasOwnProperty.call(table, name)) return undefined;
   const method = table[name] as (self: unknown, ...args: unknown[]) => unknown;
-  return (...args: unknown[]) => method(self, ...args);
+  return takesTemplateValues((...args: unknown[]) => method(self, ...args));
 }
 
 /** The items a for loop (or `list()`, `join`, ...) sees: a dict's keys, a string's characters. */

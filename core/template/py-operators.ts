@@ -145,6 +145,11 @@ export function contains(container: unknown, item: unknown): boolean {
   if (container instanceof Undefined) return false;
   if (container instanceof Map || container instanceof Set) return container.has(item);
   if (isDict(container)) return Object.prototype.hasOwnProperty.call(container, dictKey(item));
+  // A generator (what `map`, `select`, … give): consumed, as Python's `in` consumes it.
+  if (container !== null && typeof container === 'object' && Symbol.iterator in container) {
+    for (const x of container as Iterable<unknown>) if (equals(x, item)) return true;
+    return false;
+  }
   if (container !== null && typeof container === 'object') {
     const key = textOf(item);
     return key !== undefined && key in container;

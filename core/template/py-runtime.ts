@@ -1,6 +1,6 @@
 import { splitArgs } from './call-args.js';
 import { iterate, pythonMethod } from './py-methods.js';
-import { PyError, PyFloat, PyTuple, Undefined, dictKey, equals, isDict, numberOf, str, truthy, typeName, undefinedError } from './py-values.js';
+import { IS_MACRO, PyError, PyFloat, PyTuple, Undefined, dictKey, takesTemplateValues, equals, isDict, isFloat, numberOf, str, truthy, typeName, undefinedError } from './py-values.js';
 
 /**
  * What compiled templates call at run time (beside the operators): name and member lookups that
@@ -10,14 +10,7 @@ import { PyError, PyFloat, PyTuple, Undefined, dictKey, equals, isDict, numberOf
 
 /** A macro parameter no argument was given for. */
 export const MISSING = Symbol('missing');
-/** Marks functions made from `{% macro %}` blocks (they take template values as they are). */
-export const IS_MACRO = Symbol('strata.macro');
-
-/** Marks a JavaScript function (a filter, a test) as taking template values as they are: Undefined, PyFloat. */
-export function takesTemplateValues<F extends (...args: never[]) => unknown>(fn: F): F {
-  (fn as unknown as Record<symbol, unknown>)[IS_MACRO] = true;
-  return fn;
-}
+export { IS_MACRO, takesTemplateValues };
 
 /** Thrown by dbt's `return(x)` and caught by the macro being run, which then returns x. */
 export class MacroReturn {
@@ -89,7 +82,8 @@ export function attr(obj: unknown, name: string): unknown {
   if (obj instanceof Undefined) return state.lenient ? obj : undefinedError(obj);
   if (obj === null || obj === undefined) return noAttribute(null, name);
   if (typeof obj === 'string' || obj instanceof String) return pythonMethod(String(obj), name) ?? noAttribute(obj, name);
-  if (Array.isArray(obj)) return pythonMethod(obj, name) ?? noAttribute(obj, name);
+  // A list's methods; a tuple may carry named fields too (groupby's `grouper` and `list`).
+  if (Array.isArray(obj)) return pythonMethod(obj, name) ?? (name in obj && !(name in Array.prototype) && !/^\d+$/.test(name) ? (obj as unknown as Record<string, unknown>)[name] : noAttribute(obj, name));
   if (isDict(obj)) {
     const own = hasOwn(obj, name) ? obj[name] : undefined;
     if (typeof own === 'function') return own;
@@ -108,7 +102,7 @@ export function item(obj: unknown, key: unknown): unknown {
   if ((typeof obj === 'string' || Array.isArray(obj)) && index !== undefined && typeof key !== 'boolean') {
     const at = index < 0 ? obj.length + index : index;
     const found = typeof obj === 'string' ? obj[at] : obj[at];
-    return at >= 0 && at < obj.length && Number.isInteger(index) ? found : new Undefined(`${typeName(obj)} object has no element ${str(key)}`);
+    return at >= 0 && at < obj.length && Number.isInteger(index) && !isFloat(key) ? found : new Undefined(`${typeName(obj)} object has no element ${str(key)}`);
   }
   if (isDict(obj)) {
     const k = dictKey(key);
@@ -212,6 +206,7 @@ export function macro(name: string, params: readonly string[], catchVarargs: boo
   for (const [key, value] of Object.entries({ name, arguments: PyTuple.of(...params), catch_varargs: catchVarargs, catch_kwargs: catchKwargs })) {
     Object.defineProperty(fn, key, { value, enumerable: true });
   }
+  Object.defineProperty(fn, 'toString', { value: () => `<Macro '${name}'>` });
   return fn;
 }
 

@@ -5,6 +5,15 @@
  * This module is the one place that says how each prints, compares and tests true.
  */
 
+/** Marks functions that take template values as they are (macros, filters, tests, str/list/dict methods). */
+export const IS_MACRO = Symbol('strata.macro');
+
+/** Marks a JavaScript function (a filter, a test) as taking template values as they are: Undefined, PyFloat. */
+export function takesTemplateValues<F extends (...args: never[]) => unknown>(fn: F): F {
+  (fn as unknown as Record<symbol, unknown>)[IS_MACRO] = true;
+  return fn;
+}
+
 /** A Python float whose value is whole (`2.0`); other floats are plain numbers with a fraction. */
 export class PyFloat extends Number {
   override toString(): string {

@@ -7,10 +7,13 @@ import type { JinjaCase } from './oracle.js';
 /** The corpus folder: one YAML file per topic, each a list of cases. */
 export const CORPUS_DIR = fileURLToPath(new URL('./corpus', import.meta.url));
 
-interface CorpusEntry { name: string; template: string; context?: Record<string, unknown>; macros?: string }
+interface CorpusEntry { name: string; template: string; context?: Record<string, unknown>; macros?: string; difference?: string }
 
-/** Every case of the corpus, with ids `<file>/<name>`. */
-export function loadCorpus(dir = CORPUS_DIR): JinjaCase[] {
+/** A case Strata renders differently from Jinja on purpose; the reason is listed in docs/compatibility.md. */
+export interface KnownDifference { id: string; reason: string }
+
+/** Every case of the corpus, with ids `<file>/<name>`; `differences` gets the cases marked as known differences. */
+export function loadCorpus(dir = CORPUS_DIR, differences: KnownDifference[] = []): JinjaCase[] {
   const cases: JinjaCase[] = [];
   const seen = new Set<string>();
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.yml')).sort()) {
@@ -19,6 +22,7 @@ export function loadCorpus(dir = CORPUS_DIR): JinjaCase[] {
       const id = `${file.replace(/\.yml$/, '')}/${entry.name}`;
       if (seen.has(id)) throw new Error(`Duplicate corpus case ${id}`);
       seen.add(id);
+      if (entry.difference) differences.push({ id, reason: entry.difference });
       cases.push({ id, template: entry.template, ...(entry.context ? { context: entry.context } : {}), ...(entry.macros !== undefined ? { macros: entry.macros } : {}) });
     }
   }

@@ -51,11 +51,18 @@ def render(env, case):
     names = {"return": do_return}
     if macros:
         # dbt renames every macro to dbt_macro__<name> (so `_private` ones are exported too) and
-        # makes each one visible to every template, with the same context.
-        module = env.from_string(MACRO_START.sub(lambda m: m.group(1) + MACRO_PREFIX + m.group(2), macros), globals=names).make_module(vars=context)
-        for name in dir(module):
-            if name.startswith(MACRO_PREFIX):
-                names[name[len(MACRO_PREFIX):]] = dbt_macro(getattr(module, name))
+        # makes each one visible to every template and to each other, with the same context.
+        # The module copies its globals when it is made, so each name is bound to a function that
+        # finds the macro in the module once it exists.
+        module = {}
+
+        def bound(name):
+            return lambda *args, **kwargs: dbt_macro(getattr(module["m"], MACRO_PREFIX + name))(*args, **kwargs)
+
+        for match in MACRO_START.finditer(macros):
+            names[match.group(2)] = bound(match.group(2))
+        source = MACRO_START.sub(lambda m: m.group(1) + MACRO_PREFIX + m.group(2), macros)
+        module["m"] = env.from_string(source, globals=names).make_module(vars=context)
     template = env.from_string(case["template"], globals=names)
     return template.render(**context)
 

@@ -18,7 +18,8 @@ export function renderWithStrata(testCase: JinjaCase, options: { fastPath?: bool
   if (problem) return { error: `${problem.code}: ${problem.message}` };
   const compiled = engine.compile(testCase.template, `models/${testCase.id}.sql`);
   if (!compiled.template) return { error: `${compiled.diagnostic.code}: ${compiled.diagnostic.message}` };
-  const result = engine.render(compiled.template, SCOPE, testCase.context ?? {});
+  // A copy: a template may change its context's lists and dicts, and each case renders twice.
+  const result = engine.render(compiled.template, SCOPE, structuredClone(testCase.context ?? {}));
   if (result.diagnostic) return { error: `${result.diagnostic.code}: ${result.diagnostic.message}` };
   return { output: result.output ?? '' };
 }
