@@ -110,13 +110,17 @@ export class Compiler {
     const answers = new DatabaseAnswers();
     for (let round = 1; ; round++) {
       this.answers = answers;
-      let compiled: CompiledNode;
+      let compiled: CompiledNode | undefined;
       try {
         compiled = this.compile(uniqueId, context);
+      } catch (err) {
+        // A draft may fail on a placeholder (`run_query(…).rows[0]` of no rows): it is discarded
+        // anyway once its questions are answered. A render that asked nothing new fails for real.
+        if (answers.pending.size === 0) throw err;
       } finally {
         this.answers = undefined;
       }
-      if (answers.pending.size === 0) return compiled;
+      if (answers.pending.size === 0 && compiled) return compiled;
       if (round === MAX_DATABASE_ROUNDS) {
         const node = this.project.nodes.get(uniqueId);
         throw new StrataUserError([diagnostic('template-render', `${node?.name ?? uniqueId}: templates kept asking the database new questions after ${MAX_DATABASE_ROUNDS} rounds (a query that depends on its own result?).`, { file: node?.originalFilePath ?? uniqueId, line: 1, column: 1 })]);

@@ -108,7 +108,7 @@ export class TemplateEngine {
     this.env.addGlobal('adapter', this.adapterObject());
     // dbt's cross-database macros as `dbt.date_trunc(...)` (and `strata.…`): dispatched on the adapter.
     for (const namespace of ['dbt', 'strata']) {
-      this.env.addGlobal(namespace, new Proxy({}, { get: (_, name) => (typeof name === 'string' ? this.dispatch(name, namespace) : undefined) }));
+      this.env.addGlobal(namespace, new Proxy(new BuiltinNamespace(), { get: (_, name) => (typeof name === 'string' ? this.dispatch(name, namespace) : undefined) }));
     }
     // dbt's `{{ return(x) }}`: the macro's value becomes x (not its text); see the macro wrapper.
     this.env.addGlobal('return', (value: unknown) => {
@@ -304,6 +304,9 @@ export class TemplateEngine {
     return compiled.template ? this.render(compiled.template, scope) : { diagnostic: compiled.diagnostic };
   }
 }
+
+/** What `dbt` and `strata` are in templates: an object (not a dict) whose every member is a dispatched macro. */
+class BuiltinNamespace {}
 
 /** Names of the `{% macro name(...) %}` (and `{% test %}`) blocks in a macro file's text. */
 export function definedMacroNames(text: string): string[] {

@@ -1,4 +1,4 @@
-import { LINE_BREAKS, bind, intArg, raise, splitLines, stripSpace, textOf } from './jinja-filters-support.js';
+import { LINE_BREAKS, Markup, bind, intArg, raise, splitLines, stripSpace, textOf } from './jinja-filters-support.js';
 import { PyTuple, Undefined, isDict, repr, stringRepr, truthy, typeName, undefinedError } from './py-values.js';
 
 /**
@@ -66,7 +66,7 @@ export function wordwrap(s: unknown, ...args: unknown[]): string {
   const [width = 79, breakLongWords = true, wrapstring = null, breakOnHyphens = true] = bind('do_wordwrap', ['width', 'break_long_words', 'wrapstring', 'break_on_hyphens'], args);
   if (s instanceof Undefined) undefinedError(s);
   const text = textOf(s) ?? raise('AttributeError', `'${typeName(s)}' object has no attribute 'splitlines'`);
-  const joiner = wrapstring === null ? '\n' : (textOf(wrapstring) ?? raise('TypeError', `sequence item 0: expected str instance, ${typeName(wrapstring)} found`));
+  const joiner = wrapstring === null ? '\n' : (textOf(wrapstring) ?? raise('AttributeError', `'${typeName(wrapstring)}' object has no attribute 'join'`));
   const options = { width: intArg(width), breakLongWords: truthy(breakLongWords), breakOnHyphens: truthy(breakOnHyphens) };
   return splitLines(text).map((line) => wrap(line, options).join(joiner)).join(joiner);
 }
@@ -78,6 +78,7 @@ const LINE_WITH_END = new RegExp(`[\\s\\S]*?(?:${LINE_BREAKS}|$)`, 'g');
 
 /** pprint's one-line repr: repr() with dict keys sorted at every depth. */
 function safeRepr(value: unknown): string {
+  if (value instanceof Markup) return `Markup(${stringRepr(String(value))})`;
   if (isDict(value)) {
     const keys = Object.keys(value).sort();
     return keys.length ? `{${keys.map((k) => `${stringRepr(k)}: ${safeRepr(value[k])}`).join(', ')}}` : '{}';

@@ -82,11 +82,15 @@ function truncate(s: unknown, ...args: unknown[]): unknown {
   if (slack < 0) raise('AssertionError', `expected leeway >= 0, got ${slack}`);
   if (pyLen(s) <= limit + slack) return s;
   const text = textOf(s);
-  if (text === undefined) return add([...iterate(s)].slice(0, limit - endLength), end);
+  if (text === undefined) {
+    if (!truthy(killwords)) raise('AttributeError', `'${typeName(s)}' object has no attribute 'rsplit'`);
+    return add([...iterate(s)].slice(0, limit - endLength), end);
+  }
   const head = [...text].slice(0, Math.max(0, limit - endLength)).join('');
-  if (truthy(killwords)) return add(head, end);
   const space = head.lastIndexOf(' ');
-  return add(space < 0 ? head : head.slice(0, space), end);
+  const kept = truthy(killwords) || space < 0 ? head : head.slice(0, space);
+  // Markup + str escapes the str.
+  return s instanceof Markup ? new Markup(kept + escapeHtml(end)) : add(kept, end);
 }
 
 function indent(s: unknown, ...args: unknown[]): unknown {
@@ -162,14 +166,19 @@ function tojson(value: unknown, ...args: unknown[]): string {
   return json.replace(/[<>&']/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
 }
 
-function format(value: unknown, ...args: unknown[]): string {
+/** Markup's `%`: the arguments are escaped (numbers stay numbers for `%d`). */
+const markupArg = (v: unknown): unknown => (numberOf(v) !== undefined ? v : escapeHtml(v));
+
+function format(value: unknown, ...args: unknown[]): string | Markup {
   const last = args[args.length - 1];
   const hasKeywords = last !== null && typeof last === 'object' && (last as { __keywords?: boolean }).__keywords === true;
   const positional = hasKeywords ? args.slice(0, -1) : args;
   const keywords = hasKeywords ? Object.fromEntries(Object.entries(last as object).filter(([k]) => k !== '__keywords')) : {};
   const hasAny = Object.keys(keywords).length > 0;
   if (positional.length && hasAny) raise('FilterArgumentError', "can't handle positional and keyword arguments at the same time");
-  return printfFormat(softStr(value), hasAny ? keywords : PyTuple.of(...positional));
+  if (!(value instanceof Markup)) return printfFormat(softStr(value), hasAny ? keywords : PyTuple.of(...positional));
+  const escaped = hasAny ? Object.fromEntries(Object.entries(keywords).map(([k, v]) => [k, markupArg(v)])) : PyTuple.of(...positional.map(markupArg));
+  return new Markup(printfFormat(String(value), escaped));
 }
 
 function replace(s: unknown, ...args: unknown[]): string {
@@ -196,22 +205,28 @@ function capitalize(value: unknown): string {
   return head + tail.join('').toLowerCase() + rest.join('').toLowerCase();
 }
 
+/** A str method's result on Markup is Markup again. */
+const keepMarkup = (fn: (s: string, ...args: unknown[]) => string): Filter => (value, ...args) => {
+  const out = fn(softStr(value), ...args);
+  return value instanceof Markup ? new Markup(out) : out;
+};
+
 export const TEXT_FILTERS: Record<string, Filter> = {
   escape: escapeHtml,
   e: escapeHtml,
   forceescape: (value) => escapeHtml(textOf(value) ?? str(value)),
   safe: (value) => (value instanceof Markup ? value : new Markup(str(value))),
-  string: softStr,
-  upper: (value) => softStr(value).toUpperCase(),
-  lower: (value) => softStr(value).toLowerCase(),
-  capitalize,
+  string: (value) => (value instanceof Markup ? value : softStr(value)),
+  upper: keepMarkup((s) => s.toUpperCase()),
+  lower: keepMarkup((s) => s.toLowerCase()),
+  capitalize: keepMarkup(capitalize),
   title: (value) => title(softStr(value)),
-  trim,
+  trim: keepMarkup(trim),
   striptags: (value) => stripTags(textOf(value) ?? str(value)),
   truncate,
   wordcount: (value) => softStr(value).match(/[\p{L}\p{N}_]+/gu)?.length ?? 0,
-  indent,
-  center: (value, ...args) => center(softStr(value), intArg(bind('do_center', ['width'], args)[0] ?? 80)),
+  indent: (value, ...args) => (value instanceof Markup ? new Markup(indent(String(value), ...args)) : indent(value, ...args)),
+  center: keepMarkup((s, ...args) => center(s, intArg(bind('do_center', ['width'], args)[0] ?? 80))),
   replace,
   format,
   urlencode,

@@ -1,4 +1,4 @@
-import { PyGenerator, attrGetter, bind, generator, hashKey, ignoreCase, intArg, listOf, multiAttrGetter, parseIntText, pyFloat, pyLen, raise, roundFloat, textOf } from './jinja-filters-support.js';
+import { Markup, PyGenerator, attrGetter, bind, generator, hashKey, ignoreCase, intArg, listOf, multiAttrGetter, parseIntText, pyFloat, pyLen, raise, roundFloat, textOf } from './jinja-filters-support.js';
 import { pprint, wordwrap } from './jinja-filters-layout.js';
 import { TEXT_FILTERS } from './jinja-filters-text.js';
 import { JINJA_TESTS } from './jinja-tests.js';
@@ -41,16 +41,14 @@ function sortBy(items: readonly unknown[], key: (v: unknown) => unknown, reverse
 
 const caseKey = (caseSensitive: unknown) => (truthy(caseSensitive) ? undefined : ignoreCase);
 
-/** A filter or test named by a string argument (`map('upper')`, `select('odd')`). */
+/** A filter or test named by a string argument (`map('upper')`, `select('odd')`): the environment's, else ours. */
 function named(kind: 'filter' | 'test', name: unknown, context: unknown): unknown {
   const text = textOf(name);
-  const own: Record<string, unknown> = kind === 'filter' ? JINJA_FILTERS : JINJA_TESTS;
-  if (text !== undefined && Object.prototype.hasOwnProperty.call(own, text)) return own[text];
   const env = (context as { env?: { filters?: Record<string, unknown>; tests?: Record<string, unknown> } } | undefined)?.env;
-  const found = text === undefined ? undefined : (kind === 'filter' ? env?.filters : env?.tests)?.[text];
-  if (found !== undefined) return found;
+  const table: Record<string, unknown> = (kind === 'filter' ? env?.filters : env?.tests) ?? (kind === 'filter' ? JINJA_FILTERS : JINJA_TESTS);
+  if (text !== undefined && Object.prototype.hasOwnProperty.call(table, text)) return table[text];
   const hint = name instanceof Undefined ? ` (${name.hint}; did you forget to quote the callable name?)` : '';
-  return raise('TemplateRuntimeError', `No ${kind} named ${textOf(name) !== undefined ? `'${text}'` : String(name)}.${hint}`);
+  return raise('TemplateRuntimeError', `No ${kind} named ${text !== undefined ? `'${text}'` : str(name)}.${hint}`);
 }
 
 /** Splits `*args` from a trailing keywords object (kept for passing on). */
@@ -174,7 +172,7 @@ function reversedItems(value: unknown): unknown[] | undefined {
 
 function reverse(value: unknown): unknown {
   const text = textOf(value);
-  if (text !== undefined) return [...text].reverse().join('');
+  if (text !== undefined) return value instanceof Markup ? new Markup([...text].reverse().join('')) : [...text].reverse().join('');
   const items = reversedItems(value);
   if (items !== undefined) {
     const label = value instanceof PyTuple || value instanceof Undefined ? 'reversed object' : Array.isArray(value) ? 'list_reverseiterator object' : 'dict_reversekeyiterator object';
@@ -182,8 +180,9 @@ function reverse(value: unknown): unknown {
   }
   try {
     return listOf(value).reverse();
-  } catch {
-    return raise('FilterArgumentError', 'argument must be iterable');
+  } catch (err) {
+    if (err instanceof PyError && err.kind === 'TypeError') raise('FilterArgumentError', 'argument must be iterable');
+    throw err;
   }
 }
 
@@ -297,7 +296,8 @@ function items(value: unknown): PyGenerator {
 }
 
 /** Jinja's attr: an attribute only (a dict's keys are items, not attributes), sandboxed. */
-function attrFilter(obj: unknown, name: unknown): unknown {
+function attrFilter(obj: unknown, ...args: unknown[]): unknown {
+  const [name] = bind('do_attr', ['name'], args, 1);
   const key = textOf(name) ?? raise('TypeError', 'attribute name must be string');
   if (obj instanceof Undefined) undefinedError(obj);
   if (isDict(obj)) return pythonMethod(obj, key) ?? new Undefined(`'dict object' has no attribute '${key}'`);
@@ -369,4 +369,18 @@ const FILTERS: Record<string, Filter> = {
   unique,
 };
 
-export const JINJA_FILTERS: Record<string, Filter> = Object.fromEntries(Object.entries(FILTERS).map(([name, fn]) => [name, takesTemplateValues(fn)]));
+/** Filters that take the value alone: any argument is a TypeError, as in Python. */
+const UNARY = new Set(['abs', 'capitalize', 'count', 'length', 'e', 'escape', 'first', 'forceescape', 'last', 'list', 'lower', 'items', 'pprint', 'random', 'reverse', 'safe', 'string', 'striptags', 'title', 'upper', 'urlencode', 'wordcount']);
+
+/** A JavaScript `undefined` value (a missing member of a host object) is Jinja's Undefined. */
+const MISSING = new Undefined('the value is undefined');
+
+function asTemplateFilter(name: string, fn: Filter): Filter {
+  const unary = UNARY.has(name);
+  return takesTemplateValues(function (this: unknown, value: unknown, ...args: unknown[]) {
+    if (unary) bind(name, [], args);
+    return fn.call(this, value === undefined ? MISSING : value, ...args);
+  });
+}
+
+export const JINJA_FILTERS: Record<string, Filter> = Object.fromEntries(Object.entries(FILTERS).map(([name, fn]) => [name, asTemplateFilter(name, fn)]));

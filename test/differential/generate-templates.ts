@@ -1329,7 +1329,9 @@ class TemplateGen {
     const it = this.iterable(s);
     const inner = this.freeze(withVars(s, [{ name, ty: listOf(elem), owned: true }]), it.code);
     const body = withVars({ ...inner, loop: true, breakable: true }, it.targets);
-    const item = elem.k === 'any' ? this.x.valueE(body, 1) : this.x.exprOf(body, 1, elem);
+    // The appended value never mentions the list itself: appending l|string to l in a loop grows exponentially.
+    const itemScope = { ...body, vars: body.vars.filter((v) => v.name !== name) };
+    const item = elem.k === 'any' ? this.x.valueE(itemScope, 1) : this.x.exprOf(itemScope, 1, elem);
     const loop = this.tag(`for ${it.targets.map((t) => t.name).join(', ')} in ${it.code}`) + this.tag(`do ${name}.append(${item.code})`) + this.block(body, depth + 1, this.rng.int(0, 1)).code + this.tag('endfor');
     const shown = this.output(this.rng.chance(0.5) ? atom(name, ANY) : this.x.filter(atom(name, ANY), 'join', [`', '`], STR));
     return { code: this.tag(`set ${name} = []`) + loop + shown, scope: withVars(s, [{ name, ty: listOf(elem), owned: true }]) };
@@ -1346,13 +1348,14 @@ class TemplateGen {
       const l = this.rng.pick(lists);
       const of = elemOf(l.ty);
       const grown: Ty = isList(l.ty) ? listOf(of, s.loop ? l.ty.min : l.ty.min + 1) : l.ty;
-      return { code: this.tag(`do ${l.name}.append(${this.x.exprOf(s, 1, of).code})`), scope: withVars(s, [{ ...l, ty: grown }]) };
+      const value = this.x.exprOf(without(s, l.name), 1, of);
+      return { code: this.tag(`do ${l.name}.append(${value.code})`), scope: withVars(s, [{ ...l, ty: grown }]) };
     }
     if (choice === 'update') {
       const dict = this.rng.pick(dicts);
       const fields = dict.ty.k === 'dict' ? dict.ty.fields : [];
       const field = fields.length > 0 && this.rng.chance(0.6) ? this.rng.pick(fields) : undefined;
-      const value = field ? this.x.exprOf(s, 1, field.ty) : this.x.scalarE(s, 1);
+      const value = field ? this.x.exprOf(without(s, dict.name), 1, field.ty) : this.x.scalarE(without(s, dict.name), 1);
       const key = field?.key ?? this.rng.pick(['added', 'new_key']);
       const grown: Ty = field || s.loop ? dict.ty : { k: 'dict', fields: [...fields, { key, ty: value.ty }] };
       return { code: this.tag(`do ${dict.name}.update({${strLiteral(this.rng, key)}: ${value.code}})`), scope: withVars(s, [{ ...dict, ty: grown }]) };
@@ -1452,6 +1455,8 @@ class TemplateGen {
 }
 
 const COLUMN_LIST = listOf(COLUMN);
+
+const without = (s: Scope, name: string): Scope => ({ ...s, vars: s.vars.filter((v) => v.name !== name) });
 
 /** The scope of a macro or call body: what it did not make itself, it must not grow. */
 const nestedScope = (s: Scope): Scope => ({ ...s, nested: true, vars: s.vars.map(({ owned: _owned, ...v }) => v) });
