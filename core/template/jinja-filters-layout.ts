@@ -1,5 +1,6 @@
-import { LINE_BREAKS, Markup, bind, intArg, raise, splitLines, stripSpace, textOf } from './jinja-filters-support.js';
-import { PyTuple, Undefined, isDict, repr, stringRepr, truthy, typeName, undefinedError } from './py-values.js';
+import { LINE_BREAKS, Markup, bind, dictItems, intArg, raise, splitLines, stripSpace, textOf } from './jinja-filters-support.js';
+import { order } from './py-operators.js';
+import { DictView, PyRange, PyTuple, Undefined, isDict, repr, stringRepr, truthy, typeName, undefinedError } from './py-values.js';
 
 /**
  * The two filters that lay text out as Python's standard library does: `wordwrap` (textwrap's
@@ -76,12 +77,24 @@ export function wordwrap(s: unknown, ...args: unknown[]): string {
 const WIDTH = 80;
 const LINE_WITH_END = new RegExp(`[\\s\\S]*?(?:${LINE_BREAKS}|$)`, 'g');
 
+/** A dict's items in pprint's order: sorted keys, mixed types grouped by type name (Python's _safe_key). */
+function sortedItems(d: Record<string, unknown>): [unknown, unknown][] {
+  return dictItems(d).sort(([a], [b]) => {
+    try {
+      return order(a, b, '<');
+    } catch {
+      return typeName(a) < typeName(b) ? -1 : typeName(a) > typeName(b) ? 1 : 0;
+    }
+  });
+}
+
 /** pprint's one-line repr: repr() with dict keys sorted at every depth. */
 function safeRepr(value: unknown): string {
+  if (value instanceof DictView || value instanceof PyRange) return repr(value);
   if (value instanceof Markup) return `Markup(${stringRepr(String(value))})`;
   if (isDict(value)) {
-    const keys = Object.keys(value).sort();
-    return keys.length ? `{${keys.map((k) => `${stringRepr(k)}: ${safeRepr(value[k])}`).join(', ')}}` : '{}';
+    const items = sortedItems(value);
+    return items.length ? `{${items.map(([k, v]) => `${safeRepr(k)}: ${safeRepr(v)}`).join(', ')}}` : '{}';
   }
   if (value instanceof PyTuple) return value.length === 1 ? `(${safeRepr(value[0])},)` : `(${value.map(safeRepr).join(', ')})`;
   if (Array.isArray(value)) return `[${value.map(safeRepr).join(', ')}]`;
@@ -129,13 +142,13 @@ function formatString(text: string, indentAt: number, allowanceAt: number, level
 /** PrettyPrinter._format: the one-line repr when it fits, else dicts, lists, tuples and strings broken up. */
 function format(value: unknown, indent: number, allowance: number, level: number): string {
   const rep = safeRepr(value);
-  if (rep.length <= WIDTH - indent - allowance) return rep;
+  if (rep.length <= WIDTH - indent - allowance || value instanceof DictView || value instanceof PyRange) return rep;
   if (isDict(value)) {
-    const keys = Object.keys(value).sort();
-    if (!keys.length) return rep;
-    const body = keys.map((k, i) => {
-      const key = stringRepr(k);
-      return `${key}: ${format(value[k], indent + 1 + key.length + 2, i === keys.length - 1 ? allowance + 1 : 1, level + 1)}`;
+    const items = sortedItems(value);
+    if (!items.length) return rep;
+    const body = items.map(([k, v], i) => {
+      const key = safeRepr(k);
+      return `${key}: ${format(v, indent + 1 + key.length + 2, i === items.length - 1 ? allowance + 1 : 1, level + 1)}`;
     });
     return `{${body.join(`,\n${' '.repeat(indent + 1)}`)}}`;
   }

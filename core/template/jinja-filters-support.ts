@@ -1,7 +1,7 @@
 import { splitArgs } from './call-args.js';
 import { iterate } from './py-methods.js';
 import { item } from './py-runtime.js';
-import { PyError, PyTuple, Undefined, isDict, numberOf, str, typeName } from './py-values.js';
+import { PyError, PyTuple, Undefined, dictKey, dictKeys, isDict, numberOf, str, typeName } from './py-values.js';
 
 /**
  * What Jinja's filters and tests share (jinja-filters*.ts, jinja-tests.ts): Python's argument
@@ -56,6 +56,9 @@ export function bind(fn: string, names: readonly string[], args: readonly unknow
   if (missing !== undefined) raise('TypeError', `${fn}() missing 1 required positional argument: '${missing}'`);
   return bound;
 }
+
+/** A dict's (key, value) pairs, keys as Python sees them (not only strings). */
+export const dictItems = (d: Record<string, unknown>): [unknown, unknown][] => dictKeys(d).map((k) => [k, d[dictKey(k)]]);
 
 /** A str's text (Markup included), else undefined. */
 export const textOf = (v: unknown): string | undefined => (typeof v === 'string' ? v : v instanceof String ? String(v) : undefined);

@@ -1,4 +1,4 @@
-import { Markup, bind, intArg, isInt, pyFloat, pyLen, raise, softStr, splitLines, splitSpace, stripSpace, SPACE, textOf, fixed } from './jinja-filters-support.js';
+import { Markup, bind, dictItems, intArg, isInt, pyFloat, pyLen, raise, softStr, splitLines, splitSpace, stripSpace, SPACE, textOf, fixed } from './jinja-filters-support.js';
 import { jsonDumps, printfFormat } from './py-format.js';
 import { iterate, pythonMethod } from './py-methods.js';
 import { add } from './py-operators.js';
@@ -121,7 +121,7 @@ function urlQuote(value: unknown, forQuery: boolean): string {
 function urlencode(value: unknown): string {
   const iterable = Array.isArray(value) || isDict(value) || value instanceof Undefined || (value !== null && typeof value === 'object' && Symbol.iterator in value);
   if (textOf(value) !== undefined || !iterable) return urlQuote(value, false);
-  const pairs = isDict(value) ? Object.entries(value) : iterate(value).map((pair) => {
+  const pairs = isDict(value) ? dictItems(value) : iterate(value).map((pair) => {
     const items = iterate(pair);
     if (items.length !== 2) raise('ValueError', items.length < 2 ? `not enough values to unpack (expected 2, got ${items.length})` : 'too many values to unpack (expected 2)');
     return items;
@@ -134,8 +134,9 @@ function xmlattr(d: unknown, ...args: unknown[]): string {
   if (d instanceof Undefined) undefinedError(d);
   if (!isDict(d)) return raise('AttributeError', `'${typeName(d)}' object has no attribute 'items'`);
   const items: string[] = [];
-  for (const [key, value] of Object.entries(d)) {
+  for (const [key, value] of dictItems(d)) {
     if (value === null || value instanceof Undefined) continue;
+    if (typeof key !== 'string') return raise('TypeError', 'expected string or bytes-like object');
     if (/[\s/>=]/.test(key)) raise('ValueError', `Invalid character in attribute name: ${stringRepr(key)}`);
     items.push(`${escapeHtml(key)}="${escapeHtml(value)}"`);
   }

@@ -1,4 +1,4 @@
-import { Markup, PyGenerator, attrGetter, bind, generator, hashKey, ignoreCase, intArg, listOf, multiAttrGetter, parseIntText, pyFloat, pyLen, raise, roundFloat, textOf } from './jinja-filters-support.js';
+import { Markup, PyGenerator, attrGetter, bind, dictItems, generator, hashKey, ignoreCase, intArg, listOf, multiAttrGetter, parseIntText, pyFloat, pyLen, raise, roundFloat, textOf } from './jinja-filters-support.js';
 import { pprint, wordwrap } from './jinja-filters-layout.js';
 import { TEXT_FILTERS } from './jinja-filters-text.js';
 import { JINJA_TESTS } from './jinja-tests.js';
@@ -219,7 +219,7 @@ function dictsort(value: unknown, ...args: unknown[]): unknown[] {
   const pos = equals(by, 'key') ? 0 : equals(by, 'value') ? 1 : raise('FilterArgumentError', 'You can only sort by either "key" or "value"');
   if (value instanceof Undefined) undefinedError(value);
   if (!isDict(value)) raise('AttributeError', `'${typeName(value)}' object has no attribute 'items'`);
-  const items = Object.keys(value as object).map((k) => PyTuple.of(k, (value as Record<string, unknown>)[k]));
+  const items = dictItems(value as Record<string, unknown>).map(([k, v]) => PyTuple.of(k, v));
   const post = caseKey(caseSensitive);
   return sortBy(items, (pair) => (post ? post((pair as PyTuple)[pos]) : (pair as PyTuple)[pos]), truthy(reverseOrder));
 }
@@ -291,7 +291,7 @@ function items(value: unknown): PyGenerator {
   return generator('do_items', function* () {
     if (value instanceof Undefined) return;
     if (!isDict(value)) raise('TypeError', 'Can only get item pairs from a mapping.');
-    for (const k of Object.keys(value as object)) yield PyTuple.of(k, (value as Record<string, unknown>)[k]);
+    for (const [k, v] of dictItems(value as Record<string, unknown>)) yield PyTuple.of(k, v);
   });
 }
 

@@ -1,4 +1,4 @@
-import { PyError, PyTuple, dictKey, dictKeys, floatRepr, isDict, isFloat, numberOf, repr, str } from './py-values.js';
+import { DictView, PyError, PyRange, PyTuple, dictKey, dictKeys, floatRepr, isDict, isFloat, numberOf, repr, str } from './py-values.js';
 
 /** Python's string formatting: `'%s-%05.2f' % (a, b)` and `'{:>8}'.format(x)`. */
 
@@ -203,6 +203,7 @@ export function jsonDumps(value: unknown, options: { sortKeys?: boolean; indent?
     const inner = indent === undefined ? '' : `\n${' '.repeat(indent * (depth + 1))}`;
     const outer = indent === undefined ? '' : `\n${' '.repeat(indent * depth)}`;
     const comma = indent === undefined ? ', ' : ',';
+    if (v instanceof DictView || v instanceof PyRange) throw new PyError('TypeError', `Object of type ${v instanceof PyRange ? 'range' : v.kind} is not JSON serializable`);
     if (Array.isArray(v)) return v.length ? `[${inner}${v.map((x) => write(x, depth + 1)).join(comma + inner)}${outer}]` : '[]';
     if (isDict(v)) {
       const keys = dictKeys(v).map((k) => [k, typeof k === 'string' ? k : str(k)] as const);

@@ -95,8 +95,9 @@ export function attr(obj: unknown, name: string): unknown {
 }
 
 /** `obj[key]`: an item (a list index counts from the end when negative), else an attribute. */
-export function item(obj: unknown, key: unknown): unknown {
-  if (obj instanceof Undefined) return state.lenient ? obj : undefinedError(obj);
+export function item(target: unknown, key: unknown): unknown {
+  if (target instanceof Undefined) return state.lenient ? target : undefinedError(target);
+  const obj = target instanceof String ? String(target) : target;
   if (key instanceof Undefined) return undefinedError(key);
   const index = numberOf(key);
   if ((typeof obj === 'string' || Array.isArray(obj)) && index !== undefined && typeof key !== 'boolean') {
@@ -116,8 +117,9 @@ export function item(obj: unknown, key: unknown): unknown {
 }
 
 /** `seq[start:stop:step]` with Python's clipping and negative steps. */
-export function slice(obj: unknown, start: unknown, stop: unknown, step: unknown): unknown {
-  if (obj instanceof Undefined) return undefinedError(obj);
+export function slice(target: unknown, start: unknown, stop: unknown, step: unknown): unknown {
+  if (target instanceof Undefined) return undefinedError(target);
+  const obj = target instanceof String ? String(target) : target;
   const seq = typeof obj === 'string' ? [...obj] : Array.isArray(obj) ? obj : undefined;
   if (!seq) throw new PyError('TypeError', `'${typeName(obj)}' object is not subscriptable`);
   const n = seq.length;

@@ -247,6 +247,9 @@ export function repr(value: unknown): string {
   return str(value);
 }
 
+/** What Python's str.isprintable() calls not printable: control, format, separator (but space), unassigned. */
+const NOT_PRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u;
+
 /** Python's repr of a str: single quotes unless the text has one and no double quote. */
 export function stringRepr(text: string): string {
   const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
@@ -257,7 +260,7 @@ export function stringRepr(text: string): string {
     else if (char === '\n') out += '\\n';
     else if (char === '\r') out += '\\r';
     else if (char === '\t') out += '\\t';
-    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
+    else if (char !== ' ' && NOT_PRINTABLE.test(char)) out += code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : code < 0x10000 ? `\\u${code.toString(16).padStart(4, '0')}` : `\\U${code.toString(16).padStart(8, '0')}`;
     else out += char;
   }
   return out + quote;

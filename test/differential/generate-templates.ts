@@ -65,8 +65,11 @@ function caseSeed(seed: number, index: number): number {
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-/** `num` is an int or a float; `scalar` any hashable scalar; `any` a defined JSON-like value; `maybe` possibly undefined. */
-type Simple = 'int' | 'float' | 'num' | 'str' | 'bool' | 'none' | 'scalar' | 'any' | 'maybe';
+/**
+ * `num` is an int or a float; `scalar` any hashable scalar; `any` a defined JSON-like value; `opaque` a defined
+ * value that is no JSON (a dict with int keys); `maybe` possibly undefined.
+ */
+type Simple = 'int' | 'float' | 'num' | 'str' | 'bool' | 'none' | 'scalar' | 'any' | 'opaque' | 'maybe';
 interface Field { key: string; ty: Ty }
 type Ty =
   | { k: Simple }
@@ -97,7 +100,7 @@ const isHashable = (t: Ty): boolean => isScalar(t) || (t.k === 'tuple' && t.item
 /** A defined value that can be printed, compared with == and put in a list. */
 const isValue = (t: Ty): boolean => t.k !== 'maybe' && t.k !== 'ns' && !(t.k === 'list' && t.lazy);
 const isJsonable = (t: Ty): boolean =>
-  t.k === 'list' ? !t.lazy && isJsonable(t.of) : t.k === 'tuple' ? t.items.every(isJsonable) : t.k === 'dict' ? t.fields.every((f) => isJsonable(f.ty)) : isValue(t);
+  t.k === 'list' ? !t.lazy && isJsonable(t.of) : t.k === 'tuple' ? t.items.every(isJsonable) : t.k === 'dict' ? t.fields.every((f) => isJsonable(f.ty)) : isValue(t) && t.k !== 'opaque';
 const isList = (t: Ty): t is Extract<Ty, { k: 'list' }> => t.k === 'list';
 const elemOf = (t: Ty): Ty => (t.k === 'list' ? t.of : ANY);
 const fieldTy = (t: Ty, key: string): Ty | undefined => (t.k === 'dict' || t.k === 'ns' ? t.fields.find((f) => f.key === key)?.ty : undefined);
@@ -109,7 +112,8 @@ function unify(a: Ty, b: Ty): Ty {
   if (isHashable(a) && isHashable(b) && isScalar(a) && isScalar(b)) return { k: 'scalar' };
   if (JSON.stringify(a) === JSON.stringify(b)) return a;
   if (a.k === 'list' && b.k === 'list') return listOf(unify(a.of, b.of), Math.min(a.min, b.min));
-  return isValue(a) && isValue(b) ? ANY : MAYBE;
+  if (!isValue(a) || !isValue(b)) return MAYBE;
+  return isJsonable(a) && isJsonable(b) ? ANY : { k: 'opaque' };
 }
 
 /* ------------------------------------------------------------------ expressions */
@@ -178,6 +182,10 @@ const INTS = [0, 1, 2, 3, 4, 5, 7, 10, 12, 42, 100, -1, -3, -7, 15, 8, 9, 6, 11,
 const FLOATS = [1.5, 0.25, 2.75, -0.5, 3.14, 0.1, 19.99, 1.05, 100.5, -2.25, 0.3, 7.125, 2.5, 0.5, 1e-7, 12345.678];
 const FLOAT_LITERALS = ['1.5', '2.0', '0.25', '3.14', '10.0', '0.1', '2.50', '1e3', '1.5e-3', '0.0', '1_000.5', '7.5', '0.5', '100.0', '2.675'];
 const FIELD_NAMES = ['a', 'b', 'name', 'enabled', 'schema', 'alias', 'tags', 'meta', 'owner', 'x', 'y', 'n', 'my key', 'kebab-key', 'materialized', 'id', 'items'];
+const LIST_NAMES: Partial<Record<string, readonly string[]>> = {
+  int: ['nums', 'ids', 'counts'], str: ['words', 'tags', 'names'], float: ['prices', 'rates'], num: ['values_', 'amounts'],
+  bool: ['flags'], scalar: ['mixed', 'items'], list: ['matrix', 'pairs'], any: ['things', 'stuff'], dict: ['cols', 'columns'],
+};
 const COLUMN_TYPES = ['int', 'text', 'date', 'bool', 'numeric'];
 const COLUMN_NAMES = ['id', 'name', 'amount', 'created_at', 'Status', 'email', 'is_active', 'zip'];
 const FRESH_NAMES = ['total', 'acc', 'out', 'result', 'tmp', 'label2', 'parts', 'res', 'sep', 'val', 'cnt', 'first_one', 'seen', 'suffix', 'buf', 'msg', 'y2', 'z'];
@@ -227,14 +235,16 @@ class ExprGen {
       str: ['s', 'label', 'schema', 'prefix', 'word', 'title_'],
       bool: ['flag', 'enabled', 'is_full'],
       none: ['nothing', 'owner'],
-      list: ['nums', 'words', 'items', 'tags', 'mixed', 'prices', 'values_'],
+      list: ['items', 'things'],
       dict: ['cfg', 'meta', 'model', 'info'],
-      cols: ['cols', 'columns'],
+      cols: ['cols', 'columns', 'fields'],
     };
     for (let i = 0; i < count; i++) {
       const kind = i < 3 ? (['int', 'str', 'list'] as const)[i] ?? 'int' : this.rng.pick(kinds);
-      const name = this.freshName(names[kind]);
-      vars.push({ name, ...this.contextValue(kind) });
+      const entry = this.contextValue(kind);
+      const of = isList(entry.ty) ? entry.ty.of.k : '';
+      const name = this.freshName(LIST_NAMES[of] ?? names[kind]);
+      vars.push({ name, ...entry });
     }
     return vars;
   }
@@ -311,7 +321,13 @@ class ExprGen {
   bin(l: Expr, op: string, r: Expr, prec: number, ty: Ty): Expr {
     const sp = /^[a-z]/.test(op) || this.rng.chance(0.85) ? ' ' : '';
     this.feature(`op:${op}`);
-    return { code: `${this.wrap(l, prec)}${sp}${op}${sp}${this.wrap(r, prec + 1)}`, ty, prec };
+    const left = /^(in|not in)$/.test(op) ? this.wrapTest(l, prec) : this.wrap(l, prec);
+    return { code: `${left}${sp}${op}${sp}${this.wrap(r, prec + 1)}`, ty, prec };
+  }
+
+  /** An operand followed by a word: after a test without arguments, Jinja would take `if` or `in` for its argument. */
+  private wrapTest(e: Expr, min: number): string {
+    return e.test ? `(${e.code})` : this.wrap(e, min);
   }
 
   filter(x: Expr, name: string, args: readonly string[] | undefined, ty: Ty): Expr {
@@ -348,7 +364,7 @@ class ExprGen {
     const body = branch();
     const test = this.boolish(s, d - 1);
     const other = branch();
-    return { code: `${this.wrap(body, P.or)} if ${this.wrap(test, P.or)} else ${this.wrap(other, P.cond)}`, ty: unify(body.ty, other.ty), prec: P.cond };
+    return { code: `${this.wrapTest(body, P.or)} if ${this.wrap(test, P.or)} else ${this.wrap(other, P.cond)}`, ty: unify(body.ty, other.ty), prec: P.cond };
   }
 
   /** Every typed path into the scope: names, attributes, items, first elements. */
@@ -450,13 +466,16 @@ class ExprGen {
     const n = this.rng.weighted([[1, 0], [3, 1], [4, 2], [2, 3]] as const);
     const fields: Field[] = [];
     const parts: string[] = [];
+    let intKeys = false;
     let exprKeys = false;
     for (let i = 0; i < n; i++) {
       const value = this.valueE(s, d - 1);
       if (this.rng.chance(0.15)) {
         // An expression key: its value is not tracked, so the dict is only printed or measured.
         exprKeys = true;
-        parts.push(`${this.rng.chance(0.5) ? this.strE(s, 0).code : this.intLit().code}: ${value.code}`);
+        const intKey = this.rng.chance(0.5);
+        intKeys ||= intKey;
+        parts.push(`${intKey ? this.intLit().code : this.strE(s, 0).code}: ${value.code}`);
         this.feature('lit:dict-expr-key');
         continue;
       }
@@ -466,7 +485,7 @@ class ExprGen {
       parts.push(`${strLiteral(this.rng, key)}: ${value.code}`);
     }
     this.feature('lit:dict');
-    return atom(`{${parts.join(', ')}${parts.length > 0 ? this.trailing() : ''}}`, exprKeys ? ANY : { k: 'dict', fields });
+    return atom(`{${parts.join(', ')}${parts.length > 0 ? this.trailing() : ''}}`, exprKeys ? { k: intKeys ? 'opaque' : 'any' } : { k: 'dict', fields });
   }
 
   /* ---------------------------------------------------------------- numbers */
@@ -781,7 +800,7 @@ class ExprGen {
       [2, () => this.test(this.intE(s, d - 1), this.rng.pick(['odd', 'even']))],
       [2, () => this.test(this.numE(s, d - 1), 'divisibleby', atom(String(this.rng.int(1, 5)), INT))],
       [1, () => this.test(this.strE(s, d - 1), this.rng.pick(['lower', 'upper']))],
-      [2, () => this.test(this.scalarE(s, d - 1), this.rng.pick(['sameas', 'equalto', 'eq', 'ne', '==']), this.scalarE(s, 0))],
+      [2, () => this.test(this.scalarE(s, d - 1), this.rng.pick(['sameas', 'equalto', 'eq', 'ne']), this.scalarE(s, 0))],
       [1, () => this.test(this.numE(s, d - 1), this.rng.pick(['lt', 'gt', 'le', 'ge', 'greaterthan', 'lessthan']), this.intLit(true))],
       [1, () => {
         const l = this.listE(s, d - 1, isHashable) ?? atom('[1]', listOf(INT, 1));
@@ -965,7 +984,7 @@ class ExprGen {
   maybeE(s: Scope, d: number): Expr {
     return this.choose<Expr>([
       [5, () => this.undefE(s)],
-      [d > 0 ? 1 : 0, () => ({ code: `${this.wrap(this.valueE(s, d - 1), P.or)} if ${this.wrap(this.boolish(s, d - 1), P.or)}`, ty: MAYBE, prec: P.cond })],
+      [d > 0 ? 1 : 0, () => ({ code: `${this.wrapTest(this.valueE(s, d - 1), P.or)} if ${this.wrap(this.boolish(s, d - 1), P.or)}`, ty: MAYBE, prec: P.cond })],
       [2, () => this.lookup(s, (t) => t.k === 'maybe')],
       [d > 0 ? 0.5 : 0, () => this.filter(this.undefE(s), 'default', [this.valueE(s, d - 1).code], ANY)],
     ], () => atom('missing', MAYBE));
@@ -999,9 +1018,21 @@ class ExprGen {
     return atom(`{${fields.map((f) => `${strLiteral(this.rng, f.key)}: ${this.exprOf(s, d - 1, f.ty).code}`).join(', ')}}`, { k: 'dict', fields });
   }
 
+  /** Something Jinja raises for: both engines must fail on it. */
+  private failingE(s: Scope): Expr {
+    this.feature('expected-error');
+    const n = this.lookup(s, isInt)?.code ?? '1';
+    const str = this.lookup(s, isStr)?.code ?? "'a'";
+    return atom(this.rng.pick([
+      'missing.attr', 'missing.a.b', `${n} + ${str}`, `(${n}) / 0`, `${n} // 0`, `${n} % 0`, 'missing()', `${str}()`, `${n}|length`,
+      `${str} - 1`, `none + 1`, `[1] + (1,)`, `{'a': 1}|sort|first + 1`, `[1, 'a']|sort`, `${n}|join`, `range(${n}, 1, 0)|list`, `${str}|float + none`, `(1, 2)|dictsort`,
+    ]), ANY);
+  }
+
   /** What `{{ }}` prints: anything but a lazy iterator. */
   printE(s: Scope, d: number): Expr {
     return this.rng.weighted<() => Expr>([
+      [0.2, () => this.failingE(s)],
       [10, () => this.anyE(s, d)],
       [2, () => this.strE(s, d)],
       [2, () => this.numE(s, d)],
@@ -1075,7 +1106,7 @@ const TEXTS = ['', ' ', '\n', '\n\n', '  ', 'select ', ' from t', ',', ', ', ' |
 const LOOP_NAMES = ['x', 'item', 'col', 'c', 'i', 'row', 'w', 'key', 'val', 'g', 'pair', 'e'];
 const MACRO_NAMES = ['fmt', 'cents', 'quote_it', '_helper', 'get_cols', 'wrap', 'col_list', 'my_macro', '_private_one', 'render_x', 'pick', 'build'];
 const PARAM_NAMES = ['a', 'b', 'x', 'col', 'name_', 'n2', 'sep2', 'things', 'prefix2', 'flag2', 'cfg2'];
-const BLOCK_FILTERS = ['upper', 'lower', 'trim', 'title', 'capitalize', "replace('a', 'o')", 'indent(2)', 'center(30)', 'truncate(12)', 'wordcount', 'length', 'striptags', 'e'];
+const BLOCK_FILTERS = ['upper', 'lower', 'trim', 'title', 'capitalize', "replace('a', 'o')", 'indent(2)', 'center(30)', 'truncate(12)', 'striptags', 'e', 'reverse'];
 
 /** Code with the scope that follows it (a set adds a variable for what comes next). */
 interface Emitted { code: string; scope: Scope }
@@ -1129,7 +1160,7 @@ class TemplateGen {
     const same = (code: string): Emitted => ({ code, scope: s });
     switch (kind) {
       case 'text': return same(this.text());
-      case 'print': return same(this.output(this.x.printE(s, this.rng.int(1, 3))) + (this.rng.chance(0.3) ? this.text() : ''));
+      case 'print': return same(this.output(this.x.printE(s, this.rng.weighted([[3, 1], [3, 2], [1, 3]] as const))) + (this.rng.chance(0.3) ? this.text() : ''));
       case 'if': return this.ifStmt(s, depth);
       case 'for': return same(this.forStmt(s, depth));
       case 'set': return this.setStmt(s);
@@ -1155,11 +1186,11 @@ class TemplateGen {
 
   private ifStmt(s: Scope, depth: number): Emitted {
     this.x.feature('stmt:if');
-    let code = this.tag(`if ${this.x.boolish(s, this.rng.int(1, 2)).code}`);
+    let code = this.tag(`if ${this.condition(s, this.rng.int(1, 2))}`);
     const branches: Emitted[] = [this.block(s, depth + 1, this.rng.int(1, 2))];
     for (let n = this.rng.weighted([[4, 0], [2, 1], [1, 2]] as const); n > 0; n--) {
       this.x.feature('stmt:elif');
-      code += branches[branches.length - 1]?.code + this.tag(`elif ${this.x.boolish(s, 1).code}`);
+      code += branches[branches.length - 1]?.code + this.tag(`elif ${this.condition(s, 1)}`);
       branches.push(this.block(s, depth + 1, this.rng.int(1, 2)));
     }
     if (this.rng.chance(0.5)) {
@@ -1170,6 +1201,11 @@ class TemplateGen {
     // An if makes no scope: what a branch sets is seen after it, but only maybe.
     const added = branches.flatMap((b) => b.scope.vars.filter((v) => !s.vars.some((o) => o.name === v.name)));
     return { code, scope: withVars(s, added.map((v) => ({ name: v.name, ty: MAYBE }))) };
+  }
+
+  /** An if's condition: Jinja parses it without inline ifs, which need parentheses there. */
+  private condition(s: Scope, d: number): string {
+    return this.x.wrap(this.x.boolish(s, d), P.or);
   }
 
   /** What a for loop iterates over, and the loop variables it binds. */
@@ -1201,7 +1237,7 @@ class TemplateGen {
     if (filter) this.x.feature('for:filter');
     const targets = it.targets.map((t) => t.name).join(', ');
     const head = this.tag(`for ${it.targets.length > 1 && this.rng.chance(0.2) ? `(${targets})` : targets} in ${it.code}${filter}`);
-    const body = this.block({ ...inner, loop: true, breakable: true }, depth + 1, this.rng.int(1, 3)).code;
+    const body = this.block({ ...inner, loop: true, breakable: true }, depth + 1, this.rng.weighted([[3, 1], [2, 2], [1, 3]] as const)).code;
     const orElse = this.rng.chance(0.25) ? this.tag('else') + this.block(s, depth + 1, 1).code : '';
     if (orElse) this.x.feature('for:else');
     return head + body + orElse + this.tag('endfor');
@@ -1215,7 +1251,7 @@ class TemplateGen {
   private breakStmt(s: Scope): string {
     const word = this.rng.pick(['break', 'continue']);
     this.x.feature(`stmt:${word}`);
-    return this.rng.chance(0.7) ? this.tag(`if ${this.x.boolish(s, 1).code}`) + this.tag(word) + this.tag('endif') : this.tag(word);
+    return this.rng.chance(0.7) ? this.tag(`if ${this.condition(s, 1)}`) + this.tag(word) + this.tag('endif') : this.tag(word);
   }
 
   /** The dbt idiom: items separated by commas, none after the last. */
@@ -1388,7 +1424,7 @@ class TemplateGen {
     const s: Scope = { vars: ctx, loop: false, breakable: false, macros: [] };
     const sigs: MacroSig[] = [];
     let text = '';
-    for (let n = this.rng.int(1, 3); n > 0; n--) {
+    for (let n = this.rng.weighted([[4, 1], [2, 2], [1, 3]] as const); n > 0; n--) {
       const kind = this.rng.weighted([[3, 'text'], [4, 'return'], [1.5, 'caller']] as const);
       const sig = this.signature(s, kind);
       text += this.macroDef(s, sig, kind) + this.rng.pick(['\n', '\n\n', '']);
@@ -1428,16 +1464,16 @@ class TemplateGen {
     let body = sig.varargs ? this.output(this.rng.pick([atom('varargs', ANY), atom('varargs|length', INT), atom('varargs|join("/")', STR)])) : '';
     if (sig.kwargs) body += this.output(this.rng.pick([atom('kwargs', ANY), atom(`kwargs.get('extra', 'none')`, ANY), atom('kwargs|length', INT)]));
     if (kind === 'return') body += this.returnBody(inner, sig.returns);
-    else body += this.block(inner, 1, this.rng.int(1, 3)).code;
+    else body += this.block(inner, 1, this.rng.int(1, 2)).code;
     if (kind === 'caller') body += this.callerUse(inner, sig.caller ?? []);
     this.x.feature(`macro:${kind}`);
     if (sig.name.startsWith('_')) this.x.feature('macro:private');
-    return this.tag(`macro ${sig.name}(${params}${this.rng.chance(0.1) && params ? ',' : ''})`) + body + this.tag('endmacro');
+    return this.tag(`macro ${sig.name}(${params})`) + body + this.tag('endmacro');
   }
 
   private returnBody(s: Scope, ty: Ty): string {
     let code = this.rng.chance(0.4) ? this.setStmt(s).code : '';
-    if (this.rng.chance(0.3)) code += this.tag(`if ${this.x.boolish(s, 1).code}`) + this.returnStmt(s, ty) + this.tag('endif');
+    if (this.rng.chance(0.3)) code += this.tag(`if ${this.condition(s, 1)}`) + this.returnStmt(s, ty) + this.tag('endif');
     return code + this.text() + this.returnStmt(s, ty);
   }
 
@@ -1473,7 +1509,7 @@ export function generateCase(seed: number, index: number): GeneratedCase {
   const vars = x.context();
   const macros = x.rng.chance(0.3) ? t.macroFile(vars) : undefined;
   const scope: Scope = { vars, loop: false, breakable: false, macros: macros?.sigs ?? [] };
-  let template = t.block(scope, 0, x.rng.int(1, 4)).code;
+  let template = t.block(scope, 0, x.rng.weighted([[3, 1], [4, 2], [2, 3]] as const)).code;
   template += x.rng.weighted([[6, ''], [3, '\n'], [1, '\n\n']] as const);
   const context = Object.fromEntries(vars.map((v) => [v.name, v.value ?? null]));
   const id = `gen-${seed}-${index}`;
