@@ -78,7 +78,8 @@ export function parseFast(text: string): FastTemplate | undefined {
     if (inner.startsWith('-') || inner.endsWith('-') || inner.startsWith('+')) return undefined;
     if (match[0] === '{#') continue;
     if (match[0] === '{{') {
-      const expr = parseExpr(inner, start + 2);
+      // Positions point at the expression itself, as the full dialect's do.
+      const expr = parseExpr(inner, start + 2 + (inner.length - inner.trimStart().length));
       if (!expr) return undefined;
       current.segments.push(expr);
       continue;

@@ -22,6 +22,13 @@ export const JinjaNodes = {
   With: extend('With', ['targets', 'values', 'body']),
 } satisfies Record<string, NodeClass>;
 
+/** How Jinja's messages name the tokens it expected. */
+const TOKEN_TEXT: Record<string, string> = {
+  [T.TOKEN_COMMA]: ',', [T.TOKEN_COLON]: ':', [T.TOKEN_LEFT_PAREN]: '(', [T.TOKEN_RIGHT_PAREN]: ')', [T.TOKEN_LEFT_BRACKET]: '[',
+  [T.TOKEN_RIGHT_BRACKET]: ']', [T.TOKEN_LEFT_CURLY]: '{', [T.TOKEN_RIGHT_CURLY]: '}', [T.TOKEN_SYMBOL]: 'name', [T.TOKEN_BLOCK_END]: 'end of statement block',
+  [T.TOKEN_VARIABLE_END]: 'end of print statement',
+};
+
 const COMPARE_OPS = new Set(['==', '!=', '<', '>', '<=', '>=']);
 const MULTIPLY_OPS: Record<string, NodeClass> = { '*': nodes.Mul, '/': nodes.Div, '//': nodes.FloorDiv, '%': nodes.Mod };
 const NAME_CONSTANTS: Record<string, boolean | null> = { true: true, false: false, True: true, False: false, none: null, None: null };
@@ -40,6 +47,34 @@ const Base = ParserClass as unknown as new (tokens: unknown) => ParserBase;
 
 /** nunjucks' parser with Jinja2's expression grammar and statements. */
 export class JinjaParser extends Base {
+  /** Jinja's wording for a token: `expected token ',', got '}}'`. */
+  private describe(tok: Token | null): string {
+    if (!tok) return 'end of template';
+    if (tok.type === T.TOKEN_BLOCK_END) return 'end of statement block';
+    if (tok.type === T.TOKEN_VARIABLE_END) return 'end of print statement';
+    return tok.value;
+  }
+
+  override expect(type: string): Token {
+    const tok = this.nextToken();
+    if (!tok || tok.type !== type) return this.fail(`expected token '${TOKEN_TEXT[type] ?? type}', got '${this.describe(tok)}'`, tok?.lineno, tok?.colno);
+    return tok;
+  }
+
+  override advanceAfterBlockEnd(name?: string): Token {
+    const tag = name ?? this.nextToken()?.value;
+    const tok = this.nextToken();
+    if (!tok || tok.type !== T.TOKEN_BLOCK_END) return this.fail(`expected token 'end of statement block', got '${this.describe(tok)}'${tag ? ` (in '${tag}')` : ''}`, tok?.lineno, tok?.colno);
+    if (tok.value.charAt(0) === '-') this.dropLeadingWhitespace = true;
+    return tok;
+  }
+
+  override advanceAfterVariableEnd(): void {
+    const tok = this.nextToken();
+    if (!tok || tok.type !== T.TOKEN_VARIABLE_END) this.fail(`expected token 'end of print statement', got '${this.describe(tok)}'`, tok?.lineno, tok?.colno);
+    this.dropLeadingWhitespace = tok.value.charAt(tok.value.length - (this.tokens.tags.VARIABLE_END as string).length - 1) === '-';
+  }
+
   private isSymbol(tok: Token | null, value: string): boolean {
     return tok !== null && tok.type === T.TOKEN_SYMBOL && tok.value === value;
   }
@@ -540,12 +575,12 @@ export class JinjaParser extends Base {
         const name = this.nextToken();
         if (!name || (name.type !== T.TOKEN_SYMBOL && name.type !== T.TOKEN_INT && name.type !== T.TOKEN_BOOLEAN && name.type !== T.TOKEN_NONE)) return this.fail(`expected name as lookup value, got ${name?.value ?? 'end of template'}`, name?.lineno, name?.colno);
         const key = name.type === T.TOKEN_INT ? new nodes.Literal(name.lineno, name.colno, parseInt(name.value, 10)) : new nodes.Literal(name.lineno, name.colno, name.value);
-        const lookup = new nodes.LookupVal(tok.lineno, tok.colno, node, key);
+        const lookup = new nodes.LookupVal(node.lineno, node.colno, node, key);
         lookup.isAttribute = name.type !== T.TOKEN_INT;
         node = lookup;
       } else if (tok.type === T.TOKEN_LEFT_BRACKET) {
         this.nextToken();
-        node = new nodes.LookupVal(tok.lineno, tok.colno, node, this.parseSubscript(tok));
+        node = new nodes.LookupVal(node.lineno, node.colno, node, this.parseSubscript(tok));
       } else if (tok.type === T.TOKEN_LEFT_PAREN) {
         node = this.parseCallExpr(node);
       } else return node;

@@ -1023,16 +1023,17 @@ class ExprGen {
     this.feature('expected-error');
     const n = this.lookup(s, isInt)?.code ?? '1';
     const str = this.lookup(s, isStr)?.code ?? "'a'";
-    return atom(this.rng.pick([
+    const code = this.rng.pick([
       'missing.attr', 'missing.a.b', `${n} + ${str}`, `(${n}) / 0`, `${n} // 0`, `${n} % 0`, 'missing()', `${str}()`, `${n}|length`,
       `${str} - 1`, `none + 1`, `[1] + (1,)`, `{'a': 1}|sort|first + 1`, `[1, 'a']|sort`, `${n}|join`, `range(${n}, 1, 0)|list`, `${str}|float + none`, `(1, 2)|dictsort`,
-    ]), ANY);
+    ]);
+    return { code, ty: ANY, prec: 0 };
   }
 
   /** What `{{ }}` prints: anything but a lazy iterator. */
   printE(s: Scope, d: number): Expr {
     return this.rng.weighted<() => Expr>([
-      [0.2, () => this.failingE(s)],
+      [0.5, () => this.failingE(s)],
       [10, () => this.anyE(s, d)],
       [2, () => this.strE(s, d)],
       [2, () => this.numE(s, d)],
