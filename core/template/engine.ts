@@ -10,7 +10,7 @@ import { fastDiagnostic, toDiagnostic } from './template-errors.js';
 import { addJinjaCompat } from './jinja-compat.js';
 import { compileJinja, normalizeSource } from './compile-jinja.js';
 import { checkDialect } from './dialect-self-test.js';
-import { MacroReturn, enterRender } from './py-runtime.js';
+import { MacroReturn, enterRender, takesTemplateValues } from './py-runtime.js';
 import { BUILTIN_PACKAGE, MacroNamespaces, type DispatchConfig } from './macro-namespaces.js';
 
 /** A macro file: `{% macro %}` blocks callable from every template. */
@@ -111,9 +111,9 @@ export class TemplateEngine {
       this.env.addGlobal(namespace, new Proxy(new BuiltinNamespace(), { get: (_, name) => (typeof name === 'string' ? this.dispatch(name, namespace) : undefined) }));
     }
     // dbt's `{{ return(x) }}`: the macro's value becomes x (not its text); see the macro wrapper.
-    this.env.addGlobal('return', (value: unknown) => {
+    this.env.addGlobal('return', takesTemplateValues((value: unknown) => {
       throw new MacroReturn(value);
-    });
+    }));
     // The root project's macros before packages': an unqualified name is the root project's.
     const ordered = [...macroFiles.filter((f) => !f.package), ...macroFiles.filter((f) => f.package)];
     for (const file of [...BUILTIN_MACROS, CROSS_DB_MACROS, NAMING_MACROS, ...ordered]) this.loadMacros(file);
@@ -164,9 +164,9 @@ export class TemplateEngine {
       return exported;
     };
     for (const name of definedMacroNames(file.text)) {
-      this.addMacro(name, file, function (this: unknown, ...args: unknown[]) {
+      this.addMacro(name, file, takesTemplateValues(function (this: unknown, ...args: unknown[]) {
         return (compiled()[name] as (...a: unknown[]) => unknown).apply(this, args);
-      });
+      }));
     }
   }
 
@@ -196,7 +196,8 @@ export class TemplateEngine {
    */
   private traced(name: string, file: MacroSource, macro: unknown): (...args: unknown[]) => unknown {
     const hook = () => this.scope?.[MACRO_CALL_HOOK] as ((n: string) => void) | undefined;
-    return function (this: unknown, ...args: unknown[]): unknown {
+    // Takes template values as they are, as the macro it wraps does (a float stays a float).
+    return takesTemplateValues(function (this: unknown, ...args: unknown[]): unknown {
       hook()?.(name);
       try {
         return (macro as (...a: unknown[]) => unknown).apply(this, args);
@@ -204,7 +205,7 @@ export class TemplateEngine {
         if (err instanceof MacroReturn) return err.value;
         throw err;
       }
-    };
+    });
   }
 
   /** Whether the project (not Strata) defines a macro of this name, e.g. an override of `generate_schema_name`. */

@@ -107,8 +107,8 @@ export function parseFast(text: string): FastTemplate | undefined {
 
 const CALL = /^\s*([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s*(?:\(([\s\S]*)\))?\s*$/;
 
-/** Names that are constants in Jinja, not variables (`{{ true }}` prints True). */
-const CONSTANTS = new Set(['true', 'false', 'none', 'True', 'False', 'None']);
+/** Names that are constants or operators in Jinja, not variables (`{{ true }}` prints True, `{{ not (x) }}` negates). */
+const CONSTANTS = new Set(['true', 'false', 'none', 'True', 'False', 'None', 'not', 'and', 'or', 'in', 'is', 'if', 'else']);
 
 function parseExpr(source: string, offset: number): Expr | undefined {
   const match = CALL.exec(source);

@@ -8,7 +8,7 @@ import { templateLog } from './invocation.js';
 import { jsonDumps } from './py-format.js';
 import { iterate } from './py-methods.js';
 import { Namespace, takesTemplateValues } from './py-runtime.js';
-import { PyRange, PyTuple, isDict, numberOf } from './py-values.js';
+import { PyRange, PyTuple, isDict, numberOf, str } from './py-values.js';
 import { yamlLibrary } from './yaml-library.js';
 
 /**
@@ -23,6 +23,9 @@ interface EnvironmentInternals { filters: Record<string, unknown>; tests: Record
 /** dbt's filters that mark a value's type for its native environment; identity in the text one. */
 const DBT_FILTERS = ['as_text', 'as_bool', 'as_number', 'as_native'];
 
+/** Globals that hand values to JavaScript libraries, which want plain numbers and undefined. */
+const HOST_FUNCTIONS = new Set(['toyaml', 'fromyaml', 'fromjson', 'local_md5']);
+
 /** Installs Jinja's filters, tests and dbt's globals on an environment, replacing nunjucks' own. */
 export function addJinjaCompat(env: nunjucks.Environment): void {
   const internals = env as unknown as EnvironmentInternals;
@@ -31,7 +34,8 @@ export function addJinjaCompat(env: nunjucks.Environment): void {
   for (const [name, filter] of Object.entries(JINJA_FILTERS)) internals.filters[name] = filter;
   for (const name of DBT_FILTERS) internals.filters[name] = takesTemplateValues((value: unknown) => value);
   for (const [name, test] of Object.entries(JINJA_TESTS)) internals.tests[name] = test;
-  for (const [name, value] of Object.entries(jinjaGlobals())) env.addGlobal(name, value);
+  // Jinja's own globals take template values as they are (a float stays a float in `dict()`).
+  for (const [name, value] of Object.entries(jinjaGlobals())) env.addGlobal(name, typeof value === 'function' && !HOST_FUNCTIONS.has(name) ? takesTemplateValues(value as (...args: never[]) => unknown) : value);
 }
 
 /** Jinja's cycler(): `next()` gives the items in turn, `current` the one next() gives next. */
@@ -107,7 +111,7 @@ function jinjaGlobals(): Record<string, unknown> {
     },
     modules: pythonModules(),
     print: (value: unknown) => {
-      templateLog(String(value));
+      templateLog(str(value));
       return '';
     },
     local_md5: (value: unknown) => createHash('md5').update(String(value)).digest('hex'),

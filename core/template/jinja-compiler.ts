@@ -29,15 +29,6 @@ const usesName = (body: AstNode, name: string) => {
   return found;
 };
 
-/** The JavaScript variable a `set` may write: one of this scope's, not beyond a loop or macro boundary. */
-function writableId(frame: CompileFrame, name: string): string | undefined {
-  for (let f: CompileFrame | null = frame; f; f = f.isolateWrites ? null : f.parent) {
-    const id = f.variables[name];
-    if (id !== undefined) return id;
-  }
-  return undefined;
-}
-
 export class JinjaCompiler extends Base {
   /** How many loops enclose the code being compiled (break/continue need one). */
   private loops = 0;
@@ -292,6 +283,27 @@ export class JinjaCompiler extends Base {
     this._emitLine('}');
   }
 
+  /** A block set's or filter block's body: its own scope (a `set` inside stays inside), as in Jinja. */
+  compileCapture(node: AstNode, frame: CompileFrame): void {
+    const buffer = this.buffer;
+    const inner = frame.push(true);
+    const saved = this.loops;
+    this.buffer = 'output';
+    this.loops = 0;
+    this._emitLine('(function () {');
+    this._emitLine('var output = "";');
+    this._emitLine('frame = frame.push(true);');
+    this._emitLine('try {');
+    this.scopes++;
+    this.compile(node.body as AstNode, inner);
+    this.scopes--;
+    this._emitLine('} finally { frame = frame.pop(); }');
+    this._emitLine('return output;');
+    this._emit('})()');
+    this.loops = saved;
+    this.buffer = buffer;
+  }
+
   compileDo(node: AstNode, frame: CompileFrame): void {
     this.compile(node.expr as AstNode, frame);
     this._emitLine(';');
@@ -343,13 +355,18 @@ export class JinjaCompiler extends Base {
     const fn = this._tmpid();
     const items = this._tmpid();
     const loop = this._tmpid();
+    const done = this._tmpid();
     const outer = this.buffer;
     const loopFrame = frame.push(true);
+    // The loop is a function (so that `loop(children)` can recurse); `${done}` tells the code
+    // after it whether one pass through the body got to its end, which decides `else`.
+    this._emitLine(`var ${done} = false;`);
     this._emitLine(`var ${fn} = function (${items}, depth0) {`);
     const buffer = this._pushBuffer();
     const completed = this._tmpid();
+    const base = this._tmpid();
     this._emitLine(`var ${completed} = false;`);
-    this._emitLine('frame = frame.push(true);');
+    this._emitLine(`var ${base} = frame = frame.push(true);`);
     this._emitLine('try {');
     this._emitLine(`lineno = ${node.lineno}; colno = ${node.colno};`);
     let keep = 'null';
@@ -368,34 +385,39 @@ export class JinjaCompiler extends Base {
     this._emitLine(`var ${loop} = new py.LoopContext(py.iter(${items}), ${keep}, depth0${node.recursive ? `, ${fn}` : ''});`);
     this._emitLine(`frame.set("loop", ${loop});`);
     loopFrame.set('loop', loop);
-    // As in Jinja, `else` runs unless one pass through the body got to its end (break skips that).
     this._emitLine(`while (${loop}.advance()) {`);
     const item = this._tmpid();
     this._emitLine(`var ${item} = ${loop}.current;`);
+    // Each pass starts from the loop's scope: what a pass `set` is gone in the next, as in Jinja.
+    this._emitLine(`frame = ${base}.push(true);`);
     this.bindTarget(node.name as AstNode, item, loopFrame, false);
-    this.loops++;
+    const saved = this.loops;
+    this.loops = 1;
     this.scopes++;
     this.compile(node.body as AstNode, loopFrame);
     this.scopes--;
-    this.loops--;
+    this.loops = saved;
     this._emitLine(`${completed} = true;`);
     this._emitLine('}');
-    this._emitLine('} finally { frame = frame.pop(); }');
-    if (node.else_) {
-      // The else block runs outside the loop's scope (no `loop` there), as in Jinja.
-      this._emitLine(`if (!${completed}) {`);
-      const saved = this.loops;
-      this.loops = 0;
-      this.compile(node.else_ as AstNode, frame);
-      this.loops = saved;
-      this._emitLine('}');
-    }
+    this._emitLine(`} finally { frame = ${base}.pop(); ${done} = ${completed}; }`);
     this._emitLine(`return ${buffer};`);
     this._popBuffer();
     this._emitLine('};');
     this._emit(`${outer} += ${fn}(`);
     this.compile(node.arr as AstNode, frame);
     this._emitLine(', 0);');
+    if (node.else_) {
+      // Outside the loop's scope (no `loop` there), in the enclosing loop if any: a `break` in it
+      // leaves that one, as in Jinja. It is a scope of its own: a `set` in it stays in it.
+      this._emitLine(`if (!${done}) {`);
+      this._emitLine('frame = frame.push(true);');
+      this._emitLine('try {');
+      this.scopes++;
+      this.compile(node.else_ as AstNode, frame.push(true));
+      this.scopes--;
+      this._emitLine('} finally { frame = frame.pop(); }');
+      this._emitLine('}');
+    }
   }
 
   compileWith(node: AstNode, frame: CompileFrame): void {
@@ -443,15 +465,11 @@ export class JinjaCompiler extends Base {
       return;
     }
     const name = target.value as string;
-    let id = writableId(frame, name);
-    if (id === undefined) {
-      id = this._tmpid();
-      this._emitLine(`var ${id};`);
-      frame.set(name, id);
-    }
-    this._emitLine(`${id} = ${valueId};`);
-    this._emitLine(`frame.set(${JSON.stringify(name)}, ${id}, true);`);
-    this._emitLine(`if (frame.topLevel) { context.setVariable(${JSON.stringify(name)}, ${id}); context.addExport(${JSON.stringify(name)}, ${id}); }`);
+    // From here on the name is read from the runtime frame, not a JavaScript variable: a `set`
+    // in a branch not taken, or in an earlier loop pass, must leave what Jinja would see.
+    frame.set(name, null as unknown as string);
+    this._emitLine(`frame.set(${JSON.stringify(name)}, ${valueId}, true);`);
+    this._emitLine(`if (frame.topLevel) { context.setVariable(${JSON.stringify(name)}, ${valueId}); context.addExport(${JSON.stringify(name)}, ${valueId}); }`);
   }
 
   // ---- macros

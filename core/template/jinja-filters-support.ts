@@ -1,3 +1,4 @@
+import { Markup } from './py-values.js';
 import { splitArgs } from './call-args.js';
 import { iterate } from './py-methods.js';
 import { item } from './py-runtime.js';
@@ -13,8 +14,7 @@ export const raise = (kind: string, message: string): never => {
   throw new PyError(kind, message);
 };
 
-/** markupsafe's Markup: text already escaped, which `escape` leaves alone and `is escaped` sees. */
-export class Markup extends String {}
+export { Markup };
 
 let serial = 0x7f3a5c00;
 

@@ -160,11 +160,11 @@ function filesizeformat(value: unknown, ...args: unknown[]): string {
   return `${fixed((base * bytes) / unit, 1)} ${prefix}`;
 }
 
-function tojson(value: unknown, ...args: unknown[]): string {
+function tojson(value: unknown, ...args: unknown[]): Markup {
   const [indentBy = null] = bind('do_tojson', ['indent'], args);
   const indentWidth = indentBy === null ? undefined : Math.max(0, numberOf(indentBy) ?? raise('TypeError', `can't multiply sequence by non-int of type '${typeName(indentBy)}'`));
   const json = jsonDumps(value, { sortKeys: true, ...(indentWidth === undefined ? {} : { indent: indentWidth }) });
-  return json.replace(/[<>&']/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
+  return new Markup(json.replace(/[<>&']/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`));
 }
 
 /** Markup's `%`: the arguments are escaped (numbers stay numbers for `%d`). */

@@ -118,7 +118,8 @@ function round(value: unknown, ...args: unknown[]): unknown {
     const scale = Number(`1e${digits}`);
     if (value instanceof Undefined) undefinedError(value);
     const scaled = n === undefined ? raise('TypeError', `must be real number, not ${typeName(value)}`) : n * scale;
-    return toFloat((equals(method, 'ceil') ? Math.ceil(scaled) : Math.floor(scaled)) / scale);
+    // Python's math.ceil/floor give an int, so a zero result has no sign: -0.001|round(2, 'ceil') is 0.0.
+    return toFloat(((equals(method, 'ceil') ? Math.ceil(scaled) : Math.floor(scaled)) || 0) / scale);
   }
   if (n === undefined) return raise('TypeError', `type ${typeName(value)} doesn't define __round__ method`);
   if (isFloat(value)) return toFloat(roundFloat(n, digits));

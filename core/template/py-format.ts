@@ -11,6 +11,7 @@ const fail = (message: string): never => {
  * to the even digit; JavaScript rounds it up. Other values round the same in both.
  */
 function fixed(value: number, digits: number): string {
+  if (Object.is(value, -0)) return `-${(0).toFixed(digits)}`;
   const rounded = value.toFixed(digits);
   const exact = value.toFixed(Math.min(100, digits + 30));
   const cut = exact.indexOf('.') + (digits ? digits + 1 : 0);

@@ -1,5 +1,5 @@
 import { printfFormat } from './py-format.js';
-import { PyError, PyTuple, Undefined, dictKey, equals, isDict, isFloat, numberOf, toFloat, truthy, typeName, undefinedError } from './py-values.js';
+import { Markup, PyError, PyTuple, Undefined, dictKey, equals, isDict, isFloat, numberOf, toFloat, truthy, typeName, undefinedError } from './py-values.js';
 
 /**
  * Python's operators, as compiled templates call them: `+` on numbers, strings, lists and tuples,
@@ -19,10 +19,16 @@ function operands(op: string, a: unknown, b: unknown): never {
 
 const textOf = (v: unknown): string | undefined => (typeof v === 'string' ? v : v instanceof String ? String(v) : undefined);
 
-/** An arithmetic result: a float when either operand was one. */
-const numeric = (value: number, a: unknown, b: unknown) => (isFloat(a) || isFloat(b) ? toFloat(value) : value);
+/** An arithmetic result: a float when either operand was one; an int is never -0. */
+const numeric = (value: number, a: unknown, b: unknown) => (isFloat(a) || isFloat(b) ? toFloat(value) : value === 0 ? 0 : value);
+
+/** markupsafe's escape of a str joined to Markup. */
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`).replace(/&#38;/g, '&amp;').replace(/&#60;/g, '&lt;').replace(/&#62;/g, '&gt;');
 
 export function add(a: unknown, b: unknown): unknown {
+  // Markup + str escapes the str (and str + Markup), as markupsafe does.
+  if (a instanceof Markup && textOf(b) !== undefined) return new Markup(String(a) + (b instanceof Markup ? String(b) : escapeHtml(textOf(b) as string)));
+  if (b instanceof Markup && textOf(a) !== undefined) return new Markup(escapeHtml(textOf(a) as string) + String(b));
   const na = numberOf(a);
   const nb = numberOf(b);
   if (na !== undefined && nb !== undefined) return numeric(na + nb, a, b);
@@ -90,7 +96,8 @@ export function mod(a: unknown, b: unknown): unknown {
   if (na === undefined || nb === undefined) return operands('%', a, b);
   if (nb === 0) throw new PyError('ZeroDivisionError', isFloat(a) || isFloat(b) ? 'float modulo' : 'integer modulo by zero');
   const r = na % nb;
-  return numeric(r !== 0 && r < 0 !== nb < 0 ? r + nb : r, a, b);
+  // Python's result takes the divisor's sign, a zero one too (-1.5 % 0.5 is 0.0, not -0.0).
+  return numeric(r === 0 ? (nb < 0 ? -0 : 0) : r < 0 !== nb < 0 ? r + nb : r, a, b);
 }
 
 export function pow(a: unknown, b: unknown): unknown {
@@ -105,7 +112,7 @@ export function pow(a: unknown, b: unknown): unknown {
 export function neg(a: unknown): unknown {
   const n = numberOf(a);
   if (n === undefined) return a instanceof Undefined ? undefinedError(a) : fail(`bad operand type for unary -: '${typeName(a)}'`);
-  return isFloat(a) ? toFloat(-n) : -n;
+  return isFloat(a) ? toFloat(-n) : -n || 0;
 }
 
 export function pos(a: unknown): unknown {

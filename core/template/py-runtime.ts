@@ -1,6 +1,6 @@
 import { splitArgs } from './call-args.js';
 import { iterate, pythonMethod } from './py-methods.js';
-import { IS_MACRO, PyError, PyFloat, PyTuple, Undefined, dictKey, takesTemplateValues, equals, isDict, isFloat, numberOf, str, truthy, typeName, undefinedError } from './py-values.js';
+import { IS_MACRO, Markup, PyError, PyFloat, PyTuple, Undefined, dictKey, takesTemplateValues, equals, isDict, isFloat, numberOf, str, truthy, typeName, undefinedError } from './py-values.js';
 
 /**
  * What compiled templates call at run time (beside the operators): name and member lookups that
@@ -81,6 +81,7 @@ function objectMember(obj: object, name: string): unknown {
 export function attr(obj: unknown, name: string): unknown {
   if (obj instanceof Undefined) return state.lenient ? obj : undefinedError(obj);
   if (obj === null || obj === undefined) return noAttribute(null, name);
+  if (obj instanceof Markup) return markupMethod(obj, name) ?? noAttribute(obj, name);
   if (typeof obj === 'string' || obj instanceof String) return pythonMethod(String(obj), name) ?? noAttribute(obj, name);
   // A list's methods; a tuple may carry named fields too (groupby's `grouper` and `list`).
   if (Array.isArray(obj)) return pythonMethod(obj, name) ?? (name in obj && !(name in Array.prototype) && !/^\d+$/.test(name) ? (obj as unknown as Record<string, unknown>)[name] : noAttribute(obj, name));
@@ -92,6 +93,14 @@ export function attr(obj: unknown, name: string): unknown {
   if (obj instanceof Map) return obj.has(name) ? obj.get(name) : noAttribute(obj, name);
   if (typeof obj === 'object' || typeof obj === 'function') return objectMember(obj, name);
   return noAttribute(obj, name);
+}
+
+/** A str method of Markup: what it gives back is Markup too (markupsafe escapes no arguments here). */
+function markupMethod(text: Markup, name: string): ((...args: unknown[]) => unknown) | undefined {
+  const method = pythonMethod(String(text), name);
+  if (!method) return undefined;
+  const wrap = (value: unknown): unknown => (typeof value === 'string' ? new Markup(value) : Array.isArray(value) && !(value instanceof PyTuple) ? value.map(wrap) : value);
+  return takesTemplateValues((...args: unknown[]) => wrap(method(...args)));
 }
 
 /** `obj[key]`: an item (a list index counts from the end when negative), else an attribute. */
@@ -138,10 +147,11 @@ export function slice(target: unknown, start: unknown, stop: unknown, step: unkn
   return obj instanceof PyTuple ? PyTuple.of(...out) : out;
 }
 
-/** A template value handed to a JavaScript function: undefined for Undefined, numbers for floats. */
+/** A template value handed to a JavaScript function: undefined for Undefined, numbers for floats, strings for Markup. */
 function toJs(value: unknown): unknown {
   if (value instanceof Undefined) return undefined;
   if (value instanceof PyFloat) return value.valueOf();
+  if (value instanceof String) return String(value);
   return value;
 }
 
@@ -151,7 +161,16 @@ export function call(fn: unknown, thisArg: unknown, positional: unknown[], keywo
   if (fn instanceof LoopContext) return fn.recurse(positional[0]);
   if (typeof fn !== 'function') throw new PyError('TypeError', `'${typeName(fn)}' object is not callable`);
   const isMacro = (fn as unknown as Record<symbol, unknown>)[IS_MACRO] === true;
-  const args = isMacro ? positional : positional.map(toJs);
+  // `positional` is always a fresh array from the caller: converted (rarely needed) or used as is.
+  let args = positional;
+  if (!isMacro) {
+    for (const arg of positional) {
+      if (arg instanceof Undefined || arg instanceof PyFloat || arg instanceof String) {
+        args = positional.map(toJs);
+        break;
+      }
+    }
+  }
   if (keywords) {
     const kw: Record<string, unknown> = {};
     for (const key of Object.keys(keywords)) kw[key] = isMacro ? keywords[key] : toJs(keywords[key]);

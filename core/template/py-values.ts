@@ -76,6 +76,9 @@ export class PyRange extends Array<number> {
   }
 }
 
+/** markupsafe's Markup: text already escaped, which `escape` leaves alone and `is escaped` sees. */
+export class Markup extends String {}
+
 /** Jinja's Undefined: prints as nothing, is false, iterates as empty; most other uses fail. */
 export class Undefined {
   constructor(
@@ -237,6 +240,7 @@ export function str(value: unknown): string {
 
 /** Python's `repr()`: how values print inside lists, tuples and dicts. */
 export function repr(value: unknown): string {
+  if (value instanceof Markup) return `Markup(${stringRepr(String(value))})`;
   if (typeof value === 'string' || value instanceof String) return stringRepr(String(value));
   if (value instanceof PyRange) return value.toString();
   if (value instanceof DictView) return `${value.kind}([${value.map(repr).join(', ')}])`;

@@ -6,7 +6,8 @@ import { renderWithStrata } from './strata-render.js';
 
 // How often Strata renders like Python's Jinja2: shared by generated.test.ts and, run as a script,
 // a report of the agreement rate, the first mismatches and what they have in common:
-//   npx tsx test/differential/agreement.ts [--seed N] [--cases N] [--corpus] [--show K]
+//   npx tsx test/differential/agreement.ts [--seed N] [--cases N] [--corpus] [--show K] [--minimize]
+// (--minimize shrinks each kind's example to a template that still disagrees the same way).
 
 /** A comparable form of a result, as corpus.test.ts compares them: the output, or just "error". */
 export const outcome = (result: JinjaResult | undefined): string => (result === undefined ? 'missing' : result.error !== undefined ? 'error' : result.output);
@@ -121,12 +122,65 @@ function featureRates(features: ReadonlyMap<string, readonly string[]>, mismatch
     .map(([name, e]) => `${percent(e.bad, e.cases).padStart(7)} of ${String(e.cases).padStart(5)}  ${name}`);
 }
 
+/* ------------------------------------------------------------------ shrinking */
+
+const TAG = /({{[\s\S]*?}}|{%[\s\S]*?%}|{#[\s\S]*?#})/;
+const BLOCK = /^{%-?\s*(if|for|filter|with|macro|call|raw|set)\b/;
+
+/** The template's pieces: tags and the text between them. */
+const pieces = (template: string): string[] => template.split(TAG).filter((p) => p !== '');
+
+/** Where the block opened at piece i ends (its matching end tag), or i itself for a simple piece. */
+function blockEnd(parts: readonly string[], i: number): number {
+  const word = BLOCK.exec(parts[i] ?? '')?.[1];
+  // `set x = ...` is a statement; only `set x` (no `=`) opens a block.
+  if (!word || (word === 'set' && /=/.test(parts[i] ?? ''))) return i;
+  let depth = 0;
+  for (let j = i; j < parts.length; j++) {
+    const part = parts[j] ?? '';
+    if (BLOCK.exec(part)?.[1] === word && !(word === 'set' && /=/.test(part))) depth++;
+    else if (new RegExp(`^{%-?\\s*end${word}\\b`).test(part) && --depth === 0) return j;
+  }
+  return i;
+}
+
+/** Every template one piece or one whole block shorter than this one. */
+function shorter(template: string): string[] {
+  const parts = pieces(template);
+  const out: string[] = [];
+  for (let i = 0; i < parts.length; i++) out.push([...parts.slice(0, i), ...parts.slice(blockEnd(parts, i) + 1)].join(''));
+  return out;
+}
+
+/** Every case one piece or block smaller than this one, in its template or its macro file (or without the file). */
+function smallerCases(c: JinjaCase): JinjaCase[] {
+  const { macros, ...bare } = c;
+  const out: JinjaCase[] = [...new Set(shorter(c.template))].map((template) => ({ ...c, template }));
+  if (macros !== undefined) out.push(bare, ...[...new Set(shorter(macros))].map((text) => ({ ...c, macros: text })));
+  return out.map((candidate, i) => ({ ...candidate, id: `${c.id}~${i}` }));
+}
+
+/**
+ * Shrinks a mismatch while it stays the same kind of mismatch: removes pieces and whole blocks of the
+ * template and the macro file, one at a time, until none can go (each round renders its candidates
+ * with Python once).
+ */
+export function minimize(m: Mismatch): Mismatch {
+  const kind = categorize(m);
+  let best = m;
+  for (;;) {
+    const smaller = compareCases(smallerCases(best.testCase)).mismatches.find((c) => categorize(c) === kind);
+    if (!smaller) return { ...best, testCase: { ...best.testCase, id: m.testCase.id } };
+    best = smaller;
+  }
+}
+
 /* ------------------------------------------------------------------ CLI */
 
-interface Options { seed: number; cases: number; corpus: boolean; show: number }
+interface Options { seed: number; cases: number; corpus: boolean; show: number; minimize: boolean }
 
 function parseArgs(argv: readonly string[]): Options {
-  const options: Options = { seed: 1, cases: 3000, corpus: false, show: 10 };
+  const options: Options = { seed: 1, cases: 3000, corpus: false, show: 10, minimize: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -138,15 +192,32 @@ function parseArgs(argv: readonly string[]): Options {
     else if (arg === '--cases') options.cases = value();
     else if (arg === '--show') options.show = value();
     else if (arg === '--corpus') options.corpus = true;
-    else throw new Error(`Unknown argument ${arg}; usage: agreement.ts [--seed N] [--cases N] [--corpus] [--show K]`);
+    else if (arg === '--minimize') options.minimize = true;
+    else throw new Error(`Unknown argument ${arg}; usage: agreement.ts [--seed N] [--cases N] [--corpus] [--show K] [--minimize]`);
   }
   return options;
 }
 
-function printCategories(run: Comparison, top = 40): void {
+/** The mismatch kinds, most frequent first, each with its shortest case (template and macros; shrunk with --minimize). */
+function printCategories(run: Comparison, shrink: boolean, top = 40): void {
   if (run.mismatches.length === 0) return;
-  console.log('\nmismatch kinds:');
-  for (const [kind, count] of histogram(run.mismatches.map(categorize)).slice(0, top)) console.log(`${String(count).padStart(6)}  ${kind}`);
+  console.log('\nmismatch kinds (count, kind, shortest case):');
+  const shortest = new Map<string, Mismatch>();
+  const size = (m: Mismatch) => m.testCase.template.length + (m.testCase.macros?.length ?? 0);
+  for (const m of run.mismatches) {
+    const kind = categorize(m);
+    const best = shortest.get(kind);
+    if (!best || size(m) < size(best)) shortest.set(kind, m);
+  }
+  for (const [kind, count] of histogram(run.mismatches.map(categorize)).slice(0, top)) {
+    const found = shortest.get(kind);
+    const example = found && shrink ? minimize(found) : found;
+    console.log(`${String(count).padStart(6)}  ${kind}`);
+    if (!example) continue;
+    const macros = example.testCase.macros !== undefined ? `  macros: ${JSON.stringify(example.testCase.macros).slice(0, 300)}` : '';
+    console.log(`        ${example.testCase.id}: ${JSON.stringify(example.testCase.template).slice(0, 300)}${macros}`);
+    if (shrink) console.log(`        context: ${JSON.stringify(example.testCase.context ?? {})}\n        jinja2: ${show(example.jinja)}\n        strata: ${show(example.strata)}`);
+  }
 }
 
 function main(): void {
@@ -154,7 +225,7 @@ function main(): void {
   const generated = Array.from({ length: options.cases }, (_, i) => generateCase(options.seed, i));
   const run = compareCases(generated.map((g) => g.case));
   console.log(formatReport(`generated (seed ${options.seed})`, run, options.show));
-  printCategories(run);
+  printCategories(run, options.minimize);
   if (run.mismatches.length > 0) {
     console.log('\nconstructs by mismatch rate (cases using each):');
     const features = new Map(generated.map((g) => [g.case.id, g.features]));
@@ -164,7 +235,7 @@ function main(): void {
   if (options.corpus) {
     const corpusRun = compareCases(loadCorpus());
     console.log(`\n${formatReport('corpus', corpusRun, options.show)}`);
-    printCategories(corpusRun);
+    printCategories(corpusRun, options.minimize);
     agreed &&= corpusRun.mismatches.length === 0;
   }
   process.exitCode = agreed ? 0 : 1;

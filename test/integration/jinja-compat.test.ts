@@ -151,7 +151,7 @@ describe('template errors', () => {
     await TEST_TARGETS[0]?.writeProfile(dir, 'p');
     const failure = await runProject({ projectDir: dir, adapters: BUILTIN_ADAPTERS, env: { HOME: EMPTY_HOME }, select: ['broken'] }).catch((err: unknown) => err);
     expect(failure).toBeInstanceOf(StrataUserError);
-    expect((failure as StrataUserError).diagnostics[0]).toMatchObject({ message: 'failing() was called (in macro failing (macros/helpers.sql:8))', at: { file: 'models/broken.sql', line: 2, column: 5 } });
+    expect((failure as StrataUserError).diagnostics[0]).toMatchObject({ message: 'failing() was called (in macro failing (macros/helpers.sql:8))', at: { file: 'models/broken.sql', line: 2, column: 6 } });
   });
 
   it('run loop filters as Jinja does: loop.last counts only the items kept', async () => {

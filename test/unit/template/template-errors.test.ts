@@ -26,7 +26,7 @@ describe('template errors', () => {
     ['a\n {% set x = 1 %}{{ x() }}', 'template-render', '2:20', "TypeError: 'int' object is not callable"],
     ["a\n {{ 'abc'.format(1).nope() }}", 'template-render', '2:5', "UndefinedError: 'str object' has no attribute 'nope'"],
     ["line1\n{{ bad('a') }}", 'template-render', '2:4', 'TypeError: can only concatenate str (not "int") to str (in macro bad (macros/helpers.sql:8))'],
-    ['select 1\nfrom {{ outer(nothing) }}', 'template-render', '2:9', "UndefinedError: 'None' has no attribute 'missing' (in macro outer (macros/helpers.sql:2) → inner (macros/helpers.sql:6))"],
+    ['select 1\nfrom {{ outer(nothing) }}', 'template-render', '2:9', "UndefinedError: 'nothing' is undefined (in macro outer (macros/helpers.sql:2) → inner (macros/helpers.sql:6))"],
     ['a\n  {{ 1 +  }}', 'template-syntax', '2:11', "unexpected '}}'"],
     ['a\n{% if x %}', 'template-syntax', '2:4', "Unexpected end of template. Jinja was looking for the following tags: 'elif' or 'else' or 'endif'. The innermost block that needs to be closed is 'if'."],
     ['a\n{% endfor %}', 'template-syntax', '2:4', "Encountered unknown tag 'endfor'."],
