@@ -1,6 +1,6 @@
 import { JinjaCompiler } from './jinja-compiler.js';
 import { PY } from './jinja-runtime.js';
-import { JinjaParser } from './jinja-parser.js';
+import { parseJinja } from './jinja-parser.js';
 import { lex, usePythonLiterals } from './nunjucks-internals.js';
 
 /** What nunjucks' Template takes as precompiled code: the root render function (and blocks). */
@@ -18,7 +18,7 @@ export function normalizeSource(text: string): string {
 /** Parses and compiles template text (already normalized) into the functions nunjucks' Template runs. */
 export function compileJinja(text: string, name: string): CompiledProps {
   usePythonLiterals();
-  const ast = new JinjaParser(lex(text)).parseAsRoot();
+  const ast = parseJinja(lex(text));
   const compiler = new JinjaCompiler(name, false);
   compiler.compile(ast, undefined as never);
    

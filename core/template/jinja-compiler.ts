@@ -1,14 +1,12 @@
-import { CompilerClass, FrameClass, nodes, type AstNode, type CompileFrame, type CompilerBase } from './nunjucks-internals.js';
+import { FrameClass, nodes, type AstNode, type CompileFrame } from './nunjucks-internals.js';
+import { JinjaExpressionCompiler } from './jinja-expression-compiler.js';
 
 /**
- * nunjucks' code generator with Python semantics: every operator, truth test, lookup, call,
- * filter and print goes through the `py` runtime (py-runtime.ts and friends) instead of being
- * JavaScript's own. Loops follow Jinja's scoping (a `set` in a loop stays in the loop), have
- * Jinja's `loop` object, filters, `else`, `break`/`continue` and recursion; macros bind arguments
- * as Python does, with `varargs`, `kwargs` and `caller`.
+ * nunjucks' code generator for Jinja's statements, with Jinja's semantics. Loops follow Jinja's
+ * scoping (a `set` in a loop, a block set, a filter block or a for-else stays there), have Jinja's
+ * `loop` object, filters, `else`, `break`/`continue` and recursion; macros bind arguments as Python
+ * does, with `varargs`, `kwargs` and `caller`. Expressions: jinja-expression-compiler.ts.
  */
-
-const Base = CompilerClass as unknown as new (name: string, throwOnUndefined: boolean) => CompilerBase;
 
 /** Every node below `node`, in all its fields (nunjucks' findAll misses the dialect's extra ones). */
 function walk(node: unknown, visit: (n: AstNode) => void): void {
@@ -29,229 +27,11 @@ const usesName = (body: AstNode, name: string) => {
   return found;
 };
 
-export class JinjaCompiler extends Base {
+export class JinjaCompiler extends JinjaExpressionCompiler {
   /** How many loops enclose the code being compiled (break/continue need one). */
   private loops = 0;
   /** How many scopes (macros, loops, with blocks) enclose the code being compiled. */
   private scopes = 0;
-
-  private at(node: AstNode): void {
-    this._emit(`lineno = ${node.lineno}, colno = ${node.colno}, `);
-  }
-
-  private compileArgs(node: AstNode, frame: CompileFrame, args: AstNode[]): void {
-    this._emit('[');
-    args.forEach((arg, i) => {
-      if (i) this._emit(', ');
-      this.compile(arg, frame);
-    });
-    if (node.dynArgs) {
-      if (args.length) this._emit(', ');
-      this._emit('...py.starArgs(');
-      this.compile(node.dynArgs as AstNode, frame);
-      this._emit(')');
-    }
-    this._emit('], ');
-    const kwargs = (node.kwargs as AstNode[] | undefined) ?? [];
-    if (!kwargs.length && !node.dynKwargs) {
-      this._emit('undefined');
-      return;
-    }
-    this._emit('{');
-    kwargs.forEach((pair, i) => {
-      if (i) this._emit(', ');
-      this._emit(`${JSON.stringify((pair.key as AstNode).value)}: `);
-      this.compile(pair.value as AstNode, frame);
-    });
-    if (node.dynKwargs) {
-      if (kwargs.length) this._emit(', ');
-      this._emit('...py.starKwargs(');
-      this.compile(node.dynKwargs as AstNode, frame);
-      this._emit(')');
-    }
-    this._emit('}');
-  }
-
-  // ---- values
-
-  override compileLiteral(node: AstNode): void {
-    if (node.isFloat && Number.isInteger(node.value)) this._emit(`py.toFloat(${String(node.value)})`);
-    else if (typeof node.value === 'string' || node.value === null || typeof node.value === 'boolean') this._emit(JSON.stringify(node.value).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029'));
-    else if (typeof node.value === 'number') this._emit(Number.isFinite(node.value) ? `(${String(node.value)})` : String(node.value));
-    else this._emit(String(node.value));
-  }
-
-  compileTemplateData(node: AstNode): void {
-    this.compileLiteral(node);
-  }
-
-  compileSymbol(node: AstNode, frame: CompileFrame): void {
-    const id = frame.lookup(node.value as string);
-    this._emit(id ?? `py.lookup(context, frame, ${JSON.stringify(node.value)})`);
-  }
-
-  compileGroup(node: AstNode, frame: CompileFrame): void {
-    this._emit('(');
-    this.compile(node.children[0] as AstNode, frame);
-    this._emit(')');
-  }
-
-  compileTuple(node: AstNode, frame: CompileFrame): void {
-    this._emit('py.tuple(');
-    this.compileArray(node, frame);
-    this._emit(')');
-  }
-
-  compileArray(node: AstNode, frame: CompileFrame): void {
-    this._emit('[');
-    node.children.forEach((child, i) => {
-      if (i) this._emit(', ');
-      this.compile(child, frame);
-    });
-    this._emit(']');
-  }
-
-  compileDict(node: AstNode, frame: CompileFrame): void {
-    this._emit('py.dict([');
-    node.children.forEach((pair, i) => {
-      if (i) this._emit(', ');
-      this._emit('[');
-      this.compile(pair.key as AstNode, frame);
-      this._emit(', ');
-      this.compile(pair.value as AstNode, frame);
-      this._emit(']');
-    });
-    this._emit('])');
-  }
-
-  compileLookupVal(node: AstNode, frame: CompileFrame): void {
-    const key = node.val as AstNode;
-    this._emit('(');
-    this.at(node);
-    if (key.typename === 'Slice') {
-      this._emit('py.slice(');
-      this.compile(node.target as AstNode, frame);
-      for (const part of ['start', 'stop', 'step']) {
-        this._emit(', ');
-        if (key[part]) this.compile(key[part] as AstNode, frame);
-        else this._emit('null');
-      }
-    } else if (node.isAttribute) {
-      this._emit('py.attr(');
-      this.compile(node.target as AstNode, frame);
-      this._emit(`, ${JSON.stringify(key.value)}`);
-    } else {
-      this._emit('py.item(');
-      this.compile(node.target as AstNode, frame);
-      this._emit(', ');
-      this.compile(key, frame);
-    }
-    this._emit('))');
-  }
-
-  compileFunCall(node: AstNode, frame: CompileFrame): void {
-    this._emit('(');
-    this.at(node);
-    this._emit('py.call(');
-    this.compile(node.name as AstNode, frame);
-    this._emit(', context, ');
-    this.compileArgs(node, frame, (node.args as AstNode).children);
-    this._emit('))');
-  }
-
-  compileFilter(node: AstNode, frame: CompileFrame): void {
-    this._emit('(');
-    this.at(node);
-    this._emit(`py.filter(env, context, ${JSON.stringify((node.name as AstNode).value)}, `);
-    this.compileArgs(node, frame, (node.args as AstNode).children);
-    this._emit('))');
-  }
-
-  compileTest(node: AstNode, frame: CompileFrame): void {
-    this._emit('(');
-    this.at(node);
-    this._emit(`py.test(env, ${JSON.stringify(node.name)}, `);
-    this.compileArgs(node, frame, [node.target as AstNode, ...(node.args as AstNode).children]);
-    this._emit('))');
-  }
-
-  // ---- operators
-
-  compileCompare(node: AstNode, frame: CompileFrame): void {
-    const ops = node.ops as AstNode[];
-    if (ops.length === 1) {
-      const op = ops[0] as AstNode;
-      this._emit(`(`);
-      this.at(node);
-      this._emit(`py.compare(${JSON.stringify(op.type)}, `);
-      this.compile(node.expr as AstNode, frame);
-      this._emit(', ');
-      this.compile(op.expr as AstNode, frame);
-      this._emit('))');
-      return;
-    }
-    // A chain (`a < b < c`): each operand evaluated once, stopping at the first false comparison.
-    this._emit('(function () { var l = ');
-    this.compile(node.expr as AstNode, frame);
-    this._emit(', r; ');
-    for (const op of ops) {
-      this._emit('r = ');
-      this.compile(op.expr as AstNode, frame);
-      this._emit(`; if (!py.compare(${JSON.stringify(op.type)}, l, r)) return false; l = r; `);
-    }
-    this._emit('return true; })()');
-  }
-
-  private binary(fn: string, node: AstNode, frame: CompileFrame): void {
-    this._emit('(');
-    this.at(node);
-    this._emit(`py.${fn}(`);
-    this.compile(node.left as AstNode, frame);
-    this._emit(', ');
-    this.compile(node.right as AstNode, frame);
-    this._emit('))');
-  }
-
-  compileAdd(node: AstNode, frame: CompileFrame): void { this.binary('add', node, frame); }
-  compileSub(node: AstNode, frame: CompileFrame): void { this.binary('sub', node, frame); }
-  compileMul(node: AstNode, frame: CompileFrame): void { this.binary('mul', node, frame); }
-  compileDiv(node: AstNode, frame: CompileFrame): void { this.binary('div', node, frame); }
-  compileFloorDiv(node: AstNode, frame: CompileFrame): void { this.binary('floordiv', node, frame); }
-  compileMod(node: AstNode, frame: CompileFrame): void { this.binary('mod', node, frame); }
-  compilePow(node: AstNode, frame: CompileFrame): void { this.binary('pow', node, frame); }
-  compileConcat(node: AstNode, frame: CompileFrame): void { this.binary('concat', node, frame); }
-
-  private unary(fn: string, node: AstNode, frame: CompileFrame): void {
-    this._emit(`py.${fn}(`);
-    this.compile(node.target as AstNode, frame);
-    this._emit(')');
-  }
-
-  compileNeg(node: AstNode, frame: CompileFrame): void { this.unary('neg', node, frame); }
-  compilePos(node: AstNode, frame: CompileFrame): void { this.unary('pos', node, frame); }
-  compileNot(node: AstNode, frame: CompileFrame): void { this.unary('not', node, frame); }
-
-  private shortCircuit(fn: string, node: AstNode, frame: CompileFrame): void {
-    this._emit(`py.${fn}(`);
-    this.compile(node.left as AstNode, frame);
-    this._emit(', () => (');
-    this.compile(node.right as AstNode, frame);
-    this._emit('))');
-  }
-
-  compileOr(node: AstNode, frame: CompileFrame): void { this.shortCircuit('or', node, frame); }
-  compileAnd(node: AstNode, frame: CompileFrame): void { this.shortCircuit('and', node, frame); }
-
-  compileInlineIf(node: AstNode, frame: CompileFrame): void {
-    this._emit('(py.truthy(');
-    this.compile(node.cond as AstNode, frame);
-    this._emit(') ? ');
-    this.compile(node.body as AstNode, frame);
-    this._emit(' : ');
-    if (node.else_) this.compile(node.else_ as AstNode, frame);
-    else this._emit(`py.noElse(${node.lineno + 1})`);
-    this._emit(')');
-  }
 
   // ---- statements
 
@@ -319,27 +99,10 @@ export class JinjaCompiler extends Base {
     this._emitLine('continue;');
   }
 
-  /** Binds `target` (a name or tuple of names) to the value in JavaScript variable `valueId`. */
-  private bindTarget(target: AstNode, valueId: string, frame: CompileFrame, declare: boolean): void {
-    if (target.typename === 'Tuple') {
-      const parts = this._tmpid();
-      this._emitLine(`var ${parts} = py.unpack(${valueId}, ${target.children.length});`);
-      target.children.forEach((child, i) => {
-        const id = this._tmpid();
-        this._emitLine(`var ${id} = ${parts}[${i}];`);
-        this.bindTarget(child, id, frame, declare);
-      });
-      return;
-    }
-    const name = target.value as string;
-    frame.set(name, valueId);
-    this._emitLine(`frame.set(${JSON.stringify(name)}, ${valueId}${declare ? ', true' : ''});`);
-  }
-
-  /** Binds names to parts of a value as JavaScript variables only (no runtime frame). */
-  private bindLocals(target: AstNode, valueId: string, frame: CompileFrame): void {
+  /** Unpacks the value in JavaScript variable `valueId` into `target` (a name or a tuple of names), binding each name. */
+  private unpackTarget(target: AstNode, valueId: string, bind: (name: string, id: string) => void): void {
     if (target.typename !== 'Tuple') {
-      frame.set(target.value as string, valueId);
+      bind(target.value as string, valueId);
       return;
     }
     const parts = this._tmpid();
@@ -347,7 +110,15 @@ export class JinjaCompiler extends Base {
     target.children.forEach((child, i) => {
       const id = this._tmpid();
       this._emitLine(`var ${id} = ${parts}[${i}];`);
-      this.bindLocals(child, id, frame);
+      this.unpackTarget(child, id, bind);
+    });
+  }
+
+  /** A loop's or with's names: JavaScript variables, and the runtime frame (for macros called inside). */
+  private bindTarget(target: AstNode, valueId: string, frame: CompileFrame): void {
+    this.unpackTarget(target, valueId, (name, id) => {
+      frame.set(name, id);
+      this._emitLine(`frame.set(${JSON.stringify(name)}, ${id});`);
     });
   }
 
@@ -376,7 +147,7 @@ export class JinjaCompiler extends Base {
       const candidate = this._tmpid();
       const filterFrame = loopFrame.push();
       this._emitLine(`var ${keep} = function (${candidate}) {`);
-      this.bindLocals(node.name as AstNode, candidate, filterFrame);
+      this.unpackTarget(node.name as AstNode, candidate, (name, id) => filterFrame.set(name, id));
       this._emit('return py.truthy(');
       this.compile(node.cond as AstNode, filterFrame);
       this._emitLine(');');
@@ -390,7 +161,7 @@ export class JinjaCompiler extends Base {
     this._emitLine(`var ${item} = ${loop}.current;`);
     // Each pass starts from the loop's scope: what a pass `set` is gone in the next, as in Jinja.
     this._emitLine(`frame = ${base}.push(true);`);
-    this.bindTarget(node.name as AstNode, item, loopFrame, false);
+    this.bindTarget(node.name as AstNode, item, loopFrame);
     const saved = this.loops;
     this.loops = 1;
     this.scopes++;
@@ -431,7 +202,7 @@ export class JinjaCompiler extends Base {
     });
     this._emitLine('frame = frame.push(true);');
     this._emitLine('try {');
-    (node.targets as AstNode[]).forEach((target, i) => this.bindTarget(target, values[i] as string, inner, false));
+    (node.targets as AstNode[]).forEach((target, i) => this.bindTarget(target, values[i] as string, inner));
     this.scopes++;
     this.compile(node.body as AstNode, inner);
     this.scopes--;
@@ -454,22 +225,13 @@ export class JinjaCompiler extends Base {
   }
 
   private assign(target: AstNode, valueId: string, frame: CompileFrame): void {
-    if (target.typename === 'Tuple') {
-      const parts = this._tmpid();
-      this._emitLine(`var ${parts} = py.unpack(${valueId}, ${target.children.length});`);
-      target.children.forEach((child, i) => {
-        const id = this._tmpid();
-        this._emitLine(`var ${id} = ${parts}[${i}];`);
-        this.assign(child, id, frame);
-      });
-      return;
-    }
-    const name = target.value as string;
-    // From here on the name is read from the runtime frame, not a JavaScript variable: a `set`
-    // in a branch not taken, or in an earlier loop pass, must leave what Jinja would see.
-    frame.set(name, null as unknown as string);
-    this._emitLine(`frame.set(${JSON.stringify(name)}, ${valueId}, true);`);
-    this._emitLine(`if (frame.topLevel) { context.setVariable(${JSON.stringify(name)}, ${valueId}); context.addExport(${JSON.stringify(name)}, ${valueId}); }`);
+    this.unpackTarget(target, valueId, (name, id) => {
+      // From here on the name is read from the runtime frame, not a JavaScript variable: a `set`
+      // in a branch not taken, or in an earlier loop pass, must leave what Jinja would see.
+      frame.set(name, null as unknown as string);
+      this._emitLine(`frame.set(${JSON.stringify(name)}, ${id}, true);`);
+      this._emitLine(`if (frame.topLevel) { context.setVariable(${JSON.stringify(name)}, ${id}); context.addExport(${JSON.stringify(name)}, ${id}); }`);
+    });
   }
 
   // ---- macros
@@ -491,10 +253,12 @@ export class JinjaCompiler extends Base {
     this._emitLine(`var callerFrame = frame, lineno = ${node.lineno}, colno = ${node.colno};`);
     this._emitLine(`frame = ${frame ? 'frame.push(true)' : 'new runtime.Frame()'};`);
     this._emitLine('try {');
-    // Every parameter is a local name from the start: a default naming a later one sees it undefined.
+    // Every parameter is a local name from the start: a default naming a later one sees it
+    // undefined (made only when a default names one, since most macros are called very often).
+    const defaultsUse = defaults.some((d) => all.some((param) => usesName(d.value as AstNode, param)));
     const ids = all.map((param) => {
       const id = this._tmpid();
-      this._emitLine(`var ${id} = py.missingParameter(${JSON.stringify(param)});`);
+      this._emitLine(defaultsUse ? `var ${id} = py.missingParameter(${JSON.stringify(param)});` : `var ${id};`);
       inner.set(param, id);
       return id;
     });
