@@ -11,9 +11,7 @@ payments as (
 order_payments as (
     select
         order_id,
-        {% for payment_method in payment_methods -%}
-        sum(case when payment_method = '{{ payment_method }}' then amount else 0 end) as {{ payment_method }}_amount,
-        {% endfor -%}
+        {{ shop_utils.sum_by_value('payment_method', payment_methods, 'amount', suffix='_amount',) }}
         sum(amount) as total_amount
     from payments
     group by order_id
