@@ -1,7 +1,6 @@
-import nunjucks from 'nunjucks';
 import { createRequire } from 'node:module';
 import { compileJinja } from './compile-jinja.js';
-import { NUNJUCKS_VERSION } from './nunjucks-internals.js';
+import { NUNJUCKS_VERSION, createEnvironment, templateFromCode } from './nunjucks-internals.js';
 import { Namespace, enterRender } from './py-runtime.js';
 import { splitArgs } from './call-args.js';
 
@@ -12,12 +11,12 @@ import { splitArgs } from './call-args.js';
  * Python's Jinja2 renders it. A nunjucks upgrade that moves an internal fails here, at once.
  */
 
-const SOURCE = [
+export const SELF_TEST_SOURCE = [
   "{% set ns = namespace(n=0) %}{% for x in [3, 1, 2,] if x > 1 %}{% set ns.n = ns.n + x %}{% if loop.last %}{% break %}{% endif %}{% endfor %}",
   "{{ ns.n }}|{{ {'a': {'b': 1e1}} }}|{{ 7 // 2 }} {{ 7 / 2 }} {{ 4 / 2 }}|{{ [1] + [2] == [1, 2] }}|{{ none }}",
   "{% macro m(a, b=a) %}{{ a }}{{ b }}{{ kwargs }}{% endmacro %}|{{ m(*[1], **{'c': 2}) }}|{{ 'x\\d' ~ '{}'.format(1_000) }}",
 ].join('');
-const EXPECTED = "5|{'a': {'b': 10.0}}|3 3.5 2.0|True|None|11{'c': 2}|x\\d1000";
+export const SELF_TEST_EXPECTED = "5|{'a': {'b': 10.0}}|3 3.5 2.0|True|None|11{'c': 2}|x\\d1000";
 
 let checked = false;
 
@@ -26,9 +25,9 @@ export function checkDialect(): void {
   if (checked) return;
   const version = (createRequire(import.meta.url)('nunjucks/package.json') as { version: string }).version;
   if (version !== NUNJUCKS_VERSION) throw new Error(`Strata's Jinja dialect is built on nunjucks ${NUNJUCKS_VERSION}, but ${version} is installed: pin it back.`);
-  const env = new nunjucks.Environment([], { autoescape: false });
+  const env = createEnvironment();
   env.addGlobal('namespace', (...args: unknown[]) => new Namespace(splitArgs(args).keywords));
-  const template = new nunjucks.Template({ type: 'code', obj: compileJinja(SOURCE, 'self-test') } as unknown as string, env, 'self-test', true);
+  const template = templateFromCode(compileJinja(SELF_TEST_SOURCE, 'self-test'), env, 'self-test');
   const previous = enterRender({ variables: {}, lenient: false });
   let output: string;
   try {
@@ -36,6 +35,6 @@ export function checkDialect(): void {
   } finally {
     enterRender(previous);
   }
-  if (output !== EXPECTED) throw new Error(`Strata's Jinja dialect failed its self-test on nunjucks ${version}: rendered ${JSON.stringify(output)}, expected ${JSON.stringify(EXPECTED)}.`);
+  if (output !== SELF_TEST_EXPECTED) throw new Error(`Strata's Jinja dialect failed its self-test on nunjucks ${version}: rendered ${JSON.stringify(output)}, expected ${JSON.stringify(SELF_TEST_EXPECTED)}.`);
   checked = true;
 }

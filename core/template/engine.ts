@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import nunjucks from 'nunjucks';
+import type nunjucks from 'nunjucks';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { BUILTIN_MACROS } from './builtin-macros.js';
 import { CROSS_DB_MACROS, NAMING_MACROS } from './cross-db-macros.js';
@@ -9,6 +9,7 @@ import { FastRenderError, parseFast, renderFast, type FastTemplate } from './fas
 import { fastDiagnostic, toDiagnostic } from './template-errors.js';
 import { addJinjaCompat } from './jinja-compat.js';
 import { compileJinja, normalizeSource } from './compile-jinja.js';
+import { createEnvironment, defineLiveGlobal, environmentGlobals, templateExports, templateFromCode } from './nunjucks-internals.js';
 import { checkDialect } from './dialect-self-test.js';
 import { MacroReturn, enterRender, takesTemplateValues } from './py-runtime.js';
 import { BUILTIN_PACKAGE, MacroNamespaces, type DispatchConfig } from './macro-namespaces.js';
@@ -73,11 +74,6 @@ const SCOPED_NAMES = [
 /** Scope key of a callback told the name of every macro a render calls. */
 export const MACRO_CALL_HOOK = '__strata_on_macro';
 
-/** nunjucks internals the engine relies on and its type declarations omit. */
-interface EnvironmentInternals { globals: Record<string, unknown> }
-interface TemplateInternals {
-  getExported(ctx: object, frame: null, cb: (err: Error | null, exported: Record<string, unknown>) => void): void;
-}
 
 /** Renders Jinja-style SQL with nunjucks; one engine per project load. */
 export class TemplateEngine {
@@ -100,10 +96,8 @@ export class TemplateEngine {
     this.fastPath = options.fastPath ?? true;
     this.namespaces = new MacroNamespaces(this.rootPackage, options.dispatch);
     // dev: keep nunjucks' TemplateError (with line and cause) rather than a flattened Error.
-    this.env = new nunjucks.Environment([], { autoescape: false, throwOnUndefined: false, dev: true });
-    for (const name of SCOPED_NAMES) {
-      Object.defineProperty((this.env as unknown as EnvironmentInternals).globals, name, { enumerable: true, configurable: true, get: () => this.scope?.[name] });
-    }
+    this.env = createEnvironment();
+    for (const name of SCOPED_NAMES) defineLiveGlobal(this.env, name, () => this.scope?.[name]);
     addJinjaCompat(this.env);
     this.env.addGlobal('adapter', this.adapterObject());
     // dbt's cross-database macros as `dbt.date_trunc(...)` (and `strata.…`): dispatched on the adapter.
@@ -119,7 +113,7 @@ export class TemplateEngine {
     for (const file of [...BUILTIN_MACROS, CROSS_DB_MACROS, NAMING_MACROS, ...ordered]) this.loadMacros(file);
     // `package.macro(...)`, for the root project and each package.
     for (const pkg of [this.rootPackage, ...this.namespaces.packages()]) {
-      if (!(pkg in (this.env as unknown as EnvironmentInternals).globals)) this.env.addGlobal(pkg, this.namespaces.namespace(pkg));
+      if (!(pkg in environmentGlobals(this.env))) this.env.addGlobal(pkg, this.namespaces.namespace(pkg));
     }
   }
 
@@ -139,13 +133,10 @@ export class TemplateEngine {
       this.diagnostics.push(compiled.diagnostic);
       return {};
     }
-    let exported: Record<string, unknown> = {};
-    if (compiled.template.kind !== 'nunjucks') return exported; // no {% macro %} block in it
-    (compiled.template.template as unknown as TemplateInternals).getExported({}, null, (err, result) => {
-      if (err) this.diagnostics.push(toDiagnostic(err, file.file, 'template-render'));
-      else exported = result;
-    });
-    return exported;
+    if (compiled.template.kind !== 'nunjucks') return {}; // no {% macro %} block in it
+    const { exported, error } = templateExports(compiled.template.template);
+    if (error) this.diagnostics.push(toDiagnostic(error, file.file, 'template-render'));
+    return exported ?? {};
   }
 
   /**
@@ -218,7 +209,7 @@ export class TemplateEngine {
     const previous = this.scope;
     this.scope = scope;
     try {
-      const macro = (this.env as unknown as EnvironmentInternals).globals[name] as (...a: unknown[]) => unknown;
+      const macro = environmentGlobals(this.env)[name] as (...a: unknown[]) => unknown;
       return { value: macro(...args) };
     } catch (err) {
       return { diagnostic: toDiagnostic(err, this.macros.get(name) ?? name, 'template-render') };
@@ -236,7 +227,7 @@ export class TemplateEngine {
     const found = this.namespaces.dispatch(name, namespace, type) ?? (namespace !== undefined ? this.namespaces.get(namespace, name) : undefined);
     if (found) return found;
     // A macro (or, for dbt./strata., a context function such as run_query) of just that name.
-    const plain = (this.env as unknown as EnvironmentInternals).globals[name];
+    const plain = environmentGlobals(this.env)[name];
     if (typeof plain === 'function' && (this.macros.has(name) || namespace === 'dbt' || namespace === 'strata')) return plain as (...args: unknown[]) => unknown;
     throw new TemplateCallError('unknown-macro', `No implementation of macro '${name}'${namespace ? ` (namespace '${namespace}')` : ''} for adapter '${type}': define '${type}__${name}' or 'default__${name}'.`);
   }
@@ -267,7 +258,7 @@ export class TemplateEngine {
     if (fast) compiled = { template: { kind: 'fast', template: fast, file, text: source } };
     else {
       try {
-        compiled = { template: { kind: 'nunjucks', template: new nunjucks.Template({ type: 'code', obj: compileJinja(source, file) } as unknown as string, this.env, file, true), file } };
+        compiled = { template: { kind: 'nunjucks', template: templateFromCode(compileJinja(source, file), this.env, file), file } };
       } catch (err) {
         compiled = { diagnostic: toDiagnostic(err, file, 'template-syntax') };
       }
@@ -288,7 +279,7 @@ export class TemplateEngine {
     const previousState = enterRender({ variables, lenient: scope.execute === false });
     try {
       if (template.kind === 'nunjucks') return { output: template.template.render(variables) };
-      const globals = (this.env as unknown as EnvironmentInternals).globals;
+      const globals = environmentGlobals(this.env);
       return { output: renderFast(template.template, (name) => (Object.prototype.hasOwnProperty.call(variables, name) ? variables[name] : globals[name])) };
     } catch (err) {
       if (err instanceof FastRenderError && template.kind === 'fast') return { diagnostic: fastDiagnostic(err, template.file, template.text) };

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { splitArgs } from './call-args.js';
 import { JINJA_FILTERS } from './jinja-filters.js';
 import { JINJA_TESTS } from './jinja-tests.js';
+import { replaceFiltersAndTests } from './nunjucks-internals.js';
 import { pythonModules } from './python-modules.js';
 import { templateLog } from './invocation.js';
 import { jsonDumps } from './py-format.js';
@@ -18,7 +19,6 @@ import { yamlLibrary } from './yaml-library.js';
  * See docs/compatibility.md.
  */
 
-interface EnvironmentInternals { filters: Record<string, unknown>; tests: Record<string, unknown> }
 
 /** dbt's filters that mark a value's type for its native environment; identity in the text one. */
 const DBT_FILTERS = ['as_text', 'as_bool', 'as_number', 'as_native'];
@@ -28,12 +28,9 @@ const HOST_FUNCTIONS = new Set(['toyaml', 'fromyaml', 'fromjson', 'local_md5']);
 
 /** Installs Jinja's filters, tests and dbt's globals on an environment, replacing nunjucks' own. */
 export function addJinjaCompat(env: nunjucks.Environment): void {
-  const internals = env as unknown as EnvironmentInternals;
-  internals.filters = {};
-  internals.tests = {};
-  for (const [name, filter] of Object.entries(JINJA_FILTERS)) internals.filters[name] = filter;
-  for (const name of DBT_FILTERS) internals.filters[name] = takesTemplateValues((value: unknown) => value);
-  for (const [name, test] of Object.entries(JINJA_TESTS)) internals.tests[name] = test;
+  const filters: Record<string, unknown> = { ...JINJA_FILTERS };
+  for (const name of DBT_FILTERS) filters[name] = takesTemplateValues((value: unknown) => value);
+  replaceFiltersAndTests(env, filters, JINJA_TESTS);
   // Jinja's own globals take template values as they are (a float stays a float in `dict()`).
   for (const [name, value] of Object.entries(jinjaGlobals())) env.addGlobal(name, typeof value === 'function' && !HOST_FUNCTIONS.has(name) ? takesTemplateValues(value as (...args: never[]) => unknown) : value);
 }

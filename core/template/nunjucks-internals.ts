@@ -244,3 +244,47 @@ export function usePythonLiterals(): void {
     return out;
   };
 }
+
+// ---- the Environment and Template internals the engine uses
+
+interface EnvironmentInternals { globals: Record<string, unknown>; filters: Record<string, unknown>; tests: Record<string, unknown> }
+interface TemplateInternals {
+  getExported(ctx: object, frame: null, cb: (err: Error | null, exported: Record<string, unknown>) => void): void;
+}
+
+/** An environment as the dialect wants it: autoescape off (as dbt has it), nunjucks' own errors kept. */
+export function createEnvironment(): nunjucks.Environment {
+  return new nunjucks.Environment([], { autoescape: false, throwOnUndefined: false, dev: true });
+}
+
+/** The environment's globals, by name (what templates and macros see last). */
+export function environmentGlobals(env: nunjucks.Environment): Record<string, unknown> {
+  return (env as unknown as EnvironmentInternals).globals;
+}
+
+/** A global whose value is read at each use (the dbt context of the node being rendered). */
+export function defineLiveGlobal(env: nunjucks.Environment, name: string, get: () => unknown): void {
+  Object.defineProperty(environmentGlobals(env), name, { enumerable: true, configurable: true, get });
+}
+
+/** Replaces nunjucks' filters and tests with the given ones (Jinja's, not nunjucks'). */
+export function replaceFiltersAndTests(env: nunjucks.Environment, filters: Record<string, unknown>, tests: Record<string, unknown>): void {
+  const internals = env as unknown as EnvironmentInternals;
+  internals.filters = { ...filters };
+  internals.tests = { ...tests };
+}
+
+/** A Template from the dialect's compiled code (nunjucks' precompiled-template path). */
+export function templateFromCode(props: Record<string, unknown>, env: nunjucks.Environment, path: string): nunjucks.Template {
+  return new nunjucks.Template({ type: 'code', obj: props } as unknown as string, env, path, true);
+}
+
+/** What a template exports when run (its macros and top-level sets), or the error that stopped it. */
+export function templateExports(template: nunjucks.Template): { exported?: Record<string, unknown>; error?: Error } {
+  let result: { exported?: Record<string, unknown>; error?: Error } = {};
+  (template as unknown as TemplateInternals).getExported({}, null, (err, exported) => {
+    result = err ? { error: err } : { exported };
+  });
+  return result;
+}
+
