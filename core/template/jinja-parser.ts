@@ -51,6 +51,16 @@ export class JinjaParser extends JinjaExpressionParser {
         return this.parseFilterStatement();
       case 'with':
         return this.parseWith();
+      case 'materialization': {
+        // dbt's custom materializations are not run (Strata's are plans in TypeScript): a package
+        // that defines one still loads; a model that names one fails before running, saying so.
+        this.nextToken();
+        while (this.peekToken() && this.peekToken().type !== T.TOKEN_BLOCK_END) this.nextToken();
+        this.advanceAfterBlockEnd('materialization');
+        this.body('endmaterialization');
+        this.endTag();
+        return new nodes.NodeList(tok.lineno, tok.colno);
+      }
       case 'block': {
         // Without template inheritance (dbt has none), a block renders where it stands.
         this.nextToken();

@@ -42,4 +42,10 @@ describe('Jinja on nunjucks', () => {
     expect(render('{% for x in [1, 2, 3] if x > 1 %}{{ loop.index }}{{ x }}{{ "," if not loop.last }}{% endfor %}')).toBe('12,23');
     expect(render('{% for x in ([1] if true else [2]) %}{{ x }}{% endfor %}')).toBe('1');
   });
+
+  it('loads a macro file that defines a custom materialization (not run, but its package still loads)', () => {
+    const withMaterialization = new TemplateEngine([{ file: 'macros/mat.sql', text: "{% materialization my_mat, adapter='postgres' %}\n{% call statement('main') -%}{{ sql }}{%- endcall %}\n{{ return({'relations': [this]}) }}\n{% endmaterialization %}\n{% macro helper() %}ok{% endmacro %}" }]);
+    expect(withMaterialization.diagnostics).toEqual([]);
+    expect(withMaterialization.renderString('{{ helper() }}', 'models/x.sql', { target: { type: 'duckdb' } }).output).toBe('ok');
+  });
 });
