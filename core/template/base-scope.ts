@@ -2,6 +2,7 @@ import type { TargetInfo } from '../adapter/adapter.js';
 import { TemplateCallError, splitArgs } from './call-args.js';
 import { currentInvocation, templateLog, type Invocation } from './invocation.js';
 import { PyDateTime } from './python-modules.js';
+import { takesTemplateValues } from './py-values.js';
 import type { RenderScope } from './engine.js';
 
 /** What every render sees regardless of pass: vars, env vars, target. */
@@ -51,7 +52,8 @@ export function baseScope(input: BaseScopeInput): RenderScope {
     throw new TemplateCallError('missing-var', `Required var '${name}' is not set: define it under 'vars:' in the project file or pass --vars "{${name}: ...}".`);
   };
   return {
-    var: varFn,
+    // Template values as they are: a default of 2.0 stays a float, as in dbt.
+    var: takesTemplateValues(varFn),
     env_var: envVarFunction(input.env),
     target: input.target,
     project_name: input.projectName,

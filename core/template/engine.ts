@@ -208,6 +208,7 @@ export class TemplateEngine {
   callMacro(name: string, args: unknown[], scope: RenderScope): { value?: unknown; diagnostic?: Diagnostic } {
     const previous = this.scope;
     this.scope = scope;
+    const previousState = enterRender({ variables: {}, lenient: scope.execute === false });
     try {
       const macro = environmentGlobals(this.env)[name] as (...a: unknown[]) => unknown;
       return { value: macro(...args) };
@@ -215,6 +216,7 @@ export class TemplateEngine {
       return { diagnostic: toDiagnostic(err, this.macros.get(name) ?? name, 'template-render') };
     } finally {
       this.scope = previous;
+      enterRender(previousState);
     }
   }
 
@@ -280,7 +282,7 @@ export class TemplateEngine {
     try {
       if (template.kind === 'nunjucks') return { output: template.template.render(variables) };
       const globals = environmentGlobals(this.env);
-      return { output: renderFast(template.template, (name) => (Object.prototype.hasOwnProperty.call(variables, name) ? variables[name] : globals[name])) };
+      return { output: renderFast(template.template, (name) => (Object.prototype.hasOwnProperty.call(variables, name) ? variables[name] : Object.prototype.hasOwnProperty.call(globals, name) ? globals[name] : undefined)) };
     } catch (err) {
       if (err instanceof FastRenderError && template.kind === 'fast') return { diagnostic: fastDiagnostic(err, template.file, template.text) };
       return { diagnostic: toDiagnostic(err, template.file, 'template-render') };

@@ -1,6 +1,7 @@
 import * as operators from './py-operators.js';
 import * as runtime from './py-runtime.js';
 import { PyError, PyTuple, setDictItem, toFloat } from './py-values.js';
+import { ownEntry } from './nunjucks-internals.js';
 
 /**
  * The `py` object compiled templates call: Python's operators, lookups, calls and values in one
@@ -22,11 +23,10 @@ function inMacro(err: unknown, name: string, file: string, lineno: number): unkn
 
 /** Jinja raises at compile time for an unknown filter or test; nunjucks finds them at render time. */
 function lookupIn(env: EnvironmentLike, kind: 'filter' | 'test', name: string): unknown {
-  try {
-    return kind === 'filter' ? env.getFilter(name) : env.getTest(name);
-  } catch {
-    throw new PyError('TemplateAssertionError', `No ${kind} named '${name}'.`);
-  }
+  // Own entries only: `constructor` is no filter.
+  const found = ownEntry(env, kind, name);
+  if (found === undefined) throw new PyError('TemplateAssertionError', `No ${kind} named '${name}'.`);
+  return found;
 }
 
 export const PY = {
@@ -34,7 +34,7 @@ export const PY = {
   ...runtime,
   iter: runtime.iterate,
   toFloat,
-  tuple: (items: unknown[]) => PyTuple.of(...items),
+  tuple: (items: unknown[]) => PyTuple.fromItems(items),
   dict: (pairs: [unknown, unknown][]) => {
     const out: Record<string, unknown> = {};
     for (const [key, value] of pairs) setDictItem(out, key, value);

@@ -288,3 +288,8 @@ export function templateExports(template: nunjucks.Template): { exported?: Recor
   return result;
 }
 
+/** A filter or test of the environment by name: its own entries only (`constructor` is none). */
+export function ownEntry(env: object, kind: 'filter' | 'test', name: string): unknown {
+  const table = kind === 'filter' ? (env as EnvironmentInternals).filters : (env as EnvironmentInternals).tests;
+  return Object.prototype.hasOwnProperty.call(table, name) ? table[name] : undefined;
+}

@@ -3,6 +3,7 @@ import type { SourceLocation } from '../diagnostics/diagnostic.js';
 import { TemplateCallError, splitArgs, type Keywords } from './call-args.js';
 import { MACRO_CALL_HOOK, type RenderScope } from './engine.js';
 import { placeholderRelation } from './relation-value.js';
+import { Undefined } from './py-values.js';
 
 /** What the parse pass learns about a node without touching the database. */
 export interface ParseRecord {
@@ -60,7 +61,8 @@ export function parseScope(base: RenderScope, file: string, rawCode: string, nam
     this: placeholderRelation(name),
     is_incremental: () => false,
     // The parse pass never reaches the database (dbt's `execute` is false): nothing to fetch.
-    run_query: () => null,
+    // dbt's run_query gives an undefined value while parsing (its result's `.table` of nothing).
+    run_query: () => new Undefined('run_query() does not run while parsing'),
     statement: () => '',
     load_result: () => null,
     graph: { nodes: {}, sources: {}, exposures: {}, metrics: {}, groups: {} },

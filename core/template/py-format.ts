@@ -1,4 +1,4 @@
-import { DictView, PyError, PyRange, PyTuple, dictKey, dictKeys, floatRepr, isDict, isFloat, numberOf, repr, str } from './py-values.js';
+import { DictView, PyError, PyRange, PyTuple, typeName, dictKey, dictKeys, floatRepr, isDict, isFloat, numberOf, repr, str } from './py-values.js';
 
 /** Python's string formatting: `'%s-%05.2f' % (a, b)` and `'{:>8}'.format(x)`. */
 
@@ -91,7 +91,7 @@ export function printfFormat(text: string, args: unknown): string {
     if (key !== undefined) {
       if (!isDict(args)) fail('format requires a mapping');
       usedMapping = true;
-      value = (args as Record<string, unknown>)[key];
+      value = Object.prototype.hasOwnProperty.call(args, key) ? (args as Record<string, unknown>)[key] : undefined;
       if (value === undefined) throw new PyError('KeyError', repr(key));
     }
     const w = width === '*' ? Number(take()) : width !== undefined ? Number(width) : 0;
@@ -150,19 +150,28 @@ export function formatSpec(value: unknown, spec: string): string {
   return pad(body, Number(width ?? 0), align ?? defaultAlign, fill ?? ' ');
 }
 
+/** A member of a value for a format field: a dict's own key, an object's member, never JavaScript's internals. */
+function safeMember(holder: unknown, key: string): unknown {
+  if (holder === null || typeof holder !== 'object') return undefined;
+  if (isDict(holder)) return Object.prototype.hasOwnProperty.call(holder, key) ? holder[key] : undefined;
+  if (key.startsWith('__') || key === 'constructor' || (key in Object.prototype && !Object.prototype.hasOwnProperty.call(holder, key))) return undefined;
+  return (holder as Record<string, unknown>)[key];
+}
+
 /** Looks up `0.name` / `key[0]` field paths of str.format. */
 function fieldValue(field: string, positional: unknown[], keywords: Record<string, unknown>, auto: () => number): unknown {
   const m = /^([^.[]*)(.*)$/.exec(field) as RegExpExecArray;
   const head = m[1] as string;
-  let value: unknown = head === '' ? positional[auto()] : /^\d+$/.test(head) ? positional[Number(head)] : keywords[head];
+  let value: unknown = head === '' ? positional[auto()] : /^\d+$/.test(head) ? positional[Number(head)] : Object.prototype.hasOwnProperty.call(keywords, head) ? keywords[head] : undefined;
   if (value === undefined) {
     if (head === '' || /^\d+$/.test(head)) throw new PyError('IndexError', 'Replacement index out of range for positional args tuple');
     throw new PyError('KeyError', repr(head));
   }
   for (const part of (m[2] as string).matchAll(/\.(\w+)|\[([^\]]*)\]/g)) {
     const key = part[1] ?? (part[2] as string);
-    const holder = value as Record<string, unknown>;
-    value = Array.isArray(holder) && /^\d+$/.test(key) ? holder[Number(key)] : holder?.[key];
+    const holder = value;
+    value = Array.isArray(holder) && /^\d+$/.test(key) ? holder[Number(key)] : safeMember(holder, key);
+    if (value === undefined) throw new PyError(part[1] !== undefined ? 'AttributeError' : 'KeyError', part[1] !== undefined ? `'${typeName(holder)}' object has no attribute '${key}'` : repr(key));
   }
   return value;
 }

@@ -201,7 +201,7 @@ const LIST_METHODS: Record<string, Method> = {
     return null;
   },
   extend: (l: unknown[], items) => {
-    l.push(...iterate(items));
+    for (const item of iterate(items)) l.push(item);
     return null;
   },
   insert: (l: unknown[], index, item) => {
@@ -255,7 +255,7 @@ const DICT_METHODS: Record<string, Method> = {
     const other = positional[0];
     if (Array.isArray(other)) for (const pair of other) setDictItem(d, (pair as unknown[])[0], (pair as unknown[])[1]);
     else if (isDict(other)) for (const k of dictKeys(other)) setDictItem(d, k, other[dictKey(k)]);
-    Object.assign(d, keywords);
+    for (const key of Object.keys(keywords)) setDictItem(d, key, keywords[key]);
     return null;
   },
   pop: (d: Record<string, unknown>, key, ...fallback) => {

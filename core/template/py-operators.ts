@@ -39,7 +39,7 @@ export function add(a: unknown, b: unknown): unknown {
     if (b instanceof Undefined) undefinedError(b);
     return fail(`can only concatenate str (not "${typeName(b)}") to str`);
   }
-  if (Array.isArray(a) && Array.isArray(b) && a instanceof PyTuple === b instanceof PyTuple) return a instanceof PyTuple ? PyTuple.of(...a, ...b) : [...a, ...b];
+  if (Array.isArray(a) && Array.isArray(b) && a instanceof PyTuple === b instanceof PyTuple) return a instanceof PyTuple ? PyTuple.fromItems(a.concat(b)) : a.concat(b);
   if (Array.isArray(a) && !(b instanceof Undefined)) return fail(`can only concatenate ${typeName(a)} (not "${typeName(b)}") to ${typeName(a)}`);
   return operands('+', a, b);
 }
@@ -54,9 +54,9 @@ export function sub(a: unknown, b: unknown): unknown {
 function repeat(sequence: unknown, times: number): unknown {
   const count = Math.max(0, times);
   if (Array.isArray(sequence)) {
-    const out: unknown[] = [];
-    for (let i = 0; i < count; i++) out.push(...sequence);
-    return sequence instanceof PyTuple ? PyTuple.of(...out) : out;
+    let out: unknown[] = [];
+    for (let i = 0; i < count; i++) out = out.concat(sequence);
+    return sequence instanceof PyTuple ? PyTuple.fromItems(out) : out;
   }
   return String(sequence).repeat(count);
 }

@@ -15,6 +15,10 @@ export { IS_MACRO, takesTemplateValues };
 /** Thrown by dbt's `return(x)` and caught by the macro being run, which then returns x. */
 export class MacroReturn {
   constructor(readonly value: unknown) {}
+  /** What an error message says when `return()` is called outside any macro. */
+  toString(): string {
+    return 'return() was called outside a macro';
+  }
 }
 
 /** Jinja's namespace(): the one object `{% set ns.attr = … %}` may assign to. */
@@ -54,7 +58,8 @@ export function lookup(context: ContextLike, frame: FrameLike, name: string): un
   if (local !== undefined) return local;
   if (hasOwn(context.ctx, name)) return context.ctx[name];
   if (hasOwn(state.variables, name)) return state.variables[name];
-  const global = context.env.globals[name];
+  // Own properties only: `constructor` or `__proto__` must not reach JavaScript's internals.
+  const global = hasOwn(context.env.globals, name) ? context.env.globals[name] : undefined;
   return global !== undefined ? global : new Undefined(`'${name}' is undefined`);
 }
 
@@ -87,7 +92,9 @@ export function attr(obj: unknown, name: string): unknown {
   if (Array.isArray(obj)) return pythonMethod(obj, name) ?? (name in obj && !(name in Array.prototype) && !/^\d+$/.test(name) ? (obj as unknown as Record<string, unknown>)[name] : noAttribute(obj, name));
   if (isDict(obj)) {
     const own = hasOwn(obj, name) ? obj[name] : undefined;
-    if (typeof own === 'function') return own;
+    // A function held in a dict runs with the dict as `this`; macros and callables with members
+    // (`modules.datetime.datetime` and its `.now()`) stay as they are.
+    if (typeof own === 'function') return (own as unknown as Record<symbol, unknown>)[IS_MACRO] || Object.keys(own).length > 0 ? own : (own as (...a: unknown[]) => unknown).bind(obj);
     return pythonMethod(obj, name) ?? (own !== undefined ? own : noAttribute(obj, name));
   }
   if (obj instanceof Map) return obj.has(name) ? obj.get(name) : noAttribute(obj, name);
@@ -107,8 +114,11 @@ function markupMethod(text: Markup, name: string): ((...args: unknown[]) => unkn
 export function item(target: unknown, key: unknown): unknown {
   if (target instanceof Undefined) return state.lenient ? target : undefinedError(target);
   const obj = target instanceof String ? String(target) : target;
-  if (key instanceof Undefined) return undefinedError(key);
+  // Jinja looks an Undefined key up (and finds nothing): the result is undefined, not an error.
+  if (key instanceof Undefined) return new Undefined(`'${typeName(obj)} object' has no attribute Undefined`);
   const index = numberOf(key);
+  // A row of a query result is a list with its columns as named properties too: row['count'] is the column.
+  if (Array.isArray(obj) && typeof key === 'string' && hasOwn(obj, key)) return (obj as unknown as Record<string, unknown>)[key];
   if ((typeof obj === 'string' || Array.isArray(obj)) && index !== undefined && typeof key !== 'boolean') {
     const at = index < 0 ? obj.length + index : index;
     const found = typeof obj === 'string' ? obj[at] : obj[at];
@@ -127,7 +137,7 @@ export function item(target: unknown, key: unknown): unknown {
 
 /** `seq[start:stop:step]` with Python's clipping and negative steps. */
 export function slice(target: unknown, start: unknown, stop: unknown, step: unknown): unknown {
-  if (target instanceof Undefined) return undefinedError(target);
+  if (target instanceof Undefined) return state.lenient ? target : undefinedError(target);
   const obj = target instanceof String ? String(target) : target;
   const seq = typeof obj === 'string' ? [...obj] : Array.isArray(obj) ? obj : undefined;
   if (!seq) throw new PyError('TypeError', `'${typeName(obj)}' object is not subscriptable`);
@@ -177,7 +187,9 @@ export function call(fn: unknown, thisArg: unknown, positional: unknown[], keywo
     kw.__keywords = true;
     args.push(kw);
   }
-  return (fn as (...a: unknown[]) => unknown).apply(thisArg, args);
+  const result = (fn as (...a: unknown[]) => unknown).apply(thisArg, args);
+  // A JavaScript function that returns nothing returns None, as a Python one does (`config.get('x') is none`).
+  return result === undefined && !isMacro ? null : result;
 }
 
 /** `*value` at a call site. */
@@ -312,7 +324,7 @@ export class LoopContext {
 /** `{% set ns.attr = value %}`: only on namespace() objects, as in Jinja. */
 export function setAttribute(target: unknown, name: string, value: unknown): void {
   if (!(target instanceof Namespace)) throw new PyError('TemplateRuntimeError', 'cannot assign attribute on non-namespace object');
-  (target as unknown as Record<string, unknown>)[name] = value;
+  Object.defineProperty(target, name, { value, writable: true, enumerable: true, configurable: true });
 }
 
 /** Python's `or`: the first true operand, else the last. */

@@ -31,8 +31,12 @@ export class PyTuple<T = unknown> extends Array<T> {
   }
   /** A tuple of the given items (`new PyTuple(3)` would make three holes). */
   static override of<T>(...items: T[]): PyTuple<T> {
+    return PyTuple.fromItems(items);
+  }
+  /** A tuple of a list's items (one by one: spreading 100,000 items would overflow the stack). */
+  static fromItems<T>(items: readonly T[]): PyTuple<T> {
     const tuple = new PyTuple<T>();
-    tuple.push(...items);
+    for (const item of items) tuple.push(item);
     return tuple;
   }
 }
@@ -46,7 +50,7 @@ export class DictView extends Array<unknown> {
   static create(kind: DictView['kind'], items: unknown[]): DictView {
     const view = new DictView();
     view.kind = kind;
-    view.push(...items);
+    for (const item of items) view.push(item);
     return view;
   }
 }
@@ -146,6 +150,7 @@ export function typeName(value: unknown): string {
 /** Plain objects and Maps: Python dicts. */
 export function isDict(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object') return false;
+  if (value === Object.prototype) return false;
   const proto = Object.getPrototypeOf(value) as unknown;
   return proto === Object.prototype || proto === null;
 }
@@ -174,7 +179,9 @@ export function setDictItem(dict: Record<string, unknown>, key: unknown, value: 
     const originals = ((dict as Record<symbol, Map<string, unknown>>)[ORIGINAL_KEYS] ??= new Map());
     originals.set(k, key);
   }
-  dict[k] = value;
+  // A `__proto__` key is a key like any other (assigning it would change the dict's prototype).
+  if (k === '__proto__') Object.defineProperty(dict, k, { value, writable: true, enumerable: true, configurable: true });
+  else dict[k] = value;
 }
 
 /** A dict's keys as Python sees them, in insertion order. */
@@ -235,6 +242,8 @@ export function str(value: unknown): string {
   if (value === false) return 'False';
   if (value instanceof String) return String(value);
   if (Array.isArray(value) || isDict(value)) return repr(value);
+  // A function prints as Python's do, not as its JavaScript source (macros print `<Macro 'name'>`).
+  if (typeof value === 'function' && !Object.prototype.hasOwnProperty.call(value, 'toString')) return `<function ${value.name || '<lambda>'}>`;
   return String(value);
 }
 
