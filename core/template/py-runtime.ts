@@ -158,10 +158,27 @@ export function slice(target: unknown, start: unknown, stop: unknown, step: unkn
 }
 
 /** A template value handed to a JavaScript function: undefined for Undefined, numbers for floats, strings for Markup. */
-function toJs(value: unknown): unknown {
+function toJs(value: unknown, depth = 0): unknown {
   if (value instanceof Undefined) return undefined;
   if (value instanceof PyFloat) return value.valueOf();
   if (value instanceof String) return String(value);
+  // Inside lists and dicts too (`config(meta={'share': 0.0})`): a copy only where something changes.
+  if (depth < 32 && Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    value.forEach((item, i) => {
+      const converted = toJs(item, depth + 1);
+      if (converted !== item) (copy ??= [...value])[i] = converted;
+    });
+    return copy ?? value;
+  }
+  if (depth < 32 && isDict(value)) {
+    let copy: Record<string, unknown> | undefined;
+    for (const key of Object.keys(value)) {
+      const converted = toJs(value[key], depth + 1);
+      if (converted !== value[key]) (copy ??= { ...value })[key] = converted;
+    }
+    return copy ?? value;
+  }
   return value;
 }
 
@@ -174,11 +191,9 @@ export function call(fn: unknown, thisArg: unknown, positional: unknown[], keywo
   // `positional` is always a fresh array from the caller: converted (rarely needed) or used as is.
   let args = positional;
   if (!isMacro) {
-    for (const arg of positional) {
-      if (arg instanceof Undefined || arg instanceof PyFloat || arg instanceof String) {
-        args = positional.map(toJs);
-        break;
-      }
+    for (let i = 0; i < positional.length; i++) {
+      const converted = toJs(positional[i]);
+      if (converted !== positional[i]) (args === positional ? (args = [...positional]) : args)[i] = converted;
     }
   }
   if (keywords) {

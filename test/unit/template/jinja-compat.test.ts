@@ -48,4 +48,13 @@ describe('Jinja on nunjucks', () => {
     expect(withMaterialization.diagnostics).toEqual([]);
     expect(withMaterialization.renderString('{{ helper() }}', 'models/x.sql', { target: { type: 'duckdb' } }).output).toBe('ok');
   });
+
+  it('hands JavaScript functions plain values, inside lists and dicts too', () => {
+    const seen: unknown[] = [];
+    const compiled = engine.compile("{{ capture({'share': 0.0, 'gone': missing, 'name': 'a' | e, 'list': [1.0]}, 2.0) }}", 'models/x.sql');
+    engine.render(compiled.template!, { target: { type: 'duckdb' } }, { capture: (...args: unknown[]) => seen.push(...args) });
+    expect(seen).toEqual([{ share: 0, gone: undefined, name: 'a', list: [1] }, 2]);
+    expect(typeof (seen[0] as { share: unknown }).share).toBe('number');
+    expect(typeof (seen[0] as { name: unknown }).name).toBe('string');
+  });
 });
