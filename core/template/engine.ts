@@ -11,7 +11,7 @@ import { addJinjaCompat } from './jinja-compat.js';
 import { compileJinja, normalizeSource } from './compile-jinja.js';
 import { createEnvironment, defineLiveGlobal, environmentGlobals, templateExports, templateFromCode } from './nunjucks-internals.js';
 import { checkDialect } from './dialect-self-test.js';
-import { MacroReturn, enterRender, takesTemplateValues } from './py-runtime.js';
+import { MacroReturn, enterRender, outerName, takesTemplateValues } from './py-runtime.js';
 import { BUILTIN_PACKAGE, MacroNamespaces, type DispatchConfig } from './macro-namespaces.js';
 
 /** A macro file: `{% macro %}` blocks callable from every template. */
@@ -182,20 +182,15 @@ export class TemplateEngine {
   }
 
   /**
-   * A macro wrapped to record that it was called (for state:modified.macros), to turn `return(x)`
-   * into its value, and to name itself in the message of an error passing through it.
+   * A macro wrapped to record that it was called (for state:modified.macros). The compiled macro
+   * itself turns `return(x)` into its value and names itself in errors passing through it.
    */
   private traced(name: string, file: MacroSource, macro: unknown): (...args: unknown[]) => unknown {
     const hook = () => this.scope?.[MACRO_CALL_HOOK] as ((n: string) => void) | undefined;
     // Takes template values as they are, as the macro it wraps does (a float stays a float).
     return takesTemplateValues(function (this: unknown, ...args: unknown[]): unknown {
       hook()?.(name);
-      try {
-        return (macro as (...a: unknown[]) => unknown).apply(this, args);
-      } catch (err) {
-        if (err instanceof MacroReturn) return err.value;
-        throw err;
-      }
+      return (macro as (...a: unknown[]) => unknown).apply(this, args);
     });
   }
 
@@ -282,7 +277,7 @@ export class TemplateEngine {
     try {
       if (template.kind === 'nunjucks') return { output: template.template.render(variables) };
       const globals = environmentGlobals(this.env);
-      return { output: renderFast(template.template, (name) => (Object.prototype.hasOwnProperty.call(variables, name) ? variables[name] : Object.prototype.hasOwnProperty.call(globals, name) ? globals[name] : undefined)) };
+      return { output: renderFast(template.template, (name) => outerName(globals, name)) };
     } catch (err) {
       if (err instanceof FastRenderError && template.kind === 'fast') return { diagnostic: fastDiagnostic(err, template.file, template.text) };
       return { diagnostic: toDiagnostic(err, template.file, 'template-render') };

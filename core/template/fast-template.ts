@@ -1,6 +1,5 @@
 import { attr, call } from './py-runtime.js';
-import type { PyFloat} from './py-values.js';
-import { Undefined, str, toFloat, truthy } from './py-values.js';
+import { Undefined, str, toFloat, truthy, type PyFloat } from './py-values.js';
 
 /**
  * A fast path for the simple templates most models are: text with `{{ ref('x') }}`-style calls

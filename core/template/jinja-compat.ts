@@ -9,7 +9,7 @@ import { templateLog } from './invocation.js';
 import { jsonDumps } from './py-format.js';
 import { iterate } from './py-methods.js';
 import { Namespace, takesTemplateValues } from './py-runtime.js';
-import { PyRange, PyTuple, isDict, numberOf, str } from './py-values.js';
+import { PyRange, PyTuple, dictKey, dictKeys, isDict, numberOf, setDictItem, str } from './py-values.js';
 import { yamlLibrary } from './yaml-library.js';
 
 /**
@@ -18,7 +18,6 @@ import { yamlLibrary } from './yaml-library.js';
  * Python-flavoured helpers (`namespace()`, `dict()`, `zip()`, `tojson()`, `modules`, ...).
  * See docs/compatibility.md.
  */
-
 
 /** dbt's filters that mark a value's type for its native environment; identity in the text one. */
 const DBT_FILTERS = ['as_text', 'as_bool', 'as_number', 'as_native'];
@@ -53,23 +52,21 @@ class Cycler {
   }
 }
 
-/** Whether a value is a dict (a plain object), not a list, string or function. */
-export function isMapping(value: unknown): value is Record<string, unknown> {
-  return isDict(value);
-}
-
 /** dbt's Python-flavoured helpers: namespace(), dict(), zip(), set(), tojson() … and `modules`. */
 function jinjaGlobals(): Record<string, unknown> {
   return {
     namespace: (...args: unknown[]) => {
       const { positional, keywords } = splitArgs(args);
-      return new Namespace({ ...(isMapping(positional[0]) ? positional[0] : {}), ...keywords });
+      return new Namespace({ ...(isDict(positional[0]) ? positional[0] : {}), ...keywords });
     },
     dict: (...args: unknown[]) => {
       const { positional, keywords } = splitArgs(args);
       const first = positional[0];
-      const pairs = isMapping(first) ? Object.entries(first) : first === undefined ? [] : iterate(first).map((pair) => iterate(pair) as [unknown, unknown]);
-      return { ...Object.fromEntries(pairs.map(([k, v]) => [String(k), v])), ...keywords };
+      const pairs = isDict(first) ? dictKeys(first).map((k) => [k, first[dictKey(k)]]) : first === undefined ? [] : iterate(first).map((pair) => iterate(pair));
+      // Keys stored as a dict literal's are (any type, `__proto__` a key like any other).
+      const out: Record<string, unknown> = {};
+      for (const [key, value] of [...pairs, ...Object.entries(keywords)]) setDictItem(out, key, value);
+      return out;
     },
     cycler: (...items: unknown[]) => new Cycler(items),
     joiner: (sep: unknown = ', ') => {

@@ -26,36 +26,37 @@ export class JinjaExpressionCompiler extends Base {
     this._emit(`lineno = ${node.lineno}, colno = ${node.colno}, `);
   }
 
-  protected compileArgs(node: AstNode, frame: CompileFrame, args: AstNode[]): void {
-    this._emit('[');
-    args.forEach((arg, i) => {
+  /** Emits each item by `emit`, separated by commas. */
+  private emitJoined<T>(items: readonly T[], emit: (item: T) => void): void {
+    items.forEach((item, i) => {
       if (i) this._emit(', ');
-      this.compile(arg, frame);
+      emit(item);
     });
-    if (node.dynArgs) {
-      if (args.length) this._emit(', ');
-      this._emit('...py.starArgs(');
-      this.compile(node.dynArgs as AstNode, frame);
+  }
+
+  /** A call's arguments as `[positional…], {keyword…}` (or `undefined` for no keywords), `*`/`**` spread in. */
+  protected compileArgs(node: AstNode, frame: CompileFrame, args: AstNode[]): void {
+    const spread = (fn: string, value: AstNode) => () => {
+      this._emit(`...py.${fn}(`);
+      this.compile(value, frame);
       this._emit(')');
-    }
+    };
+    const positional: (() => void)[] = args.map((arg) => () => this.compile(arg, frame));
+    if (node.dynArgs) positional.push(spread('starArgs', node.dynArgs as AstNode));
+    this._emit('[');
+    this.emitJoined(positional, (emit) => emit());
     this._emit('], ');
-    const kwargs = (node.kwargs as AstNode[] | undefined) ?? [];
-    if (!kwargs.length && !node.dynKwargs) {
+    const keywords: (() => void)[] = ((node.kwargs as AstNode[] | undefined) ?? []).map((pair) => () => {
+      this._emit(`${JSON.stringify((pair.key as AstNode).value)}: `);
+      this.compile(pair.value as AstNode, frame);
+    });
+    if (node.dynKwargs) keywords.push(spread('starKwargs', node.dynKwargs as AstNode));
+    if (!keywords.length) {
       this._emit('undefined');
       return;
     }
     this._emit('{');
-    kwargs.forEach((pair, i) => {
-      if (i) this._emit(', ');
-      this._emit(`${JSON.stringify((pair.key as AstNode).value)}: `);
-      this.compile(pair.value as AstNode, frame);
-    });
-    if (node.dynKwargs) {
-      if (kwargs.length) this._emit(', ');
-      this._emit('...py.starKwargs(');
-      this.compile(node.dynKwargs as AstNode, frame);
-      this._emit(')');
-    }
+    this.emitJoined(keywords, (emit) => emit());
     this._emit('}');
   }
 
@@ -91,17 +92,13 @@ export class JinjaExpressionCompiler extends Base {
 
   compileArray(node: AstNode, frame: CompileFrame): void {
     this._emit('[');
-    node.children.forEach((child, i) => {
-      if (i) this._emit(', ');
-      this.compile(child, frame);
-    });
+    this.emitJoined(node.children, (child) => this.compile(child, frame));
     this._emit(']');
   }
 
   compileDict(node: AstNode, frame: CompileFrame): void {
     this._emit('py.dict([');
-    node.children.forEach((pair, i) => {
-      if (i) this._emit(', ');
+    this.emitJoined(node.children, (pair) => {
       this._emit('[');
       this.compile(pair.key as AstNode, frame);
       this._emit(', ');

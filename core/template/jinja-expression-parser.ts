@@ -228,42 +228,43 @@ export class JinjaExpressionParser extends Base {
     }
   }
 
+  /**
+   * Items separated by commas up to the `close` token, which is consumed; a trailing comma is
+   * fine, as in Jinja's lists, dicts, tuples and calls. `started`: an item was read already.
+   */
+  private commaSeparated(close: string, item: () => void, started = false): void {
+    while (!this.skip(close)) {
+      if (started) {
+        this.expect(T.TOKEN_COMMA);
+        if (this.skip(close)) break;
+      }
+      started = true;
+      item();
+    }
+  }
+
   private parseParenthesized(open: Token): AstNode {
     if (this.skip(T.TOKEN_RIGHT_PAREN)) return new JinjaNodes.Tuple(open.lineno, open.colno, []);
     const first = this.parseExpression();
     if (this.skip(T.TOKEN_RIGHT_PAREN)) return new nodes.Group(open.lineno, open.colno, [first]);
     const tuple = new JinjaNodes.Tuple(open.lineno, open.colno, [first]);
-    while (!this.skip(T.TOKEN_RIGHT_PAREN)) {
-      this.expect(T.TOKEN_COMMA);
-      if (this.skip(T.TOKEN_RIGHT_PAREN)) break;
-      tuple.addChild(this.parseExpression());
-    }
+    this.commaSeparated(T.TOKEN_RIGHT_PAREN, () => tuple.addChild(this.parseExpression()), true);
     return tuple;
   }
 
   private parseList(open: Token): AstNode {
     const list = new nodes.Array(open.lineno, open.colno);
-    while (!this.skip(T.TOKEN_RIGHT_BRACKET)) {
-      if (list.children.length) {
-        this.expect(T.TOKEN_COMMA);
-        if (this.skip(T.TOKEN_RIGHT_BRACKET)) break;
-      }
-      list.addChild(this.parseExpression());
-    }
+    this.commaSeparated(T.TOKEN_RIGHT_BRACKET, () => list.addChild(this.parseExpression()));
     return list;
   }
 
   private parseDict(open: Token): AstNode {
     const dict = new nodes.Dict(open.lineno, open.colno);
-    while (!this.skip(T.TOKEN_RIGHT_CURLY)) {
-      if (dict.children.length) {
-        this.expect(T.TOKEN_COMMA);
-        if (this.skip(T.TOKEN_RIGHT_CURLY)) break;
-      }
+    this.commaSeparated(T.TOKEN_RIGHT_CURLY, () => {
       const key = this.parseExpression();
       if (!this.skip(T.TOKEN_COLON)) this.fail('expected colon after dict key', key.lineno, key.colno);
       dict.addChild(new nodes.Pair(key.lineno, key.colno, key, this.parseExpression()));
-    }
+    });
     return dict;
   }
 
@@ -327,13 +328,7 @@ export class JinjaExpressionParser extends Base {
   parseCallArgs(): CallArgs {
     const open = this.expect(T.TOKEN_LEFT_PAREN);
     const result: CallArgs = { args: [], kwargs: [], dynArgs: null, dynKwargs: null };
-    let first = true;
-    while (!this.skip(T.TOKEN_RIGHT_PAREN)) {
-      if (!first) {
-        this.expect(T.TOKEN_COMMA);
-        if (this.skip(T.TOKEN_RIGHT_PAREN)) break;
-      }
-      first = false;
+    this.commaSeparated(T.TOKEN_RIGHT_PAREN, () => {
       const tok = this.peekToken();
       if (!tok) this.fail('unexpected end of template in call', open.lineno, open.colno);
       if (this.isOperator(tok, '**')) {
@@ -352,7 +347,7 @@ export class JinjaExpressionParser extends Base {
           result.args.push(value);
         }
       }
-    }
+    });
     return result;
   }
 

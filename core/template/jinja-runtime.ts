@@ -8,10 +8,8 @@ import { ownEntry } from './nunjucks-internals.js';
  * namespace (jinja-compiler.ts emits `py.add(a, b)`, `py.attr(x, "name")`, ...).
  */
 
-interface EnvironmentLike {
-  getFilter(name: string): unknown;
-  getTest(name: string): unknown;
-}
+/** nunjucks' Environment, whose own filters and tests are looked up by name. */
+type EnvironmentLike = object;
 
 /** A macro's failure, with the macro named (and its line) for the error message. */
 function inMacro(err: unknown, name: string, file: string, lineno: number): unknown {

@@ -57,10 +57,18 @@ export function lookup(context: ContextLike, frame: FrameLike, name: string): un
   const local = frame.lookup(name);
   if (local !== undefined) return local;
   if (hasOwn(context.ctx, name)) return context.ctx[name];
+  const outer = outerName(context.env.globals, name);
+  return outer !== undefined ? outer : new Undefined(`'${name}' is undefined`);
+}
+
+/**
+ * A name no template scope defines: the render's variables, then the globals; undefined when
+ * neither has it. Also the fast path's lookup. Own properties only: `constructor` or `__proto__`
+ * must not reach JavaScript's internals.
+ */
+export function outerName(globals: Record<string, unknown>, name: string): unknown {
   if (hasOwn(state.variables, name)) return state.variables[name];
-  // Own properties only: `constructor` or `__proto__` must not reach JavaScript's internals.
-  const global = hasOwn(context.env.globals, name) ? context.env.globals[name] : undefined;
-  return global !== undefined ? global : new Undefined(`'${name}' is undefined`);
+  return hasOwn(globals, name) ? globals[name] : undefined;
 }
 
 /** Names that would reach JavaScript's internals rather than template data. */
