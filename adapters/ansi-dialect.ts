@@ -13,11 +13,12 @@ const SOURCE = 'DBT_INTERNAL_SOURCE';
  * rename to`. Each adapter adds its type names, and says whether `create schema` takes a database
  * prefix (DuckDB) or must name the schema alone (Postgres).
  */
-export function ansiDialect(seedTypes: Readonly<Record<InferredType, string>>, options: { databaseInSchemaDdl: boolean; scratch: Omit<Relation, 'identifier'>; lockForWrite?: (qualified: string) => string }): SqlDialect {
+export function ansiDialect(seedTypes: Readonly<Record<InferredType, string>>, options: { relationClass: string; databaseInSchemaDdl: boolean; scratch: Omit<Relation, 'identifier'>; lockForWrite?: (qualified: string) => string }): SqlDialect {
   const quoteIdentifier = (name: string) => `"${name.replace(/"/g, '""')}"`;
   const qualify = (relation: Pick<Relation, 'database' | 'schema'> & { identifier?: string }) =>
     [relation.database, relation.schema, relation.identifier].filter((p): p is string => p !== undefined).map(quoteIdentifier).join('.');
   return {
+    relationClass: options.relationClass,
     quoteIdentifier,
     quoteString: (value) => `'${value.replace(/'/g, "''")}'`,
     qualify,

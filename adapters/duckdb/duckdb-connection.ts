@@ -16,7 +16,7 @@ export class DuckDbSession implements Connection {
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const reader = await this.conn.runAndReadAll(sql);
-      return { columns: reader.columnNames(), rows: reader.getRowObjectsJS() as Record<string, unknown>[] };
+      return { columns: reader.columnNames(), rows: reader.getRowObjectsJS() as Record<string, unknown>[], columnTypes: reader.columnTypes().map((t) => t.toString()) };
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }

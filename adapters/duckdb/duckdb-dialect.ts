@@ -9,4 +9,4 @@ export const duckdbDialect = ansiDialect({
   date: 'DATE',
   timestamp: 'TIMESTAMP',
   text: 'VARCHAR',
-}, { databaseInSchemaDdl: true, scratch: { database: 'temp', schema: 'main' } });
+}, { relationClass: 'DuckDBRelation', databaseInSchemaDdl: true, scratch: { database: 'temp', schema: 'main' } });

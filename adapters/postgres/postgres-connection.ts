@@ -19,6 +19,9 @@ join pg_namespace n on n.oid = v.relnamespace
 where dep.refobjid = to_regclass($1) and v.oid <> dep.refobjid and v.relkind = 'v'
 order by 1, 2`;
 
+/** Names of the built-in types whose values templates convert (pg_type oids, which are fixed). */
+const TYPE_NAMES: Record<number, string> = { 16: 'boolean', 20: 'bigint', 21: 'smallint', 23: 'integer', 25: 'text', 700: 'real', 701: 'double precision', 1043: 'character varying', 1082: 'date', 1114: 'timestamp', 1184: 'timestamptz', 1700: 'numeric' };
+
 /** One Postgres session. Cancellation goes through a second, short-lived session. */
 export class PostgresSession implements Connection {
   constructor(private readonly client: pg.Client, private readonly openSide: () => Promise<pg.Client>) {}
@@ -29,7 +32,7 @@ export class PostgresSession implements Connection {
       const last = Array.isArray(result) ? (result[result.length - 1] as pg.QueryResult) : result;
       const columns = (last.fields ?? []).map((f) => f.name);
       const rows = ((last.rows ?? []) as unknown[][]).map((r) => Object.fromEntries(columns.map((c, i) => [c, r[i]])));
-      return { columns, rows };
+      return { columns, rows, columnTypes: (last.fields ?? []).map((f) => TYPE_NAMES[f.dataTypeID] ?? 'unknown') };
     });
   }
 

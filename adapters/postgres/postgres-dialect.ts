@@ -10,6 +10,7 @@ export const postgresDialect = ansiDialect({
   timestamp: 'timestamp without time zone',
   text: 'text',
 }, {
+  relationClass: 'PostgresRelation',
   databaseInSchemaDdl: false,
   scratch: { schema: 'pg_temp' },
   // Blocks other writers (and other snapshot runs) but not readers.

@@ -24,6 +24,8 @@ export interface QueryResult {
   columns: string[];
   /** One object per row; values are JS primitives (bigint for 64-bit integers). */
   rows: Record<string, unknown>[];
+  /** Each column's database type name (`DECIMAL(18,3)`, `numeric`, `date`), where the driver says. */
+  columnTypes?: string[];
 }
 
 /** Options for one statement. */

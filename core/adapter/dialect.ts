@@ -18,6 +18,8 @@ export interface MergeOptions {
  * only through this interface, so golden files can pin each adapter's SQL.
  */
 export interface SqlDialect {
+  /** dbt's name for this adapter's Relation class (`PostgresRelation`), which templates can read. */
+  relationClass?: string;
   /** Quotes one identifier, escaping embedded quotes. */
   quoteIdentifier(name: string): string;
   /** Quotes a string literal, escaping embedded quotes. */

@@ -11,7 +11,7 @@ import type { Project, ProjectNode } from '../project/types.js';
 import { baseScope } from '../template/base-scope.js';
 import { TemplateCallError, splitArgs } from '../template/call-args.js';
 import { engineFor, engineFromFiles, type RenderScope, type TemplateEngine } from '../template/engine.js';
-import { cteRelation, relationValue, RelationValue } from '../template/relation-value.js';
+import { cteRelation, makeRelation, relationValue, type RelationValue } from '../template/relation-value.js';
 import { injectCtes, type Cte } from './inject-ctes.js';
 import { graphContext, nodeContext } from './graph-context.js';
 import { timestampLiteral } from '../plan/batches.js';
@@ -106,24 +106,41 @@ export class Compiler {
    * `adapter.get_relation`, ...): renders, fetches what was asked, renders again, until nothing
    * new is asked. Templates see real answers; nunjucks itself stays synchronous.
    */
-  async compileWithDatabase(uniqueId: string, context: NodeCompileContext, withConnection: WithConnection): Promise<CompiledNode> {
+  compileWithDatabase(uniqueId: string, context: NodeCompileContext, withConnection: WithConnection): Promise<CompiledNode> {
+    return this.withDatabase(() => this.compile(uniqueId, context), withConnection, this.project.nodes.get(uniqueId));
+  }
+
+  /** A node's pre- and post-hooks, rendered in its compile scope; they may ask the database too. */
+  renderHooksWithDatabase(uniqueId: string, hooks: readonly string[], context: NodeCompileContext, withConnection: WithConnection): Promise<string[]> {
+    return this.withDatabase(() => hooks.map((sql) => this.renderHook(uniqueId, sql, context)), withConnection, this.project.nodes.get(uniqueId));
+  }
+
+  /** `on-run-start` / `on-run-end`: {@link renderOperation}, answering what it asks the database. */
+  renderOperationWithDatabase(text: string, file: string, extra: RenderScope, withConnection: WithConnection): Promise<string> {
+    return this.withDatabase(() => this.renderOperation(text, file, extra), withConnection, undefined, file);
+  }
+
+  /**
+   * Renders until a render asks the database nothing new: each round fetches what the last one
+   * asked. A round that fails while it asked something new was rendered on placeholders (no rows,
+   * no relation) and is judged again with the answers; a round that asked nothing fails for real.
+   */
+  private async withDatabase<T>(render: () => T, withConnection: WithConnection, node: ProjectNode | undefined, file?: string): Promise<T> {
     const answers = new DatabaseAnswers();
     for (let round = 1; ; round++) {
       this.answers = answers;
-      let compiled: CompiledNode | undefined;
+      answers.startRender();
+      let rendered: { value: T } | undefined;
       try {
-        compiled = this.compile(uniqueId, context);
+        rendered = { value: render() };
       } catch (err) {
-        // A draft may fail on a placeholder (`run_query(…).rows[0]` of no rows): it is discarded
-        // anyway once its questions are answered. A render that asked nothing new fails for real.
         if (answers.pending.size === 0) throw err;
       } finally {
         this.answers = undefined;
       }
-      if (answers.pending.size === 0 && compiled) return compiled;
+      if (answers.pending.size === 0 && rendered) return rendered.value;
       if (round === MAX_DATABASE_ROUNDS) {
-        const node = this.project.nodes.get(uniqueId);
-        throw new StrataUserError([diagnostic('template-render', `${node?.name ?? uniqueId}: templates kept asking the database new questions after ${MAX_DATABASE_ROUNDS} rounds (a query that depends on its own result?).`, { file: node?.originalFilePath ?? uniqueId, line: 1, column: 1 })]);
+        throw new StrataUserError([diagnostic('template-render', `${node?.name ?? file ?? 'template'}: templates kept asking the database new questions after ${MAX_DATABASE_ROUNDS} rounds (a query that depends on its own result?).`, { file: node?.originalFilePath ?? file ?? '', line: 1, column: 1 })]);
       }
       await withConnection((connection) => answers.fetch(connection));
     }
@@ -134,7 +151,7 @@ export class Compiler {
    * `extra` (e.g. `results`, `schemas`), but no node.
    */
   renderOperation(text: string, file: string, extra: RenderScope = {}): string {
-    const rendered = this.engine.renderString(text, file, { ...this.base, ...databaseScope(this.dialect, undefined), ...extra });
+    const rendered = this.engine.renderString(text, file, { ...this.base, ...databaseScope(this.dialect, this.answers), ...extra });
     if (rendered.diagnostic) throw new StrataUserError([rendered.diagnostic]);
     return rendered.output ?? '';
   }
@@ -234,7 +251,7 @@ export class Compiler {
     const scope = Object.create(prototype) as NodeScope;
     scope.ref = ref;
     scope.source = source;
-    scope.__strata_where = (relation: RelationValue, where: string) => new RelationValue(relation, `(select * from ${String(relation)} where ${where}) dbt_subquery`);
+    scope.__strata_where = (relation: RelationValue, where: string) => makeRelation(relation.toRelation(), this.dialect, { renderedAs: `(select * from ${String(relation)} where ${where}) dbt_subquery` });
     scope.config = Object.assign(() => '', { get: configGet, require: configGet });
     scope.this = context.fixtures?.has('this') ? cteRelation(fixtureCte('this'), this.dialect) : relationValue(node.relation, this.dialect);
     scope.is_incremental = () => context.isIncremental ?? false;
@@ -271,7 +288,7 @@ export class Compiler {
   private emptied(relation: Relation): RelationValue | undefined {
     if (!this.options.empty) return undefined;
     const alias = this.dialect.quoteIdentifier(`_dbt_limit_subq_${relation.identifier}`);
-    return new RelationValue(relation, `(select * from ${this.dialect.qualify(relation)} where 1 = 0) ${alias}`);
+    return makeRelation(relation, this.dialect, { renderedAs: `(select * from ${this.dialect.qualify(relation)} where 1 = 0) ${alias}` });
   }
 
   /** In a microbatch, an upstream with `event_time` renders as a subquery limited to the batch. */
@@ -282,16 +299,18 @@ export class Compiler {
     // Aliased as dbt does, since Postgres before 16 needs an alias on a subquery in FROM.
     const alias = this.dialect.quoteIdentifier(`_dbt_et_filter_subq_${relation.identifier}`);
     const sql = `(select * from ${this.dialect.qualify(relation)} where ${q} >= ${bound(context.batch.start)} and ${q} < ${bound(context.batch.end)}) ${alias}`;
-    return new RelationValue(relation, sql);
+    return makeRelation(relation, this.dialect, { renderedAs: sql });
   }
 }
 
 /** `var()` that answers from `overrides` first (unit tests' `overrides: vars:`). */
 function overrideVars(original: (...args: unknown[]) => unknown, overrides: Record<string, unknown>): (...args: unknown[]) => unknown {
-  return (...args) => {
+  const fn = (...args: unknown[]) => {
     const name = String(splitArgs(args).positional[0]);
     return Object.prototype.hasOwnProperty.call(overrides, name) ? overrides[name] : original(...args);
   };
+  const hasVar = (original as unknown as { has_var: (n: unknown) => boolean }).has_var;
+  return Object.assign(fn, { has_var: (name: unknown) => Object.prototype.hasOwnProperty.call(overrides, String(name)) || hasVar(name) });
 }
 
 /** What an ephemeral model inlined into a node is compiled with: the same fixtures and vars, nothing else. */

@@ -1,37 +1,33 @@
 import type { QueryResult } from '../adapter/connection.js';
 import type { SqlDialect } from '../adapter/dialect.js';
-import type { ColumnInfo, ExistingRelation, Relation } from '../adapter/relation.js';
+import type { ColumnInfo, ExistingRelation } from '../adapter/relation.js';
 import { splitArgs } from '../template/call-args.js';
-import type { DatabaseAccess, RenderScope } from '../template/engine.js';
-import { RelationValue, relationValue } from '../template/relation-value.js';
+import { columnApi } from '../template/column-value.js';
+import { columnFlavour, type DatabaseAccess } from '../template/adapter-object.js';
+import type { RenderScope } from '../template/engine.js';
+import { makeRelation } from '../template/relation-value.js';
+import { agateTable, statementResult } from '../template/result-table.js';
 import type { DatabaseAnswers } from './database-answers.js';
 
 const NO_ROWS: QueryResult = { columns: [], rows: [] };
 
 /**
  * The names that reach the database in the compile pass: `run_query`, `statement` +
- * `load_result`, `adapter.get_relation` / `get_columns_in_relation` (through
- * `__strata_database`) and `api.Relation.create`. Without `answers` (the parse pass, or a
- * command without a database) queries return no rows and lookups find nothing.
+ * `load_result`, the `adapter` methods (through `__strata_database`) and `api`. Without
+ * `answers` (a command without a database) queries return no rows and lookups find nothing.
  */
 export function databaseScope(dialect: SqlDialect, answers: DatabaseAnswers | undefined): RenderScope {
-  const query = (sql: string): QueryResult => answers?.ask({ kind: 'query', sql }, NO_ROWS) ?? NO_ROWS;
+  const ask = <T>(request: Parameters<DatabaseAnswers['ask']>[0], placeholder: T): T => answers?.ask(request, placeholder) ?? placeholder;
+  const query = (sql: string): QueryResult => ask({ kind: 'query', sql }, NO_ROWS);
   const results = new Map<string, unknown>();
   const database: DatabaseAccess = {
-    quote: (identifier) => dialect.quoteIdentifier(identifier),
-    getRelation: (args) => {
-      const { positional, keywords } = splitArgs(args);
-      const [database, schema, identifier] = [keywords.database ?? positional[0], keywords.schema ?? positional[1], keywords.identifier ?? positional[2]].map((v) => (v === null || v === undefined ? undefined : String(v)));
-      if (!schema || !identifier) return null;
-      const relation: Relation = { schema, identifier, ...(database ? { database } : {}) };
-      const found = answers?.ask<ExistingRelation | null>({ kind: 'relation', relation }, null) ?? null;
-      return found ? Object.assign(relationValue(found, dialect), { type: found.kind, is_table: found.kind === 'table', is_view: found.kind === 'view' }) : null;
-    },
-    getColumns: (relation) => {
-      if (!(relation instanceof RelationValue)) return [];
-      const target: Relation = { schema: relation.schema, identifier: relation.identifier, ...(relation.database ? { database: relation.database } : {}) };
-      return (answers?.ask<ColumnInfo[]>({ kind: 'columns', relation: target }, []) ?? []).map((c) => columnValue(c, dialect));
-    },
+    dialect,
+    findRelation: (relation) => ask<ExistingRelation | null>({ kind: 'relation', relation }, null),
+    columns: (relation) => ask<ColumnInfo[]>({ kind: 'columns', relation }, []),
+    listRelations: (schema) => ask<ExistingRelation[]>({ kind: 'list', schema }, []),
+    schemaExists: (schema) => ask<boolean>({ kind: 'schema', schema }, false),
+    describe: (sql) => ask<ColumnInfo[]>({ kind: 'describe', sql }, []),
+    query,
   };
   return {
     run_query: (sql: unknown) => agateTable(query(String(sql))),
@@ -41,8 +37,8 @@ export function databaseScope(dialect: SqlDialect, answers: DatabaseAnswers | un
       const caller = keywords.caller as (() => unknown) | undefined;
       const sql = caller ? String(caller()) : '';
       const result = query(sql);
-      const table = agateTable(result);
-      results.set(String(positional[0] ?? keywords.name ?? 'main'), { response: { code: 'OK', rows_affected: result.rows.length }, table, data: table.rows });
+      const fetch = keywords.fetch_result ?? positional[1];
+      results.set(String(positional[0] ?? keywords.name ?? 'main'), statementResult(agateTable(fetch === false ? NO_ROWS : result), result.rows.length));
       return '';
     },
     load_result: (name: unknown) => results.get(String(name)) ?? null,
@@ -51,25 +47,11 @@ export function databaseScope(dialect: SqlDialect, answers: DatabaseAnswers | un
       Relation: {
         create: (...args: unknown[]) => {
           const { keywords } = splitArgs(args);
-          return relationValue({ schema: String(keywords.schema ?? ''), identifier: String(keywords.identifier ?? keywords.name ?? ''), ...(keywords.database ? { database: String(keywords.database) } : {}) }, dialect);
+          const text = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
+          return makeRelation({ schema: text(keywords.schema) ?? '', identifier: text(keywords.identifier ?? keywords.name) ?? '', ...(text(keywords.database) ? { database: text(keywords.database) as string } : {}) }, dialect, { type: text(keywords.type) ?? null });
         },
       },
+      Column: columnApi(columnFlavour(dialect)),
     },
   };
-}
-
-/** A column as dbt's Column: `name`, `column`, `data_type`, `dtype`, `quoted`. */
-function columnValue(column: ColumnInfo, dialect: SqlDialect): Record<string, unknown> {
-  return { name: column.name, column: column.name, data_type: column.dataType, dtype: column.dataType, quoted: dialect.quoteIdentifier(column.name), is_string: () => /char|text|string/i.test(column.dataType), is_number: () => /int|numeric|decimal|double|float|real/i.test(column.dataType) };
-}
-
-/**
- * Query results as dbt's agate table: `rows` (each row readable by position and by column
- * name), `columns` (each with `name` and `values()`, also by name), `column_names`.
- */
-export function agateTable(result: QueryResult): { rows: unknown[][]; columns: unknown[]; column_names: string[]; print_table: () => string } {
-  const plain = (v: unknown) => (typeof v === 'bigint' && v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : v);
-  const rows = result.rows.map((row) => Object.assign(result.columns.map((c) => plain(row[c])), Object.fromEntries(result.columns.map((c) => [c, plain(row[c])]))));
-  const columns = result.columns.map((name, i) => ({ name, values: () => rows.map((r) => r[i]) }));
-  return { rows, columns: Object.assign([...columns], Object.fromEntries(columns.map((c) => [c.name, c]))), column_names: [...result.columns], print_table: () => '' };
 }

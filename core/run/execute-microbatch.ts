@@ -74,6 +74,6 @@ async function runBatch(ctx: NodeContext, node: ProjectNode, connection: Connect
   const existing = current ?? replacing;
   const { statements } = await runPlan(connection, {
     node, compiledSql, existing, batch, fullRefresh: current === undefined, dialect: ctx.adapter.dialect, capabilities: ctx.adapter.capabilities,
-  }, ctx.signal, hooksAround(ctx, node, context));
+  }, ctx.signal, await hooksAround(ctx, node, context, connection));
   sqlLog.push(`-- batch ${timestampLiteral(batch.start)} .. ${timestampLiteral(batch.end)}`, statementsLog(statements));
 }

@@ -67,7 +67,7 @@ export async function executeNode(ctx: NodeContext, target: ProjectNode, connect
     const dependents = existing ? await connection.dependentViews(node.relation) : [];
     const foreignKeys = existing?.kind === 'table' && ctx.adapter.capabilities.foreignKeys ? await connection.dependentForeignKeys(node.relation) : [];
     const input: PlanInput = { node, compiledSql: compiledSql ?? '', existing, dependents, foreignKeys, fullRefresh: ctx.fullRefresh, buildId: ctx.buildId, dialect: ctx.adapter.dialect, capabilities: ctx.adapter.capabilities };
-    const { plan, statements } = await runPlan(connection, input, ctx.signal, hooksAround(ctx, node, { isIncremental }));
+    const { plan, statements } = await runPlan(connection, input, ctx.signal, await hooksAround(ctx, node, { isIncremental }, connection));
     writeNodeArtifact(ctx.project, node, 'run', statementsLog(statements));
     if (plan.relation && plan.kind) await ctx.relations.record(connection, { ...plan.relation, kind: plan.kind } satisfies ExistingRelation);
     const relationText = plan.relation ? `${plan.relation.schema}.${plan.relation.identifier}` : '';
@@ -105,10 +105,14 @@ export async function runPlan(connection: Connection, input: PlanInput, signal: 
   return { plan, statements: executed };
 }
 
-/** A node's hooks, grants and comments around its plan, rendered with the node's compile context. */
-export function hooksAround(ctx: NodeContext, node: ProjectNode, context: NodeCompileContext): AroundPlan {
-  const before = preHookStatements(node.config.pre_hook.map((sql) => ctx.compiler.renderHook(node.uniqueId, sql, context)));
-  const post = node.config.post_hook.map((sql) => ctx.compiler.renderHook(node.uniqueId, sql, context));
+/**
+ * A node's hooks, grants and comments around its plan, rendered with the node's compile context.
+ * Hook templates may ask the database (a macro that looks a relation up): answered on `connection`.
+ */
+export async function hooksAround(ctx: NodeContext, node: ProjectNode, context: NodeCompileContext, connection: Connection): Promise<AroundPlan> {
+  const withConnection = (fn: (c: Connection) => Promise<void>) => fn(connection);
+  const before = preHookStatements(await ctx.compiler.renderHooksWithDatabase(node.uniqueId, node.config.pre_hook, context, withConnection));
+  const post = await ctx.compiler.renderHooksWithDatabase(node.uniqueId, node.config.post_hook, context, withConnection);
   return { before, after: (plan) => afterBuildStatements(node, plan, post, ctx.adapter.dialect, ctx.adapter.capabilities) };
 }
 

@@ -26,7 +26,7 @@ export async function runProjectHooks(project: Project, which: 'on-run-start' | 
   };
   const at = { file: project.projectFile.slice(project.root.length + 1), line: 1, column: 1 };
   for (const [i, hook] of hooks.entries()) {
-    const sql = compiler.renderOperation(hook, at.file, extra);
+    const sql = await compiler.renderOperationWithDatabase(hook, at.file, extra, (fn) => pool.withConnection(fn));
     if (sql.trim() === '') continue;
     try {
       await pool.withConnection((c) => c.execute(sql));

@@ -51,9 +51,11 @@ export function baseScope(input: BaseScopeInput): RenderScope {
     if (positional.length > 1) return positional[1];
     throw new TemplateCallError('missing-var', `Required var '${name}' is not set: define it under 'vars:' in the project file or pass --vars "{${name}: ...}".`);
   };
+  // dbt's `var.has_var('name')`.
+  const hasVar = (name: unknown) => Object.prototype.hasOwnProperty.call(input.vars, String(name));
   return {
     // Template values as they are: a default of 2.0 stays a float, as in dbt.
-    var: takesTemplateValues(varFn),
+    var: Object.assign(takesTemplateValues(varFn), { has_var: hasVar }),
     env_var: envVarFunction(input.env),
     target: input.target,
     project_name: input.projectName,

@@ -13,6 +13,8 @@ import { createEnvironment, defineLiveGlobal, environmentGlobals, templateExport
 import { checkDialect } from './dialect-self-test.js';
 import { MacroReturn, enterRender, outerName, takesTemplateValues } from './py-runtime.js';
 import { BUILTIN_PACKAGE, MacroNamespaces, type DispatchConfig } from './macro-namespaces.js';
+import { adapterObject, type DatabaseAccess } from './adapter-object.js';
+import { ContextObject } from './context-object.js';
 
 /** A macro file: `{% macro %}` blocks callable from every template. */
 export interface MacroSource {
@@ -51,12 +53,7 @@ export type Template = { kind: 'nunjucks'; template: nunjucks.Template; file: st
 /** A compiled template, or the diagnostic that stopped it from compiling. */
 export type CompiledTemplate = { template: Template; diagnostic?: undefined } | { template?: undefined; diagnostic: Diagnostic };
 
-/** What `adapter.get_relation` and friends use, supplied by the compile pass. */
-export interface DatabaseAccess {
-  quote(identifier: string): string;
-  getRelation(args: unknown[]): unknown;
-  getColumns(relation: unknown): unknown[];
-}
+export type { DatabaseAccess } from './adapter-object.js';
 
 /** The names a render can see, e.g. `ref`, `this`, `target`. */
 export type RenderScope = Record<string, unknown>;
@@ -100,9 +97,11 @@ export class TemplateEngine {
     for (const name of SCOPED_NAMES) defineLiveGlobal(this.env, name, () => this.scope?.[name]);
     addJinjaCompat(this.env);
     this.env.addGlobal('adapter', this.adapterObject());
-    // dbt's cross-database macros as `dbt.date_trunc(...)` (and `strata.…`): dispatched on the adapter.
+    const globals = environmentGlobals(this.env);
+    this.env.addGlobal('context', new ContextObject((name) => outerName(globals, name), () => Object.keys(globals)));
+    // dbt's global macros as `dbt.date_trunc(...)` (and `strata.…`): Strata's own (even where the project has one of that name), else dispatched on the adapter.
     for (const namespace of ['dbt', 'strata']) {
-      this.env.addGlobal(namespace, new Proxy(new BuiltinNamespace(), { get: (_, name) => (typeof name === 'string' ? this.dispatch(name, namespace) : undefined) }));
+      this.env.addGlobal(namespace, new Proxy(new BuiltinNamespace(), { get: (_, name) => (typeof name === 'string' ? this.namespaces.get(BUILTIN_PACKAGE, name) ?? this.dispatch(name, namespace) : undefined) }));
     }
     // dbt's `{{ return(x) }}`: the macro's value becomes x (not its text); see the macro wrapper.
     this.env.addGlobal('return', takesTemplateValues((value: unknown) => {
@@ -229,16 +228,13 @@ export class TemplateEngine {
     throw new TemplateCallError('unknown-macro', `No implementation of macro '${name}'${namespace ? ` (namespace '${namespace}')` : ''} for adapter '${type}': define '${type}__${name}' or 'default__${name}'.`);
   }
 
-  /** dbt's `adapter` object. Database lookups go to the render scope's `__strata_database` (compile pass only). */
+  /** dbt's `adapter` object. Database access comes from the render scope's `__strata_database` (compile pass only). */
   private adapterObject(): Record<string, unknown> {
-    const database = () => this.scope?.__strata_database as DatabaseAccess | undefined;
-    return {
-      dispatch: (name: unknown, namespace?: unknown) => this.dispatch(String(name), namespace === undefined || namespace === null ? undefined : String(namespace)),
-      quote: (identifier: unknown) => database()?.quote(String(identifier)) ?? `"${String(identifier).replace(/"/g, '""')}"`,
+    return adapterObject({
+      database: () => this.scope?.__strata_database as DatabaseAccess | undefined,
       type: () => String((this.scope?.target as { type?: string } | undefined)?.type ?? ''),
-      get_relation: (...args: unknown[]) => database()?.getRelation(args) ?? null,
-      get_columns_in_relation: (relation: unknown) => database()?.getColumns(relation) ?? [],
-    };
+      dispatch: (name, namespace) => this.dispatch(name, namespace),
+    });
   }
 
   /**

@@ -1,6 +1,6 @@
 import type nunjucks from 'nunjucks';
 import { createHash } from 'node:crypto';
-import { splitArgs } from './call-args.js';
+import { TemplateCallError, splitArgs } from './call-args.js';
 import { JINJA_FILTERS } from './jinja-filters.js';
 import { JINJA_TESTS } from './jinja-tests.js';
 import { replaceFiltersAndTests } from './nunjucks-internals.js';
@@ -9,7 +9,7 @@ import { templateLog } from './invocation.js';
 import { jsonDumps } from './py-format.js';
 import { iterate } from './py-methods.js';
 import { Namespace, takesTemplateValues } from './py-runtime.js';
-import { PyRange, PyTuple, dictKey, dictKeys, isDict, numberOf, setDictItem, str } from './py-values.js';
+import { PyError, PyRange, PyTuple, dictKey, dictKeys, isDict, numberOf, setDictItem, str } from './py-values.js';
 import { yamlLibrary } from './yaml-library.js';
 
 /**
@@ -52,6 +52,23 @@ class Cycler {
   }
 }
 
+/** Python's zip() over lists, as tuples. */
+function zipLists(lists: unknown[]): PyTuple[] {
+  const items = lists.map((l) => iterate(l));
+  return Array.from({ length: items.length ? Math.min(...items.map((l) => l.length)) : 0 }, (_, i) => PyTuple.fromItems(items.map((l) => l[i])));
+}
+
+/** `fn()`, or the `default` argument dbt's helpers take (None unless given) when it raises a TypeError. */
+function orDefault(fn: () => unknown, rest: unknown[]): unknown {
+  try {
+    return fn();
+  } catch (err) {
+    if (!(err instanceof PyError)) throw err;
+    const { positional, keywords } = splitArgs(rest);
+    return keywords.default ?? positional[0] ?? null;
+  }
+}
+
 /** dbt's Python-flavoured helpers: namespace(), dict(), zip(), set(), tojson() … and `modules`. */
 function jinjaGlobals(): Record<string, unknown> {
   return {
@@ -79,11 +96,27 @@ function jinjaGlobals(): Record<string, unknown> {
     },
     range: (...args: unknown[]) => PyRange.create(splitArgs(args).positional.map((a) => numberOf(a) as number)),
     list: (value: unknown) => [...iterate(value ?? [])],
-    zip: (...lists: unknown[]) => {
-      const items = lists.map((l) => iterate(l));
-      return Array.from({ length: Math.min(...items.map((l) => l.length)) }, (_, i) => PyTuple.of(...items.map((l) => l[i])));
+    zip: (...args: unknown[]) => {
+      const { positional, keywords } = splitArgs(args);
+      return orDefault(() => zipLists(positional), 'default' in keywords ? [keywords.default] : []);
     },
-    set: (value: unknown) => [...new Set(iterate(value ?? []))],
+    // dbt's set()/zip() give `default` when the value cannot be iterated; the _strict forms raise.
+    set: (value: unknown, ...rest: unknown[]) => orDefault(() => [...new Set(value === undefined ? [] : iterate(value))], rest),
+    set_strict: (value: unknown) => [...new Set(iterate(value))],
+    zip_strict: (...lists: unknown[]) => zipLists(lists),
+    diff_of_two_dicts: (a: unknown, b: unknown) => {
+      const left = isDict(a) ? a : {};
+      const right = isDict(b) ? b : {};
+      const lowered = new Set(Object.keys(right).map((k) => k.toLowerCase()));
+      return Object.fromEntries(Object.entries(left).filter(([k]) => !lowered.has(k.toLowerCase())));
+    },
+    try_or_compiler_error: (message: unknown, fn: unknown, ...args: unknown[]) => {
+      try {
+        return (fn as (...a: unknown[]) => unknown)(...args);
+      } catch {
+        throw new TemplateCallError('template-render', String(message));
+      }
+    },
     tojson: (value: unknown, ...rest: unknown[]) => {
       const { positional, keywords } = splitArgs(rest);
       return jsonDumps(value, { sortKeys: Boolean(keywords.sort_keys ?? positional[1]) });

@@ -2,7 +2,7 @@ import { Markup } from './py-values.js';
 import { splitArgs } from './call-args.js';
 import { iterate } from './py-methods.js';
 import { item } from './py-runtime.js';
-import { PyError, PyTuple, Undefined, dictKey, dictKeys, isDict, numberOf, str, typeName } from './py-values.js';
+import { PyError, PyObject, PyTuple, Undefined, dictKey, dictKeys, isDict, numberOf, str, typeName } from './py-values.js';
 
 /**
  * What Jinja's filters and tests share (jinja-filters*.ts, jinja-tests.ts): Python's argument
@@ -83,6 +83,7 @@ export function pyLen(v: unknown): number {
   if (isDict(v)) return Object.keys(v).length;
   if (v instanceof Map || v instanceof Set) return v.size;
   if (v instanceof Undefined) return 0;
+  if (v instanceof PyObject && (v.pyKeys || v.pyItems)) return ((v.pyKeys?.() ?? v.pyItems?.()) as unknown[]).length;
   return raise('TypeError', `object of type '${typeName(v)}' has no len()`);
 }
 

@@ -3,7 +3,7 @@ import { splitArgs } from './call-args.js';
 import { Markup, bind, hashKey, raise, textOf } from './jinja-filters-support.js';
 import { contains, mod, order } from './py-operators.js';
 import { LoopContext, takesTemplateValues } from './py-runtime.js';
-import { PyFloat, Undefined, equals, isDict, isFloat, numberOf, str } from './py-values.js';
+import { PyFloat, PyObject, Undefined, equals, isDict, isFloat, numberOf, str } from './py-values.js';
 
 /**
  * Jinja2's built-in tests with Python semantics, on template values (see py-values.ts): what
@@ -63,7 +63,7 @@ const TESTS: Record<string, Test> = {
   string: unary('test_string', (v) => textOf(v) !== undefined),
   lower: unary('test_lower', (v) => cased(v, 'lower')),
   upper: unary('test_upper', (v) => cased(v, 'upper')),
-  mapping: unary('test_mapping', (v) => isDict(v) || v instanceof Map),
+  mapping: unary('test_mapping', (v) => isDict(v) || v instanceof Map || (v instanceof PyObject && v.pyKeys !== undefined)),
   // len() and __getitem__: strings, lists, tuples, dicts, and Undefined (which has both).
   sequence: unary('test_sequence', (v) => textOf(v) !== undefined || Array.isArray(v) || isDict(v) || v instanceof Map || v instanceof Undefined),
   iterable: unary('test_iterable', (v) => textOf(v) !== undefined || Array.isArray(v) || isDict(v) || v instanceof Undefined || v instanceof LoopContext || (v !== null && typeof v === 'object' && Symbol.iterator in v)),

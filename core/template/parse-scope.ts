@@ -3,6 +3,7 @@ import type { SourceLocation } from '../diagnostics/diagnostic.js';
 import { TemplateCallError, splitArgs, type Keywords } from './call-args.js';
 import { MACRO_CALL_HOOK, type RenderScope } from './engine.js';
 import { placeholderRelation } from './relation-value.js';
+import { columnApi } from './column-value.js';
 import { Undefined } from './py-values.js';
 
 /** What the parse pass learns about a node without touching the database. */
@@ -22,6 +23,9 @@ export interface ParseRecord {
  * is false and relations render as placeholders. `rawCode` is searched to give each call a line.
  * `extra` adds or replaces names.
  */
+/** `api.Column` while parsing: dbt's base Column (no adapter is known yet). */
+const PARSE_COLUMN_API = columnApi('default');
+
 export function parseScope(base: RenderScope, file: string, rawCode: string, name: string, extra: RenderScope = {}): { scope: RenderScope; record: ParseRecord } {
   const record: ParseRecord = { refs: [], sources: [], config: {}, macros: new Set() };
   const ref = (...args: unknown[]) => {
@@ -66,7 +70,7 @@ export function parseScope(base: RenderScope, file: string, rawCode: string, nam
     statement: () => '',
     load_result: () => null,
     graph: { nodes: {}, sources: {}, exposures: {}, metrics: {}, groups: {} },
-    api: { Relation: { create: (...args: unknown[]) => placeholderRelation(String(splitArgs(args).keywords.identifier ?? '')) } },
+    api: { Relation: { create: (...args: unknown[]) => placeholderRelation(String(splitArgs(args).keywords.identifier ?? '')) }, Column: PARSE_COLUMN_API },
     model: { name },
   };
   // Added after the literal: a computed key or a spread in it makes V8 build each scope the slow way.

@@ -1,7 +1,7 @@
 import { splitArgs } from './call-args.js';
 import { strFormat } from './py-format.js';
 import { order } from './py-operators.js';
-import { DictView, PyError, PyTuple, dictKey, dictKeys, equals, isDict, setDictItem, str, takesTemplateValues, truthy, typeName } from './py-values.js';
+import { DictView, PyError, PyObject, PyTuple, dictKey, dictKeys, equals, isDict, setDictItem, str, takesTemplateValues, truthy, typeName } from './py-values.js';
 
 /**
  * Methods of Python's str, list and dict, looked up by name on a template value: `'a,b'.split(',')`,
@@ -303,6 +303,7 @@ export function iterate(value: unknown): unknown[] {
   if (value === null || value === undefined) throw new PyError('TypeError', `'NoneType' object is not iterable`);
   if (typeof value === 'object') {
     if (value instanceof Map) return [...value.keys()];
+    if (value instanceof PyObject && (value.pyKeys || value.pyItems)) return (value.pyKeys?.() ?? value.pyItems?.()) as unknown[];
     if (Symbol.iterator in value) return [...(value as Iterable<unknown>)];
     if (isDict(value)) return dictKeys(value);
     if (typeName(value) === 'Undefined') return [];

@@ -1,5 +1,5 @@
 import { printfFormat } from './py-format.js';
-import { Markup, PyError, PyTuple, Undefined, dictKey, equals, isDict, isFloat, numberOf, toFloat, truthy, typeName, undefinedError } from './py-values.js';
+import { Markup, PyError, PyObject, PyTuple, Undefined, dictKey, equals, isDict, isFloat, numberOf, toFloat, truthy, typeName, undefinedError } from './py-values.js';
 
 /**
  * Python's operators, as compiled templates call them: `+` on numbers, strings, lists and tuples,
@@ -152,6 +152,7 @@ export function contains(container: unknown, item: unknown): boolean {
   if (container instanceof Undefined) return false;
   if (container instanceof Map || container instanceof Set) return container.has(item);
   if (isDict(container)) return Object.prototype.hasOwnProperty.call(container, dictKey(item));
+  if (container instanceof PyObject && (container.pyKeys || container.pyItems)) return ((container.pyKeys?.() ?? container.pyItems?.()) as unknown[]).some((x) => equals(x, item));
   // A generator (what `map`, `select`, … give): consumed, as Python's `in` consumes it.
   if (container !== null && typeof container === 'object' && Symbol.iterator in container) {
     for (const x of container as Iterable<unknown>) if (equals(x, item)) return true;

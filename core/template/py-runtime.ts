@@ -1,6 +1,6 @@
 import { splitArgs } from './call-args.js';
 import { iterate, pythonMethod } from './py-methods.js';
-import { IS_MACRO, Markup, PyError, PyFloat, PyTuple, Undefined, dictKey, takesTemplateValues, equals, isDict, isFloat, numberOf, str, truthy, typeName, undefinedError } from './py-values.js';
+import { IS_MACRO, Markup, PyError, PyFloat, PyObject, PyTuple, Undefined, dictKey, takesTemplateValues, equals, isDict, isFloat, numberOf, str, truthy, typeName, undefinedError } from './py-values.js';
 
 /**
  * What compiled templates call at run time (beside the operators): name and member lookups that
@@ -106,6 +106,13 @@ export function attr(obj: unknown, name: string): unknown {
     return pythonMethod(obj, name) ?? (own !== undefined ? own : noAttribute(obj, name));
   }
   if (obj instanceof Map) return obj.has(name) ? obj.get(name) : noAttribute(obj, name);
+  if (obj instanceof PyObject && obj.pyGetItem) {
+    // Jinja's getattr: an attribute, else the item of that name (an agate row's column).
+    const member = objectMember(obj, name);
+    if (!(member instanceof Undefined)) return member;
+    const found = obj.pyGetItem(name);
+    return found === undefined ? member : found;
+  }
   if (typeof obj === 'object' || typeof obj === 'function') return objectMember(obj, name);
   return noAttribute(obj, name);
 }
@@ -124,6 +131,12 @@ export function item(target: unknown, key: unknown): unknown {
   const obj = target instanceof String ? String(target) : target;
   // Jinja looks an Undefined key up (and finds nothing): the result is undefined, not an error.
   if (key instanceof Undefined) return new Undefined(`'${typeName(obj)} object' has no attribute Undefined`);
+  if (obj instanceof PyObject && obj.pyGetItem) {
+    const found = obj.pyGetItem(key);
+    if (found !== undefined) return found;
+    // Jinja's getitem falls back to the attribute of that name (`columns | map(attribute='name')`).
+    return typeof key === 'string' ? attr(obj, key) : new Undefined(`'${typeName(obj)} object' has no attribute ${str(key)}`);
+  }
   const index = numberOf(key);
   // A row of a query result is a list with its columns as named properties too: row['count'] is the column.
   if (Array.isArray(obj) && typeof key === 'string' && hasOwn(obj, key)) return (obj as unknown as Record<string, unknown>)[key];

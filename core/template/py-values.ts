@@ -80,6 +80,39 @@ export class PyRange extends Array<number> {
   }
 }
 
+/**
+ * A host object with Python behaviour (dbt's Relation, Column, agate tables): its Python type
+ * name, and optionally `==` by value, a repr, mapping keys (`is mapping`, iteration, `in`) and
+ * len(). The template runtime consults these; everything else is plain attribute access.
+ */
+export abstract class PyObject {
+  /** Python's type name, as error messages and `typeName` give it. */
+  abstract readonly pyType: string;
+  /** Python's `==`. */
+  pyEquals?(other: unknown): boolean;
+  /** Python's repr(). */
+  pyRepr?(): string;
+  /** A mapping's keys: the object is a mapping (`is mapping`), iterates over and contains them. */
+  pyKeys?(): unknown[];
+  /** What iteration gives, for a sequence that is not a mapping. */
+  pyItems?(): unknown[];
+  /** `obj[key]` (and `obj.name` when no attribute has that name); `undefined` when there is no such item. */
+  pyGetItem?(key: unknown): unknown;
+}
+
+/** Python's decimal.Decimal, as database drivers hand numerics over: prints its exact digits. */
+export class PyDecimal extends Number {
+  constructor(readonly text: string) {
+    super(Number(text));
+  }
+  override toString(): string {
+    return this.text;
+  }
+  toJSON(): number {
+    return this.valueOf();
+  }
+}
+
 /** markupsafe's Markup: text already escaped, which `escape` leaves alone and `is escaped` sees. */
 export class Markup extends String {}
 
@@ -127,7 +160,7 @@ export function toFloat(value: number): number | PyFloat {
 /** A number (int or float) as a JavaScript number, or undefined when the value is not one. */
 export function numberOf(value: unknown): number | undefined {
   if (typeof value === 'number') return value;
-  if (value instanceof PyFloat) return value.valueOf();
+  if (value instanceof PyFloat || value instanceof PyDecimal) return value.valueOf();
   if (typeof value === 'boolean') return value ? 1 : 0;
   return undefined;
 }
@@ -139,6 +172,8 @@ export function typeName(value: unknown): string {
   if (typeof value === 'boolean') return 'bool';
   if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float';
   if (value instanceof PyFloat) return 'float';
+  if (value instanceof PyDecimal) return 'Decimal';
+  if (value instanceof PyObject) return value.pyType;
   if (typeof value === 'string' || value instanceof String) return 'str';
   if (value instanceof PyTuple) return 'tuple';
   if (Array.isArray(value)) return 'list';
@@ -199,7 +234,8 @@ export function truthy(value: unknown): boolean {
   if (typeof value === 'string') return value.length > 0;
   if (Array.isArray(value)) return value.length > 0;
   if (value instanceof Undefined) return false;
-  if (value instanceof PyFloat) return value.valueOf() !== 0;
+  if (value instanceof PyFloat || value instanceof PyDecimal) return value.valueOf() !== 0;
+  if (value instanceof PyObject) return (value.pyKeys?.() ?? value.pyItems?.())?.length !== 0;
   if (value instanceof String) return value.length > 0;
   if (value instanceof Map || value instanceof Set) return value.size > 0;
   if (isDict(value)) {
@@ -217,6 +253,8 @@ export function equals(a: unknown, b: unknown): boolean {
   if (na !== undefined && nb !== undefined) return na === nb;
   if (a instanceof Undefined || b instanceof Undefined) return a instanceof Undefined && b instanceof Undefined;
   if (a === undefined || b === undefined) return false;
+  if (a instanceof PyObject && a.pyEquals) return a.pyEquals(b);
+  if (b instanceof PyObject && b.pyEquals) return b.pyEquals(a);
   const sa = typeof a === 'string' ? a : a instanceof String ? String(a) : undefined;
   const sb = typeof b === 'string' ? b : b instanceof String ? String(b) : undefined;
   if (sa !== undefined || sb !== undefined) return sa === sb;
@@ -256,6 +294,8 @@ export function repr(value: unknown): string {
   if (value instanceof PyTuple) return value.length === 1 ? `(${repr(value[0])},)` : `(${value.map(repr).join(', ')})`;
   if (Array.isArray(value)) return `[${value.map(repr).join(', ')}]`;
   if (value instanceof Undefined) return 'Undefined';
+  if (value instanceof PyDecimal) return `Decimal('${value.text}')`;
+  if (value instanceof PyObject && value.pyRepr) return value.pyRepr();
   if (isDict(value)) return `{${dictKeys(value).map((k) => `${repr(k)}: ${repr(value[dictKey(k)])}`).join(', ')}}`;
   return str(value);
 }

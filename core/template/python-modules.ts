@@ -1,4 +1,6 @@
 import { TemplateCallError, splitArgs } from './call-args.js';
+import { PyTimezone, UTC_ZONE, offsetText, pytzModule } from './python-pytz.js';
+import { itertoolsModule } from './python-itertools.js';
 
 /**
  * dbt's `modules` context: the parts of Python's `datetime` and `re` that dbt projects use,
@@ -6,16 +8,27 @@ import { TemplateCallError, splitArgs } from './call-args.js';
  * nunjucks; use `.add(days=-1)` or a timedelta's `.ago()` instead (docs/compatibility.md).
  */
 export function pythonModules(): Record<string, unknown> {
-  return { datetime: datetimeModule(), re: reModule() };
+  return { datetime: datetimeModule(), re: reModule(), itertools: itertoolsModule(), pytz: pytzModule() };
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
-/** A Python-style datetime (UTC), printing as Python does: `2024-01-31 12:00:00`. */
+/** A Python-style datetime, printing as Python does: `2024-01-31 12:00:00` (`+00:00` when aware). */
 export class PyDateTime {
-  constructor(readonly value: Date, readonly dateOnly = false) {}
+  /**
+   * `value` holds the wall-clock time in its UTC fields; `tz` makes the datetime aware (pytz's
+   * `localize`, `now(tz)`, `astimezone(tz)`), else it is naive, as most dbt datetimes are.
+   */
+  constructor(readonly value: Date, readonly dateOnly = false, readonly tz?: PyTimezone) {}
+  get tzinfo(): PyTimezone | null { return this.tz ?? null; }
+  /** The same instant as wall time in `tz` (a naive datetime counts as UTC). */
+  astimezone(tz: unknown): PyDateTime {
+    const zone = tz instanceof PyTimezone ? tz : UTC_ZONE;
+    const instant = this.value.getTime() - (this.tz?.offsetMinutes(this.value) ?? 0) * 60_000;
+    return new PyDateTime(new Date(instant + zone.offsetAt(new Date(instant)) * 60_000), false, zone);
+  }
   get year() { return this.value.getUTCFullYear(); }
   get month() { return this.value.getUTCMonth() + 1; }
   get day() { return this.value.getUTCDate(); }
@@ -27,20 +40,24 @@ export class PyDateTime {
     const codes: Record<string, string> = {
       Y: String(d.getUTCFullYear()), m: pad(d.getUTCMonth() + 1), d: pad(d.getUTCDate()), H: pad(d.getUTCHours()), M: pad(d.getUTCMinutes()), S: pad(d.getUTCSeconds()),
       f: pad(d.getUTCMilliseconds() * 1000, 6), y: pad(d.getUTCFullYear() % 100), j: pad(Math.floor((d.getTime() - Date.UTC(d.getUTCFullYear(), 0, 1)) / 86_400_000) + 1, 3),
-      A: DAYS[d.getUTCDay()] as string, a: (DAYS[d.getUTCDay()] as string).slice(0, 3), B: MONTHS[d.getUTCMonth()] as string, b: (MONTHS[d.getUTCMonth()] as string).slice(0, 3), '%': '%', Z: 'UTC', z: '+0000',
+      A: DAYS[d.getUTCDay()] as string, a: (DAYS[d.getUTCDay()] as string).slice(0, 3), B: MONTHS[d.getUTCMonth()] as string, b: (MONTHS[d.getUTCMonth()] as string).slice(0, 3), '%': '%',
+      Z: this.tz?.abbreviation(d) ?? '', z: this.tz ? offsetText(this.tz.offsetMinutes(d), '') : '',
     };
     return format.replace(/%([A-Za-z%])/g, (all, code: string) => codes[code] ?? all);
   }
   isoformat(sep = 'T'): string {
-    return this.dateOnly ? this.strftime('%Y-%m-%d') : this.strftime(`%Y-%m-%d${sep}%H:%M:%S`) + (this.value.getUTCMilliseconds() ? `.${this.strftime('%f')}` : '');
+    if (this.dateOnly) return this.strftime('%Y-%m-%d');
+    const offset = this.tz ? offsetText(this.tz.offsetMinutes(this.value), ':') : '';
+    return this.strftime(`%Y-%m-%d${sep}%H:%M:%S`) + (this.value.getUTCMilliseconds() ? `.${this.strftime('%f')}` : '') + offset;
   }
   date(): PyDateTime { return new PyDateTime(new Date(Date.UTC(this.year, this.month - 1, this.day)), true); }
   /** Python's `dt + timedelta(...)`, which nunjucks cannot express: `dt.add(days=-1)`. */
-  add(...args: unknown[]): PyDateTime { return new PyDateTime(new Date(this.value.getTime() + timedeltaMs(splitArgs(args).keywords)), this.dateOnly); }
+  add(...args: unknown[]): PyDateTime { return new PyDateTime(new Date(this.value.getTime() + timedeltaMs(splitArgs(args).keywords)), this.dateOnly, this.tz); }
   replace(...args: unknown[]): PyDateTime {
     const k = splitArgs(args).keywords as Record<string, number>;
     const d = new Date(Date.UTC(k.year ?? this.year, (k.month ?? this.month) - 1, k.day ?? this.day, k.hour ?? this.hour, k.minute ?? this.minute, k.second ?? this.second));
-    return new PyDateTime(d, this.dateOnly);
+    const tz = 'tzinfo' in k ? ((k as Record<string, unknown>).tzinfo instanceof PyTimezone ? ((k as Record<string, unknown>).tzinfo as PyTimezone) : undefined) : this.tz;
+    return new PyDateTime(d, this.dateOnly, tz);
   }
   timestamp(): number { return this.value.getTime() / 1000; }
   weekday(): number { return (this.value.getUTCDay() + 6) % 7; }
@@ -58,7 +75,7 @@ function datetimeModule(): Record<string, unknown> {
     return new Date(Date.UTC(y as number, (m as number) - 1, d, h, mi, s));
   };
   const datetime = Object.assign((...args: unknown[]) => new PyDateTime(fromParts(args)), {
-    now: () => new PyDateTime(new Date()),
+    now: (tz?: unknown) => (tz instanceof PyTimezone ? new PyDateTime(new Date()).astimezone(tz) : new PyDateTime(new Date())),
     utcnow: () => new PyDateTime(new Date()),
     fromisoformat: (text: string) => new PyDateTime(parseIso(text)),
     strptime: (text: string, format: string) => new PyDateTime(strptime(text, format)),
@@ -72,7 +89,7 @@ function datetimeModule(): Record<string, unknown> {
     const ms = timedeltaMs(splitArgs(args).keywords);
     return { days: Math.trunc(ms / 86_400_000), seconds: Math.trunc((ms % 86_400_000) / 1000), total_seconds: () => ms / 1000, ago: () => new PyDateTime(new Date(Date.now() - ms)) };
   };
-  return { datetime, date, timedelta, timezone: { utc: 'UTC' } };
+  return { datetime, date, timedelta, timezone: { utc: UTC_ZONE } };
 }
 
 function parseIso(text: string): Date {
