@@ -1,6 +1,7 @@
 import type { SqlDialect } from '../adapter/dialect.js';
 import type { DependencyGraph } from '../graph/build-graph.js';
 import type { Project, ProjectNode } from '../project/types.js';
+import { columnEntry, nodeEntry, sourceEntry } from '../artifacts/manifest-entries.js';
 
 /**
  * A node as templates see it (`model`, and the entries of `graph.nodes`): the fields of its
@@ -14,7 +15,7 @@ export function nodeContext(project: Project, dag: DependencyGraph, node: Projec
     original_file_path: node.originalFilePath, fqn: node.fqn, alias: r.identifier, schema: r.schema, database: r.database ?? null,
     relation_name: node.resourceType === 'test' || node.config.materialized === 'ephemeral' ? null : dialect.qualify(r),
     config: node.config, tags: node.config.tags, meta: node.config.meta, description: node.description,
-    columns: Object.fromEntries(Object.values(node.columns).map((c) => [c.name, { name: c.name, description: c.description, data_type: c.dataType ?? null, meta: c.meta, tags: c.tags }])),
+    columns: Object.fromEntries(Object.values(node.columns).map((c) => [c.name, columnEntry(c)])),
     raw_code: node.rawCode, raw_sql: node.rawCode, language: 'sql',
     refs: node.refs.map((ref) => ({ name: ref.name, package: ref.package ?? null, version: ref.version ?? null })),
     sources: node.sources.map((s) => [s.source, s.table]),
@@ -23,17 +24,18 @@ export function nodeContext(project: Project, dag: DependencyGraph, node: Projec
   };
 }
 
-/** dbt's `graph` context: every node and source by id, built on first use. */
+/**
+ * dbt's `graph` context: every node and source by id, as the manifest writes them (dbt builds it
+ * from the same dicts), built on first use. Compiled code is left out: it is what is being made.
+ */
 export function graphContext(project: Project, dag: DependencyGraph, dialect: SqlDialect): { nodes: Record<string, unknown>; sources: Record<string, unknown>; exposures: object; metrics: object; groups: object } {
+  const macroIds = new Map<string, string>();
+  for (const m of project.macros) if (!macroIds.has(m.name)) macroIds.set(m.name, m.uniqueId);
+  const parentsOf = (id: string) => (dag.graph?.hasNode(id) ? [...((dag.graph.predecessors(id) as string[] | undefined) ?? [])].sort() : []);
   const nodes: Record<string, unknown> = {};
-  for (const node of project.nodes.values()) if (node.resourceType !== 'unit_test') nodes[node.uniqueId] = nodeContext(project, dag, node, dialect);
+  for (const node of project.nodes.values()) if (node.resourceType !== 'unit_test') nodes[node.uniqueId] = nodeEntry(project, node, dialect, undefined, parentsOf(node.uniqueId), macroIds);
   const sources: Record<string, unknown> = {};
-  for (const s of project.sources.values()) {
-    sources[s.uniqueId] = {
-      unique_id: s.uniqueId, name: s.name, source_name: s.sourceName, resource_type: 'source', package_name: s.packageName, fqn: s.fqn,
-      schema: s.relation.schema, database: s.relation.database ?? null, identifier: s.relation.identifier, relation_name: dialect.qualify(s.relation),
-      description: s.description, meta: s.meta, tags: s.tags, columns: Object.fromEntries(Object.values(s.columns).map((c) => [c.name, { name: c.name, description: c.description, data_type: c.dataType ?? null }])),
-    };
-  }
-  return { nodes, sources, exposures: {}, metrics: {}, groups: {} };
+  for (const s of project.sources.values()) sources[s.uniqueId] = sourceEntry(s, dialect);
+  const groups = Object.fromEntries([...project.groups.values()].map((g) => [`group.${project.name}.${g.name}`, { name: g.name, resource_type: 'group', package_name: project.name, unique_id: `group.${project.name}.${g.name}`, owner: g.owner, description: g.description }]));
+  return { nodes, sources, exposures: {}, metrics: {}, groups };
 }

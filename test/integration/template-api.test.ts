@@ -72,10 +72,29 @@ select
   '{{ adapter.get_missing_columns(renamed, narrow) | map(attribute="name") | join(",") }}' as missing,
   '{{ adapter.get_columns_in_query("select 1 as one, 2 as two") | join(",") }}' as query_columns,
   '{{ adapter.type() }}|{{ adapter.quote("a b") }}|{{ adapter.quote_as_configured("c", "identifier") }}' as adapter_basics
+-- depends_on: {{ ref('payments') }}
 `,
   'models/drop_later.sql': `{{ config(materialized='table', post_hook="{% do adapter.drop_relation(api.Relation.create(database=this.database, schema=this.schema ~ '_scratch', identifier='tmp_b')) %}") }}
 -- depends_on: {{ ref('ddl') }}
 select 1 as done`,
+  'models/properties.yml': `
+sources:
+  - name: raw
+    schema: "{{ target.schema }}"
+    tables:
+      - name: payments
+models:
+  - name: typed
+    columns:
+      - name: i
+        constraints:
+          - type: not_null
+`,
+  'models/graph_reader.sql': `
+{%- set src = graph.sources.values() | selectattr('name', 'equalto', 'payments') | first -%}
+{%- set typed = graph.nodes['model.p.typed'] -%}
+select '{{ src.config.enabled }}|{{ src.source_name }}|{{ typed.columns.i.constraints | map(attribute="type") | join(",") }}|{{ typed.config.materialized }}|{{ graph.nodes.values() | selectattr("resource_type", "equalto", "model") | list | length }}' as graph_info
+`,
   'models/helpers.sql': `
 {%- set fn = context.get('cents') -%}
 {%- set tz = modules.pytz.timezone('Europe/Amsterdam') -%}
@@ -132,6 +151,7 @@ for (const target of TEST_TARGETS) {
         query_columns: 'one,two',
         adapter_basics: `${target.name}|"a b"|"c"`,
       });
+      expect(await q('select * from {schema}.graph_reader')).toEqual({ graph_info: 'True|raw|not_null|table|8' });
       // The post-hook dropped the scratch table the ddl model renamed.
       expect(await q(`select count(*) as n from information_schema.tables where table_schema = '${schema}_scratch'`)).toEqual({ n: '0' });
       expect(await q('select * from {schema}.helpers')).toEqual({
