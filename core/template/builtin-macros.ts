@@ -1,4 +1,5 @@
 import type { MacroSource } from './engine.js';
+import { GLOBAL_MACROS } from './global-macros.js';
 
 /**
  * dbt's built-in generic tests, as macros returning the failing rows. A project macro of the same
@@ -53,4 +54,4 @@ where parent.to_field is null
 `;
 
 /** Macro files Strata ships; loaded before the project's own. */
-export const BUILTIN_MACROS: readonly MacroSource[] = [{ file: '<strata>/generic_tests.sql', text: TESTS, builtin: true }];
+export const BUILTIN_MACROS: readonly MacroSource[] = [{ file: '<strata>/generic_tests.sql', text: TESTS, builtin: true }, GLOBAL_MACROS];
