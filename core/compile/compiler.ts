@@ -8,10 +8,11 @@ import { didYouMean } from '../diagnostics/suggest.js';
 import type { DependencyGraph } from '../graph/build-graph.js';
 import { refKey } from '../graph/ref-key.js';
 import type { Project, ProjectNode } from '../project/types.js';
+import { testKwargVariables } from '../project/test-kwargs.js';
 import { baseScope } from '../template/base-scope.js';
 import { TemplateCallError, splitArgs } from '../template/call-args.js';
 import { engineFor, engineFromFiles, type RenderScope, type TemplateEngine } from '../template/engine.js';
-import { cteRelation, makeRelation, relationValue, type RelationValue } from '../template/relation-value.js';
+import { addEphemeralPrefix, cteRelation, makeRelation, relationValue, type RelationValue } from '../template/relation-value.js';
 import { injectCtes, type Cte } from './inject-ctes.js';
 import { graphContext, nodeContext } from './graph-context.js';
 import { timestampLiteral } from '../plan/batches.js';
@@ -188,7 +189,11 @@ export class Compiler {
     const compiled = this.engine.compile(node.rawCode, node.originalFilePath);
     if (!compiled.template) throw new StrataUserError([compiled.diagnostic]);
     const asked = this.answers?.pending.size ?? 0;
-    const rendered = this.engine.render(compiled.template, this.scope(node, direct, context));
+    const scope = this.scope(node, direct, context);
+    // A generic test's arguments with Jinja in them render now, in the test's scope (dbt's add_rendered_test_kwargs).
+    const kwargs = testKwargVariables(this.engine, node, scope);
+    if (kwargs.diagnostic) throw new StrataUserError([kwargs.diagnostic]);
+    const rendered = this.engine.render(compiled.template, scope, kwargs.variables);
     if (rendered.diagnostic) throw new StrataUserError([rendered.diagnostic]);
     // A render that asked the database something new is a draft: render again once answered.
     const draft = (this.answers?.pending.size ?? 0) > asked;
@@ -203,7 +208,7 @@ export class Compiler {
   }
 
   private cteName(uniqueId: string): string {
-    return this.dialect.quoteIdentifier(`__strata__cte__${this.project.nodes.get(uniqueId)?.name ?? uniqueId}`);
+    return this.dialect.quoteIdentifier(addEphemeralPrefix(this.project.nodes.get(uniqueId)?.name ?? uniqueId));
   }
 
   private scope(node: ProjectNode, ephemerals: string[], context: NodeCompileContext): RenderScope {
@@ -227,7 +232,7 @@ export class Compiler {
       const target = this.project.nodes.get(targetId) as ProjectNode;
       if (target.config.materialized === 'ephemeral') {
         if (!ephemerals.includes(targetId)) ephemerals.push(targetId);
-        return cteRelation(`__strata__cte__${target.name}`, this.dialect);
+        return cteRelation(addEphemeralPrefix(target.name), this.dialect);
       }
       const relation = this.options.deferred?.get(targetId) ?? target.relation;
       return this.batchFiltered(relation, target.config.event_time, context) ?? this.emptied(relation) ?? relationValue(relation, this.dialect);

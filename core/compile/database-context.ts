@@ -5,7 +5,7 @@ import { splitArgs } from '../template/call-args.js';
 import { columnApi } from '../template/column-value.js';
 import { columnFlavour, type DatabaseAccess } from '../template/adapter-object.js';
 import type { RenderScope } from '../template/engine.js';
-import { makeRelation } from '../template/relation-value.js';
+import { addEphemeralPrefix, makeRelation } from '../template/relation-value.js';
 import { agateTable, statementResult } from '../template/result-table.js';
 import type { DatabaseAnswers } from './database-answers.js';
 
@@ -50,6 +50,7 @@ export function databaseScope(dialect: SqlDialect, answers: DatabaseAnswers | un
           const text = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
           return makeRelation({ schema: text(keywords.schema) ?? '', identifier: text(keywords.identifier ?? keywords.name) ?? '', ...(text(keywords.database) ? { database: text(keywords.database) as string } : {}) }, dialect, { type: text(keywords.type) ?? null });
         },
+        add_ephemeral_prefix: addEphemeralPrefix,
       },
       Column: columnApi(columnFlavour(dialect)),
     },

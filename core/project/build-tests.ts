@@ -5,7 +5,10 @@ import type { RenderScope, TemplateEngine } from '../template/engine.js';
 import { configForPath, type ConfigTreeNode } from './config-tree.js';
 import type { FoundFile } from './files.js';
 import { finalizeConfig, mergeConfigs, nodeConfigSchema, type PartialNodeConfig } from './node-config.js';
-import { locateCall } from '../template/parse-scope.js';
+import { locateCall, parseScope, type ParseRecord } from '../template/parse-scope.js';
+import { renderNative } from '../template/native-render.js';
+import { plainValue } from './render-yaml.js';
+import { TEST_KWARGS, looksLikeCall, renderTestKwargs, renderedKwarg } from './test-kwargs.js';
 import { parseTemplate } from './parse-template.js';
 import type { ParseCache } from './parse-cache.js';
 import type { ProjectNode, SourceDefinition, TestInfo } from './types.js';
@@ -79,10 +82,11 @@ function genericTest(d: Declared, input: BuildTestsInput, diagnostics: Diagnosti
     diagnostics.push(diagnostic('invalid-test', `${d.attachedName}${d.columnName ? `.${d.columnName}` : ''}: ${parsed}`, d.at));
     return undefined;
   }
-  const { testName, namespace, kwargs, config: entryConfig, customName } = parsed;
+  const { testName, namespace, kwargs, customName } = parsed;
+  const entryConfig = renderConfig(parsed.config, d, input, diagnostics);
   const checked = validateYaml({ file: d.file, value: entryConfig, locate: () => d.at }, nodeConfigSchema, entryConfig, [], `config of test '${testName}'`);
   diagnostics.push(...checked.diagnostics);
-  const argText = Object.entries(kwargs).map(([k, v]) => `${k}=${templateLiteral(v)}`);
+  const argText = Object.entries(kwargs).map(([k, v]) => `${k}=${kwargSource(k, v)}`);
   const where = (checked.data ?? {}).where ?? configForPath(input.tree, [input.packageName]).where;
   const model = where ? `__strata_where(${d.modelExpr}, ${templateLiteral(where)})` : d.modelExpr;
   const call = [`model=${model}`, ...(d.columnName !== undefined ? [`column_name=${templateLiteral(d.columnName)}`] : []), ...argText].join(', ');
@@ -106,6 +110,7 @@ function testNode(uniqueId: string, name: string, file: string, absolutePath: st
   diagnostics.push(...parsed.diagnostics.map((d) => (info.kind === 'generic' && d.code !== 'template-syntax' ? { ...d, message: `${d.message} (in test '${name}')` } : d)));
   const record = parsed.record;
   if (!record) return undefined;
+  if (info.kind === 'generic') diagnostics.push(...recordKwargCalls(info.kwargs, record, input, file, rawCode, name));
   const inFile = validateYaml({ file, value: record.config, locate: () => locateCall(file, rawCode, 'config') }, nodeConfigSchema, record.config, [], 'config()');
   diagnostics.push(...inFile.diagnostics);
   const folders = file.split('/').slice(1, -1);
@@ -116,6 +121,30 @@ function testNode(uniqueId: string, name: string, file: string, absolutePath: st
     uniqueId, resourceType: 'test', name, packageName: input.packageName, originalFilePath: file, absolutePath, path: `${name}.sql`, fqn, rawCode, config,
     description: '', columns: {}, tests: [], refs: record.refs, sources: record.sources, macros: [...record.macros], relation: input.auditRelation(name, config), test: info,
   };
+}
+
+/** A test's config (`severity`, `where`, ...) with Jinja rendered natively while parsing, as dbt's test builder does. */
+function renderConfig(config: Record<string, unknown>, d: Declared, input: BuildTestsInput, diagnostics: Diagnostic[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(config).map(([key, value]) => {
+    if (typeof value !== 'string') return [key, value];
+    const result = renderNative(input.engine, value, d.file, input.base);
+    if (result.diagnostic) diagnostics.push({ ...result.diagnostic, at: d.at });
+    return [key, result.diagnostic ? value : plainValue(result.value)];
+  }));
+}
+
+/**
+ * The parse pass of a generic test's arguments with Jinja: rendered with the test's parse scope,
+ * so that their `ref()`s and `source()`s become the test's dependencies, as in dbt.
+ */
+function recordKwargCalls(kwargs: Record<string, unknown>, record: ParseRecord, input: BuildTestsInput, file: string, rawCode: string, name: string): Diagnostic[] {
+  if (!Object.entries(kwargs).some(([k, v]) => renderedKwarg(k, v))) return [];
+  const parse = parseScope(input.base, file, rawCode, name);
+  const rendered = renderTestKwargs(input.engine, kwargs, file, parse.scope);
+  record.refs.push(...parse.record.refs);
+  record.sources.push(...parse.record.sources);
+  for (const macro of parse.record.macros) record.macros.add(macro);
+  return rendered.diagnostic ? [{ ...rendered.diagnostic, message: `${rendered.diagnostic.message} (in an argument of test '${name}')` }] : [];
 }
 
 interface ParsedEntry {
@@ -160,11 +189,20 @@ function testNodeName(testName: string, attached: string, column: string | undef
 }
 
 /**
- * A YAML value as template source: strings that are a `ref()`/`source()` call stay expressions
- * (dbt's `to: ref('customers')`), everything else becomes a literal.
+ * A test argument as template source. One with Jinja is rendered when the test runs and read from
+ * its render's variables; `column_name` stays text, as in dbt.
+ */
+function kwargSource(name: string, value: unknown): string {
+  if (renderedKwarg(name, value)) return `${TEST_KWARGS}[${JSON.stringify(name)}]`;
+  return name === 'column_name' && typeof value === 'string' ? JSON.stringify(value) : templateLiteral(value);
+}
+
+/**
+ * A YAML value as template source: strings that are a bare call stay expressions (dbt's
+ * `to: ref('customers')`, see test-kwargs.ts), everything else becomes a literal.
  */
 function templateLiteral(value: unknown): string {
-  if (typeof value === 'string') return /^\s*(ref|source)\s*\(.*\)\s*$/s.test(value) ? value.trim() : JSON.stringify(value);
+  if (typeof value === 'string') return looksLikeCall(value) ? value.trim() : JSON.stringify(value);
   if (value === null || value === undefined) return 'none';
   if (typeof value === 'boolean' || typeof value === 'number') return String(value);
   if (Array.isArray(value)) return `[${value.map(templateLiteral).join(', ')}]`;

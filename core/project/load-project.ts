@@ -26,7 +26,7 @@ import { buildUnitTests } from './build-unit-tests.js';
 import type { Properties } from './properties.js';
 import { resolveTarget } from './profiles.js';
 import { projectFileSchema, type ProjectFile } from './project-file.js';
-import { renderYamlStrings } from './render-yaml.js';
+import { cliVarFunction, macroFreeEngine, projectKeyRendered, renderYamlValues } from './render-yaml.js';
 import type { DocBlock, Project, ProjectNode, SourceDefinition } from './types.js';
 import { parseYaml, validateYaml, type YamlFile } from './yaml-file.js';
 
@@ -66,17 +66,25 @@ export function loadProject(options: LoadOptions): Project {
     throwIfErrors([diagnostic('project-file-missing', `No strata_project.yml or dbt_project.yml in ${root}. Use --project-dir to point at a project.`)]);
     throw new Error('unreachable');
   }
-  const settings = readProjectFile(projectFile, env, diagnostics);
-  if (!settings) {
+  // As in dbt, the keys that find the profile are read first; the rest of the file may use `target`.
+  const head = readProjectHead(projectFile, env, options.vars ?? {}, diagnostics);
+  if (!head) {
     throwIfErrors(diagnostics);
     throw new Error('unreachable: an unreadable project file always has an error');
   }
-  const targetPath = resolve(root, settings.file['target-path'] ?? 'target');
-  const { target, diagnostics: targetDiagnostics } = resolveTarget({ projectDir: root, targetPath, profile: settings.file.profile, profilesDir: options.profilesDir, target: options.target, env }, options.adapters);
+  const targetPath = resolve(root, head.targetPath ?? 'target');
+  const { target, diagnostics: targetDiagnostics } = resolveTarget({ projectDir: root, targetPath, profile: head.profile, profilesDir: options.profilesDir, target: options.target, env, vars: options.vars ?? {} }, options.adapters);
   diagnostics.push(...targetDiagnostics);
   if (!target) {
     throwIfErrors(diagnostics);
     throw new Error('unreachable');
+  }
+  const targetScope = { ...target.info, name: target.targetName, profile_name: target.profileName };
+  const fileScope = { env_var: envVarFunction(env), var: cliVarFunction(options.vars ?? {}), target: targetScope };
+  const settings = renderProjectFile(head.yaml, fileScope, diagnostics, head.rendered);
+  if (!settings) {
+    throwIfErrors(diagnostics);
+    throw new Error('unreachable: an invalid project file always has an error');
   }
   const name = settings.file.name;
 
@@ -86,7 +94,8 @@ export function loadProject(options: LoadOptions): Project {
   diagnostics.push(...missingPackages(root, packagesPath, installed));
   const packages = installed.flatMap((pkg) => {
     const file = PROJECT_FILE_NAMES.map((n) => join(pkg.dir, n)).find((f) => existsSync(f)) as string;
-    const read = readProjectFile(file, env, diagnostics, relative(root, file));
+    const yaml = readProjectYaml(file, relative(root, file), diagnostics);
+    const read = yaml && renderProjectFile(yaml, fileScope, diagnostics);
     return read && read.file.name !== name ? [{ name: read.file.name, dir: pkg.dir, settings: read }] : [];
   });
   const sets: ResourceSet[] = [{ name, dir: root, settings }, ...packages];
@@ -104,7 +113,6 @@ export function loadProject(options: LoadOptions): Project {
   const docs = new Map<string, DocBlock>();
   for (const set of sets) for (const f of findFiles(set.dir, resourcePaths(set.settings.file).docs, ['.md'])) diagnostics.push(...readDocBlocks(f.fromRoot, readFileSync(f.absolute, 'utf8'), docs));
 
-  const targetScope = { ...target.info, name: target.targetName, profile_name: target.profileName };
   const base = baseScope({ projectName: name, vars, target: targetScope, env, execute: false });
   // Everything a parse result depends on besides the template's own text and the env vars it reads.
   const cache = options.parseCache === false ? undefined : new ParseCache(join(targetPath, 'partial_parse.json'), parseCacheKey({ settings: sets.map((set) => set.settings.file), macros: macroTexts, builtins: [...BUILTIN_MACROS, CROSS_DB_MACROS, NAMING_MACROS], vars, target: targetScope, name }), env);
@@ -139,7 +147,7 @@ export function loadProject(options: LoadOptions): Project {
     else diagnostics.push(...unappliedPatches(loaded.properties));
   }
   const rootProperties = properties as Properties;
-  const unitTests = buildUnitTests(rootProperties.unitTests, built.nodes, name);
+  const unitTests = buildUnitTests(rootProperties.unitTests, built.nodes, name, { root, testPaths: resourcePaths(settings.file).tests });
   diagnostics.push(...unitTests.diagnostics);
   for (const node of unitTests.nodes) {
     const clash = built.nodes.get(node.uniqueId);
@@ -175,18 +183,35 @@ export function loadProject(options: LoadOptions): Project {
   return project;
 }
 
-function readProjectFile(file: string, env: NodeJS.ProcessEnv, diagnostics: Diagnostic[], shownAs = basename(file)): { file: ProjectFile; yaml: YamlFile } | undefined {
+function readProjectYaml(file: string, shownAs: string, diagnostics: Diagnostic[]): YamlFile | undefined {
   const parsed = parseYaml(shownAs, readFileSync(file, 'utf8'));
   diagnostics.push(...parsed.diagnostics);
-  if (!parsed.yaml) return undefined;
-  // Hooks and vars are rendered later, in their own context; everything else may use env_var().
-  const deferred = new Set(['on-run-start', 'on-run-end', 'vars', 'models', 'seeds', 'snapshots', 'tests', 'data_tests']);
-  const rendered = renderYamlStrings(parsed.yaml, new TemplateEngine([]), { env_var: envVarFunction(env) }, diagnostics, (p) => p.length === 1 && deferred.has(String(p[0])));
-  const checked = validateYaml(parsed.yaml, projectFileSchema, rendered ?? {}, [], 'project file');
+  return parsed.yaml;
+}
+
+/** The project file, and the two keys that find the profile, rendered before there is a target (with env_var and --vars). */
+function readProjectHead(file: string, env: NodeJS.ProcessEnv, vars: Record<string, unknown>, diagnostics: Diagnostic[]): { yaml: YamlFile; profile: string | undefined; targetPath: string | undefined; rendered: Record<string, unknown> } | undefined {
+  const yaml = readProjectYaml(file, basename(file), diagnostics);
+  if (!yaml) return undefined;
+  const value = yaml.value !== null && typeof yaml.value === 'object' ? (yaml.value as Record<string, unknown>) : {};
+  const scope = { env_var: envVarFunction(env), var: cliVarFunction(vars) };
+  const rendered = Object.fromEntries(['profile', 'target-path'].filter((k) => k in value).map((k) => [k, renderYamlValues(yaml, value[k], [k], macroFreeEngine(), scope, diagnostics)]));
+  const text = (k: string) => (typeof rendered[k] === 'string' ? rendered[k] : undefined);
+  return { yaml, profile: text('profile'), targetPath: text('target-path'), rendered };
+}
+
+/**
+ * The whole project file rendered as dbt renders it (run hooks, vars and node hooks are left for
+ * later), and checked; top-level keys in `done` were rendered already.
+ */
+function renderProjectFile(yaml: YamlFile, scope: RenderScope, diagnostics: Diagnostic[], done: Record<string, unknown> = {}): { file: ProjectFile; yaml: YamlFile } | undefined {
+  const fresh = renderYamlValues(yaml, yaml.value, [], macroFreeEngine(), scope, diagnostics, (p) => projectKeyRendered(p) && !(p.length === 1 && String(p[0]) in done));
+  const rendered = fresh !== null && typeof fresh === 'object' && !Array.isArray(fresh) ? { ...fresh, ...done } : fresh;
+  const checked = validateYaml(yaml, projectFileSchema, rendered ?? {}, [], 'project file');
   diagnostics.push(...checked.diagnostics);
   // Unknown keys are reported, but loading goes on so one run shows every problem in the project.
   const usable = checked.data ?? projectFileSchema.strip().safeParse(rendered ?? {}).data;
-  return usable ? { file: usable, yaml: { ...parsed.yaml, value: rendered } } : undefined;
+  return usable ? { file: usable, yaml: { ...yaml, value: rendered } } : undefined;
 }
 
 /** Properties entries for resources that do not exist. */

@@ -6,8 +6,7 @@ import type { Adapter } from '../adapter/adapter.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import { envVarFunction } from '../template/base-scope.js';
-import { TemplateEngine } from '../template/engine.js';
-import { renderYamlStrings } from './render-yaml.js';
+import { cliVarFunction, macroFreeEngine, renderYamlValues } from './render-yaml.js';
 import type { ResolvedTarget } from './types.js';
 import { parseYaml, validateYaml } from './yaml-file.js';
 
@@ -25,6 +24,8 @@ export interface ProfileOptions {
   target?: string;
   /** Environment for `env_var()` and the profiles-dir variables. */
   env: NodeJS.ProcessEnv;
+  /** `--vars`, what `var()` sees in profiles.yml. */
+  vars?: Record<string, unknown>;
 }
 
 const profileSchema = z.strictObject({
@@ -55,9 +56,11 @@ export function resolveTarget(options: ProfileOptions, adapters: readonly Adapte
   if (!parsed.yaml) return { diagnostics: parsed.diagnostics };
   const yaml = parsed.yaml;
   const diagnostics: Diagnostic[] = [];
-  const engine = new TemplateEngine([]);
-  const rendered = renderYamlStrings(yaml, engine, { env_var: envVarFunction(options.env, { allowSecrets: true }) }, diagnostics) as Record<string, unknown> | null;
-  const profiles = rendered ?? {};
+  // dbt's ProfileRenderer: natively, with env_var (secrets allowed here only) and --vars, and only
+  // the profile's `target` and the chosen output, so another output's unset env var does no harm.
+  const scope = { env_var: envVarFunction(options.env, { allowSecrets: true }), var: cliVarFunction(options.vars ?? {}) };
+  const render = (value: unknown, path: readonly PropertyKey[]) => renderYamlValues(yaml, value, path, macroFreeEngine(), scope, diagnostics);
+  const profiles = yaml.value !== null && typeof yaml.value === 'object' ? (yaml.value as Record<string, unknown>) : {};
   const profileName = options.profile ?? Object.keys(profiles).find((k) => k !== 'config');
   if (!profileName || !(profileName in profiles)) {
     const names = Object.keys(profiles).filter((k) => k !== 'config');
@@ -68,13 +71,15 @@ export function resolveTarget(options: ProfileOptions, adapters: readonly Adapte
   }
   const checked = validateYaml(yaml, profileSchema, profiles[profileName], [profileName], `profile '${profileName}'`);
   if (!checked.data) return { diagnostics: [...diagnostics, ...checked.diagnostics] };
-  const targetName = options.target ?? checked.data.target ?? 'dev';
-  const output = checked.data.outputs[targetName];
-  if (!output) {
+  const chosen = options.target ?? render(checked.data.target, [profileName, 'target']) ?? 'dev';
+  const targetName = String(chosen);
+  const raw = checked.data.outputs[targetName];
+  if (!raw) {
     const names = Object.keys(checked.data.outputs);
     return { diagnostics: [...diagnostics, diagnostic('target-not-found', `Target '${targetName}' is not an output of profile '${profileName}' (outputs: ${names.join(', ')}).${didYouMean(targetName, names)}`, yaml.locate([profileName, 'outputs']))] };
   }
   const outputPath = [profileName, 'outputs', targetName];
+  const output = render(raw, outputPath) as Record<string, unknown>;
   const type = String(output.type ?? '');
   const adapter = adapters.find((a) => a.name === type);
   if (!adapter) {

@@ -7,6 +7,7 @@ import type { FoundFile } from './files.js';
 import { propertiesFileSchema, type ColumnProperties, type NodeProperties, type SourceProperties } from './properties-file.js';
 import type { ColumnDef, DocBlock, GroupDefinition, SourceDefinition } from './types.js';
 import { parseYaml, validateYaml, yamlFromValue, type YamlFile } from './yaml-file.js';
+import { propertiesKeyRendered, renderYamlValues } from './render-yaml.js';
 import type { ParseCache } from './parse-cache.js';
 import type { UnitTestEntry } from './build-unit-tests.js';
 
@@ -48,7 +49,7 @@ export interface PropertiesContext {
   docs: Map<string, DocBlock>;
   /** Default database for sources. */
   database?: string;
-  /** What `{{ target.schema }}`, `var()` and `env_var()` in a source's names render with. */
+  /** What Jinja in values renders with: `var()` (project and --vars), `env_var()`, `target`, `project_name`. */
   scope: RenderScope;
   /** Where parsed YAML is kept between loads. */
   cache?: ParseCache;
@@ -65,7 +66,9 @@ export function readProperties(files: readonly FoundFile[], ctx: PropertiesConte
     const text = readFileSync(f.absolute, 'utf8');
     const yaml = readYaml(f.fromRoot, text, ctx.cache, diagnostics);
     if (!yaml || yaml.value === null) continue;
-    const checked = validateYaml(yaml, propertiesFileSchema, yaml.value, [], 'properties file');
+    // Jinja in values (`data_type: "{{ ... }}"`, a source's `schema:`), rendered natively as dbt does.
+    const rendered = renderYamlValues(yaml, yaml.value, [], ctx.engine, ctx.scope, diagnostics, propertiesKeyRendered);
+    const checked = validateYaml(yaml, propertiesFileSchema, rendered, [], 'properties file');
     diagnostics.push(...checked.diagnostics);
     if (!checked.data) continue;
     const render = (text: string | undefined, path: PropertyKey[]): string => renderDescription(text ?? '', ctx, yaml.locate(path), diagnostics);
@@ -89,7 +92,7 @@ export function readProperties(files: readonly FoundFile[], ctx: PropertiesConte
       else properties.groups.push({ name: g.name, description: g.description ?? '', owner: { ...(g.owner.name ? { name: g.owner.name } : {}), ...(g.owner.email ? { email: g.owner.email } : {}) }, file: f.fromRoot, at });
     });
     (checked.data.sources ?? []).forEach((source, i) => {
-      properties.sources.push(...readSource(source, i, f.fromRoot, ctx, yaml.locate, render, diagnostics));
+      properties.sources.push(...readSource(source, i, f.fromRoot, ctx, yaml.locate, render));
     });
   }
   return { properties, diagnostics };
@@ -105,18 +108,12 @@ function readYaml(file: string, text: string, cache: ParseCache | undefined, dia
   return parsed.yaml;
 }
 
-function readSource(source: SourceProperties, i: number, file: string, ctx: PropertiesContext, locate: (p: readonly PropertyKey[]) => SourceLocation, render: (text: string | undefined, path: PropertyKey[]) => string, diagnostics: Diagnostic[]): SourceDefinition[] {
-  // Source names may be templated, e.g. `schema: "{{ target.schema }}_raw"`, as in dbt.
-  const name = (text: string, path: PropertyKey[]): string => {
-    if (!text.includes('{{')) return text;
-    const result = ctx.engine.renderString(text, file, ctx.scope);
-    if (result.diagnostic) diagnostics.push({ ...result.diagnostic, at: locate(path) });
-    return result.output?.trim() ?? text;
-  };
-  const schema = name(source.schema ?? source.name, ['sources', i, 'schema']);
-  const database = source.database ? name(source.database, ['sources', i, 'database']) : ctx.database;
+function readSource(source: SourceProperties, i: number, file: string, ctx: PropertiesContext, locate: (p: readonly PropertyKey[]) => SourceLocation, render: (text: string | undefined, path: PropertyKey[]) => string): SourceDefinition[] {
+  // Names were rendered with the file (`schema: "{{ target.schema }}_raw"`, as in dbt).
+  const schema = source.schema ?? source.name;
+  const database = source.database ?? ctx.database;
   return (source.tables ?? []).map((table, j) => {
-    const relation = { schema, identifier: name(table.identifier ?? table.name, ['sources', i, 'tables', j, 'identifier']), ...(database ? { database } : {}) };
+    const relation = { schema, identifier: table.identifier ?? table.name, ...(database ? { database } : {}) };
     return {
       uniqueId: `source.${ctx.packageName}.${source.name}.${table.name}`,
       sourceName: source.name,

@@ -15,6 +15,7 @@ import { MacroReturn, enterRender, outerName, takesTemplateValues } from './py-r
 import { BUILTIN_PACKAGE, MacroNamespaces, type DispatchConfig } from './macro-namespaces.js';
 import { adapterObject, type DatabaseAccess } from './adapter-object.js';
 import { ContextObject } from './context-object.js';
+import { renderedVars } from './rendered-vars.js';
 
 /** A macro file: `{% macro %}` blocks callable from every template. */
 export interface MacroSource {
@@ -94,7 +95,11 @@ export class TemplateEngine {
     this.namespaces = new MacroNamespaces(this.rootPackage, options.dispatch);
     // dev: keep nunjucks' TemplateError (with line and cause) rather than a flattened Error.
     this.env = createEnvironment();
-    for (const name of SCOPED_NAMES) defineLiveGlobal(this.env, name, () => this.scope?.[name]);
+    const withRenderedValues = renderedVars((text, name) => {
+      const { output, diagnostic } = this.renderString(text, `<var ${name}>`, this.scope ?? {});
+      return diagnostic ? { message: diagnostic.message } : { output };
+    });
+    for (const name of SCOPED_NAMES) defineLiveGlobal(this.env, name, name === 'var' ? () => withRenderedValues(this.scope?.var) : () => this.scope?.[name]);
     addJinjaCompat(this.env);
     this.env.addGlobal('adapter', this.adapterObject());
     const globals = environmentGlobals(this.env);

@@ -2,7 +2,7 @@ import type { RefCall, SourceCall } from '../project/types.js';
 import type { SourceLocation } from '../diagnostics/diagnostic.js';
 import { TemplateCallError, splitArgs, type Keywords } from './call-args.js';
 import { MACRO_CALL_HOOK, type RenderScope } from './engine.js';
-import { placeholderRelation } from './relation-value.js';
+import { addEphemeralPrefix, placeholderRelation } from './relation-value.js';
 import { columnApi } from './column-value.js';
 import { Undefined } from './py-values.js';
 
@@ -70,7 +70,7 @@ export function parseScope(base: RenderScope, file: string, rawCode: string, nam
     statement: () => '',
     load_result: () => null,
     graph: { nodes: {}, sources: {}, exposures: {}, metrics: {}, groups: {} },
-    api: { Relation: { create: (...args: unknown[]) => placeholderRelation(String(splitArgs(args).keywords.identifier ?? '')) }, Column: PARSE_COLUMN_API },
+    api: { Relation: { create: (...args: unknown[]) => placeholderRelation(String(splitArgs(args).keywords.identifier ?? '')), add_ephemeral_prefix: addEphemeralPrefix }, Column: PARSE_COLUMN_API },
     model: { name },
   };
   // Added after the literal: a computed key or a spread in it makes V8 build each scope the slow way.

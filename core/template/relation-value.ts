@@ -18,6 +18,8 @@ export interface RelationStyle {
   quote(identifier: string): string;
   /** dbt's class name (`PostgresRelation`), which `relation.get('metadata')` reports. */
   className: string;
+  /** Whether `information_schema()` names the database: DuckDB has one information_schema for all catalogs. */
+  catalogInformationSchema: boolean;
 }
 
 interface RelationInit {
@@ -34,7 +36,7 @@ interface RelationInit {
 
 const PARTS = ['database', 'schema', 'identifier'] as const;
 const ALL: RelationPolicy = { database: true, schema: true, identifier: true };
-const DEFAULT_STYLE: RelationStyle = { quote: (p) => `"${p.replace(/"/g, '""')}"`, className: 'BaseRelation' };
+const DEFAULT_STYLE: RelationStyle = { quote: (p) => `"${p.replace(/"/g, '""')}"`, className: 'BaseRelation', catalogInformationSchema: true };
 
 /**
  * dbt's Relation as templates see it: prints as its quoted name, is a mapping (`relation is
@@ -51,6 +53,8 @@ export class RelationValue extends PyObject {
   private readonly style: RelationStyle;
   private readonly renderedAs: string | undefined;
   private readonly view: string | undefined;
+  /** The rendered name, made once: a model referenced by many others prints it many times. */
+  private rendered: string | undefined;
 
   constructor(init: RelationInit) {
     super();
@@ -128,6 +132,10 @@ export class RelationValue extends PyObject {
 
   /** dbt's `render()`: the included parts, quoted per policy, joined with dots. */
   render(): string {
+    return (this.rendered ??= this.joinParts());
+  }
+
+  private joinParts(): string {
     const parts = PARTS.filter((p) => this.includePolicy[p] && this.parts[p] !== null && this.parts[p] !== '')
       .map((p) => (this.quotePolicy[p] ? this.style.quote(this.parts[p] as string) : (this.parts[p] as string)));
     return [...parts, ...(this.view ? [this.view] : [])].join('.');
@@ -168,12 +176,12 @@ export class RelationValue extends PyObject {
     return this.incorporate({ path: splitArgs(args).keywords, __keywords: true });
   }
 
-  /** `information_schema('columns')`: `<database>.INFORMATION_SCHEMA.columns`, as dbt renders it. */
+  /** `information_schema('columns')`: `<database>.INFORMATION_SCHEMA.columns`, as dbt renders it (DuckDB: without the database, which it refuses there). */
   information_schema(view?: unknown): RelationValue {
     return new RelationValue({
       path: { database: this.parts.database, schema: null, identifier: 'INFORMATION_SCHEMA' },
       type: 'view',
-      include: { database: this.parts.database !== null, schema: false, identifier: true },
+      include: { database: this.parts.database !== null && this.style.catalogInformationSchema, schema: false, identifier: true },
       quoting: { ...this.quotePolicy, identifier: false },
       style: this.style,
       ...(typeof view === 'string' ? { view } : {}),
@@ -255,7 +263,7 @@ const styles = new WeakMap<SqlDialect, RelationStyle>();
 /** A dialect's relation style (one per dialect, so relations of one adapter compare equal). */
 export function relationStyle(dialect: SqlDialect): RelationStyle {
   let style = styles.get(dialect);
-  if (!style) styles.set(dialect, (style = { quote: (p) => dialect.quoteIdentifier(p), className: dialect.relationClass ?? 'BaseRelation' }));
+  if (!style) styles.set(dialect, (style = { quote: (p) => dialect.quoteIdentifier(p), className: dialect.relationClass ?? 'BaseRelation', catalogInformationSchema: dialect.relationClass !== 'DuckDBRelation' }));
   return style;
 }
 
@@ -281,6 +289,14 @@ export function relationValue(relation: Relation, dialect: SqlDialect): Relation
 /** What ref/source/this render as in the parse pass, where no relation is known yet. */
 export function placeholderRelation(name: string): RelationValue {
   return new RelationValue({ path: { database: null, schema: '__strata_parse__', identifier: name }, style: DEFAULT_STYLE, renderedAs: `__strata_parse__.${name}` });
+}
+
+/** dbt's name prefix for the CTE an ephemeral model is inlined as; packages test names for it. */
+export const EPHEMERAL_PREFIX = '__dbt__cte__';
+
+/** dbt's `api.Relation.add_ephemeral_prefix(name)`. */
+export function addEphemeralPrefix(name: unknown): string {
+  return `${EPHEMERAL_PREFIX}${String(name)}`;
 }
 
 /** A named CTE that stands in for an ephemeral model (dbt's `is_cte`). */

@@ -9,6 +9,11 @@ export interface JinjaCase {
   context?: Record<string, unknown>;
   /** A macro file whose macros every template can call, as dbt's macros are. */
   macros?: string;
+  /**
+   * Render as dbt renders YAML values (its native environment and marker filters); the output is
+   * the value's Python type name and repr, e.g. `bool:True`.
+   */
+  native?: boolean;
 }
 
 /** What an engine made of a case: its output, or that it failed (and why). */

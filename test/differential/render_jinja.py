@@ -1,20 +1,115 @@
 """Renders templates with Python's Jinja2 set up as dbt sets it up: the oracle of the differential tests.
 
-Reads one JSON object per line on stdin: {"id", "template", "context", "macros"} (context and
-macros optional), and writes one per line on stdout: {"id", "output"} or {"id", "error"}.
-The environment is dbt's: a sandboxed environment with the `do` and `loopcontrols` extensions,
-Jinja's default Undefined, and Jinja's default whitespace settings (one trailing newline dropped).
+Reads one JSON object per line on stdin: {"id", "template", "context", "macros", "native"}
+(context, macros and native optional), and writes one per line on stdout: {"id", "output"} or
+{"id", "error"}. The environment is dbt's: a sandboxed environment with the `do` and
+`loopcontrols` extensions, Jinja's default Undefined, and Jinja's default whitespace settings
+(one trailing newline dropped). With "native", the template is rendered as dbt renders YAML values
+(dbt_common's NativeSandboxEnvironment, quoted_native_concat and marker filters, copied below) and
+the output is the value's Python type name and repr: "bool:True".
 """
 import json
 import re
 import sys
+from ast import literal_eval
+from itertools import chain, islice
 
 import jinja2
+import jinja2.nativetypes
 from jinja2.sandbox import SandboxedEnvironment
 
 
 def environment():
     return SandboxedEnvironment(extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"])
+
+
+# ---- dbt_common.clients.jinja's native rendering, as dbt has it
+
+
+class NativeSandboxEnvironment(SandboxedEnvironment):
+    code_generator_class = jinja2.nativetypes.NativeCodeGenerator
+
+
+class TextMarker(str):
+    """A native-env marker: the value is text, not to be evaluated."""
+
+
+class NativeMarker(str):
+    """A native-env marker: the value is passed to literal_eval."""
+
+
+class BoolMarker(NativeMarker):
+    pass
+
+
+class NumberMarker(NativeMarker):
+    pass
+
+
+class JinjaRenderingError(Exception):
+    pass
+
+
+def _is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def quoted_native_concat(nodes):
+    head = list(islice(nodes, 2))
+
+    if not head:
+        return ""
+
+    if len(head) == 1:
+        raw = head[0]
+        if isinstance(raw, TextMarker):
+            return str(raw)
+        elif not isinstance(raw, NativeMarker):
+            # return non-strings as-is
+            return raw
+    else:
+        # multiple nodes become a string.
+        return "".join([str(v) for v in chain(head, nodes)])
+
+    try:
+        result = literal_eval(raw)
+    except (ValueError, SyntaxError, MemoryError):
+        result = raw
+    if isinstance(raw, BoolMarker) and not isinstance(result, bool):
+        raise JinjaRenderingError(f"Could not convert value '{raw!s}' into type 'bool'")
+    if isinstance(raw, NumberMarker) and not _is_number(result):
+        raise JinjaRenderingError(f"Could not convert value '{raw!s}' into type 'number'")
+
+    return result
+
+
+class NativeSandboxTemplate(jinja2.nativetypes.NativeTemplate):
+    environment_class = NativeSandboxEnvironment
+
+    def render(self, *args, **kwargs):
+        vars = dict(*args, **kwargs)
+        try:
+            return quoted_native_concat(self.root_render_func(self.new_context(vars)))
+        except Exception:
+            return self.environment.handle_exception()
+
+
+NativeSandboxEnvironment.template_class = NativeSandboxTemplate
+
+NATIVE_FILTERS = {"as_text": TextMarker, "as_bool": BoolMarker, "as_native": NativeMarker, "as_number": NumberMarker}
+
+
+def native_environment():
+    env = NativeSandboxEnvironment(extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"])
+    env.filters.update(NATIVE_FILTERS)
+    return env
+
+
+def render_native(env, case):
+    value = env.from_string(case["template"]).render(**dict(case.get("context") or {}))
+    # A marker that literal_eval could not read comes back as itself: to dbt's configs, a str.
+    name = "str" if isinstance(value, str) else type(value).__name__
+    return f"{name}:{str(value)!r}" if isinstance(value, str) else f"{name}:{value!r}"
 
 
 class MacroReturn(Exception):
@@ -69,12 +164,14 @@ def render(env, case):
 
 def main():
     env = environment()
+    native = native_environment()
     for line in sys.stdin:
         if not line.strip():
             continue
         case = json.loads(line)
         try:
-            result = {"id": case["id"], "output": render(env, case)}
+            output = render_native(native, case) if case.get("native") else render(env, case)
+            result = {"id": case["id"], "output": output}
         except Exception as err:  # every failure is a result: the TypeScript side compares them
             result = {"id": case["id"], "error": f"{type(err).__name__}: {err}"}
         sys.stdout.write(json.dumps(result) + "\n")

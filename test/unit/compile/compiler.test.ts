@@ -29,10 +29,10 @@ describe('compile pass', () => {
       'models/final.sql': "select * from {{ ref('left_side') }} join {{ ref('right_side') }} using (id)",
     });
     expect(compiler.compile('model.p.final').compiledSql).toBe([
-      'with "__strata__cte__base" as (\nselect 1 as id\n),',
-      '"__strata__cte__left_side" as (\nselect * from "__strata__cte__base"\n),',
-      '"__strata__cte__right_side" as (\nselect * from "__strata__cte__base"\n)',
-      'select * from "__strata__cte__left_side" join "__strata__cte__right_side" using (id)',
+      'with "__dbt__cte__base" as (\nselect 1 as id\n),',
+      '"__dbt__cte__left_side" as (\nselect * from "__dbt__cte__base"\n),',
+      '"__dbt__cte__right_side" as (\nselect * from "__dbt__cte__base"\n)',
+      'select * from "__dbt__cte__left_side" join "__dbt__cte__right_side" using (id)',
     ].join('\n'));
   });
 
