@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto';
 import type { SqlDialect } from '../adapter/dialect.js';
 import type { NodeConfig } from '../project/node-config.js';
-import type { ColumnDef, ConstraintDef, ExternalNode, Project, ProjectNode, SourceDefinition } from '../project/types.js';
+import type { ColumnDef, ConstraintDef, ExternalNode, Project, ProjectNode, SourceDefinition, UnitTestRows } from '../project/types.js';
 
 // The manifest's entries, one function per kind of resource, in dbt's v12 shapes.
 
@@ -13,7 +13,7 @@ export function checksum(text: string): { name: string; checksum: string } {
 export function nodeEntry(project: Project, node: ProjectNode, dialect: SqlDialect, compiledCode: string | undefined, parents: readonly string[], macroIds: ReadonlyMap<string, string>): Record<string, unknown> {
   const r = node.relation;
   const config = node.config;
-  const built = node.resourceType !== 'test' && config.materialized !== 'ephemeral';
+  const built = node.resourceType !== 'test' && node.resourceType !== 'analysis' && config.materialized !== 'ephemeral';
   // Properties are added in the same order for every node (no Object.assign of fresh objects):
   // V8 then shares one chain of hidden classes, which matters at 10,000 nodes.
   const entry: Record<string, unknown> = {
@@ -100,11 +100,15 @@ function latestVersion(project: Project, name: string): string | number | undefi
 
 export function unitTestEntry(project: Project, node: ProjectNode): Record<string, unknown> {
   const info = node.unitTest;
-  const rows = (r: { format: string; rows: unknown }) => ({ rows: r.rows, format: r.format, fixture: null });
+  const rows = (r: UnitTestRows) => ({ rows: r.rows, format: r.format, fixture: r.fixture ?? null });
+  const model = project.nodes.get(info?.model ?? '')?.name ?? '';
+  const given = [...(info?.given ?? new Map<string, UnitTestRows>())].map(([key, r]) => ({ input: inputText(key), ...rows(r) }));
+  const expect = info ? rows(info.expect) : { rows: [], format: 'dict', fixture: null };
+  const overrides = info ? { macros: info.macros, vars: info.vars, env_vars: {} } : null;
   return {
-    model: project.nodes.get(info?.model ?? '')?.name ?? '',
-    given: [...(info?.given ?? new Map())].map(([key, r]) => ({ input: inputText(key), ...rows(r) })),
-    expect: info ? rows(info.expect) : { rows: [], format: 'dict', fixture: null },
+    model,
+    given,
+    expect,
     name: node.name,
     resource_type: 'unit_test',
     package_name: node.packageName,
@@ -113,10 +117,11 @@ export function unitTestEntry(project: Project, node: ProjectNode): Record<strin
     unique_id: node.uniqueId,
     fqn: node.fqn,
     description: node.description,
-    overrides: info ? { macros: info.macros, vars: info.vars, env_vars: {} } : null,
+    overrides,
     depends_on: { macros: [], nodes: info ? [info.model] : [] },
     config: { tags: node.config.tags, meta: node.config.meta, enabled: node.config.enabled },
-    checksum: null,
+    // What the test checks, fixture files' rows included (as dbt's checksum; not the same digest).
+    checksum: hash('sha256', JSON.stringify([model, given, expect, overrides]), 'hex'),
     schema: node.relation.schema,
     created_at: 0,
     versions: null,

@@ -5,7 +5,7 @@ import type { Project } from '../project/types.js';
 import { externalEntry, nodeEntry, sourceEntry, unitTestEntry } from './manifest-entries.js';
 import { artifactMetadata, type InvocationInfo } from './run-results.js';
 
-export { checksum, configFromManifest, manifestConfig } from './manifest-entries.js';
+export { checksum, configFromManifest, manifestConfig, unitTestEntry } from './manifest-entries.js';
 export { writeManifest, type ManifestLayout } from './write-manifest.js';
 
 /** The dbt artifact version Strata's manifest.json follows. */

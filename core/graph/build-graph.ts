@@ -40,6 +40,7 @@ export function buildGraph(project: Project): DependencyGraph {
     }
   }
   const disabledByName = new Map([...project.disabled.values()].map((n) => [n.name, n]));
+  const analyses = new Set([...project.nodes.values()].filter((n) => n.resourceType === 'analysis').map((n) => n.name));
   const resolvedRefs = new Map<string, Map<string, string>>();
   for (const node of project.nodes.values()) {
     const refs = new Map<string, string>();
@@ -49,7 +50,7 @@ export function buildGraph(project: Project): DependencyGraph {
       const index = packageIndex ?? (ref.package === undefined && ownIndex && (ref.version !== undefined ? ownIndex.byVersion.has(`${ref.name}@${ref.version}`) : ownIndex.byName.has(ref.name)) ? ownIndex : everywhere);
       const target = ref.package !== undefined && ref.package !== project.name && !packageIndex
         ? resolveExternal(project, ref, node, diagnostics)
-        : resolveRef(project, ref, index, disabledByName, node, diagnostics);
+        : resolveRef(project, ref, index, disabledByName, analyses, node, diagnostics);
       if (!target) continue;
       refs.set(refKey(ref), target);
       if (!graph.hasNode(target)) graph.setNode(target);
@@ -123,7 +124,7 @@ interface RefIndex {
   byVersion: Map<string, ProjectNode>;
 }
 
-function resolveRef(project: Project, ref: RefCall, index: RefIndex, disabled: Map<string, ProjectNode>, from: ProjectNode, diagnostics: Diagnostic[]): string | undefined {
+function resolveRef(project: Project, ref: RefCall, index: RefIndex, disabled: Map<string, ProjectNode>, analyses: ReadonlySet<string>, from: ProjectNode, diagnostics: Diagnostic[]): string | undefined {
   const { byName, byVersion } = index;
   const target = ref.version !== undefined ? byVersion.get(`${ref.name}@${ref.version}`) : byName.get(ref.name);
   if (target) {
@@ -138,6 +139,10 @@ function resolveRef(project: Project, ref: RefCall, index: RefIndex, disabled: M
   }
   if (disabled.has(ref.name)) {
     diagnostics.push(diagnostic('disabled-ref', `${from.name} refers to '${ref.name}', which is disabled (enabled: false).`, ref.at));
+    return undefined;
+  }
+  if (analyses.has(ref.name)) {
+    diagnostics.push(diagnostic('unknown-ref', `${from.name} refers to ref('${ref.name}'), which is an analysis: analyses are compiled but never built, so nothing can ref them. Make it a model to use it.`, ref.at));
     return undefined;
   }
   diagnostics.push(diagnostic('unknown-ref', `${from.name} refers to ref('${ref.name}'), which does not exist.${didYouMean(ref.name, byName.keys())}`, ref.at));

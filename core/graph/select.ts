@@ -135,7 +135,7 @@ function predicate(ctx: SelectContext, atom: SelectorAtom): NodePredicate | unde
 function statePredicate(ctx: SelectContext, atom: SelectorAtom): NodePredicate | undefined {
   const state = requireState(ctx, atom);
   if (!state) return undefined;
-  const isNew = (n: ProjectNode) => !state.nodes.has(n.uniqueId) && n.resourceType !== 'unit_test';
+  const isNew = (n: ProjectNode) => !(n.resourceType === 'unit_test' ? state.unitTests : state.nodes).has(n.uniqueId);
   if (atom.value === 'new') return isNew;
   if (atom.value === 'modified') return (n) => isNew(n) || modifications(ctx.project, n, state).size > 0;
   const kind = atom.value.replace(/^modified\./, '') as ModifiedKind;

@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Relation } from '../adapter/relation.js';
-import { checksum, manifestConfig } from '../artifacts/manifest.js';
+import { checksum, manifestConfig, unitTestEntry } from '../artifacts/manifest.js';
 import { diagnostic, throwIfErrors } from '../diagnostics/diagnostic.js';
+import { inputKey } from '../project/build-unit-tests.js';
 import type { Project, ProjectNode } from '../project/types.js';
 
 /** What another run (usually production's) left behind: its manifest and, if present, its results. */
@@ -13,6 +14,8 @@ export interface ProjectState {
   nodes: Map<string, StateNode>;
   /** Macro text by unique id. */
   macros: Map<string, string>;
+  /** Unit tests of the state manifest by unique id. */
+  unitTests: Map<string, StateUnitTest>;
   /** Status of each node in the state's run_results.json. */
   results: Map<string, string>;
 }
@@ -32,12 +35,20 @@ export interface StateNode {
   depends_on?: { macros?: string[] };
 }
 
+/** The parts of a manifest unit test that state comparison uses. */
+export interface StateUnitTest {
+  model: string;
+  given?: { input: string; rows?: unknown; format?: string }[];
+  expect?: { rows?: unknown; format?: string };
+  overrides?: { vars?: Record<string, unknown>; macros?: Record<string, unknown> } | null;
+}
+
 /** Reads `manifest.json` (required) and `run_results.json` (optional) from a state directory. */
 export function loadState(dir: string): ProjectState {
   const root = resolve(dir);
   const manifestFile = join(root, 'manifest.json');
   if (!existsSync(manifestFile)) throwIfErrors([diagnostic('invalid-state', `--state ${dir}: no manifest.json there. Point --state at the target/ folder of the run to compare with (e.g. production's artifacts).`)]);
-  let manifest: { nodes?: Record<string, StateNode>; macros?: Record<string, { macro_sql?: string }> };
+  let manifest: { nodes?: Record<string, StateNode>; macros?: Record<string, { macro_sql?: string }>; unit_tests?: Record<string, StateUnitTest> };
   try {
     manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as typeof manifest;
   } catch (err) {
@@ -54,6 +65,7 @@ export function loadState(dir: string): ProjectState {
     dir: root,
     nodes: new Map(Object.entries(manifest.nodes ?? {})),
     macros: new Map(Object.entries(manifest.macros ?? {}).map(([id, m]) => [id, m.macro_sql ?? ''])),
+    unitTests: new Map(Object.entries(manifest.unit_tests ?? {})),
     results,
   };
 }
@@ -68,6 +80,7 @@ export function normalizeSql(sql: string): string {
 
 /** Which kinds of modification a node has relative to the state (empty: unchanged or new). */
 export function modifications(project: Project, node: ProjectNode, state: ProjectState): Set<ModifiedKind> {
+  if (node.resourceType === 'unit_test') return unitTestModifications(project, node, state);
   const old = state.nodes.get(node.uniqueId);
   const kinds = new Set<ModifiedKind>();
   if (!old) return kinds;
@@ -81,6 +94,22 @@ export function modifications(project: Project, node: ProjectNode, state: Projec
   const macroIds = node.macros.map((name) => project.macros.find((m) => m.name === name)).filter((m) => m !== undefined);
   if (macroIds.some((m) => state.macros.get(m.uniqueId) !== m.sql)) kinds.add('macros');
   return kinds;
+}
+
+/**
+ * A unit test is modified when what it checks changed: its model, inputs, rows (a fixture file's
+ * contents included) or overrides, as dbt's unit test checksum covers; not its description or config.
+ */
+function unitTestModifications(project: Project, node: ProjectNode, state: ProjectState): Set<ModifiedKind> {
+  const old = state.unitTests.get(node.uniqueId);
+  return old && unitTestContents(old) !== unitTestContents(unitTestEntry(project, node) as unknown as StateUnitTest) ? new Set(['body']) : new Set();
+}
+
+/** A unit test's contents in one form, whether dbt or Strata wrote the manifest: inputs by what they replace, SQL rows without layout. */
+function unitTestContents(test: StateUnitTest): string {
+  const rows = (r: { rows?: unknown; format?: string } | undefined) => ({ format: r?.format ?? 'dict', rows: r?.format === 'sql' ? normalizeSql(String(r.rows ?? '')) : r?.rows ?? [] });
+  const given = (test.given ?? []).map((g) => ({ input: inputKey(g.input) ?? g.input, ...rows(g) })).sort((a, b) => a.input.localeCompare(b.input));
+  return stableJson({ model: test.model, given, expect: rows(test.expect), vars: test.overrides?.vars ?? {}, macros: test.overrides?.macros ?? {} });
 }
 
 function contractOf(node: StateNode): string {

@@ -4,14 +4,13 @@ import type { Project } from '../project/types.js';
 import type { DependencyGraph } from './build-graph.js';
 
 /**
- * For `build`: a copy of the graph where the children of a tested node also wait for its data
- * tests, so a failing test (severity error) skips everything downstream, as in dbt. An edge that
- * would close a cycle (a relationships test pointing at a descendant) is left out.
+ * For `build`: a copy of the graph where the children of a tested node (unit tests of its
+ * children too) also wait for its data tests, so a failing test (severity error) skips everything
+ * downstream, as in dbt. An edge that would close a cycle (a relationships test pointing at a
+ * descendant) is left out.
  */
 export function withTestBlocking(project: Project, dag: DependencyGraph): DependencyGraph {
-  const graph = directedGraph();
-  for (const id of dag.graph.nodes()) graph.setNode(id);
-  for (const edge of dag.graph.edges()) graph.setEdge(edge.v, edge.w);
+  const graph = copy(dag.graph);
   for (const node of project.nodes.values()) {
     const attached = node.test?.attachedNode;
     if (!attached || !dag.graph.hasNode(attached)) continue;
@@ -21,11 +20,35 @@ export function withTestBlocking(project: Project, dag: DependencyGraph): Depend
     const ancestors = parents.length > 1 ? new Set(alg.preorder(reverse(dag.graph), [node.uniqueId])) : new Set<string>();
     for (const child of (dag.graph.successors(attached) as string[] | undefined) ?? []) {
       const type = project.nodes.get(child)?.resourceType;
-      if (child === node.uniqueId || type === 'test' || type === 'unit_test' || ancestors.has(child)) continue;
+      if (child === node.uniqueId || type === 'test' || ancestors.has(child)) continue;
       graph.setEdge(node.uniqueId, child);
     }
   }
   return { ...dag, graph, order: alg.topsort(graph).filter((id) => project.nodes.has(id)) };
+}
+
+/**
+ * For `build`: a copy of the graph where each unit test also waits for its model's parents, as in
+ * dbt, where a model's unit tests run when the model's turn comes: fixture rows take the column
+ * types of the real inputs, which must exist by then (on a fresh database, they do not yet).
+ */
+export function withUnitTestParents(project: Project, dag: DependencyGraph): DependencyGraph {
+  const graph = copy(dag.graph);
+  for (const node of project.nodes.values()) {
+    const model = node.unitTest?.model;
+    if (!model) continue;
+    for (const parent of (dag.graph.predecessors(model) as string[] | undefined) ?? []) {
+      if (project.nodes.get(parent)?.resourceType !== 'unit_test') graph.setEdge(parent, node.uniqueId);
+    }
+  }
+  return { ...dag, graph, order: alg.topsort(graph).filter((id) => project.nodes.has(id)) };
+}
+
+function copy(source: Graph): Graph {
+  const graph = directedGraph();
+  for (const id of source.nodes()) graph.setNode(id);
+  for (const edge of source.edges()) graph.setEdge(edge.v, edge.w);
+  return graph;
 }
 
 let reversed: { source: Graph; copy: Graph } | undefined;

@@ -26,8 +26,8 @@ export interface BuildNodesInput {
   target: TargetInfo;
   properties: Properties;
   /** Config from the project file(s) for a node of this type at this fqn. */
-  configFor: (type: 'model' | 'seed' | 'snapshot', fqn: readonly string[]) => PartialNodeConfig;
-  files: { models: FoundFile[]; seeds: FoundFile[]; snapshots: FoundFile[] };
+  configFor: (type: 'model' | 'seed' | 'snapshot' | 'analysis', fqn: readonly string[]) => PartialNodeConfig;
+  files: { models: FoundFile[]; seeds: FoundFile[]; snapshots: FoundFile[]; analyses: FoundFile[] };
   /** Parse results of the last load, reused for unchanged files. */
   cache?: ParseCache;
   /** Snapshot meta column names by dbt's key (dbt_ names for a dbt project, strata_ otherwise). */
@@ -39,7 +39,7 @@ export interface BuildNodesInput {
 /** Where a node is built, from the project's naming macros; undefined keeps Strata's default. */
 export type NodeNaming = (node: { name: string; resourceType: NodeType; fqn: string[]; path: string; originalFilePath: string; config: NodeConfig }) => Partial<Relation> | { diagnostic: Diagnostic };
 
-/** Creates model and seed nodes; models go through the parse pass to find refs, sources and config. */
+/** Creates model, seed, snapshot and analysis nodes; SQL files go through the parse pass to find refs, sources and config. */
 export function buildNodes(input: BuildNodesInput): { nodes: Map<string, ProjectNode>; disabled: Map<string, ProjectNode>; diagnostics: Diagnostic[] } {
   const nodes = new Map<string, ProjectNode>();
   const disabled = new Map<string, ProjectNode>();
@@ -58,6 +58,11 @@ export function buildNodes(input: BuildNodesInput): { nodes: Map<string, Project
     if (node) add(node, file);
   }
   for (const file of input.files.seeds) add(seedNode(file, input, diagnostics), file);
+  // Analyses are compiled (refs resolved) and never built, as in dbt.
+  for (const file of input.files.analyses) {
+    const node = sqlNode('analysis', file, baseName(file.fromFolder, '.sql'), readFileSync(file.absolute, 'utf8'), input, diagnostics);
+    if (node) add(node, file);
+  }
   for (const file of input.files.snapshots) {
     const text = readFileSync(file.absolute, 'utf8');
     for (const block of readSnapshotBlocks(text)) {
@@ -77,7 +82,7 @@ export function buildNodes(input: BuildNodesInput): { nodes: Map<string, Project
 }
 
 /** A node whose text is a SQL template: parsed once here to find its refs, sources and config. */
-function sqlNode(type: 'model' | 'snapshot', file: FoundFile, fileName: string, rawCode: string, input: BuildNodesInput, diagnostics: Diagnostic[], versions?: ReadonlyMap<string, VersionSpec>): ProjectNode | undefined {
+function sqlNode(type: 'model' | 'snapshot' | 'analysis', file: FoundFile, fileName: string, rawCode: string, input: BuildNodesInput, diagnostics: Diagnostic[], versions?: ReadonlyMap<string, VersionSpec>): ProjectNode | undefined {
   const version = type === 'model' ? versions?.get(fileName) : undefined;
   const name = version?.model ?? fileName;
   const parsed = parseTemplate(input, file.fromRoot, rawCode, name);
@@ -129,9 +134,9 @@ function seedNode(file: FoundFile, input: BuildNodesInput, diagnostics: Diagnost
 function makeNode(type: NodeType, file: FoundFile, name: string, rawCode: string, input: BuildNodesInput, inFile: PartialNodeConfig, refs: RefCall[], sources: SourceCall[], diagnostics: Diagnostic[], macros: string[] = [], version?: VersionSpec): ProjectNode {
   const folders = file.fromFolder.split('/').slice(0, -1);
   const fqn = [input.packageName, ...folders, name, ...(version ? [`v${version.v}`] : [])];
-  const patch = input.properties.patches.get(`${type}s:${name}`);
+  const patch = input.properties.patches.get(`${type === 'analysis' ? 'analyses' : `${type}s`}:${name}`);
   if (patch) patch.applied = true;
-  const fromTree = input.configFor(type === 'seed' ? 'seed' : type === 'snapshot' ? 'snapshot' : 'model', fqn);
+  const fromTree = input.configFor(type === 'seed' || type === 'snapshot' || type === 'analysis' ? type : 'model', fqn);
   const fromProps = patchConfig(patch?.props);
   // Each version is its own relation, `<model>_v<v>`, unless it sets an alias.
   const versionConfig: PartialNodeConfig = version ? mergeConfigs({ alias: `${name}_v${version.v}` }, version.entry.config ?? {}) : {};

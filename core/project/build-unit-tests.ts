@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { diagnostic, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import { finalizeConfig, nodeConfigSchema } from './node-config.js';
 import type { ProjectNode, UnitTestInfo, UnitTestRows } from './types.js';
+import { fixtureFiles, unitTestRows, type FixtureFolders } from './unit-test-rows.js';
 import { validateYaml, type YamlFile } from './yaml-file.js';
 
 const rowsSchema = z.union([z.array(z.record(z.string(), z.unknown())), z.string()]);
@@ -26,9 +27,10 @@ export interface UnitTestEntry {
   value: unknown;
 }
 
-/** Turns `unit_tests:` entries into nodes attached to the models they test. */
-export function buildUnitTests(entries: readonly UnitTestEntry[], models: ReadonlyMap<string, ProjectNode>, packageName: string): { nodes: ProjectNode[]; diagnostics: Diagnostic[] } {
+/** Turns `unit_tests:` entries into nodes attached to the models they test; `fixture:` files are read from `fixtures`. */
+export function buildUnitTests(entries: readonly UnitTestEntry[], models: ReadonlyMap<string, ProjectNode>, packageName: string, fixtures: FixtureFolders): { nodes: ProjectNode[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
+  const files = fixtureFiles(fixtures);
   const nodes: ProjectNode[] = [];
   const byName = new Map([...models.values()].filter((n) => n.resourceType === 'model').map((n) => [n.name, n]));
   for (const { yaml, index, value } of entries) {
@@ -50,9 +52,10 @@ export function buildUnitTests(entries: readonly UnitTestEntry[], models: Readon
         diagnostics.push(diagnostic('invalid-unit-test', `Unit test '${test.name}': input '${g.input}' must be ref('model'), source('source', 'table') or this.`, yaml.locate([...path, 'given', i, 'input'])));
         return;
       }
-      given.set(key, rowsOf(g, test.name, yaml.locate([...path, 'given', i]), diagnostics));
+      given.set(key, unitTestRows(g, test.name, yaml.locate([...path, 'given', i, ...(g.fixture === undefined ? [] : ['fixture'])]), files, fixtures.testPaths, diagnostics));
     });
-    const info: UnitTestInfo = { model: model.uniqueId, given, expect: rowsOf(test.expect, test.name, yaml.locate([...path, 'expect']), diagnostics), vars: test.overrides?.vars ?? {}, macros: test.overrides?.macros ?? {} };
+    const expectAt = yaml.locate([...path, 'expect', ...(test.expect.fixture === undefined ? [] : ['fixture'])]);
+    const info: UnitTestInfo = { model: model.uniqueId, given, expect: unitTestRows(test.expect, test.name, expectAt, files, fixtures.testPaths, diagnostics), vars: test.overrides?.vars ?? {}, macros: test.overrides?.macros ?? {} };
     const config = finalizeConfig(test.config ?? {}, 'unit');
     config.materialized = 'unit';
     nodes.push({
@@ -72,13 +75,4 @@ export function inputKey(input: string): string | undefined {
   if (ref) return `ref:${ref[2] ?? ref[1]}`;
   const source = /^source\(\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]+)['"]\s*\)$/.exec(text);
   return source ? `source:${source[1]}.${source[2]}` : undefined;
-}
-
-function rowsOf(spec: { rows?: unknown; format?: 'dict' | 'csv' | 'sql'; fixture?: string }, name: string, at: SourceLocation, diagnostics: Diagnostic[]): UnitTestRows {
-  if (spec.fixture) diagnostics.push(diagnostic('invalid-unit-test', `Unit test '${name}': fixture files are not supported yet; give the rows inline.`, at));
-  const format = spec.format ?? 'dict';
-  const rows = spec.rows ?? (format === 'dict' ? [] : '');
-  if (format === 'dict' && !Array.isArray(rows)) diagnostics.push(diagnostic('invalid-unit-test', `Unit test '${name}': rows in dict format must be a list of mappings.`, at));
-  if (format !== 'dict' && typeof rows !== 'string') diagnostics.push(diagnostic('invalid-unit-test', `Unit test '${name}': rows in ${format} format must be text.`, at));
-  return { format, rows: rows as UnitTestRows['rows'] };
 }

@@ -3,7 +3,7 @@ import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { RenderScope, TemplateEngine } from '../template/engine.js';
 import { buildNodes, type NodeNaming } from './build-nodes.js';
 import { buildTests, type BuildTestsInput } from './build-tests.js';
-import type { ConfigTreeNode } from './config-tree.js';
+import { configForPath, readConfigTree, unusedConfigPaths, type ConfigTreeNode } from './config-tree.js';
 import { findFiles } from './files.js';
 import type { PartialNodeConfig } from './node-config.js';
 import type { ParseCache } from './parse-cache.js';
@@ -34,8 +34,8 @@ export interface SharedLoad {
 }
 
 /**
- * One project's or package's resources: properties files, models, seeds, snapshots and their
- * data tests, named after the package (`model.<package>.<name>`), paths relative to its folder.
+ * One project's or package's resources: properties files, models, seeds, snapshots, analyses and
+ * their data tests, named after the package (`model.<package>.<name>`), paths relative to its folder.
  */
 export function loadResources(set: ResourceSet, shared: SharedLoad, configFor: (type: 'model' | 'seed' | 'snapshot', fqn: readonly string[]) => PartialNodeConfig): { nodes: Map<string, ProjectNode>; disabled: Map<string, ProjectNode>; properties: Properties; diagnostics: Diagnostic[] } {
   const { dir, name } = set;
@@ -44,16 +44,22 @@ export function loadResources(set: ResourceSet, shared: SharedLoad, configFor: (
   const yamlFiles = findFiles(dir, [...new Set([...paths.models, ...paths.seeds, ...paths.snapshots, ...paths.analyses])], ['.yml', '.yaml']);
   const { properties, diagnostics: propDiagnostics } = readProperties(yamlFiles, { packageName: name, engine: shared.engine, docs: shared.docs, scope: shared.base, ...(shared.target.database ? { database: shared.target.database } : {}), ...(shared.cache ? { cache: shared.cache } : {}) });
   diagnostics.push(...propDiagnostics);
+  // The `analyses:` tree of this project's (or package's) own project file configures its analyses.
+  const analyses = readConfigTree(set.settings.yaml, 'analyses');
+  diagnostics.push(...analyses.diagnostics);
   const built = buildNodes({
-    root: dir, packageName: name, engine: shared.engine, base: shared.base, target: shared.target, properties, configFor, snapshotColumns: shared.snapshotColumns,
-    files: { models: findFiles(dir, paths.models, ['.sql']), seeds: findFiles(dir, paths.seeds, ['.csv']), snapshots: findFiles(dir, paths.snapshots, ['.sql']) },
+    root: dir, packageName: name, engine: shared.engine, base: shared.base, target: shared.target, properties, snapshotColumns: shared.snapshotColumns,
+    configFor: (type, fqn) => (type === 'analysis' ? configForPath(analyses.tree, fqn) : configFor(type, fqn)),
+    files: { models: findFiles(dir, paths.models, ['.sql']), seeds: findFiles(dir, paths.seeds, ['.csv']), snapshots: findFiles(dir, paths.snapshots, ['.sql']), analyses: findFiles(dir, paths.analyses, ['.sql']) },
     ...(shared.cache ? { cache: shared.cache } : {}), ...shared.naming,
   });
-  diagnostics.push(...built.diagnostics);
-  const genericDirs = paths.tests.map((t) => `${t}/generic/`);
+  diagnostics.push(...built.diagnostics, ...unusedConfigPaths(analyses.tree, 'analyses'));
+  // Test folders' generic/ holds {% test %} blocks and fixtures/ unit test rows, not singular tests.
+  const notSingular = paths.tests.flatMap((t) => [`${t}/generic/`, `${t}/fixtures/`]);
   const tests = buildTests({
-    packageName: name, engine: shared.engine, base: shared.base, tree: shared.testTree, nodes: built.nodes.values(), sources: properties.sources, auditRelation: shared.auditRelation,
-    singular: findFiles(dir, paths.tests, ['.sql']).filter((f) => !genericDirs.some((g) => f.fromRoot.startsWith(g))),
+    // Analyses are never built, so there is nothing to test (dbt ignores tests on them too).
+    packageName: name, engine: shared.engine, base: shared.base, tree: shared.testTree, nodes: [...built.nodes.values()].filter((n) => n.resourceType !== 'analysis'), sources: properties.sources, auditRelation: shared.auditRelation,
+    singular: findFiles(dir, paths.tests, ['.sql']).filter((f) => !notSingular.some((g) => f.fromRoot.startsWith(g))),
     ...(shared.cache ? { cache: shared.cache } : {}),
   });
   diagnostics.push(...tests.diagnostics);

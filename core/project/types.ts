@@ -132,10 +132,12 @@ export interface TestInfo {
 
 /** Rows given to or expected from a unit test. */
 export interface UnitTestRows {
-  /** `dict` (a list of objects), `csv` (text with a header) or `sql` (a select). */
+  /** How the rows were written: `dict` (a list of objects), `csv` (text with a header) or `sql` (a select). */
   format: 'dict' | 'csv' | 'sql';
-  /** The rows as written. */
+  /** Dict rows as written; CSV read into rows of text (empty fields null); SQL text. */
   rows: Record<string, unknown>[] | string;
+  /** The fixture file the rows were read from (`<test-path>/fixtures/<name>.csv|.sql`), if any. */
+  fixture?: string;
 }
 
 /** A unit test: fixed inputs for a model's refs/sources and the rows it must return. */

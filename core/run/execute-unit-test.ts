@@ -53,7 +53,7 @@ export async function executeUnitTest(ctx: NodeContext, node: ProjectNode, conne
 async function inputColumns(ctx: NodeContext, connection: Connection, model: ProjectNode, key: string): Promise<{ columns: ColumnInfo[]; declared: Map<string, string> }> {
   let target: { relation: Relation; columns: ProjectNode['columns'] } | undefined;
   if (key === 'this') target = model;
-  else if (key.startsWith('ref:')) target = [...ctx.project.nodes.values()].find((n) => n.name === key.slice(4) && n.resourceType !== 'test' && n.resourceType !== 'unit_test');
+  else if (key.startsWith('ref:')) target = [...ctx.project.nodes.values()].find((n) => n.name === key.slice(4) && (n.resourceType === 'model' || n.resourceType === 'seed' || n.resourceType === 'snapshot'));
   else target = [...ctx.project.sources.values()].find((s) => `source:${s.sourceName}.${s.name}` === key);
   if (!target) return { columns: [], declared: new Map() };
   const declared = new Map(Object.values(target.columns).flatMap((c) => (c.dataType ? [[c.name, c.dataType] as const] : [])));

@@ -6,7 +6,7 @@ import { prepareProject, type PreparedProject, type ProjectOptions } from '../co
 import { checkMaterializations } from '../plan/check-materializations.js';
 import type { RunEvent, RunSummary } from './results.js';
 import { runNodes } from './runner.js';
-import { withTestBlocking } from '../graph/test-edges.js';
+import { withTestBlocking, withUnitTestParents } from '../graph/test-edges.js';
 import { deferredRelations } from './deferral.js';
 import type { NodeType } from '../project/types.js';
 
@@ -18,6 +18,8 @@ export interface RunOptions extends ProjectOptions {
   failFast?: boolean;
   /** Rebuild incremental models and seeds from scratch (`--full-refresh`). */
   fullRefresh?: boolean;
+  /** Store the failing rows of every test whose config does not say otherwise (`--store-failures`). */
+  storeFailures?: boolean;
   /** Microbatch backfill range (`--event-time-start`, `--event-time-end`). */
   eventTimeStart?: Date;
   eventTimeEnd?: Date;
@@ -43,19 +45,22 @@ export interface RunOptions extends ProjectOptions {
 export async function runProject(options: RunOptions): Promise<PreparedProject & { summary: RunSummary }> {
   const invocation = newInvocation({
     which: options.command ?? 'run', select: options.select ?? [], exclude: options.exclude ?? [], selector: options.selector ?? null, threads: options.threads ?? null,
-    fail_fast: options.failFast ?? false, full_refresh: options.fullRefresh ?? false, vars: options.vars ?? {}, state: options.state?.dir ?? null,
+    fail_fast: options.failFast ?? false, full_refresh: options.fullRefresh ?? false, store_failures: options.storeFailures ?? false, vars: options.vars ?? {}, state: options.state?.dir ?? null,
     defer: options.defer ?? false, favor_state: options.favorState ?? false, empty: options.empty ?? false, resource_types: options.resourceTypes ?? null,
   });
   const prepared = prepareProject(options);
   const { project, dag, adapter } = prepared;
-  const selected = options.resourceTypes ? prepared.selected.filter((id) => options.resourceTypes?.includes(project.nodes.get(id)?.resourceType ?? 'model')) : prepared.selected;
+  // Analyses are only compiled, never run.
+  const runnable = prepared.selected.filter((id) => project.nodes.get(id)?.resourceType !== 'analysis');
+  const selected = options.resourceTypes ? runnable.filter((id) => options.resourceTypes?.includes(project.nodes.get(id)?.resourceType ?? 'model')) : runnable;
   checkMaterializations(project, selected);
   writeManifest(project, manifestParts({ project, dag, dialect: adapter.dialect, invocation, ...(options.env ? { env: options.env } : {}) }));
   options.onPrepared?.(prepared);
   const threads = options.threads ?? project.target.info.threads;
-  // In a run that builds and tests, a tested node's children wait for its tests.
+  // In a run that builds and tests, unit tests wait for their model's parents, and a tested node's children wait for its tests.
   const types = new Set(selected.map((id) => project.nodes.get(id)?.resourceType));
-  const graph = types.has('test') && (types.has('model') || types.has('seed') || types.has('snapshot')) ? withTestBlocking(project, dag) : dag;
+  const withUnitTests = types.has('unit_test') ? withUnitTestParents(project, dag) : dag;
+  const graph = types.has('test') && (types.has('model') || types.has('seed') || types.has('snapshot')) ? withTestBlocking(project, withUnitTests) : withUnitTests;
   const pool = await adapter.connect(project.target.config, { size: adapter.capabilities.concurrentConnections ? threads : 1 });
   try {
     const deferred = options.defer && options.state ? await deferredRelations(project, dag, selected, options.state, pool, options.favorState ?? false) : undefined;
@@ -66,6 +71,7 @@ export async function runProject(options: RunOptions): Promise<PreparedProject &
       threads,
       ...(options.failFast ? { failFast: true } : {}),
       ...(options.fullRefresh ? { fullRefresh: true } : {}),
+      ...(options.storeFailures ? { storeFailures: true } : {}),
       ...(options.eventTimeStart ? { eventTimeStart: options.eventTimeStart } : {}),
       ...(options.eventTimeEnd ? { eventTimeEnd: options.eventTimeEnd } : {}),
       ...(options.signal ? { signal: options.signal } : {}),

@@ -1,15 +1,15 @@
-import { parse } from 'csv-parse/sync';
 import type { SqlDialect } from '../adapter/dialect.js';
+import { selectBody } from '../adapter/sql-text.js';
 import type { ColumnInfo } from '../adapter/relation.js';
 import { sqlLiteral } from '../plan/test-query.js';
 import type { UnitTestRows } from '../project/types.js';
 
-/** Rows in dict form: dict rows as written; CSV parsed, with numbers read as numbers and empty fields as NULL. */
+/** Rows in dict form: dict rows as written; CSV rows (text, read when loading) with numbers read as numbers. */
 export function dictRows(rows: UnitTestRows): Record<string, unknown>[] {
-  if (rows.format !== 'csv') return Array.isArray(rows.rows) ? rows.rows : [];
-  const parsed = parse(String(rows.rows).trim(), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
-  const value = (text: string): unknown => (text === '' ? null : /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text);
-  return parsed.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, value(v)])));
+  const list = Array.isArray(rows.rows) ? rows.rows : [];
+  if (rows.format !== 'csv') return list;
+  const value = (text: unknown): unknown => (typeof text === 'string' && /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text);
+  return list.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, value(v)])));
 }
 
 /**
@@ -17,7 +17,8 @@ export function dictRows(rows: UnitTestRows): Record<string, unknown>[] {
  * (missing ones NULL) and cast to the real type, as in dbt; otherwise the rows' own keys are used.
  */
 export function fixtureSql(rows: UnitTestRows, columns: readonly ColumnInfo[], dialect: SqlDialect, declared: ReadonlyMap<string, string> = new Map()): string {
-  if (rows.format === 'sql') return String(rows.rows);
+  // A fixture file's select often ends in `;`, which cannot stand inside a CTE.
+  if (rows.format === 'sql') return selectBody(String(rows.rows));
   const dicts = dictRows(rows);
   const q = (c: string) => dialect.quoteIdentifier(c);
   const names = columns.length > 0 ? columns.map((c) => c.name) : [...new Set(dicts.flatMap((r) => Object.keys(r)))];
