@@ -11,6 +11,7 @@ interface RunFlags extends CommonFlags {
   threads?: number;
   failFast?: boolean;
   fullRefresh?: boolean;
+  storeFailures?: boolean;
   eventTimeStart?: Date;
   eventTimeEnd?: Date;
 }
@@ -25,7 +26,10 @@ export function registerRun(program: Command, term: Terminal, env: NodeJS.Proces
     ['build', 'seeds, models, snapshots and tests in dependency order; a failing test skips what is downstream', undefined],
   ];
   for (const [name, description, resourceTypes] of commands) {
-    withSelectionOptions(withProjectOptions(program.command(name).description(description)))
+    const command = withSelectionOptions(withProjectOptions(program.command(name).description(description)));
+    // As dbt: the commands that run tests can store their failing rows.
+    if (name === 'test' || name === 'build') command.option('--store-failures', 'store the failing rows of every test in the audit schema (unless its config says store_failures: false)');
+    command
       .option('--threads <n>', 'nodes to build at once (default: the profile\'s threads)', positiveInt)
       .option('-x, --fail-fast', 'stop at the first failure')
       .option('--full-refresh', 'rebuild incremental models and seeds from scratch (unless they set full_refresh: false)')
@@ -40,6 +44,7 @@ export function registerRun(program: Command, term: Terminal, env: NodeJS.Proces
           ...(flags.threads ? { threads: flags.threads } : {}),
           ...(flags.failFast ? { failFast: true } : {}),
           ...(flags.fullRefresh ? { fullRefresh: true } : {}),
+          ...(flags.storeFailures ? { storeFailures: true } : {}),
           ...(flags.empty ? { empty: true } : {}),
           ...(flags.favorState ? { favorState: true } : {}),
           ...(flags.eventTimeStart ? { eventTimeStart: flags.eventTimeStart } : {}),

@@ -25,6 +25,8 @@ export interface NodeContext {
   signal: AbortSignal;
   /** The run's --full-refresh flag. */
   fullRefresh: boolean;
+  /** The run's --store-failures flag. */
+  storeFailures: boolean;
   /** The time the run started: "now" for microbatch windows. */
   now: Date;
   /** Short id unique to this run (constraint names). */

@@ -16,7 +16,8 @@ export async function executeTest(ctx: NodeContext, node: ProjectNode, connectio
   const compiledSql = (await ctx.compiler.compileWithDatabase(node.uniqueId, {}, (fn) => fn(connection))).compiledSql;
   const compiledPath = writeNodeArtifact(ctx.project, node, 'compiled', compiledSql);
   let storedFailures: string | undefined;
-  if (node.config.store_failures) {
+  // The test's config decides; without one, the command's --store-failures (dbt's should_store_failures()).
+  if (node.config.store_failures ?? ctx.storeFailures) {
     // The failing rows become a table, rebuilt like any table model (atomic swap).
     const asTable: ProjectNode = { ...node, config: { ...node.config, materialized: 'table' } };
     const existing = await ctx.relations.lookup(connection, node.relation);

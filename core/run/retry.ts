@@ -26,6 +26,7 @@ export function planRetry(targetPath: string): RetryPlan {
     command: typeof args.which === 'string' ? args.which : 'run',
     ...(typeof args.threads === 'number' ? { threads: args.threads } : {}),
     ...(args.full_refresh === true ? { fullRefresh: true } : {}),
+    ...(args.store_failures === true ? { storeFailures: true } : {}),
     ...(args.fail_fast === true ? { failFast: true } : {}),
     ...(args.empty === true ? { empty: true } : {}),
     ...(args.defer === true ? { defer: true } : {}),

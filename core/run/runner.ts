@@ -20,6 +20,8 @@ export interface RunnerOptions {
   onEvent?: (event: RunEvent) => void;
   /** Rebuild incremental models and seeds from scratch. */
   fullRefresh?: boolean;
+  /** Store every test's failing rows unless its config says otherwise (`--store-failures`). */
+  storeFailures?: boolean;
   /** Microbatch backfill range. */
   eventTimeStart?: Date;
   eventTimeEnd?: Date;
@@ -56,7 +58,7 @@ export async function runNodes(project: Project, dag: DependencyGraph, adapter: 
   let index = 0;
   let failed = false;
   const ctx = {
-    project, adapter, compiler, relations: new RelationCache(), signal: abort.signal, fullRefresh: options.fullRefresh ?? false, now: new Date(), buildId: Date.now().toString(36),
+    project, adapter, compiler, relations: new RelationCache(), signal: abort.signal, fullRefresh: options.fullRefresh ?? false, storeFailures: options.storeFailures ?? false, now: new Date(), buildId: Date.now().toString(36),
     ...(options.eventTimeStart ? { eventTimeStart: options.eventTimeStart } : {}),
     ...(options.eventTimeEnd ? { eventTimeEnd: options.eventTimeEnd } : {}),
   };
@@ -122,7 +124,8 @@ function nearestSelected(dag: DependencyGraph, id: string, selected: Set<string>
   const found = new Set<string>();
   const seen = new Set<string>();
   // A unit test gates only its own model; it does not hold up tests of that model when the model
-  // itself is not being built (`strata test`).
+  // itself is not being built (`strata test`). It does wait for its model's parents, also through
+  // unselected (e.g. ephemeral) ones, so looking down every node found counts.
   const stack = next(id).map((n) => ({ node: n, direct: true }));
   if (isUnitTest(id) && direction === 'successors') return stack.map((s) => s.node).filter((n) => selected.has(n));
   while (stack.length > 0) {
@@ -130,7 +133,7 @@ function nearestSelected(dag: DependencyGraph, id: string, selected: Set<string>
     if (seen.has(node)) continue;
     seen.add(node);
     if (selected.has(node)) {
-      if (direct || !isUnitTest(node)) found.add(node);
+      if (direct || direction === 'successors' || !isUnitTest(node)) found.add(node);
     } else stack.push(...next(node).map((n) => ({ node: n, direct: false })));
   }
   return [...found];
