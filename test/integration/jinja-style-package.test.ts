@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
 import { EMPTY_HOME } from '../helpers/load.js';
-import { TEST_TARGETS } from '../helpers/targets.js';
+import { builtFixture, builtRows, installedFixture, type NodeResult, type PackageFixture } from '../helpers/package-fixture.js';
+import { TEST_TARGETS, type TestTarget } from '../helpers/targets.js';
 import { writeFiles } from '../helpers/temp-project.js';
 
 /**
@@ -14,38 +14,8 @@ import { writeFiles } from '../helpers/temp-project.js';
  * Each model's rows prove one Jinja construct rendered as Python's Jinja2 renders it in dbt (the
  * expected values are what check_with_jinja2.py, next to the fixture, gets from Jinja2 and Postgres).
  */
-const FIXTURE = resolve(import.meta.dirname, '../fixtures/jinja-style');
-
-interface NodeResult {
-  unique_id: string;
-  status: string;
-  message: string | null;
-  failures: number | null;
-  compiled_code: string | null;
-}
-
-/** A copy of the fixture (package and project side by side) in a fresh temporary directory; returns the project's path. */
-function copyFixture(): string {
-  const root = join(mkdtempSync(join(tmpdir(), 'strata-jinja-style-')), 'jinja-style');
-  cpSync(FIXTURE, root, { recursive: true, filter: (src) => !/(^|\/)(target|strata_packages|dbt_packages)(\/|$)|\.py$/.test(relative(FIXTURE, src)) });
-  return join(root, 'project');
-}
-
-/** The fixture copied, its package installed and a profile written for `target`. */
-async function installed(target: (typeof TEST_TARGETS)[number]): Promise<{ dir: string; schema: string }> {
-  const dir = copyFixture();
-  const deps = await cli(['deps', '--project-dir', dir], { HOME: EMPTY_HOME });
-  expect(deps.code, deps.err).toBe(0);
-  expect(deps.out).toBe('Installed style_utils into strata_packages/style_utils/');
-  return { dir, schema: await target.writeProfile(dir, 'jinja_style') };
-}
-
-/** run_results.json by unique id, without the hash that ends test ids (none when the build stopped before running nodes). */
-function runResults(dir: string): Record<string, NodeResult> {
-  if (!existsSync(join(dir, 'target/run_results.json'))) return {};
-  const artifact = JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')) as { results: NodeResult[] };
-  return Object.fromEntries(artifact.results.map((r) => [r.unique_id.replace(/\.[0-9a-f]{10}$/, ''), r]));
-}
+const FIXTURE: PackageFixture = { dir: resolve(import.meta.dirname, '../fixtures/jinja-style'), project: 'jinja_style', package: 'style_utils' };
+const installed = (target: TestTarget) => installedFixture(FIXTURE, target);
 
 const md5 = (text: string) => createHash('md5').update(text).digest('hex');
 
@@ -57,18 +27,11 @@ for (const target of TEST_TARGETS) {
     let results: Record<string, NodeResult> = {};
 
     beforeAll(async () => {
-      ({ dir, schema } = await installed(target));
-      build = await cli(['build', '--project-dir', dir], { HOME: EMPTY_HOME });
-      results = runResults(dir);
+      ({ dir, schema, build, results } = await builtFixture(FIXTURE, target));
     }, 120_000);
 
-    /** Rows of a query on what the build made; a model that was not built says why. */
-    async function rows(model: string, sql: string): Promise<Record<string, string | null>[]> {
-      const result = results[model.startsWith('style_utils') ? `model.style_utils.${model}` : `model.jinja_style.${model}`];
-      if (!result) throw new Error(`${model} was not run; the build said:\n${build.err.split('\n').filter((l) => l.includes('error[')).join('\n')}`);
-      if (result.status !== 'success') throw new Error(`${model} was not built: ${result.status}: ${result.message ?? ''}`);
-      return target.query(dir, sql.replaceAll('{schema}', schema));
-    }
+    /** Rows of a query on what the build made. */
+    const rows = (model: string, sql: string) => builtRows({ dir, schema, build, results }, target, model.startsWith('style_utils') ? `model.style_utils.${model}` : `model.jinja_style.${model}`, sql);
 
     it('installs the package and builds every seed, model and test with exit code 0', () => {
       expect(Object.keys(results), build.err).not.toEqual([]);

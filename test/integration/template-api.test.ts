@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_ADAPTERS } from '../../adapters/index.js';
 import { runProject } from '../../core/run/run-project.js';
-import { onTemplateLog } from '../../core/template/invocation.js';
 import { EMPTY_HOME } from '../helpers/load.js';
 import { TEST_TARGETS } from '../helpers/targets.js';
 import { projectYml, writeProject } from '../helpers/temp-project.js';
@@ -113,14 +112,8 @@ for (const target of TEST_TARGETS) {
     it('gives packages the relations, columns, tables and adapter methods dbt gives them', async () => {
       const dir = writeProject(files);
       const schema = await target.writeProfile(dir, 'p');
-      const logged: string[] = [];
-      onTemplateLog((m) => logged.push(m));
-      try {
-        const { summary } = await runProject({ projectDir: dir, adapters: BUILTIN_ADAPTERS, env: { HOME: EMPTY_HOME }, command: 'build' });
-        expect(summary.results.filter((r) => r.status !== 'success').map((r) => `${r.uniqueId}: ${r.message}`)).toEqual([]);
-      } finally {
-        onTemplateLog(undefined);
-      }
+      const { summary } = await runProject({ projectDir: dir, adapters: BUILTIN_ADAPTERS, env: { HOME: EMPTY_HOME }, command: 'build' });
+      expect(summary.results.filter((r) => r.status !== 'success').map((r) => `${r.uniqueId}: ${r.message}`)).toEqual([]);
       const q = async (sql: string) => (await target.query(dir, sql.replaceAll('{schema}', schema)))[0];
       const relationClass = target.name === 'duckdb' ? 'DuckDBRelation' : 'PostgresRelation';
       expect(await q('select * from {schema}.relations')).toEqual({

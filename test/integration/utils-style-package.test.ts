@@ -1,10 +1,9 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
 import { EMPTY_HOME } from '../helpers/load.js';
 import { PG_URL, TEST_TARGETS, type TestTarget } from '../helpers/targets.js';
+import { builtFixture, builtRows, installedFixture, runResults, type NodeResult, type PackageFixture } from '../helpers/package-fixture.js';
 import { writeFiles } from '../helpers/temp-project.js';
 
 /**
@@ -14,39 +13,9 @@ import { writeFiles } from '../helpers/temp-project.js';
  * it with `strata deps`. The macros read the database through dbt's objects: Relations as mappings,
  * Column type tests, agate tables from run_query and statement, adapter lookups.
  */
-const FIXTURE = resolve(import.meta.dirname, '../fixtures/utils-style');
 const PROJECT = 'utils_style_project';
-
-interface NodeResult {
-  unique_id: string;
-  status: string;
-  message: string | null;
-  failures: number | null;
-  compiled_code: string | null;
-}
-
-/** A copy of the fixture (package and project side by side) in a fresh temporary directory; returns the project's path. */
-function copyFixture(): string {
-  const root = join(mkdtempSync(join(tmpdir(), 'strata-utils-style-')), 'utils-style');
-  cpSync(FIXTURE, root, { recursive: true, filter: (src) => !/(^|\/)(target|strata_packages|dbt_packages)(\/|$)/.test(relative(FIXTURE, src)) });
-  return join(root, 'project');
-}
-
-/** The fixture copied, its package installed and a profile written for `target`. */
-async function installed(target: TestTarget): Promise<{ dir: string; schema: string }> {
-  const dir = copyFixture();
-  const deps = await cli(['deps', '--project-dir', dir], { HOME: EMPTY_HOME });
-  expect(deps.code, deps.err).toBe(0);
-  expect(deps.out).toBe('Installed utils_style into strata_packages/utils_style/');
-  return { dir, schema: await target.writeProfile(dir, PROJECT) };
-}
-
-/** run_results.json by unique id, without the hash that ends test ids (none when the run stopped before running nodes). */
-function runResults(dir: string): Record<string, NodeResult> {
-  if (!existsSync(join(dir, 'target/run_results.json'))) return {};
-  const artifact = JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')) as { results: NodeResult[] };
-  return Object.fromEntries(artifact.results.map((r) => [r.unique_id.replace(/\.[0-9a-f]{10}$/, ''), r]));
-}
+const FIXTURE: PackageFixture = { dir: resolve(import.meta.dirname, '../fixtures/utils-style'), project: PROJECT, package: 'utils_style' };
+const installed = (target: TestTarget) => installedFixture(FIXTURE, target);
 
 for (const target of TEST_TARGETS) {
   describe(`a dbt_utils-style package (utils_style) on ${target.name}`, () => {
@@ -56,18 +25,11 @@ for (const target of TEST_TARGETS) {
     let results: Record<string, NodeResult> = {};
 
     beforeAll(async () => {
-      ({ dir, schema } = await installed(target));
-      build = await cli(['build', '--project-dir', dir], { HOME: EMPTY_HOME });
-      results = runResults(dir);
+      ({ dir, schema, build, results } = await builtFixture(FIXTURE, target));
     }, 120_000);
 
-    /** Rows of a query on what the build made; a model that was not built says why. */
-    async function rows(model: string, sql: string): Promise<Record<string, string | null>[]> {
-      const result = results[`model.${PROJECT}.${model}`];
-      if (!result) throw new Error(`${model} was not run; the build said:\n${build.err}`);
-      if (result.status !== 'success') throw new Error(`${model} was not built: ${result.status}: ${result.message ?? ''}`);
-      return target.query(dir, sql.replaceAll('{schema}', schema));
-    }
+    /** Rows of a query on what the build made. */
+    const rows = (model: string, sql: string) => builtRows({ dir, schema, build, results }, target, `model.${PROJECT}.${model}`, sql);
 
     /** A test's `status failures`, by its name. */
     const outcome = (name: string, from = results) => {
