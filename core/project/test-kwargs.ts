@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { RenderScope, TemplateEngine } from '../template/engine.js';
-import { hasRenderChars, renderNative } from '../template/native-render.js';
+import { renderNative } from '../template/native-render.js';
+import { hasRenderChars } from '../template/render-chars.js';
 import type { ProjectNode } from './types.js';
 
 /**

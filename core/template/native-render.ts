@@ -4,6 +4,7 @@ import type { RenderScope, TemplateEngine } from './engine.js';
 import { parseJinja } from './jinja-parser.js';
 import { TOKENS as T, lex, usePythonLiterals, type AstNode, type Token } from './nunjucks-internals.js';
 import { literalEval } from './python-literal.js';
+import { hasRenderChars } from './render-chars.js';
 import { DictView, Markup, PyError, PyFloat, PyRange, dictKey, dictKeys, isDict, str, takesTemplateValues, truthy } from './py-values.js';
 
 /**
@@ -24,14 +25,6 @@ import { DictView, Markup, PyError, PyFloat, PyRange, dictKey, dictKeys, isDict,
 export interface NativeResult {
   value?: unknown;
   diagnostic?: Diagnostic;
-}
-
-/** dbt's `_HAS_RENDER_CHARS_PAT`: text without these is never a template. */
-const RENDER_CHARS = /\{[{%#]|[#}%]\}/;
-
-/** Whether a string would be rendered at all (has Jinja delimiters). */
-export function hasRenderChars(text: string): boolean {
-  return RENDER_CHARS.test(text);
 }
 
 /** The name each output expression's value is handed to, in the template that evaluates them. */

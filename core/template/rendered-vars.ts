@@ -1,5 +1,5 @@
 import { TemplateCallError, splitArgs } from './call-args.js';
-import { hasRenderChars } from './native-render.js';
+import { hasRenderChars } from './render-chars.js';
 import { takesTemplateValues } from './py-values.js';
 
 type VarFunction = ((...args: unknown[]) => unknown) & { has_var?: (name: unknown) => boolean };
