@@ -19,6 +19,11 @@ const files = {
   'seeds/payments.csv': 'id,amount_cents,method\n1,1050,card\n2,2000,cash\n3,300,card\n',
   'models/typed.sql': `{{ config(materialized='table') }}
 select cast(1 as integer) as i, cast(1.5 as numeric(10,2)) as n, cast(2.5 as double precision) as f, cast('x' as varchar(20)) as s, cast('2024-01-31' as date) as d, cast('2024-01-31 12:30:00' as timestamp) as ts`,
+  // The first render gets a placeholder with no rows and raises; it is judged again with the answer.
+  'models/judged_again.sql': `
+{%- set result = run_query("select 3 as n") -%}
+{%- if execute and (result.rows | length) == 0 -%}{{ exceptions.raise_compiler_error("run_query gave no rows") }}{%- endif -%}
+select {{ result.rows[0][0] if execute else 0 }} as n`,
   'models/relations.sql': `
 {%- set found = adapter.get_relation(database=this.database, schema=this.schema, identifier='payments') -%}
 {%- set made = api.Relation.create(database=this.database, schema=this.schema, identifier='payments') -%}
@@ -116,6 +121,7 @@ for (const target of TEST_TARGETS) {
       expect(summary.results.filter((r) => r.status !== 'success').map((r) => `${r.uniqueId}: ${r.message}`)).toEqual([]);
       const q = async (sql: string) => (await target.query(dir, sql.replaceAll('{schema}', schema)))[0];
       const relationClass = target.name === 'duckdb' ? 'DuckDBRelation' : 'PostgresRelation';
+      expect(await q('select n from {schema}.judged_again')).toEqual({ n: '3' });
       expect(await q('select * from {schema}.relations')).toEqual({
         mapping: `True|${relationClass}|True`,
         kinds: 'table|True|False|False|None',
@@ -144,7 +150,7 @@ for (const target of TEST_TARGETS) {
         query_columns: 'one,two',
         adapter_basics: `${target.name}|"a b"|"c"`,
       });
-      expect(await q('select * from {schema}.graph_reader')).toEqual({ graph_info: 'True|raw|not_null|table|8' });
+      expect(await q('select * from {schema}.graph_reader')).toEqual({ graph_info: 'True|raw|not_null|table|9' });
       // The post-hook dropped the scratch table the ddl model renamed.
       expect(await q(`select count(*) as n from information_schema.tables where table_schema = '${schema}_scratch'`)).toEqual({ n: '0' });
       expect(await q('select * from {schema}.helpers')).toEqual({
