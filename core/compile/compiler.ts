@@ -194,7 +194,8 @@ export class Compiler {
     const kwargs = testKwargVariables(this.engine, node, scope);
     if (kwargs.diagnostic) throw new StrataUserError([kwargs.diagnostic]);
     const rendered = this.engine.render(compiled.template, scope, kwargs.variables);
-    if (rendered.diagnostic) throw new StrataUserError([rendered.diagnostic]);
+    // A generic test's SQL is generated: its problems belong at the test's entry in the properties file.
+    if (rendered.diagnostic) throw new StrataUserError([node.test?.declaredAt ? { ...rendered.diagnostic, at: node.test.declaredAt } : rendered.diagnostic]);
     // A render that asked the database something new is a draft: render again once answered.
     const draft = (this.answers?.pending.size ?? 0) > asked;
     // Ephemeral parents first (recursively), each once, so every CTE is defined before use.

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { canonicalType } from '../plan/contract.js';
+import { declarationAt } from '../project/node-location.js';
 import type { Project } from '../project/types.js';
 import type { ProjectState } from './state.js';
 
@@ -82,6 +83,6 @@ export function breakingChangeDiagnostics(project: Project, state: ProjectState,
     const node = project.nodes.get(change.uniqueId);
     const users = usersOf(change.uniqueId);
     const impact = users.length ? ` It is used by ${users.join(', ')}.` : consumersDir ? ' No consumer in --consumers uses it.' : '';
-    return diagnostic('breaking-change', `Breaking change to public model ${change.name}: ${change.problems.join('; ')}. Add a new version of the model (versions: in its properties) for the change and keep this one until consumers move.${impact}`, node ? { file: node.patchPath ?? node.originalFilePath, line: 1, column: 1 } : undefined);
+    return diagnostic('breaking-change', `Breaking change to public model ${change.name}: ${change.problems.join('; ')}. Add a new version of the model (versions: in its properties) for the change and keep this one until consumers move.${impact}`, node ? declarationAt(node) : undefined);
   });
 }

@@ -2,6 +2,7 @@ import type { AdapterCapabilities } from '../adapter/adapter.js';
 import type { SqlDialect } from '../adapter/dialect.js';
 import type { ColumnInfo } from '../adapter/relation.js';
 import { diagnostic, StrataUserError, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { declarationAt } from '../project/node-location.js';
 import type { ConstraintDef, ProjectNode } from '../project/types.js';
 
 /** True when the model's contract is enforced. */
@@ -12,7 +13,7 @@ export function hasEnforcedContract(node: ProjectNode): boolean {
 /** Load-time check: an enforced contract needs a `data_type` on every documented column, and some columns. */
 export function checkContractDeclaration(node: ProjectNode): Diagnostic[] {
   if (!hasEnforcedContract(node)) return [];
-  const at = { file: node.patchPath ?? node.originalFilePath, line: 1, column: 1 };
+  const at = declarationAt(node);
   const columns = Object.values(node.columns);
   if (columns.length === 0) return [diagnostic('contract-mismatch', `${node.name} enforces a contract but declares no columns.`, at)];
   const untyped = columns.filter((c) => !c.dataType).map((c) => c.name);
@@ -65,7 +66,7 @@ export function checkContract(node: ProjectNode, actual: readonly ColumnInfo[]):
     if (!declared.some((c) => c.name.toLowerCase() === column.name.toLowerCase())) problems.push(`column '${column.name}' (${column.dataType}) is returned by the SQL but not in the contract`);
   }
   if (problems.length) {
-    throw new StrataUserError([diagnostic('contract-mismatch', `${node.name} does not match its contract:\n  - ${problems.join('\n  - ')}`, { file: node.patchPath ?? node.originalFilePath, line: 1, column: 1 })]);
+    throw new StrataUserError([diagnostic('contract-mismatch', `${node.name} does not match its contract:\n  - ${problems.join('\n  - ')}`, declarationAt(node))]);
   }
 }
 

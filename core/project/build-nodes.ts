@@ -163,7 +163,10 @@ function makeNode(type: NodeType, file: FoundFile, name: string, rawCode: string
   const named = input.naming?.(node);
   if (named && 'diagnostic' in named) diagnostics.push(named.diagnostic);
   else if (named) node.relation = { ...node.relation, ...named };
-  if (patch) node.patchPath = patch.file;
+  if (patch) {
+    node.patchPath = patch.file;
+    node.patchAt = patch.at;
+  }
   if (patch?.props.constraints) node.constraints = patch.props.constraints;
   // A contract's foreign key to `ref('x')` makes x a parent: it must exist before this table.
   for (const c of [...(node.constraints ?? []), ...Object.values(node.columns).flatMap((col) => col.constraints)]) {

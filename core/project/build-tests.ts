@@ -9,6 +9,7 @@ import { locateCall, parseScope, type ParseRecord } from '../template/parse-scop
 import { renderNative } from '../template/native-render.js';
 import { plainValue } from './render-yaml.js';
 import { TEST_KWARGS, looksLikeCall, renderTestKwargs, renderedKwarg } from './test-kwargs.js';
+import { declarationAt } from './node-location.js';
 import { parseTemplate } from './parse-template.js';
 import type { ParseCache } from './parse-cache.js';
 import type { ProjectNode, SourceDefinition, TestInfo } from './types.js';
@@ -53,7 +54,7 @@ export function buildTests(input: BuildTestsInput): { nodes: ProjectNode[]; diag
   const declared: Declared[] = [];
   for (const node of input.nodes) {
     if (node.resourceType === 'test' || node.resourceType === 'unit_test' || !node.patchPath) continue;
-    const at = { file: node.patchPath, line: 1, column: 1 };
+    const at = declarationAt(node);
     const base = { modelExpr: `ref('${node.name}')`, attachedNode: node.uniqueId, attachedName: node.name, namePrefix: '', file: node.patchPath, at };
     for (const entry of node.tests) declared.push({ ...base, entry });
     for (const column of Object.values(node.columns)) for (const entry of column.tests) declared.push({ ...base, entry, columnName: column.name });
@@ -95,7 +96,7 @@ function genericTest(d: Declared, input: BuildTestsInput, diagnostics: Diagnosti
   // dbt names a namespaced test after its package too: dbt_utils_expression_is_true_orders_...
   const name = customName ?? d.namePrefix + testNodeName(namespace ? `${namespace}_${testName}` : testName, d.attachedName, d.columnName, kwargs);
   const hash = digest('md5', JSON.stringify([namespace, testName, d.attachedNode, d.columnName, kwargs]), 'hex').slice(0, 10);
-  const info: TestInfo = { kind: 'generic', testName, kwargs, attachedNode: d.attachedNode, ...(namespace ? { namespace } : {}), ...(d.columnName !== undefined ? { columnName: d.columnName } : {}) };
+  const info: TestInfo = { kind: 'generic', testName, kwargs, attachedNode: d.attachedNode, declaredAt: d.at, ...(namespace ? { namespace } : {}), ...(d.columnName !== undefined ? { columnName: d.columnName } : {}) };
   return testNode(`test.${input.packageName}.${name}.${hash}`, name, d.file, d.file, rawCode, checked.data ?? {}, info, input, diagnostics);
 }
 

@@ -90,6 +90,8 @@ export interface ProjectNode {
   tests: unknown[];
   /** Properties file that describes the node, relative to the project root. */
   patchPath?: string;
+  /** Where the node's entry in that file starts. */
+  patchAt?: SourceLocation;
   /** `ref()` calls. */
   refs: RefCall[];
   /** `source()` calls. */
@@ -128,6 +130,8 @@ export interface TestInfo {
   attachedNode?: string;
   /** The column the test is declared on. */
   columnName?: string;
+  /** Where a generic test is declared in its properties file: errors of its generated SQL point here. */
+  declaredAt?: SourceLocation;
 }
 
 /** Rows given to or expected from a unit test. */
