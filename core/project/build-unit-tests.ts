@@ -3,7 +3,7 @@ import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import { finalizeConfig, nodeConfigSchema } from './node-config.js';
 import type { ProjectNode, UnitTestInfo, UnitTestRows } from './types.js';
-import { fixtureFiles, unitTestRows, type FixtureFolders } from './unit-test-rows.js';
+import { fixtureFiles, seedRows, unitTestRows, type FixtureFolders } from './unit-test-rows.js';
 import { validateYaml, type YamlFile } from './yaml-file.js';
 
 const rowsSchema = z.union([z.array(z.record(z.string(), z.unknown())), z.string()]);
@@ -33,6 +33,7 @@ export function buildUnitTests(entries: readonly UnitTestEntry[], models: Readon
   const files = fixtureFiles(fixtures);
   const nodes: ProjectNode[] = [];
   const byName = new Map([...models.values()].filter((n) => n.resourceType === 'model').map((n) => [n.name, n]));
+  const seeds = new Map([...models.values()].filter((n) => n.resourceType === 'seed').map((n) => [n.name, n]));
   for (const { yaml, index, value } of entries) {
     const path = ['unit_tests', index];
     const checked = validateYaml(yaml, unitTestSchema, value, path, 'unit test');
@@ -50,6 +51,13 @@ export function buildUnitTests(entries: readonly UnitTestEntry[], models: Readon
       const key = inputKey(g.input);
       if (!key) {
         diagnostics.push(diagnostic('invalid-unit-test', `Unit test '${test.name}': input '${g.input}' must be ref('model'), source('source', 'table') or this.`, yaml.locate([...path, 'given', i, 'input'])));
+        return;
+      }
+      if (g.rows === undefined && g.fixture === undefined) {
+        // dbt reads a seed's own rows when its input gives none; any other input needs rows.
+        const seed = key.startsWith('ref:') ? seeds.get(key.slice(4)) : undefined;
+        if (seed) given.set(key, seedRows(seed, test.name, diagnostics));
+        else diagnostics.push(diagnostic('invalid-unit-test', `Unit test '${test.name}': input ${g.input} gives neither 'rows' nor 'fixture', and only a seed's rows can be left out. Add rows (rows: [] for none) or a fixture.`, yaml.locate([...path, 'given', i])));
         return;
       }
       given.set(key, unitTestRows(g, test.name, yaml.locate([...path, 'given', i, ...(g.fixture === undefined ? [] : ['fixture'])]), files, fixtures.testPaths, diagnostics));

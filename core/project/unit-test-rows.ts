@@ -3,7 +3,7 @@ import { CsvError, parse } from 'csv-parse/sync';
 import { diagnostic, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import { findFiles, type FoundFile } from './files.js';
-import type { UnitTestRows } from './types.js';
+import type { ProjectNode, UnitTestRows } from './types.js';
 
 /** A `given:` or `expect:` entry's rows as written: inline `rows`, or a `fixture` file's name. */
 export interface RowsSpec {
@@ -83,10 +83,19 @@ function fixtureFile(name: string, format: 'csv' | 'sql', fixtures: FixtureFiles
   return undefined;
 }
 
+/**
+ * A seed's rows, for a `given:` input that refers to a seed without `rows` or `fixture` (dbt reads
+ * the seed's CSV file then): text by header name, empty fields NULL, read with the seed's delimiter.
+ */
+export function seedRows(seed: ProjectNode, test: string, diagnostics: Diagnostic[]): UnitTestRows {
+  const rows = csvRows(seed.rawCode, (message, line) => diagnostics.push(diagnostic('invalid-unit-test', `Unit test '${test}': seed ${seed.name}: ${message}`, { file: seed.originalFilePath, line, column: 1 })), seed.config.delimiter);
+  return { format: 'csv', rows };
+}
+
 /** CSV text as rows of text by header name, empty fields NULL; malformed CSV is reported with its line. */
-function csvRows(text: string, malformed: (message: string, line: number) => void): Record<string, string | null>[] {
+function csvRows(text: string, malformed: (message: string, line: number) => void, delimiter = ','): Record<string, string | null>[] {
   try {
-    const parsed = parse(text.trim(), { bom: true, columns: true, skip_empty_lines: true }) as Record<string, string>[];
+    const parsed = parse(text.trim(), { bom: true, columns: true, skip_empty_lines: true, delimiter }) as Record<string, string>[];
     return parsed.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v === '' ? null : v])));
   } catch (err) {
     if (!(err instanceof CsvError)) throw err;

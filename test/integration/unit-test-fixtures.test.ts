@@ -39,6 +39,13 @@ unit_tests:
         fixture: one_order
     expect:
       rows: [{customer_id: 7, total: 3}]
+  # A seed given without rows or fixture: dbt reads the seed's own file.
+  - name: stg_orders_from_the_seed
+    model: stg_orders
+    given:
+      - input: ref('orders')
+    expect:
+      rows: [{id: 1, amount: 10}]
 `,
 };
 
@@ -52,6 +59,7 @@ for (const target of TEST_TARGETS) {
       expect(built.err).toBe('');
       expect(built.out).toContain('PASS totals_from_fixtures');
       expect(built.out).toContain('PASS totals_from_sql_fixture');
+      expect(built.out).toContain('PASS stg_orders_from_the_seed');
       expect(built.code).toBe(0);
 
       const manifest = JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8')) as { unit_tests: Record<string, { given: { fixture: string | null; format: string; rows: unknown }[]; expect: { fixture: string | null; rows: unknown }; checksum: string | null }> };
@@ -61,6 +69,7 @@ for (const target of TEST_TARGETS) {
       expect(entry?.given).toEqual([{ input: "ref('stg_orders')", format: 'csv', fixture: 'two_orders', rows: [{ id: '1', customer_id: '7', amount: '10' }, { id: '2', customer_id: '7', amount: '5' }] }]);
       expect(entry?.expect).toEqual({ format: 'sql', fixture: 'expected_totals', rows: 'select 7 as customer_id, 15 as total\n' });
       expect(entry?.checksum).toMatch(/^[0-9a-f]{64}$/);
+      expect(manifest.unit_tests['unit_test.p.stg_orders.stg_orders_from_the_seed']?.given).toEqual([{ input: "ref('orders')", format: 'csv', fixture: null, rows: [{ id: '1', customer_id: '7', amount: '10', ordered_at: '2024-01-05' }] }]);
 
       const state = join(mkdtempSync(join(tmpdir(), 'strata-state-')), 'state');
       cpSync(join(dir, 'target'), state, { recursive: true });
@@ -91,6 +100,13 @@ describe('unit test fixture files', () => {
     expect(wrongFormat[0]?.message).toBe("Unit test 't': fixture file 'two_orders.sql' not found in tests/fixtures/. (tests/fixtures/orders/two_orders.csv exists: use format: csv)");
     const dict = userErrors(() => load(project('        fixture: two_orders\n')));
     expect(dict[0]?.message).toBe("Unit test 't': fixture 'two_orders' needs 'format: csv' or 'format: sql' (a fixture file holds CSV or SQL).");
+  });
+
+  it('an input other than a seed needs rows or a fixture, at the line of the input', () => {
+    const errors = userErrors(() => load(project('')));
+    expect(errors.map((e) => [e.code, e.message, e.at?.file, e.at?.line])).toEqual([
+      ['invalid-unit-test', "Unit test 't': input ref('stg_orders') gives neither 'rows' nor 'fixture', and only a seed's rows can be left out. Add rows (rows: [] for none) or a fixture.", 'models/props.yml', 6],
+    ]);
   });
 
   it('reports malformed CSV in a fixture file at its line', () => {
