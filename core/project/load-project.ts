@@ -117,8 +117,7 @@ export function loadProject(options: LoadOptions): Project {
   // Everything a parse result depends on besides the template's own text and the env vars it reads.
   const cache = options.parseCache === false ? undefined : new ParseCache(join(targetPath, 'partial_parse.json'), parseCacheKey({ settings: sets.map((set) => set.settings.file), macros: macroTexts, builtins: [...BUILTIN_MACROS, CROSS_DB_MACROS, NAMING_MACROS], vars, target: targetScope, name }), env);
 
-  const trees = { model: readConfigTree(settings.yaml, 'models'), seed: readConfigTree(settings.yaml, 'seeds'), snapshot: readConfigTree(settings.yaml, 'snapshots') };
-  diagnostics.push(...trees.model.diagnostics, ...trees.seed.diagnostics, ...trees.snapshot.diagnostics);
+  const trees = configTrees(settings.yaml, diagnostics);
   const testSection = settings.file.data_tests ? 'data_tests' : 'tests';
   const testTree = readConfigTree(settings.yaml, testSection);
   diagnostics.push(...testTree.diagnostics);
@@ -133,8 +132,7 @@ export function loadProject(options: LoadOptions): Project {
   const allSources: SourceDefinition[] = [];
   for (const set of sets) {
     // A package's own project file configures its resources; the root project's `models: <package>:` overrides it.
-    const own = set.dir === root ? undefined : { model: readConfigTree(set.settings.yaml, 'models'), seed: readConfigTree(set.settings.yaml, 'seeds'), snapshot: readConfigTree(set.settings.yaml, 'snapshots') };
-    if (own) diagnostics.push(...own.model.diagnostics, ...own.seed.diagnostics, ...own.snapshot.diagnostics);
+    const own = set.dir === root ? undefined : configTrees(set.settings.yaml, diagnostics);
     const loaded = loadResources(set, shared, (type, fqn) => mergeConfigs(own ? configForPath(own[type].tree, fqn) : {}, configForPath(trees[type].tree, fqn)));
     diagnostics.push(...loaded.diagnostics);
     for (const [id, node] of loaded.nodes) {
@@ -155,7 +153,7 @@ export function loadProject(options: LoadOptions): Project {
     else (node.config.enabled ? built.nodes : built.disabled).set(node.uniqueId, node);
   }
   diagnostics.push(...unusedConfigPaths(testTree.tree, testSection));
-  diagnostics.push(...unusedConfigPaths(trees.model.tree, 'models'), ...unusedConfigPaths(trees.seed.tree, 'seeds'), ...unusedConfigPaths(trees.snapshot.tree, 'snapshots'));
+  for (const [type, section] of Object.entries(CONFIG_SECTIONS)) diagnostics.push(...unusedConfigPaths(trees[type as ConfigType].tree, section));
   diagnostics.push(...unappliedPatches(rootProperties));
   const selectors = readSelectorsFile(root);
   diagnostics.push(...selectors.diagnostics);
@@ -181,6 +179,16 @@ export function loadProject(options: LoadOptions): Project {
   engineFor(project, () => engine);
   cache?.save();
   return project;
+}
+
+/** The project file's config trees, by the resource type they configure. */
+const CONFIG_SECTIONS = { model: 'models', seed: 'seeds', snapshot: 'snapshots', analysis: 'analyses' } as const;
+type ConfigType = keyof typeof CONFIG_SECTIONS;
+
+function configTrees(yaml: YamlFile, diagnostics: Diagnostic[]): Record<ConfigType, ReturnType<typeof readConfigTree>> {
+  const trees = Object.fromEntries(Object.entries(CONFIG_SECTIONS).map(([type, section]) => [type, readConfigTree(yaml, section)])) as Record<ConfigType, ReturnType<typeof readConfigTree>>;
+  for (const tree of Object.values(trees)) diagnostics.push(...tree.diagnostics);
+  return trees;
 }
 
 function readProjectYaml(file: string, shownAs: string, diagnostics: Diagnostic[]): YamlFile | undefined {

@@ -3,7 +3,7 @@ import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { RenderScope, TemplateEngine } from '../template/engine.js';
 import { buildNodes, type NodeNaming } from './build-nodes.js';
 import { buildTests, type BuildTestsInput } from './build-tests.js';
-import { configForPath, readConfigTree, unusedConfigPaths, type ConfigTreeNode } from './config-tree.js';
+import type { ConfigTreeNode } from './config-tree.js';
 import { findFiles } from './files.js';
 import type { PartialNodeConfig } from './node-config.js';
 import type { ParseCache } from './parse-cache.js';
@@ -37,23 +37,20 @@ export interface SharedLoad {
  * One project's or package's resources: properties files, models, seeds, snapshots, analyses and
  * their data tests, named after the package (`model.<package>.<name>`), paths relative to its folder.
  */
-export function loadResources(set: ResourceSet, shared: SharedLoad, configFor: (type: 'model' | 'seed' | 'snapshot', fqn: readonly string[]) => PartialNodeConfig): { nodes: Map<string, ProjectNode>; disabled: Map<string, ProjectNode>; properties: Properties; diagnostics: Diagnostic[] } {
+export function loadResources(set: ResourceSet, shared: SharedLoad, configFor: (type: 'model' | 'seed' | 'snapshot' | 'analysis', fqn: readonly string[]) => PartialNodeConfig): { nodes: Map<string, ProjectNode>; disabled: Map<string, ProjectNode>; properties: Properties; diagnostics: Diagnostic[] } {
   const { dir, name } = set;
   const paths = resourcePaths(set.settings.file);
   const diagnostics: Diagnostic[] = [];
   const yamlFiles = findFiles(dir, [...new Set([...paths.models, ...paths.seeds, ...paths.snapshots, ...paths.analyses])], ['.yml', '.yaml']);
   const { properties, diagnostics: propDiagnostics } = readProperties(yamlFiles, { packageName: name, engine: shared.engine, docs: shared.docs, scope: shared.base, ...(shared.target.database ? { database: shared.target.database } : {}), ...(shared.cache ? { cache: shared.cache } : {}) });
   diagnostics.push(...propDiagnostics);
-  // The `analyses:` tree of this project's (or package's) own project file configures its analyses.
-  const analyses = readConfigTree(set.settings.yaml, 'analyses');
-  diagnostics.push(...analyses.diagnostics);
   const built = buildNodes({
     root: dir, packageName: name, engine: shared.engine, base: shared.base, target: shared.target, properties, snapshotColumns: shared.snapshotColumns,
-    configFor: (type, fqn) => (type === 'analysis' ? configForPath(analyses.tree, fqn) : configFor(type, fqn)),
+    configFor,
     files: { models: findFiles(dir, paths.models, ['.sql']), seeds: findFiles(dir, paths.seeds, ['.csv']), snapshots: findFiles(dir, paths.snapshots, ['.sql']), analyses: findFiles(dir, paths.analyses, ['.sql']) },
     ...(shared.cache ? { cache: shared.cache } : {}), ...shared.naming,
   });
-  diagnostics.push(...built.diagnostics, ...unusedConfigPaths(analyses.tree, 'analyses'));
+  diagnostics.push(...built.diagnostics);
   // Test folders' generic/ holds {% test %} blocks and fixtures/ unit test rows, not singular tests.
   const notSingular = paths.tests.flatMap((t) => [`${t}/generic/`, `${t}/fixtures/`]);
   const tests = buildTests({

@@ -75,6 +75,18 @@ for (const target of TEST_TARGETS) {
 }
 
 describe('analyses', () => {
+  it("of a package take its own project file's analyses: tree, which the root project's analyses: <package>: overrides", () => {
+    const dir = writeProject({
+      ...FILES,
+      'dbt_project.yml': projectYml('p', 'analyses:\n  pkg_a:\n    +tags: [from_root]\n    +meta: {owner: root}\n'),
+      'dbt_packages/pkg_a/dbt_project.yml': "name: pkg_a\nversion: '1.0'\nanalyses:\n  pkg_a:\n    +tags: [own]\n    +meta: {owner: pkg, kept: true}\n",
+      'dbt_packages/pkg_a/analyses/pkg_report.sql': 'select 1 as x',
+    });
+    const node = load(dir).nodes.get('analysis.pkg_a.pkg_report');
+    expect(node?.config.tags).toEqual(['own', 'from_root']);
+    expect(node?.config.meta).toEqual({ owner: 'root', kept: true });
+  });
+
   it('cannot be ref()ed by models', () => {
     const dir = writeProject(FILES);
     writeFiles(dir, { 'models/uses_analysis.sql': "select * from {{ ref('top_customer') }}" });
