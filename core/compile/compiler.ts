@@ -15,7 +15,7 @@ import { engineFor, engineFromFiles, type RenderScope, type TemplateEngine } fro
 import { addEphemeralPrefix, cteRelation, makeRelation, relationValue, type RelationValue } from '../template/relation-value.js';
 import { injectCtes, type Cte } from './inject-ctes.js';
 import { graphContext, nodeContext } from './graph-context.js';
-import { timestampLiteral } from '../plan/batches.js';
+import { batchId, pythonIsoFormat, timestampLiteral } from '../plan/batches.js';
 import { LAZY, nodeScopePrototype, type NodeScope } from './node-scope.js';
 
 /** A node after the compile pass. */
@@ -264,7 +264,8 @@ export class Compiler {
     scope[LAZY] = {
       model: () => (model ??= {
         ...nodeContext(this.project, this.dag, node, this.dialect),
-        ...(context.batch ? { batch: { event_time_start: context.batch.start.toISOString(), event_time_end: context.batch.end.toISOString() } } : {}),
+        // dbt's BatchContext as the model's dict has it: an id and the bounds in Python's isoformat.
+        ...(context.batch ? { batch: { id: batchId(context.batch.start, node.config.batch_size ?? 'day'), event_time_start: pythonIsoFormat(context.batch.start), event_time_end: pythonIsoFormat(context.batch.end) } } : {}),
       }),
       database: () => (database ??= databaseScope(this.dialect, answers)),
       graph: () => this.graph(),

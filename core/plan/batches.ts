@@ -18,6 +18,19 @@ export function truncate(date: Date, size: BatchSize): Date {
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), d.getUTCHours()));
 }
 
+/** dbt's batch id (`model.batch.id`): the batch's start as 2024, 202409, 20240917 or 20240917T16. */
+export function batchId(start: Date, size: BatchSize): string {
+  const iso = start.toISOString();
+  const length = { year: 4, month: 7, day: 10, hour: 13 }[size];
+  return iso.slice(0, length).replaceAll('-', '');
+}
+
+/** Python's `datetime.isoformat()` of a UTC time (`2024-09-17T00:00:00+00:00`), as dbt writes a batch's bounds. */
+export function pythonIsoFormat(date: Date): string {
+  const ms = date.getUTCMilliseconds();
+  return date.toISOString().replace(/\.\d{3}Z$/, ms ? `.${String(ms * 1000).padStart(6, '0')}+00:00` : '+00:00');
+}
+
 /** `date` moved by `n` batches. */
 export function addBatches(date: Date, size: BatchSize, n: number): Date {
   const d = new Date(date.getTime());

@@ -23,7 +23,7 @@ for (const target of TEST_TARGETS) {
         projectDir: dir, adapters: BUILTIN_ADAPTERS, env: { HOME: EMPTY_HOME }, eventTimeStart: new Date(`${start}T00:00:00Z`), eventTimeEnd: new Date(`${end}T00:00:00Z`), ...options,
       })).summary;
       const rows = () => target.query(dir, `select cast(occurred_at as date) as day, amount from ${schema}.daily order by 1`);
-      return { dir, run, rows };
+      return { dir, schema, run, rows };
     }
 
     it('builds each batch from the upstream rows of its window, and backfills one batch alone', async () => {
@@ -35,6 +35,16 @@ for (const target of TEST_TARGETS) {
       writeFiles(dir, { 'seeds/events.csv': events(20) });
       expect((await run('2024-01-02', '2024-01-03')).success).toBe(true);
       expect((await rows()).map((r) => [r.day?.slice(0, 10), r.amount])).toEqual([['2024-01-01', '1'], ['2024-01-02', '20'], ['2024-01-03', '3']]);
+    });
+
+    it("gives each batch's template model.batch as dbt does: id and bounds in Python's isoformat", async () => {
+      const { dir, schema, run } = await setup("select occurred_at, amount, '{{ model.batch.id }}' as batch_id, '{{ model.batch.event_time_start }}|{{ model.batch.event_time_end }}' as bounds from {{ ref('events') }}");
+      expect((await run('2024-01-01', '2024-01-03')).success).toBe(true);
+      const rows = await target.query(dir, `select distinct batch_id, bounds from ${schema}.daily order by 1`);
+      expect(rows).toEqual([
+        { batch_id: '20240101', bounds: '2024-01-01T00:00:00+00:00|2024-01-02T00:00:00+00:00' },
+        { batch_id: '20240102', bounds: '2024-01-02T00:00:00+00:00|2024-01-03T00:00:00+00:00' },
+      ]);
     });
 
     it('keeps the batches that worked when one fails, and reports which', async () => {
