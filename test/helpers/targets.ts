@@ -39,9 +39,9 @@ const duckdb: TestTarget = {
 /** The Postgres server tests use (CI makes sure one answers). */
 export const PG_URL = process.env.STRATA_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-/** A fresh schema name, so tests can run in parallel on one database. */
+/** A fresh schema name, so tests can run in parallel on one database; it names the run (global-setup.ts drops the run's schemas). */
 export function uniqueSchema(): string {
-  return `strata_t_${randomBytes(5).toString('hex')}`;
+  return `strata_t_${process.env.STRATA_TEST_RUN ?? process.pid}_${randomBytes(5).toString('hex')}`;
 }
 
 /** A profiles.yml output for the test server. */
