@@ -44,7 +44,7 @@ export async function runCli(argv: readonly string[], term: Terminal = processTe
   registerCompile(program, term, env);
   registerLs(program, term, env);
   registerDebug(program, term, env, setExit);
-  registerDeps(program, term);
+  registerDeps(program, term, env);
   registerClean(program, term, env, setExit);
   registerRetry(program, term, env, setExit);
   registerDocs(program, term, env);

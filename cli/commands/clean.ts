@@ -9,14 +9,16 @@ export function registerClean(program: Command, term: Terminal, env: NodeJS.Proc
   withProjectOptions(program.command('clean').description("delete the folders listed in 'clean-targets' (default: target/)"))
     .action(async (flags: CommonFlags) => {
       const { loadProject } = await import('../../core/project/load-project.js');
+      const { notInsideProject } = await import('../../core/project/inside-project.js');
       const project = loadProject(await projectOptions(flags, env));
       const targets = project.settings['clean-targets'] ?? [relative(project.root, project.targetPath)];
       for (const target of targets) {
         const path = resolve(project.root, target);
         const inside = relative(project.root, path);
         // Never delete the project itself or anything outside it.
-        if (inside === '' || inside.startsWith('..')) {
-          term.err(`Refusing to clean '${target}': it is not inside the project directory.`);
+        const refused = notInsideProject(project.root, target);
+        if (refused) {
+          term.err(`Refusing to clean '${target}': ${refused}.`);
           setExit(1);
           continue;
         }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -33,12 +33,33 @@ export function listInputs(root: string, folders: readonly string[]): Map<string
     out.set(toPosix(absolute.slice(prefix)), [stat.size, stat.mtimeMs]);
   };
   for (const entry of readdirSync(root, { withFileTypes: true })) if (entry.isFile()) add(join(root, entry.name));
+  const seen = new Set<string>();
+  const walk = (base: string) => {
+    if (seen.has(realpathSync(base))) return;
+    seen.add(realpathSync(base));
+    for (const entry of readdirSync(base, { recursive: true, withFileTypes: true })) {
+      const path = `${entry.parentPath}${sep}${entry.name}`;
+      if (entry.isFile()) add(path);
+      // A local package is installed as a link to its folder (as dbt does): its files are inputs too.
+      else if (entry.isSymbolicLink() && !SKIPPED_IN_LINKS.test(entry.name) && isDirectory(path)) walk(path);
+    }
+  };
   for (const folder of folders) {
     const base = join(root, folder);
-    if (!existsSync(base)) continue;
-    for (const entry of readdirSync(base, { recursive: true, withFileTypes: true })) if (entry.isFile()) add(`${entry.parentPath}${sep}${entry.name}`);
+    if (existsSync(base)) walk(base);
   }
   return out;
+}
+
+/** Folders of a linked package that hold no inputs (build output, installed packages, history). */
+const SKIPPED_IN_LINKS = /^(target|logs|node_modules|\.git)$/;
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -39,6 +39,8 @@ export const DIAGNOSTIC_CODES = {
   'invalid-selectors-file': 'error',
   'nothing-to-retry': 'warn',
   'invalid-dependency': 'error',
+  'incompatible-dbt-version': 'error',
+  'ignored-setting': 'warn',
   'access-violation': 'error',
   'unknown-group': 'error',
   'deprecated-ref': 'warn',

@@ -26,6 +26,7 @@ import { buildUnitTests } from './build-unit-tests.js';
 import type { Properties } from './properties.js';
 import { resolveTarget } from './profiles.js';
 import { projectFileSchema, type ProjectFile } from './project-file.js';
+import { checkProjectFile } from './project-checks.js';
 import { cliVarFunction, macroFreeEngine, projectKeyRendered, renderYamlValues } from './render-yaml.js';
 import type { DocBlock, Project, ProjectNode, SourceDefinition } from './types.js';
 import { parseYaml, validateYaml, type YamlFile } from './yaml-file.js';
@@ -87,15 +88,17 @@ export function loadProject(options: LoadOptions): Project {
     throw new Error('unreachable: an invalid project file always has an error');
   }
   const name = settings.file.name;
+  diagnostics.push(...checkProjectFile(settings.file, settings.yaml));
 
   // Installed packages (strata deps), each with its own project file, macros and resources.
   const packagesPath = packagesFolder(root, settings.file['packages-install-path']);
   const installed = installedPackages(root, packagesPath);
-  diagnostics.push(...missingPackages(root, packagesPath, installed));
+  diagnostics.push(...missingPackages(root, packagesPath, installed, env, options.vars ?? {}));
   const packages = installed.flatMap((pkg) => {
     const file = PROJECT_FILE_NAMES.map((n) => join(pkg.dir, n)).find((f) => existsSync(f)) as string;
     const yaml = readProjectYaml(file, relative(root, file), diagnostics);
     const read = yaml && renderProjectFile(yaml, fileScope, diagnostics);
+    if (read && read.file.name !== name) diagnostics.push(...checkProjectFile(read.file, read.yaml, read.file.name));
     return read && read.file.name !== name ? [{ name: read.file.name, dir: pkg.dir, settings: read }] : [];
   });
   const sets: ResourceSet[] = [{ name, dir: root, settings }, ...packages];

@@ -36,7 +36,40 @@ export const projectFileSchema = z.strictObject({
   'on-run-end': z.union([z.string(), z.array(z.string())]).optional(),
   dispatch: z.array(z.object({ macro_namespace: z.string(), search_order: z.array(z.string()) })).optional(),
   flags: z.record(z.string(), z.unknown()).optional(),
+  // dbt keys that change nothing in Strata: accepted (see IGNORED_PROJECT_KEYS).
+  'log-path': z.string().optional(),
+  'dbt-cloud': z.unknown().optional(),
+  'restrict-access': z.boolean().optional(),
+  exposures: configTree.optional(),
+  metrics: configTree.optional(),
+  'semantic-models': configTree.optional(),
+  'saved-queries': configTree.optional(),
+  functions: configTree.optional(),
+  'function-paths': pathList.optional(),
+  'source-paths': pathList.optional(),
+  'data-paths': pathList.optional(),
+  'modules-path': z.string().optional(),
 });
+
+/**
+ * Keys of dbt's dbt_project.yml that Strata accepts without acting on them, each with why (shown as
+ * a warning where the difference could surprise). The others are silent: they configure dbt Cloud,
+ * logs or resources Strata does not build.
+ */
+export const IGNORED_PROJECT_KEYS: Record<string, string | undefined> = {
+  'log-path': undefined,
+  'dbt-cloud': undefined,
+  'restrict-access': "Strata checks model access ('access: private/protected') whether or not restrict-access is set",
+  exposures: undefined,
+  metrics: undefined,
+  'semantic-models': undefined,
+  'saved-queries': undefined,
+  functions: undefined,
+  'function-paths': undefined,
+  'source-paths': "dbt 1.0 renamed it; Strata reads models from 'model-paths' only, so rename the key",
+  'data-paths': "dbt 1.0 renamed it; Strata reads seeds from 'seed-paths' only, so rename the key",
+  'modules-path': "dbt 1.0 renamed it; use 'packages-install-path'",
+};
 
 /** The project file as written. */
 export type ProjectFile = z.infer<typeof projectFileSchema>;

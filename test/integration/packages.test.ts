@@ -40,7 +40,7 @@ async function installed(files: Record<string, string>): Promise<string> {
   writeFiles(dir, files);
   const deps = await cli(['deps', '--project-dir', dir], { HOME: EMPTY_HOME });
   expect(deps.code, deps.err).toBe(0);
-  expect(deps.out).toBe('Installed util_pkg into strata_packages/util_pkg/');
+  expect(deps.out).toBe('Installed util_pkg (local ../util_pkg)\nInstalled 1 package into strata_packages/ and wrote package-lock.yml.');
   return dir;
 }
 
@@ -84,12 +84,13 @@ describe('packages', () => {
     expect(readFileSync(join(dir, 'target/compiled/shop/models/uses_package.sql'), 'utf8')).toContain("'hello from the project' as greeting");
   });
 
-  it('say what to do with packages that are not local', async () => {
+  it('say which hub could not be reached, without a stack trace', async () => {
     const dir = writeProject({ 'dbt_project.yml': projectYml('shop'), 'packages.yml': 'packages:\n  - package: dbt-labs/dbt_utils\n    version: 1.1.1\n' });
-    const result = await cli(['deps', '--project-dir', dir], { HOME: EMPTY_HOME });
+    const result = await cli(['deps', '--project-dir', dir], { HOME: EMPTY_HOME, DBT_PACKAGE_HUB_URL: 'http://127.0.0.1:9/' });
     expect(result.code).toBe(1);
-    expect(result.err).toContain("Only 'local:' packages can be installed");
-    expect(result.err).toContain('packages.yml:2');
+    expect(result.err).toContain('http://127.0.0.1:9/');
+    expect(result.err).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(dir, 'package-lock.yml'))).toBe(false);
   });
 
   it('stop with the way out when a listed package is not installed', async () => {
@@ -98,7 +99,7 @@ describe('packages', () => {
     writeFiles(dir, rootProject());
     const result = await cli(['compile', '--project-dir', dir], { HOME: EMPTY_HOME });
     expect(result.code).toBe(1);
-    expect(result.err).toContain("packages.yml:2:5: error[invalid-dependency]: Package 'util_pkg' (../util_pkg) is listed but not installed in strata_packages/: run 'strata deps'.");
+    expect(result.err).toContain("packages.yml:2:5: error[invalid-dependency]: Package 'util_pkg' is listed in packages.yml but not installed in strata_packages/: run 'strata deps'.");
   });
 
   it("use a dbt project's dbt_packages/ (left by dbt deps) when there is no strata_packages/", async () => {

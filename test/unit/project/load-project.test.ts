@@ -129,6 +129,25 @@ describe('project loading', () => {
     expect(warnings[0]?.at?.line).toBe(5);
   });
 
+  it("accepts every key of dbt's dbt_project.yml, warning only where ignoring it could surprise", () => {
+    const keys = 'log-path: logs\ndbt-cloud:\n  project-id: 7\nrestrict-access: true\nsource-paths: [models]\nsemantic-models:\n  +enabled: true\nsaved-queries: {}\nexposures: {}\nmetrics: {}\nflags:\n  send_anonymous_usage_stats: false\n';
+    const dir = writeProject({ 'dbt_project.yml': projectYml('p', keys), 'models/a.sql': 'select 1' });
+    const warnings = load(dir).warnings;
+    expect(warnings.map((w) => [w.code, w.message, w.at?.line])).toEqual([
+      ['ignored-setting', "'restrict-access' has no effect in Strata: Strata checks model access ('access: private/protected') whether or not restrict-access is set.", 6],
+      ['ignored-setting', "'source-paths' has no effect in Strata: dbt 1.0 renamed it; Strata reads models from 'model-paths' only, so rename the key.", 7],
+    ]);
+  });
+
+  it("stops with the project's require-dbt-version when it does not admit dbt 1.10", () => {
+    const ok = writeProject({ 'dbt_project.yml': projectYml('p', 'require-dbt-version: [">=1.5.0", "<2.0.0"]\n'), 'models/a.sql': 'select 1' });
+    expect(load(ok).nodes.size).toBe(1);
+    const old = writeProject({ 'dbt_project.yml': projectYml('p', 'require-dbt-version: ">=1.11.0"\n'), 'models/a.sql': 'select 1' });
+    expect(userErrors(() => load(old)).map((e) => [e.code, e.message])).toEqual([
+      ['incompatible-dbt-version', "Project 'p' requires dbt \">=1.11.0\"; Strata behaves as dbt 1.10.0. To use it, widen require-dbt-version to admit 1.10.0."],
+    ]);
+  });
+
   it('disables nodes with enabled: false', () => {
     const dir = writeProject({ 'dbt_project.yml': projectYml('p'), 'models/a.sql': '{{ config(enabled=false) }} select 1', 'models/b.sql': 'select 1' });
     const project = load(dir);
