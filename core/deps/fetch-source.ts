@@ -4,6 +4,7 @@ import { diagnostic, StrataUserError } from '../diagnostics/diagnostic.js';
 import { packageName } from '../project/packages.js';
 import { downloadFile, unpackTarball } from './download.js';
 import { fetchGitPackage, redactUrl } from './git.js';
+import { removeOutsideLinks } from './outside-links.js';
 import type { HubPackage } from './hub.js';
 import type { FetchedPackage, GitSpec, LocalSpec, PinnedPackage, TarballSpec } from '../project/package-types.js';
 
@@ -48,6 +49,9 @@ export async function fetchGit(spec: GitSpec, ctx: FetchContext): Promise<Fetche
   const fetched = await fetchGitPackage(spec, join(scratch(ctx, 'git'), 'clone'));
   if (fetched.warning) ctx.warn(fetched.warning);
   const name = nameOf(fetched.dir, redactUrl(spec.git));
+  // A repository can hold links to anywhere on the machine; a package only reads its own files.
+  const links = removeOutsideLinks(fetched.dir);
+  if (links.length > 0) ctx.warn(`Package ${name} (${redactUrl(spec.git)}) has links that lead outside it; they were left out: ${links.join(', ')}.`);
   return { name, dir: fetched.dir, pinned: { kind: 'git', name, git: spec.written ?? spec.git, revision: fetched.commit, ...(spec.subdirectory !== undefined ? { subdirectory: spec.subdirectory } : {}) } };
 }
 

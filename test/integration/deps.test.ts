@@ -211,6 +211,10 @@ describe('strata deps', () => {
     const missing = await cli(['compile', '--project-dir', dir], { HOME: EMPTY_HOME });
     expect(missing.code).toBe(1);
     expect(missing.err).toContain("Package 'pkg_a' is listed in packages.yml but not installed in strata_packages/: run 'strata deps'.");
+    // clean reads only the project file, so it works before deps, as dbt clean does.
+    mkdirSync(join(dir, 'target'), { recursive: true });
+    const cleaned = await cli(['clean', '--project-dir', dir], { HOME: EMPTY_HOME });
+    expect([cleaned.code, cleaned.out, existsSync(join(dir, 'target'))]).toEqual([0, 'Cleaned target/', false]);
     const gitOnly = project(`packages:\n  - git: ${gitB.url}\n    revision: 1.0.0\n`);
     await TEST_TARGETS[0]?.writeProfile(gitOnly, 'shop');
     const notInstalled = await cli(['compile', '--project-dir', gitOnly], { HOME: EMPTY_HOME });
