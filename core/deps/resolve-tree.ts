@@ -37,24 +37,30 @@ export async function resolveTree(root: string, rootSpecs: readonly PackageSpec[
       if (list.diagnostics.some((d) => d.severity === 'error')) throw new StrataUserError(list.diagnostics);
       for (const spec of list.specs) next.push({ spec: spec.kind === 'local' ? { ...spec, base: pkg.dir } : spec, requiredBy: pkg.name });
     };
+    // Each round's new sources are fetched at once (downloads and clones overlap); their
+    // dependencies are then read in the order packages.yml lists them, so results are stable.
+    const sources = new Map<string, Exclude<PackageSpec, HubSpec>>();
     for (const { spec, requiredBy } of pending) {
       if (spec.kind === 'hub') {
         hubRequirements.set(spec.package, [...(hubRequirements.get(spec.package) ?? []), { spec, requiredBy }]);
         continue;
       }
-      const key = sourceKey(spec);
       if (spec.kind === 'git') checkOneRevision(spec.git, spec.revision ?? 'HEAD', requiredBy, gitRevisions);
-      if (fetched.has(key)) continue;
-      const pkg = spec.kind === 'git' ? await fetchGit(spec, ctx) : spec.kind === 'tarball' ? await fetchTarball(spec, ctx) : fetchLocal(spec);
-      fetched.set(key, pkg);
-      nested(pkg);
+      const key = sourceKey(spec);
+      if (!fetched.has(key) && !sources.has(key)) sources.set(key, spec);
     }
-    for (const [name, requirements] of hubRequirements) {
-      const key = `hub:${name}`;
-      const version = await pickHubVersion(name, requirements, ctx);
-      if (fetched.get(key)?.pinned.kind === 'hub' && (fetched.get(key)?.pinned as { version: string }).version === version) continue;
-      const pkg = await fetchHub(name, version, ctx);
-      fetched.set(key, pkg);
+    const got = await Promise.all([...sources.values()].map((spec) => (spec.kind === 'git' ? fetchGit(spec, ctx) : spec.kind === 'tarball' ? fetchTarball(spec, ctx) : fetchLocal(spec))));
+    [...sources.keys()].forEach((key, i) => fetched.set(key, got[i] as FetchedPackage));
+    got.forEach(nested);
+    const versions = await Promise.all([...hubRequirements].map(async ([name, requirements]) => [name, await pickHubVersion(name, requirements, ctx)] as const));
+    const changed = versions.filter(([name, version]) => {
+      const pinned = fetched.get(`hub:${name}`)?.pinned;
+      return !(pinned?.kind === 'hub' && pinned.version === version);
+    });
+    const hubPackages = await Promise.all(changed.map(([name, version]) => fetchHub(name, version, ctx)));
+    for (const [i, [name, version]] of changed.entries()) {
+      const pkg = hubPackages[i] as FetchedPackage;
+      fetched.set(`hub:${name}`, pkg);
       const dependencies = (await ctx.hubIndex(name)).versions.get(version)?.dependencies ?? [];
       for (const dependency of dependencies) {
         const spec = dependencySpec(dependency, pkg.dir);
