@@ -201,7 +201,7 @@ describe('strata deps', () => {
     expect(result.code, result.err).toBe(0);
     expect(readFileSync(join(dir, 'packages.yml'), 'utf8')).toBe('# our packages\npackages:\n  - package: test-org/pkg_c\n    version: 1.1.0\n');
     expect(result.out).toContain('test-org/pkg_c@1.1.0');
-    const latest = await deps(project('packages: []\n'), '--add-package', 'test-org/pkg_c');
+    const latest = await cli(['deps', '--project-dir', project('packages: []\n'), '--add-package', 'test-org/pkg_c', '--hub-url', server.url], { HOME: EMPTY_HOME });
     expect(latest.out).toContain('Added package: test-org/pkg_c, version: 2.0.0 to packages.yml');
   });
 
