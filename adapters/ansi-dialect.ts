@@ -13,7 +13,7 @@ const SOURCE = 'DBT_INTERNAL_SOURCE';
  * rename to`. Each adapter adds its type names, and says whether `create schema` takes a database
  * prefix (DuckDB) or must name the schema alone (Postgres).
  */
-export function ansiDialect(seedTypes: Readonly<Record<InferredType, string>>, options: { relationClass: string; databaseInSchemaDdl: boolean; scratch: Omit<Relation, 'identifier'>; lockForWrite?: (qualified: string) => string }): SqlDialect {
+export function ansiDialect(seedTypes: Readonly<Record<InferredType, string>>, options: { relationClass: string; databaseInSchemaDdl: boolean; scratch: Omit<Relation, 'identifier'>; lockForWrite?: (qualified: string) => string; lockBuild?: (qualified: string) => string }): SqlDialect {
   const quoteIdentifier = (name: string) => `"${name.replace(/"/g, '""')}"`;
   const qualify = (relation: Pick<Relation, 'database' | 'schema'> & { identifier?: string }) =>
     [relation.database, relation.schema, relation.identifier].filter((p): p is string => p !== undefined).map(quoteIdentifier).join('.');
@@ -43,6 +43,7 @@ export function ansiDialect(seedTypes: Readonly<Record<InferredType, string>>, o
       return `merge into ${qualify(target)} as ${DEST}\nusing ${qualify(source)} as ${SOURCE}\non ${[keyMatch(keys), ...predicates].join('\n  and ')}${update}\nwhen not matched then insert (${insertColumns.map(q).join(', ')}) values (${insertColumns.map((c) => `${SOURCE}.${q(c)}`).join(', ')})`;
     },
     lockForWrite: (relation) => options.lockForWrite?.(qualify(relation)),
+    lockBuild: (relation) => options.lockBuild?.(qualify(relation)),
     currentTimestamp: 'cast(current_timestamp as timestamp)',
     castText: (expression) => `cast(${expression} as varchar)`,
     deleteFrom: (relation, where) => `delete from ${qualify(relation)}${where ? ` where ${where}` : ''}`,

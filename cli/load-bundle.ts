@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -13,6 +13,7 @@ import type * as RunCli from './run-cli.js';
  * first run and takes again on the next ones. The cache lives in the temp folder, one file per
  * bundle (path, size, mtime) and Node version; V8 refuses a cache that does not fit, and then the
  * code is compiled as usual and the cache written anew. `STRATA_NO_CODE_CACHE=1` turns it off.
+ * The folder must be private to the user (see {@link codeCacheDir}).
  */
 export function loadBundle(file: string): { runCli: typeof RunCli.runCli; saveCodeCache: () => void } {
   const source = readFileSync(file, 'utf8');
@@ -35,7 +36,6 @@ export function loadBundle(file: string): { runCli: typeof RunCli.runCli; saveCo
       try {
         // Written after the command ran, so the cache holds every function it compiled; renamed
         // into place, so a concurrent start never reads half a file.
-        mkdirSync(dirname(cacheFile), { recursive: true });
         const partial = `${cacheFile}.${process.pid}`;
         writeFileSync(partial, script.createCachedData());
         renameSync(partial, cacheFile);
@@ -46,8 +46,37 @@ export function loadBundle(file: string): { runCli: typeof RunCli.runCli; saveCo
   };
 }
 
-function codeCacheFile(file: string): string {
+function codeCacheFile(file: string): string | undefined {
+  const dir = codeCacheDir(tmpdir());
+  if (!dir) return undefined;
   const stat = statSync(file);
   const key = createHash('sha1').update(JSON.stringify([file, stat.size, stat.mtimeMs, process.version, process.arch])).digest('hex').slice(0, 16);
-  return join(tmpdir(), `strata-code-cache-${process.getuid?.() ?? 'user'}`, `${key}.bin`);
+  return join(dir, `${key}.bin`);
+}
+
+/**
+ * The code cache folder in `parent` (the temp folder), made on first use readable by this user
+ * only. V8 runs the compiled code a cache file holds, and the temp folder is shared: a folder of
+ * that name that is a link, belongs to someone else or that others may write to could hold their
+ * code, so it is not used (the CLI then starts without a cache: slower, never wrong).
+ */
+export function codeCacheDir(parent: string): string | undefined {
+  const uid = process.getuid?.();
+  const dir = join(parent, `strata-code-cache-${uid ?? 'user'}`);
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') return undefined;
+  }
+  try {
+    const stat = lstatSync(dir);
+    if (!stat.isDirectory()) return undefined; // a link (to anywhere) or a file
+    if (process.platform === 'win32') return dir; // no owners or mode bits to check there
+    if (stat.uid !== uid || (stat.mode & 0o022) !== 0) return undefined;
+    // Ours and closed to writers, but made readable by an older Strata: close it for reading too.
+    if ((stat.mode & 0o077) !== 0) chmodSync(dir, 0o700);
+    return dir;
+  } catch {
+    return undefined;
+  }
 }

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { StrataUserError } from '../core/diagnostics/diagnostic.js';
+import { StrataEnvironmentError } from '../core/diagnostics/environment-error.js';
 import { registerClean } from './commands/clean.js';
 import { registerCompile } from './commands/compile.js';
 import { registerDebug } from './commands/debug.js';
@@ -26,8 +27,10 @@ function version(): string {
 }
 
 /**
- * Runs the CLI with `argv` (without node and script) and returns the exit code:
- * 0 success, 1 bad input or a failed node, 2 a bug in Strata.
+ * Runs the CLI with `argv` (without node and script) and returns the exit code, as dbt's:
+ * 0 success; 1 bad input, a bad flag or a failed node; 2 a command stopped by its environment
+ * (a database that cannot be reached, a target another run holds) or by a bug in Strata;
+ * 130 cancelled by Ctrl-C; 141 stdout closed by its reader (as a tool stopped by SIGPIPE).
  */
 export async function runCli(argv: readonly string[], term: Terminal = processTerminal, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let exitCode = 0;
@@ -53,12 +56,17 @@ export async function runCli(argv: readonly string[], term: Terminal = processTe
   onTemplateLog((message) => term.out(message));
   try {
     await program.parseAsync([...argv], { from: 'user' });
-    return exitCode;
+    return term.outputClosed?.aborted ? SIGPIPE_EXIT : exitCode;
   } catch (err) {
+    if (term.outputClosed?.aborted) return SIGPIPE_EXIT;
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 1;
     if (err instanceof StrataUserError) {
       printDiagnostics(term, err.diagnostics, resolveProjectDir(argv));
       return 1;
+    }
+    if (err instanceof StrataEnvironmentError) {
+      printDiagnostics(term, [err.diagnostic], '.');
+      return 2;
     }
     term.err(`Internal error in Strata (please report it): ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
     return 2;
@@ -66,6 +74,9 @@ export async function runCli(argv: readonly string[], term: Terminal = processTe
     onTemplateLog(undefined);
   }
 }
+
+/** What a shell reports for a process stopped by SIGPIPE (128 + 13). */
+const SIGPIPE_EXIT = 141;
 
 /** Diagnostics name files relative to the project; find it to print source excerpts. */
 function resolveProjectDir(argv: readonly string[]): string {

@@ -8,6 +8,8 @@ export type { Relation, ExistingRelation, ColumnInfo } from './adapter/relation.
 export { relationKey } from './adapter/relation.js';
 export type { Diagnostic, SourceLocation } from './diagnostics/diagnostic.js';
 export { StrataUserError, hasErrors } from './diagnostics/diagnostic.js';
+export { StrataEnvironmentError } from './diagnostics/environment-error.js';
+export { NO_RUN_LOCK, runLockTimeout, type RunLock, type RunLockOptions, type RunLockWait } from './adapter/run-lock.js';
 export { loadProject, PROJECT_FILE_NAMES, type LoadOptions } from './project/load-project.js';
 export type { Project, ProjectNode, SourceDefinition, ResolvedTarget } from './project/types.js';
 export { buildGraph, type DependencyGraph } from './graph/build-graph.js';

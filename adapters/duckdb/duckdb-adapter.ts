@@ -1,13 +1,13 @@
-import { mkdirSync } from 'node:fs';
-import { basename, dirname, isAbsolute, resolve } from 'node:path';
+import { basename, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import type { Adapter, ConnectionPool } from '../../core/adapter/adapter.js';
-import type * as DuckDb from '@duckdb/node-api';
-import { loadDriver } from '../load-driver.js';
+import { StrataEnvironmentError } from '../../core/diagnostics/environment-error.js';
 import { SessionPool } from '../session-pool.js';
 import { zodProblems } from '../config-problems.js';
 import { DuckDbSession } from './duckdb-connection.js';
 import { duckdbDialect } from './duckdb-dialect.js';
+import { openDatabase } from './duckdb-instances.js';
+import { acquireDuckDbRunLock } from './duckdb-run-lock.js';
 
 /** A DuckDB output in profiles.yml (dbt-duckdb's keys). */
 const duckdbProfileSchema = z.strictObject({
@@ -39,13 +39,24 @@ export const duckdbAdapter: Adapter = {
   },
   async connect(raw, { size }): Promise<ConnectionPool> {
     const config = raw as DuckDbConfig;
-    if (config.path !== ':memory:') mkdirSync(dirname(config.path), { recursive: true });
     const options = Object.fromEntries(Object.entries(config.settings).map(([k, v]) => [k, String(v)]));
-    const { DuckDBInstance } = loadDriver<typeof DuckDb>('@duckdb/node-api');
-    const instance = await DuckDBInstance.create(config.path, options);
-    const setup = await instance.connect();
-    for (const ext of config.extensions) await setup.run(`install ${ext}; load ${ext};`);
-    setup.closeSync();
-    return new SessionPool(size, async () => new DuckDbSession(await instance.connect()), () => instance.closeSync());
+    const { instance, release } = await openDatabase(config.path, options);
+    try {
+      const setup = await instance.connect();
+      try {
+        for (const ext of config.extensions) {
+          await setup.run(`install ${ext}; load ${ext};`).catch((err: unknown) => {
+            throw new StrataEnvironmentError('extension-unavailable', `Cannot install or load the DuckDB extension '${ext}': ${(err as Error).message}`);
+          });
+        }
+      } finally {
+        setup.closeSync();
+      }
+    } catch (err) {
+      release();
+      throw err;
+    }
+    return new SessionPool(size, async () => new DuckDbSession(await instance.connect()), release);
   },
+  acquireRunLock: (config, target, options) => acquireDuckDbRunLock((config as DuckDbConfig).path, target, options),
 };

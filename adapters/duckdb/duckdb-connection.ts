@@ -15,7 +15,8 @@ export class DuckDbSession implements Connection {
     const onAbort = () => this.conn.interrupt();
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const reader = await this.conn.runAndReadAll(sql);
+      // A prepared statement is one statement: DuckDB refuses to prepare a batch.
+      const reader = options.single ? await (await this.conn.prepare(sql)).runAndReadAll() : await this.conn.runAndReadAll(sql);
       return { columns: reader.columnNames(), rows: reader.getRowObjectsJS() as Record<string, unknown>[], columnTypes: reader.columnTypes().map((t) => t.toString()) };
     } finally {
       signal?.removeEventListener('abort', onAbort);
@@ -53,9 +54,22 @@ export class DuckDbSession implements Connection {
 
   async loadCsv(relation: Relation, file: string, columns: readonly string[], options: ExecuteOptions & { delimiter?: string } = {}): Promise<void> {
     const d = duckdbDialect;
-    // Read every field as text and let the insert cast to the table's types; empty fields are NULL.
-    const read = `read_csv(${d.quoteString(file)}, header = true, all_varchar = true, auto_detect = false, delim = ${d.quoteString(options.delimiter ?? ',')}, quote = '"', escape = '"', columns = {${columns.map((c) => `${d.quoteString(c)}: 'VARCHAR'`).join(', ')}})`;
-    await this.execute(`insert into ${d.qualify(relation)} (${columns.map((c) => d.quoteIdentifier(c)).join(', ')}) select * from ${read}`, options);
+    // DuckDB's reader streams the file and parses each value straight into the table's type (the
+    // table is new, so its types are the seed's); other types are read as text and cast by the
+    // insert. Empty fields are NULL.
+    const types = new Map((await this.getColumns(relation)).map((c) => [c.name, c.dataType]));
+    const readAs = (column: string) => {
+      const type = types.get(column) ?? 'VARCHAR';
+      return CSV_TYPES.test(type) ? type : 'VARCHAR';
+    };
+    const read = `read_csv(${d.quoteString(file)}, header = true, auto_detect = false, delim = ${d.quoteString(options.delimiter ?? ',')}, quote = '"', escape = '"', columns = {${columns.map((c) => `${d.quoteString(c)}: ${d.quoteString(readAs(c))}`).join(', ')}})`;
+    try {
+      await this.execute(`insert into ${d.qualify(relation)} (${columns.map((c) => d.quoteIdentifier(c)).join(', ')}) select * from ${read}`, options);
+    } catch (err) {
+      // The reader's line, row and column, without its advice on its own options (not Strata's).
+      if (err instanceof Error && err.message.includes('CSV Error on Line')) err.message = err.message.split('\n\n')[0] as string;
+      throw err;
+    }
   }
 
   async dependentForeignKeys(): Promise<DependentForeignKey[]> {
@@ -80,6 +94,9 @@ export class DuckDbSession implements Connection {
     this.conn.closeSync();
   }
 }
+
+/** Types DuckDB's CSV reader parses itself. */
+const CSV_TYPES = /^(BOOLEAN|U?(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)|FLOAT|DOUBLE|DECIMAL\(\d+,\d+\)|DATE|TIME|TIMESTAMP( WITH TIME ZONE)?|VARCHAR|UUID)$/;
 
 /** Filter for DuckDB's catalog functions: one schema of the given (or the current) database. */
 function inSchema(schema: Pick<Relation, 'database' | 'schema'>): string {

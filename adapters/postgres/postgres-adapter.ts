@@ -1,12 +1,11 @@
-import type pg from 'pg';
 import { z } from 'zod';
 import type { Adapter, ConnectionPool } from '../../core/adapter/adapter.js';
 import { zodProblems } from '../config-problems.js';
-import { loadDriver } from '../load-driver.js';
 import { SessionPool } from '../session-pool.js';
-import { explainConnectError } from './connection-errors.js';
+import { openClient } from './postgres-client.js';
 import { PostgresSession } from './postgres-connection.js';
 import { postgresDialect } from './postgres-dialect.js';
+import { acquirePostgresRunLock } from './postgres-run-lock.js';
 
 /** A Postgres output in profiles.yml (dbt-postgres's keys). */
 const postgresProfileSchema = z.strictObject({
@@ -30,44 +29,13 @@ const postgresProfileSchema = z.strictObject({
   retries: z.coerce.number().int().nonnegative().optional(),
 });
 
-type PostgresConfig = z.infer<typeof postgresProfileSchema> & { dbname: string };
-
-function clientConfig(config: PostgresConfig): pg.ClientConfig {
-  // sslmode: 'prefer' and weaker connect without TLS (the driver cannot fall back); 'require' and stronger use it.
-  const ssl = ['require', 'verify-ca', 'verify-full'].includes(config.sslmode) ? { rejectUnauthorized: config.sslmode !== 'require' } : false;
-  const options = [config.search_path ? `-c search_path=${config.search_path.replace(/ /g, '\\ ')}` : '', config.role ? `-c role=${config.role}` : ''].filter(Boolean).join(' ');
-  return {
-    host: config.host,
-    port: config.port,
-    user: config.user,
-    database: config.dbname,
-    ssl,
-    connectionTimeoutMillis: config.connect_timeout * 1000,
-    application_name: config.application_name,
-    ...(config.password !== undefined ? { password: config.password } : {}),
-    ...(config.keepalives_idle ? { keepAlive: true, keepAliveInitialDelayMillis: config.keepalives_idle * 1000 } : {}),
-    ...(options ? { options } : {}),
-  };
-}
-
-async function openClient(config: PostgresConfig): Promise<pg.Client> {
-  const driver = loadDriver<typeof pg>('pg');
-  const client = new driver.Client(clientConfig(config));
-  // An idle session whose server goes away emits 'error'; without a listener that would crash the CLI.
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-  } catch (err) {
-    await client.end().catch(() => undefined);
-    throw explainConnectError(err, config);
-  }
-  return client;
-}
+/** A validated Postgres output. */
+export type PostgresConfig = z.infer<typeof postgresProfileSchema> & { dbname: string };
 
 /** Postgres through `pg`: one session per thread, transactional DDL, COPY for seeds. */
 export const postgresAdapter: Adapter = {
   name: 'postgres',
-  capabilities: { transactionalDdl: true, replaceViewAnyShape: false, concurrentConnections: true, foreignKeys: true, grants: true },
+  capabilities: { transactionalDdl: true, replaceViewAnyShape: false, concurrentConnections: true, foreignKeys: true, grants: true, maxIdentifierBytes: 63 },
   dialect: postgresDialect,
   parseConfig(raw) {
     const parsed = postgresProfileSchema.safeParse(raw);
@@ -91,4 +59,5 @@ export const postgresAdapter: Adapter = {
       if (!handedOut) await first.end();
     });
   },
+  acquireRunLock: (config, target, options) => acquirePostgresRunLock(config as PostgresConfig, target, options),
 };

@@ -28,7 +28,9 @@ export class PostgresSession implements Connection {
 
   async execute(sql: string, options: ExecuteOptions = {}): Promise<QueryResult> {
     return this.withAbort(options.signal, async () => {
-      const result = await this.client.query({ text: sql, rowMode: 'array' });
+      // The extended protocol takes one statement only (pg's `queryMode`, missing from its types).
+      const query: pg.QueryArrayConfig & { queryMode?: 'extended' } = { text: sql, rowMode: 'array', ...(options.single ? { queryMode: 'extended' } : {}) };
+      const result = await this.client.query(query);
       const last = Array.isArray(result) ? (result[result.length - 1] as pg.QueryResult) : result;
       const columns = (last.fields ?? []).map((f) => f.name);
       const rows = ((last.rows ?? []) as unknown[][]).map((r) => Object.fromEntries(columns.map((c, i) => [c, r[i]])));
@@ -77,7 +79,14 @@ export class PostgresSession implements Connection {
   async loadCsv(relation: Relation, file: string, columns: readonly string[], options: ExecuteOptions & { delimiter?: string } = {}): Promise<void> {
     const sql = `copy ${d.qualify(relation)} (${columns.map((c) => d.quoteIdentifier(c)).join(', ')}) from stdin with (format csv, header true, delimiter ${d.quoteString(options.delimiter ?? ',')})`;
     const { from: copyFrom } = loadDriver<typeof PgCopyStreams>('pg-copy-streams');
-    await this.withAbort(options.signal, () => pipeline(createReadStream(file), this.client.query(copyFrom(sql))));
+    try {
+      await this.withAbort(options.signal, () => pipeline(createReadStream(file), this.client.query(copyFrom(sql))));
+    } catch (err) {
+      // Where in the file: "COPY s, line 40001, column code: "A7"".
+      const where = (err as { where?: string }).where;
+      if (err instanceof Error && where) err.message = `${err.message} (${where.replace(/^COPY [^,]*, /, '')})`;
+      throw err;
+    }
   }
 
   async dependentForeignKeys(relation: Relation): Promise<DependentForeignKey[]> {

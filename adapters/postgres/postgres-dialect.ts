@@ -15,4 +15,7 @@ export const postgresDialect = ansiDialect({
   scratch: { schema: 'pg_temp' },
   // Blocks other writers (and other snapshot runs) but not readers.
   lockForWrite: (qualified) => `lock table ${qualified} in share row exclusive mode`,
+  // Held until commit; keyed on the name, so it works before the table exists. (The run lock uses
+  // the two-key form of advisory locks, a separate key space.)
+  lockBuild: (qualified) => `select pg_advisory_xact_lock(hashtextextended('${qualified.replace(/'/g, "''")}', 0))`,
 });

@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { ProjectOptions } from '../../core/compile/compile-project.js';
 
 /** Options every project command takes, as commander hands them over. */
@@ -61,10 +61,17 @@ export async function projectOptions(flags: CommonFlags & { models?: string[] },
   };
 }
 
-/** Parses a positive whole number option. */
+/** Parses a positive whole number option; commander names the flag in the usage error. */
 export function positiveInt(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`expected a positive whole number, got '${value}'`);
+  if (value.trim() === '' || !Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a positive whole number, got '${value}'.`);
+  return n;
+}
+
+/** Parses a number of seconds, 0 or more (fractions allowed). */
+export function seconds(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`expected a number of seconds (0 or more), got '${value}'.`);
   return n;
 }
 
@@ -72,6 +79,6 @@ export function positiveInt(value: string): number {
 export function parseTime(value: string): Date {
   const text = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : /[zZ]|[+-]\d{2}:?\d{2}$/.test(value) ? value : `${value.replace(' ', 'T')}Z`;
   const date = new Date(text);
-  if (Number.isNaN(date.getTime())) throw new Error(`expected a date or timestamp such as 2024-01-31 or '2024-01-31 12:00', got '${value}'`);
+  if (Number.isNaN(date.getTime())) throw new InvalidArgumentError(`expected a date or timestamp such as 2024-01-31 or '2024-01-31 12:00', got '${value}'`);
   return date;
 }

@@ -19,7 +19,7 @@ export function registerDebug(program: Command, term: Terminal, env: NodeJS.Proc
       // Values that came from secret env vars are masked wherever they appear, not just whole.
       const secretValues = Object.entries(env).filter(([k, v]) => isSecretEnvVar(k) && v).map(([, v]) => v as string);
       const mask = (text: string) => secretValues.reduce((t, s) => t.split(s).join('****'), text);
-      for (const [key, value] of Object.entries(t.config)) term.out(`  ${key}: ${SECRET_KEYS.test(key) ? '****' : mask(JSON.stringify(value))}`);
+      for (const [key, value] of Object.entries(t.config)) term.out(`  ${key}: ${SECRET_KEYS.test(key) ? '****' : mask(JSON.stringify(masked(value)))}`);
       term.out(`  schema: ${t.info.schema}, threads: ${t.info.threads}`);
       const adapter = BUILTIN_ADAPTERS.find((a) => a.name === t.type);
       if (!adapter) throw new Error(`adapter ${t.type} missing`);
@@ -37,4 +37,11 @@ export function registerDebug(program: Command, term: Terminal, env: NodeJS.Proc
         setExit(1);
       }
     });
+}
+
+/** Nested settings too (a DuckDB `settings: {s3_secret_access_key: ...}`): secret-looking keys are masked at any depth. */
+function masked(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(masked);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_KEYS.test(k) ? '****' : masked(v)]));
 }

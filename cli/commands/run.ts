@@ -4,7 +4,7 @@ import type { RunOptions } from '../../core/run/run-project.js';
 import { printDiagnostics } from '../output/diagnostics.js';
 import { progressPrinter } from '../output/progress.js';
 import type { Terminal } from '../output/terminal.js';
-import { parseTime, positiveInt, projectOptions, withProjectOptions, withSelectionOptions, type CommonFlags } from './common.js';
+import { parseTime, positiveInt, projectOptions, seconds, withProjectOptions, withSelectionOptions, type CommonFlags } from './common.js';
 
 interface RunFlags extends CommonFlags {
   empty?: boolean;
@@ -14,6 +14,7 @@ interface RunFlags extends CommonFlags {
   storeFailures?: boolean;
   eventTimeStart?: Date;
   eventTimeEnd?: Date;
+  lockTimeout?: number;
 }
 
 /** `strata run` and `strata build`: build the selected nodes on the target. */
@@ -36,6 +37,7 @@ export function registerRun(program: Command, term: Terminal, env: NodeJS.Proces
       .option('--empty', 'build every selected model with zero rows (refs and sources read nothing): checks SQL and schemas cheaply')
       .option('--event-time-start <time>', 'microbatch models: build batches from this time (UTC), e.g. 2024-01-01', parseTime)
       .option('--event-time-end <time>', 'microbatch models: build batches up to this time (exclusive)', parseTime)
+      .option('--lock-timeout <seconds>', 'how long to wait while another run writes to the same target (0: fail at once; default: as long as it takes)', seconds)
       .action(async (flags: RunFlags) => {
         setExit(await runWithProgress(term, {
           ...(await projectOptions(flags, env)),
@@ -49,6 +51,7 @@ export function registerRun(program: Command, term: Terminal, env: NodeJS.Proces
           ...(flags.favorState ? { favorState: true } : {}),
           ...(flags.eventTimeStart ? { eventTimeStart: flags.eventTimeStart } : {}),
           ...(flags.eventTimeEnd ? { eventTimeEnd: flags.eventTimeEnd } : {}),
+          ...(flags.lockTimeout !== undefined ? { lockTimeout: flags.lockTimeout } : {}),
         }));
       });
   }
@@ -64,6 +67,11 @@ export async function runWithProgress(term: Terminal, options: RunOptions): Prom
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  // Nobody reads the output any more (`strata build | head -1`): stop as SIGPIPE would stop a
+  // Unix tool, but cancelling what runs, so no statement is left running on the server.
+  const outputGone = () => controller.abort();
+  term.outputClosed?.addEventListener('abort', outputGone, { once: true });
+  if (term.outputClosed?.aborted) controller.abort();
   const { runProject } = await import('../../core/run/run-project.js');
   try {
     let print: ReturnType<typeof progressPrinter> | undefined;
@@ -81,5 +89,6 @@ export async function runWithProgress(term: Terminal, options: RunOptions): Prom
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
+    term.outputClosed?.removeEventListener('abort', outputGone);
   }
 }

@@ -8,6 +8,7 @@ const WIDTH = 72;
 /** Prints run events as dbt-style progress lines and a closing summary. */
 export function progressPrinter(term: Terminal, project: Project): (event: RunEvent) => void {
   return (event) => {
+    if (event.type === 'lock-wait') term.err(`waiting for another strata run (${event.holder}) on ${event.target}`);
     if (event.type === 'run-start') term.out(`Running ${event.total} node${event.total === 1 ? '' : 's'} with ${event.threads} thread${event.threads === 1 ? '' : 's'}.`);
     if (event.type === 'node-done') term.out(progressLine(project, event.index, event.total, event.result));
     if (event.type === 'run-done') printSummary(term, project, event.results, event.elapsed, event.cancelled);

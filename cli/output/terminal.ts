@@ -4,10 +4,38 @@ export interface Terminal {
   out(line: string): void;
   /** Problems (stderr). */
   err(line: string): void;
+  /**
+   * Aborted when whoever reads stdout has gone (`strata build | head -1`): the command stops as a
+   * Unix tool stopped by SIGPIPE would, without a stack trace.
+   */
+  readonly outputClosed?: AbortSignal;
+}
+
+const stdoutGone = new AbortController();
+let stderrGone = false;
+let watching = false;
+
+/**
+ * A write to a closed pipe fails with EPIPE as an 'error' event, which would crash the process
+ * with a stack trace; the first failed write ends that stream's output instead.
+ */
+function watchStreams(): void {
+  if (watching) return;
+  watching = true;
+  process.stdout.on('error', () => stdoutGone.abort());
+  process.stderr.on('error', () => (stderrGone = true));
 }
 
 /** The process's stdout and stderr. */
 export const processTerminal: Terminal = {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
+  out: (line) => {
+    watchStreams();
+    if (!stdoutGone.signal.aborted) process.stdout.write(`${line}\n`);
+  },
+  err: (line) => {
+    watchStreams();
+    // After stdout's reader has gone the command ends as SIGPIPE would end it: without a word.
+    if (!stderrGone && !stdoutGone.signal.aborted) process.stderr.write(`${line}\n`);
+  },
+  outputClosed: stdoutGone.signal,
 };

@@ -1,5 +1,6 @@
 import type { Connection } from './connection.js';
 import type { SqlDialect } from './dialect.js';
+import type { RunLock, RunLockOptions } from './run-lock.js';
 
 /** What a database can do; materializations pick statements by these flags. */
 export interface AdapterCapabilities {
@@ -13,6 +14,17 @@ export interface AdapterCapabilities {
   foreignKeys: boolean;
   /** `grant <privilege> on <relation> to <role>` exists (the `grants` config). */
   grants: boolean;
+  /**
+   * The `incremental_strategy` values this database supports; absent: every strategy Strata
+   * plans (append, delete+insert, merge, microbatch). A model naming another fails before the run.
+   */
+  incrementalStrategies?: readonly string[];
+  /**
+   * The longest identifier in UTF-8 bytes (Postgres: 63, it silently cuts longer ones). Names
+   * Strata derives (temp, backup, staging, constraint names) are shortened with a hash to fit, and
+   * a relation whose own name is longer fails before the run. Absent: no limit to respect.
+   */
+  maxIdentifierBytes?: number;
 }
 
 /** Capability defaults for a database that promises nothing. */
@@ -55,6 +67,11 @@ export interface Adapter {
   parseConfig(raw: Record<string, unknown>, projectDir: string): { config: AdapterConfig; target: TargetInfo } | { problems: { key: string; message: string }[] };
   /** Opens a pool of sessions; `size` sessions may be used at once. */
   connect(config: AdapterConfig, options: { size: number }): Promise<ConnectionPool>;
+  /**
+   * Takes the target's run lock, so that commands which write (run, build, seed, snapshot, test)
+   * on one target run one at a time; resolves once held. Without it, runs are not serialized.
+   */
+  acquireRunLock?(config: AdapterConfig, target: TargetInfo, options: RunLockOptions): Promise<RunLock>;
 }
 
 /** Sessions shared by the runner's threads. */

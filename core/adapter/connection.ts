@@ -32,6 +32,11 @@ export interface QueryResult {
 export interface ExecuteOptions {
   /** Aborting cancels the statement on the server. */
   signal?: AbortSignal;
+  /**
+   * The SQL must be exactly one statement: the driver refuses a batch before any of it runs (data
+   * tests' queries, so that a column name pasted into SQL cannot smuggle in a second statement).
+   */
+  single?: boolean;
 }
 
 /** One open session with the database. Only `core/run` and adapters touch it. */

@@ -65,6 +65,12 @@ export interface SqlDialect {
   dropColumn(relation: Relation, column: string): string;
   /** A statement that keeps other writers off a table until the transaction ends, where the database has one. */
   lockForWrite(relation: Relation): string | undefined;
+  /**
+   * A statement that makes other Strata builds of `relation` wait until this transaction ends,
+   * whether or not the relation exists yet (Postgres: an advisory lock on its name). Undefined
+   * where the database has none; its own write conflicts then fail the later build instead.
+   */
+  lockBuild?(relation: Relation): string | undefined;
   /** The current time as a timestamp without time zone, constant within a transaction. */
   currentTimestamp: string;
   /** An expression casting `expression` to text. */

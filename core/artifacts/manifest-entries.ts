@@ -27,7 +27,7 @@ export function nodeEntry(project: Project, node: ProjectNode, dialect: SqlDiale
     unique_id: node.uniqueId,
     fqn: node.fqn,
     alias: r.identifier,
-    checksum: checksum(node.rawCode),
+    checksum: node.checksum ?? checksum(node.rawCode),
     config: manifestConfig(config),
     tags: config.tags,
     description: node.description,
@@ -170,7 +170,7 @@ export function sourceEntry(s: SourceDefinition, dialect: SqlDialect): Record<st
 }
 
 export function columnEntry(c: ColumnDef): Record<string, unknown> {
-  return { name: c.name, description: c.description, meta: c.meta, data_type: c.dataType ?? null, constraints: c.constraints.map(constraintEntry), quote: null, tags: c.tags, granularity: null, doc_blocks: [] };
+  return { name: c.name, description: c.description, meta: c.meta, data_type: c.dataType ?? null, constraints: c.constraints.map(constraintEntry), quote: c.quote ?? null, tags: c.tags, granularity: null, doc_blocks: [] };
 }
 
 function constraintEntry(c: ConstraintDef): Record<string, unknown> {

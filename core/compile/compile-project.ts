@@ -6,8 +6,7 @@ import { selectNodes, type SelectionOptions } from '../graph/select.js';
 import { loadProject, type LoadOptions } from '../project/load-project.js';
 import type { Project, ProjectNode } from '../project/types.js';
 import { artifactText, nodeArtifactPath } from '../run/artifact-paths.js';
-import { startFileWriter, type FileWriter } from '../run/artifact-writer.js';
-import { join } from 'node:path';
+import { compiledLedgerFile, startFileWriter, type FileWriter } from '../run/artifact-writer.js';
 import { Compiler, type CompiledNode, type WithConnection } from './compiler.js';
 import { stateRelation, type ProjectState } from '../graph/state.js';
 import { breakingChangeDiagnostics } from '../graph/breaking-changes.js';
@@ -108,7 +107,7 @@ async function compileWith(writer: FileWriter, recordedAt: number, options: Proj
   // The compiled files are written on a worker while the manifest is built here.
   const written = writer.write(
     compiled.map((c) => [nodeArtifactPath(project, project.nodes.get(c.uniqueId) as ProjectNode, 'compiled'), artifactText(c.compiledSql)]),
-    join(project.targetPath, 'compiled', '.strata-written.json'),
+    compiledLedgerFile(project.targetPath),
   );
   const { layout } = writeManifest(project, manifestParts({ project, dag, dialect: adapter.dialect, invocation, compiled: new Map(compiled.map((c) => [c.uniqueId, c.compiledSql])), ...(options.env ? { env: options.env } : {}) }));
   await written;

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Relation } from '../adapter/relation.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { EnvDigests } from '../project/env-digest.js';
 import type { ParseResult } from '../project/parse-cache.js';
 import type { RenderScope } from '../template/engine.js';
 import type { DispatchConfig } from '../template/macro-namespaces.js';
@@ -10,7 +11,7 @@ import type { FileSignature } from './input-files.js';
 export type { FileSignature };
 
 /** Bump when the state's shape changes. */
-export const STATE_FORMAT = 4;
+export const STATE_FORMAT = 5;
 
 /** What a re-compile needs to know about a model, seed, snapshot or upstream model. */
 export interface NodeFacts {
@@ -40,8 +41,10 @@ export interface CompileState {
   args: string;
   /** When the inputs were listed (ms since epoch). */
   recordedAt: number;
-  /** Every env var the load and compile read, with its value (null: unset). */
-  env: Record<string, string | null>;
+  /** Every env var the load and compile read, with a digest of its value (null: unset): never the value itself. */
+  env: EnvDigests;
+  /** The salt of those digests. */
+  envSalt: string;
   /** Files outside the project folders that were read or looked for (null: absent). */
   outside: Record<string, FileSignature | null>;
   /** Folders listed recursively for inputs (besides the files in the root). */
@@ -51,6 +54,12 @@ export interface CompileState {
    * was read (see {@link racy}), and the id of the model it holds when a re-compile may patch it.
    */
   files: { paths: string[]; sizes: number[]; mtimes: number[]; racy: (0 | 1)[]; models: (string | 0)[] };
+  /**
+   * The compiled files (paths from the target folder), with their size and mtime as written. They
+   * are outputs: one edited, replaced or deleted since makes the next compile a full one, which
+   * writes it again, as it would with no state.
+   */
+  outputs: { paths: string[]; sizes: number[]; mtimes: number[] };
   project: { name: string; root: string; targetPath: string; adapter: string; vars: Record<string, unknown>; target: RenderScope; macroFiles: { file: string; package?: string }[]; dispatch: DispatchConfig[] };
   /** Byte ranges per node: [manifest entry start, end, facts start, end] (facts -1 when none). */
   index: { ids: string[]; ranges: number[] };
@@ -65,6 +74,8 @@ export interface CompileState {
 export interface CompileStatePatch {
   /** Size, mtime and racy flag of files whose changes were patched in. */
   files: Record<string, [size: number, mtimeMs: number, racy: 0 | 1]>;
+  /** Size and mtime of compiled files a re-compile wrote (paths from the target folder). */
+  outputs?: Record<string, [size: number, mtimeMs: number]>;
   /** Bytes inserted (delta > 0) or removed in manifest.json at each position, in order of writing. */
   edits: [position: number, delta: number][];
   manifest: [size: number, mtimeMs: number];

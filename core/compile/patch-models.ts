@@ -6,6 +6,7 @@ import { checksum, configFromManifest } from '../artifacts/manifest.js';
 import type { DependencyGraph } from '../graph/build-graph.js';
 import type { ParseResult } from '../project/parse-cache.js';
 import { parseResultOf, parseTemplate } from '../project/parse-template.js';
+import { decodeText } from '../project/read-text.js';
 import type { Project, ProjectNode, SourceDefinition } from '../project/types.js';
 import { artifactText, nodeArtifactPath } from '../run/artifact-paths.js';
 import { baseScope } from '../template/base-scope.js';
@@ -60,7 +61,10 @@ export function patchModels(input: PatchInput): { replacements: Replacement[]; c
       if (!targetFacts || targetFacts.materialized === 'ephemeral') return undefined;
       targets.set(target, targetFacts);
     }
-    changed.push({ id, file, text: readFileSync(join(state.project.root, file), 'utf8'), facts, entry: JSON.parse(input.read(entryRange)) as Record<string, unknown> });
+    // Not UTF-8 any more: the full compile reports it.
+    const text = decodeText(readFileSync(join(state.project.root, file)));
+    if (text === undefined) return undefined;
+    changed.push({ id, file, text, facts, entry: JSON.parse(input.read(entryRange)) as Record<string, unknown> });
   }
 
   const project = partialProject(state, changed, targets);

@@ -1,9 +1,11 @@
 import { closeSync, openSync, readSync, statSync, writeFileSync, writeSync, mkdirSync, fstatSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import type { SqlDialect } from '../adapter/dialect.js';
 import { manifestMetadata } from '../artifacts/manifest.js';
 import { newInvocation } from '../artifacts/run-results.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { sameEnv } from '../project/env-digest.js';
+import { toPosix } from '../project/files.js';
 import { compileStateFiles, racy, readCompileState, type CompileState, type CompileStatePatch, type FileSignature } from './compile-state.js';
 import { listInputs, signatureOf, strataFingerprint } from './input-files.js';
 
@@ -46,12 +48,14 @@ export async function recompile(request: RecompileRequest): Promise<RecompileRes
   if (!saved) return undefined;
   const { state, patch } = saved;
   if (state.args !== request.args || state.project.root !== root || state.fingerprint !== strataFingerprint()) return undefined;
-  if (Object.entries(state.env).some(([name, value]) => (request.env[name] ?? null) !== value)) return undefined;
+  if (!sameEnv(state.envSalt, state.env, request.env)) return undefined;
   if (Object.entries(state.outside).some(([file, sig]) => !sameFile(file, sig))) return undefined;
   const manifestFile = join(state.project.targetPath, 'manifest.json');
   if (!sameStat(manifestFile, patch.manifest)) return undefined;
   const changed = changedInputs(root, state, patch);
   if (!changed) return undefined;
+  // Compiled files are outputs: one edited, replaced or deleted since is put back by a full compile.
+  if (!outputsAsWritten(state, patch)) return undefined;
 
   const fd = openSync(manifestFile, 'r+');
   try {
@@ -66,9 +70,12 @@ export async function recompile(request: RecompileRequest): Promise<RecompileRes
       compiledFiles = patched.compiledFiles;
     }
     const edits = spliceInPlace(fd, replacements);
+    const outputs = { ...patch.outputs };
     for (const [file, text] of compiledFiles) {
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, text);
+      const stat = statSync(file);
+      outputs[toPosix(relative(state.project.targetPath, file))] = [stat.size, stat.mtimeMs];
     }
     const files = { ...patch.files };
     for (const file of changed) {
@@ -76,7 +83,7 @@ export async function recompile(request: RecompileRequest): Promise<RecompileRes
       files[file] = [stat.size, stat.mtimeMs, racy(stat.mtimeMs, startedAt) ? 1 : 0];
     }
     const after = fstatSync(fd);
-    const next: CompileStatePatch = { files, edits: [...patch.edits, ...edits], manifest: [after.size, after.mtimeMs] };
+    const next: CompileStatePatch = { files, outputs, edits: [...patch.edits, ...edits], manifest: [after.size, after.mtimeMs] };
     writeFileSync(compileStateFiles(root).patch, JSON.stringify(next));
     return { root, targetPath: state.project.targetPath, compiledCount: state.compiledCount, warnings: state.warnings, patched: changed };
   } finally {
@@ -99,6 +106,24 @@ function changedInputs(root: string, state: CompileState, patch: CompileStatePat
   }
   return changed;
 }
+
+/**
+ * Every compiled file is as the full compile (or a re-compile since) wrote it: same size and mtime.
+ * One stat per file, like the inputs' (hashing them all would cost far more).
+ */
+function outputsAsWritten(state: CompileState, patch: CompileStatePatch): boolean {
+  const { paths, sizes, mtimes } = state.outputs;
+  const prefix = `${state.project.targetPath}${sep}`;
+  for (let i = 0; i < paths.length; i++) {
+    const path = paths[i] as string;
+    const [size, mtimeMs] = patch.outputs?.[path] ?? [sizes[i], mtimes[i]];
+    const stat = statSync(prefix + (sep === '/' ? path : path.split('/').join(sep)), NO_THROW);
+    if (!stat || stat.size !== size || stat.mtimeMs !== mtimeMs) return false;
+  }
+  return true;
+}
+
+const NO_THROW = { throwIfNoEntry: false } as const;
 
 function sameFile(file: string, known: FileSignature | null): boolean {
   const now = signatureOf(file);

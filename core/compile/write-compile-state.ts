@@ -1,11 +1,14 @@
-import { rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { ManifestLayout } from '../artifacts/manifest.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { DependencyGraph } from '../graph/build-graph.js';
 import { resourcePaths } from '../project/resource-paths.js';
+import { envDigests, newEnvSalt } from '../project/env-digest.js';
 import { DEFAULT_PACKAGES_PATH } from '../project/packages.js';
+import { toPosix } from '../project/files.js';
 import { profileSearchPath } from '../project/profiles.js';
+import { compiledLedgerFile, readLedger } from '../run/artifact-writer.js';
 import type { Project, ProjectNode } from '../project/types.js';
 import { compileStateFiles, racy, STATE_FORMAT, type CompileState, type FileSignature, type NodeFacts } from './compile-state.js';
 import { listInputs, signatureOf, strataFingerprint } from './input-files.js';
@@ -41,10 +44,9 @@ export function writeCompileState(input: CompileStateInput): void {
   // Folders outside the project would need listing too; such projects always compile in full.
   if (folders.some((f) => relative(project.root, join(project.root, f)).startsWith('..'))) return;
 
-  const env = Object.fromEntries(input.envRead);
   const outside: Record<string, FileSignature | null> = {};
   // The load read these variables (HOME, STRATA_PROFILES_DIR, ...) to search, so they are recorded.
-  for (const dir of profileSearchPath({ projectDir: project.root, env: withoutNulls(env), ...(input.profilesDir ? { profilesDir: input.profilesDir } : {}) })) {
+  for (const dir of profileSearchPath({ projectDir: project.root, env: withoutNulls(input.envRead), ...(input.profilesDir ? { profilesDir: input.profilesDir } : {}) })) {
     const file = join(dir, 'profiles.yml');
     outside[file] = signatureOf(file);
     if (outside[file]) break;
@@ -76,16 +78,28 @@ export function writeCompileState(input: CompileStateInput): void {
     texts.push(text);
     offset += length;
   }
+  const envSalt = newEnvSalt();
+  // What the file writer recorded of the compiled files (its ledger, written just before).
+  const ledgerFile = compiledLedgerFile(project.targetPath);
+  if (!existsSync(ledgerFile)) return;
+  const outputs: CompileState['outputs'] = { paths: [], sizes: [], mtimes: [] };
+  for (const [file, [, size, mtimeMs]] of Object.entries(readLedger(ledgerFile))) {
+    outputs.paths.push(toPosix(relative(project.targetPath, file)));
+    outputs.sizes.push(size);
+    outputs.mtimes.push(mtimeMs);
+  }
   const manifestStat = statSync(join(project.targetPath, 'manifest.json'));
   const state: CompileState = {
     format: STATE_FORMAT,
     fingerprint: strataFingerprint(),
     args: input.args,
     recordedAt: input.recordedAt,
-    env,
+    env: envDigests(envSalt, input.envRead),
+    envSalt,
     outside,
     folders,
     files,
+    outputs,
     project: { name: project.name, root: project.root, targetPath: project.targetPath, adapter: input.adapter, vars: project.vars, target: { ...project.target.info, name: project.target.targetName, profile_name: project.target.profileName }, macroFiles: project.macroFiles, dispatch: project.settings.dispatch ?? [] },
     index,
     sources: Object.fromEntries([...project.sources.values()].map((s) => [s.uniqueId, [s.relation, (s.meta.event_time as string | undefined) ?? null]])),
@@ -135,6 +149,6 @@ function nodeFacts({ project, dag, compiledIds }: CompileStateInput): { facts: M
   return { facts, patchable };
 }
 
-function withoutNulls(env: Record<string, string | null>): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== null));
+function withoutNulls(env: ReadonlyMap<string, string | null>): Record<string, string> {
+  return Object.fromEntries([...env].filter((e): e is [string, string] => e[1] !== null));
 }

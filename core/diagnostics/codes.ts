@@ -6,6 +6,7 @@ export const DIAGNOSTIC_CODES = {
   'project-file-missing': 'error',
   'yaml-syntax': 'error',
   'yaml-schema': 'error',
+  'file-not-utf8': 'error',
   'unknown-key': 'error',
   'unused-config-path': 'warn',
   'profile-not-found': 'error',
@@ -48,6 +49,12 @@ export const DIAGNOSTIC_CODES = {
   'breaking-change': 'error',
   'consumer-impact': 'warn',
   'unenforced-constraint': 'warn',
+  // The environment (StrataEnvironmentError): not the project's files, not a bug.
+  'connection-failed': 'error',
+  'database-file-locked': 'error',
+  'database-file-unusable': 'error',
+  'extension-unavailable': 'error',
+  'run-lock-timeout': 'error',
 } as const satisfies Record<string, Severity>;
 
 /** `error` stops the command; `warn` is printed and the command goes on. */

@@ -49,7 +49,7 @@ export function siteData(project: Project, dag: DependencyGraph, dialect: SqlDia
   const testsByColumn = new Map<string, string[]>();
   for (const node of project.nodes.values()) {
     if (!node.test?.attachedNode) continue;
-    const key = `${node.test.attachedNode}|${node.test.columnName ?? ''}`;
+    const key = `${node.test.attachedNode}|${node.test.column ?? node.test.columnName ?? ''}`;
     testsByColumn.set(key, [...(testsByColumn.get(key) ?? []), node.test.testName ?? node.name]);
   }
   const shown = (id: string) => (project.nodes.has(id) ? SHOWN.has(project.nodes.get(id)?.resourceType ?? '') : project.sources.has(id) || (project.externals.has(id) && dag.graph.hasNode(id)));

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
@@ -6,6 +6,7 @@ import { parseYaml, validateYaml } from '../project/yaml-file.js';
 import type { SelectContext } from './select.js';
 import { evaluateAtom, evaluateTerms, withAttachedTests } from './select.js';
 import type { SelectorAtom } from './selector-syntax.js';
+import { readProjectText } from '../project/read-text.js';
 
 /** A named selector from selectors.yml. */
 export interface NamedSelector {
@@ -25,8 +26,9 @@ const fileSchema = z.strictObject({
 export function readSelectorsFile(root: string): { selectors: NamedSelector[]; diagnostics: Diagnostic[] } {
   const file = join(root, 'selectors.yml');
   if (!existsSync(file)) return { selectors: [], diagnostics: [] };
-  const parsed = parseYaml('selectors.yml', readFileSync(file, 'utf8'));
-  if (!parsed.yaml) return { selectors: [], diagnostics: parsed.diagnostics };
+  const encoding: Diagnostic[] = [];
+  const parsed = parseYaml('selectors.yml', readProjectText(file, 'selectors.yml', encoding));
+  if (encoding.length || !parsed.yaml) return { selectors: [], diagnostics: [...encoding, ...parsed.diagnostics] };
   const checked = validateYaml(parsed.yaml, fileSchema, parsed.yaml.value, [], 'selectors file');
   return { selectors: (checked.data?.selectors ?? []) as NamedSelector[], diagnostics: checked.diagnostics };
 }

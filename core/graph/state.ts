@@ -24,7 +24,7 @@ export interface ProjectState {
 export interface StateNode {
   resource_type: string;
   raw_code?: string;
-  checksum?: { checksum: string };
+  checksum?: { name?: string; checksum: string };
   config?: Record<string, unknown>;
   database?: string | null;
   schema: string;
@@ -84,7 +84,9 @@ export function modifications(project: Project, node: ProjectNode, state: Projec
   const old = state.nodes.get(node.uniqueId);
   const kinds = new Set<ModifiedKind>();
   if (!old) return kinds;
-  const body = node.resourceType === 'seed' ? old.checksum?.checksum !== checksum(node.rawCode).checksum : normalizeSql(old.raw_code ?? '') !== normalizeSql(node.rawCode);
+  // A seed over 1 MiB is checksummed by its path (as dbt does): its changes are not seen here.
+  const seedSum = node.checksum ?? checksum(node.rawCode);
+  const body = node.resourceType === 'seed' ? (old.checksum?.name ?? 'sha256') !== seedSum.name || old.checksum?.checksum !== seedSum.checksum : normalizeSql(old.raw_code ?? '') !== normalizeSql(node.rawCode);
   if (body) kinds.add('body');
   if (stableJson(withoutVolatile(old.config ?? {})) !== stableJson(withoutVolatile(manifestConfig(node.config)))) kinds.add('configs');
   // The relation as configured, not as rendered: production and a dev target differ in schema by design.

@@ -1,3 +1,4 @@
+import { derivedIdentifier } from '../adapter/derived-name.js';
 import type { AdapterCapabilities } from '../adapter/adapter.js';
 import type { SqlDialect } from '../adapter/dialect.js';
 import type { ColumnInfo } from '../adapter/relation.js';
@@ -77,7 +78,8 @@ export function checkContract(node: ProjectNode, actual: readonly ColumnInfo[]):
  */
 export function contractTableColumns(node: ProjectNode, dialect: SqlDialect, capabilities: AdapterCapabilities, buildId: string): { columns: { name: string; type: string }[]; tableConstraints: string[] } {
   const q = (c: string) => dialect.quoteIdentifier(c);
-  const named = (kind: string, cols: string[]) => q(`${node.relation.identifier}_${cols.join('_')}_${kind}_${buildId}`.slice(0, 63));
+  // Cut to the identifier limit (63 bytes where the database says none) without losing the build id.
+  const named = (kind: string, cols: string[]) => q(derivedIdentifier(`${node.relation.identifier}_${cols.join('_')}`, `_${kind}_${buildId}`, capabilities.maxIdentifierBytes ?? 63));
   const render = (c: ConstraintDef, cols: string[]): string | undefined => {
     switch (c.type) {
       case 'not_null': return undefined; // written on the column itself

@@ -1,3 +1,4 @@
+import { derivedIdentifier } from '../adapter/derived-name.js';
 import { diagnostic, StrataUserError } from '../diagnostics/diagnostic.js';
 import type { ProjectNode } from '../project/types.js';
 import { shouldFullRefresh } from './full-refresh.js';
@@ -38,7 +39,7 @@ export function planIncremental(input: PlanInput, buildTable: (input: PlanInput)
   const { node, compiledSql, existing, dialect, capabilities, facts } = input;
   if (!runsIncrementally(node, existing, input.fullRefresh ?? false)) return { ...buildTable(input), action: 'created incremental table' };
   const target = node.relation;
-  const incoming = dialect.scratchRelation(`${target.identifier}${INCREMENTAL_SUFFIX}`);
+  const incoming = dialect.scratchRelation(derivedIdentifier(target.identifier, INCREMENTAL_SUFFIX, capabilities.maxIdentifierBytes));
   const base = { uniqueId: node.uniqueId, transactional: capabilities.transactionalDdl, relation: target, kind: 'table' as const };
   if (!facts) {
     return {

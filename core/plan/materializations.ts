@@ -1,7 +1,7 @@
 import type { AdapterCapabilities } from '../adapter/adapter.js';
 import type { DependentForeignKey, DependentView } from '../adapter/connection.js';
 import type { SqlDialect } from '../adapter/dialect.js';
-import type { ExistingRelation, Relation, RelationKind } from '../adapter/relation.js';
+import type { ExistingRelation, RelationKind } from '../adapter/relation.js';
 import { diagnostic, StrataUserError } from '../diagnostics/diagnostic.js';
 import { shouldFullRefresh } from './full-refresh.js';
 import type { ProjectNode } from '../project/types.js';
@@ -64,15 +64,15 @@ function planView(input: PlanInput): Plan {
     return { ...plan, statements: [{ sql: dialect.createViewAs(node.relation, compiledSql, { replace: existing !== undefined }), purpose: 'create the view' }] };
   }
   const build: Statement[] = [
-    { sql: dialect.drop(tmpRelation(node.relation), 'view'), purpose: 'remove a leftover from an interrupted run' },
-    { sql: dialect.createViewAs(tmpRelation(node.relation), compiledSql, { replace: false }), purpose: 'create the new view beside the old relation' },
+    { sql: dialect.drop(tmpRelation(node.relation, capabilities), 'view'), purpose: 'remove a leftover from an interrupted run' },
+    { sql: dialect.createViewAs(tmpRelation(node.relation, capabilities), compiledSql, { replace: false }), purpose: 'create the new view beside the old relation' },
   ];
   return { ...plan, statements: swapIn(input, 'view', build) };
 }
 
 function planTable(input: PlanInput): Plan {
   const { node, compiledSql, dialect, capabilities } = input;
-  const tmp = tmpRelation(node.relation);
+  const tmp = tmpRelation(node.relation, capabilities);
   const build: Statement[] = [{ sql: dialect.drop(tmp, 'table'), purpose: 'remove a leftover from an interrupted run' }];
   if (hasEnforcedContract(node)) {
     // A contract fixes the column types and adds constraints, so the table is declared first.
@@ -86,30 +86,40 @@ function planTable(input: PlanInput): Plan {
 }
 
 /**
- * Seeds: on later runs the rows are replaced in place (delete, then load), keeping the table and
- * the views built on it; a first run or --full-refresh creates the table anew.
+ * Seeds: every load builds `<name>__strata_tmp` from the CSV and swaps it in, in one transaction,
+ * as tables do. A failed load leaves the old table and its rows; two runs loading one seed at once
+ * each swap in a whole table (the later wins) and never double rows. The first stage takes the
+ * database's build lock on the seed's name, where it has one, and asks for the columns there now:
+ * whether a table exists and which columns it has are read after any other load has finished.
+ * Without --full-refresh, a CSV whose columns changed is refused, as dbt (which truncates and
+ * inserts) fails then too; the column types always follow the CSV.
  */
 function planSeed(input: PlanInput): Plan {
   const { node, dialect, capabilities, existing, facts } = input;
-  const tmp = tmpRelation(node.relation);
-  const columns = (node.seedColumns ?? []).map((c) => ({ name: c.name, type: c.declared ?? dialect.seedType(c.inferred) }));
-  const load = (relation: Relation): Statement => ({ sql: `-- bulk load ${node.originalFilePath} into ${dialect.qualify(relation)}`, purpose: 'load the CSV rows', load: { relation, file: node.absolutePath, columns: columns.map((c) => c.name), delimiter: node.config.delimiter ?? ',' } });
   const base = { uniqueId: node.uniqueId, transactional: capabilities.transactionalDdl, relation: node.relation, kind: 'table' as const, action: 'loaded seed' };
-  if (existing?.kind === 'table' && !shouldFullRefresh(node.config, input.fullRefresh ?? false)) {
-    if (!facts) return { ...base, statements: [], requires: { columnsOf: [node.relation] } };
-    const before = columnsOf(facts, node.relation).map((c) => c.name.toLowerCase());
-    const now = columns.map((c) => c.name.toLowerCase());
-    if (before.join('\u0000') !== now.join('\u0000')) {
-      throw new StrataUserError([diagnostic('invalid-seed', `${node.name}: the CSV's columns (${now.join(', ')}) differ from the table's (${before.join(', ')}). Run with --full-refresh to recreate the table.`, { file: node.originalFilePath, line: 1, column: 1 })]);
-    }
-    return { ...base, statements: [{ sql: dialect.deleteFrom(node.relation), purpose: 'remove the old rows' }, load(node.relation)] };
+  if (!facts) {
+    const lock = dialect.lockBuild?.(node.relation);
+    return { ...base, statements: lock ? [{ sql: lock, purpose: 'wait until other loads of this seed have finished' }] : [], requires: { columnsOf: [node.relation] } };
   }
+  const columns = (node.seedColumns ?? []).map((c) => ({ name: c.name, type: c.declared ?? dialect.seedType(c.inferred) }));
+  const before = columnsOf(facts, node.relation);
+  // What is there now: another run may have created the table since this run looked.
+  const current: ExistingRelation | undefined = before.length > 0 ? { ...node.relation, kind: existing?.kind ?? 'table' } : undefined;
+  if (current?.kind === 'table' && !shouldFullRefresh(node.config, input.fullRefresh ?? false)) {
+    const was = before.map((c) => c.name.toLowerCase());
+    const now = columns.map((c) => c.name.toLowerCase());
+    if (was.join('\u0000') !== now.join('\u0000')) {
+      throw new StrataUserError([diagnostic('invalid-seed', `${node.name}: the CSV's columns (${now.join(', ')}) differ from the table's (${was.join(', ')}). Run with --full-refresh to recreate the table.`, { file: node.originalFilePath, line: 1, column: 1 })]);
+    }
+  }
+  const tmp = tmpRelation(node.relation, capabilities);
+  const sampled = node.seedSampleRows === undefined ? '' : `; column types were inferred from the first ${node.seedSampleRows.toLocaleString('en-US')} rows, so set column_types for a column whose later values differ`;
   const build: Statement[] = [
     { sql: dialect.drop(tmp, 'table'), purpose: 'remove a leftover from an interrupted run' },
     { sql: dialect.createTable(tmp, columns), purpose: 'create the new table beside the old relation' },
-    load(tmp),
+    { sql: `-- bulk load ${node.originalFilePath} into ${dialect.qualify(tmp)}`, purpose: `load the CSV rows${sampled}`, load: { relation: tmp, file: node.absolutePath, columns: columns.map((c) => c.name), delimiter: node.config.delimiter ?? ',' } },
   ];
-  return { ...base, statements: swapIn(input, 'table', build) };
+  return { ...base, statements: swapIn({ ...input, existing: current }, 'table', build) };
 }
 
 function planEphemeral({ node }: PlanInput): Plan {
@@ -122,12 +132,12 @@ function planEphemeral({ node }: PlanInput): Plan {
  * any step leaves the old relation, its rows and its dependent views as they were. Dependent views
  * are never dropped with CASCADE.
  */
-function swapIn({ node, existing, dependents = [], foreignKeys = [], dialect }: PlanInput, kind: RelationKind, build: Statement[]): Statement[] {
+function swapIn({ node, existing, dependents = [], foreignKeys = [], dialect, capabilities }: PlanInput, kind: RelationKind, build: Statement[]): Statement[] {
   const relation = node.relation;
-  const backup = backupRelation(relation);
+  const backup = backupRelation(relation, capabilities);
   const statements = [...build];
   if (existing) statements.push({ sql: dialect.rename(relation, existing.kind, backup.identifier), purpose: `move the old ${existing.kind} aside` });
-  statements.push({ sql: dialect.rename(tmpRelation(relation), kind, relation.identifier), purpose: `move the new ${kind} into place` });
+  statements.push({ sql: dialect.rename(tmpRelation(relation, capabilities), kind, relation.identifier), purpose: `move the new ${kind} into place` });
   for (const view of dependents) {
     statements.push({ sql: dialect.createViewAs(view.relation, view.definition, { replace: true }), purpose: `re-point dependent view ${view.relation.schema}.${view.relation.identifier} at the new ${kind}` });
   }

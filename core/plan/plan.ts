@@ -1,5 +1,7 @@
 import type { ColumnInfo, Relation, RelationKind } from '../adapter/relation.js';
 import { relationKey } from '../adapter/relation.js';
+import type { AdapterCapabilities } from '../adapter/adapter.js';
+import { derivedIdentifier } from '../adapter/derived-name.js';
 
 /** One step of a plan: a SQL statement, or a bulk load of a CSV file. */
 export interface Statement {
@@ -48,15 +50,18 @@ export interface Plan {
 /** Suffix of the relation a table is built into before it replaces the old one. */
 export const TMP_SUFFIX = '__strata_tmp';
 
-/** The temporary relation next to `relation`. */
-export function tmpRelation(relation: Relation): Relation {
-  return { ...relation, identifier: `${relation.identifier}${TMP_SUFFIX}` };
+/** The temporary relation next to `relation`, its name cut (with a hash) to the database's limit. */
+export function tmpRelation(relation: Relation, limits: IdentifierLimit): Relation {
+  return { ...relation, identifier: derivedIdentifier(relation.identifier, TMP_SUFFIX, limits.maxIdentifierBytes) };
 }
 
 /** Suffix the old relation is renamed to while the new one moves in. */
 export const BACKUP_SUFFIX = '__strata_backup';
 
-/** The old relation's name while a swap is in progress. */
-export function backupRelation(relation: Relation): Relation {
-  return { ...relation, identifier: `${relation.identifier}${BACKUP_SUFFIX}` };
+/** The old relation's name while a swap is in progress, cut (with a hash) to the database's limit. */
+export function backupRelation(relation: Relation, limits: IdentifierLimit): Relation {
+  return { ...relation, identifier: derivedIdentifier(relation.identifier, BACKUP_SUFFIX, limits.maxIdentifierBytes) };
 }
+
+/** Where derived names learn the database's identifier limit (the adapter's capabilities). */
+export type IdentifierLimit = Pick<AdapterCapabilities, 'maxIdentifierBytes'>;

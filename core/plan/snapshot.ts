@@ -1,3 +1,4 @@
+import { derivedIdentifier } from '../adapter/derived-name.js';
 import type { SqlDialect } from '../adapter/dialect.js';
 import type { Relation } from '../adapter/relation.js';
 import type { ProjectNode } from '../project/types.js';
@@ -32,7 +33,7 @@ function metaNames(node: ProjectNode): Names {
 export function planSnapshot(input: PlanInput): Plan {
   const { node, compiledSql, existing, dialect, capabilities, facts } = input;
   const target = node.relation;
-  const staging = dialect.scratchRelation(`${target.identifier}${SNAPSHOT_STAGING_SUFFIX}`);
+  const staging = dialect.scratchRelation(derivedIdentifier(target.identifier, SNAPSHOT_STAGING_SUFFIX, capabilities.maxIdentifierBytes));
   const keys = uniqueKeys(node);
   const n = metaNames(node);
   const q = (c: string) => dialect.quoteIdentifier(c);

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TargetInfo } from '../adapter/adapter.js';
 import type { Relation } from '../adapter/relation.js';
@@ -11,11 +10,13 @@ import type { FoundFile } from './files.js';
 import { finalizeConfig, mergeConfigs, nodeConfigSchema, type NodeConfig, type PartialNodeConfig } from './node-config.js';
 import type { Properties } from './properties.js';
 import { readSeedColumns } from './seed-columns.js';
+import { readSeedSample } from './seed-file.js';
 import { readSnapshotBlocks } from './snapshot-blocks.js';
 import { versionColumns, versionedFiles, type VersionSpec } from './model-versions.js';
 import type { NodeProperties } from './properties-file.js';
 import type { NodeType, ProjectNode, RefCall, SourceCall } from './types.js';
 import { validateYaml } from './yaml-file.js';
+import { readProjectText } from './read-text.js';
 
 /** Inputs for turning files into nodes. */
 export interface BuildNodesInput {
@@ -54,17 +55,17 @@ export function buildNodes(input: BuildNodesInput): { nodes: Map<string, Project
   };
   const versions = versionedFiles(input.properties);
   for (const file of input.files.models) {
-    const node = sqlNode('model', file, baseName(file.fromFolder, '.sql'), readFileSync(file.absolute, 'utf8'), input, diagnostics, versions);
+    const node = sqlNode('model', file, baseName(file.fromFolder, '.sql'), readProjectText(file.absolute, file.fromRoot, diagnostics), input, diagnostics, versions);
     if (node) add(node, file);
   }
   for (const file of input.files.seeds) add(seedNode(file, input, diagnostics), file);
   // Analyses are compiled (refs resolved) and never built, as in dbt.
   for (const file of input.files.analyses) {
-    const node = sqlNode('analysis', file, baseName(file.fromFolder, '.sql'), readFileSync(file.absolute, 'utf8'), input, diagnostics);
+    const node = sqlNode('analysis', file, baseName(file.fromFolder, '.sql'), readProjectText(file.absolute, file.fromRoot, diagnostics), input, diagnostics);
     if (node) add(node, file);
   }
   for (const file of input.files.snapshots) {
-    const text = readFileSync(file.absolute, 'utf8');
+    const text = readProjectText(file.absolute, file.fromRoot, diagnostics);
     for (const block of readSnapshotBlocks(text)) {
       const node = sqlNode('snapshot', file, block.name, block.template, input, diagnostics);
       if (node) add(finishSnapshot(node, input, diagnostics), file);
@@ -123,11 +124,15 @@ function finishSnapshot(node: ProjectNode, input: BuildNodesInput, diagnostics: 
   return node;
 }
 
+/** A seed: its columns from the file's first 1 MiB of rows (all of a smaller file); the rows stay in the file. */
 function seedNode(file: FoundFile, input: BuildNodesInput, diagnostics: Diagnostic[]): ProjectNode {
-  const node = makeNode('seed', file, baseName(file.fromFolder, '.csv'), readFileSync(file.absolute, 'utf8'), input, {}, [], [], diagnostics);
-  const read = readSeedColumns(file.fromRoot, node.rawCode, node.config.column_types, node.config.delimiter);
+  const node = makeNode('seed', file, baseName(file.fromFolder, '.csv'), '', input, {}, [], [], diagnostics);
+  const sample = readSeedSample(file.absolute, file.fromRoot, diagnostics);
+  const read = readSeedColumns(file.fromRoot, sample.text, node.config.column_types, node.config.delimiter);
   diagnostics.push(...read.diagnostics);
   node.seedColumns = read.columns;
+  node.checksum = sample.checksum;
+  if (!sample.whole) node.seedSampleRows = read.rows;
   return node;
 }
 

@@ -1,5 +1,4 @@
 import { hash as digest } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { diagnostic, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
 import type { RenderScope, TemplateEngine } from '../template/engine.js';
 import { configForPath, type ConfigTreeNode } from './config-tree.js';
@@ -12,8 +11,9 @@ import { TEST_KWARGS, looksLikeCall, renderTestKwargs, renderedKwarg } from './t
 import { declarationAt } from './node-location.js';
 import { parseTemplate } from './parse-template.js';
 import type { ParseCache } from './parse-cache.js';
-import type { ProjectNode, SourceDefinition, TestInfo } from './types.js';
+import type { ColumnDef, ProjectNode, SourceDefinition, TestInfo } from './types.js';
 import { validateYaml } from './yaml-file.js';
+import { readProjectText } from './read-text.js';
 
 /** Config keys dbt accepts directly among a test's arguments (older style) as well as under `config:`. */
 const LIFTED_CONFIG = ['severity', 'where', 'limit', 'warn_if', 'error_if', 'fail_calc', 'store_failures', 'store_failures_as', 'enabled', 'tags', 'meta', 'alias', 'schema', 'database'];
@@ -33,6 +33,8 @@ export interface BuildTestsInput {
   cache?: ParseCache;
   /** The node's relation, to give tests one for `store_failures`. */
   auditRelation: (name: string, config: PartialNodeConfig) => ProjectNode['relation'];
+  /** The target adapter's identifier quoting, for columns declared with `quote: true` (dbt's `adapter.quote`). */
+  quoteColumn: (name: string) => string;
 }
 
 /** A test declared on a node or source, before it becomes a node. */
@@ -44,7 +46,10 @@ interface Declared {
   attachedName: string;
   /** `source_` for tests on sources, as dbt names them. */
   namePrefix: string;
+  /** dbt's `column_name`: quoted when the column (or a source's `quoting`) says so. */
   columnName?: string;
+  /** The column as declared, when `columnName` is quoted. */
+  column?: string;
   file: string;
   at: SourceLocation;
 }
@@ -57,12 +62,12 @@ export function buildTests(input: BuildTestsInput): { nodes: ProjectNode[]; diag
     const at = declarationAt(node);
     const base = { modelExpr: `ref('${node.name}')`, attachedNode: node.uniqueId, attachedName: node.name, namePrefix: '', file: node.patchPath, at };
     for (const entry of node.tests) declared.push({ ...base, entry });
-    for (const column of Object.values(node.columns)) for (const entry of column.tests) declared.push({ ...base, entry, columnName: column.name });
+    for (const column of Object.values(node.columns)) for (const entry of column.tests) declared.push({ ...base, entry, ...columnOf(column, undefined, input) });
   }
   for (const source of input.sources) {
     const base = { modelExpr: `source('${source.sourceName}', '${source.name}')`, attachedNode: source.uniqueId, attachedName: `${source.sourceName}_${source.name}`, namePrefix: 'source_', file: source.originalFilePath, at: source.at };
     for (const entry of source.tests) declared.push({ ...base, entry });
-    for (const column of Object.values(source.columns)) for (const entry of column.tests) declared.push({ ...base, entry, columnName: column.name });
+    for (const column of Object.values(source.columns)) for (const entry of column.tests) declared.push({ ...base, entry, ...columnOf(column, source.quoteColumns, input) });
   }
   const nodes: ProjectNode[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -90,18 +95,29 @@ function genericTest(d: Declared, input: BuildTestsInput, diagnostics: Diagnosti
   const argText = Object.entries(kwargs).map(([k, v]) => `${k}=${kwargSource(k, v)}`);
   const where = (checked.data ?? {}).where ?? configForPath(input.tree, [input.packageName]).where;
   const model = where ? `__strata_where(${d.modelExpr}, ${templateLiteral(where)})` : d.modelExpr;
-  const call = [`model=${model}`, ...(d.columnName !== undefined ? [`column_name=${templateLiteral(d.columnName)}`] : []), ...argText].join(', ');
+  // The column's name is text, never an expression of the test's template (as in dbt).
+  const call = [`model=${model}`, ...(d.columnName !== undefined ? [`column_name=${JSON.stringify(d.columnName)}`] : []), ...argText].join(', ');
   const macro = namespace ? `${namespace}.test_${testName}` : `test_${testName}`;
   const rawCode = `{{ ${macro}(${call}) }}`;
   // dbt names a namespaced test after its package too: dbt_utils_expression_is_true_orders_...
   const name = customName ?? d.namePrefix + testNodeName(namespace ? `${namespace}_${testName}` : testName, d.attachedName, d.columnName, kwargs);
   const hash = digest('md5', JSON.stringify([namespace, testName, d.attachedNode, d.columnName, kwargs]), 'hex').slice(0, 10);
-  const info: TestInfo = { kind: 'generic', testName, kwargs, attachedNode: d.attachedNode, declaredAt: d.at, ...(namespace ? { namespace } : {}), ...(d.columnName !== undefined ? { columnName: d.columnName } : {}) };
+  const info: TestInfo = { kind: 'generic', testName, kwargs, attachedNode: d.attachedNode, declaredAt: d.at, ...(namespace ? { namespace } : {}), ...(d.columnName !== undefined ? { columnName: d.columnName } : {}), ...(d.column !== undefined ? { column: d.column } : {}) };
   return testNode(`test.${input.packageName}.${name}.${hash}`, name, d.file, d.file, rawCode, checked.data ?? {}, info, input, diagnostics);
 }
 
+/**
+ * A column's `column_name` as dbt's parser makes it: quoted with the adapter's quoting when the
+ * column says `quote: true`, or says nothing and its source table quotes columns; else as written,
+ * which lets a column entry be an expression (and leaves a name that needs quoting to fail in SQL).
+ */
+function columnOf(column: ColumnDef, quoteColumns: boolean | undefined, input: BuildTestsInput): Pick<Declared, 'columnName' | 'column'> {
+  if (!(column.quote ?? quoteColumns)) return { columnName: column.name };
+  return { columnName: input.quoteColumn(column.name), column: column.name };
+}
+
 function singularTest(file: FoundFile, input: BuildTestsInput, diagnostics: Diagnostic[]): ProjectNode | undefined {
-  const rawCode = readFileSync(file.absolute, 'utf8');
+  const rawCode = readProjectText(file.absolute, file.fromRoot, diagnostics);
   const name = (file.fromFolder.split('/').pop() ?? file.fromFolder).replace(/\.sql$/, '');
   return testNode(`test.${input.packageName}.${name}`, name, file.fromRoot, file.absolute, rawCode, {}, { kind: 'singular', kwargs: {} }, input, diagnostics);
 }
@@ -185,8 +201,9 @@ function splitName(full: string, kwargs: Record<string, unknown>): ParsedEntry |
 function testNodeName(testName: string, attached: string, column: string | undefined, kwargs: Record<string, unknown>): string {
   const argParts = Object.values(kwargs).flatMap((v) => (Array.isArray(v) ? v : [v])).map((v) => String(v).replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, ''));
   const name = [testName, attached, ...(column !== undefined ? [column.replace(/[^A-Za-z0-9_]+/g, '_')] : [])].join('_') + (argParts.length ? `__${argParts.join('__')}` : '');
-  if (name.length <= 64) return name;
-  return `${name.slice(0, 53)}_${digest('md5', name, 'hex').slice(0, 10)}`;
+  // At most 63 characters, as dbt (and Postgres) want; the audit table's name is also cut to the database's limit in bytes.
+  if (name.length <= 63) return name;
+  return `${name.slice(0, 52)}_${digest('md5', name, 'hex').slice(0, 10)}`;
 }
 
 /**

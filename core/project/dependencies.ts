@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { ColumnDef, ExternalNode } from './types.js';
 import { parseYaml, validateYaml } from './yaml-file.js';
+import { readProjectText } from './read-text.js';
 
 const dependenciesSchema = z.strictObject({
   projects: z.array(z.strictObject({ name: z.string(), manifest: z.string().optional() })).default([]),
@@ -37,8 +38,9 @@ export function readDependencies(root: string): { externals: Map<string, Externa
   const file = join(root, 'dependencies.yml');
   const externals = new Map<string, ExternalNode>();
   if (!existsSync(file)) return { externals, projects: [], diagnostics: [] };
-  const parsed = parseYaml('dependencies.yml', readFileSync(file, 'utf8'));
-  if (!parsed.yaml) return { externals, projects: [], diagnostics: parsed.diagnostics };
+  const encoding: Diagnostic[] = [];
+  const parsed = parseYaml('dependencies.yml', readProjectText(file, 'dependencies.yml', encoding));
+  if (encoding.length || !parsed.yaml) return { externals, projects: [], diagnostics: [...encoding, ...parsed.diagnostics] };
   const checked = validateYaml(parsed.yaml, dependenciesSchema, parsed.yaml.value ?? {}, [], 'dependencies file');
   const diagnostics = [...checked.diagnostics];
   const projects = checked.data?.projects ?? [];

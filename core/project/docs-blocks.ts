@@ -1,20 +1,37 @@
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { DocBlock } from './types.js';
 
-const BLOCK = /\{%-?\s*docs\s+([A-Za-z_][A-Za-z0-9_]*)\s*-?%\}([\s\S]*?)\{%-?\s*enddocs\s*-?%\}/g;
+const TAG = /\{%-?\s*(?:docs\s+([A-Za-z_][A-Za-z0-9_]*)|(enddocs))\s*-?%\}/g;
 
-/** Reads every `{% docs name %}…{% enddocs %}` block in a Markdown file. */
+/**
+ * Reads every `{% docs name %}…{% enddocs %}` block in a Markdown file. A block left open (or
+ * opened inside another) is an error at its opening tag, as dbt fails on it, rather than a doc
+ * that silently does not exist.
+ */
 export function readDocBlocks(file: string, text: string, into: Map<string, DocBlock>): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  for (const match of text.matchAll(BLOCK)) {
-    const name = match[1] as string;
-    const line = text.slice(0, match.index).split('\n').length;
-    const existing = into.get(name);
-    if (existing) {
-      diagnostics.push(diagnostic('duplicate-doc', `Docs block '${name}' is defined in both ${existing.file} and ${file}.`, { file, line, column: 1 }));
+  const lineOf = (index: number) => text.slice(0, index).split('\n').length;
+  let open: { name: string; index: number; contentStart: number } | undefined;
+  for (const match of text.matchAll(TAG)) {
+    const [tag, name, end] = match;
+    if (name !== undefined) {
+      if (open) diagnostics.push(unclosed(file, open.name, lineOf(open.index), `another docs block ('${name}') starts on line ${lineOf(match.index)}`));
+      open = { name, index: match.index, contentStart: match.index + tag.length };
       continue;
     }
-    into.set(name, { name, content: (match[2] as string).trim(), file });
+    if (end === undefined || !open) continue;
+    const existing = into.get(open.name);
+    if (existing) {
+      diagnostics.push(diagnostic('duplicate-doc', `Docs block '${open.name}' is defined in both ${existing.file} and ${file}.`, { file, line: lineOf(open.index), column: 1 }));
+    } else {
+      into.set(open.name, { name: open.name, content: text.slice(open.contentStart, match.index).trim(), file });
+    }
+    open = undefined;
   }
+  if (open) diagnostics.push(unclosed(file, open.name, lineOf(open.index), 'the file ends first'));
   return diagnostics;
+}
+
+function unclosed(file: string, name: string, line: number, why: string): Diagnostic {
+  return diagnostic('template-syntax', `Docs block '${name}' is not closed: no {% enddocs %} before ${why}.`, { file, line, column: 1 });
 }

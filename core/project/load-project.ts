@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import type { Adapter } from '../adapter/adapter.js';
 import { diagnostic, throwIfErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
@@ -9,6 +9,7 @@ import { configForPath, readConfigTree, unusedConfigPaths } from './config-tree.
 import { readDocBlocks } from './docs-blocks.js';
 import { findFiles, toPosix } from './files.js';
 import type { NodeNaming } from './build-nodes.js';
+import { derivedIdentifier } from '../adapter/derived-name.js';
 import type { Relation } from '../adapter/relation.js';
 import { loadResources, type ResourceSet, type SharedLoad } from './load-resources.js';
 import { mergeConfigs } from './node-config.js';
@@ -30,6 +31,7 @@ import { checkProjectFile } from './project-checks.js';
 import { cliVarFunction, macroFreeEngine, projectKeyRendered, renderYamlValues } from './render-yaml.js';
 import type { DocBlock, Project, ProjectNode, SourceDefinition } from './types.js';
 import { parseYaml, validateYaml, type YamlFile } from './yaml-file.js';
+import { readProjectText } from './read-text.js';
 
 /** How to find and configure a project. */
 export interface LoadOptions {
@@ -74,7 +76,7 @@ export function loadProject(options: LoadOptions): Project {
     throw new Error('unreachable: an unreadable project file always has an error');
   }
   const targetPath = resolve(root, head.targetPath ?? 'target');
-  const { target, diagnostics: targetDiagnostics } = resolveTarget({ projectDir: root, targetPath, profile: head.profile, profilesDir: options.profilesDir, target: options.target, env, vars: options.vars ?? {} }, options.adapters);
+  const { target, diagnostics: targetDiagnostics } = resolveTarget({ projectDir: root, targetPath, profile: head.profile, ...(head.profile ? { profileAt: head.yaml.locate(['profile']) } : {}), profilesDir: options.profilesDir, target: options.target, env, vars: options.vars ?? {} }, options.adapters);
   diagnostics.push(...targetDiagnostics);
   if (!target) {
     throwIfErrors(diagnostics);
@@ -108,13 +110,13 @@ export function loadProject(options: LoadOptions): Project {
   const macroTexts = sets.flatMap((set) => {
     const paths = resourcePaths(set.settings.file);
     return [...findFiles(set.dir, paths.macros, ['.sql']), ...findFiles(set.dir, paths.tests.map((t) => `${t}/generic`), ['.sql'])]
-      .map((f) => ({ file: toPosix(relative(root, f.absolute)), text: readFileSync(f.absolute, 'utf8'), ...(set.dir === root ? {} : { package: set.name }) }));
+      .map((f) => ({ file: toPosix(relative(root, f.absolute)), text: readProjectText(f.absolute, toPosix(relative(root, f.absolute)), diagnostics), ...(set.dir === root ? {} : { package: set.name }) }));
   });
   const engine = new TemplateEngine(macroTexts, { rootPackage: name, ...(settings.file.dispatch ? { dispatch: settings.file.dispatch } : {}) });
   diagnostics.push(...engine.diagnostics);
 
   const docs = new Map<string, DocBlock>();
-  for (const set of sets) for (const f of findFiles(set.dir, resourcePaths(set.settings.file).docs, ['.md'])) diagnostics.push(...readDocBlocks(f.fromRoot, readFileSync(f.absolute, 'utf8'), docs));
+  for (const set of sets) for (const f of findFiles(set.dir, resourcePaths(set.settings.file).docs, ['.md'])) diagnostics.push(...readDocBlocks(f.fromRoot, readProjectText(f.absolute, f.fromRoot, diagnostics), docs));
 
   const base = baseScope({ projectName: name, vars, target: targetScope, env, execute: false });
   // Everything a parse result depends on besides the template's own text and the env vars it reads.
@@ -124,11 +126,14 @@ export function loadProject(options: LoadOptions): Project {
   const testSection = settings.file.data_tests ? 'data_tests' : 'tests';
   const testTree = readConfigTree(settings.yaml, testSection);
   diagnostics.push(...testTree.diagnostics);
+  const targetAdapter = options.adapters.find((a) => a.name === target.type);
   const shared: SharedLoad = {
     engine, base, target: target.info, docs, testTree: testTree.tree, naming: withNaming(engine, base),
     snapshotColumns: snapshotColumnNames(basename(projectFile) === 'dbt_project.yml' ? 'dbt' : 'strata'),
     ...(cache ? { cache } : {}),
-    auditRelation: (testName, config) => ({ ...(target.info.database ? { database: target.info.database } : {}), schema: `${target.info.schema}_${config.schema ?? 'dbt_test__audit'}`, identifier: config.alias ?? testName }),
+    quoteColumn: (column) => (targetAdapter?.dialect.quoteIdentifier(column) ?? `"${column.replaceAll('"', '""')}"`),
+    // A test's name, unlike an alias, is Strata's: cut (with a hash) to the database's limit.
+    auditRelation: (testName, config) => ({ ...(target.info.database ? { database: target.info.database } : {}), schema: `${target.info.schema}_${config.schema ?? 'dbt_test__audit'}`, identifier: config.alias ?? derivedIdentifier(testName, '', targetAdapter?.capabilities.maxIdentifierBytes) }),
   };
   const built = { nodes: new Map<string, ProjectNode>(), disabled: new Map<string, ProjectNode>() };
   let properties: Properties | undefined;
@@ -195,7 +200,7 @@ function configTrees(yaml: YamlFile, diagnostics: Diagnostic[]): Record<ConfigTy
 }
 
 function readProjectYaml(file: string, shownAs: string, diagnostics: Diagnostic[]): YamlFile | undefined {
-  const parsed = parseYaml(shownAs, readFileSync(file, 'utf8'));
+  const parsed = parseYaml(shownAs, readProjectText(file, shownAs, diagnostics));
   diagnostics.push(...parsed.diagnostics);
   return parsed.yaml;
 }

@@ -31,6 +31,7 @@ export interface SharedLoad {
   snapshotColumns: Record<string, string>;
   cache?: ParseCache;
   auditRelation: BuildTestsInput['auditRelation'];
+  quoteColumn: BuildTestsInput['quoteColumn'];
 }
 
 /**
@@ -55,7 +56,7 @@ export function loadResources(set: ResourceSet, shared: SharedLoad, configFor: (
   const notSingular = paths.tests.flatMap((t) => [`${t}/generic/`, `${t}/fixtures/`]);
   const tests = buildTests({
     // Analyses are never built, so there is nothing to test (dbt ignores tests on them too).
-    packageName: name, engine: shared.engine, base: shared.base, tree: shared.testTree, nodes: [...built.nodes.values()].filter((n) => n.resourceType !== 'analysis'), sources: properties.sources, auditRelation: shared.auditRelation,
+    packageName: name, engine: shared.engine, base: shared.base, tree: shared.testTree, nodes: [...built.nodes.values()].filter((n) => n.resourceType !== 'analysis'), sources: properties.sources, auditRelation: shared.auditRelation, quoteColumn: shared.quoteColumn,
     singular: findFiles(dir, paths.tests, ['.sql']).filter((f) => !notSingular.some((g) => f.fromRoot.startsWith(g))),
     ...(shared.cache ? { cache: shared.cache } : {}),
   });

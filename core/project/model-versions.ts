@@ -51,7 +51,7 @@ export function versionColumns(base: Record<string, ColumnDef>, spec: VersionSpe
   const out: Record<string, ColumnDef> = Object.fromEntries(Object.entries(base).filter(([name]) => included(name)));
   for (const c of entries) {
     if ('include' in c) continue;
-    out[c.name] = { name: c.name, description: render(c.description), meta: c.meta ?? {}, tags: [], tests: [...(c.tests ?? []), ...(c.data_tests ?? [])], constraints: c.constraints ?? [], ...(c.data_type ? { dataType: c.data_type } : {}) };
+    out[c.name] = { name: c.name, description: render(c.description), meta: c.meta ?? {}, tags: [], tests: [...(c.tests ?? []), ...(c.data_tests ?? [])], constraints: c.constraints ?? [], ...(c.data_type ? { dataType: c.data_type } : {}), ...(c.quote !== undefined ? { quote: c.quote } : {}) };
   }
   return out;
 }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { diagnostic, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
@@ -6,6 +6,7 @@ import type { PackageSpec } from './package-types.js';
 import { envVarFunction } from '../template/base-scope.js';
 import { cliVarFunction, macroFreeEngine, renderYamlValues } from './render-yaml.js';
 import { parseYaml, validateYaml, type YamlFile } from './yaml-file.js';
+import { readProjectText } from './read-text.js';
 
 /** The files a project lists its packages in, in dbt's order of preference. */
 export const PACKAGE_FILES = ['packages.yml', 'dependencies.yml'] as const;
@@ -36,8 +37,9 @@ export interface PackageList {
 export function readPackageList(root: string, env: NodeJS.ProcessEnv, vars: Record<string, unknown> = {}, shownAs = ''): PackageList {
   const file = PACKAGE_FILES.find((f) => existsSync(join(root, f)));
   if (!file) return { specs: [], diagnostics: [] };
-  const parsed = parseYaml(`${shownAs}${file}`, readFileSync(join(root, file), 'utf8'));
-  if (!parsed.yaml) return { file, specs: [], diagnostics: parsed.diagnostics };
+  const encoding: Diagnostic[] = [];
+  const parsed = parseYaml(`${shownAs}${file}`, readProjectText(join(root, file), `${shownAs}${file}`, encoding));
+  if (encoding.length || !parsed.yaml) return { file, specs: [], diagnostics: [...encoding, ...parsed.diagnostics] };
   const diagnostics = [...parsed.diagnostics];
   const checked = validateYaml(parsed.yaml, packagesSchema, parsed.yaml.value ?? {}, [], 'packages file');
   diagnostics.push(...checked.diagnostics);

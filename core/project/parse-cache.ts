@@ -2,10 +2,11 @@ import { createHash, hash as digest } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Keywords } from '../template/call-args.js';
+import { envDigests, newEnvSalt, sameEnv, type EnvDigests } from './env-digest.js';
 import type { RefCall, SourceCall } from './types.js';
 
 /** Bump when what the parse pass records changes shape. */
-const CACHE_VERSION = 2;
+const CACHE_VERSION = 3;
 
 /** What the parse pass learns from one template. */
 export interface ParseResult {
@@ -18,8 +19,8 @@ export interface ParseResult {
 interface Entry extends ParseResult {
   /** sha1 of the template text. */
   hash: string;
-  /** Env vars the template read, with the values they had (null: unset). */
-  env: Record<string, string | null>;
+  /** Env vars the template read, with digests of the values they had (null: unset); never the values. */
+  env: EnvDigests;
 }
 
 /**
@@ -36,15 +37,19 @@ export class ParseCache {
   private readonly nextYaml: Record<string, [hash: string, value: unknown]> = {};
   /** The text each entry of this load was made from: the same string needs no hashing again. */
   private readonly texts = new Map<string, string>();
+  /** Salts the env digests; kept with the file so its entries stay comparable. */
+  private salt = newEnvSalt();
   hits = 0;
   misses = 0;
 
   constructor(private readonly file: string, private readonly key: string, private readonly env: NodeJS.ProcessEnv) {
     if (!existsSync(file)) return;
     try {
-      const saved = JSON.parse(readFileSync(file, 'utf8')) as { key?: string; entries?: Record<string, Entry>; yaml?: Record<string, [string, unknown]> };
-      if (saved.key === key && saved.entries) this.entries = saved.entries;
-      if (saved.key === key && saved.yaml) this.yaml = saved.yaml;
+      const saved = JSON.parse(readFileSync(file, 'utf8')) as { key?: string; salt?: string; entries?: Record<string, Entry>; yaml?: Record<string, [string, unknown]> };
+      if (saved.key !== key || typeof saved.salt !== 'string') return;
+      this.salt = saved.salt;
+      if (saved.entries) this.entries = saved.entries;
+      if (saved.yaml) this.yaml = saved.yaml;
     } catch {
       // A damaged cache is just an empty one.
     }
@@ -53,7 +58,7 @@ export class ParseCache {
   /** The cached result for this text, when still valid. */
   get(file: string, text: string): ParseResult | undefined {
     const entry = this.entries[keyOf(file, text)];
-    if (entry && entry.hash === hash(text) && Object.entries(entry.env).every(([name, value]) => (this.env[name] ?? null) === value)) {
+    if (entry && entry.hash === hash(text) && sameEnv(this.salt, entry.env, this.env)) {
       this.hits++;
       this.next[keyOf(file, text)] = entry;
       this.texts.set(keyOf(file, text), text);
@@ -65,7 +70,7 @@ export class ParseCache {
 
   /** Records a fresh result (only for templates that parsed without errors). */
   put(file: string, text: string, result: ParseResult, envUsed: Iterable<string>): void {
-    const env = Object.fromEntries([...envUsed].map((name) => [name, this.env[name] ?? null]));
+    const env = envDigests(this.salt, [...envUsed].map((name) => [name, this.env[name]]));
     this.next[keyOf(file, text)] = { ...result, hash: hash(text), env };
     this.texts.set(keyOf(file, text), text);
   }
@@ -94,7 +99,7 @@ export class ParseCache {
   /** Writes the entries used or made by this load. */
   save(): void {
     mkdirSync(dirname(this.file), { recursive: true });
-    writeFileSync(this.file, JSON.stringify({ key: this.key, entries: this.next, yaml: this.nextYaml }));
+    writeFileSync(this.file, JSON.stringify({ key: this.key, salt: this.salt, entries: this.next, yaml: this.nextYaml }));
   }
 }
 

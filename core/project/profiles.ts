@@ -1,14 +1,15 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { Adapter } from '../adapter/adapter.js';
-import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { diagnostic, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import { envVarFunction } from '../template/base-scope.js';
 import { cliVarFunction, macroFreeEngine, renderYamlValues } from './render-yaml.js';
 import type { ResolvedTarget } from './types.js';
 import { parseYaml, validateYaml } from './yaml-file.js';
+import { readProjectText } from './read-text.js';
 
 /** Where to look for profiles and which target to use. */
 export interface ProfileOptions {
@@ -18,6 +19,8 @@ export interface ProfileOptions {
   targetPath: string;
   /** Profile named by the project file. */
   profile: string | undefined;
+  /** Where the project file names it (the `profile:` key), for errors about it. */
+  profileAt?: SourceLocation;
   /** `--profiles-dir`. */
   profilesDir?: string;
   /** `--target`. */
@@ -44,16 +47,33 @@ export function profileSearchPath(options: Pick<ProfileOptions, 'profilesDir' | 
     .map((d) => resolve(d));
 }
 
-/** Chooses the connection target; with no profiles.yml anywhere, an embedded DuckDB file. */
+/** The one output of the built-in target. */
+const BUILT_IN_TARGET = 'dev';
+
+/**
+ * Chooses the connection target. The built-in DuckDB file is used only when nothing asks for
+ * anything else: no profiles.yml anywhere, no `profile:` in the project file and no `--target`
+ * but `dev`. A named profile or target that cannot be found is an error, as in dbt, never a silent
+ * build somewhere else (a CI job missing its profiles.yml must not go green on DuckDB).
+ */
 export function resolveTarget(options: ProfileOptions, adapters: readonly Adapter[]): { target?: ResolvedTarget; diagnostics: Diagnostic[] } {
   const explicitDir = options.profilesDir ?? options.env.STRATA_PROFILES_DIR ?? options.env.DBT_PROFILES_DIR;
-  const file = profileSearchPath(options).map((d) => join(d, 'profiles.yml')).find((f) => existsSync(f));
+  const searched = profileSearchPath(options);
+  const file = searched.map((d) => join(d, 'profiles.yml')).find((f) => existsSync(f));
   if (!file) {
     if (explicitDir) return { diagnostics: [diagnostic('profile-not-found', `No profiles.yml in ${resolve(explicitDir)}.`)] };
+    const looked = `no profiles.yml was found (looked in ${searched.join(', ')})`;
+    if (options.profile) {
+      return { diagnostics: [diagnostic('profile-not-found', `Could not find profile named '${options.profile}': ${looked}. Create one with that profile, or remove 'profile:' from the project file to build on the built-in DuckDB target.`, options.profileAt)] };
+    }
+    if (options.target !== undefined && options.target !== BUILT_IN_TARGET) {
+      return { diagnostics: [diagnostic('target-not-found', `Could not find target '${options.target}': ${looked}, so the only target is the built-in DuckDB target (valid target names: ${BUILT_IN_TARGET}).`)] };
+    }
     return builtInDuckDb(options, adapters);
   }
-  const parsed = parseYaml(file, readFileSync(file, 'utf8'));
-  if (!parsed.yaml) return { diagnostics: parsed.diagnostics };
+  const encoding: Diagnostic[] = [];
+  const parsed = parseYaml(file, readProjectText(file, file, encoding));
+  if (encoding.length || !parsed.yaml) return { diagnostics: [...encoding, ...parsed.diagnostics] };
   const yaml = parsed.yaml;
   const diagnostics: Diagnostic[] = [];
   // dbt's ProfileRenderer: natively, with env_var (secrets allowed here only) and --vars, and only
@@ -65,9 +85,9 @@ export function resolveTarget(options: ProfileOptions, adapters: readonly Adapte
   if (!profileName || !(profileName in profiles)) {
     const names = Object.keys(profiles).filter((k) => k !== 'config');
     const message = options.profile
-      ? `Profile '${options.profile}' (named by the project file) is not in ${file}.${didYouMean(options.profile, names)}`
+      ? `Could not find profile named '${options.profile}' (named by the project file) in ${file} (profiles: ${names.join(', ') || 'none'}).${didYouMean(options.profile, names)}`
       : `${file} defines no profile.`;
-    return { diagnostics: [...diagnostics, diagnostic('profile-not-found', message, { file, line: 1, column: 1 })] };
+    return { diagnostics: [...diagnostics, diagnostic('profile-not-found', message, (options.profile && options.profileAt) || { file, line: 1, column: 1 })] };
   }
   const checked = validateYaml(yaml, profileSchema, profiles[profileName], [profileName], `profile '${profileName}'`);
   if (!checked.data) return { diagnostics: [...diagnostics, ...checked.diagnostics] };
@@ -76,7 +96,9 @@ export function resolveTarget(options: ProfileOptions, adapters: readonly Adapte
   const raw = checked.data.outputs[targetName];
   if (!raw) {
     const names = Object.keys(checked.data.outputs);
-    return { diagnostics: [...diagnostics, diagnostic('target-not-found', `Target '${targetName}' is not an output of profile '${profileName}' (outputs: ${names.join(', ')}).${didYouMean(targetName, names)}`, yaml.locate([profileName, 'outputs']))] };
+    // Named by --target, the outputs are where to look; named by the profile, its `target:` line.
+    const at = options.target === undefined && checked.data.target !== undefined ? yaml.locate([profileName, 'target']) : yaml.locate([profileName, 'outputs']);
+    return { diagnostics: [...diagnostics, diagnostic('target-not-found', `The profile '${profileName}' does not have a target named '${targetName}' (valid target names: ${names.join(', ')}).${didYouMean(targetName, names)}`, at)] };
   }
   const outputPath = [profileName, 'outputs', targetName];
   const output = render(raw, outputPath) as Record<string, unknown>;
@@ -98,5 +120,5 @@ function builtInDuckDb(options: ProfileOptions, adapters: readonly Adapter[]): {
   if (!adapter) return { diagnostics: [diagnostic('profile-not-found', 'No profiles.yml found and the DuckDB adapter is not available.')] };
   const result = adapter.parseConfig({ type: 'duckdb', path: join(options.targetPath, 'strata.duckdb'), threads: 4 }, options.projectDir);
   if ('problems' in result) throw new Error(`built-in DuckDB profile rejected: ${result.problems.map((p) => p.message).join('; ')}`);
-  return { target: { profileName: options.profile ?? 'default', targetName: options.target ?? 'dev', type: 'duckdb', config: result.config, info: result.target }, diagnostics: [] };
+  return { target: { profileName: 'default', targetName: BUILT_IN_TARGET, type: 'duckdb', config: result.config, info: result.target }, diagnostics: [] };
 }

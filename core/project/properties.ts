@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { diagnostic, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import { TemplateCallError } from '../template/call-args.js';
@@ -10,6 +9,7 @@ import { parseYaml, validateYaml, yamlFromValue, type YamlFile } from './yaml-fi
 import { propertiesKeyRendered, renderYamlValues } from './render-yaml.js';
 import type { ParseCache } from './parse-cache.js';
 import type { UnitTestEntry } from './build-unit-tests.js';
+import { readProjectText } from './read-text.js';
 
 /** A properties entry for one model/seed/snapshot, waiting to be applied to its node. */
 export interface NodePatch {
@@ -63,7 +63,7 @@ export function readProperties(files: readonly FoundFile[], ctx: PropertiesConte
   const properties: Properties = { patches: new Map(), sources: [], unitTests: [], groups: [] };
   const diagnostics: Diagnostic[] = [];
   for (const f of files) {
-    const text = readFileSync(f.absolute, 'utf8');
+    const text = readProjectText(f.absolute, f.fromRoot, diagnostics);
     const yaml = readYaml(f.fromRoot, text, ctx.cache, diagnostics);
     if (!yaml || yaml.value === null) continue;
     // Jinja in values (`data_type: "{{ ... }}"`, a source's `schema:`), rendered natively as dbt does.
@@ -114,6 +114,7 @@ function readSource(source: SourceProperties, i: number, file: string, ctx: Prop
   const database = source.database ?? ctx.database;
   return (source.tables ?? []).map((table, j) => {
     const relation = { schema, identifier: table.identifier ?? table.name, ...(database ? { database } : {}) };
+    const quoteColumns = table.quoting?.column ?? source.quoting?.column;
     return {
       uniqueId: `source.${ctx.packageName}.${source.name}.${table.name}`,
       sourceName: source.name,
@@ -127,6 +128,7 @@ function readSource(source: SourceProperties, i: number, file: string, ctx: Prop
       meta: { ...source.meta, ...table.meta },
       loader: source.loader ?? '',
       tests: [...(table.tests ?? []), ...(table.data_tests ?? [])],
+      ...(quoteColumns !== undefined ? { quoteColumns } : {}),
       fqn: [ctx.packageName, source.name, table.name],
       at: locate(['sources', i, 'tables', j]),
     } satisfies SourceDefinition;
@@ -138,6 +140,7 @@ function readColumns(columns: readonly ColumnProperties[], render: (text: string
   columns.forEach((c, index) => {
     const column: ColumnDef = { name: c.name, description: render(c.description, index), meta: { ...c.meta, ...c.config?.meta }, tags: [...toList(c.tags), ...toList(c.config?.tags)], tests: [...(c.tests ?? []), ...(c.data_tests ?? [])], constraints: c.constraints ?? [] };
     if (c.data_type !== undefined) column.dataType = c.data_type;
+    if (c.quote !== undefined) column.quote = c.quote;
     out[c.name] = column;
   });
   return out;

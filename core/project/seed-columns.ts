@@ -1,5 +1,5 @@
-import { CsvError, parse } from 'csv-parse/sync';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { CsvSyntaxError, forEachCsvRecord } from './csv-records.js';
 
 /** A type inferred from a seed column's values; each dialect maps it to a SQL type. */
 export type InferredType = 'integer' | 'bigint' | 'float' | 'boolean' | 'date' | 'timestamp' | 'text';
@@ -34,77 +34,100 @@ function declaredClass(type: string): keyof typeof PATTERNS | undefined {
   return undefined;
 }
 
-interface ParsedRecord { record: string[]; raw: string; info: { lines: number } }
+/** What a column's values so far allow: each flag stays true while every present value fits. */
+interface Candidates { present: boolean; integer: boolean; int32: boolean; float: boolean; boolean: boolean; date: boolean; timestamp: boolean }
 
 /**
- * Reads a seed's header and infers each column's type from all its values (empty = NULL), as dbt
- * does: whole numbers → integer (bigint when out of range), other numbers → float, true/false →
- * boolean, ISO dates and timestamps, anything else text. Ragged rows, bad quoting and values that
- * do not fit a `column_types` type are diagnostics at their line and column.
+ * Reads a seed's header and infers each column's type from the values in `text` (empty = NULL): the
+ * whole file, as dbt does, or its first rows for a seed over 1 MiB (seed-file.ts). Whole numbers →
+ * integer (bigint when out of range), other numbers → float, true/false → boolean, ISO dates and
+ * timestamps, anything else text. Ragged rows, bad quoting and values that do not fit a
+ * `column_types` type are diagnostics at their line and column; `rows` is how many rows were read.
  */
-export function readSeedColumns(file: string, text: string, columnTypes: Record<string, string> = {}, delimiter = ','): { columns: SeedColumn[]; diagnostics: Diagnostic[] } {
-  let records: ParsedRecord[];
+export function readSeedColumns(file: string, text: string, columnTypes: Record<string, string> = {}, delimiter = ','): { columns: SeedColumn[]; rows: number; diagnostics: Diagnostic[] } {
+  let header: string[] | undefined;
+  let candidates: Candidates[] = [];
+  let declared: { index: number; name: string; type: string; kind: keyof typeof PATTERNS; bad: Diagnostic[] }[] = [];
+  let rows = 0;
   try {
-    records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: false, delimiter, raw: true, info: true }) as unknown as ParsedRecord[];
+    forEachCsvRecord(text, delimiter, (fields, line, start) => {
+      if (!header) {
+        header = fields;
+        candidates = fields.map(() => ({ present: false, integer: true, int32: true, float: true, boolean: true, date: true, timestamp: true }));
+        declared = fields.flatMap((name, index) => {
+          const type = columnTypes[name];
+          const kind = type ? declaredClass(type) : undefined;
+          return type && kind ? [{ index, name, type, kind, bad: [] }] : [];
+        });
+        return;
+      }
+      if (fields.length !== header.length) throw new CsvSyntaxError(`line ${line} has ${fields.length} fields, the header ${header.length}.`, line);
+      rows++;
+      fields.forEach((value, i) => narrow(candidates[i] as Candidates, value));
+      for (const d of declared) {
+        const value = fields[d.index] as string;
+        if (d.bad.length < 3 && value !== '' && !PATTERNS[d.kind].test(value)) {
+          d.bad.push(diagnostic('invalid-seed', `Value '${value}' in column '${d.name}' is not a valid ${d.type} (set in column_types).`, { file, line, column: fieldOffset(text, start, d.index, delimiter) + 1 }));
+        }
+      }
+    });
   } catch (err) {
-    if (!(err instanceof CsvError)) throw err;
-    const line = (err as CsvError & { lines?: number }).lines ?? 1;
-    return { columns: [], diagnostics: [diagnostic('invalid-seed', `Malformed CSV: ${err.message.replace(/^Invalid Record Length: /, '').replace(/ at line \d+$/, '')}`, { file, line, column: 1 })] };
+    if (!(err instanceof CsvSyntaxError)) throw err;
+    return { columns: [], rows: 0, diagnostics: [diagnostic('invalid-seed', `Malformed CSV: ${err.message}`, { file, line: err.line, column: 1 })] };
   }
-  const [head, ...rows] = records;
-  const header = head?.record ?? [];
-  if (header.length === 0) return { columns: [], diagnostics: [diagnostic('invalid-seed', 'The seed has no header row.', { file, line: 1, column: 1 })] };
+  if (!header) return { columns: [], rows: 0, diagnostics: [diagnostic('invalid-seed', 'The seed is empty: it needs at least a header row naming its columns.', { file, line: 1, column: 1 })] };
+  const names = header;
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
-  header.forEach((name, i) => {
+  names.forEach((name, i) => {
     if (name.trim() === '') diagnostics.push(diagnostic('invalid-seed', `Column ${i + 1} has an empty name in the header.`, { file, line: 1, column: 1 }));
     if (seen.has(name)) diagnostics.push(diagnostic('invalid-seed', `Column '${name}' appears twice in the header.`, { file, line: 1, column: 1 }));
     seen.add(name);
   });
   for (const key of Object.keys(columnTypes)) {
-    if (!seen.has(key)) diagnostics.push(diagnostic('invalid-seed', `column_types names '${key}', which is not a column of the seed (columns: ${header.join(', ')}).`, { file, line: 1, column: 1 }));
+    if (!seen.has(key)) diagnostics.push(diagnostic('invalid-seed', `column_types names '${key}', which is not a column of the seed (columns: ${names.join(', ')}).`, { file, line: 1, column: 1 }));
   }
-  const columns = header.map((name, i) => {
-    const values = rows.map((r) => r.record[i] ?? '');
-    const column: SeedColumn = { name, inferred: inferColumn(values) };
-    const declared = columnTypes[name];
-    if (declared) {
-      column.declared = declared;
-      diagnostics.push(...checkDeclared(file, rows, i, name, declared, delimiter));
-    }
+  diagnostics.push(...declared.flatMap((d) => d.bad));
+  const columns = names.map((name, i) => {
+    const column: SeedColumn = { name, inferred: inferred(candidates[i] as Candidates) };
+    const type = columnTypes[name];
+    if (type) column.declared = type;
     return column;
   });
-  return { columns, diagnostics };
+  return { columns, rows, diagnostics };
 }
 
-function inferColumn(values: readonly string[]): InferredType {
-  const present = values.filter((v) => v !== '');
-  if (present.length === 0) return 'text';
-  if (present.every((v) => PATTERNS.integer.test(v))) return present.every((v) => Math.abs(Number(v)) < INT32) ? 'integer' : 'bigint';
-  if (present.every((v) => PATTERNS.float.test(v))) return 'float';
-  if (present.every((v) => PATTERNS.boolean.test(v))) return 'boolean';
-  if (present.every((v) => PATTERNS.date.test(v))) return 'date';
-  if (present.every((v) => PATTERNS.timestamp.test(v))) return 'timestamp';
+/** Rules out the types `value` does not fit; empty values (NULL) fit every type. */
+function narrow(c: Candidates, value: string): void {
+  if (value === '') return;
+  c.present = true;
+  if (c.integer && !PATTERNS.integer.test(value)) c.integer = false;
+  if (c.integer && c.int32 && Math.abs(Number(value)) >= INT32) c.int32 = false;
+  if (c.float && !PATTERNS.float.test(value)) c.float = false;
+  if (c.boolean && !PATTERNS.boolean.test(value)) c.boolean = false;
+  if (c.date && !PATTERNS.date.test(value)) c.date = false;
+  if (c.timestamp && !PATTERNS.timestamp.test(value)) c.timestamp = false;
+}
+
+function inferred(c: Candidates): InferredType {
+  if (!c.present) return 'text';
+  if (c.integer) return c.int32 ? 'integer' : 'bigint';
+  if (c.float) return 'float';
+  if (c.boolean) return 'boolean';
+  if (c.date) return 'date';
+  if (c.timestamp) return 'timestamp';
   return 'text';
 }
 
-/** The first few values of a column that its declared type would reject, each at its place. */
-function checkDeclared(file: string, rows: readonly ParsedRecord[], index: number, name: string, declared: string, delimiter: string): Diagnostic[] {
-  const kind = declaredClass(declared);
-  if (!kind) return [];
-  const bad = rows.filter((r) => (r.record[index] ?? '') !== '' && !PATTERNS[kind].test(r.record[index] ?? '')).slice(0, 3);
-  return bad.map((r) => diagnostic('invalid-seed', `Value '${r.record[index]}' in column '${name}' is not a valid ${declared} (set in column_types).`, { file, line: r.info.lines, column: fieldOffset(r.raw, index, delimiter) + 1 }));
-}
-
-/** Character offset of field `index` within a raw CSV record, honouring quotes. */
-function fieldOffset(raw: string, index: number, delimiter: string): number {
+/** Character offset of field `index` within the record starting at `start`, honouring quotes. */
+function fieldOffset(text: string, start: number, index: number, delimiter: string): number {
   let field = 0;
   let quoted = false;
-  for (let i = 0; i < raw.length; i++) {
-    if (field === index) return i;
-    const c = raw[i];
+  for (let i = start; i < text.length; i++) {
+    if (field === index) return i - start;
+    const c = text[i];
     if (c === '"') quoted = !quoted;
-    else if (!quoted && raw.startsWith(delimiter, i)) field++;
+    else if (!quoted && text.startsWith(delimiter, i)) field++;
   }
   return 0;
 }

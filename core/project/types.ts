@@ -3,6 +3,7 @@ import type { AdapterConfig, TargetInfo } from '../adapter/adapter.js';
 import type { Diagnostic, SourceLocation } from '../diagnostics/diagnostic.js';
 import type { NodeConfig } from './node-config.js';
 import type { SeedColumn } from './seed-columns.js';
+import type { FileChecksum } from './seed-file.js';
 import type { NamedSelector } from '../graph/selectors-file.js';
 import type { ProjectFile } from './project-file.js';
 import type { ParseResult } from './parse-cache.js';
@@ -23,6 +24,8 @@ export interface ColumnDef {
   tests: unknown[];
   /** Column constraints, for enforced contracts. */
   constraints: ConstraintDef[];
+  /** `quote:` as written: whether tests get the column's name quoted (dbt's column `quote`). */
+  quote?: boolean;
 }
 
 /** A constraint from a contract: `not_null`, `unique`, `primary_key`, `check`, `foreign_key`, `custom`. */
@@ -78,8 +81,10 @@ export interface ProjectNode {
   path: string;
   /** Package, folders and name: what selectors and the config tree match. */
   fqn: string[];
-  /** The file text (SQL template, or CSV for seeds). */
+  /** The file text (a SQL template); empty for seeds, whose rows are read from the file when loaded. */
   rawCode: string;
+  /** Seeds only: the file's checksum as dbt writes it (other nodes': the sha256 of rawCode). */
+  checksum?: FileChecksum;
   /** Resolved config: project file, then properties file, then `config()` in the file. */
   config: NodeConfig;
   /** Description with `doc()` references rendered. */
@@ -102,6 +107,8 @@ export interface ProjectNode {
   relation: Relation;
   /** Seeds only: the CSV's columns and their types. */
   seedColumns?: SeedColumn[];
+  /** Seeds over 1 MiB only: how many rows (the file's first) the column types were inferred from. */
+  seedSampleRows?: number;
   /** Versioned models: this node's version. */
   version?: string | number;
   /** Versioned models: whether an unpinned ref gets this version. */
@@ -128,8 +135,10 @@ export interface TestInfo {
   kwargs: Record<string, unknown>;
   /** The node or source the test is declared on. */
   attachedNode?: string;
-  /** The column the test is declared on. */
+  /** dbt's `column_name`: the column the test is declared on, quoted when the column says `quote: true`. */
   columnName?: string;
+  /** The column's name as declared, when `columnName` is its quoted form. */
+  column?: string;
   /** Where a generic test is declared in its properties file: errors of its generated SQL point here. */
   declaredAt?: SourceLocation;
 }
@@ -182,6 +191,8 @@ export interface SourceDefinition {
   meta: Record<string, unknown>;
   /** Loader named by the source. */
   loader: string;
+  /** The table's or else the source's `quoting: {column: ...}`: whether its columns' tests get quoted names (unless a column says). */
+  quoteColumns?: boolean;
   /** Table-level test entries as written. */
   tests: unknown[];
   /** `[package, source, table]`. */

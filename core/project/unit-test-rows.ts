@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { CsvError, parse } from 'csv-parse/sync';
 import { diagnostic, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import { findFiles, type FoundFile } from './files.js';
 import type { ProjectNode, UnitTestRows } from './types.js';
+import { readProjectText } from './read-text.js';
 
 /** A `given:` or `expect:` entry's rows as written: inline `rows`, or a `fixture` file's name. */
 export interface RowsSpec {
@@ -53,7 +53,7 @@ export function unitTestRows(spec: RowsSpec, test: string, at: SourceLocation, f
     }
     const file = fixtureFile(spec.fixture, format, fixtures, folders, problem);
     if (!file) return empty;
-    const text = readFileSync(file.absolute, 'utf8');
+    const text = readProjectText(file.absolute, file.fromRoot, diagnostics);
     return { ...empty, rows: format === 'csv' ? csvRows(text, (message, line) => problem(message, { file: file.fromRoot, line, column: 1 })) : text };
   }
   const rows = spec.rows ?? (format === 'dict' ? [] : '');
@@ -86,9 +86,11 @@ function fixtureFile(name: string, format: 'csv' | 'sql', fixtures: FixtureFiles
 /**
  * A seed's rows, for a `given:` input that refers to a seed without `rows` or `fixture` (dbt reads
  * the seed's CSV file then): text by header name, empty fields NULL, read with the seed's delimiter.
+ * The file is read here, only for such a test: a seed node does not carry its rows.
  */
 export function seedRows(seed: ProjectNode, test: string, diagnostics: Diagnostic[]): UnitTestRows {
-  const rows = csvRows(seed.rawCode, (message, line) => diagnostics.push(diagnostic('invalid-unit-test', `Unit test '${test}': seed ${seed.name}: ${message}`, { file: seed.originalFilePath, line, column: 1 })), seed.config.delimiter);
+  // Checked for UTF-8 when the seed was loaded.
+  const rows = csvRows(readProjectText(seed.absolutePath, seed.originalFilePath, []), (message, line) => diagnostics.push(diagnostic('invalid-unit-test', `Unit test '${test}': seed ${seed.name}: ${message}`, { file: seed.originalFilePath, line, column: 1 })), seed.config.delimiter);
   return { format: 'csv', rows };
 }
 

@@ -1,12 +1,12 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 /** Files to write: [absolute path, text]. */
 export type FileBatch = [string, string][];
 
 /** What the ledger keeps per file: the hash of the text written, and the file's size and mtime after. */
-type LedgerEntry = [hash: string, size: number, mtimeMs: number];
+export type LedgerEntry = [hash: string, size: number, mtimeMs: number];
 
 // A writer thread's whole program. Given files and what the last write left of them (the ledger),
 // it writes every file whose text changed or that was touched since (new, edited or deleted by
@@ -124,7 +124,13 @@ function pack(files: FileBatch): FileBatch | string {
   return `${parts.join('\u0000')}\u0000`;
 }
 
-function readLedger(file: string | undefined): Record<string, LedgerEntry> {
+/** Where a compile's ledger of the compiled files it wrote is kept. */
+export function compiledLedgerFile(targetPath: string): string {
+  return join(targetPath, 'compiled', '.strata-written.json');
+}
+
+/** What the last write recorded (none or damaged: empty, so every file is written). */
+export function readLedger(file: string | undefined): Record<string, LedgerEntry> {
   if (!file) return {};
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as Record<string, LedgerEntry>;

@@ -15,6 +15,11 @@ type Outcome = Omit<NodeResult, 'uniqueId' | 'executionTime' | 'startedAt' | 'co
 export async function executeTest(ctx: NodeContext, node: ProjectNode, connection: Connection): Promise<Outcome> {
   const compiledSql = (await ctx.compiler.compileWithDatabase(node.uniqueId, {}, (fn) => fn(connection))).compiledSql;
   const compiledPath = writeNodeArtifact(ctx.project, node, 'compiled', compiledSql);
+  const sql = testResultSql(compiledSql, node.config);
+  writeNodeArtifact(ctx.project, node, 'run', `${sql};`);
+  // One statement only: the test's SQL holds column names and arguments pasted in from YAML. It
+  // runs first, so SQL that is not one statement never reaches the store_failures table either.
+  const row = (await connection.execute(sql, { signal: ctx.signal, single: true })).rows[0] ?? {};
   let storedFailures: string | undefined;
   // The test's config decides; without one, the command's --store-failures (dbt's should_store_failures()).
   if (node.config.store_failures ?? ctx.storeFailures) {
@@ -25,9 +30,6 @@ export async function executeTest(ctx: NodeContext, node: ProjectNode, connectio
     await ctx.relations.record(connection, { ...node.relation, kind: 'table' });
     storedFailures = relationKey(node.relation);
   }
-  const sql = testResultSql(compiledSql, node.config);
-  writeNodeArtifact(ctx.project, node, 'run', `${sql};`);
-  const row = (await connection.execute(sql, { signal: ctx.signal })).rows[0] ?? {};
   const failures = Number(row.failures ?? 0);
   const status = testStatus(node.config, Number(row.should_warn) === 1, Number(row.should_error) === 1);
   const where = storedFailures ? `; failing rows stored in ${storedFailures}` : '';

@@ -45,6 +45,7 @@ export interface NodeResult {
 
 /** Everything a run reports as it goes; the CLI prints these, core never does. */
 export type RunEvent =
+  | { type: 'lock-wait'; holder: string; target: string }
   | { type: 'run-start'; total: number; threads: number }
   | { type: 'node-start'; index: number; total: number; uniqueId: string }
   | { type: 'node-done'; index: number; total: number; result: NodeResult }

@@ -1,14 +1,18 @@
 import { manifestParts, writeManifest } from '../artifacts/manifest.js';
 import { runProjectHooks } from './run-hooks.js';
-import { newInvocation, runResultsArtifact, writeRunResults } from '../artifacts/run-results.js';
+import { newInvocation, runResultsArtifact, writeRunResults, type InvocationInfo } from '../artifacts/run-results.js';
+import { withInvocation } from '../template/invocation.js';
 import { Compiler } from '../compile/compiler.js';
 import { prepareProject, type PreparedProject, type ProjectOptions } from '../compile/compile-project.js';
+import { checkIdentifiers } from '../plan/check-identifiers.js';
 import { checkMaterializations } from '../plan/check-materializations.js';
 import type { RunEvent, RunSummary } from './results.js';
 import { runNodes } from './runner.js';
 import { withTestBlocking, withUnitTestParents } from '../graph/test-edges.js';
 import { deferredRelations } from './deferral.js';
 import type { NodeType } from '../project/types.js';
+import type { ConnectionPool } from '../adapter/adapter.js';
+import { takeRunLock } from './take-run-lock.js';
 
 /** Options for `strata run` / `strata build`. */
 export interface RunOptions extends ProjectOptions {
@@ -37,6 +41,11 @@ export interface RunOptions extends ProjectOptions {
   favorState?: boolean;
   /** `--empty`: build every selected model with no rows. */
   empty?: boolean;
+  /**
+   * Seconds to wait while another run writes to the same target (the adapter's run lock): 0 fails
+   * at once; by default the run waits as long as it takes.
+   */
+  lockTimeout?: number;
   /** Called once the project is loaded, before anything runs (the CLI prints warnings here). */
   onPrepared?: (prepared: PreparedProject) => void;
 }
@@ -48,21 +57,34 @@ export async function runProject(options: RunOptions): Promise<PreparedProject &
     fail_fast: options.failFast ?? false, full_refresh: options.fullRefresh ?? false, store_failures: options.storeFailures ?? false, vars: options.vars ?? {}, state: options.state?.dir ?? null,
     defer: options.defer ?? false, favor_state: options.favorState ?? false, empty: options.empty ?? false, resource_types: options.resourceTypes ?? null,
   });
+  // What this run renders sees its own invocation_id and flags, even when another run in this
+  // process starts meanwhile (and waits for the run lock).
+  return withInvocation(invocation, () => runInvocation(options, invocation));
+}
+
+async function runInvocation(options: RunOptions, invocation: InvocationInfo): Promise<PreparedProject & { summary: RunSummary }> {
   const prepared = prepareProject(options);
   const { project, dag, adapter } = prepared;
   // Analyses are only compiled, never run.
   const runnable = prepared.selected.filter((id) => project.nodes.get(id)?.resourceType !== 'analysis');
   const selected = options.resourceTypes ? runnable.filter((id) => options.resourceTypes?.includes(project.nodes.get(id)?.resourceType ?? 'model')) : runnable;
-  checkMaterializations(project, selected);
-  writeManifest(project, manifestParts({ project, dag, dialect: adapter.dialect, invocation, ...(options.env ? { env: options.env } : {}) }));
+  checkMaterializations(project, selected, adapter);
+  checkIdentifiers(project, selected, adapter, options.storeFailures);
   options.onPrepared?.(prepared);
+  // One writer per target: the lock is held from before the manifest and the first connection
+  // to after the last statement; a run that waits leaves the running one's artifacts alone.
+  const lock = await takeRunLock(adapter, project, options);
+  // Cancelled while waiting: nothing ran, so there is nothing to record.
+  if (lock === 'cancelled') return { ...prepared, summary: { results: [], elapsed: 0, cancelled: true, success: false } };
   const threads = options.threads ?? project.target.info.threads;
   // In a run that builds and tests, unit tests wait for their model's parents, and a tested node's children wait for its tests.
   const types = new Set(selected.map((id) => project.nodes.get(id)?.resourceType));
   const withUnitTests = types.has('unit_test') ? withUnitTestParents(project, dag) : dag;
   const graph = types.has('test') && (types.has('model') || types.has('seed') || types.has('snapshot')) ? withTestBlocking(project, withUnitTests) : withUnitTests;
-  const pool = await adapter.connect(project.target.config, { size: adapter.capabilities.concurrentConnections ? threads : 1 });
+  let pool: ConnectionPool | undefined;
   try {
+    writeManifest(project, manifestParts({ project, dag, dialect: adapter.dialect, invocation, ...(options.env ? { env: options.env } : {}) }));
+    pool = await adapter.connect(project.target.config, { size: adapter.capabilities.concurrentConnections ? threads : 1 });
     const deferred = options.defer && options.state ? await deferredRelations(project, dag, selected, options.state, pool, options.favorState ?? false) : undefined;
     const compiler = new Compiler(project, dag, adapter.dialect, { ...(options.env ? { env: options.env } : {}), ...(deferred ? { deferred } : {}), ...(options.empty ? { empty: true } : {}) });
     await runProjectHooks(project, 'on-run-start', compiler, pool);
@@ -81,6 +103,7 @@ export async function runProject(options: RunOptions): Promise<PreparedProject &
     if (!summary.cancelled) await runProjectHooks(project, 'on-run-end', compiler, pool, summary.results);
     return { ...prepared, summary };
   } finally {
-    await pool.close();
+    await pool?.close();
+    await lock?.release();
   }
 }

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 
 /** One command's run: what `invocation_id`, `run_started_at` and `flags` show templates, and artifacts record. */
@@ -16,9 +17,17 @@ export function startInvocation(args: Record<string, unknown>): Invocation {
   return current;
 }
 
+/** Invocations of commands running side by side in one process (runProject), each in its own async context. */
+const scoped = new AsyncLocalStorage<Invocation>();
+
+/** Runs `fn`, and everything it starts, seeing `invocation` whatever other commands start meanwhile. */
+export function withInvocation<T>(invocation: Invocation, fn: () => T): T {
+  return scoped.run(invocation, fn);
+}
+
 /** The invocation templates see now. */
 export function currentInvocation(): Invocation {
-  return current;
+  return scoped.getStore() ?? current;
 }
 
 type LogListener = (message: string) => void;

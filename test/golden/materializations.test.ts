@@ -41,14 +41,15 @@ for (const adapter of BUILTIN_ADAPTERS) {
     for (const materialized of ['view', 'table', 'seed', 'ephemeral']) {
       for (const before of [undefined, 'view', 'table'] as const) {
         it(`${materialized} over ${before ?? 'nothing'}`, () => {
-          const columns = { [relationKey(relation)]: cols('id', 'Customer Name', 'amount') };
+          // A seed asks for the columns there are once it holds its lock: none over nothing.
+          const columns = before ? { [relationKey(relation)]: cols('id', 'Customer Name', 'amount') } : {};
           golden(`${materialized}-over-${before ?? 'nothing'}`, planAll({ ...base, node: node({ materialized }), existing: existing(before) }, columns));
         });
       }
     }
 
     it('seed with --full-refresh', () => {
-      golden('seed-full-refresh', planAll({ ...base, node: node({ materialized: 'seed' }), existing: existing('table'), fullRefresh: true }));
+      golden('seed-full-refresh', planAll({ ...base, node: node({ materialized: 'seed' }), existing: existing('table'), fullRefresh: true }, { [relationKey(relation)]: cols('id', 'status') }));
     });
 
     it('table with a dependent view of another model', () => {

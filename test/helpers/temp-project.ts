@@ -18,9 +18,13 @@ export function writeFiles(root: string, files: Record<string, string>): void {
   }
 }
 
-/** A minimal project file. */
+/**
+ * A minimal project file. It names no profile: with no profiles.yml that builds on the built-in
+ * DuckDB target, and with one, the first profile in it is used. The comment keeps the lines where
+ * tests expect them (the file used to name a profile there).
+ */
 export function projectYml(name = 'proj', extra = ''): string {
-  return `name: ${name}\nprofile: ${name}\n${extra}`;
+  return `name: ${name}\n# no profile named: the built-in DuckDB target, or the first profile in profiles.yml\n${extra}`;
 }
 
 /** A copy of `examples/<name>` in a fresh temporary directory, without any target/ folders. */

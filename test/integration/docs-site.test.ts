@@ -52,7 +52,7 @@ describe('docs', () => {
       const page = await fetch(`http://127.0.0.1:${port}/`);
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('id="strata-data"');
-      expect((await fetch(`http://127.0.0.1:${port}/..%2F..%2Fprofiles.yml`)).status).toBe(404);
+      expect((await fetch(`http://127.0.0.1:${port}/..%2F..%2Fprofiles.yml`)).status).toBe(400);
     } finally {
       server.close();
     }

@@ -40,7 +40,7 @@ for (const target of TEST_TARGETS) {
       expect(await query('select code, amount from {schema}.s')).toEqual([{ code: '007', amount: '12.50' }]);
     });
 
-    it('reloads rows in place on later runs, keeping views built on the seed', async () => {
+    it('reloads rows on later runs (a new table swapped in), keeping views built on the seed', async () => {
       const { dir, run, query } = await setup({ 'seeds/s.csv': 'id\n1\n2\n', 'models/v.sql': "select count(*) as n from {{ ref('s') }}" });
       expect((await run()).success).toBe(true);
       writeFiles(dir, { 'seeds/s.csv': 'id\n1\n2\n3\n' });

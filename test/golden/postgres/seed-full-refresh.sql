@@ -1,4 +1,6 @@
 -- transactional: true
+-- wait until other loads of this seed have finished
+select pg_advisory_xact_lock(hashtextextended('"db"."analytics"."orders"', 0));
 -- remove a leftover from an interrupted run
 drop table if exists "db"."analytics"."orders__strata_tmp";
 -- create the new table beside the old relation

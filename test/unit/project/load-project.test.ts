@@ -167,6 +167,19 @@ describe('profiles', () => {
     expect(target.profilesFile).toBeUndefined();
   });
 
+  it('uses the built-in target only when nothing names another: a named profile or target that is not found is an error', () => {
+    const named = writeProject({ 'dbt_project.yml': 'name: p\nprofile: warehouse\n' });
+    const [profileError] = loadErrors(named);
+    expect(profileError).toMatchObject({ code: 'profile-not-found', at: { file: 'dbt_project.yml', line: 2 } });
+    expect(profileError?.message).toContain("Could not find profile named 'warehouse': no profiles.yml was found (looked in");
+    const bare = writeProject({ 'dbt_project.yml': projectYml('p') });
+    const [targetError] = loadErrors(bare, { target: 'pg' });
+    expect(targetError).toMatchObject({ code: 'target-not-found' });
+    expect(targetError?.message).toContain("Could not find target 'pg'");
+    expect(targetError?.message).toContain('valid target names: dev');
+    expect(load(bare, { target: 'dev' }).target).toMatchObject({ type: 'duckdb', targetName: 'dev', profileName: 'default' });
+  });
+
   it('searches --profiles-dir, then STRATA_PROFILES_DIR, then the project, then ~/.strata', () => {
     const dir = writeProject({ 'dbt_project.yml': projectYml('p'), 'profiles.yml': profile('p', 'in_project') });
     const flagDir = writeProject({ 'profiles.yml': profile('p', 'from_flag') });
@@ -188,8 +201,11 @@ describe('profiles', () => {
   });
 
   it('reports a missing profile, an unknown target and bad keys with suggestions', () => {
-    const dir = writeProject({ 'dbt_project.yml': projectYml('shop'), 'profiles.yml': profile('shops', 'x') });
-    expect(loadErrors(dir)[0]?.message).toContain("Profile 'shop' (named by the project file) is not in");
+    const dir = writeProject({ 'dbt_project.yml': 'name: shop\nprofile: shop\n', 'profiles.yml': profile('shops', 'x') });
+    const [missing] = loadErrors(dir);
+    expect(missing?.message).toContain("Could not find profile named 'shop' (named by the project file) in");
+    expect(missing?.message).toContain("Did you mean 'shops'?");
+    expect(missing?.at).toEqual({ file: 'dbt_project.yml', line: 2, column: 10 });
     writeFiles(dir, { 'profiles.yml': profile('shop', 'x') });
     expect(loadErrors(dir, { target: 'prd' })[0]?.message).toContain("Did you mean 'prod'?");
     writeFiles(dir, { 'profiles.yml': profile('shop', 'x', '      threds: 4\n') });
