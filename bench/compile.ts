@@ -16,6 +16,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { generateProject } from './generate-project.js';
+import { measure, median, type Sample } from './measure.js';
 
 const args = process.argv.slice(2);
 const option = (name: string) => {
@@ -26,20 +27,6 @@ const base = option('--dir') ?? tmpdir();
 const against = option('--against');
 const runs = Number(args[0] ?? 3);
 const builds = [resolve(import.meta.dirname, '../dist/cli/main.js'), ...(against ? [resolve(against)] : [])];
-
-interface Sample { wall: number; rssMb: number }
-
-/** Wall seconds and peak RSS (MB) of one command, read from GNU time's verbose report (on stderr). */
-function measure(cli: string, commandArgs: string[]): Sample {
-  const result = spawnSync('/usr/bin/time', ['-v', process.execPath, cli, ...commandArgs], { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`strata ${commandArgs.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
-  const elapsed = /Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)/.exec(result.stderr);
-  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(result.stderr);
-  if (!elapsed || !rss) throw new Error(`cannot read /usr/bin/time output:\n${result.stderr}`);
-  return { wall: Number(elapsed[1] ?? 0) * 3600 + Number(elapsed[2]) * 60 + Number(elapsed[3]), rssMb: Number(rss[1]) / 1024 };
-}
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
 /** Runs `step` on every project of every build, alternating builds; samples per build. */
 function alternate(dirs: string[][], step: (cli: string, dir: string) => Sample): Sample[][] {

@@ -15,6 +15,7 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, writeFil
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
+import { measure, median, type Sample } from './measure.js';
 
 const args = process.argv.slice(2);
 const option = (name: string) => {
@@ -32,20 +33,6 @@ const skipPostgres = flag('--skip-postgres');
 const runs = Number(args[0] ?? 1);
 const builds = [resolve(import.meta.dirname, '../dist/cli/main.js'), ...(against ? [resolve(against)] : [])];
 const pgUrl = new URL(process.env.STRATA_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
-
-interface Sample { wall: number; rssMb: number }
-
-/** Wall seconds and peak RSS (MB) of one command, read from GNU time's verbose report (on stderr). */
-function measure(cli: string, commandArgs: string[]): Sample {
-  const result = spawnSync('/usr/bin/time', ['-v', process.execPath, cli, ...commandArgs], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (result.status !== 0) throw new Error(`strata ${commandArgs.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
-  const elapsed = /Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)/.exec(result.stderr);
-  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(result.stderr);
-  if (!elapsed || !rss) throw new Error(`cannot read /usr/bin/time output:\n${result.stderr}`);
-  return { wall: Number(elapsed[1] ?? 0) * 3600 + Number(elapsed[2]) * 60 + Number(elapsed[3]), rssMb: Number(rss[1]) / 1024 };
-}
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
 const STATUSES = ['placed', 'shipped', 'completed', 'returned', 'return_pending'];
 const NOTES = ['', 'leave at door', '"gift wrap, please"', 'call first', '"fragile, handle with care"', ''];

@@ -1,19 +1,14 @@
 // The seeded randomness of the template generator (generate-templates.ts): the same cases on every machine.
 
-/** mulberry32: small, fast, seedable and the same on every machine. */
+import { seededRandom } from '../helpers/prng.js';
+
+/** Small, fast, seedable and the same on every machine. */
 export class Rng {
-  private state: number;
+  /** A float in [0, 1). */
+  readonly next: () => number;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  /** A float in [0, 1). */
-  next(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = seededRandom(seed);
   }
 
   int(lo: number, hi: number): number {

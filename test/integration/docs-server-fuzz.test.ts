@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { serveDocs } from '../../core/docs/serve-docs.js';
 import { siteRequest } from '../../core/docs/site-request.js';
+import { seededRandom } from '../helpers/prng.js';
 
 /**
  * `strata docs serve` listens on 127.0.0.1, where any web page can make the browser send it
@@ -85,18 +86,6 @@ const HOSTILE_REQUESTS: (string | Buffer)[] = [
   Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc]), Buffer.from('GET /\xff\xfe HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n', 'latin1'), 'x'.repeat(70_000),
 ];
 
-/** A seeded generator, so a failure can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const PIECES = ['..', '.', '%2e', '%2E%2e', '%2f', '%2F', '%5c', '\\', '%00', '%', '%c0%ae', '%e2%80%ae', '/', '//', 'marker.txt', 'index.html', 'sub', 'page.json', 'docs-evil', 'link.txt', 'up', '?', '#', '~', ';', '%25', '%zz', 'é', '%u002e', ':', '@'];
 const METHODS = ['GET', 'GET', 'GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'BREW', 'M-SEARCH', 'PROPFIND'];
 
@@ -143,7 +132,7 @@ describe('docs server under hostile requests', () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : 0;
     try {
-      const next = random(18);
+      const next = seededRandom(18);
       const requests = [...HOSTILE_TARGETS.flatMap((t) => [get(t), get(t, 'HEAD')]), ...HOSTILE_REQUESTS, ...Array.from({ length: 3000 }, () => randomRequest(next))];
       const answers = await pooled(requests.map((r) => () => raw(port, r)), 64);
       const siteFiles = [INDEX, PAGE];
