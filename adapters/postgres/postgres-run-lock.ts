@@ -71,11 +71,13 @@ async function waitForLock(client: pg.Client, config: PostgresConfig, keys: [num
   // lock_timeout 0 waits without end; the largest value it takes is about 24 days.
   await client.query(`set lock_timeout = ${seconds === undefined ? 0 : Math.min(2 ** 31 - 1, Math.max(1, Math.round(seconds * 1000)))}`);
   // Ctrl-C: cancel the waiting statement from a second session, as PostgresSession.cancel does.
-  const cancel = () => void openClient(config).then(async (side) => {
-    await side.query('select pg_cancel_backend($1)', [(client as pg.Client & { processID: number }).processID]).finally(() => side.end());
-  }).catch(() => undefined);
+  // The abort may come before the statement reaches the server, so the cancel is repeated until
+  // the statement has ended.
+  let waiting = true;
+  const cancel = () => void cancelUntilDone(config, (client as pg.Client & { processID: number }).processID, () => waiting);
   options.signal?.addEventListener('abort', cancel, { once: true });
   try {
+    options.signal?.throwIfAborted();
     await client.query('select pg_advisory_lock($1, $2)', keys);
   } catch (err) {
     options.signal?.throwIfAborted();
@@ -86,6 +88,23 @@ async function waitForLock(client: pg.Client, config: PostgresConfig, keys: [num
     }
     throw err;
   } finally {
+    waiting = false;
     options.signal?.removeEventListener('abort', cancel);
+  }
+}
+
+/** Cancels the statement of backend `pid` from a session of its own, again every 100 ms while `stillWaiting()`. */
+async function cancelUntilDone(config: PostgresConfig, pid: number, stillWaiting: () => boolean): Promise<void> {
+  const side = await openClient(config).catch(() => undefined);
+  if (!side) return;
+  try {
+    while (stillWaiting()) {
+      await side.query('select pg_cancel_backend($1)', [pid]);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } catch {
+    // The server went away: the waiting statement ends with it.
+  } finally {
+    await side.end().catch(() => undefined);
   }
 }

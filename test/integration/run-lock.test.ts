@@ -151,7 +151,7 @@ describePostgres('run lock on Postgres', () => {
       await gate.end().catch(() => undefined);
       holder.child.kill();
     }
-  }, 60_000);
+  }, 180_000);
 });
 
 describe('run lock on DuckDB', () => {
