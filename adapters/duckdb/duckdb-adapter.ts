@@ -30,7 +30,7 @@ export const duckdbAdapter: Adapter = {
   dialect: duckdbDialect,
   parseConfig(raw, projectDir) {
     const parsed = duckdbProfileSchema.safeParse(raw);
-    if (!parsed.success) return { problems: zodProblems(parsed.error, duckdbProfileSchema) };
+    if (!parsed.success) return { problems: zodProblems(parsed.error, duckdbProfileSchema, raw) };
     const config = parsed.data;
     // Relative paths are taken from the project directory, so --project-dir works from anywhere.
     if (config.path !== ':memory:' && !isAbsolute(config.path)) config.path = resolve(projectDir, config.path);

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type * as DuckDb from '@duckdb/node-api';
 import { StrataEnvironmentError } from '../../core/diagnostics/environment-error.js';
@@ -61,7 +61,7 @@ export async function openDatabase(path: string, settings: Record<string, string
 async function create(path: string, settings: Record<string, string>): Promise<DuckDb.DuckDBInstance> {
   if (path !== ':memory:') {
     try {
-      mkdirSync(dirname(path), { recursive: true });
+      makeFolders(dirname(path));
     } catch (err) {
       throw new StrataEnvironmentError('database-file-unusable', `Cannot create the folder ${dirname(path)} for the DuckDB file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). Check 'path' in profiles.yml.`);
     }
@@ -71,6 +71,24 @@ async function create(path: string, settings: Record<string, string>): Promise<D
     return await DuckDBInstance.create(path, settings);
   } catch (err) {
     throw explainOpenError(err, path);
+  }
+}
+
+/**
+ * Creates `dir` and its missing parents one level at a time. Node's `recursive` mkdir retries
+ * forever when a filesystem answers ENOENT for a folder whose parent exists (procfs), so a path
+ * under /proc would hang the run instead of failing.
+ */
+function makeFolders(dir: string): void {
+  const isFolder = () => statSync(dir, { throwIfNoEntry: false })?.isDirectory() === true;
+  if (isFolder()) return;
+  const parent = dirname(dir);
+  if (parent !== dir) makeFolders(parent);
+  try {
+    mkdirSync(dir);
+  } catch (err) {
+    // Another process may have made it meanwhile; a file of that name stays an error.
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || !isFolder()) throw err;
   }
 }
 

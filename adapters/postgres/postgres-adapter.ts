@@ -10,8 +10,9 @@ import { acquirePostgresRunLock } from './postgres-run-lock.js';
 /** A Postgres output in profiles.yml (dbt-postgres's keys). */
 const postgresProfileSchema = z.strictObject({
   type: z.literal('postgres'),
-  host: z.string().default('127.0.0.1'),
-  port: z.coerce.number().int().positive().default(5432),
+  // Required, as in dbt-postgres: a profile without them must not quietly reach a local server.
+  host: z.string(),
+  port: z.coerce.number().int().positive(),
   user: z.string(),
   password: z.union([z.string(), z.number()]).transform(String).optional(),
   pass: z.union([z.string(), z.number()]).transform(String).optional(),
@@ -39,7 +40,7 @@ export const postgresAdapter: Adapter = {
   dialect: postgresDialect,
   parseConfig(raw) {
     const parsed = postgresProfileSchema.safeParse(raw);
-    if (!parsed.success) return { problems: zodProblems(parsed.error, postgresProfileSchema) };
+    if (!parsed.success) return { problems: zodProblems(parsed.error, postgresProfileSchema, raw) };
     const dbname = parsed.data.dbname ?? parsed.data.database;
     if (!dbname) return { problems: [{ key: 'dbname', message: "'dbname' is required (the database to connect to)." }] };
     const config: PostgresConfig = { ...parsed.data, dbname, ...(parsed.data.password ?? parsed.data.pass ? { password: parsed.data.password ?? parsed.data.pass } : {}) };

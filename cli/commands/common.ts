@@ -20,7 +20,7 @@ export interface CommonFlags {
 export function withProjectOptions(command: Command): Command {
   return command
     .option('--project-dir <dir>', 'project directory (default: current directory)')
-    .option('--profiles-dir <dir>', 'directory holding profiles.yml (default: $STRATA_PROFILES_DIR, the project, ~/.strata)')
+    .option('--profiles-dir <dir>', 'directory holding profiles.yml, used alone (default: $STRATA_PROFILES_DIR, $DBT_PROFILES_DIR, else the project, ~/.strata, ~/.dbt)')
     .option('-t, --target <name>', 'target (output) of the profile to use')
     .option('--vars <yaml>', "variables for var(), as YAML: '{key: value}'");
 }

@@ -1,4 +1,5 @@
-import { diagnostic, throwIfErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { diagnostic, hasErrors, throwIfErrors, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
+import { didYouMean } from '../diagnostics/suggest.js';
 import type { Project, ProjectNode, SourceDefinition } from '../project/types.js';
 import type { DependencyGraph } from './build-graph.js';
 import { parseTerm, type SelectorAtom } from './selector-syntax.js';
@@ -51,29 +52,34 @@ export function selectNodes(project: Project, dag: DependencyGraph, options: Sel
       throwIfErrors([diagnostic('invalid-selector', `No selector named '${options.selector}' in selectors.yml (selectors: ${selectors.map((s) => s.name).join(', ') || 'none'}).`)]);
       throw new Error('unreachable');
     }
-    include = evaluateSelectorDefinition(ctx, chosen.definition, chosen.name);
+    include = evaluateSelectorDefinition(ctx, chosen);
   }
   const exclude = options.exclude && options.exclude.length > 0 ? evaluateTerms(ctx, options.exclude) : new Set<string>();
   const warnings = throwIfErrors(ctx.diagnostics);
   return { nodes: dag.order.filter((id) => include.has(id) && !exclude.has(id)), warnings };
 }
 
-/** Space-separated terms (union), each of comma-joined atoms (intersection). */
-export function evaluateTerms(ctx: SelectContext, args: readonly string[]): Set<string> {
+/**
+ * Space-separated terms (union), each of comma-joined atoms (intersection); `at` is where they are
+ * written, when in a file.
+ */
+export function evaluateTerms(ctx: SelectContext, args: readonly string[], at?: SourceLocation): Set<string> {
   const out = new Set<string>();
   for (const term of args.flatMap((a) => a.split(/\s+/)).filter(Boolean)) {
     const atoms = parseTerm(term);
     if (typeof atoms === 'string') {
-      ctx.diagnostics.push(diagnostic('invalid-selector', atoms));
+      ctx.diagnostics.push(diagnostic('invalid-selector', atoms, at));
       continue;
     }
+    const errorsBefore = ctx.diagnostics.length;
     let result: Set<string> | undefined;
     for (const atom of atoms) {
-      const matched = evaluateAtom(ctx, atom);
+      const matched = evaluateAtom(ctx, at ? { ...atom, at } : atom);
       result = result === undefined ? matched : new Set([...result].filter((id) => matched.has(id)));
     }
     const selected = [...(result ?? [])].filter((id) => ctx.project.nodes.has(id));
-    if (selected.length === 0) ctx.diagnostics.push(diagnostic('selector-no-match', `The selector '${term}' does not match any node.`));
+    // A term that is wrong is an error only: that it matched nothing goes without saying.
+    if (selected.length === 0 && !hasErrors(ctx.diagnostics.slice(errorsBefore))) ctx.diagnostics.push(diagnostic('selector-no-match', `The selector '${term}' does not match any node.`, at));
     for (const id of selected) out.add(id);
   }
   return out;
@@ -127,9 +133,12 @@ function predicate(ctx: SelectContext, atom: SelectorAtom): NodePredicate | unde
       return Array.isArray(v) ? v.map(String).includes(value) : String(v) === value;
     };
   }
-  ctx.diagnostics.push(diagnostic('invalid-selector', `Unknown selector method '${method}' in '${atom.text}'.`));
+  ctx.diagnostics.push(diagnostic('invalid-selector', `Unknown selector method '${method}' in '${atom.text}'.${didYouMean(method, METHODS)}`, atom.at));
   return undefined;
 }
+
+/** The methods {@link predicate} knows (and `config.<key>`), for suggestions. */
+const METHODS = ['fqn', 'tag', 'path', 'file', 'resource_type', 'package', 'source', 'access', 'group', 'unique_id', 'test_type', 'test_name', 'state', 'result', 'config'];
 
 /** `state:new`, `state:modified` and `state:modified.<kind>`, against `--state`. */
 function statePredicate(ctx: SelectContext, atom: SelectorAtom): NodePredicate | undefined {
@@ -140,14 +149,14 @@ function statePredicate(ctx: SelectContext, atom: SelectorAtom): NodePredicate |
   if (atom.value === 'modified') return (n) => isNew(n) || modifications(ctx.project, n, state).size > 0;
   const kind = atom.value.replace(/^modified\./, '') as ModifiedKind;
   if (!atom.value.startsWith('modified.') || !MODIFIED_KINDS.includes(kind)) {
-    ctx.diagnostics.push(diagnostic('invalid-selector', `Unknown state selector '${atom.text}' (use state:new, state:modified or state:modified.${MODIFIED_KINDS.join('|')}).`));
+    ctx.diagnostics.push(diagnostic('invalid-selector', `Unknown state selector '${atom.text}' (use state:new, state:modified or state:modified.${MODIFIED_KINDS.join('|')}).`, atom.at));
     return undefined;
   }
   return (n) => modifications(ctx.project, n, state).has(kind);
 }
 
 function requireState(ctx: SelectContext, atom: SelectorAtom): ProjectState | undefined {
-  if (!ctx.state) ctx.diagnostics.push(diagnostic('invalid-selector', `'${atom.text}' compares with another run: pass --state <dir> with that run's manifest.json.`));
+  if (!ctx.state) ctx.diagnostics.push(diagnostic('invalid-selector', `'${atom.text}' compares with another run: pass --state <dir> with that run's manifest.json.`, atom.at));
   return ctx.state;
 }
 

@@ -1,3 +1,5 @@
+import type { SourceLocation } from '../diagnostics/diagnostic.js';
+
 /** One selection atom, e.g. `2+tag:nightly+`, `@orders`, `staging.*`. */
 export interface SelectorAtom {
   /** Selection method: `fqn`, `tag`, `path`, `resource_type`, `package`, `source`, `config.<key>`. */
@@ -12,6 +14,8 @@ export interface SelectorAtom {
   childrenWithParents?: boolean;
   /** The atom as written, for messages. */
   text: string;
+  /** Where it is written, when in a file (selectors.yml). */
+  at?: SourceLocation;
 }
 
 const ATOM = /^(@)?(?:(\d*)\+)?([^+]+?)(?:\+(\d*))?$/;

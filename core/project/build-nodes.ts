@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { TargetInfo } from '../adapter/adapter.js';
 import type { Relation } from '../adapter/relation.js';
-import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { diagnostic, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
 import type { RenderScope, TemplateEngine } from '../template/engine.js';
 import { locateCall } from '../template/parse-scope.js';
 import { parseTemplate } from './parse-template.js';
@@ -13,6 +13,7 @@ import { readSeedColumns } from './seed-columns.js';
 import { readSeedSample } from './seed-file.js';
 import { readSnapshotBlocks } from './snapshot-blocks.js';
 import { versionColumns, versionedFiles, type VersionSpec } from './model-versions.js';
+import { declarationAt } from './node-location.js';
 import type { NodeProperties } from './properties-file.js';
 import type { NodeType, ProjectNode, RefCall, SourceCall } from './types.js';
 import { validateYaml } from './yaml-file.js';
@@ -66,9 +67,11 @@ export function buildNodes(input: BuildNodesInput): { nodes: Map<string, Project
   }
   for (const file of input.files.snapshots) {
     const text = readProjectText(file.absolute, file.fromRoot, diagnostics);
-    for (const block of readSnapshotBlocks(text)) {
+    const read = readSnapshotBlocks(file.fromRoot, text);
+    diagnostics.push(...read.diagnostics);
+    for (const block of read.blocks) {
       const node = sqlNode('snapshot', file, block.name, block.template, input, diagnostics);
-      if (node) add(finishSnapshot(node, input, diagnostics), file);
+      if (node) add(finishSnapshot(node, input, diagnostics, { file: file.fromRoot, line: block.line, column: 1 }), file);
     }
   }
   // Snapshots defined in YAML (`relation: ref('x')`), as dbt 1.9 allows.
@@ -77,7 +80,7 @@ export function buildNodes(input: BuildNodesInput): { nodes: Map<string, Project
     const file = { absolute: join(input.root, patch.file), fromRoot: patch.file, fromFolder: patch.file.split('/').slice(1).join('/') };
     const template = `select * from {{ ${patch.props.relation} }}`;
     const node = sqlNode('snapshot', { ...file, fromFolder: file.fromFolder.replace(/[^/]+$/, `${patch.props.name}.yml`) }, patch.props.name, template, input, diagnostics);
-    if (node) add(finishSnapshot(node, input, diagnostics), file);
+    if (node) add(finishSnapshot(node, input, diagnostics, declarationAt(node)), file);
   }
   return { nodes, disabled, diagnostics };
 }
@@ -104,16 +107,16 @@ function sqlNode(type: 'model' | 'snapshot' | 'analysis', file: FoundFile, fileN
 
 /**
  * Snapshot specifics: the `snapshot` materialization, meta column names, dbt's legacy
- * `target_schema`/`invalidate_hard_deletes`, and the configs a snapshot cannot do without.
+ * `target_schema`/`invalidate_hard_deletes`, and the configs a snapshot cannot do without
+ * (missing ones reported `at` its block's tag or its properties entry).
  */
-function finishSnapshot(node: ProjectNode, input: BuildNodesInput, diagnostics: Diagnostic[]): ProjectNode {
+function finishSnapshot(node: ProjectNode, input: BuildNodesInput, diagnostics: Diagnostic[], at: SourceLocation): ProjectNode {
   const c = node.config;
   c.materialized = 'snapshot';
   c.snapshot_meta_column_names = { ...input.snapshotColumns, ...c.snapshot_meta_column_names };
   if (c.hard_deletes === undefined && c.invalidate_hard_deletes) c.hard_deletes = 'invalidate';
   if (c.target_schema) node.relation = { ...node.relation, schema: c.target_schema };
   if (c.target_database) node.relation = { ...node.relation, database: c.target_database };
-  const at = { file: node.originalFilePath, line: 1, column: 1 };
   const need = (ok: unknown, message: string) => {
     if (!ok) diagnostics.push(diagnostic('invalid-config', `Snapshot ${node.name}: ${message}`, at));
   };
@@ -171,6 +174,7 @@ function makeNode(type: NodeType, file: FoundFile, name: string, rawCode: string
   if (patch) {
     node.patchPath = patch.file;
     node.patchAt = patch.at;
+    node.testLocators = patch.testLocators;
   }
   if (patch?.props.constraints) node.constraints = patch.props.constraints;
   // A contract's foreign key to `ref('x')` makes x a parent: it must exist before this table.

@@ -4,14 +4,15 @@ import type { RenderScope, TemplateEngine } from '../template/engine.js';
 import { configForPath, type ConfigTreeNode } from './config-tree.js';
 import type { FoundFile } from './files.js';
 import { finalizeConfig, mergeConfigs, nodeConfigSchema, type PartialNodeConfig } from './node-config.js';
-import { locateCall, parseScope, type ParseRecord } from '../template/parse-scope.js';
+import { callPattern, locateCall, parseScope, type ParseRecord } from '../template/parse-scope.js';
 import { renderNative } from '../template/native-render.js';
 import { plainValue } from './render-yaml.js';
 import { TEST_KWARGS, looksLikeCall, renderTestKwargs, renderedKwarg } from './test-kwargs.js';
 import { declarationAt } from './node-location.js';
+import { testMacroProblem } from './test-macro-args.js';
 import { parseTemplate } from './parse-template.js';
 import type { ParseCache } from './parse-cache.js';
-import type { ColumnDef, ProjectNode, SourceDefinition, TestInfo } from './types.js';
+import type { ColumnDef, EntryLocator, ProjectNode, SourceDefinition, TestInfo } from './types.js';
 import { validateYaml } from './yaml-file.js';
 import { readProjectText } from './read-text.js';
 
@@ -51,7 +52,10 @@ interface Declared {
   /** The column as declared, when `columnName` is quoted. */
   column?: string;
   file: string;
+  /** The test entry. */
   at: SourceLocation;
+  /** A value inside the test entry, e.g. an argument. */
+  locate: EntryLocator;
 }
 
 /** Generic tests from properties files, and singular tests from the test paths. */
@@ -60,14 +64,14 @@ export function buildTests(input: BuildTestsInput): { nodes: ProjectNode[]; diag
   for (const node of input.nodes) {
     if (node.resourceType === 'test' || node.resourceType === 'unit_test' || !node.patchPath) continue;
     const at = declarationAt(node);
-    const base = { modelExpr: `ref('${node.name}')`, attachedNode: node.uniqueId, attachedName: node.name, namePrefix: '', file: node.patchPath, at };
-    for (const entry of node.tests) declared.push({ ...base, entry });
-    for (const column of Object.values(node.columns)) for (const entry of column.tests) declared.push({ ...base, entry, ...columnOf(column, undefined, input) });
+    const base = { modelExpr: `ref('${node.name}')`, attachedNode: node.uniqueId, attachedName: node.name, namePrefix: '', file: node.patchPath };
+    node.tests.forEach((entry, k) => declared.push({ ...base, entry, ...placed(node.testLocators, k, at) }));
+    for (const column of Object.values(node.columns)) column.tests.forEach((entry, k) => declared.push({ ...base, entry, ...placed(column.testLocators, k, at), ...columnOf(column, undefined, input) }));
   }
   for (const source of input.sources) {
-    const base = { modelExpr: `source('${source.sourceName}', '${source.name}')`, attachedNode: source.uniqueId, attachedName: `${source.sourceName}_${source.name}`, namePrefix: 'source_', file: source.originalFilePath, at: source.at };
-    for (const entry of source.tests) declared.push({ ...base, entry });
-    for (const column of Object.values(source.columns)) for (const entry of column.tests) declared.push({ ...base, entry, ...columnOf(column, source.quoteColumns, input) });
+    const base = { modelExpr: `source('${source.sourceName}', '${source.name}')`, attachedNode: source.uniqueId, attachedName: `${source.sourceName}_${source.name}`, namePrefix: 'source_', file: source.originalFilePath };
+    source.tests.forEach((entry, k) => declared.push({ ...base, entry, ...placed(source.testLocators, k, source.at) }));
+    for (const column of Object.values(source.columns)) column.tests.forEach((entry, k) => declared.push({ ...base, entry, ...placed(column.testLocators, k, source.at), ...columnOf(column, source.quoteColumns, input) }));
   }
   const nodes: ProjectNode[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -82,8 +86,15 @@ export function buildTests(input: BuildTestsInput): { nodes: ProjectNode[]; diag
   return { nodes, diagnostics };
 }
 
+/** The k-th test entry's place, from its locator (or, without one, `fallback`). */
+function placed(locators: readonly EntryLocator[] | undefined, k: number, fallback: SourceLocation): Pick<Declared, 'at' | 'locate'> {
+  const locate = locators?.[k] ?? (() => fallback);
+  return { at: locate(), locate };
+}
+
 function genericTest(d: Declared, input: BuildTestsInput, diagnostics: Diagnostic[]): ProjectNode | undefined {
-  const parsed = readEntry(d.entry);
+  const entry = readEntry(d.entry);
+  const parsed = typeof entry === 'string' ? entry : testMacroProblem(input.engine, { ...entry, onColumn: d.columnName !== undefined }) ?? entry;
   if (typeof parsed === 'string') {
     diagnostics.push(diagnostic('invalid-test', `${d.attachedName}${d.columnName ? `.${d.columnName}` : ''}: ${parsed}`, d.at));
     return undefined;
@@ -103,7 +114,30 @@ function genericTest(d: Declared, input: BuildTestsInput, diagnostics: Diagnosti
   const name = customName ?? d.namePrefix + testNodeName(namespace ? `${namespace}_${testName}` : testName, d.attachedName, d.columnName, kwargs);
   const hash = digest('md5', JSON.stringify([namespace, testName, d.attachedNode, d.columnName, kwargs]), 'hex').slice(0, 10);
   const info: TestInfo = { kind: 'generic', testName, kwargs, attachedNode: d.attachedNode, declaredAt: d.at, ...(namespace ? { namespace } : {}), ...(d.columnName !== undefined ? { columnName: d.columnName } : {}), ...(d.column !== undefined ? { column: d.column } : {}) };
-  return testNode(`test.${input.packageName}.${name}.${hash}`, name, d.file, d.file, rawCode, checked.data ?? {}, info, input, diagnostics);
+  const node = testNode(`test.${input.packageName}.${name}.${hash}`, name, d.file, d.file, rawCode, checked.data ?? {}, info, input, diagnostics);
+  if (node) placeCalls(node, parsed, d);
+  return node;
+}
+
+/**
+ * A generic test's `ref()` and `source()` calls point at the argument they are written in
+ * (`to: ref('customers')`), else at the test entry: its generated SQL is in no file.
+ */
+function placeCalls(node: ProjectNode, entry: ParsedEntry, d: Declared): void {
+  const at = (fn: string, name: string): SourceLocation => {
+    const key = Object.keys(entry.kwargs).find((k) => textsOf(entry.kwargs[k]).some((text) => callPattern(fn, name).test(text)));
+    return key === undefined ? d.at : d.locate([entry.key, ...(entry.underArguments.has(key) ? ['arguments'] : []), key]);
+  };
+  // Replaces the lazily found place (a search of the generated SQL, which is no file's text).
+  for (const call of node.refs) Object.defineProperty(call, 'at', { value: at('ref', call.name), enumerable: true, configurable: true });
+  for (const call of node.sources) Object.defineProperty(call, 'at', { value: at('source', call.table), enumerable: true, configurable: true });
+}
+
+/** Every string in a test argument (in lists and mappings too). */
+function textsOf(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(textsOf);
+  return value !== null && typeof value === 'object' && !(value instanceof Date) ? Object.values(value).flatMap(textsOf) : [];
 }
 
 /**
@@ -165,6 +199,10 @@ function recordKwargCalls(kwargs: Record<string, unknown>, record: ParseRecord, 
 }
 
 interface ParsedEntry {
+  /** The entry's key as written (`accepted_values`, `dbt_utils.expression_is_true`). */
+  key: string;
+  /** Arguments given under `arguments:` rather than beside the test's configs. */
+  underArguments: ReadonlySet<string>;
   testName: string;
   namespace?: string;
   kwargs: Record<string, unknown>;
@@ -186,6 +224,7 @@ function readEntry(entry: unknown): ParsedEntry | string {
   const kwargs = { ...Object.fromEntries(Object.entries(rest).filter(([k]) => !LIFTED_CONFIG.includes(k))), ...(args as Record<string, unknown> | undefined) };
   const parsed = splitName(full, kwargs);
   if (typeof parsed === 'string') return parsed;
+  if (args !== null && typeof args === 'object') parsed.underArguments = new Set(Object.keys(args));
   parsed.config = { ...lifted, ...(config as Record<string, unknown> | undefined) };
   if (typeof name === 'string') parsed.customName = name;
   return parsed;
@@ -194,7 +233,8 @@ function readEntry(entry: unknown): ParsedEntry | string {
 function splitName(full: string, kwargs: Record<string, unknown>): ParsedEntry | string {
   const parts = full.split('.');
   if (parts.length > 2 || parts.some((p) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(p))) return `'${full}' is not a valid test name.`;
-  return parts.length === 2 ? { namespace: parts[0] as string, testName: parts[1] as string, kwargs, config: {} } : { testName: full, kwargs, config: {} };
+  const entry = { key: full, underArguments: new Set<string>(), kwargs, config: {} };
+  return parts.length === 2 ? { ...entry, namespace: parts[0] as string, testName: parts[1] as string } : { ...entry, testName: full };
 }
 
 /** dbt-style names: `not_null_orders_id`, `accepted_values_orders_status__placed__shipped`. */

@@ -34,6 +34,7 @@ export function buildUnitTests(entries: readonly UnitTestEntry[], models: Readon
   const nodes: ProjectNode[] = [];
   const byName = new Map([...models.values()].filter((n) => n.resourceType === 'model').map((n) => [n.name, n]));
   const seeds = new Map([...models.values()].filter((n) => n.resourceType === 'seed').map((n) => [n.name, n]));
+  const refable = new Set([...models.values()].filter((n) => n.resourceType === 'model' || n.resourceType === 'seed' || n.resourceType === 'snapshot').map((n) => n.name));
   for (const { yaml, index, value } of entries) {
     const path = ['unit_tests', index];
     const checked = validateYaml(yaml, unitTestSchema, value, path, 'unit test');
@@ -51,6 +52,12 @@ export function buildUnitTests(entries: readonly UnitTestEntry[], models: Readon
       const key = inputKey(g.input);
       if (!key) {
         diagnostics.push(diagnostic('invalid-unit-test', `Unit test '${test.name}': input '${g.input}' must be ref('model'), source('source', 'table') or this.`, yaml.locate([...path, 'given', i, 'input'])));
+        return;
+      }
+      // As in dbt, an input must be something the project has, not only something the model could ref.
+      const refName = key.startsWith('ref:') ? key.slice(4) : undefined;
+      if (refName !== undefined && !refable.has(refName)) {
+        diagnostics.push(diagnostic('invalid-unit-test', `Unit test '${test.name}': input ${g.input} names no model, seed or snapshot.${didYouMean(refName, refable)}`, yaml.locate([...path, 'given', i, 'input'])));
         return;
       }
       if (g.rows === undefined && g.fixture === undefined) {

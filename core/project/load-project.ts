@@ -19,6 +19,7 @@ import { readMacroDefinitions } from './macro-definitions.js';
 import { readSelectorsFile } from '../graph/selectors-file.js';
 import { readDependencies } from './dependencies.js';
 import { checkGroups } from './groups.js';
+import { duplicateRelations } from './unique-relations.js';
 import { ParseCache, parseCacheKey } from './parse-cache.js';
 import { BUILTIN_MACROS } from '../template/builtin-macros.js';
 import { CROSS_DB_MACROS, NAMING_MACROS } from '../template/cross-db-macros.js';
@@ -32,6 +33,7 @@ import { cliVarFunction, macroFreeEngine, projectKeyRendered, renderYamlValues }
 import type { DocBlock, Project, ProjectNode, SourceDefinition } from './types.js';
 import { parseYaml, validateYaml, type YamlFile } from './yaml-file.js';
 import { readProjectText } from './read-text.js';
+import { checkExposures, type ExposureEntry } from './exposures.js';
 
 /** How to find and configure a project. */
 export interface LoadOptions {
@@ -138,6 +140,7 @@ export function loadProject(options: LoadOptions): Project {
   const built = { nodes: new Map<string, ProjectNode>(), disabled: new Map<string, ProjectNode>() };
   let properties: Properties | undefined;
   const allSources: SourceDefinition[] = [];
+  const exposures: ExposureEntry[] = [];
   for (const set of sets) {
     // A package's own project file configures its resources; the root project's `models: <package>:` overrides it.
     const own = set.dir === root ? undefined : configTrees(set.settings.yaml, diagnostics);
@@ -149,6 +152,7 @@ export function loadProject(options: LoadOptions): Project {
     }
     for (const [id, node] of loaded.disabled) built.disabled.set(id, node);
     allSources.push(...loaded.properties.sources);
+    exposures.push(...loaded.properties.exposures);
     if (set.dir === root) properties = loaded.properties;
     else diagnostics.push(...unappliedPatches(loaded.properties));
   }
@@ -169,10 +173,12 @@ export function loadProject(options: LoadOptions): Project {
   diagnostics.push(...dependencies.diagnostics);
   const groups = new Map(rootProperties.groups.map((g) => [g.name, g]));
   diagnostics.push(...checkGroups(built.nodes, groups));
+  diagnostics.push(...duplicateRelations(built.nodes));
   for (const node of built.nodes.values()) diagnostics.push(...checkContractDeclaration(node));
+  diagnostics.push(...checkExposures(exposures, built.nodes, allSources, engine, base));
   const warnings = throwIfErrors(diagnostics);
   const project: Project = {
-    root, name, projectFile, settings: settings.file, targetPath, target, vars,
+    root, name, projectFile, settings: settings.file, locateSetting: (path) => settings.yaml.locate(path), targetPath, target, vars,
     nodes: built.nodes, disabled: built.disabled,
     sources: new Map(allSources.map((s) => [s.uniqueId, s])),
     docs, macroFiles: macroTexts.map((m) => ({ file: m.file, ...(m.package ? { package: m.package } : {}) })), warnings,

@@ -37,14 +37,25 @@ const profileSchema = z.strictObject({
 });
 
 /**
- * Directories searched for profiles.yml, in order: `--profiles-dir`, STRATA_PROFILES_DIR,
- * DBT_PROFILES_DIR, the project, ~/.strata, ~/.dbt.
+ * The folder named by `--profiles-dir`, else STRATA_PROFILES_DIR, else DBT_PROFILES_DIR (an empty
+ * variable counts as unset), with what named it.
+ */
+function explicitProfilesDir(options: Pick<ProfileOptions, 'profilesDir' | 'env'>): { dir: string; source: string } | undefined {
+  const named: [string | undefined, string][] = [[options.profilesDir, '--profiles-dir'], [options.env.STRATA_PROFILES_DIR, 'STRATA_PROFILES_DIR'], [options.env.DBT_PROFILES_DIR, 'DBT_PROFILES_DIR']];
+  const found = named.find(([dir]) => typeof dir === 'string' && dir.length > 0);
+  return found ? { dir: resolve(found[0] as string), source: found[1] } : undefined;
+}
+
+/**
+ * Directories searched for profiles.yml: the folder named by `--profiles-dir`, STRATA_PROFILES_DIR
+ * or DBT_PROFILES_DIR alone (as in dbt, a folder asked for is never silently replaced by another),
+ * else the project, ~/.strata, ~/.dbt.
  */
 export function profileSearchPath(options: Pick<ProfileOptions, 'profilesDir' | 'env' | 'projectDir'>): string[] {
+  const explicit = explicitProfilesDir(options);
+  if (explicit) return [explicit.dir];
   const home = options.env.HOME ?? homedir();
-  return [options.profilesDir, options.env.STRATA_PROFILES_DIR, options.env.DBT_PROFILES_DIR, options.projectDir, join(home, '.strata'), join(home, '.dbt')]
-    .filter((d): d is string => typeof d === 'string' && d.length > 0)
-    .map((d) => resolve(d));
+  return [options.projectDir, join(home, '.strata'), join(home, '.dbt')].map((d) => resolve(d));
 }
 
 /** The one output of the built-in target. */
@@ -57,11 +68,14 @@ const BUILT_IN_TARGET = 'dev';
  * build somewhere else (a CI job missing its profiles.yml must not go green on DuckDB).
  */
 export function resolveTarget(options: ProfileOptions, adapters: readonly Adapter[]): { target?: ResolvedTarget; diagnostics: Diagnostic[] } {
-  const explicitDir = options.profilesDir ?? options.env.STRATA_PROFILES_DIR ?? options.env.DBT_PROFILES_DIR;
+  const explicit = explicitProfilesDir(options);
   const searched = profileSearchPath(options);
   const file = searched.map((d) => join(d, 'profiles.yml')).find((f) => existsSync(f));
   if (!file) {
-    if (explicitDir) return { diagnostics: [diagnostic('profile-not-found', `No profiles.yml in ${resolve(explicitDir)}.`)] };
+    if (explicit) {
+      const missing = `no profiles.yml in ${explicit.dir} (the folder ${explicit.source} names${existsSync(explicit.dir) ? '' : ', which does not exist'})`;
+      return { diagnostics: [diagnostic('profile-not-found', options.profile ? `Could not find profile named '${options.profile}': ${missing}.` : `No profile: ${missing}.`)] };
+    }
     const looked = `no profiles.yml was found (looked in ${searched.join(', ')})`;
     if (options.profile) {
       return { diagnostics: [diagnostic('profile-not-found', `Could not find profile named '${options.profile}': ${looked}. Create one with that profile, or remove 'profile:' from the project file to build on the built-in DuckDB target.`, options.profileAt)] };
@@ -110,7 +124,9 @@ export function resolveTarget(options: ProfileOptions, adapters: readonly Adapte
   }
   const result = adapter.parseConfig(output, options.projectDir);
   if ('problems' in result) {
-    return { diagnostics: [...diagnostics, ...result.problems.map((p) => diagnostic('yaml-schema', `Profile '${profileName}', target '${targetName}': ${p.message}`, yaml.locate(outputPath, p.key)))] };
+    // A key that is set points at itself; one that is missing, at the output's name.
+    const at = (key: string) => (output[key] == null ? yaml.locate(outputPath.slice(0, -1), targetName) : yaml.locate(outputPath, key));
+    return { diagnostics: [...diagnostics, ...result.problems.map((p) => diagnostic('yaml-schema', `Profile '${profileName}', target '${targetName}': ${p.message}`, at(p.key)))] };
   }
   return { target: { profileName, targetName, type, config: result.config, info: result.target, profilesFile: file }, diagnostics };
 }

@@ -4,12 +4,13 @@ import { TemplateCallError } from '../template/call-args.js';
 import type { RenderScope, TemplateEngine } from '../template/engine.js';
 import type { FoundFile } from './files.js';
 import { propertiesFileSchema, type ColumnProperties, type NodeProperties, type SourceProperties } from './properties-file.js';
-import type { ColumnDef, DocBlock, GroupDefinition, SourceDefinition } from './types.js';
+import type { ColumnDef, DocBlock, EntryLocator, GroupDefinition, SourceDefinition } from './types.js';
 import { parseYaml, validateYaml, yamlFromValue, type YamlFile } from './yaml-file.js';
 import { propertiesKeyRendered, renderYamlValues } from './render-yaml.js';
 import type { ParseCache } from './parse-cache.js';
 import type { UnitTestEntry } from './build-unit-tests.js';
 import { readProjectText } from './read-text.js';
+import { readExposures, type ExposureEntry } from './exposures.js';
 
 /** A properties entry for one model/seed/snapshot, waiting to be applied to its node. */
 export interface NodePatch {
@@ -23,6 +24,8 @@ export interface NodePatch {
   description: string;
   /** Columns, rendered. */
   columns: Record<string, ColumnDef>;
+  /** Where each of the entry's own tests is written (`tests:`, then `data_tests:`). */
+  testLocators: EntryLocator[];
   /** Set when a node picks the patch up. */
   applied: boolean;
 }
@@ -37,6 +40,8 @@ export interface Properties {
   unitTests: UnitTestEntry[];
   /** `groups:` entries. */
   groups: GroupDefinition[];
+  /** `exposures:` entries, checked later against the nodes and sources. */
+  exposures: ExposureEntry[];
 }
 
 /** Context for turning properties entries into definitions. */
@@ -60,7 +65,7 @@ const SECTIONS: readonly Section[] = ['models', 'seeds', 'snapshots', 'analyses'
 
 /** Reads and validates every properties file. */
 export function readProperties(files: readonly FoundFile[], ctx: PropertiesContext): { properties: Properties; diagnostics: Diagnostic[] } {
-  const properties: Properties = { patches: new Map(), sources: [], unitTests: [], groups: [] };
+  const properties: Properties = { patches: new Map(), sources: [], unitTests: [], groups: [], exposures: [] };
   const diagnostics: Diagnostic[] = [];
   for (const f of files) {
     const text = readProjectText(f.absolute, f.fromRoot, diagnostics);
@@ -81,11 +86,12 @@ export function readProperties(files: readonly FoundFile[], ctx: PropertiesConte
           diagnostics.push(diagnostic('duplicate-node', `'${props.name}' is described twice under '${section}:' (${previous.file}:${previous.at.line} and here).`, at));
           return;
         }
-        const columns = readColumns(props.columns ?? [], (text, j) => render(text, [section, i, 'columns', j, 'description']));
-        properties.patches.set(key, { props, file: f.fromRoot, at, description: render(props.description, [section, i, 'description']), columns, applied: false });
+        const columns = readColumns(props.columns ?? [], [section, i], yaml.locate, render);
+        properties.patches.set(key, { props, file: f.fromRoot, at, description: render(props.description, [section, i, 'description']), columns, testLocators: testLocators(yaml.locate, [section, i], props), applied: false });
       });
     }
     (checked.data.unit_tests ?? []).forEach((value, index) => properties.unitTests.push({ yaml, index, value }));
+    properties.exposures.push(...readExposures(f.fromRoot, checked.data.exposures ?? [], yaml.locate));
     (checked.data.groups ?? []).forEach((g, index) => {
       const at = yaml.locate(['groups', index]);
       if (properties.groups.some((other) => other.name === g.name)) diagnostics.push(diagnostic('duplicate-node', `Group '${g.name}' is defined twice.`, at));
@@ -108,7 +114,14 @@ function readYaml(file: string, text: string, cache: ParseCache | undefined, dia
   return parsed.yaml;
 }
 
-function readSource(source: SourceProperties, i: number, file: string, ctx: PropertiesContext, locate: (p: readonly PropertyKey[]) => SourceLocation, render: (text: string | undefined, path: PropertyKey[]) => string): SourceDefinition[] {
+type Locate = (path: readonly PropertyKey[]) => SourceLocation;
+
+/** Where each test of an entry (and each value in it) is written, in the order its tests are read: `tests:`, then `data_tests:`. */
+function testLocators(locate: Locate, entry: readonly PropertyKey[], props: { tests?: readonly unknown[] | undefined; data_tests?: readonly unknown[] | undefined }): EntryLocator[] {
+  return (['tests', 'data_tests'] as const).flatMap((key) => (props[key] ?? []).map((_, k) => (path: readonly PropertyKey[] = []) => locate([...entry, key, k, ...path])));
+}
+
+function readSource(source: SourceProperties, i: number, file: string, ctx: PropertiesContext, locate: Locate, render: (text: string | undefined, path: PropertyKey[]) => string): SourceDefinition[] {
   // Names were rendered with the file (`schema: "{{ target.schema }}_raw"`, as in dbt).
   const schema = source.schema ?? source.name;
   const database = source.database ?? ctx.database;
@@ -123,11 +136,12 @@ function readSource(source: SourceProperties, i: number, file: string, ctx: Prop
       originalFilePath: file,
       relation,
       description: render(table.description ?? source.description, ['sources', i, 'tables', j, 'description']),
-      columns: readColumns(table.columns ?? [], (text, k) => render(text, ['sources', i, 'tables', j, 'columns', k, 'description'])),
+      columns: readColumns(table.columns ?? [], ['sources', i, 'tables', j], locate, render),
       tags: [...toList(source.tags), ...toList(table.tags)],
       meta: { ...source.meta, ...table.meta },
       loader: source.loader ?? '',
       tests: [...(table.tests ?? []), ...(table.data_tests ?? [])],
+      testLocators: testLocators(locate, ['sources', i, 'tables', j], table),
       ...(quoteColumns !== undefined ? { quoteColumns } : {}),
       fqn: [ctx.packageName, source.name, table.name],
       at: locate(['sources', i, 'tables', j]),
@@ -135,10 +149,12 @@ function readSource(source: SourceProperties, i: number, file: string, ctx: Prop
   });
 }
 
-function readColumns(columns: readonly ColumnProperties[], render: (text: string | undefined, index: number) => string): Record<string, ColumnDef> {
+/** The columns of the entry at `entry` (a model's or a source table's). */
+function readColumns(columns: readonly ColumnProperties[], entry: readonly PropertyKey[], locate: Locate, render: (text: string | undefined, path: PropertyKey[]) => string): Record<string, ColumnDef> {
   const out: Record<string, ColumnDef> = {};
   columns.forEach((c, index) => {
-    const column: ColumnDef = { name: c.name, description: render(c.description, index), meta: { ...c.meta, ...c.config?.meta }, tags: [...toList(c.tags), ...toList(c.config?.tags)], tests: [...(c.tests ?? []), ...(c.data_tests ?? [])], constraints: c.constraints ?? [] };
+    const path = [...entry, 'columns', index];
+    const column: ColumnDef = { name: c.name, description: render(c.description, [...path, 'description']), meta: { ...c.meta, ...c.config?.meta }, tags: [...toList(c.tags), ...toList(c.config?.tags)], tests: [...(c.tests ?? []), ...(c.data_tests ?? [])], testLocators: testLocators(locate, path, c), constraints: c.constraints ?? [] };
     if (c.data_type !== undefined) column.dataType = c.data_type;
     if (c.quote !== undefined) column.quote = c.quote;
     out[c.name] = column;

@@ -22,11 +22,16 @@ export interface ColumnDef {
   tags: string[];
   /** Test entries as written (`unique`, `{accepted_values: …}`). */
   tests: unknown[];
+  /** Where each of `tests` is written. */
+  testLocators?: EntryLocator[];
   /** Column constraints, for enforced contracts. */
   constraints: ConstraintDef[];
   /** `quote:` as written: whether tests get the column's name quoted (dbt's column `quote`). */
   quote?: boolean;
 }
+
+/** Where an entry of a properties file, or a value inside it (a path from the entry), is written. */
+export type EntryLocator = (path?: readonly PropertyKey[]) => SourceLocation;
 
 /** A constraint from a contract: `not_null`, `unique`, `primary_key`, `check`, `foreign_key`, `custom`. */
 export interface ConstraintDef {
@@ -93,6 +98,8 @@ export interface ProjectNode {
   columns: Record<string, ColumnDef>;
   /** Node-level test entries as written. */
   tests: unknown[];
+  /** Where each of `tests` is written. */
+  testLocators?: EntryLocator[];
   /** Properties file that describes the node, relative to the project root. */
   patchPath?: string;
   /** Where the node's entry in that file starts. */
@@ -195,6 +202,8 @@ export interface SourceDefinition {
   quoteColumns?: boolean;
   /** Table-level test entries as written. */
   tests: unknown[];
+  /** Where each of `tests` is written. */
+  testLocators?: EntryLocator[];
   /** `[package, source, table]`. */
   fqn: string[];
   /** Where the table entry is written. */
@@ -279,6 +288,8 @@ export interface Project {
   projectFile: string;
   /** Its contents. */
   settings: ProjectFile;
+  /** Where a value of the project file (by its path, e.g. `['on-run-start', 0]`) is written. */
+  locateSetting: (path: readonly PropertyKey[]) => SourceLocation;
   /** Absolute target directory for artifacts. */
   targetPath: string;
   /** The connection target. */

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { diagnostic, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import { yamlLibrary } from '../template/yaml-library.js';
+import { unclosedOpeners } from './yaml-unclosed.js';
 
 /** A parsed YAML file that can point at the line of any value or key inside it. */
 export interface YamlFile {
@@ -26,12 +27,18 @@ export function parseYaml(file: string, text: string): { yaml?: YamlFile; diagno
   if (value) return { yaml: yamlFromValue(file, text, value.value), diagnostics: [] };
   const { doc, lineCounter } = parseWithPositions(text);
   if (doc.errors.length > 0) {
-    return {
-      diagnostics: doc.errors.map((e) => {
-        const pos = lineCounter.linePos(e.pos[0]);
-        return diagnostic('yaml-syntax', `Invalid YAML: ${e.message.split('\n')[0]}`, { file, line: pos.line, column: pos.col });
-      }),
-    };
+    // Collections nested deeply or left open give one error each, all on one line: show it once.
+    const seen = new Set<string>();
+    const diagnostics: Diagnostic[] = [];
+    const openerOf = unclosedOpeners(text);
+    for (const e of doc.errors) {
+      const pos = lineCounter.linePos(openerOf(e) ?? e.pos[0]);
+      const message = `Invalid YAML: ${e.message.split('\n')[0]}`;
+      const key = `${pos.line}:${message}`;
+      if (!seen.has(key)) diagnostics.push(diagnostic('yaml-syntax', message, { file, line: pos.line, column: pos.col }));
+      seen.add(key);
+    }
+    return { diagnostics };
   }
   return { yaml: { file, value: doc.toJS() as unknown, locate: locator(file, () => ({ doc, lineCounter })) }, diagnostics: [] };
 }

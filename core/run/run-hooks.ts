@@ -24,9 +24,17 @@ export async function runProjectHooks(project: Project, which: 'on-run-start' | 
     schemas,
     database_schemas: results.flatMap((r) => (r.relation ? [[r.relation.database ?? null, r.relation.schema]] : [])),
   };
-  const at = { file: project.projectFile.slice(project.root.length + 1), line: 1, column: 1 };
+  const file = project.projectFile.slice(project.root.length + 1);
   for (const [i, hook] of hooks.entries()) {
-    const sql = await compiler.renderOperationWithDatabase(hook, at.file, extra, (fn) => pool.withConnection(fn));
+    const at = project.locateSetting(Array.isArray(project.settings[which]) ? [which, i] : [which]);
+    let sql: string;
+    try {
+      sql = await compiler.renderOperationWithDatabase(hook, file, extra, (fn) => pool.withConnection(fn));
+    } catch (err) {
+      // The hook is a string in the project file: its problems belong at its line there (those in a macro it calls stay in the macro).
+      if (!(err instanceof StrataUserError)) throw err;
+      throw new StrataUserError(err.diagnostics.map((d) => (d.at?.file === file ? { ...d, message: `${which} hook ${i + 1}: ${d.message}`, at } : d)));
+    }
     if (sql.trim() === '') continue;
     try {
       await pool.withConnection((c) => c.execute(sql));

@@ -12,6 +12,7 @@ import { compileJinja, normalizeSource } from './compile-jinja.js';
 import { createEnvironment, defineLiveGlobal, environmentGlobals, templateExports, templateFromCode } from './nunjucks-internals.js';
 import { checkDialect } from './dialect-self-test.js';
 import { MacroReturn, enterRender, outerName, takesTemplateValues } from './py-runtime.js';
+import { readMacroSignature, type MacroSignature } from './macro-signature.js';
 import { BUILTIN_PACKAGE, MacroNamespaces, type DispatchConfig } from './macro-namespaces.js';
 import { adapterObject, type DatabaseAccess } from './adapter-object.js';
 import { ContextObject } from './context-object.js';
@@ -82,6 +83,9 @@ export class TemplateEngine {
   /** Names of every macro, with the file that defines it. */
   readonly macros = new Map<string, string>();
   private readonly builtinNames = new Set<string>();
+  /** The file defining each macro a plain name reaches, and each `package.name`. */
+  private readonly definedIn = new Map<string, MacroSource>();
+  private readonly signatures = new Map<string, MacroSignature | undefined>();
   private readonly templates = new Map<string, Map<string, CompiledTemplate>>();
 
   private readonly namespaces: MacroNamespaces;
@@ -170,6 +174,7 @@ export class TemplateEngine {
     const owner = file.builtin ? BUILTIN_PACKAGE : file.package ?? this.rootPackage;
     // A package's macro is always reachable as package.name; unqualified only if nobody took the name.
     if (file.package && previous !== undefined) {
+      this.definedIn.set(`${owner}.${name}`, file);
       this.namespaces.add(owner, name, this.traced(name, file, macro));
       return;
     }
@@ -181,6 +186,7 @@ export class TemplateEngine {
     if (file.builtin) this.builtinNames.add(name);
     else this.builtinNames.delete(name);
     const traced = this.traced(name, file, macro);
+    this.definedIn.set(name, file).set(`${owner}.${name}`, file);
     this.namespaces.add(owner, name, traced);
     this.env.addGlobal(name, traced);
   }
@@ -201,6 +207,19 @@ export class TemplateEngine {
   /** Whether the project (not Strata) defines a macro of this name, e.g. an override of `generate_schema_name`. */
   hasProjectMacro(name: string): boolean {
     return this.macros.has(name) && !this.builtinNames.has(name);
+  }
+
+  /**
+   * The parameters and body of the macro a call of `name` (or `namespace.name`; `dbt.` for Strata's
+   * own) reaches, read from its file; undefined when no macro is reached.
+   */
+  macroSignature(name: string, namespace?: string): MacroSignature | undefined {
+    const key = namespace === undefined ? name : `${namespace === 'dbt' ? BUILTIN_PACKAGE : namespace}.${name}`;
+    if (!this.signatures.has(key)) {
+      const file = this.definedIn.get(key);
+      this.signatures.set(key, file && readMacroSignature(file.text, name));
+    }
+    return this.signatures.get(key);
   }
 
   /** Calls a macro from code with `scope` active; its output as text (or its `return()` value). */

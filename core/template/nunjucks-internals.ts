@@ -187,7 +187,7 @@ export function usePythonLiterals(): void {
   const OPEN = new Set([TOKENS.TOKEN_LEFT_PAREN, TOKENS.TOKEN_LEFT_BRACKET, TOKENS.TOKEN_LEFT_CURLY]);
   const CLOSE = new Set([TOKENS.TOKEN_RIGHT_PAREN, TOKENS.TOKEN_RIGHT_BRACKET, TOKENS.TOKEN_RIGHT_CURLY]);
   tokenizer.nextToken = function pythonNextToken(this: TokenizerInternals): Token | null {
-    const tok = readToken.call(this);
+    const tok = readPlacedToken.call(this);
     if (tok) {
       if (OPEN.has(tok.type)) this.strataDepth = (this.strataDepth ?? 0) + 1;
       else if (CLOSE.has(tok.type)) this.strataDepth = Math.max(0, (this.strataDepth ?? 0) - 1);
@@ -195,6 +195,22 @@ export function usePythonLiterals(): void {
     }
     return tok;
   };
+  /**
+   * The lexer throws without a position; give its errors one, 1-based as the parser's are: a
+   * comment left open is where it opens, anything else where the lexer stopped.
+   */
+  function readPlacedToken(this: TokenizerInternals): Token | null {
+    const { lineno, colno } = this;
+    try {
+      return readToken.call(this);
+    } catch (err) {
+      if (err instanceof Error && !('lineno' in err)) {
+        const atStart = /^expected end of comment/.test(err.message);
+        Object.assign(err, { lineno: (atStart ? lineno : this.lineno) + 1, colno: (atStart ? colno : this.colno) + 1 });
+      }
+      throw err;
+    }
+  }
   function readToken(this: TokenizerInternals): Token | null {
     if (this.in_code && (this.strataDepth ?? 0) > 0 && this.current() === '}') {
       const { lineno, colno } = this;

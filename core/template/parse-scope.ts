@@ -4,7 +4,7 @@ import { TemplateCallError, splitArgs, type Keywords } from './call-args.js';
 import { MACRO_CALL_HOOK, type RenderScope } from './engine.js';
 import { addEphemeralPrefix, placeholderRelation } from './relation-value.js';
 import { columnApi } from './column-value.js';
-import { Undefined } from './py-values.js';
+import { Undefined, isDict } from './py-values.js';
 
 /** What the parse pass learns about a node without touching the database. */
 export interface ParseRecord {
@@ -49,8 +49,11 @@ export function parseScope(base: RenderScope, file: string, rawCode: string, nam
   const config = Object.assign(
     (...args: unknown[]) => {
       const { positional, keywords } = splitArgs(args);
-      const dict = positional[0] !== null && typeof positional[0] === 'object' ? (positional[0] as Keywords) : {};
-      Object.assign(record.config, dict, keywords);
+      // dbt's config() takes keyword arguments, or one dict and nothing else.
+      if (positional.length > 1 || (positional.length === 1 && (!isDict(positional[0]) || Object.keys(keywords).length > 0))) {
+        throw new TemplateCallError('invalid-config', `config() takes keyword arguments (config(materialized='table')) or one dict, not ${positional.map((p) => JSON.stringify(p) ?? String(p)).join(', ')}${Object.keys(keywords).length ? ' with keywords' : ''}.`);
+      }
+      Object.assign(record.config, positional[0] as Keywords | undefined, keywords);
       return '';
     },
     { get: (key: string, fallback?: unknown) => record.config[key] ?? fallback, require: (key: string) => record.config[key] },
@@ -84,13 +87,17 @@ export function parseScope(base: RenderScope, file: string, rawCode: string, nam
  * line 1 when the call is made from a macro.
  */
 export function locateCall(file: string, rawCode: string, fn: string, name?: string): SourceLocation {
-  const escaped = (name ?? '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const pattern = name === undefined ? `\\b${fn}\\s*\\(` : `\\b${fn}\\s*\\([^)]*['"]${escaped}['"]`;
-  const match = new RegExp(pattern).exec(rawCode);
+  const match = callPattern(fn, name).exec(rawCode);
   if (!match) return { file, line: 1, column: 1 };
   const before = rawCode.slice(0, match.index);
   const line = before.split('\n').length;
   return { file, line, column: match.index - before.lastIndexOf('\n') };
+}
+
+/** A call of `fn` (naming `name` in its arguments, when given) in template text. */
+export function callPattern(fn: string, name?: string): RegExp {
+  const escaped = (name ?? '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(name === undefined ? `\\b${fn}\\s*\\(` : `\\b${fn}\\s*\\([^)]*['"]${escaped}['"]`);
 }
 
 /**

@@ -60,6 +60,7 @@ for (const target of TEST_TARGETS) {
       const failure = await runProject({ projectDir: dir, adapters: BUILTIN_ADAPTERS, env: { HOME: EMPTY_HOME } }).catch((err: unknown) => err);
       expect(failure).toBeInstanceOf(StrataUserError);
       expect((failure as StrataUserError).diagnostics[0]?.message).toMatch(/^on-run-start hook 1 failed: .*no_such_table_anywhere/);
+      expect((failure as StrataUserError).diagnostics[0]?.at?.line).toBe(3);
       const tables = await target.query(dir, `select table_name from information_schema.tables where table_schema = '${schema}' and table_name = 'orders'`);
       expect(tables).toEqual([]);
     });

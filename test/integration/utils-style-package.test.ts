@@ -221,8 +221,8 @@ describe('utils_style argument checks', () => {
     const id = Object.keys(run.results).find((key) => key.startsWith(`test.${PROJECT}.utils_style_equality_orders_unioned_`));
     const result = id ? run.results[id] : undefined;
     expect(result?.status, `${run.err}\n${Object.keys(run.results).join('\n')}`).toBe('error');
-    // The generated SQL's problem is shown at the test's model entry in the properties file, not at line 1.
-    expect(run.err).toMatch(/models\/schema\.yml:3:\d+: error\[template-render\]/);
+    // The generated SQL's problem is shown at the test's entry in the properties file, not at line 1.
+    expect(run.err).toMatch(/models\/schema\.yml:5:\d+: error\[template-render\]/);
     expect(result?.message).toContain('have different columns (_dbt_source_relation, amount, channel, customer_id, order_id, status / amount, channel, customer_id, order_id, status)');
   });
 });

@@ -64,6 +64,12 @@ describe('selection methods', () => {
     expect(userErrors(() => select({ select: ['colour:red'] }))[0]?.message).toContain("Unknown selector method 'colour'");
     expect(userErrors(() => select({ select: ['state:modified'] }))[0]?.message).toContain('pass --state');
   });
+
+  it('suggests the method meant, and does not also warn that the term matched nothing', () => {
+    const found = userErrors(() => select({ select: ['tags:finance'] }));
+    expect(found.map((d) => d.code)).toEqual(['invalid-selector']);
+    expect(found[0]?.message).toContain("Did you mean 'tag'?");
+  });
 });
 
 describe('state and result selection', () => {
@@ -92,9 +98,7 @@ describe('state and result selection', () => {
   });
 });
 
-describe('selectors.yml', () => {
-  const { select } = setup({
-    'selectors.yml': `selectors:
+const SELECTORS = `selectors:
   - name: staging_and_up
     definition:
       method: fqn
@@ -122,8 +126,16 @@ describe('selectors.yml', () => {
       value: orders
       parents: true
       parents_depth: 1
-`,
-  });
+  - name: broken
+    definition:
+      union:
+        - tag: finance
+        - method: colour
+          value: red
+`;
+
+describe('selectors.yml', () => {
+  const { select } = setup({ 'selectors.yml': SELECTORS });
 
   it('evaluates methods, children/parents with depth, union, intersection and exclude', () => {
     expect(select({ selector: 'staging_and_up' })).toEqual(['orders', 'orders_positive', 'stg_customers', 'stg_orders', 'unique_orders_id']);
@@ -134,5 +146,12 @@ describe('selectors.yml', () => {
   it('applies the default selector when nothing is selected, and reports unknown names', () => {
     expect(select({})).toEqual(['orders', 'orders_positive', 'stg_customers', 'stg_orders', 'unique_orders_id']);
     expect(userErrors(() => select({ selector: 'nope' }))[0]?.message).toContain("No selector named 'nope'");
+  });
+
+  it('reports a definition it cannot evaluate at its line in selectors.yml', () => {
+    const [error] = userErrors(() => select({ selector: 'broken' }));
+    expect(error?.message).toContain("'colour'");
+    expect(error?.at?.file).toBe('selectors.yml');
+    expect(error?.at?.line).toBe(SELECTORS.split('\n').findIndex((l) => l.includes('method: colour')) + 1);
   });
 });

@@ -180,7 +180,7 @@ describe('profiles', () => {
     expect(load(bare, { target: 'dev' }).target).toMatchObject({ type: 'duckdb', targetName: 'dev', profileName: 'default' });
   });
 
-  it('searches --profiles-dir, then STRATA_PROFILES_DIR, then the project, then ~/.strata', () => {
+  it('reads --profiles-dir, else STRATA_PROFILES_DIR, else DBT_PROFILES_DIR alone; else the project, then ~/.strata', () => {
     const dir = writeProject({ 'dbt_project.yml': projectYml('p'), 'profiles.yml': profile('p', 'in_project') });
     const flagDir = writeProject({ 'profiles.yml': profile('p', 'from_flag') });
     const envDir = writeProject({ 'profiles.yml': profile('p', 'from_env') });
@@ -190,6 +190,24 @@ describe('profiles', () => {
     expect(load(dir).target.info.schema).toBe('in_project');
     const bare = writeProject({ 'dbt_project.yml': projectYml('p') });
     expect(load(bare, { env: { HOME: userHome } }).target.info.schema).toBe('from_home');
+    expect(load(dir, { env: { HOME: home, STRATA_PROFILES_DIR: '', DBT_PROFILES_DIR: envDir } }).target.info.schema).toBe('from_env');
+    // A folder asked for without profiles.yml is an error, never the project's profiles.yml instead.
+    const [missing] = loadErrors(dir, { profilesDir: join(dir, 'nowhere') });
+    expect(missing).toMatchObject({ code: 'profile-not-found' });
+    expect(missing?.message).toBe(`No profile: no profiles.yml in ${join(dir, 'nowhere')} (the folder --profiles-dir names, which does not exist).`);
+    expect(loadErrors(dir, { env: { HOME: home, DBT_PROFILES_DIR: join(envDir, 'sub') } })[0]?.message).toContain('the folder DBT_PROFILES_DIR names');
+  });
+
+  it("requires dbt-postgres's connection keys, pointing a missing one at the output", () => {
+    const dir = writeProject({ 'dbt_project.yml': projectYml('p'), 'profiles.yml': 'p:\n  outputs:\n    dev:\n      type: postgres\n      host: ""\n      user: u\n      dbname: d\n      schema: s\n' });
+    expect(loadErrors(dir).map((d) => [d.code, d.at?.line, d.message])).toEqual([
+      ['yaml-schema', 3, "Profile 'p', target 'dev': 'port' is required."],
+    ]);
+    writeFiles(dir, { 'profiles.yml': 'p:\n  outputs:\n    dev:\n      type: postgres\n      port: x\n      user: u\n      dbname: d\n      schema: s\n' });
+    expect(loadErrors(dir).map((d) => [d.at?.line, d.message])).toEqual([
+      [3, "Profile 'p', target 'dev': 'host' is required."],
+      [5, "Profile 'p', target 'dev': 'port': Invalid input: expected number, received NaN"],
+    ]);
   });
 
   it('picks --target over the profile default and renders env_var()', () => {

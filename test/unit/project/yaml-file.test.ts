@@ -49,12 +49,22 @@ describe('parseYaml', () => {
   it.each([
     ['a duplicate key', 'a: 1\na: 2\n', 2],
     ['a bad indentation', 'models:\n  - name: a\n   description: b\n', 3],
-    ['an unclosed flow mapping', 'a: {b: 1\n', 2],
+    // Left open: the line where it opens, not the end of the file where the library noticed.
+    ['an unclosed flow mapping', 'a: {b: 1\n', 1],
+    ['an unclosed flow sequence in a block', 'a:\n  b: [1, 2\nc: 3\n', 2],
+    ['an unclosed double quote', 'a: 1\nb: "x\nc: 2\nd: 3\n', 2],
+    ['an unclosed single quote', "a:\n  b: 'x\n  c: 2\n", 2],
   ])('reports %s with its line', (_, text, line) => {
     const parsed = parseYaml('x.yml', text);
     expect(parsed.yaml).toBeUndefined();
     expect(parsed.diagnostics[0]?.code).toBe('yaml-syntax');
     expect(parsed.diagnostics[0]?.at?.line).toBe(line);
+  });
+
+  it('reports flow mappings nested deeply and left open once, not once for each', () => {
+    const parsed = parseYaml('x.yml', `a:\n  b: ${'{c: '.repeat(200)}1\n`);
+    expect(parsed.diagnostics).toHaveLength(1);
+    expect(parsed.diagnostics[0]?.at?.line).toBe(2);
   });
 
   it('locates keys in a file whose value came from the fast reader', () => {

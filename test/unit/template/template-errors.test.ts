@@ -35,6 +35,7 @@ describe('template errors', () => {
     ['a\n{% for x in [1] %}{% break %}{% endfor %}{% continue %}', 'template-syntax', '2:45', "'continue' outside of a loop"],
     ['a\n{% macro m(a, b,) %}{% endmacro %}', 'template-syntax', '2:17', "can't assign to ')'"],
     ['{% raw %}never closed', 'template-syntax', '1:4', 'Missing end of raw directive'],
+    ['select 1\n  {# a note\nmore', 'template-syntax', '2:3', 'expected end of comment, got end of file'],
   ])('%s', (template, code, at, message) => {
     for (const fastPath of [true, false]) {
       const found = diagnose(template, fastPath);
