@@ -1,7 +1,7 @@
 import { JinjaCompiler } from './jinja-compiler.js';
 import { PY } from './jinja-runtime.js';
 import { parseJinja } from './jinja-parser.js';
-import { lex, usePythonLiterals } from './nunjucks-internals.js';
+import { lex } from './nunjucks-internals.js';
 
 /** What nunjucks' Template takes as precompiled code: the root render function (and blocks). */
 export type CompiledProps = Record<string, unknown>;
@@ -17,7 +17,6 @@ export function normalizeSource(text: string): string {
 
 /** Parses and compiles template text (already normalized) into the functions nunjucks' Template runs. */
 export function compileJinja(text: string, name: string): CompiledProps {
-  usePythonLiterals();
   const ast = parseJinja(lex(text));
   const compiler = new JinjaCompiler(name, false);
   compiler.compile(ast, undefined as never);

@@ -1,4 +1,4 @@
-import { ParserClass, TOKENS as T, nodes, type AstNode, type NodeClass, type ParserBase, type Token } from './nunjucks-internals.js';
+import { NunjucksParser, TOKENS as T, nodes, type AstNode, type NodeClass, type Token } from './nunjucks-internals.js';
 import { JinjaNodes } from './jinja-nodes.js';
 
 /**
@@ -29,10 +29,8 @@ export interface CallArgs {
   dynKwargs: AstNode | null;
 }
 
-const Base = ParserClass as unknown as new (tokens: unknown) => ParserBase;
-
 /** nunjucks' parser with Jinja2's expressions (and Jinja's wording for what it expected). */
-export class JinjaExpressionParser extends Base {
+export class JinjaExpressionParser extends NunjucksParser {
   /** Jinja's wording for a token: `expected token ',', got '}}'`. */
   protected describe(tok: Token | null): string {
     if (!tok) return 'end of template';
@@ -58,7 +56,7 @@ export class JinjaExpressionParser extends Base {
   override advanceAfterVariableEnd(): void {
     const tok = this.nextToken();
     if (!tok || tok.type !== T.TOKEN_VARIABLE_END) this.fail(`expected token 'end of print statement', got '${this.describe(tok)}'`, tok?.lineno, tok?.colno);
-    this.dropLeadingWhitespace = tok.value.charAt(tok.value.length - (this.tokens.tags.VARIABLE_END as string).length - 1) === '-';
+    this.dropLeadingWhitespace = tok.value.charAt(tok.value.length - this.delimiter('VARIABLE_END').length - 1) === '-';
   }
 
   protected isSymbol(tok: Token | null, value: string): boolean {

@@ -93,7 +93,7 @@ export class JinjaParser extends JinjaExpressionParser {
   private parseRawBlock(tok: Token): AstNode {
     this.nextToken();
     this.advanceAfterBlockEnd('raw');
-    const match = this.tokens._extractRegex(/([\s\S]*?)\{%(-?)\s*endraw\s*(-?)%\}/);
+    const match = this.extractRegex(/([\s\S]*?)\{%(-?)\s*endraw\s*(-?)%\}/);
     if (!match) return this.fail('Missing end of raw directive', tok.lineno, tok.colno);
     let text = match[1] as string;
     if (this.dropLeadingWhitespace) text = text.replace(/^\s*/, '');
@@ -282,8 +282,7 @@ export class JinjaParser extends JinjaExpressionParser {
           data = data.replace(/^\s*/, '');
           this.dropLeadingWhitespace = false;
         }
-        const tags = this.tokens.tags as Record<string, string>;
-        if (next && ((next.type === T.TOKEN_BLOCK_START && nextValue.endsWith('-')) || (next.type === T.TOKEN_VARIABLE_START && nextValue.charAt((tags.VARIABLE_START as string).length) === '-') || (next.type === T.TOKEN_COMMENT && nextValue.charAt((tags.COMMENT_START as string).length) === '-'))) {
+        if (next && ((next.type === T.TOKEN_BLOCK_START && nextValue.endsWith('-')) || (next.type === T.TOKEN_VARIABLE_START && nextValue.charAt(this.delimiter('VARIABLE_START').length) === '-') || (next.type === T.TOKEN_COMMENT && nextValue.charAt(this.delimiter('COMMENT_START').length) === '-'))) {
           data = data.replace(/\s*$/, '');
         }
         buf.push(new nodes.Output(tok.lineno, tok.colno, [new nodes.TemplateData(tok.lineno, tok.colno, data)]));
@@ -298,8 +297,7 @@ export class JinjaParser extends JinjaExpressionParser {
         this.advanceAfterVariableEnd();
         buf.push(new nodes.Output(tok.lineno, tok.colno, [expr]));
       } else if (tok.type === T.TOKEN_COMMENT) {
-        const tags = this.tokens.tags as Record<string, string>;
-        this.dropLeadingWhitespace = tok.value.charAt(tok.value.length - (tags.COMMENT_END as string).length - 1) === '-';
+        this.dropLeadingWhitespace = tok.value.charAt(tok.value.length - this.delimiter('COMMENT_END').length - 1) === '-';
       } else {
         this.fail(`Unexpected token at top-level: ${tok.type}`, tok.lineno, tok.colno);
       }

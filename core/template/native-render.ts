@@ -2,7 +2,7 @@ import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { normalizeSource } from './compile-jinja.js';
 import type { RenderScope, TemplateEngine } from './engine.js';
 import { parseJinja } from './jinja-parser.js';
-import { TOKENS as T, lex, usePythonLiterals, type AstNode, type Token } from './nunjucks-internals.js';
+import { TOKENS as T, lex, type AstNode, type Token } from './nunjucks-internals.js';
 import { literalEval } from './python-literal.js';
 import { hasRenderChars } from './render-chars.js';
 import { DictView, Markup, PyError, PyFloat, PyRange, dictKey, dictKeys, isDict, str, takesTemplateValues, truthy } from './py-values.js';
@@ -75,7 +75,6 @@ function outputExpressions(source: string): Outputs | undefined {
   if (/\{%[-+]?\s*raw\b/.test(source)) return undefined;
   let root: AstNode;
   try {
-    usePythonLiterals();
     root = parseJinja(lex(source));
   } catch {
     return undefined; // rendering as text reports the syntax error

@@ -1,15 +1,22 @@
+import { createRequire } from 'node:module';
 import nunjucks from 'nunjucks';
 
 /**
  * The one module that reaches into nunjucks' internals: its lexer, parser, AST node classes and
- * code generator, which Strata's Jinja dialect extends (jinja-parser.ts, jinja-compiler.ts).
- * nunjucks is pinned to one exact version in package.json; a start-up self-test (see
- * engine.ts) renders a template that needs every extension point, so an upgrade that moves an
- * internal fails loudly at once instead of rendering something else.
+ * code generator, which Strata's Jinja dialect extends (jinja-parser.ts, jinja-compiler.ts), and
+ * the Environment's and Template's private state the engine uses. Other modules see a plain API:
+ * the classes below with public helpers instead of nunjucks' `_` methods.
+ * nunjucks is pinned to one exact version in package.json. Two checks guard an upgrade: loading
+ * this module throws, naming what is missing, if an internal read or replaced here is gone
+ * ({@link missingInternals}); the engine's start-up self-test (dialect-self-test.ts) renders a
+ * template that needs every extension point.
  */
 
 /** The nunjucks version this dialect was written against (package.json pins it exactly). */
 export const NUNJUCKS_VERSION = '3.2.4';
+
+/** The nunjucks version installed. */
+export const INSTALLED_NUNJUCKS_VERSION = (createRequire(import.meta.url)('nunjucks/package.json') as { version: string }).version;
 
 /** A lexer token. */
 export interface Token {
@@ -26,7 +33,6 @@ export interface AstNode {
   colno: number;
   children: AstNode[];
   [field: string]: unknown;
-  findAll(type: NodeClass, results?: AstNode[]): AstNode[];
   addChild(node: AstNode): void;
 }
 
@@ -34,57 +40,18 @@ export interface AstNode {
 export type NodeClass = new (lineno: number, colno: number, ...fields: unknown[]) => AstNode;
 type NodeClassWithExtend = NodeClass & { extend(name: string, props?: { fields: string[] }): NodeClass };
 
-/** The node classes the dialect uses, nunjucks' own and the ones it adds. */
-export interface Nodes {
-  Node: NodeClassWithExtend;
-  NodeList: NodeClassWithExtend;
-  Root: NodeClass;
-  Literal: NodeClass;
-  Symbol: NodeClass;
-  Group: NodeClass;
-  Array: NodeClass;
-  Dict: NodeClass;
-  Pair: NodeClass;
-  LookupVal: NodeClass;
-  If: NodeClass;
-  InlineIf: NodeClass;
-  For: NodeClass;
-  Macro: NodeClass;
-  Caller: NodeClass;
-  FunCall: NodeClass;
-  Filter: NodeClass;
-  KeywordArgs: NodeClass;
-  Set: NodeClass;
-  Output: NodeClass;
-  Capture: NodeClass;
-  TemplateData: NodeClass;
-  Or: NodeClass;
-  And: NodeClass;
-  Not: NodeClass;
-  Add: NodeClass;
-  Concat: NodeClass;
-  Sub: NodeClass;
-  Mul: NodeClass;
-  Div: NodeClass;
-  FloorDiv: NodeClass;
-  Mod: NodeClass;
-  Pow: NodeClass;
-  Neg: NodeClass;
-  Pos: NodeClass;
-  Compare: NodeClass;
-  CompareOperand: NodeClass;
-}
+/** nunjucks' node classes the dialect builds (Node and NodeList are also extended). */
+const NODE_CLASSES = ['Root', 'Literal', 'Symbol', 'Group', 'Array', 'Dict', 'Pair', 'LookupVal', 'If', 'InlineIf', 'For', 'Macro', 'Caller', 'FunCall', 'Filter', 'KeywordArgs', 'Set', 'Output', 'Capture', 'TemplateData', 'Or', 'And', 'Not', 'Add', 'Concat', 'Sub', 'Mul', 'Div', 'FloorDiv', 'Mod', 'Pow', 'Neg', 'Pos', 'Compare', 'CompareOperand'] as const;
 
-/** The parser's state and helpers the dialect's parser uses. */
-export interface ParserBase {
-  tokens: { tags: Record<string, string>; _extractRegex(re: RegExp): RegExpMatchArray | null; backN(n: number): void };
-  peeked: Token | null;
+/** The node classes the dialect uses. */
+export type Nodes = Record<(typeof NODE_CLASSES)[number], NodeClass> & { Node: NodeClassWithExtend; NodeList: NodeClassWithExtend };
+
+/** The parser's state and methods the dialect's parser calls or overrides (nunjucks calls those too). */
+interface ParserInternals {
   breakOnBlocks: string[] | null;
   dropLeadingWhitespace: boolean;
-  extensions: unknown[];
   nextToken(withWhitespace?: boolean): Token | null;
   peekToken(): Token;
-  pushToken(tok: Token): void;
   fail(message: string, lineno?: number, colno?: number): never;
   skip(type: string): boolean;
   skipValue(type: string, value: string): boolean;
@@ -93,27 +60,17 @@ export interface ParserBase {
   advanceAfterBlockEnd(name?: string): Token;
   advanceAfterVariableEnd(): void;
   parseUntilBlocks(...names: string[]): AstNode;
-  parseRaw(tagName?: string): AstNode;
   parseIf(): AstNode;
   parseAsRoot(): AstNode;
 }
 
-/** The code generator's state and helpers the dialect's compiler uses. */
-export interface CompilerBase {
+/** The code generator's state and methods the dialect's compiler calls or overrides. */
+interface CompilerInternals {
   buffer: string;
-  codebuf: string[];
   templateName: string;
   fail(message: string, lineno?: number, colno?: number): never;
   compile(node: AstNode, frame: CompileFrame): void;
-  _emit(code: string): void;
-  _emitLine(code: string): void;
-  _tmpid(): string;
-  _pushBuffer(): string;
-  _popBuffer(): void;
-  _withScopedSyntax(fn: () => void): void;
-  _compileChildren(node: AstNode, frame: CompileFrame): void;
   compileLiteral(node: AstNode, frame?: CompileFrame): void;
-  compileRoot(node: AstNode, frame: CompileFrame | undefined): void;
   getCode(): string;
 }
 
@@ -128,36 +85,16 @@ export interface CompileFrame {
   pop(): CompileFrame;
 }
 
-interface NunjucksInternals {
-  lexer: { lex(src: string, opts?: object): unknown } & Record<string, unknown>;
-  parser: { Parser: new (tokens: unknown) => ParserBase };
-  compiler: { Compiler: new (name: string, throwOnUndefined: boolean) => CompilerBase };
-  nodes: Nodes;
-  runtime: { Frame: new () => CompileFrame };
-}
-
-const internals = nunjucks as unknown as NunjucksInternals;
-
-type TokenName = 'TOKEN_STRING' | 'TOKEN_DATA' | 'TOKEN_BLOCK_START' | 'TOKEN_BLOCK_END' | 'TOKEN_VARIABLE_START' | 'TOKEN_VARIABLE_END' | 'TOKEN_COMMENT' | 'TOKEN_LEFT_PAREN' | 'TOKEN_RIGHT_PAREN' | 'TOKEN_LEFT_BRACKET' | 'TOKEN_RIGHT_BRACKET' | 'TOKEN_LEFT_CURLY' | 'TOKEN_RIGHT_CURLY' | 'TOKEN_OPERATOR' | 'TOKEN_COMMA' | 'TOKEN_COLON' | 'TOKEN_TILDE' | 'TOKEN_PIPE' | 'TOKEN_INT' | 'TOKEN_FLOAT' | 'TOKEN_BOOLEAN' | 'TOKEN_NONE' | 'TOKEN_SYMBOL';
-
-/** The lexer's token type names (`TOKEN_SYMBOL`, ...). */
-export const TOKENS = internals.lexer as unknown as Record<TokenName, string>;
-export const nodes = internals.nodes;
-export const ParserClass = internals.parser.Parser;
-export const CompilerClass = internals.compiler.Compiler;
-export const FrameClass = internals.runtime.Frame;
-
-/** Tokenizes template text. */
-export function lex(text: string): unknown {
-  return internals.lexer.lex(text, {});
-}
-
+/** The tokenizer's state and methods: its string reading is replaced, its raw-text extraction read. */
 interface TokenizerInternals {
   _parseString(delimiter: string): string;
+  _extractRegex(re: RegExp): RegExpMatchArray | null;
   forward(): void;
   current(): string;
   isFinished(): boolean;
   nextToken(): Token | null;
+  /** The tag delimiters: `{{`, `#}`, ... */
+  tags: Record<Delimiter, string>;
   in_code: boolean;
   /** Brackets open in the current tag: `}}` inside `{…}` closes a dict, not the tag (as in Jinja). */
   strataDepth?: number;
@@ -165,6 +102,125 @@ interface TokenizerInternals {
   index: number;
   lineno: number;
   colno: number;
+}
+
+/** The compiler methods behind {@link NunjucksCompiler}'s helpers. */
+interface CompilerPrivates {
+  _emit(code: string): void;
+  _emitLine(code: string): void;
+  _tmpid(): string;
+  _pushBuffer(): string;
+  _popBuffer(): void;
+}
+
+type Delimiter = 'VARIABLE_START' | 'VARIABLE_END' | 'COMMENT_START' | 'COMMENT_END';
+
+interface NunjucksInternals {
+  lexer: { lex(src: string, opts?: object): unknown } & Record<string, unknown>;
+  parser: { Parser: new (tokens: unknown) => ParserInternals };
+  compiler: { Compiler: new (name: string, throwOnUndefined: boolean) => CompilerInternals };
+  nodes: Nodes;
+  runtime: { Frame: new () => CompileFrame };
+}
+
+const TOKEN_NAMES = ['TOKEN_STRING', 'TOKEN_DATA', 'TOKEN_BLOCK_START', 'TOKEN_BLOCK_END', 'TOKEN_VARIABLE_START', 'TOKEN_VARIABLE_END', 'TOKEN_COMMENT', 'TOKEN_LEFT_PAREN', 'TOKEN_RIGHT_PAREN', 'TOKEN_LEFT_BRACKET', 'TOKEN_RIGHT_BRACKET', 'TOKEN_LEFT_CURLY', 'TOKEN_RIGHT_CURLY', 'TOKEN_OPERATOR', 'TOKEN_COMMA', 'TOKEN_COLON', 'TOKEN_TILDE', 'TOKEN_PIPE', 'TOKEN_INT', 'TOKEN_FLOAT', 'TOKEN_BOOLEAN', 'TOKEN_NONE', 'TOKEN_SYMBOL'] as const;
+
+// Every name below is one the dialect reads or replaces; the Records make the lists complete.
+const PARSER_READS: Record<keyof ParserInternals, true> = { breakOnBlocks: true, dropLeadingWhitespace: true, nextToken: true, peekToken: true, fail: true, skip: true, skipValue: true, skipSymbol: true, expect: true, advanceAfterBlockEnd: true, advanceAfterVariableEnd: true, parseUntilBlocks: true, parseIf: true, parseAsRoot: true };
+const COMPILER_READS: Record<keyof CompilerInternals | keyof CompilerPrivates, true> = { buffer: true, templateName: true, fail: true, compile: true, compileLiteral: true, getCode: true, _emit: true, _emitLine: true, _tmpid: true, _pushBuffer: true, _popBuffer: true };
+const TOKENIZER_READS: Record<Exclude<keyof TokenizerInternals, 'strataDepth'>, true> = { _parseString: true, _extractRegex: true, forward: true, current: true, isFinished: true, nextToken: true, tags: true, in_code: true, str: true, index: true, lineno: true, colno: true };
+const DELIMITERS: readonly Delimiter[] = ['VARIABLE_START', 'VARIABLE_END', 'COMMENT_START', 'COMMENT_END'];
+const ENVIRONMENT_READS = ['globals', 'filters', 'tests'] as const;
+
+/** Whether `path` (dotted) leads to something from `root`: a property may be null, not absent. */
+function present(root: unknown, path: string): boolean {
+  let value = root;
+  for (const key of path.split('.')) {
+    if (value === null || (typeof value !== 'object' && typeof value !== 'function') || !(key in value)) return false;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return true;
+}
+
+/**
+ * The internals this module reads or replaces that `lib` (nunjucks) lacks, by path: module
+ * members, then members of a tokenizer, parser, compiler and environment it makes.
+ */
+export function missingInternals(lib: unknown = nunjucks): string[] {
+  const moduleReads = ['lexer.lex', 'parser.Parser', 'compiler.Compiler', 'runtime.Frame', 'nodes.Node.extend', 'nodes.NodeList.extend', 'nodes.NodeList.prototype.addChild', ...NODE_CLASSES.map((n) => `nodes.${n}`), ...TOKEN_NAMES.map((t) => `lexer.${t}`), 'Environment', 'Template.prototype.getExported'];
+  const missing = moduleReads.filter((path) => !present(lib, path));
+  if (missing.length) return missing;
+  const made = (make: () => unknown) => {
+    try {
+      return make();
+    } catch {
+      return undefined;
+    }
+  };
+  const internals = lib as NunjucksInternals & typeof nunjucks;
+  const instances: [string, unknown, readonly string[]][] = [
+    ['tokenizer', made(() => internals.lexer.lex('')), [...Object.keys(TOKENIZER_READS), ...DELIMITERS.map((d) => `tags.${d}`)]],
+    ['parser', made(() => new internals.parser.Parser(internals.lexer.lex(''))), Object.keys(PARSER_READS)],
+    ['compiler', made(() => new internals.compiler.Compiler('check', false)), Object.keys(COMPILER_READS)],
+    ['environment', made(() => new internals.Environment([])), ENVIRONMENT_READS],
+  ];
+  return instances.flatMap(([kind, instance, reads]) => reads.filter((path) => !present(instance, path)).map((path) => `${kind}.${path}`));
+}
+
+const absent = missingInternals();
+if (absent.length) throw new Error(`Strata's Jinja dialect is built on nunjucks ${NUNJUCKS_VERSION}, but ${INSTALLED_NUNJUCKS_VERSION} is installed and lacks internals it needs (${absent.join(', ')}): pin it back.`);
+
+const internals = nunjucks as unknown as NunjucksInternals;
+
+/** The lexer's token type names (`TOKEN_SYMBOL`, ...). */
+export const TOKENS = internals.lexer as unknown as Record<(typeof TOKEN_NAMES)[number], string>;
+export const nodes = internals.nodes;
+export const FrameClass = internals.runtime.Frame;
+
+/** nunjucks' parser, to extend: its tokenizer's internals behind two helpers. */
+export class NunjucksParser extends internals.parser.Parser {
+  /** Consumes the raw text up to and including `re`'s match (which must match from here). */
+  protected extractRegex(re: RegExp): RegExpMatchArray | null {
+    return (this as unknown as { tokens: TokenizerInternals }).tokens._extractRegex(re);
+  }
+
+  /** A tag delimiter as the tokenizer has it: `{{`, `#}`, ... */
+  protected delimiter(name: Delimiter): string {
+    return (this as unknown as { tokens: TokenizerInternals }).tokens.tags[name];
+  }
+}
+
+/** nunjucks' code generator, to extend: its `_` methods as protected helpers. */
+export class NunjucksCompiler extends internals.compiler.Compiler {
+  /** Appends code to the function being generated. */
+  protected emit(code: string): void {
+    (this as unknown as CompilerPrivates)._emit(code);
+  }
+
+  /** Appends code and a newline. */
+  protected emitLine(code: string): void {
+    (this as unknown as CompilerPrivates)._emitLine(code);
+  }
+
+  /** A fresh JavaScript variable name. */
+  protected tmpid(): string {
+    return (this as unknown as CompilerPrivates)._tmpid();
+  }
+
+  /** Sends output to a fresh buffer variable (named in the return) until {@link popBuffer}. */
+  protected pushBuffer(): string {
+    return (this as unknown as CompilerPrivates)._pushBuffer();
+  }
+
+  protected popBuffer(): void {
+    (this as unknown as CompilerPrivates)._popBuffer();
+  }
+}
+
+/** Tokenizes template text, with Python's literals (see {@link usePythonLiterals}). */
+export function lex(text: string): unknown {
+  usePythonLiterals();
+  return internals.lexer.lex(text, {});
 }
 
 /** Python's number literals: `1_000`, `1e3`, `1.5e-3` (nunjucks knows only `12` and `1.5`). */
@@ -179,7 +235,7 @@ let tokenizerPatched = false;
  * backslash, so a regex such as '\d+' means what it says (nunjucks would drop the backslash and
  * match the letter d); `\x41` and `\u0041` escapes.
  */
-export function usePythonLiterals(): void {
+function usePythonLiterals(): void {
   if (tokenizerPatched) return;
   tokenizerPatched = true;
   const tokenizer = Object.getPrototypeOf(internals.lexer.lex('')) as TokenizerInternals;

@@ -1,5 +1,5 @@
 import { parseJinja } from './jinja-parser.js';
-import { TOKENS as T, lex, usePythonLiterals, type AstNode, type Token } from './nunjucks-internals.js';
+import { TOKENS as T, lex, type AstNode, type Token } from './nunjucks-internals.js';
 import { PyError, PyTuple, isDict, setDictItem, toFloat, typeName } from './py-values.js';
 
 /**
@@ -18,7 +18,6 @@ export function literalEval(text: string): { value: unknown } | undefined {
   if (/^[ \t]/.test(source.split('\n').find((line) => line.trim() !== '') ?? '')) return undefined;
   let root: AstNode;
   try {
-    usePythonLiterals();
     root = parseJinja(lex(`{{ ${source}\n}}`));
   } catch {
     return undefined;

@@ -1,6 +1,6 @@
-import { alg } from '@dagrejs/graphlib';
+import { Graph, alg } from '@dagrejs/graphlib';
 import { describe, expect, it } from 'vitest';
-import { directedGraph } from '../../../core/graph/directed-graph.js';
+import { directedGraph, graphlibProblem } from '../../../core/graph/directed-graph.js';
 
 describe('directedGraph', () => {
   it('behaves as graphlib does: nodes, edges, neighbours, sort, removal', () => {
@@ -27,5 +27,15 @@ describe('directedGraph', () => {
     expect(g.node('y')).toBe('label');
     expect(g.predecessors('y')).toEqual(['x']);
   });
+});
 
+describe("graphlib's start-up self-test", () => {
+  it('passes on the installed graphlib with the dictionary tables', () => {
+    expect(graphlibProblem(directedGraph())).toBeUndefined();
+  });
+
+  it('finds tables graphlib keeps as plain objects, and wrong neighbours', () => {
+    expect(graphlibProblem(new Graph())).toBe('table _nodes is not a dictionary');
+    expect(graphlibProblem(Object.assign(directedGraph(), { predecessors: () => ['b'] }))).toBe('predecessors of c are ["b"]');
+  });
 });
