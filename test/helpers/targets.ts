@@ -8,10 +8,14 @@ import { writeFiles } from './temp-project.js';
 
 /** A database the integration suite runs against. */
 export interface TestTarget {
-  /** Adapter name. */
+  /** Adapter name (the profile's `type`). */
   name: string;
+  /** What test titles call it: the adapter name, or the variant of it. */
+  title: string;
   /** The adapter under test. */
   adapter: Adapter;
+  /** The adapters a run on this target is given: the built-in ones, with `adapter` for its type. */
+  adapters: readonly Adapter[];
   /** Writes a profiles.yml for `profile` into `dir`, isolated to one test (own file or schema); returns the schema. */
   writeProfile(dir: string, profile: string, options?: { threads?: number }): Promise<string>;
   /** A profiles.yml output (indented for `outputs:`) building into `schema`; a fresh schema name when omitted. */
@@ -24,9 +28,12 @@ export interface TestTarget {
 
 const adapter = (name: string) => BUILTIN_ADAPTERS.find((a) => a.name === name) as Adapter;
 
-const duckdb: TestTarget = {
+/** Embedded DuckDB, one file per test. */
+export const duckdb: TestTarget = {
   name: 'duckdb',
+  title: 'duckdb',
   adapter: adapter('duckdb'),
+  adapters: BUILTIN_ADAPTERS,
   async writeProfile(dir, profile, options = {}) {
     writeFiles(dir, { 'profiles.yml': `${profile}:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: test.duckdb\n      schema: main\n      threads: ${options.threads ?? 2}\n` });
     return 'main';
@@ -62,7 +69,9 @@ export function postgresOutput(schema: string, threads = 2): string {
 
 const postgres: TestTarget = {
   name: 'postgres',
+  title: 'postgres',
   adapter: adapter('postgres'),
+  adapters: BUILTIN_ADAPTERS,
   async writeProfile(dir, profile, options = {}) {
     const schema = uniqueSchema();
     writeFiles(dir, { 'profiles.yml': `${profile}:\n  target: dev\n  outputs:\n    dev:\n${postgresOutput(schema, options.threads)}` });

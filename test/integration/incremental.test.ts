@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_ADAPTERS } from '../../adapters/index.js';
 import { runProject, type RunOptions } from '../../core/run/run-project.js';
 import { EMPTY_HOME } from '../helpers/load.js';
-import { TEST_TARGETS } from '../helpers/targets.js';
+import { MATERIALIZATION_TARGETS } from '../helpers/non-transactional-target.js';
 import { projectYml, writeFiles, writeProject } from '../helpers/temp-project.js';
 
 /** A model over seed `src` that only reads rows newer than what it has, once it exists. */
@@ -10,14 +9,14 @@ const incrementalModel = (config: string) => `{{ config(materialized='incrementa
 select * from {{ ref('src') }}
 {% if is_incremental() %}where updated_at > (select max(updated_at) from {{ this }}){% endif %}`;
 
-for (const target of TEST_TARGETS) {
-  describe(`incremental models on ${target.name}`, () => {
+for (const target of MATERIALIZATION_TARGETS) {
+  describe(`incremental models on ${target.title}`, () => {
     async function setup(modelSql: string, csv: string) {
       const dir = writeProject({ 'dbt_project.yml': projectYml('p'), 'seeds/src.csv': csv, 'models/m.sql': modelSql });
       const schema = await target.writeProfile(dir, 'p');
       const run = async (csvNext?: string, options: Partial<RunOptions> = {}) => {
         if (csvNext) writeFiles(dir, { 'seeds/src.csv': csvNext });
-        return (await runProject({ projectDir: dir, adapters: BUILTIN_ADAPTERS, env: { HOME: EMPTY_HOME }, ...options })).summary;
+        return (await runProject({ projectDir: dir, adapters: target.adapters, env: { HOME: EMPTY_HOME }, ...options })).summary;
       };
       const rows = (columns = 'id, v, updated_at') => target.query(dir, `select ${columns} from ${schema}.m order by 1 nulls first, 2`);
       return { dir, schema, run, rows };

@@ -1,17 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_ADAPTERS } from '../../adapters/index.js';
 import { runProject, type RunOptions } from '../../core/run/run-project.js';
 import { EMPTY_HOME } from '../helpers/load.js';
-import { TEST_TARGETS } from '../helpers/targets.js';
+import { MATERIALIZATION_TARGETS } from '../helpers/non-transactional-target.js';
 import { projectYml, writeFiles, writeProject } from '../helpers/temp-project.js';
 
 const events = (day2Amount: number) => `occurred_at,amount\n2024-01-01 10:00:00,1\n2024-01-02 10:00:00,${day2Amount}\n2024-01-03 10:00:00,3\n2024-01-04 10:00:00,4\n2024-01-05 10:00:00,5\n`;
 const model = (select: string) => `{{ config(materialized='incremental', incremental_strategy='microbatch', event_time='occurred_at', batch_size='day', begin='2024-01-01') }}\n${select}`;
 
-for (const target of TEST_TARGETS) {
-  describe(`microbatch on ${target.name}`, () => {
+for (const target of MATERIALIZATION_TARGETS) {
+  describe(`microbatch on ${target.title}`, () => {
     async function setup(select: string) {
       const dir = writeProject({
         'dbt_project.yml': projectYml('p', 'seeds:\n  p:\n    events:\n      +event_time: occurred_at\n'),
@@ -20,7 +19,7 @@ for (const target of TEST_TARGETS) {
       });
       const schema = await target.writeProfile(dir, 'p');
       const run = async (start: string, end: string, options: Partial<RunOptions> = {}) => (await runProject({
-        projectDir: dir, adapters: BUILTIN_ADAPTERS, env: { HOME: EMPTY_HOME }, eventTimeStart: new Date(`${start}T00:00:00Z`), eventTimeEnd: new Date(`${end}T00:00:00Z`), ...options,
+        projectDir: dir, adapters: target.adapters, env: { HOME: EMPTY_HOME }, eventTimeStart: new Date(`${start}T00:00:00Z`), eventTimeEnd: new Date(`${end}T00:00:00Z`), ...options,
       })).summary;
       const rows = () => target.query(dir, `select cast(occurred_at as date) as day, amount from ${schema}.daily order by 1`);
       return { dir, schema, run, rows };

@@ -1,19 +1,18 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_ADAPTERS } from '../../adapters/index.js';
 import { runProject, type RunOptions } from '../../core/run/run-project.js';
 import type { RunEvent } from '../../core/run/results.js';
 import { EMPTY_HOME } from '../helpers/load.js';
-import { TEST_TARGETS } from '../helpers/targets.js';
+import { MATERIALIZATION_TARGETS } from '../helpers/non-transactional-target.js';
 import { projectYml, writeFiles, writeProject } from '../helpers/temp-project.js';
 
-for (const target of TEST_TARGETS) {
-  describe(`running on ${target.name}`, () => {
+for (const target of MATERIALIZATION_TARGETS) {
+  describe(`running on ${target.title}`, () => {
     async function setup(files: Record<string, string>, threads = 2) {
       const dir = writeProject({ 'dbt_project.yml': projectYml('p'), ...files });
       const schema = await target.writeProfile(dir, 'p', { threads });
-      const run = (options: Partial<RunOptions> = {}) => runProject({ projectDir: dir, adapters: BUILTIN_ADAPTERS, env: { HOME: EMPTY_HOME }, ...options });
+      const run = (options: Partial<RunOptions> = {}) => runProject({ projectDir: dir, adapters: target.adapters, env: { HOME: EMPTY_HOME }, ...options });
       const query = (sql: string) => target.query(dir, sql.replaceAll('{schema}', schema));
       return { dir, schema, run, query };
     }
@@ -129,12 +128,12 @@ for (const target of TEST_TARGETS) {
   });
 }
 
-for (const target of TEST_TARGETS) {
-  describe(`cancelling on ${target.name}`, () => {
+for (const target of MATERIALIZATION_TARGETS) {
+  describe(`cancelling on ${target.title}`, () => {
     it('cancels the running statement, leaves the old table and no temporary relations', async () => {
       const dir = writeProject({ 'dbt_project.yml': projectYml('p'), 'models/t.sql': "{{ config(materialized='table') }}select 1 as id" });
       const schema = await target.writeProfile(dir, 'p');
-      const run = (signal?: AbortSignal) => runProject({ projectDir: dir, adapters: BUILTIN_ADAPTERS, env: { HOME: EMPTY_HOME }, ...(signal ? { signal } : {}) });
+      const run = (signal?: AbortSignal) => runProject({ projectDir: dir, adapters: target.adapters, env: { HOME: EMPTY_HOME }, ...(signal ? { signal } : {}) });
       const first = await run();
       expect(first.summary.results.map((r) => r.status)).toEqual(['success']);
       writeFiles(dir, { 'models/t.sql': `{{ config(materialized='table') }}${target.slowSql}` });

@@ -162,12 +162,19 @@ describe('silent surprises become errors', () => {
       return existsSync(compileStateFiles(dir).patch) ? 'fast' : 'full';
     };
     const compiled = (name: string) => join(dir, `target/compiled/p/models/${name}.sql`);
+    // Edited by hand after the compile wrote it: dated a second later, so the edit shows in the
+    // mtime whatever the filesystem's mtime resolution.
+    const editByHand = (name: string, text: string) => {
+      const later = new Date(statSync(compiled(name)).mtimeMs + 1000);
+      writeFileSync(compiled(name), text);
+      utimesSync(compiled(name), later, later);
+    };
     age(60);
     expect(await compile()).toBe('full');
     const b = readFileSync(compiled('b'), 'utf8');
     expect(await compile()).toBe('fast');
     // Edited by hand (same size too), then deleted: each time back to what the compile wrote.
-    writeFileSync(compiled('b'), b.replace('select', 'SELECT'));
+    editByHand('b', b.replace('select', 'SELECT'));
     expect(await compile()).toBe('full');
     expect(readFileSync(compiled('b'), 'utf8')).toBe(b);
     rmSync(compiled('b'));
@@ -179,7 +186,7 @@ describe('silent surprises become errors', () => {
     expect(await compile()).toBe('fast');
     expect(readFileSync(compiled('a'), 'utf8')).toBe('select 2 as x\n');
     expect(await compile()).toBe('fast');
-    writeFileSync(compiled('a'), '-- mine\n');
+    editByHand('a', '-- mine\n');
     expect(await compile()).toBe('full');
     expect(readFileSync(compiled('a'), 'utf8')).toBe('select 2 as x\n');
   });

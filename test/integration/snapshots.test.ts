@@ -2,19 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { BUILTIN_ADAPTERS } from '../../adapters/index.js';
 import { runProject } from '../../core/run/run-project.js';
 import { EMPTY_HOME } from '../helpers/load.js';
+import { MATERIALIZATION_TARGETS } from '../helpers/non-transactional-target.js';
 import { TEST_TARGETS } from '../helpers/targets.js';
 import { projectYml, writeFiles, writeProject } from '../helpers/temp-project.js';
 
 const snapshotYml = (config: string) => `snapshots:\n  - name: snap\n    relation: ref('src')\n    config:\n${config.split('\n').map((l) => `      ${l}`).join('\n')}\n`;
 
-for (const target of TEST_TARGETS) {
-  describe(`snapshots on ${target.name}`, () => {
+for (const target of MATERIALIZATION_TARGETS) {
+  describe(`snapshots on ${target.title}`, () => {
     async function setup(files: Record<string, string>, projectFile = 'strata_project.yml') {
       const dir = writeProject({ [projectFile]: projectYml('p'), ...files });
       const schema = await target.writeProfile(dir, 'p');
       const run = async (csv?: string) => {
         if (csv) writeFiles(dir, { 'seeds/src.csv': csv });
-        return (await runProject({ projectDir: dir, adapters: BUILTIN_ADAPTERS, env: { HOME: EMPTY_HOME } })).summary;
+        return (await runProject({ projectDir: dir, adapters: target.adapters, env: { HOME: EMPTY_HOME } })).summary;
       };
       const query = (sql: string) => target.query(dir, sql.replaceAll('{schema}', schema));
       return { dir, schema, run, query };
