@@ -1,6 +1,5 @@
-import type { SqlDialect } from '../core/adapter/dialect.js';
+import type { InferredType, SqlDialect } from '../core/adapter/dialect.js';
 import type { Relation } from '../core/adapter/relation.js';
-import type { InferredType } from '../core/project/seed-columns.js';
 import { selectBody } from '../core/adapter/sql-text.js';
 
 // dbt's aliases, so incremental_predicates written for dbt work unchanged.

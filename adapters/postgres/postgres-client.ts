@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { loadDriver } from '../load-driver.js';
 import { explainConnectError } from './connection-errors.js';
-import type { PostgresConfig } from './postgres-adapter.js';
+import type { PostgresConfig } from './postgres-config.js';
 
 function clientConfig(config: PostgresConfig, applicationName: string): pg.ClientConfig {
   // sslmode: 'prefer' and weaker connect without TLS (the driver cannot fall back); 'require' and stronger use it.

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { TargetInfo } from '../../core/adapter/adapter.js';
 import { runLockTimeout, type RunLock, type RunLockOptions, type RunLockWait } from '../../core/adapter/run-lock.js';
-import type { PostgresConfig } from './postgres-adapter.js';
+import type { PostgresConfig } from './postgres-config.js';
 import { openClient } from './postgres-client.js';
 
 /**

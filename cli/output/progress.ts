@@ -1,5 +1,6 @@
 import type { Project } from '../../core/project/types.js';
-import type { NodeResult, RunEvent } from '../../core/run/results.js';
+import type { NodeResult } from '../../core/artifacts/node-result.js';
+import type { RunEvent } from '../../core/run/results.js';
 import { printDiagnostics } from './diagnostics.js';
 import type { Terminal } from './terminal.js';
 

@@ -1,5 +1,7 @@
-import type { InferredType } from '../project/seed-columns.js';
 import type { Relation } from './relation.js';
+
+/** A type inferred from a seed column's values (core/project/seed-columns.ts); each dialect maps it to a SQL type. */
+export type InferredType = 'integer' | 'bigint' | 'float' | 'boolean' | 'date' | 'timestamp' | 'text';
 
 /** What a merge matches on and writes. */
 export interface MergeOptions {

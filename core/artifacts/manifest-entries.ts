@@ -1,14 +1,11 @@
 import { hash } from 'node:crypto';
 import type { SqlDialect } from '../adapter/dialect.js';
-import type { NodeConfig } from '../project/node-config.js';
-import type { ColumnDef, ConstraintDef, ExternalNode, Project, ProjectNode, SourceDefinition, UnitTestRows } from '../project/types.js';
+import { checksum } from '../project/checksum.js';
+import { manifestConfig } from '../project/node-config-json.js';
+import type { ColumnDef, ConstraintDef, ExternalNode, Project, ProjectNode, SourceDefinition } from '../project/types.js';
+import { unitTestSpec } from '../project/unit-test-spec.js';
 
 // The manifest's entries, one function per kind of resource, in dbt's v12 shapes.
-
-/** sha256 of a file's text, as dbt records it. */
-export function checksum(text: string): { name: string; checksum: string } {
-  return { name: 'sha256', checksum: hash('sha256', text, 'hex') };
-}
 
 export function nodeEntry(project: Project, node: ProjectNode, dialect: SqlDialect, compiledCode: string | undefined, parents: readonly string[], macroIds: ReadonlyMap<string, string>): Record<string, unknown> {
   const r = node.relation;
@@ -100,11 +97,7 @@ function latestVersion(project: Project, name: string): string | number | undefi
 
 export function unitTestEntry(project: Project, node: ProjectNode): Record<string, unknown> {
   const info = node.unitTest;
-  const rows = (r: UnitTestRows) => ({ rows: r.rows, format: r.format, fixture: r.fixture ?? null });
-  const model = project.nodes.get(info?.model ?? '')?.name ?? '';
-  const given = [...(info?.given ?? new Map<string, UnitTestRows>())].map(([key, r]) => ({ input: inputText(key), ...rows(r) }));
-  const expect = info ? rows(info.expect) : { rows: [], format: 'dict', fixture: null };
-  const overrides = info ? { macros: info.macros, vars: info.vars, env_vars: {} } : null;
+  const { model, given, expect, overrides } = unitTestSpec(project, node);
   return {
     model,
     given,
@@ -127,13 +120,6 @@ export function unitTestEntry(project: Project, node: ProjectNode): Record<strin
     versions: null,
     version: null,
   };
-}
-
-function inputText(key: string): string {
-  if (key === 'this') return 'this';
-  if (key.startsWith('ref:')) return `ref('${key.slice(4)}')`;
-  const [source, table] = key.slice('source:'.length).split('.');
-  return `source('${source}', '${table}')`;
 }
 
 export function sourceEntry(s: SourceDefinition, dialect: SqlDialect): Record<string, unknown> {
@@ -188,27 +174,4 @@ export function externalEntry(external: ExternalNode, dialect: SqlDialect): Reco
     relation_name: dialect.qualify(r), raw_code: '', doc_blocks: [], language: 'sql', refs: [], sources: [], metrics: [], functions: [], depends_on: { macros: [], nodes: [] },
     compiled_path: null, contract: { enforced: false, alias_types: true, checksum: null }, access: external.access, constraints: [], version: external.version ?? null, latest_version: null, deprecation_date: external.deprecationDate ?? null,
   };
-}
-
-/** Config as dbt writes it: hooks under `pre-hook`/`post-hook` as objects, dates as text. */
-export function manifestConfig(config: NodeConfig): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const key in config) {
-    const value = (config as Record<string, unknown>)[key];
-    if (value === undefined) continue;
-    if (key === 'pre_hook' || key === 'post_hook') {
-      out[key.replace('_', '-')] = (value as string[]).map((sql, index) => ({ sql, transaction: true, index }));
-    } else out[key] = value instanceof Date ? value.toISOString() : value;
-  }
-  return out;
-}
-
-/** The inverse of {@link manifestConfig}: a node's config read back from its manifest entry. */
-export function configFromManifest(config: Record<string, unknown>): NodeConfig {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(config)) {
-    if (key === 'pre-hook' || key === 'post-hook') out[key.replace('-', '_')] = (value as { sql: string }[]).map((h) => h.sql);
-    else out[key] = value;
-  }
-  return out as unknown as NodeConfig;
 }

@@ -5,9 +5,6 @@ import type { Project } from '../project/types.js';
 import { externalEntry, nodeEntry, sourceEntry, unitTestEntry } from './manifest-entries.js';
 import { artifactMetadata, type InvocationInfo } from './run-results.js';
 
-export { checksum, configFromManifest, manifestConfig, unitTestEntry } from './manifest-entries.js';
-export { writeManifest, type ManifestLayout } from './write-manifest.js';
-
 /** The dbt artifact version Strata's manifest.json follows. */
 export const MANIFEST_SCHEMA = 'https://schemas.getdbt.com/dbt/manifest/v12.json';
 

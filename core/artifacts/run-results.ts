@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SqlDialect } from '../adapter/dialect.js';
 import type { Project } from '../project/types.js';
-import type { NodeResult, RunSummary } from '../run/results.js';
+import type { NodeResult, RunSummary } from './node-result.js';
 
 /** The dbt artifact version Strata's run_results.json follows. */
 export const RUN_RESULTS_SCHEMA = 'https://schemas.getdbt.com/dbt/run-results/v6.json';

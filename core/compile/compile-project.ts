@@ -5,12 +5,13 @@ import { buildGraph, type DependencyGraph } from '../graph/build-graph.js';
 import { selectNodes, type SelectionOptions } from '../graph/select.js';
 import { loadProject, type LoadOptions } from '../project/load-project.js';
 import type { Project, ProjectNode } from '../project/types.js';
-import { artifactText, nodeArtifactPath } from '../run/artifact-paths.js';
-import { compiledLedgerFile, startFileWriter, type FileWriter } from '../run/artifact-writer.js';
+import { artifactText, nodeArtifactPath } from '../artifacts/artifact-paths.js';
+import { compiledLedgerFile, startFileWriter, type FileWriter } from '../artifacts/artifact-writer.js';
 import { Compiler, type CompiledNode, type WithConnection } from './compiler.js';
 import { stateRelation, type ProjectState } from '../graph/state.js';
 import { breakingChangeDiagnostics } from '../graph/breaking-changes.js';
-import { manifestParts, writeManifest } from '../artifacts/manifest.js';
+import { manifestParts } from '../artifacts/manifest.js';
+import { writeManifest } from '../artifacts/write-manifest.js';
 import { newInvocation } from '../artifacts/run-results.js';
 import { writeCompileState } from './write-compile-state.js';
 

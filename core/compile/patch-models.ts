@@ -2,19 +2,22 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { SqlDialect } from '../adapter/dialect.js';
-import { checksum, configFromManifest } from '../artifacts/manifest.js';
+import { checksum } from '../project/checksum.js';
+import { configFromManifest } from '../project/node-config-json.js';
 import type { DependencyGraph } from '../graph/build-graph.js';
 import type { ParseResult } from '../project/parse-cache.js';
 import { parseResultOf, parseTemplate } from '../project/parse-template.js';
 import { decodeText } from '../project/read-text.js';
 import type { Project, ProjectNode, SourceDefinition } from '../project/types.js';
-import { artifactText, nodeArtifactPath } from '../run/artifact-paths.js';
+import { artifactText, nodeArtifactPath } from '../artifacts/artifact-paths.js';
 import { baseScope } from '../template/base-scope.js';
 import type { ParseRecord } from '../template/parse-scope.js';
 import { engineFor, engineFromFiles } from '../template/engine.js';
 import { compileStateFiles, type CompileState, type NodeFacts } from './compile-state.js';
 import { Compiler } from './compiler.js';
-import type { Replacement } from './recompile.js';
+
+/** A byte range of manifest.json and its new text. */
+export type Replacement = [start: number, end: number, text: string];
 
 /** What patching changed models needs. */
 export interface PatchInput {

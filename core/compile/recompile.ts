@@ -8,6 +8,7 @@ import { sameEnv } from '../project/env-digest.js';
 import { toPosix } from '../project/files.js';
 import { compileStateFiles, racy, readCompileState, type CompileState, type CompileStatePatch, type FileSignature } from './compile-state.js';
 import { listInputs, signatureOf, strataFingerprint } from './input-files.js';
+import type { Replacement } from './patch-models.js';
 
 /** A re-compile request: the project, the command line as a key, the environment. */
 export interface RecompileRequest {
@@ -29,9 +30,6 @@ export interface RecompileResult {
   /** Nodes whose SQL was compiled again. */
   patched: string[];
 }
-
-/** A byte range of manifest.json and its new text. */
-export type Replacement = [start: number, end: number, text: string];
 
 /**
  * `strata compile` without compiling everything. The last full compile left its state (inputs,

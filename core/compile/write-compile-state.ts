@@ -1,6 +1,6 @@
 import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { ManifestLayout } from '../artifacts/manifest.js';
+import type { ManifestLayout } from '../artifacts/write-manifest.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { DependencyGraph } from '../graph/build-graph.js';
 import { resourcePaths } from '../project/resource-paths.js';
@@ -8,7 +8,7 @@ import { envDigests, newEnvSalt } from '../project/env-digest.js';
 import { DEFAULT_PACKAGES_PATH } from '../project/packages.js';
 import { toPosix } from '../project/files.js';
 import { profileSearchPath } from '../project/profiles.js';
-import { compiledLedgerFile, readLedger } from '../run/artifact-writer.js';
+import { compiledLedgerFile, readLedger } from '../artifacts/artifact-writer.js';
 import type { Project, ProjectNode } from '../project/types.js';
 import { compileStateFiles, racy, STATE_FORMAT, type CompileState, type FileSignature, type NodeFacts } from './compile-state.js';
 import { listInputs, signatureOf, strataFingerprint } from './input-files.js';

@@ -2,7 +2,8 @@ import { alg, type Graph } from '@dagrejs/graphlib';
 import { directedGraph } from './directed-graph.js';
 import { diagnostic, throwIfErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
-import type { Project, ProjectNode, RefCall } from '../project/types.js';
+import type { Project, ProjectNode } from '../project/types.js';
+import type { RefCall } from '../template/parse-scope.js';
 import { refKey } from './ref-key.js';
 
 /** The project's dependency graph: nodes and sources, edges from parent to child. */

@@ -1,4 +1,4 @@
-import type { RefCall } from '../project/types.js';
+import type { RefCall } from '../template/parse-scope.js';
 
 /** Key under which a ref call's resolution is stored: `pkg/name@version`. */
 export function refKey(ref: Pick<RefCall, 'package' | 'name' | 'version'>): string {

@@ -1,9 +1,9 @@
 import { diagnostic, hasErrors, throwIfErrors, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
+import type { NamedSelector } from '../project/selectors-file.js';
 import type { Project, ProjectNode, SourceDefinition } from '../project/types.js';
 import type { DependencyGraph } from './build-graph.js';
 import { parseTerm, type SelectorAtom } from './selector-syntax.js';
-import { evaluateSelectorDefinition } from './selectors-file.js';
 import { modifications, type ModifiedKind, type ProjectState } from './state.js';
 
 /** What to select, as given on the command line. */
@@ -220,4 +220,58 @@ export function withAttachedTests(project: Project, dag: DependencyGraph, select
     if (node.resourceType === 'test' && ((dag.graph.predecessors(node.uniqueId) as string[] | undefined) ?? []).some((p) => selected.has(p))) out.add(node.uniqueId);
   }
   return out;
+}
+
+// Named selectors (selectors.yml): their definitions are evaluated with the same terms and atoms.
+
+const KEYS = new Set(['method', 'value', 'parents', 'children', 'parents_depth', 'children_depth', 'childrens_parents', 'indirect_selection']);
+
+/**
+ * Evaluates a selectors.yml definition: a string in CLI syntax; `{method, value, parents,
+ * children, parents_depth, children_depth, childrens_parents}`; the shorthand `{tag: nightly}`;
+ * or `union`/`intersection` lists whose `exclude` entries are subtracted. Each leaf brings its
+ * attached tests (indirect selection) before exclusions apply, so an `exclude` can remove tests.
+ */
+function evaluateSelectorDefinition(ctx: SelectContext, selector: NamedSelector): Set<string> {
+  return evaluateDefinition(ctx, selector, selector.definition, []);
+}
+
+/** One part of a selector's definition, at `path` inside it. */
+function evaluateDefinition(ctx: SelectContext, selector: NamedSelector, definition: unknown, path: readonly PropertyKey[]): Set<string> {
+  const at = selector.locate?.(path);
+  if (typeof definition === 'string') return withAttachedTests(ctx.project, ctx.dag, evaluateTerms(ctx, [definition], at));
+  if (definition === null || typeof definition !== 'object' || Array.isArray(definition)) return invalid(ctx, selector.name, definition, at);
+  const entries = Object.entries(definition as Record<string, unknown>);
+  const [firstKey, firstValue] = entries[0] ?? [];
+  if ((firstKey === 'union' || firstKey === 'intersection') && entries.length === 1 && Array.isArray(firstValue)) {
+    const items = firstValue.map((d, i) => ({ d, path: [...path, firstKey, i] }));
+    const parts = items.filter(({ d }) => !isExclude(d)).map((item) => evaluateDefinition(ctx, selector, item.d, item.path));
+    const excluded = items.filter(({ d }) => isExclude(d)).flatMap((item) => ((item.d as { exclude: unknown[] }).exclude ?? []).map((e, j) => evaluateDefinition(ctx, selector, e, [...item.path, 'exclude', j])));
+    let result = firstKey === 'union'
+      ? new Set(parts.flatMap((s) => [...s]))
+      : parts.reduce<Set<string> | undefined>((acc, s) => (acc ? new Set([...acc].filter((id) => s.has(id))) : s), undefined) ?? new Set<string>();
+    for (const ex of excluded) result = new Set([...result].filter((id) => !ex.has(id)));
+    return result;
+  }
+  const spec = definition as Record<string, unknown>;
+  const method = typeof spec.method === 'string' ? spec.method : entries.length === 1 && firstKey && !KEYS.has(firstKey) ? firstKey : undefined;
+  const value = typeof spec.method === 'string' ? spec.value : firstValue;
+  if (!method || value === undefined) return invalid(ctx, selector.name, definition, at);
+  const depth = (flag: unknown, explicit: unknown) => (typeof explicit === 'number' ? explicit : flag === true ? Infinity : undefined);
+  const atom: SelectorAtom = { method, value: String(value), text: `${method}:${String(value)}`, ...(at ? { at } : {}) };
+  const parents = depth(spec.parents, spec.parents_depth);
+  const children = depth(spec.children, spec.children_depth);
+  if (parents !== undefined) atom.parents = parents;
+  if (children !== undefined) atom.children = children;
+  if (spec.childrens_parents === true) atom.childrenWithParents = true;
+  return withAttachedTests(ctx.project, ctx.dag, evaluateAtom(ctx, atom));
+}
+
+function isExclude(d: unknown): boolean {
+  return d !== null && typeof d === 'object' && 'exclude' in (d as object);
+}
+
+function invalid(ctx: SelectContext, name: string, definition: unknown, at: SourceLocation | undefined): Set<string> {
+  ctx.diagnostics.push(diagnostic('invalid-selectors-file', `Selector '${name}': cannot read the definition ${JSON.stringify(definition)}.`, at ?? { file: 'selectors.yml', line: 1, column: 1 }));
+  return new Set();
 }

@@ -1,10 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Relation } from '../adapter/relation.js';
-import { checksum, manifestConfig, unitTestEntry } from '../artifacts/manifest.js';
 import { diagnostic, throwIfErrors } from '../diagnostics/diagnostic.js';
 import { inputKey } from '../project/build-unit-tests.js';
+import { checksum } from '../project/checksum.js';
+import { manifestConfig } from '../project/node-config-json.js';
 import type { Project, ProjectNode } from '../project/types.js';
+import { unitTestSpec } from '../project/unit-test-spec.js';
 
 /** What another run (usually production's) left behind: its manifest and, if present, its results. */
 export interface ProjectState {
@@ -104,7 +106,7 @@ export function modifications(project: Project, node: ProjectNode, state: Projec
  */
 function unitTestModifications(project: Project, node: ProjectNode, state: ProjectState): Set<ModifiedKind> {
   const old = state.unitTests.get(node.uniqueId);
-  return old && unitTestContents(old) !== unitTestContents(unitTestEntry(project, node) as unknown as StateUnitTest) ? new Set(['body']) : new Set();
+  return old && unitTestContents(old) !== unitTestContents(unitTestSpec(project, node)) ? new Set(['body']) : new Set();
 }
 
 /** A unit test's contents in one form, whether dbt or Strata wrote the manifest: inputs by what they replace, SQL rows without layout. */

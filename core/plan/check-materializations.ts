@@ -3,7 +3,8 @@ import { diagnostic, throwIfErrors, type Diagnostic } from '../diagnostics/diagn
 import { didYouMean } from '../diagnostics/suggest.js';
 import { configKeyAt } from '../project/node-location.js';
 import type { Project, ProjectNode } from '../project/types.js';
-import { INCREMENTAL_STRATEGIES, incrementalStrategy, uniqueKeys } from './incremental.js';
+import { INCREMENTAL_STRATEGIES, incrementalStrategy } from './incremental.js';
+import { uniqueKeys } from './plan-input.js';
 import { MATERIALIZATIONS } from './materializations.js';
 
 /**

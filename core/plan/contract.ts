@@ -2,26 +2,9 @@ import { derivedIdentifier } from '../adapter/derived-name.js';
 import type { AdapterCapabilities } from '../adapter/adapter.js';
 import type { SqlDialect } from '../adapter/dialect.js';
 import type { ColumnInfo } from '../adapter/relation.js';
-import { diagnostic, StrataUserError, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { diagnostic, StrataUserError } from '../diagnostics/diagnostic.js';
 import { declarationAt } from '../project/node-location.js';
 import type { ConstraintDef, ProjectNode } from '../project/types.js';
-
-/** True when the model's contract is enforced. */
-export function hasEnforcedContract(node: ProjectNode): boolean {
-  return node.resourceType === 'model' && node.config.contract?.enforced === true;
-}
-
-/** Load-time check: an enforced contract needs a model that is not ephemeral, some columns, and a `data_type` on each. */
-export function checkContractDeclaration(node: ProjectNode): Diagnostic[] {
-  if (!hasEnforcedContract(node)) return [];
-  const at = declarationAt(node);
-  // An ephemeral model is a CTE: no table whose shape could be checked (dbt refuses it at parse).
-  if (node.config.materialized === 'ephemeral') return [diagnostic('invalid-config', `${node.name} enforces a contract, but contracts are not supported on ephemeral models; materialize it as a table or view, or set contract: {enforced: false}.`, at)];
-  const columns = Object.values(node.columns);
-  if (columns.length === 0) return [diagnostic('contract-mismatch', `${node.name} enforces a contract but declares no columns.`, at)];
-  const untyped = columns.filter((c) => !c.dataType).map((c) => c.name);
-  return untyped.length ? [diagnostic('contract-mismatch', `${node.name} enforces a contract, so every column needs a data_type (missing on: ${untyped.join(', ')}).`, at)] : [];
-}
 
 const ALIASES: [RegExp, string][] = [
   [/^(int|integer|int4|int32|signed)$/, 'integer'],

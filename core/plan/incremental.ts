@@ -2,7 +2,7 @@ import { derivedIdentifier } from '../adapter/derived-name.js';
 import { diagnostic, StrataUserError } from '../diagnostics/diagnostic.js';
 import type { ProjectNode } from '../project/types.js';
 import { shouldFullRefresh } from './full-refresh.js';
-import type { PlanInput } from './materializations.js';
+import { uniqueKeys, type PlanInput } from './plan-input.js';
 import { columnsOf, type Plan, type Statement } from './plan.js';
 import { planSchemaChange } from './schema-change.js';
 import { timestampLiteral } from './batches.js';
@@ -12,13 +12,6 @@ export const INCREMENTAL_SUFFIX = '__strata_incr';
 
 /** The strategies Strata applies new rows with. */
 export const INCREMENTAL_STRATEGIES = ['append', 'delete+insert', 'merge', 'microbatch'] as const;
-
-/** The configured unique_key as a list of columns. */
-export function uniqueKeys(node: ProjectNode): string[] {
-  const key = node.config.unique_key;
-  if (key === undefined || key === null) return [];
-  return (Array.isArray(key) ? key : [key]).map((k) => k.trim()).filter(Boolean);
-}
 
 /** dbt's default: delete+insert when there is a unique key, append otherwise. */
 export function incrementalStrategy(node: ProjectNode): string {

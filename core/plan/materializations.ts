@@ -1,42 +1,13 @@
-import type { AdapterCapabilities } from '../adapter/adapter.js';
-import type { DependentForeignKey, DependentView } from '../adapter/connection.js';
-import type { SqlDialect } from '../adapter/dialect.js';
 import type { ExistingRelation, RelationKind } from '../adapter/relation.js';
 import { diagnostic, StrataUserError } from '../diagnostics/diagnostic.js';
 import { shouldFullRefresh } from './full-refresh.js';
-import type { ProjectNode } from '../project/types.js';
-import type { Batch } from './batches.js';
 import { planIncremental } from './incremental.js';
+import type { PlanInput } from './plan-input.js';
 import { planSnapshot } from './snapshot.js';
-import { contractTableColumns, hasEnforcedContract } from './contract.js';
+import { hasEnforcedContract } from '../project/contract-declaration.js';
+import { contractTableColumns } from './contract.js';
 import { selectBody } from '../adapter/sql-text.js';
-import { backupRelation, columnsOf, tmpRelation, type Plan, type PlanFacts, type Statement } from './plan.js';
-
-/** Everything a materialization may look at. Pure data: no connection. */
-export interface PlanInput {
-  /** The node to build. */
-  node: ProjectNode;
-  /** Its compiled SQL (for seeds: unused). */
-  compiledSql: string;
-  /** What exists at the node's relation now. */
-  existing: ExistingRelation | undefined;
-  /** Views of other relations that read the existing relation (re-pointed after a swap). */
-  dependents?: readonly DependentView[];
-  /** Foreign keys of other tables that point at the existing relation (re-pointed after a swap). */
-  foreignKeys?: readonly DependentForeignKey[];
-  /** The run's --full-refresh flag. */
-  fullRefresh?: boolean;
-  /** For microbatch models: the batch this plan writes. */
-  batch?: Batch;
-  /** Introspection results, when an earlier pass of the plan asked for them. */
-  facts?: PlanFacts;
-  /** Unique to this build: names constraints so a swapped-in table's indexes never collide with the old one's. */
-  buildId?: string;
-  /** SQL generation for the target database. */
-  dialect: SqlDialect;
-  /** What the database can do. */
-  capabilities: AdapterCapabilities;
-}
+import { backupRelation, columnsOf, tmpRelation, type Plan, type Statement } from './plan.js';
 
 type Materialization = (input: PlanInput) => Plan;
 

@@ -2,8 +2,7 @@ import { derivedIdentifier } from '../adapter/derived-name.js';
 import type { SqlDialect } from '../adapter/dialect.js';
 import type { Relation } from '../adapter/relation.js';
 import type { ProjectNode } from '../project/types.js';
-import { uniqueKeys } from './incremental.js';
-import type { PlanInput } from './materializations.js';
+import { uniqueKeys, type PlanInput } from './plan-input.js';
 import { columnsOf, type Plan, type Statement } from './plan.js';
 
 /** Suffix of the table holding this run's copy of the snapshot's source rows. */

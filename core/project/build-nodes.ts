@@ -3,7 +3,7 @@ import type { TargetInfo } from '../adapter/adapter.js';
 import type { Relation } from '../adapter/relation.js';
 import { diagnostic, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
 import type { RenderScope, TemplateEngine } from '../template/engine.js';
-import { locateCall } from '../template/parse-scope.js';
+import { locateCall, type RefCall, type SourceCall } from '../template/parse-scope.js';
 import { parseTemplate } from './parse-template.js';
 import type { ParseCache } from './parse-cache.js';
 import type { FoundFile } from './files.js';
@@ -15,7 +15,7 @@ import { readSnapshotBlocks } from './snapshot-blocks.js';
 import { versionColumns, versionedFiles, type VersionSpec } from './model-versions.js';
 import { declarationAt } from './node-location.js';
 import type { NodeProperties } from './properties-file.js';
-import type { NodeType, ProjectNode, RefCall, SourceCall } from './types.js';
+import type { NodeType, ProjectNode } from './types.js';
 import { validateYaml } from './yaml-file.js';
 import { readProjectText } from './read-text.js';
 

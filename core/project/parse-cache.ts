@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Keywords } from '../template/call-args.js';
 import { envDigests, newEnvSalt, sameEnv, type EnvDigests } from './env-digest.js';
-import type { RefCall, SourceCall } from './types.js';
+import type { RefCall, SourceCall } from '../template/parse-scope.js';
 
 /** Bump when what the parse pass records changes shape. */
 const CACHE_VERSION = 3;

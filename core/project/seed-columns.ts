@@ -1,8 +1,6 @@
+import type { InferredType } from '../adapter/dialect.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { CsvSyntaxError, forEachCsvRecord } from './csv-records.js';
-
-/** A type inferred from a seed column's values; each dialect maps it to a SQL type. */
-export type InferredType = 'integer' | 'bigint' | 'float' | 'boolean' | 'date' | 'timestamp' | 'text';
 
 /** One seed column: the inferred type, or the SQL type given in `column_types`. */
 export interface SeedColumn {

@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
-import { hash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { checksum as sha256Checksum, type FileChecksum } from './checksum.js';
 import { notUtf8 } from './read-text.js';
 
 /**
@@ -9,14 +9,6 @@ import { notUtf8 } from './read-text.js';
  * column types are inferred from its first 1 MiB of rows: no part of Strata holds a large CSV.
  */
 export const SEED_SAMPLE_BYTES = 1024 * 1024;
-
-/** A seed file's checksum as dbt writes it in the manifest. */
-export interface FileChecksum {
-  /** `sha256`, or `path` for a seed over 1 MiB. */
-  name: string;
-  /** The hex digest, or the file's path from the project root. */
-  checksum: string;
-}
 
 /** What project loading reads of a seed file. */
 export interface SeedSample {
@@ -69,7 +61,7 @@ export function readSeedSample(absolute: string, fromRoot: string, diagnostics: 
     const bytes = whole ? all : all.subarray(0, cut);
     if (!isUtf8(bytes)) diagnostics.push(notUtf8(fromRoot, bytes));
     const text = bytes.toString('utf8');
-    const checksum = size > SEED_SAMPLE_BYTES ? { name: 'path', checksum: fromRoot } : { name: 'sha256', checksum: hash('sha256', text.replace(PY_STRIP, ''), 'hex') };
+    const checksum = size > SEED_SAMPLE_BYTES ? { name: 'path', checksum: fromRoot } : sha256Checksum(text.replace(PY_STRIP, ''));
     return { text, whole, checksum };
   } finally {
     closeSync(fd);

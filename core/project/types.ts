@@ -1,10 +1,11 @@
 import type { Relation } from '../adapter/relation.js';
 import type { AdapterConfig, TargetInfo } from '../adapter/adapter.js';
 import type { Diagnostic, SourceLocation } from '../diagnostics/diagnostic.js';
+import type { RefCall, SourceCall } from '../template/parse-scope.js';
 import type { NodeConfig } from './node-config.js';
 import type { SeedColumn } from './seed-columns.js';
-import type { FileChecksum } from './seed-file.js';
-import type { NamedSelector } from '../graph/selectors-file.js';
+import type { FileChecksum } from './checksum.js';
+import type { NamedSelector } from './selectors-file.js';
 import type { ProjectFile } from './project-file.js';
 import type { ParseResult } from './parse-cache.js';
 
@@ -41,28 +42,6 @@ export interface ConstraintDef {
   columns?: string[];
   to?: string;
   to_columns?: string[];
-}
-
-/** A `ref()` call found in the parse pass. */
-export interface RefCall {
-  /** Package or project named as the first of two arguments. */
-  package?: string;
-  /** Model, seed or snapshot name. */
-  name: string;
-  /** Pinned version (`v=` or `version=`). */
-  version?: string | number;
-  /** Where the call is written. */
-  at: SourceLocation;
-}
-
-/** A `source()` call found in the parse pass. */
-export interface SourceCall {
-  /** Source name. */
-  source: string;
-  /** Table name within the source. */
-  table: string;
-  /** Where the call is written. */
-  at: SourceLocation;
 }
 
 /** Kinds of executable node. */

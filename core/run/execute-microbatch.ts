@@ -4,9 +4,9 @@ import { diagnostic, StrataUserError } from '../diagnostics/diagnostic.js';
 import { planBatches, timestampLiteral, type Batch, type BatchSize } from '../plan/batches.js';
 import { shouldFullRefresh } from '../plan/full-refresh.js';
 import type { ProjectNode } from '../project/types.js';
-import { statementsLog, writeNodeArtifact } from './artifact-paths.js';
-import { hooksAround, runPlan, type NodeContext } from './execute-node.js';
-import type { NodeResult } from './results.js';
+import { statementsLog, writeNodeArtifact } from '../artifacts/artifact-paths.js';
+import { hooksAround, runPlan, type NodeContext } from './run-plan.js';
+import type { NodeResult } from '../artifacts/node-result.js';
 
 type Outcome = Omit<NodeResult, 'uniqueId' | 'executionTime' | 'startedAt' | 'completedAt' | 'threadId'>;
 

@@ -2,9 +2,9 @@ import type { Connection } from '../adapter/connection.js';
 import { relationKey } from '../adapter/relation.js';
 import { testResultSql, testStatus } from '../plan/test-query.js';
 import type { ProjectNode } from '../project/types.js';
-import { writeNodeArtifact } from './artifact-paths.js';
-import { runPlan, type NodeContext } from './execute-node.js';
-import type { NodeResult } from './results.js';
+import { writeNodeArtifact } from '../artifacts/artifact-paths.js';
+import { runPlan, type NodeContext } from './run-plan.js';
+import type { NodeResult } from '../artifacts/node-result.js';
 
 type Outcome = Omit<NodeResult, 'uniqueId' | 'executionTime' | 'startedAt' | 'completedAt' | 'threadId'>;
 

@@ -1,9 +1,9 @@
 import type { Connection } from '../adapter/connection.js';
 import type { ColumnInfo, Relation } from '../adapter/relation.js';
 import type { ProjectNode } from '../project/types.js';
-import { writeNodeArtifact } from './artifact-paths.js';
-import type { NodeContext } from './execute-node.js';
-import type { NodeResult } from './results.js';
+import { writeNodeArtifact } from '../artifacts/artifact-paths.js';
+import type { NodeContext } from './run-plan.js';
+import type { NodeResult } from '../artifacts/node-result.js';
 import { dictRows, fixtureSql } from './unit-fixtures.js';
 
 type Outcome = Omit<NodeResult, 'uniqueId' | 'executionTime' | 'startedAt' | 'completedAt' | 'threadId'>;

@@ -2,7 +2,7 @@ import type { ConnectionPool } from '../adapter/adapter.js';
 import type { Compiler } from '../compile/compiler.js';
 import { diagnostic, StrataUserError } from '../diagnostics/diagnostic.js';
 import type { Project } from '../project/types.js';
-import type { NodeResult } from './results.js';
+import type { NodeResult } from '../artifacts/node-result.js';
 
 /** The project file's `on-run-start` or `on-run-end` hooks, as written. */
 function hooksOf(project: Project, which: 'on-run-start' | 'on-run-end'): string[] {

@@ -1,4 +1,5 @@
-import { manifestParts, writeManifest } from '../artifacts/manifest.js';
+import { manifestParts } from '../artifacts/manifest.js';
+import { writeManifest } from '../artifacts/write-manifest.js';
 import { runProjectHooks } from './run-hooks.js';
 import { newInvocation, runResultsArtifact, writeRunResults, type InvocationInfo } from '../artifacts/run-results.js';
 import { withInvocation } from '../template/invocation.js';
@@ -6,7 +7,8 @@ import { Compiler } from '../compile/compiler.js';
 import { prepareProject, type PreparedProject, type ProjectOptions } from '../compile/compile-project.js';
 import { checkIdentifiers } from '../plan/check-identifiers.js';
 import { checkMaterializations } from '../plan/check-materializations.js';
-import type { RunEvent, RunSummary } from './results.js';
+import type { RunSummary } from '../artifacts/node-result.js';
+import type { RunEvent } from './results.js';
 import { runNodes } from './runner.js';
 import { withTestBlocking, withUnitTestParents } from '../graph/test-edges.js';
 import { deferredRelations } from './deferral.js';

@@ -4,7 +4,8 @@ import type { DependencyGraph } from '../graph/build-graph.js';
 import type { Project } from '../project/types.js';
 import { executeNode } from './execute-node.js';
 import { RelationCache } from './relation-cache.js';
-import { allowsDependents, type NodeResult, type RunEvent, type RunSummary } from './results.js';
+import type { NodeResult, RunSummary } from '../artifacts/node-result.js';
+import { allowsDependents, type RunEvent } from './results.js';
 
 /** How to run a selection. */
 export interface RunnerOptions {

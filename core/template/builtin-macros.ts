@@ -1,4 +1,4 @@
-import type { MacroSource } from './engine.js';
+import type { MacroSource } from './macro-source.js';
 import { GLOBAL_MACROS } from './global-macros.js';
 
 /**

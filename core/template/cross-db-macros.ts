@@ -1,4 +1,4 @@
-import type { MacroSource } from './engine.js';
+import type { MacroSource } from './macro-source.js';
 
 /**
  * dbt's cross-database macros (its global project's `utils/` and timestamp macros), callable

@@ -17,18 +17,7 @@ import { BUILTIN_PACKAGE, MacroNamespaces, type DispatchConfig } from './macro-n
 import { adapterObject, type DatabaseAccess } from './adapter-object.js';
 import { ContextObject } from './context-object.js';
 import { renderedVars } from './rendered-vars.js';
-
-/** A macro file: `{% macro %}` blocks callable from every template. */
-export interface MacroSource {
-  /** Path used in error messages. */
-  file: string;
-  /** File text. */
-  text: string;
-  /** Shipped with Strata: a project macro of the same name replaces it instead of clashing. */
-  builtin?: boolean;
-  /** Installed package that defines it (absent: the root project). */
-  package?: string;
-}
+import type { MacroSource } from './macro-source.js';
 
 /** How macros are organized: the root project's name and its `dispatch:` config. */
 export interface EngineOptions {

@@ -1,4 +1,4 @@
-import type { MacroSource } from './engine.js';
+import type { MacroSource } from './macro-source.js';
 
 /**
  * The helpers of dbt's global project that packages and custom macros call: whether to rebuild

@@ -1,10 +1,31 @@
-import type { RefCall, SourceCall } from '../project/types.js';
 import type { SourceLocation } from '../diagnostics/diagnostic.js';
 import { TemplateCallError, splitArgs, type Keywords } from './call-args.js';
 import { MACRO_CALL_HOOK, type RenderScope } from './engine.js';
 import { addEphemeralPrefix, placeholderRelation } from './relation-value.js';
 import { columnApi } from './column-value.js';
 import { Undefined, isDict } from './py-values.js';
+
+/** A `ref()` call found in the parse pass. */
+export interface RefCall {
+  /** Package or project named as the first of two arguments. */
+  package?: string;
+  /** Model, seed or snapshot name. */
+  name: string;
+  /** Pinned version (`v=` or `version=`). */
+  version?: string | number;
+  /** Where the call is written. */
+  at: SourceLocation;
+}
+
+/** A `source()` call found in the parse pass. */
+export interface SourceCall {
+  /** Source name. */
+  source: string;
+  /** Table name within the source. */
+  table: string;
+  /** Where the call is written. */
+  at: SourceLocation;
+}
 
 /** What the parse pass learns about a node without touching the database. */
 export interface ParseRecord {

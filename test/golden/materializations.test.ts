@@ -1,7 +1,11 @@
+// The SQL each adapter plans for each materialization, compared with test/golden/<adapter>/*.sql.
+// A missing golden fails. After an intended change (or for a new case), rewrite them with
+// `STRATA_UPDATE_GOLDEN=1 npx vitest run test/golden` and review the diff before committing.
 import { describe, it } from 'vitest';
 import { BUILTIN_ADAPTERS } from '../../adapters/index.js';
 import { relationKey, type ColumnInfo, type ExistingRelation, type Relation, type RelationKind } from '../../core/adapter/relation.js';
-import { planNode, type PlanInput } from '../../core/plan/materializations.js';
+import { planNode } from '../../core/plan/materializations.js';
+import type { PlanInput } from '../../core/plan/plan-input.js';
 import type { Plan } from '../../core/plan/plan.js';
 import { finalizeConfig, type PartialNodeConfig } from '../../core/project/node-config.js';
 import type { ProjectNode } from '../../core/project/types.js';

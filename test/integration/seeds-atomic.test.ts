@@ -6,7 +6,7 @@ import { BUILTIN_ADAPTERS } from '../../adapters/index.js';
 import type { ConnectionPool } from '../../core/adapter/adapter.js';
 import { prepareProject } from '../../core/compile/compile-project.js';
 import { runProject, type RunOptions } from '../../core/run/run-project.js';
-import { runPlan } from '../../core/run/execute-node.js';
+import { runPlan } from '../../core/run/run-plan.js';
 import type { ProjectNode } from '../../core/project/types.js';
 import { EMPTY_HOME } from '../helpers/load.js';
 import { TEST_TARGETS, uniqueSchema, postgresOutput, type TestTarget } from '../helpers/targets.js';

@@ -1,18 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_ADAPTERS } from '../../adapters/index.js';
 import { StrataUserError } from '../../core/diagnostics/diagnostic.js';
 import { runProject, type RunOptions } from '../../core/run/run-project.js';
 import { cli } from '../helpers/cli.js';
 import { EMPTY_HOME } from '../helpers/load.js';
-import { TEST_TARGETS } from '../helpers/targets.js';
+import { MATERIALIZATION_TARGETS } from '../helpers/non-transactional-target.js';
 import { projectYml, writeFiles, writeProject } from '../helpers/temp-project.js';
 
-for (const target of TEST_TARGETS) {
-  describe(`seeds on ${target.name}`, () => {
+for (const target of MATERIALIZATION_TARGETS) {
+  describe(`seeds on ${target.title}`, () => {
     async function setup(files: Record<string, string>) {
       const dir = writeProject({ 'dbt_project.yml': projectYml('p'), ...files });
       const schema = await target.writeProfile(dir, 'p');
-      const run = async (options: Partial<RunOptions> = {}) => (await runProject({ projectDir: dir, adapters: BUILTIN_ADAPTERS, env: { HOME: EMPTY_HOME }, ...options })).summary;
+      const run = async (options: Partial<RunOptions> = {}) => (await runProject({ projectDir: dir, adapters: target.adapters, env: { HOME: EMPTY_HOME }, ...options })).summary;
       const types = async (table: string) => Object.fromEntries((await target.query(dir, `select column_name, data_type from information_schema.columns where table_schema = '${schema}' and table_name = '${table}' order by ordinal_position`)).map((r) => [r.column_name, r.data_type?.toLowerCase()]));
       return { dir, schema, run, types, query: (sql: string) => target.query(dir, sql.replaceAll('{schema}', schema)) };
     }

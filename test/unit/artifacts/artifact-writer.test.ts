@@ -1,7 +1,7 @@
 import { readFileSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startFileWriter, type FileBatch } from '../../../core/run/artifact-writer.js';
+import { startFileWriter, type FileBatch } from '../../../core/artifacts/artifact-writer.js';
 import { writeProject } from '../../helpers/temp-project.js';
 
 describe('startFileWriter', () => {
