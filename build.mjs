@@ -30,7 +30,8 @@ await build({
 });
 const bundle = readFileSync('dist/bundle/strata.cjs', 'utf8');
 // A script run from the code cache has no import() in Node 20: every dynamic import must have been bundled.
-if (/\bimport\(/.test(bundle)) throw new Error('dist/bundle/strata.cjs still calls import(): load that module with require (see adapters/load-driver.ts)');
+if (/\bimport\(/.test(bundle))
+  throw new Error('dist/bundle/strata.cjs still calls import(): load that module with require (see adapters/load-driver.ts)');
 // The docs site's assets sit next to the code that reads them, in both layouts.
 cpSync('core/docs/site', 'dist/bundle/site', { recursive: true });
 chmodSync('dist/cli/main.js', 0o755);

@@ -18,27 +18,52 @@ function floor(files, forbidden, message, { drivers = false } = {}) {
   return {
     files,
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: drivers ? [] : DRIVERS.map((name) => ({ name, message: DRIVER_MESSAGE })),
-        patterns: [...patterns, ...(drivers ? [] : [{ group: DRIVERS.map((name) => `${name}/*`), message: DRIVER_MESSAGE }])],
-      }],
-      'no-restricted-syntax': ['error', ...patterns.map(({ regex }) => ({ selector: `ImportExpression[source.value=/${regex.replaceAll('/', '\\/')}/]`, message }))],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: drivers ? [] : DRIVERS.map((name) => ({ name, message: DRIVER_MESSAGE })),
+          patterns: [...patterns, ...(drivers ? [] : [{ group: DRIVERS.map((name) => `${name}/*`), message: DRIVER_MESSAGE }])],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        ...patterns.map(({ regex }) => ({ selector: `ImportExpression[source.value=/${regex.replaceAll('/', '\\/')}/]`, message })),
+      ],
     },
   };
 }
 
 const UP = 'imports only the folders below it in core/ (see docs/architecture.md, "Floors").';
 const floors = [
-  ...FLOORS.map((name, i) => floor([`core/${name}/**/*.ts`], [
-    { prefix: '', folders: [...FLOORS.slice(i + 1), 'deps'] },
-    { prefix: '', folders: ['cli', 'adapters'] },
-  ], `core/${name} ${UP}`)),
-  floor(['core/deps/**/*.ts'], [{ prefix: '', folders: [...FLOORS.slice(FLOORS.indexOf('project') + 1), 'cli', 'adapters'] }], `core/deps ${UP}`),
-  floor(['core/index.ts'], [{ prefix: '', folders: ['cli', 'adapters'] }], 'core/index.ts exports core only; adapters/ has its own entry point.'),
-  floor(['adapters/**/*.ts'], [
-    { prefix: 'core/', folders: [...FLOORS.filter((f) => f !== 'diagnostics' && f !== 'adapter'), 'deps'] },
-    { prefix: '', folders: ['cli'] },
-  ], 'adapters/ implement core/adapter and import only core/adapter and core/diagnostics.', { drivers: true }),
+  ...FLOORS.map((name, i) =>
+    floor(
+      [`core/${name}/**/*.ts`],
+      [
+        { prefix: '', folders: [...FLOORS.slice(i + 1), 'deps'] },
+        { prefix: '', folders: ['cli', 'adapters'] },
+      ],
+      `core/${name} ${UP}`,
+    ),
+  ),
+  floor(
+    ['core/deps/**/*.ts'],
+    [{ prefix: '', folders: [...FLOORS.slice(FLOORS.indexOf('project') + 1), 'cli', 'adapters'] }],
+    `core/deps ${UP}`,
+  ),
+  floor(
+    ['core/index.ts'],
+    [{ prefix: '', folders: ['cli', 'adapters'] }],
+    'core/index.ts exports core only; adapters/ has its own entry point.',
+  ),
+  floor(
+    ['adapters/**/*.ts'],
+    [
+      { prefix: 'core/', folders: [...FLOORS.filter((f) => f !== 'diagnostics' && f !== 'adapter'), 'deps'] },
+      { prefix: '', folders: ['cli'] },
+    ],
+    'adapters/ implement core/adapter and import only core/adapter and core/diagnostics.',
+    { drivers: true },
+  ),
   floor(['cli/**/*.ts'], [], ''),
 ];
 

@@ -11,7 +11,11 @@ export class SessionPool implements ConnectionPool {
   private readonly waiting: { resolve: (c: Connection) => void; reject: (err: unknown) => void }[] = [];
   private opened = 0;
 
-  constructor(private size: number, private readonly open: () => Promise<Connection>, private readonly onClose: () => void | Promise<void> = () => undefined) {}
+  constructor(
+    private size: number,
+    private readonly open: () => Promise<Connection>,
+    private readonly onClose: () => void | Promise<void> = () => undefined,
+  ) {}
 
   async withConnection<T>(fn: (connection: Connection) => Promise<T>): Promise<T> {
     const connection = await this.acquire();
@@ -49,13 +53,15 @@ export class SessionPool implements ConnectionPool {
   }
 
   private queue(): Promise<Connection> {
-    return new Promise((resolve, reject) => this.waiting.push({
-      resolve: (c) => {
-        this.busy.add(c);
-        resolve(c);
-      },
-      reject,
-    }));
+    return new Promise((resolve, reject) =>
+      this.waiting.push({
+        resolve: (c) => {
+          this.busy.add(c);
+          resolve(c);
+        },
+        reject,
+      }),
+    );
   }
 
   private release(connection: Connection): void {

@@ -48,29 +48,45 @@ for (const models of [1_000, 10_000]) {
     ['compile (cold)', compile],
     ['compile (again, nothing changed)', compile],
     // Edit one mart's SQL (not its refs or config), as a developer does between compiles.
-    ['compile after editing one model', (cli, dir) => {
-      const file = join(dir, 'models/marts', readdirSync(join(dir, 'models/marts')).find((f) => f.endsWith('.sql')) as string);
-      writeFileSync(file, readFileSync(file, 'utf8').replace(' as amount', ' as amount_after_edit'));
-      return compile(cli, dir);
-    }],
-    ['compile again without the compile state', (cli, dir) => {
-      rmSync(join(dir, 'target/compile_state.json'));
-      return compile(cli, dir);
-    }],
+    [
+      'compile after editing one model',
+      (cli, dir) => {
+        const file = join(dir, 'models/marts', readdirSync(join(dir, 'models/marts')).find((f) => f.endsWith('.sql')) as string);
+        writeFileSync(file, readFileSync(file, 'utf8').replace(' as amount', ' as amount_after_edit'));
+        return compile(cli, dir);
+      },
+    ],
+    [
+      'compile again without the compile state',
+      (cli, dir) => {
+        rmSync(join(dir, 'target/compile_state.json'));
+        return compile(cli, dir);
+      },
+    ],
     ['ls', (cli, dir) => measure(cli, ['ls', '--project-dir', dir])],
   ];
   for (const [label, step] of steps) {
     const samples = alternate(dirs, step);
-    rows.push([`${models.toLocaleString()} models`, label, ...samples.flatMap((s) => [median(s.map((x) => x.wall)).toFixed(2), median(s.map((x) => x.rssMb)).toFixed(0)])]);
+    rows.push([
+      `${models.toLocaleString()} models`,
+      label,
+      ...samples.flatMap((s) => [median(s.map((x) => x.wall)).toFixed(2), median(s.map((x) => x.rssMb)).toFixed(0)]),
+    ]);
   }
   for (const dir of dirs.flat()) rmSync(join(dir, '..'), { recursive: true, force: true });
 }
 const version = builds.map((cli) => Array.from({ length: 5 }, () => measure(cli, ['--version'])));
-rows.push(['-', '--version', ...version.flatMap((s) => [median(s.map((x) => x.wall)).toFixed(3), median(s.map((x) => x.rssMb)).toFixed(0)])]);
+rows.push([
+  '-',
+  '--version',
+  ...version.flatMap((s) => [median(s.map((x) => x.wall)).toFixed(3), median(s.map((x) => x.rssMb)).toFixed(0)]),
+]);
 
 const header = ['project', 'command', 'wall (s)', 'peak RSS (MB)', ...(against ? ['wall (s), --against', 'peak RSS (MB), --against'] : [])];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
 const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
-console.log(`strata compile benchmark, median of ${runs} runs (node ${process.version}), projects in ${base}${against ? `, against ${against}` : ''}\n`);
+console.log(
+  `strata compile benchmark, median of ${runs} runs (node ${process.version}), projects in ${base}${against ? `, against ${against}` : ''}\n`,
+);
 console.log(line(header));
 for (const row of rows) console.log(line(row));

@@ -27,7 +27,12 @@ const server = await startPackageServer();
 const names = Array.from({ length: 10 }, (_, i) => `pkg_${i}`);
 for (const [i, name] of names.entries()) {
   for (const version of ['0.9.0', '1.0.0', '1.1.0']) {
-    server.addHubPackage(`bench/${name}`, version, writeProject(packageFiles(name)), i === 0 ? { dependencies: [{ package: 'bench/pkg_1', version: ['>=1.0.0', '<2.0.0'] }] } : {});
+    server.addHubPackage(
+      `bench/${name}`,
+      version,
+      writeProject(packageFiles(name)),
+      i === 0 ? { dependencies: [{ package: 'bench/pkg_1', version: ['>=1.0.0', '<2.0.0'] }] } : {},
+    );
   }
 }
 const git = gitRepo(packageFiles('pkg_git'), '1.0.0');
@@ -37,13 +42,22 @@ const packagesYml = `packages:\n${names.map((n) => `  - package: bench/${n}\n   
 function deps(dir: string): Promise<number> {
   const started = process.hrtime.bigint();
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [cli, 'deps', '--project-dir', dir], { env: { ...process.env, DBT_PACKAGE_HUB_URL: server.url }, stdio: ['ignore', 'ignore', 'inherit'] });
-    child.on('exit', (code) => (code === 0 ? done(Number(process.hrtime.bigint() - started) / 1e9) : fail(new Error(`deps exited ${code}`))));
+    const child = spawn(process.execPath, [cli, 'deps', '--project-dir', dir], {
+      env: { ...process.env, DBT_PACKAGE_HUB_URL: server.url },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    child.on('exit', (code) =>
+      code === 0 ? done(Number(process.hrtime.bigint() - started) / 1e9) : fail(new Error(`deps exited ${code}`)),
+    );
   });
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
-const samples: Record<string, number[]> = { 'resolve and install (no lock)': [], 'install from package-lock.yml': [], 'again, up to date': [] };
+const samples: Record<string, number[]> = {
+  'resolve and install (no lock)': [],
+  'install from package-lock.yml': [],
+  'again, up to date': [],
+};
 for (let run = 0; run < runs; run++) {
   const dir = writeProject({ 'dbt_project.yml': 'name: bench_deps\n', 'packages.yml': packagesYml });
   samples['resolve and install (no lock)']?.push(await deps(dir));
@@ -52,5 +66,6 @@ for (let run = 0; run < runs; run++) {
   samples['again, up to date']?.push(await deps(dir));
 }
 console.log(`strata deps, 11 packages (10 hub, 1 git; 50 macros each), median of ${runs} runs (node ${process.version})\n`);
-for (const [name, values] of Object.entries(samples)) console.log(`${name.padEnd(32)} ${median(values).toFixed(2)} s   (${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)})`);
+for (const [name, values] of Object.entries(samples))
+  console.log(`${name.padEnd(32)} ${median(values).toFixed(2)} s   (${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)})`);
 await server.close();

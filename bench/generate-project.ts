@@ -27,21 +27,27 @@ export function generateProject(dir: string, models: number): void {
   mkdirSync(join(dir, 'models/intermediate'), { recursive: true });
   mkdirSync(join(dir, 'models/marts'), { recursive: true });
   mkdirSync(join(dir, 'macros'), { recursive: true });
-  writeFileSync(join(dir, 'strata_project.yml'), [
-    'name: bench',
-    'vars:',
-    '  start_date: "2024-01-01"',
-    'models:',
-    '  bench:',
-    '    staging:',
-    '      +materialized: view',
-    '    marts:',
-    '      +materialized: table',
-    '',
-  ].join('\n'));
+  writeFileSync(
+    join(dir, 'strata_project.yml'),
+    [
+      'name: bench',
+      'vars:',
+      '  start_date: "2024-01-01"',
+      'models:',
+      '  bench:',
+      '    staging:',
+      '      +materialized: view',
+      '    marts:',
+      '      +materialized: table',
+      '',
+    ].join('\n'),
+  );
   writeFileSync(join(dir, 'macros/money.sql'), '{% macro cents(column) %}cast({{ column }} * 100 as bigint){% endmacro %}\n');
   const sourceTables = Array.from({ length: sources }, (_, i) => `t${i}`);
-  writeFileSync(join(dir, 'models/sources.yml'), `version: 2\nsources:\n  - name: raw\n    tables:\n${sourceTables.map((t) => `      - name: ${t}`).join('\n')}\n`);
+  writeFileSync(
+    join(dir, 'models/sources.yml'),
+    `version: 2\nsources:\n  - name: raw\n    tables:\n${sourceTables.map((t) => `      - name: ${t}`).join('\n')}\n`,
+  );
   const names: string[] = [];
   const props: string[] = ['version: 2', 'models:'];
   for (let i = 0; i < models; i++) {
@@ -57,13 +63,30 @@ export function generateProject(dir: string, models: number): void {
       const parents = Array.from({ length: 1 + Math.floor(rand() * 4) }, () => pick(names));
       const unique = [...new Set(parents)];
       const kind = pick(['view', 'table', 'incremental']);
-      const config = kind === 'incremental' ? "{{ config(materialized='incremental', unique_key='id') }}\n" : kind === 'table' && !mart ? "{{ config(materialized='table') }}\n" : '';
-      const body = unique.map((p, k) => (k === 0 ? `from {{ ref('${p}') }} as p0` : `left join {{ ref('${p}') }} as p${k} on p${k}.id = p0.id`)).join('\n');
-      const incremental = kind === 'incremental' ? "\n{% if is_incremental() %}where p0.updated_at > (select max(updated_at) from {{ this }}){% endif %}" : '';
+      const config =
+        kind === 'incremental'
+          ? "{{ config(materialized='incremental', unique_key='id') }}\n"
+          : kind === 'table' && !mart
+            ? "{{ config(materialized='table') }}\n"
+            : '';
+      const body = unique
+        .map((p, k) => (k === 0 ? `from {{ ref('${p}') }} as p0` : `left join {{ ref('${p}') }} as p${k} on p${k}.id = p0.id`))
+        .join('\n');
+      const incremental =
+        kind === 'incremental'
+          ? '\n{% if is_incremental() %}where p0.updated_at > (select max(updated_at) from {{ this }}){% endif %}'
+          : '';
       sql = `${config}select p0.id, p0.amount + ${i} as amount, p0.updated_at\n${body}${incremental}\n`;
       writeFileSync(join(dir, `models/${mart ? 'marts' : 'intermediate'}/${name}.sql`), sql);
     }
-    if (rand() < 0.2) props.push(`  - name: ${name}`, `    description: Model ${i}.`, '    columns:', '      - name: id', '        data_tests: [unique, not_null]');
+    if (rand() < 0.2)
+      props.push(
+        `  - name: ${name}`,
+        `    description: Model ${i}.`,
+        '    columns:',
+        '      - name: id',
+        '        data_tests: [unique, not_null]',
+      );
     names.push(name);
   }
   writeFileSync(join(dir, 'models/properties.yml'), `${props.join('\n')}\n`);

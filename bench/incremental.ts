@@ -19,7 +19,10 @@ const strategies = [
   { name: 'delete+insert', config: "unique_key='event_id', incremental_strategy='delete+insert'" },
   { name: 'merge', config: "unique_key='event_id', incremental_strategy='merge'" },
   // As teams do on large tables: predicates keep the key lookup to the recent part of the table.
-  { name: 'merge + predicates', config: `unique_key='event_id', incremental_strategy='merge', incremental_predicates=["DBT_INTERNAL_DEST.occurred_at >= cast('" ~ var('recent') ~ "' as timestamp)"]` },
+  {
+    name: 'merge + predicates',
+    config: `unique_key='event_id', incremental_strategy='merge', incremental_predicates=["DBT_INTERNAL_DEST.occurred_at >= cast('" ~ var('recent') ~ "' as timestamp)"]`,
+  },
 ];
 
 /** Raw events: `rows` of synthetic sales, regenerated with more rows to simulate new arrivals. */

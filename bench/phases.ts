@@ -6,7 +6,11 @@ import { manifestArtifact } from '../core/artifacts/manifest.js';
 import { newInvocation } from '../core/artifacts/run-results.js';
 const dir = process.argv[2] ?? '/tmp/bench10k';
 let t = performance.now();
-const lap = (label: string) => { const n = performance.now(); console.log(label.padEnd(10), (n - t).toFixed(0), 'ms'); t = n; };
+const lap = (label: string) => {
+  const n = performance.now();
+  console.log(label.padEnd(10), (n - t).toFixed(0), 'ms');
+  t = n;
+};
 const project = loadProject({ projectDir: dir, adapters: BUILTIN_ADAPTERS });
 lap('load');
 const dag = buildGraph(project);
@@ -18,4 +22,11 @@ for (const id of dag.order) if (project.nodes.get(id)?.resourceType !== 'seed') 
 lap('compile');
 const m = JSON.stringify(manifestArtifact({ project, dag, dialect: adapter.dialect, invocation: newInvocation({}), compiled: out }));
 lap('manifest');
-console.log('manifest MB', (m.length / 1e6).toFixed(1), 'heap MB', (process.memoryUsage().heapUsed / 1e6).toFixed(0), 'rss MB', (process.memoryUsage().rss / 1e6).toFixed(0));
+console.log(
+  'manifest MB',
+  (m.length / 1e6).toFixed(1),
+  'heap MB',
+  (process.memoryUsage().heapUsed / 1e6).toFixed(0),
+  'rss MB',
+  (process.memoryUsage().rss / 1e6).toFixed(0),
+);

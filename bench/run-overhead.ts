@@ -18,14 +18,16 @@ const models = Number(process.argv[2] ?? 1000);
 /** The DuckDB adapter with every statement timed. */
 function timedAdapter(clock: { ms: number }): Adapter {
   const wrap = (c: Connection): Connection => {
-    const timed = <A extends unknown[], R>(fn: (...a: A) => Promise<R>) => async (...args: A): Promise<R> => {
-      const t = performance.now();
-      try {
-        return await fn(...args);
-      } finally {
-        clock.ms += performance.now() - t;
-      }
-    };
+    const timed =
+      <A extends unknown[], R>(fn: (...a: A) => Promise<R>) =>
+      async (...args: A): Promise<R> => {
+        const t = performance.now();
+        try {
+          return await fn(...args);
+        } finally {
+          clock.ms += performance.now() - t;
+        }
+      };
     const wrapped: Connection = {
       execute: timed(c.execute.bind(c)),
       transaction: (fn) => c.transaction(() => fn(wrapped)),
@@ -46,7 +48,11 @@ function timedAdapter(clock: { ms: number }): Adapter {
     ...duckdbAdapter,
     async connect(config, options): Promise<ConnectionPool> {
       const pool = await duckdbAdapter.connect(config, options);
-      return { withConnection: (fn) => pool.withConnection((c) => fn(wrap(c))), cancelAll: () => pool.cancelAll(), close: () => pool.close() };
+      return {
+        withConnection: (fn) => pool.withConnection((c) => fn(wrap(c))),
+        cancelAll: () => pool.cancelAll(),
+        close: () => pool.close(),
+      };
     },
   };
 }

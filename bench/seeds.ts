@@ -45,7 +45,9 @@ function writeCsv(file: string, count: number): void {
     const lines: string[] = [];
     for (let i = start; i < Math.min(start + 10_000, count + 1); i++) {
       const day = new Date(Date.UTC(2020, 0, 1) + (i % 1500) * 86_400_000).toISOString().slice(0, 10);
-      lines.push(`${i},${(i * 7919) % 100_000},${((i * 31) % 100_000) / 100},${i % 9},${STATUSES[i % 5]},${NOTES[i % 6]},${day},sales_region_${i % 17}\n`);
+      lines.push(
+        `${i},${(i * 7919) % 100_000},${((i * 31) % 100_000) / 100},${i % 9},${STATUSES[i % 5]},${NOTES[i % 6]},${day},sales_region_${i % 17}\n`,
+      );
     }
     writeSync(fd, lines.join(''));
   }
@@ -115,8 +117,15 @@ try {
       });
       if (target === 'postgres') await dropSchemas(schemas);
     }
-    for (const [label, samples] of [['first load', first], ['reload (swap)', reload]] as const) {
-      table.push([target, label, ...samples.flatMap((s) => [median(s.map((x) => x.wall)).toFixed(2), median(s.map((x) => x.rssMb)).toFixed(0)])]);
+    for (const [label, samples] of [
+      ['first load', first],
+      ['reload (swap)', reload],
+    ] as const) {
+      table.push([
+        target,
+        label,
+        ...samples.flatMap((s) => [median(s.map((x) => x.wall)).toFixed(2), median(s.map((x) => x.rssMb)).toFixed(0)]),
+      ]);
     }
   }
 } finally {
@@ -127,6 +136,8 @@ try {
 const header = ['database', 'step', 'wall (s)', 'peak RSS (MB)', ...(against ? ['wall (s), --against', 'peak RSS (MB), --against'] : [])];
 const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => (r[i] ?? '').length)));
 const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
-console.log(`strata seed benchmark: ${rows.toLocaleString()} rows, ${sizeMb.toFixed(0)} MB, median of ${runs} run(s) (node ${process.version})${against ? `, against ${against}` : ''}\n`);
+console.log(
+  `strata seed benchmark: ${rows.toLocaleString()} rows, ${sizeMb.toFixed(0)} MB, median of ${runs} run(s) (node ${process.version})${against ? `, against ${against}` : ''}\n`,
+);
 console.log(line(header));
 for (const row of table) console.log(line(row));

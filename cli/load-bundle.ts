@@ -26,7 +26,10 @@ export function loadBundle(file: string): { runCli: typeof RunCli.runCli; saveCo
     cachedData = undefined; // first run: no cache yet
   }
   // The CommonJS wrapper, as Node's own loader builds it.
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, ...(cachedData ? { cachedData } : {}) });
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+    filename: file,
+    ...(cachedData ? { cachedData } : {}),
+  });
   const module = { exports: {} as typeof RunCli };
   (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(file), module, file, dirname(file));
   return {
@@ -50,7 +53,10 @@ function codeCacheFile(file: string): string | undefined {
   const dir = codeCacheDir(tmpdir());
   if (!dir) return undefined;
   const stat = statSync(file);
-  const key = createHash('sha1').update(JSON.stringify([file, stat.size, stat.mtimeMs, process.version, process.arch])).digest('hex').slice(0, 16);
+  const key = createHash('sha1')
+    .update(JSON.stringify([file, stat.size, stat.mtimeMs, process.version, process.arch]))
+    .digest('hex')
+    .slice(0, 16);
   return join(dir, `${key}.bin`);
 }
 

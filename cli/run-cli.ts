@@ -32,7 +32,11 @@ function version(): string {
  * (a database that cannot be reached, a target another run holds) or by a bug in Strata;
  * 130 cancelled by Ctrl-C; 141 stdout closed by its reader (as a tool stopped by SIGPIPE).
  */
-export async function runCli(argv: readonly string[], term: Terminal = processTerminal, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  term: Terminal = processTerminal,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   let exitCode = 0;
   const setExit = (code: number) => {
     exitCode = Math.max(exitCode, code);
@@ -68,7 +72,7 @@ export async function runCli(argv: readonly string[], term: Terminal = processTe
       printDiagnostics(term, [err.diagnostic], '.');
       return 2;
     }
-    term.err(`Internal error in Strata (please report it): ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    term.err(`Internal error in Strata (please report it): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     return 2;
   } finally {
     onTemplateLog(undefined);
@@ -82,5 +86,5 @@ const SIGPIPE_EXIT = 141;
 function resolveProjectDir(argv: readonly string[]): string {
   const i = argv.indexOf('--project-dir');
   const inline = argv.find((a) => a.startsWith('--project-dir='));
-  return i >= 0 && argv[i + 1] ? argv[i + 1] as string : inline ? inline.slice('--project-dir='.length) : '.';
+  return i >= 0 && argv[i + 1] ? (argv[i + 1] as string) : inline ? inline.slice('--project-dir='.length) : '.';
 }

@@ -46,7 +46,10 @@ export const duckdbAdapter: Adapter = {
       try {
         for (const ext of config.extensions) {
           await setup.run(`install ${ext}; load ${ext};`).catch((err: unknown) => {
-            throw new StrataEnvironmentError('extension-unavailable', `Cannot install or load the DuckDB extension '${ext}': ${(err as Error).message}`);
+            throw new StrataEnvironmentError(
+              'extension-unavailable',
+              `Cannot install or load the DuckDB extension '${ext}': ${(err as Error).message}`,
+            );
           });
         }
       } finally {

@@ -17,22 +17,36 @@ export class DuckDbSession implements Connection {
     try {
       // A prepared statement is one statement: DuckDB refuses to prepare a batch.
       const reader = options.single ? await (await this.conn.prepare(sql)).runAndReadAll() : await this.conn.runAndReadAll(sql);
-      return { columns: reader.columnNames(), rows: reader.getRowObjectsJS() as Record<string, unknown>[], columnTypes: reader.columnTypes().map((t) => t.toString()) };
+      return {
+        columns: reader.columnNames(),
+        rows: reader.getRowObjectsJS() as Record<string, unknown>[],
+        columnTypes: reader.columnTypes().map((t) => t.toString()),
+      };
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }
   }
 
   async transaction<T>(fn: (connection: Connection) => Promise<T>): Promise<T> {
-    return inTransaction((sql) => this.conn.run(sql), () => fn(this));
+    return inTransaction(
+      (sql) => this.conn.run(sql),
+      () => fn(this),
+    );
   }
 
   // DuckDB's own catalog functions answer in well under a millisecond; information_schema takes
   // several, which adds up over thousands of nodes.
   async listRelations(schema: Pick<Relation, 'database' | 'schema'>): Promise<ExistingRelation[]> {
     const where = inSchema(schema);
-    const { rows } = await this.execute(`select table_name as name, 'table' as kind from duckdb_tables() where ${where} union all select view_name, 'view' from duckdb_views() where ${where} and not internal`);
-    return rows.map((r) => ({ ...(schema.database ? { database: schema.database } : {}), schema: schema.schema, identifier: String(r.name), kind: r.kind === 'view' ? 'view' : 'table' }));
+    const { rows } = await this.execute(
+      `select table_name as name, 'table' as kind from duckdb_tables() where ${where} union all select view_name, 'view' from duckdb_views() where ${where} and not internal`,
+    );
+    return rows.map((r) => ({
+      ...(schema.database ? { database: schema.database } : {}),
+      schema: schema.schema,
+      identifier: String(r.name),
+      kind: r.kind === 'view' ? 'view' : 'table',
+    }));
   }
 
   async getColumns(relation: Relation): Promise<ColumnInfo[]> {
@@ -52,7 +66,12 @@ export class DuckDbSession implements Connection {
     return new Map(rows.map((r) => [String(r.table_name), Number(r.estimated_size)]));
   }
 
-  async loadCsv(relation: Relation, file: string, columns: readonly string[], options: ExecuteOptions & { delimiter?: string } = {}): Promise<void> {
+  async loadCsv(
+    relation: Relation,
+    file: string,
+    columns: readonly string[],
+    options: ExecuteOptions & { delimiter?: string } = {},
+  ): Promise<void> {
     const d = duckdbDialect;
     // DuckDB's reader streams the file and parses each value straight into the table's type (the
     // table is new, so its types are the seed's); other types are read as text and cast by the
@@ -64,7 +83,10 @@ export class DuckDbSession implements Connection {
     };
     const read = `read_csv(${d.quoteString(file)}, header = true, auto_detect = false, delim = ${d.quoteString(options.delimiter ?? ',')}, quote = '"', escape = '"', columns = {${columns.map((c) => `${d.quoteString(c)}: ${d.quoteString(readAs(c))}`).join(', ')}})`;
     try {
-      await this.execute(`insert into ${d.qualify(relation)} (${columns.map((c) => d.quoteIdentifier(c)).join(', ')}) select * from ${read}`, options);
+      await this.execute(
+        `insert into ${d.qualify(relation)} (${columns.map((c) => d.quoteIdentifier(c)).join(', ')}) select * from ${read}`,
+        options,
+      );
     } catch (err) {
       // The reader's line, row and column, without its advice on its own options (not Strata's).
       if (err instanceof Error && err.message.includes('CSV Error on Line')) err.message = err.message.split('\n\n')[0] as string;
@@ -96,7 +118,8 @@ export class DuckDbSession implements Connection {
 }
 
 /** Types DuckDB's CSV reader parses itself. */
-const CSV_TYPES = /^(BOOLEAN|U?(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)|FLOAT|DOUBLE|DECIMAL\(\d+,\d+\)|DATE|TIME|TIMESTAMP( WITH TIME ZONE)?|VARCHAR|UUID)$/;
+const CSV_TYPES =
+  /^(BOOLEAN|U?(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)|FLOAT|DOUBLE|DECIMAL\(\d+,\d+\)|DATE|TIME|TIMESTAMP( WITH TIME ZONE)?|VARCHAR|UUID)$/;
 
 /** Filter for DuckDB's catalog functions: one schema of the given (or the current) database. */
 function inSchema(schema: Pick<Relation, 'database' | 'schema'>): string {

@@ -63,7 +63,10 @@ async function create(path: string, settings: Record<string, string>): Promise<D
     try {
       makeFolders(dirname(path));
     } catch (err) {
-      throw new StrataEnvironmentError('database-file-unusable', `Cannot create the folder ${dirname(path)} for the DuckDB file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). Check 'path' in profiles.yml.`);
+      throw new StrataEnvironmentError(
+        'database-file-unusable',
+        `Cannot create the folder ${dirname(path)} for the DuckDB file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). Check 'path' in profiles.yml.`,
+      );
     }
   }
   const { DuckDBInstance } = loadDriver<typeof DuckDb>('@duckdb/node-api');
@@ -98,8 +101,14 @@ function explainOpenError(err: unknown, path: string): StrataEnvironmentError {
   // "Could not set lock on file "…": Conflicting lock is held in /usr/bin/node (PID 1234) by user x."
   const holder = /Conflicting lock is held in (.*?) \(PID (\d+)\)/.exec(message);
   if (holder) {
-    return new StrataEnvironmentError('database-file-locked', `The DuckDB file ${path} is in use by another process (PID ${holder[2]}, ${holder[1]}); DuckDB lets one process at a time write to a file. Wait for it to finish, or stop it.`);
+    return new StrataEnvironmentError(
+      'database-file-locked',
+      `The DuckDB file ${path} is in use by another process (PID ${holder[2]}, ${holder[1]}); DuckDB lets one process at a time write to a file. Wait for it to finish, or stop it.`,
+    );
   }
   const reason = /Cannot open file "[^"]*": (.*)$/m.exec(message)?.[1] ?? message.replace(/^\w+ Error: /, '');
-  return new StrataEnvironmentError('database-file-unusable', `Cannot open the DuckDB file ${path}: ${reason.trim()}. Check 'path' in profiles.yml and that its folder can be written.`);
+  return new StrataEnvironmentError(
+    'database-file-unusable',
+    `Cannot open the DuckDB file ${path}: ${reason.trim()}. Check 'path' in profiles.yml and that its folder can be written.`,
+  );
 }

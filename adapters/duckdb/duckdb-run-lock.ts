@@ -34,7 +34,11 @@ export async function acquireDuckDbRunLock(path: string, target: TargetInfo, opt
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
   const stop = new Promise<never>((_, reject) => {
-    if (options.timeoutSeconds !== undefined) timer = setTimeout(() => reject(runLockTimeout(wait, options.timeoutSeconds as number)), Math.min(2 ** 31 - 1, options.timeoutSeconds * 1000));
+    if (options.timeoutSeconds !== undefined)
+      timer = setTimeout(
+        () => reject(runLockTimeout(wait, options.timeoutSeconds as number)),
+        Math.min(2 ** 31 - 1, options.timeoutSeconds * 1000),
+      );
     onAbort = () => reject(options.signal?.reason);
     options.signal?.addEventListener('abort', onAbort, { once: true });
   });

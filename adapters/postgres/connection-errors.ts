@@ -36,7 +36,8 @@ export function explainConnectError(err: unknown, where: Where): StrataEnvironme
         return `The server at ${server} has no free connections (${e.message}). Lower 'threads', or raise the server's max_connections.`;
       default:
         // pg's own connect timeout has no code.
-        if (/timeout/i.test(e.message ?? '')) return `Connecting to ${server} timed out. Check host, port and firewalls, or raise 'connect_timeout'.`;
+        if (/timeout/i.test(e.message ?? ''))
+          return `Connecting to ${server} timed out. Check host, port and firewalls, or raise 'connect_timeout'.`;
         return `Could not connect to Postgres at ${server} as user '${where.user}', database '${where.dbname}': ${e.message ?? String(err)}`;
     }
   })();

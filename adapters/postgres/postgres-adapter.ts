@@ -10,14 +10,25 @@ import { acquirePostgresRunLock } from './postgres-run-lock.js';
 /** Postgres through `pg`: one session per thread, transactional DDL, COPY for seeds. */
 export const postgresAdapter: Adapter = {
   name: 'postgres',
-  capabilities: { transactionalDdl: true, replaceViewAnyShape: false, concurrentConnections: true, foreignKeys: true, grants: true, maxIdentifierBytes: 63 },
+  capabilities: {
+    transactionalDdl: true,
+    replaceViewAnyShape: false,
+    concurrentConnections: true,
+    foreignKeys: true,
+    grants: true,
+    maxIdentifierBytes: 63,
+  },
   dialect: postgresDialect,
   parseConfig(raw) {
     const parsed = postgresProfileSchema.safeParse(raw);
     if (!parsed.success) return { problems: zodProblems(parsed.error, postgresProfileSchema, raw) };
     const dbname = parsed.data.dbname ?? parsed.data.database;
     if (!dbname) return { problems: [{ key: 'dbname', message: "'dbname' is required (the database to connect to)." }] };
-    const config: PostgresConfig = { ...parsed.data, dbname, ...(parsed.data.password ?? parsed.data.pass ? { password: parsed.data.password ?? parsed.data.pass } : {}) };
+    const config: PostgresConfig = {
+      ...parsed.data,
+      dbname,
+      ...((parsed.data.password ?? parsed.data.pass) ? { password: parsed.data.password ?? parsed.data.pass } : {}),
+    };
     return { config, target: { type: 'postgres', schema: config.schema, threads: config.threads, database: dbname } };
   },
   async connect(raw, { size }): Promise<ConnectionPool> {

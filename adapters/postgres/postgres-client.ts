@@ -5,8 +5,15 @@ import type { PostgresConfig } from './postgres-config.js';
 
 function clientConfig(config: PostgresConfig, applicationName: string): pg.ClientConfig {
   // sslmode: 'prefer' and weaker connect without TLS (the driver cannot fall back); 'require' and stronger use it.
-  const ssl = ['require', 'verify-ca', 'verify-full'].includes(config.sslmode) ? { rejectUnauthorized: config.sslmode !== 'require' } : false;
-  const options = [config.search_path ? `-c search_path=${config.search_path.replace(/ /g, '\\ ')}` : '', config.role ? `-c role=${config.role}` : ''].filter(Boolean).join(' ');
+  const ssl = ['require', 'verify-ca', 'verify-full'].includes(config.sslmode)
+    ? { rejectUnauthorized: config.sslmode !== 'require' }
+    : false;
+  const options = [
+    config.search_path ? `-c search_path=${config.search_path.replace(/ /g, '\\ ')}` : '',
+    config.role ? `-c role=${config.role}` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
   return {
     host: config.host,
     port: config.port,

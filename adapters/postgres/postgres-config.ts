@@ -17,7 +17,10 @@ export const postgresProfileSchema = z.strictObject({
   connect_timeout: z.coerce.number().int().positive().default(10),
   keepalives_idle: z.coerce.number().int().nonnegative().optional(),
   // Passed to the server as startup options, so only plain names are accepted.
-  search_path: z.string().regex(/^[\w$, ]+$/, 'must be a comma-separated list of schema names').optional(),
+  search_path: z
+    .string()
+    .regex(/^[\w$, ]+$/, 'must be a comma-separated list of schema names')
+    .optional(),
   role: z.string().regex(/^\w+$/, 'must be a role name').optional(),
   application_name: z.string().default('strata'),
   retries: z.coerce.number().int().nonnegative().optional(),

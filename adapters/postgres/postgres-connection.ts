@@ -20,16 +20,36 @@ where dep.refobjid = to_regclass($1) and v.oid <> dep.refobjid and v.relkind = '
 order by 1, 2`;
 
 /** Names of the built-in types whose values templates convert (pg_type oids, which are fixed). */
-const TYPE_NAMES: Record<number, string> = { 16: 'boolean', 20: 'bigint', 21: 'smallint', 23: 'integer', 25: 'text', 700: 'real', 701: 'double precision', 1043: 'character varying', 1082: 'date', 1114: 'timestamp', 1184: 'timestamptz', 1700: 'numeric' };
+const TYPE_NAMES: Record<number, string> = {
+  16: 'boolean',
+  20: 'bigint',
+  21: 'smallint',
+  23: 'integer',
+  25: 'text',
+  700: 'real',
+  701: 'double precision',
+  1043: 'character varying',
+  1082: 'date',
+  1114: 'timestamp',
+  1184: 'timestamptz',
+  1700: 'numeric',
+};
 
 /** One Postgres session. Cancellation goes through a second, short-lived session. */
 export class PostgresSession implements Connection {
-  constructor(private readonly client: pg.Client, private readonly openSide: () => Promise<pg.Client>) {}
+  constructor(
+    private readonly client: pg.Client,
+    private readonly openSide: () => Promise<pg.Client>,
+  ) {}
 
   async execute(sql: string, options: ExecuteOptions = {}): Promise<QueryResult> {
     return this.withAbort(options.signal, async () => {
       // The extended protocol takes one statement only (pg's `queryMode`, missing from its types).
-      const query: pg.QueryArrayConfig & { queryMode?: 'extended' } = { text: sql, rowMode: 'array', ...(options.single ? { queryMode: 'extended' } : {}) };
+      const query: pg.QueryArrayConfig & { queryMode?: 'extended' } = {
+        text: sql,
+        rowMode: 'array',
+        ...(options.single ? { queryMode: 'extended' } : {}),
+      };
       const result = await this.client.query(query);
       const last = Array.isArray(result) ? (result[result.length - 1] as pg.QueryResult) : result;
       const columns = (last.fields ?? []).map((f) => f.name);
@@ -39,7 +59,10 @@ export class PostgresSession implements Connection {
   }
 
   async transaction<T>(fn: (connection: Connection) => Promise<T>): Promise<T> {
-    return inTransaction((sql) => this.client.query(sql), () => fn(this));
+    return inTransaction(
+      (sql) => this.client.query(sql),
+      () => fn(this),
+    );
   }
 
   async listRelations(schema: Pick<Relation, 'database' | 'schema'>): Promise<ExistingRelation[]> {
@@ -47,7 +70,12 @@ export class PostgresSession implements Connection {
       `select c.relname as name, c.relkind as kind from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = $1 and c.relkind in ('r', 'p', 'v', 'm', 'f')`,
       [schema.schema],
     );
-    return rows.map((r) => ({ ...(schema.database ? { database: schema.database } : {}), schema: schema.schema, identifier: r.name, kind: r.kind === 'v' || r.kind === 'm' ? 'view' : 'table' }));
+    return rows.map((r) => ({
+      ...(schema.database ? { database: schema.database } : {}),
+      schema: schema.schema,
+      identifier: r.name,
+      kind: r.kind === 'v' || r.kind === 'm' ? 'view' : 'table',
+    }));
   }
 
   async getColumns(relation: Relation): Promise<ColumnInfo[]> {
@@ -76,7 +104,12 @@ export class PostgresSession implements Connection {
     return new Map(rows.map((r) => [r.name, Number(r.n)]));
   }
 
-  async loadCsv(relation: Relation, file: string, columns: readonly string[], options: ExecuteOptions & { delimiter?: string } = {}): Promise<void> {
+  async loadCsv(
+    relation: Relation,
+    file: string,
+    columns: readonly string[],
+    options: ExecuteOptions & { delimiter?: string } = {},
+  ): Promise<void> {
     const sql = `copy ${d.qualify(relation)} (${columns.map((c) => d.quoteIdentifier(c)).join(', ')}) from stdin with (format csv, header true, delimiter ${d.quoteString(options.delimiter ?? ',')})`;
     const { from: copyFrom } = loadDriver<typeof PgCopyStreams>('pg-copy-streams');
     try {
@@ -97,7 +130,11 @@ export class PostgresSession implements Connection {
          where c.contype = 'f' and c.confrelid = to_regclass($1) and c.conrelid <> c.confrelid order by 1, 2, 3`,
         [d.qualify({ schema: relation.schema, identifier: relation.identifier })],
       );
-      return rows.map((r) => ({ table: { ...(relation.database ? { database: relation.database } : {}), schema: r.schema_name, identifier: r.table_name }, name: r.name, definition: r.definition }));
+      return rows.map((r) => ({
+        table: { ...(relation.database ? { database: relation.database } : {}), schema: r.schema_name, identifier: r.table_name },
+        name: r.name,
+        definition: r.definition,
+      }));
     });
   }
 
@@ -116,8 +153,13 @@ export class PostgresSession implements Connection {
     // An empty search_path makes pg_get_viewdef qualify every relation, so the text still means
     // the same relations after the swap.
     return this.withEmptySearchPath(async () => {
-      const { rows } = await this.client.query<{ schema_name: string; view_name: string; definition: string }>(DEPENDENT_VIEWS_SQL, [d.qualify({ schema: relation.schema, identifier: relation.identifier })]);
-      return rows.map((r) => ({ relation: { ...(relation.database ? { database: relation.database } : {}), schema: r.schema_name, identifier: r.view_name }, definition: r.definition }));
+      const { rows } = await this.client.query<{ schema_name: string; view_name: string; definition: string }>(DEPENDENT_VIEWS_SQL, [
+        d.qualify({ schema: relation.schema, identifier: relation.identifier }),
+      ]);
+      return rows.map((r) => ({
+        relation: { ...(relation.database ? { database: relation.database } : {}), schema: r.schema_name, identifier: r.view_name },
+        definition: r.definition,
+      }));
     });
   }
 

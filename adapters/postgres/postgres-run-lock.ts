@@ -62,7 +62,13 @@ export async function acquirePostgresRunLock(config: PostgresConfig, target: Tar
   };
 }
 
-async function waitForLock(client: pg.Client, config: PostgresConfig, keys: [number, number], target: string, options: RunLockOptions): Promise<void> {
+async function waitForLock(
+  client: pg.Client,
+  config: PostgresConfig,
+  keys: [number, number],
+  target: string,
+  options: RunLockOptions,
+): Promise<void> {
   const wait: RunLockWait = { holder: await lockHolder(client, keys), target };
   const seconds = options.timeoutSeconds;
   if (seconds === 0) throw runLockTimeout(wait, 0);

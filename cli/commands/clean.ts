@@ -6,9 +6,13 @@ import { withProjectOptions, type CommonFlags } from './common.js';
 
 /** `strata clean`: delete the project's clean-targets (default: the target path). */
 export function registerClean(program: Command, term: Terminal, env: NodeJS.ProcessEnv, setExit: (code: number) => void): void {
-  withProjectOptions(program.command('clean').description("delete the folders listed in 'clean-targets' (default: target/)"))
-    .action(async (flags: CommonFlags) => {
-      const [{ readCleanTargets }, { notInsideProject }, { parseVars }] = await Promise.all([import('../../core/project/clean-targets.js'), import('../../core/project/inside-project.js'), import('../../core/project/parse-vars.js')]);
+  withProjectOptions(program.command('clean').description("delete the folders listed in 'clean-targets' (default: target/)")).action(
+    async (flags: CommonFlags) => {
+      const [{ readCleanTargets }, { notInsideProject }, { parseVars }] = await Promise.all([
+        import('../../core/project/clean-targets.js'),
+        import('../../core/project/inside-project.js'),
+        import('../../core/project/parse-vars.js'),
+      ]);
       const root = resolve(flags.projectDir ?? '.');
       for (const target of readCleanTargets(root, env, parseVars(flags.vars))) {
         const path = resolve(root, target);
@@ -23,5 +27,6 @@ export function registerClean(program: Command, term: Terminal, env: NodeJS.Proc
         rmSync(path, { recursive: true, force: true });
         term.out(`Cleaned ${inside}/`);
       }
-    });
+    },
+  );
 }

@@ -20,7 +20,10 @@ export interface CommonFlags {
 export function withProjectOptions(command: Command): Command {
   return command
     .option('--project-dir <dir>', 'project directory (default: current directory)')
-    .option('--profiles-dir <dir>', 'directory holding profiles.yml, used alone (default: $STRATA_PROFILES_DIR, $DBT_PROFILES_DIR, else the project, ~/.strata, ~/.dbt)')
+    .option(
+      '--profiles-dir <dir>',
+      'directory holding profiles.yml, used alone (default: $STRATA_PROFILES_DIR, $DBT_PROFILES_DIR, else the project, ~/.strata, ~/.dbt)',
+    )
     .option('-t, --target <name>', 'target (output) of the profile to use')
     .option('--vars <yaml>', "variables for var(), as YAML: '{key: value}'");
 }
@@ -35,7 +38,7 @@ export function withSelectionOptions(command: Command): Command {
     .option('--state <dir>', "another run's artifacts (manifest.json, run_results.json) for state: and result: selectors and --defer")
     .option('--defer', 'read unselected upstream models from the --state run when they are not built in this target')
     .option('--favor-state', 'with --defer, prefer the --state relations even when built here')
-    .option('--consumers <dir>', 'downstream projects\' manifests: name the consumers of a public model changed against --state');
+    .option('--consumers <dir>', "downstream projects' manifests: name the consumers of a public model changed against --state");
 }
 
 /**
@@ -43,7 +46,11 @@ export function withSelectionOptions(command: Command): Command {
  * without loading what the command does not need.
  */
 export async function projectOptions(flags: CommonFlags & { models?: string[] }, env: NodeJS.ProcessEnv): Promise<ProjectOptions> {
-  const [{ BUILTIN_ADAPTERS }, { parseVars }, { loadState }] = await Promise.all([import('../../adapters/index.js'), import('../../core/project/parse-vars.js'), import('../../core/graph/state.js')]);
+  const [{ BUILTIN_ADAPTERS }, { parseVars }, { loadState }] = await Promise.all([
+    import('../../adapters/index.js'),
+    import('../../core/project/parse-vars.js'),
+    import('../../core/graph/state.js'),
+  ]);
   const select = [...(flags.select ?? []), ...(flags.models ?? [])];
   return {
     adapters: BUILTIN_ADAPTERS,
@@ -64,21 +71,28 @@ export async function projectOptions(flags: CommonFlags & { models?: string[] },
 /** Parses a positive whole number option; commander names the flag in the usage error. */
 export function positiveInt(value: string): number {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a positive whole number, got '${value}'.`);
+  if (value.trim() === '' || !Number.isInteger(n) || n < 1)
+    throw new InvalidArgumentError(`expected a positive whole number, got '${value}'.`);
   return n;
 }
 
 /** Parses a number of seconds, 0 or more (fractions allowed). */
 export function seconds(value: string): number {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`expected a number of seconds (0 or more), got '${value}'.`);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0)
+    throw new InvalidArgumentError(`expected a number of seconds (0 or more), got '${value}'.`);
   return n;
 }
 
 /** Parses a date or timestamp option, read as UTC when it has no zone. */
 export function parseTime(value: string): Date {
-  const text = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : /[zZ]|[+-]\d{2}:?\d{2}$/.test(value) ? value : `${value.replace(' ', 'T')}Z`;
+  const text = /^\d{4}-\d{2}-\d{2}$/.test(value)
+    ? `${value}T00:00:00Z`
+    : /[zZ]|[+-]\d{2}:?\d{2}$/.test(value)
+      ? value
+      : `${value.replace(' ', 'T')}Z`;
   const date = new Date(text);
-  if (Number.isNaN(date.getTime())) throw new InvalidArgumentError(`expected a date or timestamp such as 2024-01-31 or '2024-01-31 12:00', got '${value}'`);
+  if (Number.isNaN(date.getTime()))
+    throw new InvalidArgumentError(`expected a date or timestamp such as 2024-01-31 or '2024-01-31 12:00', got '${value}'`);
   return date;
 }

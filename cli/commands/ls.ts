@@ -22,7 +22,16 @@ export function registerLs(program: Command, term: Terminal, env: NodeJS.Process
         if (!node || (flags.resourceType && !flags.resourceType.includes(node.resourceType))) continue;
         if (flags.output === 'name') term.out(node.name);
         else if (flags.output === 'path') term.out(node.originalFilePath);
-        else if (flags.output === 'json') term.out(JSON.stringify({ name: node.name, resource_type: node.resourceType, unique_id: node.uniqueId, original_file_path: node.originalFilePath, config: { materialized: node.config.materialized, tags: node.config.tags } }));
+        else if (flags.output === 'json')
+          term.out(
+            JSON.stringify({
+              name: node.name,
+              resource_type: node.resourceType,
+              unique_id: node.uniqueId,
+              original_file_path: node.originalFilePath,
+              config: { materialized: node.config.materialized, tags: node.config.tags },
+            }),
+          );
         else term.out(node.fqn.join('.'));
       }
     });

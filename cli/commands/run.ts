@@ -29,30 +29,40 @@ export function registerRun(program: Command, term: Terminal, env: NodeJS.Proces
   for (const [name, description, resourceTypes] of commands) {
     const command = withSelectionOptions(withProjectOptions(program.command(name).description(description)));
     // As dbt: the commands that run tests can store their failing rows.
-    if (name === 'test' || name === 'build') command.option('--store-failures', 'store the failing rows of every test in the audit schema (unless its config says store_failures: false)');
+    if (name === 'test' || name === 'build')
+      command.option(
+        '--store-failures',
+        'store the failing rows of every test in the audit schema (unless its config says store_failures: false)',
+      );
     command
-      .option('--threads <n>', 'nodes to build at once (default: the profile\'s threads)', positiveInt)
+      .option('--threads <n>', "nodes to build at once (default: the profile's threads)", positiveInt)
       .option('-x, --fail-fast', 'stop at the first failure')
       .option('--full-refresh', 'rebuild incremental models and seeds from scratch (unless they set full_refresh: false)')
       .option('--empty', 'build every selected model with zero rows (refs and sources read nothing): checks SQL and schemas cheaply')
       .option('--event-time-start <time>', 'microbatch models: build batches from this time (UTC), e.g. 2024-01-01', parseTime)
       .option('--event-time-end <time>', 'microbatch models: build batches up to this time (exclusive)', parseTime)
-      .option('--lock-timeout <seconds>', 'how long to wait while another run writes to the same target (0: fail at once; default: as long as it takes)', seconds)
+      .option(
+        '--lock-timeout <seconds>',
+        'how long to wait while another run writes to the same target (0: fail at once; default: as long as it takes)',
+        seconds,
+      )
       .action(async (flags: RunFlags) => {
-        setExit(await runWithProgress(term, {
-          ...(await projectOptions(flags, env)),
-          command: name,
-          ...(resourceTypes ? { resourceTypes } : {}),
-          ...(flags.threads ? { threads: flags.threads } : {}),
-          ...(flags.failFast ? { failFast: true } : {}),
-          ...(flags.fullRefresh ? { fullRefresh: true } : {}),
-          ...(flags.storeFailures ? { storeFailures: true } : {}),
-          ...(flags.empty ? { empty: true } : {}),
-          ...(flags.favorState ? { favorState: true } : {}),
-          ...(flags.eventTimeStart ? { eventTimeStart: flags.eventTimeStart } : {}),
-          ...(flags.eventTimeEnd ? { eventTimeEnd: flags.eventTimeEnd } : {}),
-          ...(flags.lockTimeout !== undefined ? { lockTimeout: flags.lockTimeout } : {}),
-        }));
+        setExit(
+          await runWithProgress(term, {
+            ...(await projectOptions(flags, env)),
+            command: name,
+            ...(resourceTypes ? { resourceTypes } : {}),
+            ...(flags.threads ? { threads: flags.threads } : {}),
+            ...(flags.failFast ? { failFast: true } : {}),
+            ...(flags.fullRefresh ? { fullRefresh: true } : {}),
+            ...(flags.storeFailures ? { storeFailures: true } : {}),
+            ...(flags.empty ? { empty: true } : {}),
+            ...(flags.favorState ? { favorState: true } : {}),
+            ...(flags.eventTimeStart ? { eventTimeStart: flags.eventTimeStart } : {}),
+            ...(flags.eventTimeEnd ? { eventTimeEnd: flags.eventTimeEnd } : {}),
+            ...(flags.lockTimeout !== undefined ? { lockTimeout: flags.lockTimeout } : {}),
+          }),
+        );
       });
   }
 }

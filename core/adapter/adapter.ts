@@ -64,7 +64,10 @@ export interface Adapter {
    * (each with the offending key) to report against the profiles file.
    * `projectDir` resolves relative paths.
    */
-  parseConfig(raw: Record<string, unknown>, projectDir: string): { config: AdapterConfig; target: TargetInfo } | { problems: { key: string; message: string }[] };
+  parseConfig(
+    raw: Record<string, unknown>,
+    projectDir: string,
+  ): { config: AdapterConfig; target: TargetInfo } | { problems: { key: string; message: string }[] };
   /** Opens a pool of sessions; `size` sessions may be used at once. */
   connect(config: AdapterConfig, options: { size: number }): Promise<ConnectionPool>;
   /**

@@ -29,8 +29,9 @@ export const NO_RUN_LOCK: RunLock = { release: async () => undefined };
 
 /** The error for a wait that ran out, with the same words for every adapter. */
 export function runLockTimeout(wait: RunLockWait, seconds: number): StrataEnvironmentError {
-  const what = seconds === 0
-    ? `Another strata run (${wait.holder}) is writing to ${wait.target}, and --lock-timeout 0 does not wait`
-    : `Another strata run (${wait.holder}) was still writing to ${wait.target} after ${seconds}s of waiting (--lock-timeout ${seconds})`;
+  const what =
+    seconds === 0
+      ? `Another strata run (${wait.holder}) is writing to ${wait.target}, and --lock-timeout 0 does not wait`
+      : `Another strata run (${wait.holder}) was still writing to ${wait.target} after ${seconds}s of waiting (--lock-timeout ${seconds})`;
   return new StrataEnvironmentError('run-lock-timeout', `${what}. Let it finish, or raise --lock-timeout.`);
 }

@@ -3,5 +3,8 @@
  * so a trailing `-- comment` cannot swallow what the dialect appends.
  */
 export function selectBody(sql: string): string {
-  return `${sql.trim().replace(/;+\s*$/, '').trimEnd()}\n`;
+  return `${sql
+    .trim()
+    .replace(/;+\s*$/, '')
+    .trimEnd()}\n`;
 }

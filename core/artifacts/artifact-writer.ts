@@ -80,7 +80,10 @@ export function startFileWriter(): FileWriter {
       workers.forEach(({ worker }, i) => {
         const share = shares[i] as FileBatch;
         worker.ref();
-        worker.postMessage({ files: pack(share), ledger: Object.fromEntries(share.flatMap(([file]) => (ledger[file] ? [[file, ledger[file]]] : []))) });
+        worker.postMessage({
+          files: pack(share),
+          ledger: Object.fromEntries(share.flatMap(([file]) => (ledger[file] ? [[file, ledger[file]]] : []))),
+        });
       });
       const results = await Promise.all(workers.map((w) => w.done));
       if (ledgerFile) {

@@ -7,7 +7,14 @@ import { unitTestSpec } from '../project/unit-test-spec.js';
 
 // The manifest's entries, one function per kind of resource, in dbt's v12 shapes.
 
-export function nodeEntry(project: Project, node: ProjectNode, dialect: SqlDialect, compiledCode: string | undefined, parents: readonly string[], macroIds: ReadonlyMap<string, string>): Record<string, unknown> {
+export function nodeEntry(
+  project: Project,
+  node: ProjectNode,
+  dialect: SqlDialect,
+  compiledCode: string | undefined,
+  parents: readonly string[],
+  macroIds: ReadonlyMap<string, string>,
+): Record<string, unknown> {
   const r = node.relation;
   const config = node.config;
   const built = node.resourceType !== 'test' && node.resourceType !== 'analysis' && config.materialized !== 'ephemeral';
@@ -50,7 +57,10 @@ export function nodeEntry(project: Project, node: ProjectNode, dialect: SqlDiale
   entry.sources = node.sources.map((s) => [s.source, s.table]);
   entry.metrics = [];
   entry.functions = [];
-  entry.depends_on = { macros: node.macros.map((m) => macroIds.get(m) ?? `macro.dbt.${m}`).sort(), nodes: parents.filter((p) => !p.startsWith('unit_test.')) };
+  entry.depends_on = {
+    macros: node.macros.map((m) => macroIds.get(m) ?? `macro.dbt.${m}`).sort(),
+    nodes: parents.filter((p) => !p.startsWith('unit_test.')),
+  };
   entry.compiled_path = compiledCode === undefined ? null : `target/compiled/${node.packageName}/${node.originalFilePath}`;
   entry.compiled = compiledCode !== undefined;
   if (compiledCode !== undefined) {
@@ -63,16 +73,22 @@ export function nodeEntry(project: Project, node: ProjectNode, dialect: SqlDiale
     entry.access = config.access ?? 'protected';
     entry.constraints = (node.constraints ?? []).map(constraintEntry);
     entry.version = node.version ?? null;
-    entry.latest_version = node.version === undefined ? null : latestVersion(project, node.name) ?? null;
+    entry.latest_version = node.version === undefined ? null : (latestVersion(project, node.name) ?? null);
     entry.deprecation_date = node.deprecationDate ?? null;
   }
   const test = node.test;
   if (node.resourceType === 'test' && test?.kind === 'generic') {
     const attached = test.attachedNode;
-    entry.test_metadata = { name: test.testName, kwargs: { ...test.kwargs, ...(test.columnName !== undefined ? { column_name: test.columnName } : {}) }, namespace: test.namespace ?? null };
+    entry.test_metadata = {
+      name: test.testName,
+      kwargs: { ...test.kwargs, ...(test.columnName !== undefined ? { column_name: test.columnName } : {}) },
+      namespace: test.namespace ?? null,
+    };
     entry.column_name = test.columnName ?? null;
-    entry.file_key_name = attached?.startsWith('source.') ? `sources.${attached.split('.')[2]}` : `models.${attached?.split('.').pop() ?? ''}`;
-    entry.attached_node = attached?.startsWith('source.') ? null : attached ?? null;
+    entry.file_key_name = attached?.startsWith('source.')
+      ? `sources.${attached.split('.')[2]}`
+      : `models.${attached?.split('.').pop() ?? ''}`;
+    entry.attached_node = attached?.startsWith('source.') ? null : (attached ?? null);
   }
   return entry;
 }
@@ -156,22 +172,73 @@ export function sourceEntry(s: SourceDefinition, dialect: SqlDialect): Record<st
 }
 
 export function columnEntry(c: ColumnDef): Record<string, unknown> {
-  return { name: c.name, description: c.description, meta: c.meta, data_type: c.dataType ?? null, constraints: c.constraints.map(constraintEntry), quote: c.quote ?? null, tags: c.tags, granularity: null, doc_blocks: [] };
+  return {
+    name: c.name,
+    description: c.description,
+    meta: c.meta,
+    data_type: c.dataType ?? null,
+    constraints: c.constraints.map(constraintEntry),
+    quote: c.quote ?? null,
+    tags: c.tags,
+    granularity: null,
+    doc_blocks: [],
+  };
 }
 
 function constraintEntry(c: ConstraintDef): Record<string, unknown> {
-  return { type: c.type, name: c.name ?? null, expression: c.expression ?? null, warn_unenforced: true, warn_unsupported: true, to: c.to ?? null, to_columns: c.to_columns ?? [], ...(c.columns ? { columns: c.columns } : {}) };
+  return {
+    type: c.type,
+    name: c.name ?? null,
+    expression: c.expression ?? null,
+    warn_unenforced: true,
+    warn_unsupported: true,
+    to: c.to ?? null,
+    to_columns: c.to_columns ?? [],
+    ...(c.columns ? { columns: c.columns } : {}),
+  };
 }
 
 /** A model of an upstream project (dependencies.yml) that this project refs. */
 export function externalEntry(external: ExternalNode, dialect: SqlDialect): Record<string, unknown> {
   const r = external.relation;
   return {
-    database: r.database ?? null, schema: r.schema, name: external.name, resource_type: 'model', package_name: external.project, path: `${external.name}.sql`,
-    original_file_path: `${external.name}.sql`, unique_id: external.uniqueId, fqn: [external.project, external.name], alias: r.identifier, checksum: { name: 'none', checksum: '' },
-    config: { enabled: true, materialized: 'external', access: external.access }, tags: [], description: external.description, columns: columnEntries(external.columns),
-    meta: {}, group: external.group ?? null, docs: { show: true, node_color: null }, patch_path: null, build_path: null, unrendered_config: {}, created_at: 0,
-    relation_name: dialect.qualify(r), raw_code: '', doc_blocks: [], language: 'sql', refs: [], sources: [], metrics: [], functions: [], depends_on: { macros: [], nodes: [] },
-    compiled_path: null, contract: { enforced: false, alias_types: true, checksum: null }, access: external.access, constraints: [], version: external.version ?? null, latest_version: null, deprecation_date: external.deprecationDate ?? null,
+    database: r.database ?? null,
+    schema: r.schema,
+    name: external.name,
+    resource_type: 'model',
+    package_name: external.project,
+    path: `${external.name}.sql`,
+    original_file_path: `${external.name}.sql`,
+    unique_id: external.uniqueId,
+    fqn: [external.project, external.name],
+    alias: r.identifier,
+    checksum: { name: 'none', checksum: '' },
+    config: { enabled: true, materialized: 'external', access: external.access },
+    tags: [],
+    description: external.description,
+    columns: columnEntries(external.columns),
+    meta: {},
+    group: external.group ?? null,
+    docs: { show: true, node_color: null },
+    patch_path: null,
+    build_path: null,
+    unrendered_config: {},
+    created_at: 0,
+    relation_name: dialect.qualify(r),
+    raw_code: '',
+    doc_blocks: [],
+    language: 'sql',
+    refs: [],
+    sources: [],
+    metrics: [],
+    functions: [],
+    depends_on: { macros: [], nodes: [] },
+    compiled_path: null,
+    contract: { enforced: false, alias_types: true, checksum: null },
+    access: external.access,
+    constraints: [],
+    version: external.version ?? null,
+    latest_version: null,
+    deprecation_date: external.deprecationDate ?? null,
   };
 }

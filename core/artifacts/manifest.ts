@@ -54,22 +54,74 @@ export function manifestParts({ project, dag, dialect, invocation, compiled, env
   for (const node of project.nodes.values()) if (node.resourceType === 'unit_test') unitTests[node.uniqueId] = unitTestEntry(project, node);
   function* nodeEntries(): Generator<[string, unknown]> {
     for (const node of project.nodes.values()) {
-      if (node.resourceType !== 'unit_test') yield [node.uniqueId, nodeEntry(project, node, dialect, compiled?.get(node.uniqueId), parentMap[node.uniqueId] ?? [], macroIds)];
+      if (node.resourceType !== 'unit_test')
+        yield [node.uniqueId, nodeEntry(project, node, dialect, compiled?.get(node.uniqueId), parentMap[node.uniqueId] ?? [], macroIds)];
     }
     // Models of upstream projects this project refs, so lineage tools see them (marked by package).
-    for (const external of project.externals.values()) if (dag.graph.hasNode(external.uniqueId)) yield [external.uniqueId, externalEntry(external, dialect)];
+    for (const external of project.externals.values())
+      if (dag.graph.hasNode(external.uniqueId)) yield [external.uniqueId, externalEntry(external, dialect)];
   }
   const disabled: Record<string, unknown[]> = {};
-  for (const node of project.disabled.values()) if (node.resourceType !== 'unit_test') disabled[node.uniqueId] = [nodeEntry(project, node, dialect, undefined, [], macroIds)];
+  for (const node of project.disabled.values())
+    if (node.resourceType !== 'unit_test') disabled[node.uniqueId] = [nodeEntry(project, node, dialect, undefined, [], macroIds)];
   const sections = {
     metadata: manifestMetadata(project.name, project.target.type, invocation, env),
     nodes: null,
     sources: Object.fromEntries([...project.sources.values()].map((s) => [s.uniqueId, sourceEntry(s, dialect)])),
-    macros: Object.fromEntries(project.macros.map((m) => [m.uniqueId, { name: m.name, resource_type: 'macro', package_name: project.name, path: m.file, original_file_path: m.file, unique_id: m.uniqueId, macro_sql: m.sql, depends_on: { macros: [] }, description: '', meta: {}, docs: { show: true, node_color: null }, patch_path: null, arguments: [], created_at: 0, supported_languages: null }])),
-    docs: Object.fromEntries([...project.docs.values()].map((d) => [`doc.${project.name}.${d.name}`, { name: d.name, resource_type: 'doc', package_name: project.name, path: d.file, original_file_path: d.file, unique_id: `doc.${project.name}.${d.name}`, block_contents: d.content }])),
+    macros: Object.fromEntries(
+      project.macros.map((m) => [
+        m.uniqueId,
+        {
+          name: m.name,
+          resource_type: 'macro',
+          package_name: project.name,
+          path: m.file,
+          original_file_path: m.file,
+          unique_id: m.uniqueId,
+          macro_sql: m.sql,
+          depends_on: { macros: [] },
+          description: '',
+          meta: {},
+          docs: { show: true, node_color: null },
+          patch_path: null,
+          arguments: [],
+          created_at: 0,
+          supported_languages: null,
+        },
+      ]),
+    ),
+    docs: Object.fromEntries(
+      [...project.docs.values()].map((d) => [
+        `doc.${project.name}.${d.name}`,
+        {
+          name: d.name,
+          resource_type: 'doc',
+          package_name: project.name,
+          path: d.file,
+          original_file_path: d.file,
+          unique_id: `doc.${project.name}.${d.name}`,
+          block_contents: d.content,
+        },
+      ]),
+    ),
     exposures: {},
     metrics: {},
-    groups: Object.fromEntries([...project.groups.values()].map((g) => [`group.${project.name}.${g.name}`, { name: g.name, resource_type: 'group', package_name: project.name, path: g.file, original_file_path: g.file, unique_id: `group.${project.name}.${g.name}`, owner: g.owner, description: g.description, config: { meta: {} } }])),
+    groups: Object.fromEntries(
+      [...project.groups.values()].map((g) => [
+        `group.${project.name}.${g.name}`,
+        {
+          name: g.name,
+          resource_type: 'group',
+          package_name: project.name,
+          path: g.file,
+          original_file_path: g.file,
+          unique_id: `group.${project.name}.${g.name}`,
+          owner: g.owner,
+          description: g.description,
+          config: { meta: {} },
+        },
+      ]),
+    ),
     selectors: {},
     disabled,
     parent_map: parentMap,
@@ -84,7 +136,12 @@ export function manifestParts({ project, dag, dialect, invocation, compiled, env
 }
 
 /** The manifest's `metadata` section. */
-export function manifestMetadata(projectName: string, adapterType: string, invocation: InvocationInfo, env: NodeJS.ProcessEnv): Record<string, unknown> {
+export function manifestMetadata(
+  projectName: string,
+  adapterType: string,
+  invocation: InvocationInfo,
+  env: NodeJS.ProcessEnv,
+): Record<string, unknown> {
   return {
     ...artifactMetadata(MANIFEST_SCHEMA, invocation, customEnv(env)),
     project_name: projectName,

@@ -27,7 +27,11 @@ export function newInvocation(args: Record<string, unknown>): InvocationInfo {
 }
 
 /** The metadata block every dbt artifact starts with. */
-export function artifactMetadata(schemaVersion: string, invocation: InvocationInfo, env: Record<string, string> = {}): Record<string, unknown> {
+export function artifactMetadata(
+  schemaVersion: string,
+  invocation: InvocationInfo,
+  env: Record<string, string> = {},
+): Record<string, unknown> {
   return {
     dbt_schema_version: schemaVersion,
     dbt_version: ARTIFACT_DBT_VERSION,
@@ -39,7 +43,12 @@ export function artifactMetadata(schemaVersion: string, invocation: InvocationIn
 }
 
 /** run_results.json in dbt's v6 shape. */
-export function runResultsArtifact(project: Project, summary: RunSummary, invocation: InvocationInfo, dialect: SqlDialect): Record<string, unknown> {
+export function runResultsArtifact(
+  project: Project,
+  summary: RunSummary,
+  invocation: InvocationInfo,
+  dialect: SqlDialect,
+): Record<string, unknown> {
   return {
     metadata: artifactMetadata(RUN_RESULTS_SCHEMA, invocation),
     results: summary.results.map((r) => resultEntry(project, r, dialect)),
@@ -64,7 +73,8 @@ function resultEntry(project: Project, result: NodeResult, dialect: SqlDialect):
     unique_id: result.uniqueId,
     compiled: result.compiledSql !== undefined,
     compiled_code: result.compiledSql ?? null,
-    relation_name: node && node.config.materialized !== 'ephemeral' && (!isTest || result.storedFailures) ? dialect.qualify(node.relation) : null,
+    relation_name:
+      node && node.config.materialized !== 'ephemeral' && (!isTest || result.storedFailures) ? dialect.qualify(node.relation) : null,
     batch_results: result.batchResults ?? null,
   };
 }

@@ -53,14 +53,29 @@ export function prepareProject(options: ProjectOptions): PreparedProject {
   if (impact.length) throw new StrataUserError([...project.warnings, ...impact]);
   const adapter = options.adapters.find((a) => a.name === project.target.type);
   if (!adapter) throw new Error(`adapter ${project.target.type} vanished after loading`);
-  return { project, dag, selected: selection.nodes, adapter, warnings: [...project.warnings, ...dag.warnings, ...selection.warnings, ...unenforcedConstraints(project, adapter), ...ungrantable(project, adapter)] };
+  return {
+    project,
+    dag,
+    selected: selection.nodes,
+    adapter,
+    warnings: [
+      ...project.warnings,
+      ...dag.warnings,
+      ...selection.warnings,
+      ...unenforcedConstraints(project, adapter),
+      ...ungrantable(project, adapter),
+    ],
+  };
 }
 
 /**
  * `strata compile`: renders every selected model and writes it under target/compiled/.
  * Needs no database. All template errors are collected before throwing.
  */
-export async function compileProject(options: ProjectOptions, remember?: RememberCompile): Promise<PreparedProject & { compiled: CompiledNode[] }> {
+export async function compileProject(
+  options: ProjectOptions,
+  remember?: RememberCompile,
+): Promise<PreparedProject & { compiled: CompiledNode[] }> {
   const recordedAt = Date.now();
   const writer = startFileWriter();
   try {
@@ -71,17 +86,32 @@ export async function compileProject(options: ProjectOptions, remember?: Remembe
   }
 }
 
-async function compileWith(writer: FileWriter, recordedAt: number, options: ProjectOptions, remember: RememberCompile | undefined): Promise<PreparedProject & { compiled: CompiledNode[] }> {
+async function compileWith(
+  writer: FileWriter,
+  recordedAt: number,
+  options: ProjectOptions,
+  remember: RememberCompile | undefined,
+): Promise<PreparedProject & { compiled: CompiledNode[] }> {
   const prepared = prepareProject(options);
   const { project, dag, selected, adapter } = prepared;
   // Compiling needs no database, so --defer reads every unselected parent from the state (as --favor-state).
-  const deferred = options.defer && options.state ? new Map(dag.order.filter((id) => !selected.includes(id)).flatMap((id) => {
-    const relation = stateRelation(options.state as ProjectState, id);
-    return relation ? [[id, relation] as const] : [];
-  })) : undefined;
+  const deferred =
+    options.defer && options.state
+      ? new Map(
+          dag.order
+            .filter((id) => !selected.includes(id))
+            .flatMap((id) => {
+              const relation = stateRelation(options.state as ProjectState, id);
+              return relation ? [[id, relation] as const] : [];
+            }),
+        )
+      : undefined;
   // Started before compiling: templates see the invocation_id the manifest records.
   const invocation = newInvocation({ which: 'compile', select: options.select ?? [], exclude: options.exclude ?? [] });
-  const compiler = new Compiler(project, dag, adapter.dialect, { ...(options.env ? { env: options.env } : {}), ...(deferred ? { deferred } : {}) });
+  const compiler = new Compiler(project, dag, adapter.dialect, {
+    ...(options.env ? { env: options.env } : {}),
+    ...(deferred ? { deferred } : {}),
+  });
   const compiled: CompiledNode[] = [];
   const diagnostics: Diagnostic[] = [];
   // Connected only when a template asks the database something (run_query and friends).
@@ -110,12 +140,30 @@ async function compileWith(writer: FileWriter, recordedAt: number, options: Proj
     compiled.map((c) => [nodeArtifactPath(project, project.nodes.get(c.uniqueId) as ProjectNode, 'compiled'), artifactText(c.compiledSql)]),
     compiledLedgerFile(project.targetPath),
   );
-  const { layout } = writeManifest(project, manifestParts({ project, dag, dialect: adapter.dialect, invocation, compiled: new Map(compiled.map((c) => [c.uniqueId, c.compiledSql])), ...(options.env ? { env: options.env } : {}) }));
+  const { layout } = writeManifest(
+    project,
+    manifestParts({
+      project,
+      dag,
+      dialect: adapter.dialect,
+      invocation,
+      compiled: new Map(compiled.map((c) => [c.uniqueId, c.compiledSql])),
+      ...(options.env ? { env: options.env } : {}),
+    }),
+  );
   await written;
   if (remember && options.parseCache !== false) {
     try {
       writeCompileState({
-        project, dag, adapter: adapter.name, args: remember.args, recordedAt, envRead: remember.envRead, compiledIds: new Set(compiled.map((c) => c.uniqueId)), layout, warnings: prepared.warnings,
+        project,
+        dag,
+        adapter: adapter.name,
+        args: remember.args,
+        recordedAt,
+        envRead: remember.envRead,
+        compiledIds: new Set(compiled.map((c) => c.uniqueId)),
+        layout,
+        warnings: prepared.warnings,
         ...(options.profilesDir ? { profilesDir: options.profilesDir } : {}),
       });
     } catch {
@@ -139,7 +187,13 @@ function ungrantable(project: Project, adapter: Adapter): Diagnostic[] {
   const nodes = [...project.nodes.values()].filter((n) => Object.keys(n.config.grants ?? {}).length > 0);
   if (nodes.length === 0) return [];
   const first = nodes[0] as ProjectNode;
-  return [diagnostic('unenforced-constraint', `${nodes.length} node${nodes.length === 1 ? '' : 's'} (${first.name}${nodes.length > 1 ? ', ...' : ''}) configure grants, which ${adapter.name} does not have; they are not applied.`, { file: first.patchPath ?? first.originalFilePath, line: 1, column: 1 })];
+  return [
+    diagnostic(
+      'unenforced-constraint',
+      `${nodes.length} node${nodes.length === 1 ? '' : 's'} (${first.name}${nodes.length > 1 ? ', ...' : ''}) configure grants, which ${adapter.name} does not have; they are not applied.`,
+      { file: first.patchPath ?? first.originalFilePath, line: 1, column: 1 },
+    ),
+  ];
 }
 
 /** Contract constraints the target cannot create are reported, not silently dropped. */
@@ -148,8 +202,17 @@ function unenforcedConstraints(project: Project, adapter: Adapter): Diagnostic[]
   const out: Diagnostic[] = [];
   for (const node of project.nodes.values()) {
     if (node.config.contract?.enforced !== true) continue;
-    const foreign = [...(node.constraints ?? []), ...Object.values(node.columns).flatMap((c) => c.constraints)].filter((c) => c.type === 'foreign_key');
-    if (foreign.length) out.push(diagnostic('unenforced-constraint', `${node.name}: foreign_key constraints are not created on ${adapter.name} (it cannot swap in a table that foreign keys point at); test the relationship with a relationships test instead.`, { file: node.patchPath ?? node.originalFilePath, line: 1, column: 1 }));
+    const foreign = [...(node.constraints ?? []), ...Object.values(node.columns).flatMap((c) => c.constraints)].filter(
+      (c) => c.type === 'foreign_key',
+    );
+    if (foreign.length)
+      out.push(
+        diagnostic(
+          'unenforced-constraint',
+          `${node.name}: foreign_key constraints are not created on ${adapter.name} (it cannot swap in a table that foreign keys point at); test the relationship with a relationships test instead.`,
+          { file: node.patchPath ?? node.originalFilePath, line: 1, column: 1 },
+        ),
+      );
   }
   return out;
 }

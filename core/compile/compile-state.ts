@@ -60,7 +60,16 @@ export interface CompileState {
    * writes it again, as it would with no state.
    */
   outputs: { paths: string[]; sizes: number[]; mtimes: number[] };
-  project: { name: string; root: string; targetPath: string; adapter: string; vars: Record<string, unknown>; target: RenderScope; macroFiles: { file: string; package?: string }[]; dispatch: DispatchConfig[] };
+  project: {
+    name: string;
+    root: string;
+    targetPath: string;
+    adapter: string;
+    vars: Record<string, unknown>;
+    target: RenderScope;
+    macroFiles: { file: string; package?: string }[];
+    dispatch: DispatchConfig[];
+  };
   /** Byte ranges per node: [manifest entry start, end, facts start, end] (facts -1 when none). */
   index: { ids: string[]; ranges: number[] };
   /** Source relations and event_time, by id. */
@@ -93,7 +102,9 @@ export function readCompileState(root: string): { state: CompileState; patch: Co
   try {
     const state = JSON.parse(readFileSync(files.state, 'utf8')) as CompileState;
     if (state.format !== STATE_FORMAT) return undefined;
-    const patch = existsSync(files.patch) ? JSON.parse(readFileSync(files.patch, 'utf8')) as CompileStatePatch : { files: {}, edits: [], manifest: state.manifest.signature };
+    const patch = existsSync(files.patch)
+      ? (JSON.parse(readFileSync(files.patch, 'utf8')) as CompileStatePatch)
+      : { files: {}, edits: [], manifest: state.manifest.signature };
     return { state, patch };
   } catch {
     return undefined;

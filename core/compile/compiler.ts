@@ -75,10 +75,26 @@ export class Compiler {
   /** Database answers, while {@link compileWithDatabase} runs. */
   private answers: DatabaseAnswers | undefined;
 
-  constructor(private readonly project: Project, private readonly dag: DependencyGraph, private readonly dialect: SqlDialect, private readonly options: CompileOptions = {}) {
-    this.engine = engineFor(project, () => engineFromFiles(project.root, project.macroFiles, { rootPackage: project.name, ...(project.settings?.dispatch ? { dispatch: project.settings.dispatch } : {}) }));
+  constructor(
+    private readonly project: Project,
+    private readonly dag: DependencyGraph,
+    private readonly dialect: SqlDialect,
+    private readonly options: CompileOptions = {},
+  ) {
+    this.engine = engineFor(project, () =>
+      engineFromFiles(project.root, project.macroFiles, {
+        rootPackage: project.name,
+        ...(project.settings?.dispatch ? { dispatch: project.settings.dispatch } : {}),
+      }),
+    );
     const target = project.target;
-    this.base = baseScope({ projectName: project.name, vars: project.vars, target: { ...target.info, name: target.targetName, profile_name: target.profileName }, env: options.env ?? process.env, execute: true });
+    this.base = baseScope({
+      projectName: project.name,
+      vars: project.vars,
+      target: { ...target.info, name: target.targetName, profile_name: target.profileName },
+      env: options.env ?? process.env,
+      execute: true,
+    });
     this.byName = new Map([...project.nodes.values()].map((n) => [n.name, n]));
     this.scopePrototype = nodeScopePrototype(this.base);
   }
@@ -90,11 +106,23 @@ export class Compiler {
     if (own) this.answers = new DatabaseAnswers();
     try {
       const body = this.body(uniqueId, context);
-      const fixtures: Cte[] = [...(context.fixtures ?? [])].map(([key, sql]) => ({ name: this.dialect.quoteIdentifier(fixtureCte(key)), sql }));
-      const ctes: Cte[] = [...fixtures, ...body.ephemerals.map((id) => ({ name: this.cteName(id), sql: this.body(id, ephemeralContext(context)).sql }))];
+      const fixtures: Cte[] = [...(context.fixtures ?? [])].map(([key, sql]) => ({
+        name: this.dialect.quoteIdentifier(fixtureCte(key)),
+        sql,
+      }));
+      const ctes: Cte[] = [
+        ...fixtures,
+        ...body.ephemerals.map((id) => ({ name: this.cteName(id), sql: this.body(id, ephemeralContext(context)).sql })),
+      ];
       if (own && (this.answers?.pending.size ?? 0) > 0) {
         const node = this.project.nodes.get(uniqueId);
-        throw new StrataUserError([diagnostic('template-render', `${node?.name ?? uniqueId} asks the database while compiling (run_query, statement or adapter.get_relation), which this command cannot do here.`, { file: node?.originalFilePath ?? uniqueId, line: 1, column: 1 })]);
+        throw new StrataUserError([
+          diagnostic(
+            'template-render',
+            `${node?.name ?? uniqueId} asks the database while compiling (run_query, statement or adapter.get_relation), which this command cannot do here.`,
+            { file: node?.originalFilePath ?? uniqueId, line: 1, column: 1 },
+          ),
+        ]);
       }
       return { uniqueId, compiledSql: injectCtes(body.sql, ctes) };
     } finally {
@@ -112,8 +140,17 @@ export class Compiler {
   }
 
   /** A node's pre- and post-hooks, rendered in its compile scope; they may ask the database too. */
-  renderHooksWithDatabase(uniqueId: string, hooks: readonly string[], context: NodeCompileContext, withConnection: WithConnection): Promise<string[]> {
-    return this.withDatabase(() => hooks.map((sql) => this.renderHook(uniqueId, sql, context)), withConnection, this.project.nodes.get(uniqueId));
+  renderHooksWithDatabase(
+    uniqueId: string,
+    hooks: readonly string[],
+    context: NodeCompileContext,
+    withConnection: WithConnection,
+  ): Promise<string[]> {
+    return this.withDatabase(
+      () => hooks.map((sql) => this.renderHook(uniqueId, sql, context)),
+      withConnection,
+      this.project.nodes.get(uniqueId),
+    );
   }
 
   /** `on-run-start` / `on-run-end`: {@link renderOperation}, answering what it asks the database. */
@@ -141,7 +178,13 @@ export class Compiler {
       }
       if (answers.pending.size === 0 && rendered) return rendered.value;
       if (round === MAX_DATABASE_ROUNDS) {
-        throw new StrataUserError([diagnostic('template-render', `${node?.name ?? file ?? 'template'}: templates kept asking the database new questions after ${MAX_DATABASE_ROUNDS} rounds (a query that depends on its own result?).`, { file: node?.originalFilePath ?? file ?? '', line: 1, column: 1 })]);
+        throw new StrataUserError([
+          diagnostic(
+            'template-render',
+            `${node?.name ?? file ?? 'template'}: templates kept asking the database new questions after ${MAX_DATABASE_ROUNDS} rounds (a query that depends on its own result?).`,
+            { file: node?.originalFilePath ?? file ?? '', line: 1, column: 1 },
+          ),
+        ]);
       }
       await withConnection((connection) => answers.fetch(connection));
     }
@@ -162,7 +205,8 @@ export class Compiler {
     const node = this.project.nodes.get(uniqueId);
     if (!node) throw new Error(`compile: unknown node ${uniqueId}`);
     const rendered = this.engine.renderString(sql, node.originalFilePath, this.scope(node, [], context));
-    if (rendered.diagnostic) throw new StrataUserError([{ ...rendered.diagnostic, message: `In a hook of ${node.name}: ${rendered.diagnostic.message}` }]);
+    if (rendered.diagnostic)
+      throw new StrataUserError([{ ...rendered.diagnostic, message: `In a hook of ${node.name}: ${rendered.diagnostic.message}` }]);
     return rendered.output ?? '';
   }
 
@@ -195,13 +239,15 @@ export class Compiler {
     if (kwargs.diagnostic) throw new StrataUserError([kwargs.diagnostic]);
     const rendered = this.engine.render(compiled.template, scope, kwargs.variables);
     // A generic test's SQL is generated: its problems belong at the test's entry in the properties file.
-    if (rendered.diagnostic) throw new StrataUserError([node.test?.declaredAt ? { ...rendered.diagnostic, at: node.test.declaredAt } : rendered.diagnostic]);
+    if (rendered.diagnostic)
+      throw new StrataUserError([node.test?.declaredAt ? { ...rendered.diagnostic, at: node.test.declaredAt } : rendered.diagnostic]);
     // A render that asked the database something new is a draft: render again once answered.
     const draft = (this.answers?.pending.size ?? 0) > asked;
     // Ephemeral parents first (recursively), each once, so every CTE is defined before use.
     const ephemerals: string[] = [];
     for (const id of direct) {
-      for (const inner of [...this.body(id, ephemeralContext(context)).ephemerals, id]) if (!ephemerals.includes(inner)) ephemerals.push(inner);
+      for (const inner of [...this.body(id, ephemeralContext(context)).ephemerals, id])
+        if (!ephemerals.includes(inner)) ephemerals.push(inner);
     }
     const body = { sql: rendered.output ?? '', ephemerals };
     if (cacheable && !draft) this.bodies.set(uniqueId, body);
@@ -217,15 +263,24 @@ export class Compiler {
     const ref = (...args: unknown[]) => {
       const { positional, keywords } = splitArgs(args);
       const name = String(positional[positional.length - 1]);
-      const call = { name, version: (keywords.v ?? keywords.version) as string | number | undefined, ...(positional.length === 2 ? { package: String(positional[0]) } : {}) };
+      const call = {
+        name,
+        version: (keywords.v ?? keywords.version) as string | number | undefined,
+        ...(positional.length === 2 ? { package: String(positional[0]) } : {}),
+      };
       if (context.fixtures?.has(`ref:${name}`)) return cteRelation(fixtureCte(`ref:${name}`), this.dialect);
       const targetId = resolved.get(refKey(call));
       // An ephemeral model without rows of its own is inlined, its refs answered by the same fixtures.
       if (context.fixtures && (!targetId || this.project.nodes.get(targetId)?.config.materialized !== 'ephemeral')) {
-        throw new TemplateCallError('invalid-unit-test', `The unit test gives no rows for ref('${name}'); add it under 'given:' (rows may be empty).`);
+        throw new TemplateCallError(
+          'invalid-unit-test',
+          `The unit test gives no rows for ref('${name}'); add it under 'given:' (rows may be empty).`,
+        );
       }
       if (!targetId) {
-        const hint = this.byName.has(name) ? ` '${name}' exists, but this ref only runs in the compile pass; add "-- depends_on: {{ ref('${name}') }}" at the top of the file so Strata sees it while parsing.` : didYouMean(name, this.byName.keys());
+        const hint = this.byName.has(name)
+          ? ` '${name}' exists, but this ref only runs in the compile pass; add "-- depends_on: {{ ref('${name}') }}" at the top of the file so Strata sees it while parsing.`
+          : didYouMean(name, this.byName.keys());
         throw new TemplateCallError('unknown-ref', `${node.name} refers to ref('${name}'), which was not found while parsing.${hint}`);
       }
       const external = this.project.externals.get(targetId);
@@ -236,20 +291,32 @@ export class Compiler {
         return cteRelation(addEphemeralPrefix(target.name), this.dialect);
       }
       const relation = this.options.deferred?.get(targetId) ?? target.relation;
-      return this.batchFiltered(relation, target.config.event_time, context) ?? this.emptied(relation) ?? relationValue(relation, this.dialect);
+      return (
+        this.batchFiltered(relation, target.config.event_time, context) ?? this.emptied(relation) ?? relationValue(relation, this.dialect)
+      );
     };
     const source = (...args: unknown[]) => {
       const [sourceName, table] = splitArgs(args).positional.map(String);
       const fixtureKey = `source:${sourceName}.${table}`;
       if (context.fixtures?.has(fixtureKey)) return cteRelation(fixtureCte(fixtureKey), this.dialect);
-      if (context.fixtures) throw new TemplateCallError('invalid-unit-test', `The unit test gives no rows for source('${sourceName}', '${table}'); add it under 'given:'.`);
+      if (context.fixtures)
+        throw new TemplateCallError(
+          'invalid-unit-test',
+          `The unit test gives no rows for source('${sourceName}', '${table}'); add it under 'given:'.`,
+        );
       const found = this.project.sources.get(`source.${node.packageName}.${sourceName}.${table}`);
       if (!found) throw new TemplateCallError('unknown-source', `source('${sourceName}', '${table}') is not declared under 'sources:'.`);
       const eventTime = (found.meta.event_time ?? undefined) as string | undefined;
-      return this.batchFiltered(found.relation, eventTime, context) ?? this.emptied(found.relation) ?? relationValue(found.relation, this.dialect);
+      return (
+        this.batchFiltered(found.relation, eventTime, context) ??
+        this.emptied(found.relation) ??
+        relationValue(found.relation, this.dialect)
+      );
     };
     const configGet = (key: string, fallback?: unknown) => (node.config as Record<string, unknown>)[key] ?? fallback;
-    const prototype = context.vars ? nodeScopePrototype({ ...this.base, var: overrideVars(this.base.var as (...a: unknown[]) => unknown, context.vars) }) : this.scopePrototype;
+    const prototype = context.vars
+      ? nodeScopePrototype({ ...this.base, var: overrideVars(this.base.var as (...a: unknown[]) => unknown, context.vars) })
+      : this.scopePrototype;
     // What few templates use is built when first read: most nodes never look at `model` or the database.
     const answers = this.answers;
     let database: RenderScope | undefined;
@@ -257,16 +324,26 @@ export class Compiler {
     const scope = Object.create(prototype) as NodeScope;
     scope.ref = ref;
     scope.source = source;
-    scope.__strata_where = (relation: RelationValue, where: string) => makeRelation(relation.toRelation(), this.dialect, { renderedAs: `(select * from ${String(relation)} where ${where}) dbt_subquery` });
+    scope.__strata_where = (relation: RelationValue, where: string) =>
+      makeRelation(relation.toRelation(), this.dialect, { renderedAs: `(select * from ${String(relation)} where ${where}) dbt_subquery` });
     scope.config = Object.assign(() => '', { get: configGet, require: configGet });
     scope.this = context.fixtures?.has('this') ? cteRelation(fixtureCte('this'), this.dialect) : relationValue(node.relation, this.dialect);
     scope.is_incremental = () => context.isIncremental ?? false;
     scope[LAZY] = {
-      model: () => (model ??= {
-        ...nodeContext(this.project, this.dag, node, this.dialect),
-        // dbt's BatchContext as the model's dict has it: an id and the bounds in Python's isoformat.
-        ...(context.batch ? { batch: { id: batchId(context.batch.start, node.config.batch_size ?? 'day'), event_time_start: pythonIsoFormat(context.batch.start), event_time_end: pythonIsoFormat(context.batch.end) } } : {}),
-      }),
+      model: () =>
+        (model ??= {
+          ...nodeContext(this.project, this.dag, node, this.dialect),
+          // dbt's BatchContext as the model's dict has it: an id and the bounds in Python's isoformat.
+          ...(context.batch
+            ? {
+                batch: {
+                  id: batchId(context.batch.start, node.config.batch_size ?? 'day'),
+                  event_time_start: pythonIsoFormat(context.batch.start),
+                  event_time_end: pythonIsoFormat(context.batch.end),
+                },
+              }
+            : {}),
+        }),
       database: () => (database ??= databaseScope(this.dialect, answers)),
       graph: () => this.graph(),
     };
@@ -284,11 +361,14 @@ export class Compiler {
       this.graphValue ??= graphContext(this.project, this.dag, this.dialect);
       return this.graphValue as Record<string | symbol, unknown>;
     };
-    return new Proxy({}, {
-      get: (_, key) => value()[key],
-      ownKeys: () => Reflect.ownKeys(value()),
-      getOwnPropertyDescriptor: () => ({ enumerable: true, configurable: true }),
-    });
+    return new Proxy(
+      {},
+      {
+        get: (_, key) => value()[key],
+        ownKeys: () => Reflect.ownKeys(value()),
+        getOwnPropertyDescriptor: () => ({ enumerable: true, configurable: true }),
+      },
+    );
   }
 
   /** With `--empty`, a relation renders as a subquery with no rows (aliased as dbt does). */
@@ -299,7 +379,11 @@ export class Compiler {
   }
 
   /** In a microbatch, an upstream with `event_time` renders as a subquery limited to the batch. */
-  private batchFiltered(relation: ProjectNode['relation'], eventTime: string | null | undefined, context: NodeCompileContext): RelationValue | undefined {
+  private batchFiltered(
+    relation: ProjectNode['relation'],
+    eventTime: string | null | undefined,
+    context: NodeCompileContext,
+  ): RelationValue | undefined {
     if (!context.batch || !eventTime) return undefined;
     const q = this.dialect.quoteIdentifier(eventTime);
     const bound = (d: Date) => `cast(${this.dialect.quoteString(timestampLiteral(d))} as timestamp)`;

@@ -66,7 +66,10 @@ export class DatabaseAnswers {
       try {
         this.answers.set(key, await answerOf(connection, request));
       } catch (err) {
-        const what = request.kind === 'query' || request.kind === 'describe' ? `run_query failed: ${(err as Error).message}` : `looking up ${'relation' in request ? `${request.relation.schema}.${request.relation.identifier}` : `schema ${request.schema.schema}`} failed: ${(err as Error).message}`;
+        const what =
+          request.kind === 'query' || request.kind === 'describe'
+            ? `run_query failed: ${(err as Error).message}`
+            : `looking up ${'relation' in request ? `${request.relation.schema}.${request.relation.identifier}` : `schema ${request.schema.schema}`} failed: ${(err as Error).message}`;
         this.answers.set(key, { error: what });
       }
       if (changes(request)) this.forgetAfter(key);
@@ -77,7 +80,8 @@ export class DatabaseAnswers {
   /** Drops the answers to reads asked after `key` in the last render: the database changed under them. */
   private forgetAfter(key: string): void {
     for (const later of this.asked.slice(this.asked.indexOf(key) + 1)) {
-      if (!this.pending.has(later) && !changes(JSON.parse(later.slice(later.indexOf('#') + 1)) as DatabaseRequest)) this.answers.delete(later);
+      if (!this.pending.has(later) && !changes(JSON.parse(later.slice(later.indexOf('#') + 1)) as DatabaseRequest))
+        this.answers.delete(later);
     }
   }
 }
@@ -86,7 +90,9 @@ export class DatabaseAnswers {
 function changes(request: DatabaseRequest): boolean {
   if (request.kind !== 'query') return false;
   const first = /^(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*\(*\s*([a-z]+)/i.exec(request.sql)?.[1]?.toLowerCase();
-  return first !== undefined && !['select', 'with', 'show', 'describe', 'explain', 'values', 'table', 'pragma', 'summarize'].includes(first);
+  return (
+    first !== undefined && !['select', 'with', 'show', 'describe', 'explain', 'values', 'table', 'pragma', 'summarize'].includes(first)
+  );
 }
 
 async function answerOf(connection: Connection, request: DatabaseRequest): Promise<Answer> {
@@ -103,6 +109,8 @@ async function answerOf(connection: Connection, request: DatabaseRequest): Promi
 /** Whether a schema exists (an empty one has no relations, so listing them cannot tell). */
 async function schemaExists(connection: Connection, schema: Pick<Relation, 'database' | 'schema'>): Promise<boolean> {
   const quote = (text: string) => `'${text.replace(/'/g, "''")}'`;
-  const { rows } = await connection.execute(`select 1 as found from information_schema.schemata where lower(schema_name) = lower(${quote(schema.schema)})${schema.database ? ` and lower(catalog_name) = lower(${quote(schema.database)})` : ''}`);
+  const { rows } = await connection.execute(
+    `select 1 as found from information_schema.schemata where lower(schema_name) = lower(${quote(schema.schema)})${schema.database ? ` and lower(catalog_name) = lower(${quote(schema.database)})` : ''}`,
+  );
   return rows.length > 0;
 }

@@ -38,7 +38,10 @@ export function databaseScope(dialect: SqlDialect, answers: DatabaseAnswers | un
       const sql = caller ? String(caller()) : '';
       const result = query(sql);
       const fetch = keywords.fetch_result ?? positional[1];
-      results.set(String(positional[0] ?? keywords.name ?? 'main'), statementResult(agateTable(fetch === false ? NO_ROWS : result), result.rows.length));
+      results.set(
+        String(positional[0] ?? keywords.name ?? 'main'),
+        statementResult(agateTable(fetch === false ? NO_ROWS : result), result.rows.length),
+      );
       return '';
     },
     load_result: (name: unknown) => results.get(String(name)) ?? null,
@@ -48,7 +51,15 @@ export function databaseScope(dialect: SqlDialect, answers: DatabaseAnswers | un
         create: (...args: unknown[]) => {
           const { keywords } = splitArgs(args);
           const text = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
-          return makeRelation({ schema: text(keywords.schema) ?? '', identifier: text(keywords.identifier ?? keywords.name) ?? '', ...(text(keywords.database) ? { database: text(keywords.database) as string } : {}) }, dialect, { type: text(keywords.type) ?? null });
+          return makeRelation(
+            {
+              schema: text(keywords.schema) ?? '',
+              identifier: text(keywords.identifier ?? keywords.name) ?? '',
+              ...(text(keywords.database) ? { database: text(keywords.database) as string } : {}),
+            },
+            dialect,
+            { type: text(keywords.type) ?? null },
+          );
         },
         add_ephemeral_prefix: addEphemeralPrefix,
       },

@@ -9,18 +9,37 @@ import { columnEntry, nodeEntry, sourceEntry } from '../artifacts/manifest-entri
  */
 export function nodeContext(project: Project, dag: DependencyGraph, node: ProjectNode, dialect: SqlDialect): Record<string, unknown> {
   const r = node.relation;
-  const parents = dag.graph?.hasNode(node.uniqueId) ? (dag.graph.predecessors(node.uniqueId) as string[] | undefined) ?? [] : [];
+  const parents = dag.graph?.hasNode(node.uniqueId) ? ((dag.graph.predecessors(node.uniqueId) as string[] | undefined) ?? []) : [];
   return {
-    unique_id: node.uniqueId, name: node.name, resource_type: node.resourceType, package_name: node.packageName, path: node.path,
-    original_file_path: node.originalFilePath, fqn: node.fqn, alias: r.identifier, schema: r.schema, database: r.database ?? null,
+    unique_id: node.uniqueId,
+    name: node.name,
+    resource_type: node.resourceType,
+    package_name: node.packageName,
+    path: node.path,
+    original_file_path: node.originalFilePath,
+    fqn: node.fqn,
+    alias: r.identifier,
+    schema: r.schema,
+    database: r.database ?? null,
     relation_name: node.resourceType === 'test' || node.config.materialized === 'ephemeral' ? null : dialect.qualify(r),
-    config: node.config, tags: node.config.tags, meta: node.config.meta, description: node.description,
+    config: node.config,
+    tags: node.config.tags,
+    meta: node.config.meta,
+    description: node.description,
     columns: Object.fromEntries(Object.values(node.columns).map((c) => [c.name, columnEntry(c)])),
-    raw_code: node.rawCode, raw_sql: node.rawCode, language: 'sql',
+    raw_code: node.rawCode,
+    raw_sql: node.rawCode,
+    language: 'sql',
     refs: node.refs.map((ref) => ({ name: ref.name, package: ref.package ?? null, version: ref.version ?? null })),
     sources: node.sources.map((s) => [s.source, s.table]),
     depends_on: { nodes: [...parents].sort(), macros: node.macros },
-    ...(node.test?.kind === 'generic' ? { test_metadata: { name: node.test.testName, kwargs: node.test.kwargs, namespace: node.test.namespace ?? null }, column_name: node.test.columnName ?? null, attached_node: node.test.attachedNode ?? null } : {}),
+    ...(node.test?.kind === 'generic'
+      ? {
+          test_metadata: { name: node.test.testName, kwargs: node.test.kwargs, namespace: node.test.namespace ?? null },
+          column_name: node.test.columnName ?? null,
+          attached_node: node.test.attachedNode ?? null,
+        }
+      : {}),
   };
 }
 
@@ -28,14 +47,33 @@ export function nodeContext(project: Project, dag: DependencyGraph, node: Projec
  * dbt's `graph` context: every node and source by id, as the manifest writes them (dbt builds it
  * from the same dicts), built on first use. Compiled code is left out: it is what is being made.
  */
-export function graphContext(project: Project, dag: DependencyGraph, dialect: SqlDialect): { nodes: Record<string, unknown>; sources: Record<string, unknown>; exposures: object; metrics: object; groups: object } {
+export function graphContext(
+  project: Project,
+  dag: DependencyGraph,
+  dialect: SqlDialect,
+): { nodes: Record<string, unknown>; sources: Record<string, unknown>; exposures: object; metrics: object; groups: object } {
   const macroIds = new Map<string, string>();
   for (const m of project.macros) if (!macroIds.has(m.name)) macroIds.set(m.name, m.uniqueId);
-  const parentsOf = (id: string) => (dag.graph?.hasNode(id) ? [...((dag.graph.predecessors(id) as string[] | undefined) ?? [])].sort() : []);
+  const parentsOf = (id: string) =>
+    dag.graph?.hasNode(id) ? [...((dag.graph.predecessors(id) as string[] | undefined) ?? [])].sort() : [];
   const nodes: Record<string, unknown> = {};
-  for (const node of project.nodes.values()) if (node.resourceType !== 'unit_test') nodes[node.uniqueId] = nodeEntry(project, node, dialect, undefined, parentsOf(node.uniqueId), macroIds);
+  for (const node of project.nodes.values())
+    if (node.resourceType !== 'unit_test')
+      nodes[node.uniqueId] = nodeEntry(project, node, dialect, undefined, parentsOf(node.uniqueId), macroIds);
   const sources: Record<string, unknown> = {};
   for (const s of project.sources.values()) sources[s.uniqueId] = sourceEntry(s, dialect);
-  const groups = Object.fromEntries([...project.groups.values()].map((g) => [`group.${project.name}.${g.name}`, { name: g.name, resource_type: 'group', package_name: project.name, unique_id: `group.${project.name}.${g.name}`, owner: g.owner, description: g.description }]));
+  const groups = Object.fromEntries(
+    [...project.groups.values()].map((g) => [
+      `group.${project.name}.${g.name}`,
+      {
+        name: g.name,
+        resource_type: 'group',
+        package_name: project.name,
+        unique_id: `group.${project.name}.${g.name}`,
+        owner: g.owner,
+        description: g.description,
+      },
+    ]),
+  );
   return { nodes, sources, exposures: {}, metrics: {}, groups };
 }

@@ -16,7 +16,13 @@ export interface NodeScope extends RenderScope {
  * the compile pass.
  */
 export function nodeScopePrototype(base: RenderScope): RenderScope {
-  const lazy = (read: (scope: NodeScope) => unknown): PropertyDescriptor => ({ enumerable: true, configurable: true, get(this: NodeScope) { return read(this); } });
+  const lazy = (read: (scope: NodeScope) => unknown): PropertyDescriptor => ({
+    enumerable: true,
+    configurable: true,
+    get(this: NodeScope) {
+      return read(this);
+    },
+  });
   const fromDatabase = (name: string) => lazy((scope) => scope[LAZY].database()[name]);
   return Object.create(base, {
     model: lazy((scope) => scope[LAZY].model()),

@@ -43,12 +43,12 @@ export function patchModels(input: PatchInput): { replacements: Replacement[]; c
   const factsText = readFileSync(compileStateFiles(state.project.root).facts);
   const range = (id: string, which: 0 | 2): [number, number] | undefined => {
     const i = byId.get(id);
-    const start = i === undefined ? -1 : state.index.ranges[4 * i + which] as number;
+    const start = i === undefined ? -1 : (state.index.ranges[4 * i + which] as number);
     return i === undefined || start < 0 ? undefined : [start, state.index.ranges[4 * i + which + 1] as number];
   };
   const factsOf = (id: string): NodeFacts | undefined => {
     const r = range(id, 2);
-    return r ? JSON.parse(factsText.toString('utf8', r[0], r[1])) as NodeFacts : undefined;
+    return r ? (JSON.parse(factsText.toString('utf8', r[0], r[1])) as NodeFacts) : undefined;
   };
 
   const changed: { id: string; file: string; text: string; facts: NodeFacts; entry: Record<string, unknown> }[] = [];
@@ -71,10 +71,23 @@ export function patchModels(input: PatchInput): { replacements: Replacement[]; c
   }
 
   const project = partialProject(state, changed, targets);
-  const engine = engineFor(project, () => engineFromFiles(state.project.root, state.project.macroFiles, { rootPackage: state.project.name, dispatch: state.project.dispatch }));
+  const engine = engineFor(project, () =>
+    engineFromFiles(state.project.root, state.project.macroFiles, { rootPackage: state.project.name, dispatch: state.project.dispatch }),
+  );
   if (engine.diagnostics.length) return undefined;
-  const base = baseScope({ projectName: state.project.name, vars: state.project.vars, target: state.project.target as never, env: input.env, execute: false });
-  const dag: DependencyGraph = { graph: undefined as never, resolvedRefs: new Map(changed.map((c) => [c.id, new Map(Object.entries(c.facts.refs ?? {}))])), order: [], warnings: [] };
+  const base = baseScope({
+    projectName: state.project.name,
+    vars: state.project.vars,
+    target: state.project.target as never,
+    env: input.env,
+    execute: false,
+  });
+  const dag: DependencyGraph = {
+    graph: undefined as never,
+    resolvedRefs: new Map(changed.map((c) => [c.id, new Map(Object.entries(c.facts.refs ?? {}))])),
+    order: [],
+    warnings: [],
+  };
   const compiler = new Compiler(project, dag, input.dialect, { env: input.env });
   const replacements: Replacement[] = [];
   const compiledFiles: [string, string][] = [];
@@ -105,10 +118,12 @@ export function patchModels(input: PatchInput): { replacements: Replacement[]; c
 /** Same refs, sources, config() and macro calls as the last full parse. */
 function sameParse(record: ParseRecord, before: ParseResult): boolean {
   const now = parseResultOf(record);
-  return isDeepStrictEqual(now.refs, before.refs)
-    && isDeepStrictEqual(now.sources, before.sources)
-    && isDeepStrictEqual(now.config, before.config)
-    && isDeepStrictEqual(now.macros.sort(), [...before.macros].sort());
+  return (
+    isDeepStrictEqual(now.refs, before.refs) &&
+    isDeepStrictEqual(now.sources, before.sources) &&
+    isDeepStrictEqual(now.config, before.config) &&
+    isDeepStrictEqual(now.macros.sort(), [...before.macros].sort())
+  );
 }
 
 /**
@@ -116,24 +131,62 @@ function sameParse(record: ParseRecord, before: ParseResult): boolean {
  * manifest entry, the nodes they ref from the state's facts, and the sources. Only the fields the
  * compile pass reads are filled in, hence the casts.
  */
-function partialProject(state: CompileState, changed: { id: string; facts: NodeFacts; entry: Record<string, unknown> }[], targets: Map<string, NodeFacts>): Project {
+function partialProject(
+  state: CompileState,
+  changed: { id: string; facts: NodeFacts; entry: Record<string, unknown> }[],
+  targets: Map<string, NodeFacts>,
+): Project {
   const nodes = new Map<string, ProjectNode>();
   for (const [id, facts] of targets) {
-    const config = { materialized: facts.materialized === 'external' ? 'view' : facts.materialized, ...(facts.eventTime ? { event_time: facts.eventTime } : {}) };
+    const config = {
+      materialized: facts.materialized === 'external' ? 'view' : facts.materialized,
+      ...(facts.eventTime ? { event_time: facts.eventTime } : {}),
+    };
     nodes.set(id, { uniqueId: id, name: facts.name, relation: facts.relation, config } as unknown as ProjectNode);
   }
   for (const { id, facts, entry } of changed) {
     const file = String(entry.original_file_path);
     nodes.set(id, {
-      uniqueId: id, resourceType: 'model', name: facts.name, packageName: String(entry.package_name), originalFilePath: file, absolutePath: join(state.project.root, file),
-      path: String(entry.path), fqn: entry.fqn as string[], rawCode: '', config: configFromManifest(entry.config as Record<string, unknown>), description: '', columns: {}, tests: [],
-      refs: [], sources: [], macros: [], relation: facts.relation,
+      uniqueId: id,
+      resourceType: 'model',
+      name: facts.name,
+      packageName: String(entry.package_name),
+      originalFilePath: file,
+      absolutePath: join(state.project.root, file),
+      path: String(entry.path),
+      fqn: entry.fqn as string[],
+      rawCode: '',
+      config: configFromManifest(entry.config as Record<string, unknown>),
+      description: '',
+      columns: {},
+      tests: [],
+      refs: [],
+      sources: [],
+      macros: [],
+      relation: facts.relation,
     });
   }
-  const sources = new Map(Object.entries(state.sources).map(([id, [relation, eventTime]]) => [id, { uniqueId: id, relation, meta: eventTime ? { event_time: eventTime } : {} } as unknown as SourceDefinition]));
+  const sources = new Map(
+    Object.entries(state.sources).map(([id, [relation, eventTime]]) => [
+      id,
+      { uniqueId: id, relation, meta: eventTime ? { event_time: eventTime } : {} } as unknown as SourceDefinition,
+    ]),
+  );
   return {
-    root: state.project.root, name: state.project.name, targetPath: state.project.targetPath, vars: state.project.vars, nodes, sources,
-    macroFiles: state.project.macroFiles, externals: new Map(), disabled: new Map(),
-    target: { type: state.project.adapter, targetName: String(state.project.target.name), profileName: String(state.project.target.profile_name), info: state.project.target },
+    root: state.project.root,
+    name: state.project.name,
+    targetPath: state.project.targetPath,
+    vars: state.project.vars,
+    nodes,
+    sources,
+    macroFiles: state.project.macroFiles,
+    externals: new Map(),
+    disabled: new Map(),
+    target: {
+      type: state.project.adapter,
+      targetName: String(state.project.target.name),
+      profileName: String(state.project.target.profile_name),
+      info: state.project.target,
+    },
   } as unknown as Project;
 }

@@ -6,7 +6,14 @@ import { newInvocation } from '../artifacts/run-results.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { sameEnv } from '../project/env-digest.js';
 import { toPosix } from '../project/files.js';
-import { compileStateFiles, racy, readCompileState, type CompileState, type CompileStatePatch, type FileSignature } from './compile-state.js';
+import {
+  compileStateFiles,
+  racy,
+  readCompileState,
+  type CompileState,
+  type CompileStatePatch,
+  type FileSignature,
+} from './compile-state.js';
 import { listInputs, signatureOf, strataFingerprint } from './input-files.js';
 import type { Replacement } from './patch-models.js';
 
@@ -57,12 +64,18 @@ export async function recompile(request: RecompileRequest): Promise<RecompileRes
 
   const fd = openSync(manifestFile, 'r+');
   try {
-    const metadata = manifestMetadata(state.project.name, state.project.adapter, newInvocation({ which: 'compile', ...request.invocationArgs }), request.env);
+    const metadata = manifestMetadata(
+      state.project.name,
+      state.project.adapter,
+      newInvocation({ which: 'compile', ...request.invocationArgs }),
+      request.env,
+    );
     const replacements: Replacement[] = [[...shifted(state.manifest.metadata, patch.edits), JSON.stringify(metadata)]];
     let compiledFiles: [string, string][] = [];
     if (changed.length) {
       const [{ patchModels }, dialect] = await Promise.all([import('./patch-models.js'), request.dialect(state.project.adapter)]);
-      const patched = dialect && patchModels({ state, changed, dialect, env: request.env, read: (range) => readRange(fd, shifted(range, patch.edits)) });
+      const patched =
+        dialect && patchModels({ state, changed, dialect, env: request.env, read: (range) => readRange(fd, shifted(range, patch.edits)) });
       if (!patched) return undefined;
       replacements.push(...patched.replacements.map(([start, end, text]): Replacement => [...shifted([start, end], patch.edits), text]));
       compiledFiles = patched.compiledFiles;

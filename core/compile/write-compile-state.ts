@@ -40,13 +40,28 @@ export function writeCompileState(input: CompileStateInput): void {
   // Both default folders when none is configured: one appearing changes which is used.
   const configured = project.settings['packages-install-path'];
   const packagesPaths = configured ? [configured] : [DEFAULT_PACKAGES_PATH, 'dbt_packages'];
-  const folders = [...new Set([...paths.models, ...paths.seeds, ...paths.macros, ...paths.tests, ...paths.snapshots, ...paths.analyses, ...paths.docs, ...packagesPaths])];
+  const folders = [
+    ...new Set([
+      ...paths.models,
+      ...paths.seeds,
+      ...paths.macros,
+      ...paths.tests,
+      ...paths.snapshots,
+      ...paths.analyses,
+      ...paths.docs,
+      ...packagesPaths,
+    ]),
+  ];
   // Folders outside the project would need listing too; such projects always compile in full.
   if (folders.some((f) => relative(project.root, join(project.root, f)).startsWith('..'))) return;
 
   const outside: Record<string, FileSignature | null> = {};
   // The load read these variables (HOME, STRATA_PROFILES_DIR, ...) to search, so they are recorded.
-  for (const dir of profileSearchPath({ projectDir: project.root, env: withoutNulls(input.envRead), ...(input.profilesDir ? { profilesDir: input.profilesDir } : {}) })) {
+  for (const dir of profileSearchPath({
+    projectDir: project.root,
+    env: withoutNulls(input.envRead),
+    ...(input.profilesDir ? { profilesDir: input.profilesDir } : {}),
+  })) {
     const file = join(dir, 'profiles.yml');
     outside[file] = signatureOf(file);
     if (outside[file]) break;
@@ -100,9 +115,20 @@ export function writeCompileState(input: CompileStateInput): void {
     folders,
     files,
     outputs,
-    project: { name: project.name, root: project.root, targetPath: project.targetPath, adapter: input.adapter, vars: project.vars, target: { ...project.target.info, name: project.target.targetName, profile_name: project.target.profileName }, macroFiles: project.macroFiles, dispatch: project.settings.dispatch ?? [] },
+    project: {
+      name: project.name,
+      root: project.root,
+      targetPath: project.targetPath,
+      adapter: input.adapter,
+      vars: project.vars,
+      target: { ...project.target.info, name: project.target.targetName, profile_name: project.target.profileName },
+      macroFiles: project.macroFiles,
+      dispatch: project.settings.dispatch ?? [],
+    },
     index,
-    sources: Object.fromEntries([...project.sources.values()].map((s) => [s.uniqueId, [s.relation, (s.meta.event_time as string | undefined) ?? null]])),
+    sources: Object.fromEntries(
+      [...project.sources.values()].map((s) => [s.uniqueId, [s.relation, (s.meta.event_time as string | undefined) ?? null]]),
+    ),
     manifest: { signature: [manifestStat.size, manifestStat.mtimeMs], metadata: input.layout.metadata },
     compiledCount: input.compiledIds.size,
     warnings: input.warnings,
@@ -131,7 +157,11 @@ function nodeFacts({ project, dag, compiledIds }: CompileStateInput): { facts: M
     const type = node.resourceType;
     if (type !== 'model' && type !== 'seed' && type !== 'snapshot') continue;
     const parse = type === 'model' ? project.parseResult(node.originalFilePath, node.rawCode) : undefined;
-    const patch = parse !== undefined && perFile.get(node.originalFilePath) === 1 && node.config.materialized !== 'ephemeral' && !unitTested.has(node.uniqueId);
+    const patch =
+      parse !== undefined &&
+      perFile.get(node.originalFilePath) === 1 &&
+      node.config.materialized !== 'ephemeral' &&
+      !unitTested.has(node.uniqueId);
     // One shape for every fact (absent parts undefined, left out of the JSON), built in one go.
     const fact: NodeFacts = {
       name: node.name,
@@ -145,7 +175,8 @@ function nodeFacts({ project, dag, compiledIds }: CompileStateInput): { facts: M
     facts.set(node.uniqueId, fact);
     if (patch) patchable.set(node.originalFilePath, node.uniqueId);
   }
-  for (const external of project.externals.values()) facts.set(external.uniqueId, { name: external.name, relation: external.relation, materialized: 'external' });
+  for (const external of project.externals.values())
+    facts.set(external.uniqueId, { name: external.name, relation: external.relation, materialized: 'external' });
   return { facts, patchable };
 }
 

@@ -105,7 +105,12 @@ function failure(message: string): StrataUserError {
  * Streams `url` into `file` (in a folder the caller owns), retrying network errors and 5xx, and
  * checks the sha1 when one is given. A server that stops sending for `idleTimeoutMs` fails the download.
  */
-export async function downloadFile(url: string, file: string, expectedSha1?: string, options: { idleTimeoutMs?: number } = {}): Promise<void> {
+export async function downloadFile(
+  url: string,
+  file: string,
+  expectedSha1?: string,
+  options: { idleTimeoutMs?: number } = {},
+): Promise<void> {
   const shown = printableUrl(url);
   if (!isHttpUrl(url)) throw failure(`Could not download '${shown}': it is not an http:// or https:// URL.`);
   const idleMs = options.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
@@ -123,7 +128,9 @@ export async function downloadFile(url: string, file: string, expectedSha1?: str
       if (response.status >= 500) throw new TransientFailure(`HTTP ${response.status} ${response.statusText}`);
       if (!response.ok || !response.body) {
         await response.body?.cancel();
-        throw failure(`Could not download ${shown}: the server answered HTTP ${response.status} ${response.statusText}${response.status === 401 || response.status === 403 ? ' (check the credentials the URL needs)' : ''}.`);
+        throw failure(
+          `Could not download ${shown}: the server answered HTTP ${response.status} ${response.statusText}${response.status === 401 || response.status === 403 ? ' (check the credentials the URL needs)' : ''}.`,
+        );
       }
       const hash = createHash('sha1');
       const counter = new Transform({
@@ -151,13 +158,18 @@ export async function downloadFile(url: string, file: string, expectedSha1?: str
   });
   if (expectedSha1 !== undefined && sha1 !== expectedSha1.toLowerCase()) {
     rmSync(file, { force: true });
-    throw failure(`The file downloaded from ${shown} does not match its published checksum: expected sha1 ${expectedSha1}, got ${sha1}. It may be corrupt or tampered with; try again, or tell the package's maintainers.`);
+    throw failure(
+      `The file downloaded from ${shown} does not match its published checksum: expected sha1 ${expectedSha1}, got ${sha1}. It may be corrupt or tampered with; try again, or tell the package's maintainers.`,
+    );
   }
 }
 
 /** An archive path as tar writes it: without a root (`/`, `C:/`), `./` or a trailing slash. */
 function clean(path: string): string {
-  return posix.normalize(path.replaceAll('\\', '/').replace(/^([a-z]:)?\/+/i, '')).replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+  return posix
+    .normalize(path.replaceAll('\\', '/').replace(/^([a-z]:)?\/+/i, ''))
+    .replace(/^(\.\/)+/, '')
+    .replace(/\/+$/, '');
 }
 
 /**
@@ -212,7 +224,10 @@ async function listEntries(file: string, label: string): Promise<string[]> {
  */
 export async function unpackTarball(file: string, into: string, label = 'The downloaded package archive'): Promise<string> {
   const root = packageRoot(await listEntries(file, label));
-  if (root === undefined) throw failure(`${label} holds no dbt_project.yml or strata_project.yml, at its top or in a single top-level folder, so it is not a dbt package.`);
+  if (root === undefined)
+    throw failure(
+      `${label} holds no dbt_project.yml or strata_project.yml, at its top or in a single top-level folder, so it is not a dbt package.`,
+    );
   mkdirSync(into, { recursive: true });
   await tar.x({
     file,

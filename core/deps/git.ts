@@ -36,7 +36,9 @@ export interface FetchedGit {
 export async function fetchGitPackage(spec: GitSpec, into: string): Promise<FetchedGit> {
   const url = redactUrl(spec.git);
   const fail = (message: string) => new StrataUserError([diagnostic('invalid-dependency', message, spec.at)]);
-  const subdirectory = checkSubdirectory(spec.subdirectory, () => fail(`The subdirectory "${spec.subdirectory}" of the git package "${url}" must be a relative path inside the repository.`));
+  const subdirectory = checkSubdirectory(spec.subdirectory, () =>
+    fail(`The subdirectory "${spec.subdirectory}" of the git package "${url}" must be a relative path inside the repository.`),
+  );
   const revision = spec.revision === undefined || spec.revision === '' ? 'HEAD' : spec.revision;
   const at = revision === 'HEAD' ? 'HEAD (default branch)' : `revision "${revision}"`;
 
@@ -55,10 +57,14 @@ export async function fetchGitPackage(spec: GitSpec, into: string): Promise<Fetc
   }
 
   const dir = subdirectory === undefined ? into : join(into, subdirectory);
-  const isDir = await stat(dir).then((s) => s.isDirectory(), () => false);
+  const isDir = await stat(dir).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   if (!isDir) throw fail(`The subdirectory "${subdirectory}" is not in the git repository "${url}" at ${at}.`);
   const inside = relative(await realpath(into), await realpath(dir));
-  if (inside.startsWith('..') || isAbsolute(inside)) throw fail(`The subdirectory "${subdirectory}" of the git package "${url}" leads outside the repository (a symbolic link).`);
+  if (inside.startsWith('..') || isAbsolute(inside))
+    throw fail(`The subdirectory "${subdirectory}" of the git package "${url}" leads outside the repository (a symbolic link).`);
   if (!(await hasProjectFile(dir))) {
     const where = subdirectory === undefined ? 'at its root' : `in its subdirectory "${subdirectory}"`;
     throw fail(`The git package "${url}" has no ${PROJECT_FILES.join(' or ')} ${where} at ${at}: is it a dbt package?`);
@@ -70,7 +76,11 @@ export async function fetchGitPackage(spec: GitSpec, into: string): Promise<Fetc
 /** dbt's `unpinned_msg`: only a missing revision, `HEAD`, `main` and `master` count as unpinned. */
 function unpinnedWarning(url: string, revision: string): string | undefined {
   const what =
-    revision === 'HEAD' ? 'not pinned, using HEAD (default branch)' : revision === 'main' || revision === 'master' ? `pinned to the "${revision}" branch` : undefined;
+    revision === 'HEAD'
+      ? 'not pinned, using HEAD (default branch)'
+      : revision === 'main' || revision === 'master'
+        ? `pinned to the "${revision}" branch`
+        : undefined;
   if (what === undefined) return undefined;
   return `The git package "${url}" is ${what}. This can introduce breaking changes into your project without warning: set its \`revision:\` to a tag or a commit sha.`;
 }
@@ -164,13 +174,22 @@ function unknownRevision(url: string, revision: string, refs: Refs): string {
   // The newest tags (last in version order) are the likeliest pins.
   const tags = refs.tags.length > SUGGESTIONS ? ['…', ...refs.tags.slice(-SUGGESTIONS)] : refs.tags;
   const branches = refs.branches.length > SUGGESTIONS ? [...refs.branches.slice(0, SUGGESTIONS), '…'] : refs.branches;
-  const known = [tags.length > 0 ? `tags: ${tags.join(', ')}` : 'no tags', branches.length > 0 ? `branches: ${branches.join(', ')}` : 'no branches'];
+  const known = [
+    tags.length > 0 ? `tags: ${tags.join(', ')}` : 'no tags',
+    branches.length > 0 ? `branches: ${branches.join(', ')}` : 'no branches',
+  ];
   return `The revision "${revision}" is not a tag, branch or commit of the git repository "${url}" (${known.join('; ')}).`;
 }
 
 async function hasProjectFile(dir: string): Promise<boolean> {
   for (const file of PROJECT_FILES) {
-    if (await stat(join(dir, file)).then((s) => s.isFile(), () => false)) return true;
+    if (
+      await stat(join(dir, file)).then(
+        (s) => s.isFile(),
+        () => false,
+      )
+    )
+      return true;
   }
   return false;
 }
@@ -183,7 +202,10 @@ async function emptyFolder(dir: string): Promise<void> {
 
 /** git's own explanation, one line, with any secret of `url` hidden. */
 function reason(failure: GitFailure, url: string): string {
-  const lines = failure.stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const lines = failure.stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   const line = lines.find((l) => l.startsWith('fatal:')) ?? lines.at(-1) ?? 'git failed';
   let text = line.replace(/^(fatal|error):\s*/, '').replace(/\.$/, '');
   for (const secret of secretsOf(url)) text = text.split(secret).join('***');
@@ -219,7 +241,15 @@ class GitFailure extends Error {
 }
 
 /** Variables that would point git at another repository (as inside a git hook). */
-const FOREIGN_REPO_VARS = ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_OBJECT_DIRECTORY', 'GIT_ALTERNATE_OBJECT_DIRECTORIES', 'GIT_COMMON_DIR', 'GIT_NAMESPACE'];
+const FOREIGN_REPO_VARS = [
+  'GIT_DIR',
+  'GIT_WORK_TREE',
+  'GIT_INDEX_FILE',
+  'GIT_OBJECT_DIRECTORY',
+  'GIT_ALTERNATE_OBJECT_DIRECTORIES',
+  'GIT_COMMON_DIR',
+  'GIT_NAMESPACE',
+];
 
 /** Runs git (no shell) and returns its stdout. The user's credentials and config apply; prompts do not, so a missing credential fails instead of hanging. */
 function git(args: string[], cwd?: string): Promise<string> {

@@ -50,18 +50,24 @@ async function getJson(base: string, path: string): Promise<{ status: number; bo
     response = await httpGet(url);
   } catch (err) {
     if (!isNetworkError(err)) throw err;
-    throw hubError(`Could not reach the package hub at ${printableUrl(base)} (${networkReason(err)}). Check the network, or set DBT_PACKAGE_HUB_URL to the URL of a mirror.`);
+    throw hubError(
+      `Could not reach the package hub at ${printableUrl(base)} (${networkReason(err)}). Check the network, or set DBT_PACKAGE_HUB_URL to the URL of a mirror.`,
+    );
   }
   if (!response.ok) {
     await response.body?.cancel();
     if (response.status === 404) return { status: 404 };
     const retried = response.status >= 500 ? ' after several tries' : '';
-    throw hubError(`The package hub at ${printableUrl(base)} answered HTTP ${response.status} ${response.statusText} for ${printableUrl(url)}${retried}. Try again later, or set DBT_PACKAGE_HUB_URL to the URL of a mirror.`);
+    throw hubError(
+      `The package hub at ${printableUrl(base)} answered HTTP ${response.status} ${response.statusText} for ${printableUrl(url)}${retried}. Try again later, or set DBT_PACKAGE_HUB_URL to the URL of a mirror.`,
+    );
   }
   try {
     return { status: response.status, body: await response.json() };
   } catch {
-    throw hubError(`The package hub at ${printableUrl(base)} sent something other than JSON for ${printableUrl(url)}. Is DBT_PACKAGE_HUB_URL the URL of a dbt package hub?`);
+    throw hubError(
+      `The package hub at ${printableUrl(base)} sent something other than JSON for ${printableUrl(url)}. Is DBT_PACKAGE_HUB_URL the URL of a dbt package hub?`,
+    );
   }
 }
 
@@ -69,7 +75,12 @@ async function getJson(base: string, path: string): Promise<{ status: number; bo
 async function suggestion(base: string, pkg: string): Promise<string> {
   try {
     const { body } = await getJson(base, 'api/v1/index.json');
-    return Array.isArray(body) ? didYouMean(pkg, body.filter((n): n is string => typeof n === 'string')) : '';
+    return Array.isArray(body)
+      ? didYouMean(
+          pkg,
+          body.filter((n): n is string => typeof n === 'string'),
+        )
+      : '';
   } catch {
     return '';
   }
@@ -88,14 +99,16 @@ function dbtVersion(value: unknown): string | string[] | undefined {
 /** Everything the hub lists for `pkg` (`owner/name`), fetched from `base` (see {@link hubBaseUrl}). */
 export async function hubPackage(base: string, pkg: string): Promise<HubPackage> {
   const hub = base.endsWith('/') ? base : `${base}/`;
-  if (!isHttpUrl(hub)) throw hubError(`The package hub URL '${printableUrl(base)}' is not an http:// or https:// URL: check DBT_PACKAGE_HUB_URL.`);
+  if (!isHttpUrl(hub))
+    throw hubError(`The package hub URL '${printableUrl(base)}' is not an http:// or https:// URL: check DBT_PACKAGE_HUB_URL.`);
   const parts = pkg.split('/');
   if (parts.length !== 2 || parts.some((p) => p.trim() === '' || p !== p.trim())) {
     throw hubError(`'${pkg}' is not a package hub name: write it as owner/name, e.g. dbt-labs/dbt_utils.`);
   }
   const { status, body } = await getJson(hub, `api/v1/${parts.map(encodeURIComponent).join('/')}.json`);
   if (status === 404) throw hubError(`Package '${pkg}' is not on the package hub at ${printableUrl(hub)}.${await suggestion(hub, pkg)}`);
-  if (!isRecord(body) || !isRecord(body.versions)) throw hubError(`The package hub at ${printableUrl(hub)} sent an index for '${pkg}' without versions.`);
+  if (!isRecord(body) || !isRecord(body.versions))
+    throw hubError(`The package hub at ${printableUrl(hub)} sent an index for '${pkg}' without versions.`);
 
   const name = asString(body.name) ?? parts[1] ?? pkg;
   const versions = new Map<string, HubVersion>();
@@ -117,6 +130,9 @@ export async function hubPackage(base: string, pkg: string): Promise<HubPackage>
   // The hub marks a renamed package with its new namespace and/or name.
   const movedNamespace = asString(body.redirectnamespace);
   const movedName = asString(body.redirectname);
-  const movedTo = movedNamespace !== undefined || movedName !== undefined ? `${movedNamespace ?? asString(body.namespace) ?? parts[0]}/${movedName ?? name}` : undefined;
+  const movedTo =
+    movedNamespace !== undefined || movedName !== undefined
+      ? `${movedNamespace ?? asString(body.namespace) ?? parts[0]}/${movedName ?? name}`
+      : undefined;
   return { package: pkg, name, versions, ...(movedTo !== undefined && movedTo !== pkg ? { movedTo } : {}) };
 }

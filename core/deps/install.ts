@@ -54,7 +54,13 @@ export async function runDeps(options: DepsOptions): Promise<DepsResult> {
   const vars = options.vars ?? {};
   const installPath = packagesInstallPath(root);
   const refused = notInsideProject(root, installPath);
-  if (refused) throwIfErrors([diagnostic('invalid-dependency', `Refusing to install packages into '${installPath}' (packages-install-path): ${refused}. Use a folder inside the project, e.g. dbt_packages.`)]);
+  if (refused)
+    throwIfErrors([
+      diagnostic(
+        'invalid-dependency',
+        `Refusing to install packages into '${installPath}' (packages-install-path): ${refused}. Use a folder inside the project, e.g. dbt_packages.`,
+      ),
+    ]);
   const installDir = join(root, installPath);
   removeLeftovers(root);
 
@@ -62,7 +68,8 @@ export async function runDeps(options: DepsOptions): Promise<DepsResult> {
   throwIfErrors(list.diagnostics);
   const lockProblems: Diagnostic[] = [];
   const lock = readLockFile(root, lockProblems);
-  for (const problem of lockProblems) options.warn(`${LOCK_FILE}: ${problem.message} The lock file is ignored; packages are resolved again.`);
+  for (const problem of lockProblems)
+    options.warn(`${LOCK_FILE}: ${problem.message} The lock file is ignored; packages are resolved again.`);
   const hash = specsHash(list.specs);
   const useLock = lock !== undefined && lock.sha1Hash === hash && !options.upgrade;
 
@@ -78,7 +85,8 @@ export async function runDeps(options: DepsOptions): Promise<DepsResult> {
       if (cached) return cached;
       // As dbt does, a renamed package is installed under its old name, with a warning.
       const index = hubPackage(hubBase, pkg).then((found) => {
-        if (found.movedTo) options.warn(`Package ${pkg} has moved to ${found.movedTo} on the package hub; update packages.yml to the new name.`);
+        if (found.movedTo)
+          options.warn(`Package ${pkg} has moved to ${found.movedTo} on the package hub; update packages.yml to the new name.`);
         return found;
       });
       indexes.set(pkg, index);
@@ -88,7 +96,8 @@ export async function runDeps(options: DepsOptions): Promise<DepsResult> {
   };
   try {
     const projectName = packageName(root) ?? 'root';
-    const render = (text: string) => macroFreeEngine().renderString(text, LOCK_FILE, { env_var: envVarFunction(env, { allowSecrets: true }) }).output ?? text;
+    const render = (text: string) =>
+      macroFreeEngine().renderString(text, LOCK_FILE, { env_var: envVarFunction(env, { allowSecrets: true }) }).output ?? text;
     const packages = useLock
       ? await Promise.all((lock as LockFile).packages.map((pinned) => fetchPinned(pinned, root, ctx, render)))
       : await resolveTree(root, list.specs, projectName, env, vars, ctx);

@@ -24,13 +24,26 @@ const MAX_ROUNDS = 25;
  * satisfies all of them (and admits Strata's dbt version) is installed. Git, tarball and local
  * packages are fetched once per source.
  */
-export async function resolveTree(root: string, rootSpecs: readonly PackageSpec[], projectName: string, env: NodeJS.ProcessEnv, vars: Record<string, unknown>, ctx: FetchContext): Promise<FetchedPackage[]> {
+export async function resolveTree(
+  root: string,
+  rootSpecs: readonly PackageSpec[],
+  projectName: string,
+  env: NodeJS.ProcessEnv,
+  vars: Record<string, unknown>,
+  ctx: FetchContext,
+): Promise<FetchedPackage[]> {
   const fetched = new Map<string, FetchedPackage>();
   const gitRevisions = new Map<string, { revision: string; requiredBy: string }>();
   const hubRequirements = new Map<string, { spec: HubSpec; requiredBy: string }[]>();
   let pending: Wanted[] = rootSpecs.map((spec) => ({ spec, requiredBy: `the project (${projectName})` }));
   for (let round = 0; pending.length > 0; round++) {
-    if (round === MAX_ROUNDS) throw new StrataUserError([diagnostic('invalid-dependency', `The package tree did not settle after ${MAX_ROUNDS} rounds of resolution (packages requiring each other in a loop?).`)]);
+    if (round === MAX_ROUNDS)
+      throw new StrataUserError([
+        diagnostic(
+          'invalid-dependency',
+          `The package tree did not settle after ${MAX_ROUNDS} rounds of resolution (packages requiring each other in a loop?).`,
+        ),
+      ]);
     const next: Wanted[] = [];
     const nested = (pkg: FetchedPackage) => {
       const list = readPackageList(pkg.dir, env, vars, `${pkg.name}/`);
@@ -49,10 +62,16 @@ export async function resolveTree(root: string, rootSpecs: readonly PackageSpec[
       const key = sourceKey(spec);
       if (!fetched.has(key) && !sources.has(key)) sources.set(key, spec);
     }
-    const got = await Promise.all([...sources.values()].map((spec) => (spec.kind === 'git' ? fetchGit(spec, ctx) : spec.kind === 'tarball' ? fetchTarball(spec, ctx) : fetchLocal(spec))));
+    const got = await Promise.all(
+      [...sources.values()].map((spec) =>
+        spec.kind === 'git' ? fetchGit(spec, ctx) : spec.kind === 'tarball' ? fetchTarball(spec, ctx) : fetchLocal(spec),
+      ),
+    );
     [...sources.keys()].forEach((key, i) => fetched.set(key, got[i] as FetchedPackage));
     got.forEach(nested);
-    const versions = await Promise.all([...hubRequirements].map(async ([name, requirements]) => [name, await pickHubVersion(name, requirements, ctx)] as const));
+    const versions = await Promise.all(
+      [...hubRequirements].map(async ([name, requirements]) => [name, await pickHubVersion(name, requirements, ctx)] as const),
+    );
     const changed = versions.filter(([name, version]) => {
       const pinned = fetched.get(`hub:${name}`)?.pinned;
       return !(pinned?.kind === 'hub' && pinned.version === version);
@@ -65,7 +84,10 @@ export async function resolveTree(root: string, rootSpecs: readonly PackageSpec[
       for (const dependency of dependencies) {
         const spec = dependencySpec(dependency, pkg.dir);
         if (spec) next.push({ spec, requiredBy: pkg.name });
-        else ctx.warn(`The package hub lists a dependency of ${pkg.name} that Strata cannot read: ${JSON.stringify(dependency)}; it is left out.`);
+        else
+          ctx.warn(
+            `The package hub lists a dependency of ${pkg.name} that Strata cannot read: ${JSON.stringify(dependency)}; it is left out.`,
+          );
       }
     }
     pending = next;
@@ -76,12 +98,25 @@ export async function resolveTree(root: string, rootSpecs: readonly PackageSpec[
 /** The highest version every requirer accepts, among those that admit Strata's dbt version (as dbt's version check filters them). */
 async function pickHubVersion(pkg: string, requirements: { spec: HubSpec; requiredBy: string }[], ctx: FetchContext): Promise<string> {
   const index = await ctx.hubIndex(pkg);
-  const compatible = [...index.versions].filter(([, v]) => v.requireDbtVersion === undefined || admitsStrata(v.requireDbtVersion)).map(([version]) => version);
+  const compatible = [...index.versions]
+    .filter(([, v]) => v.requireDbtVersion === undefined || admitsStrata(v.requireDbtVersion))
+    .map(([version]) => version);
   const prerelease = requirements.some((r) => r.spec.installPrerelease);
-  const picked = resolveHubVersion(pkg, requirements.map((r) => ({ versions: r.spec.versions, requiredBy: r.requiredBy })), compatible, prerelease);
+  const picked = resolveHubVersion(
+    pkg,
+    requirements.map((r) => ({ versions: r.spec.versions, requiredBy: r.requiredBy })),
+    compatible,
+    prerelease,
+  );
   if ('version' in picked) return picked.version;
   const skipped = index.versions.size - compatible.length;
-  const diag: Diagnostic = skipped > 0 ? { ...picked.diagnostic, message: `${picked.diagnostic.message} (${skipped} version${skipped === 1 ? '' : 's'} left out: they require a dbt version other than the one Strata behaves as)` } : picked.diagnostic;
+  const diag: Diagnostic =
+    skipped > 0
+      ? {
+          ...picked.diagnostic,
+          message: `${picked.diagnostic.message} (${skipped} version${skipped === 1 ? '' : 's'} left out: they require a dbt version other than the one Strata behaves as)`,
+        }
+      : picked.diagnostic;
   throw new StrataUserError([{ ...diag, ...(requirements[0]?.spec.at ? { at: requirements[0].spec.at } : {}) }]);
 }
 
@@ -98,11 +133,21 @@ function sourceKey(spec: Exclude<PackageSpec, HubSpec>): string {
 }
 
 /** dbt allows one revision per git repository in the tree. */
-function checkOneRevision(url: string, revision: string, requiredBy: string, seen: Map<string, { revision: string; requiredBy: string }>): void {
+function checkOneRevision(
+  url: string,
+  revision: string,
+  requiredBy: string,
+  seen: Map<string, { revision: string; requiredBy: string }>,
+): void {
   const earlier = seen.get(url);
   if (!earlier) seen.set(url, { revision, requiredBy });
   else if (earlier.revision !== revision) {
-    throw new StrataUserError([diagnostic('invalid-dependency', `Git package ${redactUrl(url)} is wanted at two revisions: '${earlier.revision}' by ${earlier.requiredBy} and '${revision}' by ${requiredBy}; a project can install one.`)]);
+    throw new StrataUserError([
+      diagnostic(
+        'invalid-dependency',
+        `Git package ${redactUrl(url)} is wanted at two revisions: '${earlier.revision}' by ${earlier.requiredBy} and '${revision}' by ${requiredBy}; a project can install one.`,
+      ),
+    ]);
   }
 }
 
@@ -111,7 +156,13 @@ function uniqueNames(packages: FetchedPackage[]): FetchedPackage[] {
   const byName = new Map<string, FetchedPackage>();
   for (const pkg of packages) {
     const other = byName.get(pkg.name);
-    if (other) throw new StrataUserError([diagnostic('invalid-dependency', `Two packages are named '${pkg.name}': ${describe(other)} and ${describe(pkg)}. List only one of them.`)]);
+    if (other)
+      throw new StrataUserError([
+        diagnostic(
+          'invalid-dependency',
+          `Two packages are named '${pkg.name}': ${describe(other)} and ${describe(pkg)}. List only one of them.`,
+        ),
+      ]);
     byName.set(pkg.name, pkg);
   }
   return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));

@@ -26,7 +26,12 @@ const MAX_LISTED = 8;
  * (dbt-core `semver.py`, `deps/registry.py`): all ranges of all requirers must hold; pre-releases
  * are candidates only with `install-prerelease` or when some range names a pre-release.
  */
-export function resolveHubVersion(pkg: string, requirements: readonly VersionRequirement[], available: readonly string[], installPrerelease: boolean): { version: string } | { diagnostic: Diagnostic } {
+export function resolveHubVersion(
+  pkg: string,
+  requirements: readonly VersionRequirement[],
+  available: readonly string[],
+  installPrerelease: boolean,
+): { version: string } | { diagnostic: Diagnostic } {
   const comparisons: Comparison[] = [];
   for (const { versions, requiredBy } of requirements) {
     for (const text of versions) {
@@ -41,7 +46,16 @@ export function resolveHubVersion(pkg: string, requirements: readonly VersionReq
   const installable = candidates.filter(([v]) => prerelease || v.prerelease.length === 0);
   const best = installable.filter(([v]) => range.test(v)).sort(([a], [b]) => semver.rcompare(a, b))[0];
   if (best) return { version: best[1] };
-  return { diagnostic: noVersion(pkg, requirements, range, installable, comparisons, prerelease ? [] : candidates.filter(([v]) => v.prerelease.length > 0 && range.test(v))) };
+  return {
+    diagnostic: noVersion(
+      pkg,
+      requirements,
+      range,
+      installable,
+      comparisons,
+      prerelease ? [] : candidates.filter(([v]) => v.prerelease.length > 0 && range.test(v)),
+    ),
+  };
 }
 
 /**
@@ -49,7 +63,10 @@ export function resolveHubVersion(pkg: string, requirements: readonly VersionReq
  * may separate several (`">=0.9.0, <1.0.0"`). Undefined when any part is not dbt's syntax.
  */
 function readRange(text: string): Comparison[] | undefined {
-  const parts = String(text).replace(/(>=|<=|>|<|=)\s+/g, '$1').split(/[\s,]+/).filter((p) => p !== '');
+  const parts = String(text)
+    .replace(/(>=|<=|>|<|=)\s+/g, '$1')
+    .split(/[\s,]+/)
+    .filter((p) => p !== '');
   if (parts.length === 0) return undefined;
   const read: Comparison[] = [];
   for (const part of parts) {
@@ -90,12 +107,25 @@ function invalidRange(pkg: string, text: string, requiredBy: string): Diagnostic
 }
 
 /** The error when no version is admitted: a conflict between the ranges themselves, or none available in range. */
-function noVersion(pkg: string, requirements: readonly VersionRequirement[], range: semver.Range, installable: Candidate[], comparisons: Comparison[], prereleasesInRange: Candidate[]): Diagnostic {
+function noVersion(
+  pkg: string,
+  requirements: readonly VersionRequirement[],
+  range: semver.Range,
+  installable: Candidate[],
+  comparisons: Comparison[],
+  prereleasesInRange: Candidate[],
+): Diagnostic {
   const who = requirements.map((r) => `${r.requiredBy} requires [${r.versions.map((v) => JSON.stringify(v)).join(', ')}]`).join(', ');
-  const listed = `(available: ${nearest(installable, comparisons.map((c) => c.version))})`;
+  const listed = `(available: ${nearest(
+    installable,
+    comparisons.map((c) => c.version),
+  )})`;
   const newestPrerelease = [...prereleasesInRange].sort(([a], [b]) => semver.rcompare(a, b))[0];
-  const hint = newestPrerelease ? ` Pre-release ${newestPrerelease[1]} would match: set install-prerelease: true to allow pre-releases.` : '';
-  if (semver.minVersion(range) === null) return diagnostic('invalid-dependency', `Version conflict for ${pkg}: ${who}; no version satisfies all ${listed}.`);
+  const hint = newestPrerelease
+    ? ` Pre-release ${newestPrerelease[1]} would match: set install-prerelease: true to allow pre-releases.`
+    : '';
+  if (semver.minVersion(range) === null)
+    return diagnostic('invalid-dependency', `Version conflict for ${pkg}: ${who}; no version satisfies all ${listed}.`);
   return diagnostic('invalid-dependency', `No available version of ${pkg} matches: ${who} ${listed}.${hint}`);
 }
 

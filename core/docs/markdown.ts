@@ -1,6 +1,7 @@
 import { Marked, type Tokens } from 'marked';
 
-const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+const escapeHtml = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 // Descriptions are user text: raw HTML in them is shown as text, and links may only go to
 // http(s), mailto or in-page anchors, so a description can never run script in the docs site.

@@ -8,7 +8,10 @@ const siteDir = fileURLToPath(new URL('./site/', import.meta.url));
 
 /** JSON that can sit inside a <script> element: no `</script>` or line separators can break out. */
 function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /** The whole docs site as one HTML file: styles, the dagre layout library, the app and its data. */

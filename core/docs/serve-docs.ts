@@ -4,7 +4,12 @@ import { extname, isAbsolute, join, relative, sep } from 'node:path';
 import { pipeline } from 'node:stream';
 import { siteRequest } from './site-request.js';
 
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.json': 'application/json', '.js': 'text/javascript', '.css': 'text/css' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.json': 'application/json',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+};
 
 /** Sent with every answer: no sniffing a JSON file into a script, no leaking the URL onwards. */
 const SAFE_HEADERS = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'cache-control': 'no-cache' };
@@ -71,6 +76,11 @@ function insideSite(root: string, candidate: string): string | undefined {
 }
 
 function send(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { ...SAFE_HEADERS, ...headers, 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    ...SAFE_HEADERS,
+    ...headers,
+    'content-type': 'text/plain; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }

@@ -18,7 +18,8 @@ export type SiteRequest = { path: string } | { status: 400 | 403 | 404 | 405 | 4
  */
 export function siteRequest(method: string | undefined, url: string | undefined, host: string | undefined): SiteRequest {
   if (method !== 'GET' && method !== 'HEAD') return { status: 405, reason: 'only GET and HEAD' };
-  if (host !== undefined && !LOCAL_HOSTS.has(host.replace(/:\d*$/, '').toLowerCase())) return { status: 403, reason: 'not a local host name' };
+  if (host !== undefined && !LOCAL_HOSTS.has(host.replace(/:\d*$/, '').toLowerCase()))
+    return { status: 403, reason: 'not a local host name' };
   if (!url || !url.startsWith('/') || url.startsWith('//')) return { status: 400, reason: 'not a path' };
   if (url.length > MAX_URL_LENGTH) return { status: 414, reason: 'URL too long' };
   const raw = url.replace(/[?#].*$/s, '');

@@ -32,7 +32,8 @@ export function contractChanges(project: Project, state: ProjectState): Contract
     for (const [name, column] of Object.entries(old.columns ?? {})) {
       const now = Object.values(node.columns).find((c) => c.name.toLowerCase() === name.toLowerCase());
       if (!now) problems.push(`column '${name}' was removed`);
-      else if (column.data_type && now.dataType && canonicalType(column.data_type) !== canonicalType(now.dataType)) problems.push(`column '${name}' changed type from ${column.data_type} to ${now.dataType}`);
+      else if (column.data_type && now.dataType && canonicalType(column.data_type) !== canonicalType(now.dataType))
+        problems.push(`column '${name}' changed type from ${column.data_type} to ${now.dataType}`);
     }
     if (node.config.contract?.enforced !== true) problems.push('its contract is no longer enforced');
     if ((node.config.access ?? 'protected') !== 'public') problems.push(`its access changed to ${node.config.access ?? 'protected'}`);
@@ -53,7 +54,10 @@ export function consumerUses(dir: string, projectName: string): ConsumerUse[] {
   const files = manifestFiles(dir);
   const uses: ConsumerUse[] = [];
   for (const file of files) {
-    const manifest = JSON.parse(readFileSync(file, 'utf8')) as { metadata?: { project_name?: string }; nodes?: Record<string, { name: string; package_name: string; resource_type: string; depends_on?: { nodes?: string[] } }> };
+    const manifest = JSON.parse(readFileSync(file, 'utf8')) as {
+      metadata?: { project_name?: string };
+      nodes?: Record<string, { name: string; package_name: string; resource_type: string; depends_on?: { nodes?: string[] } }>;
+    };
     const consumer = manifest.metadata?.project_name ?? file;
     if (consumer === projectName) continue;
     for (const node of Object.values(manifest.nodes ?? {})) {
@@ -83,6 +87,10 @@ export function breakingChangeDiagnostics(project: Project, state: ProjectState,
     const node = project.nodes.get(change.uniqueId);
     const users = usersOf(change.uniqueId);
     const impact = users.length ? ` It is used by ${users.join(', ')}.` : consumersDir ? ' No consumer in --consumers uses it.' : '';
-    return diagnostic('breaking-change', `Breaking change to public model ${change.name}: ${change.problems.join('; ')}. Add a new version of the model (versions: in its properties) for the change and keep this one until consumers move.${impact}`, node ? declarationAt(node) : undefined);
+    return diagnostic(
+      'breaking-change',
+      `Breaking change to public model ${change.name}: ${change.problems.join('; ')}. Add a new version of the model (versions: in its properties) for the change and keep this one until consumers move.${impact}`,
+      node ? declarationAt(node) : undefined,
+    );
   });
 }

@@ -18,7 +18,6 @@ export interface DependencyGraph {
   warnings: Diagnostic[];
 }
 
-
 const REFABLE = new Set(['model', 'seed', 'snapshot']);
 
 /** Resolves refs and sources into edges; unknown names and cycles are errors with file and line. */
@@ -37,7 +36,11 @@ export function buildGraph(project: Project): DependencyGraph {
       if (node.version !== undefined) index.byVersion.set(`${node.name}@${node.version}`, node);
       // An unpinned ref gets the latest version; the root project's node wins a name clash.
       const taken = index.byName.get(node.name);
-      if ((node.version === undefined || node.latest) && (!taken || (taken.packageName !== project.name && node.packageName === project.name))) index.byName.set(node.name, node);
+      if (
+        (node.version === undefined || node.latest) &&
+        (!taken || (taken.packageName !== project.name && node.packageName === project.name))
+      )
+        index.byName.set(node.name, node);
     }
   }
   const disabledByName = new Map([...project.disabled.values()].map((n) => [n.name, n]));
@@ -48,10 +51,17 @@ export function buildGraph(project: Project): DependencyGraph {
     for (const ref of node.refs) {
       const packageIndex = ref.package !== undefined ? indexes.get(ref.package) : undefined;
       const ownIndex = indexes.get(node.packageName);
-      const index = packageIndex ?? (ref.package === undefined && ownIndex && (ref.version !== undefined ? ownIndex.byVersion.has(`${ref.name}@${ref.version}`) : ownIndex.byName.has(ref.name)) ? ownIndex : everywhere);
-      const target = ref.package !== undefined && ref.package !== project.name && !packageIndex
-        ? resolveExternal(project, ref, node, diagnostics)
-        : resolveRef(project, ref, index, disabledByName, analyses, node, diagnostics);
+      const index =
+        packageIndex ??
+        (ref.package === undefined &&
+        ownIndex &&
+        (ref.version !== undefined ? ownIndex.byVersion.has(`${ref.name}@${ref.version}`) : ownIndex.byName.has(ref.name))
+          ? ownIndex
+          : everywhere);
+      const target =
+        ref.package !== undefined && ref.package !== project.name && !packageIndex
+          ? resolveExternal(project, ref, node, diagnostics)
+          : resolveRef(project, ref, index, disabledByName, analyses, node, diagnostics);
       if (!target) continue;
       refs.set(refKey(ref), target);
       if (!graph.hasNode(target)) graph.setNode(target);
@@ -64,7 +74,13 @@ export function buildGraph(project: Project): DependencyGraph {
       const id = `source.${node.packageName}.${call.source}.${call.table}`;
       if (!project.sources.has(id)) {
         const known = [...project.sources.values()].map((s) => `${s.sourceName}.${s.name}`);
-        diagnostics.push(diagnostic('unknown-source', `${node.name} uses source('${call.source}', '${call.table}'), which is not declared under 'sources:'.${didYouMean(`${call.source}.${call.table}`, known)}`, call.at));
+        diagnostics.push(
+          diagnostic(
+            'unknown-source',
+            `${node.name} uses source('${call.source}', '${call.table}'), which is not declared under 'sources:'.${didYouMean(`${call.source}.${call.table}`, known)}`,
+            call.at,
+          ),
+        );
         continue;
       }
       graph.setNode(id);
@@ -88,13 +104,32 @@ export function buildGraph(project: Project): DependencyGraph {
 function checkAccess(from: ProjectNode, target: ProjectNode, ref: RefCall, diagnostics: Diagnostic[]): void {
   if (target.config.access !== 'private' || from.resourceType === 'test' || from.resourceType === 'unit_test') return;
   if (from.config.group && from.config.group === target.config.group) return;
-  diagnostics.push(diagnostic('access-violation', `${from.name} cannot ref ${target.name}: ${target.name} is private to group '${target.config.group ?? '?'}' (access: private), and ${from.name} is ${from.config.group ? `in group '${from.config.group}'` : 'in no group'}. Make ${target.name} protected or public, or move ${from.name} into the group.`, ref.at));
+  diagnostics.push(
+    diagnostic(
+      'access-violation',
+      `${from.name} cannot ref ${target.name}: ${target.name} is private to group '${target.config.group ?? '?'}' (access: private), and ${from.name} is ${from.config.group ? `in group '${from.config.group}'` : 'in no group'}. Make ${target.name} protected or public, or move ${from.name} into the group.`,
+      ref.at,
+    ),
+  );
 }
 
 /** A version that is past or near its deprecation date still works, with a warning naming the date. */
-function warnDeprecated(from: ProjectNode, name: string, version: string | number | undefined, date: string | undefined, ref: RefCall, diagnostics: Diagnostic[]): void {
+function warnDeprecated(
+  from: ProjectNode,
+  name: string,
+  version: string | number | undefined,
+  date: string | undefined,
+  ref: RefCall,
+  diagnostics: Diagnostic[],
+): void {
   if (!date) return;
-  diagnostics.push(diagnostic('deprecated-ref', `${from.name} refers to ${name}${version !== undefined ? ` v${version}` : ''}, which is deprecated as of ${date}. Move to the latest version.`, ref.at));
+  diagnostics.push(
+    diagnostic(
+      'deprecated-ref',
+      `${from.name} refers to ${name}${version !== undefined ? ` v${version}` : ''}, which is deprecated as of ${date}. Move to the latest version.`,
+      ref.at,
+    ),
+  );
 }
 
 /** `ref('other_project', 'model')`: only public models of upstream projects in dependencies.yml. */
@@ -102,17 +137,39 @@ function resolveExternal(project: Project, ref: RefCall, from: ProjectNode, diag
   const candidates = [...project.externals.values()].filter((e) => e.project === ref.package);
   if (candidates.length === 0) {
     const known = [...new Set([...project.externals.values()].map((e) => e.project))];
-    diagnostics.push(diagnostic('unknown-ref', `${from.name} refers to ref('${ref.package}', '${ref.name}'), but no project named '${ref.package}' is listed in dependencies.yml.${didYouMean(ref.package ?? '', known)}`, ref.at));
+    diagnostics.push(
+      diagnostic(
+        'unknown-ref',
+        `${from.name} refers to ref('${ref.package}', '${ref.name}'), but no project named '${ref.package}' is listed in dependencies.yml.${didYouMean(ref.package ?? '', known)}`,
+        ref.at,
+      ),
+    );
     return undefined;
   }
   const named = candidates.filter((e) => e.name === ref.name);
-  const target = ref.version !== undefined ? named.find((e) => String(e.version) === String(ref.version)) : named.find((e) => e.latest) ?? named[0];
+  const target =
+    ref.version !== undefined ? named.find((e) => String(e.version) === String(ref.version)) : (named.find((e) => e.latest) ?? named[0]);
   if (!target) {
-    diagnostics.push(diagnostic('unknown-ref', `${from.name} refers to ref('${ref.package}', '${ref.name}'${ref.version !== undefined ? `, v=${ref.version}` : ''}), which project '${ref.package}' does not publish.${didYouMean(ref.name, candidates.map((e) => e.name))}`, ref.at));
+    diagnostics.push(
+      diagnostic(
+        'unknown-ref',
+        `${from.name} refers to ref('${ref.package}', '${ref.name}'${ref.version !== undefined ? `, v=${ref.version}` : ''}), which project '${ref.package}' does not publish.${didYouMean(
+          ref.name,
+          candidates.map((e) => e.name),
+        )}`,
+        ref.at,
+      ),
+    );
     return undefined;
   }
   if (target.access !== 'public') {
-    diagnostics.push(diagnostic('access-violation', `${from.name} cannot ref ${ref.package}.${ref.name}: it is ${target.access} in project '${ref.package}', and only public models can be used from another project.`, ref.at));
+    diagnostics.push(
+      diagnostic(
+        'access-violation',
+        `${from.name} cannot ref ${ref.package}.${ref.name}: it is ${target.access} in project '${ref.package}', and only public models can be used from another project.`,
+        ref.at,
+      ),
+    );
     return undefined;
   }
   warnDeprecated(from, `${ref.package}.${ref.name}`, target.version, target.deprecationDate, ref, diagnostics);
@@ -125,7 +182,15 @@ interface RefIndex {
   byVersion: Map<string, ProjectNode>;
 }
 
-function resolveRef(project: Project, ref: RefCall, index: RefIndex, disabled: Map<string, ProjectNode>, analyses: ReadonlySet<string>, from: ProjectNode, diagnostics: Diagnostic[]): string | undefined {
+function resolveRef(
+  project: Project,
+  ref: RefCall,
+  index: RefIndex,
+  disabled: Map<string, ProjectNode>,
+  analyses: ReadonlySet<string>,
+  from: ProjectNode,
+  diagnostics: Diagnostic[],
+): string | undefined {
   const { byName, byVersion } = index;
   const target = ref.version !== undefined ? byVersion.get(`${ref.name}@${ref.version}`) : byName.get(ref.name);
   if (target) {
@@ -135,7 +200,13 @@ function resolveRef(project: Project, ref: RefCall, index: RefIndex, disabled: M
   }
   if (ref.version !== undefined && byName.has(ref.name)) {
     const versions = [...byVersion.values()].filter((n) => n.name === ref.name).map((n) => String(n.version));
-    diagnostics.push(diagnostic('unknown-ref', `${from.name} refers to ${ref.name} v${ref.version}, which is not a version of it (versions: ${versions.join(', ') || 'none'}).`, ref.at));
+    diagnostics.push(
+      diagnostic(
+        'unknown-ref',
+        `${from.name} refers to ${ref.name} v${ref.version}, which is not a version of it (versions: ${versions.join(', ') || 'none'}).`,
+        ref.at,
+      ),
+    );
     return undefined;
   }
   if (disabled.has(ref.name)) {
@@ -143,10 +214,22 @@ function resolveRef(project: Project, ref: RefCall, index: RefIndex, disabled: M
     return undefined;
   }
   if (analyses.has(ref.name)) {
-    diagnostics.push(diagnostic('unknown-ref', `${from.name} refers to ref('${ref.name}'), which is an analysis: analyses are compiled but never built, so nothing can ref them. Make it a model to use it.`, ref.at));
+    diagnostics.push(
+      diagnostic(
+        'unknown-ref',
+        `${from.name} refers to ref('${ref.name}'), which is an analysis: analyses are compiled but never built, so nothing can ref them. Make it a model to use it.`,
+        ref.at,
+      ),
+    );
     return undefined;
   }
-  diagnostics.push(diagnostic('unknown-ref', `${from.name} refers to ref('${ref.name}'), which does not exist.${didYouMean(ref.name, byName.keys())}`, ref.at));
+  diagnostics.push(
+    diagnostic(
+      'unknown-ref',
+      `${from.name} refers to ref('${ref.name}'), which does not exist.${didYouMean(ref.name, byName.keys())}`,
+      ref.at,
+    ),
+  );
   return undefined;
 }
 

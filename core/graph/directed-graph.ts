@@ -52,7 +52,10 @@ export function directedGraph(): Graph {
 /** Throws (a bug, not a user error) if the installed graphlib no longer keeps the tables replaced. */
 function checkGraphlib(): void {
   const problem = graphlibProblem(new DictionaryGraph());
-  if (problem) throw new Error(`Strata's graph tables (core/graph/directed-graph.ts) are built on @dagrejs/graphlib ${GRAPHLIB_VERSION}, but ${installedGraphlib} is installed and fails their self-test: ${problem}. Pin it back.`);
+  if (problem)
+    throw new Error(
+      `Strata's graph tables (core/graph/directed-graph.ts) are built on @dagrejs/graphlib ${GRAPHLIB_VERSION}, but ${installedGraphlib} is installed and fails their self-test: ${problem}. Pin it back.`,
+    );
   checked = true;
 }
 

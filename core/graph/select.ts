@@ -49,7 +49,12 @@ export function selectNodes(project: Project, dag: DependencyGraph, options: Sel
     const selectors = project.selectors;
     const chosen = options.selector !== undefined ? selectors.find((s) => s.name === options.selector) : selectors.find((s) => s.default);
     if (!chosen) {
-      throwIfErrors([diagnostic('invalid-selector', `No selector named '${options.selector}' in selectors.yml (selectors: ${selectors.map((s) => s.name).join(', ') || 'none'}).`)]);
+      throwIfErrors([
+        diagnostic(
+          'invalid-selector',
+          `No selector named '${options.selector}' in selectors.yml (selectors: ${selectors.map((s) => s.name).join(', ') || 'none'}).`,
+        ),
+      ]);
       throw new Error('unreachable');
     }
     include = evaluateSelectorDefinition(ctx, chosen);
@@ -79,7 +84,8 @@ export function evaluateTerms(ctx: SelectContext, args: readonly string[], at?: 
     }
     const selected = [...(result ?? [])].filter((id) => ctx.project.nodes.has(id));
     // A term that is wrong is an error only: that it matched nothing goes without saying.
-    if (selected.length === 0 && !hasErrors(ctx.diagnostics.slice(errorsBefore))) ctx.diagnostics.push(diagnostic('selector-no-match', `The selector '${term}' does not match any node.`, at));
+    if (selected.length === 0 && !hasErrors(ctx.diagnostics.slice(errorsBefore)))
+      ctx.diagnostics.push(diagnostic('selector-no-match', `The selector '${term}' does not match any node.`, at));
     for (const id of selected) out.add(id);
   }
   return out;
@@ -108,19 +114,33 @@ const MODIFIED_KINDS: readonly ModifiedKind[] = ['body', 'configs', 'relation', 
 function predicate(ctx: SelectContext, atom: SelectorAtom): NodePredicate | undefined {
   const { method, value } = atom;
   switch (method) {
-    case 'fqn': return (n) => matchFqn(n.fqn, value);
-    case 'tag': return (n) => n.config.tags.some((t) => globMatch(t, value));
-    case 'path': return (n) => matchPath(n.originalFilePath, value);
-    case 'file': return (n) => globMatch(n.originalFilePath.split('/').pop() ?? '', value);
-    case 'resource_type': return (n) => n.resourceType === value;
-    case 'package': return (n) => n.packageName === value;
-    case 'source': return () => false;
-    case 'access': return (n) => n.resourceType === 'model' && (n.config.access ?? 'protected') === value;
-    case 'group': return (n) => n.config.group === value;
-    case 'unique_id': return (n) => n.uniqueId === value;
-    case 'test_type': return (n) => (value === 'unit' ? n.resourceType === 'unit_test' : value === 'data' ? n.resourceType === 'test' : n.test?.kind === value);
-    case 'test_name': return (n) => globMatch(n.test?.testName ?? (n.resourceType === 'unit_test' ? n.name : ''), value);
-    case 'state': return statePredicate(ctx, atom);
+    case 'fqn':
+      return (n) => matchFqn(n.fqn, value);
+    case 'tag':
+      return (n) => n.config.tags.some((t) => globMatch(t, value));
+    case 'path':
+      return (n) => matchPath(n.originalFilePath, value);
+    case 'file':
+      return (n) => globMatch(n.originalFilePath.split('/').pop() ?? '', value);
+    case 'resource_type':
+      return (n) => n.resourceType === value;
+    case 'package':
+      return (n) => n.packageName === value;
+    case 'source':
+      return () => false;
+    case 'access':
+      return (n) => n.resourceType === 'model' && (n.config.access ?? 'protected') === value;
+    case 'group':
+      return (n) => n.config.group === value;
+    case 'unique_id':
+      return (n) => n.uniqueId === value;
+    case 'test_type':
+      return (n) =>
+        value === 'unit' ? n.resourceType === 'unit_test' : value === 'data' ? n.resourceType === 'test' : n.test?.kind === value;
+    case 'test_name':
+      return (n) => globMatch(n.test?.testName ?? (n.resourceType === 'unit_test' ? n.name : ''), value);
+    case 'state':
+      return statePredicate(ctx, atom);
     case 'result': {
       const state = requireState(ctx, atom);
       return state ? (n) => state.results.get(n.uniqueId) === value : undefined;
@@ -133,12 +153,30 @@ function predicate(ctx: SelectContext, atom: SelectorAtom): NodePredicate | unde
       return Array.isArray(v) ? v.map(String).includes(value) : String(v) === value;
     };
   }
-  ctx.diagnostics.push(diagnostic('invalid-selector', `Unknown selector method '${method}' in '${atom.text}'.${didYouMean(method, METHODS)}`, atom.at));
+  ctx.diagnostics.push(
+    diagnostic('invalid-selector', `Unknown selector method '${method}' in '${atom.text}'.${didYouMean(method, METHODS)}`, atom.at),
+  );
   return undefined;
 }
 
 /** The methods {@link predicate} knows (and `config.<key>`), for suggestions. */
-const METHODS = ['fqn', 'tag', 'path', 'file', 'resource_type', 'package', 'source', 'access', 'group', 'unique_id', 'test_type', 'test_name', 'state', 'result', 'config'];
+const METHODS = [
+  'fqn',
+  'tag',
+  'path',
+  'file',
+  'resource_type',
+  'package',
+  'source',
+  'access',
+  'group',
+  'unique_id',
+  'test_type',
+  'test_name',
+  'state',
+  'result',
+  'config',
+];
 
 /** `state:new`, `state:modified` and `state:modified.<kind>`, against `--state`. */
 function statePredicate(ctx: SelectContext, atom: SelectorAtom): NodePredicate | undefined {
@@ -149,14 +187,27 @@ function statePredicate(ctx: SelectContext, atom: SelectorAtom): NodePredicate |
   if (atom.value === 'modified') return (n) => isNew(n) || modifications(ctx.project, n, state).size > 0;
   const kind = atom.value.replace(/^modified\./, '') as ModifiedKind;
   if (!atom.value.startsWith('modified.') || !MODIFIED_KINDS.includes(kind)) {
-    ctx.diagnostics.push(diagnostic('invalid-selector', `Unknown state selector '${atom.text}' (use state:new, state:modified or state:modified.${MODIFIED_KINDS.join('|')}).`, atom.at));
+    ctx.diagnostics.push(
+      diagnostic(
+        'invalid-selector',
+        `Unknown state selector '${atom.text}' (use state:new, state:modified or state:modified.${MODIFIED_KINDS.join('|')}).`,
+        atom.at,
+      ),
+    );
     return undefined;
   }
   return (n) => modifications(ctx.project, n, state).has(kind);
 }
 
 function requireState(ctx: SelectContext, atom: SelectorAtom): ProjectState | undefined {
-  if (!ctx.state) ctx.diagnostics.push(diagnostic('invalid-selector', `'${atom.text}' compares with another run: pass --state <dir> with that run's manifest.json.`, atom.at));
+  if (!ctx.state)
+    ctx.diagnostics.push(
+      diagnostic(
+        'invalid-selector',
+        `'${atom.text}' compares with another run: pass --state <dir> with that run's manifest.json.`,
+        atom.at,
+      ),
+    );
   return ctx.state;
 }
 
@@ -180,7 +231,12 @@ function matchSource(source: SourceDefinition, value: string): boolean {
 
 function globMatch(text: string, pattern: string): boolean {
   if (!pattern.includes('*') && !pattern.includes('?')) return text === pattern;
-  const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  const regex = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
   return regex.test(text);
 }
 
@@ -192,7 +248,12 @@ function expand(dag: DependencyGraph, atom: SelectorAtom, seeds: Set<string>): S
     let frontier = [...start];
     for (let level = 0; level < depth && frontier.length > 0; level++) {
       const following: string[] = [];
-      for (const id of frontier) for (const n of next(id)) if (!found.has(n)) { found.add(n); following.push(n); }
+      for (const id of frontier)
+        for (const n of next(id))
+          if (!found.has(n)) {
+            found.add(n);
+            following.push(n);
+          }
       frontier = following;
     }
     return found;
@@ -217,14 +278,27 @@ export function withAttachedTests(project: Project, dag: DependencyGraph, select
   for (const node of project.nodes.values()) {
     if (out.has(node.uniqueId)) continue;
     if (node.resourceType === 'unit_test' && node.unitTest && selected.has(node.unitTest.model)) out.add(node.uniqueId);
-    if (node.resourceType === 'test' && ((dag.graph.predecessors(node.uniqueId) as string[] | undefined) ?? []).some((p) => selected.has(p))) out.add(node.uniqueId);
+    if (
+      node.resourceType === 'test' &&
+      ((dag.graph.predecessors(node.uniqueId) as string[] | undefined) ?? []).some((p) => selected.has(p))
+    )
+      out.add(node.uniqueId);
   }
   return out;
 }
 
 // Named selectors (selectors.yml): their definitions are evaluated with the same terms and atoms.
 
-const KEYS = new Set(['method', 'value', 'parents', 'children', 'parents_depth', 'children_depth', 'childrens_parents', 'indirect_selection']);
+const KEYS = new Set([
+  'method',
+  'value',
+  'parents',
+  'children',
+  'parents_depth',
+  'children_depth',
+  'childrens_parents',
+  'indirect_selection',
+]);
 
 /**
  * Evaluates a selectors.yml definition: a string in CLI syntax; `{method, value, parents,
@@ -240,21 +314,31 @@ function evaluateSelectorDefinition(ctx: SelectContext, selector: NamedSelector)
 function evaluateDefinition(ctx: SelectContext, selector: NamedSelector, definition: unknown, path: readonly PropertyKey[]): Set<string> {
   const at = selector.locate?.(path);
   if (typeof definition === 'string') return withAttachedTests(ctx.project, ctx.dag, evaluateTerms(ctx, [definition], at));
-  if (definition === null || typeof definition !== 'object' || Array.isArray(definition)) return invalid(ctx, selector.name, definition, at);
+  if (definition === null || typeof definition !== 'object' || Array.isArray(definition))
+    return invalid(ctx, selector.name, definition, at);
   const entries = Object.entries(definition as Record<string, unknown>);
   const [firstKey, firstValue] = entries[0] ?? [];
   if ((firstKey === 'union' || firstKey === 'intersection') && entries.length === 1 && Array.isArray(firstValue)) {
     const items = firstValue.map((d, i) => ({ d, path: [...path, firstKey, i] }));
     const parts = items.filter(({ d }) => !isExclude(d)).map((item) => evaluateDefinition(ctx, selector, item.d, item.path));
-    const excluded = items.filter(({ d }) => isExclude(d)).flatMap((item) => ((item.d as { exclude: unknown[] }).exclude ?? []).map((e, j) => evaluateDefinition(ctx, selector, e, [...item.path, 'exclude', j])));
-    let result = firstKey === 'union'
-      ? new Set(parts.flatMap((s) => [...s]))
-      : parts.reduce<Set<string> | undefined>((acc, s) => (acc ? new Set([...acc].filter((id) => s.has(id))) : s), undefined) ?? new Set<string>();
+    const excluded = items
+      .filter(({ d }) => isExclude(d))
+      .flatMap((item) =>
+        ((item.d as { exclude: unknown[] }).exclude ?? []).map((e, j) =>
+          evaluateDefinition(ctx, selector, e, [...item.path, 'exclude', j]),
+        ),
+      );
+    let result =
+      firstKey === 'union'
+        ? new Set(parts.flatMap((s) => [...s]))
+        : (parts.reduce<Set<string> | undefined>((acc, s) => (acc ? new Set([...acc].filter((id) => s.has(id))) : s), undefined) ??
+          new Set<string>());
     for (const ex of excluded) result = new Set([...result].filter((id) => !ex.has(id)));
     return result;
   }
   const spec = definition as Record<string, unknown>;
-  const method = typeof spec.method === 'string' ? spec.method : entries.length === 1 && firstKey && !KEYS.has(firstKey) ? firstKey : undefined;
+  const method =
+    typeof spec.method === 'string' ? spec.method : entries.length === 1 && firstKey && !KEYS.has(firstKey) ? firstKey : undefined;
   const value = typeof spec.method === 'string' ? spec.value : firstValue;
   if (!method || value === undefined) return invalid(ctx, selector.name, definition, at);
   const depth = (flag: unknown, explicit: unknown) => (typeof explicit === 'number' ? explicit : flag === true ? Infinity : undefined);
@@ -272,6 +356,12 @@ function isExclude(d: unknown): boolean {
 }
 
 function invalid(ctx: SelectContext, name: string, definition: unknown, at: SourceLocation | undefined): Set<string> {
-  ctx.diagnostics.push(diagnostic('invalid-selectors-file', `Selector '${name}': cannot read the definition ${JSON.stringify(definition)}.`, at ?? { file: 'selectors.yml', line: 1, column: 1 }));
+  ctx.diagnostics.push(
+    diagnostic(
+      'invalid-selectors-file',
+      `Selector '${name}': cannot read the definition ${JSON.stringify(definition)}.`,
+      at ?? { file: 'selectors.yml', line: 1, column: 1 },
+    ),
+  );
   return new Set();
 }

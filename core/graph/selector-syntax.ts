@@ -26,7 +26,13 @@ export function parseTerm(term: string): SelectorAtom[] | string {
   for (const text of term.split(',')) {
     const match = ATOM.exec(text);
     if (!match || text.length === 0) return `Cannot read selector '${text}'.`;
-    const [, at, parentDepth, body, childDepth] = match as unknown as [string, string | undefined, string | undefined, string, string | undefined];
+    const [, at, parentDepth, body, childDepth] = match as unknown as [
+      string,
+      string | undefined,
+      string | undefined,
+      string,
+      string | undefined,
+    ];
     const colon = body.indexOf(':');
     const explicit = /^[A-Za-z_][\w.]*:/.test(body);
     const atom: SelectorAtom = {

@@ -49,8 +49,18 @@ export interface StateUnitTest {
 export function loadState(dir: string): ProjectState {
   const root = resolve(dir);
   const manifestFile = join(root, 'manifest.json');
-  if (!existsSync(manifestFile)) throwIfErrors([diagnostic('invalid-state', `--state ${dir}: no manifest.json there. Point --state at the target/ folder of the run to compare with (e.g. production's artifacts).`)]);
-  let manifest: { nodes?: Record<string, StateNode>; macros?: Record<string, { macro_sql?: string }>; unit_tests?: Record<string, StateUnitTest> };
+  if (!existsSync(manifestFile))
+    throwIfErrors([
+      diagnostic(
+        'invalid-state',
+        `--state ${dir}: no manifest.json there. Point --state at the target/ folder of the run to compare with (e.g. production's artifacts).`,
+      ),
+    ]);
+  let manifest: {
+    nodes?: Record<string, StateNode>;
+    macros?: Record<string, { macro_sql?: string }>;
+    unit_tests?: Record<string, StateUnitTest>;
+  };
   try {
     manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as typeof manifest;
   } catch (err) {
@@ -88,13 +98,23 @@ export function modifications(project: Project, node: ProjectNode, state: Projec
   if (!old) return kinds;
   // A seed over 1 MiB is checksummed by its path (as dbt does): its changes are not seen here.
   const seedSum = node.checksum ?? checksum(node.rawCode);
-  const body = node.resourceType === 'seed' ? (old.checksum?.name ?? 'sha256') !== seedSum.name || old.checksum?.checksum !== seedSum.checksum : normalizeSql(old.raw_code ?? '') !== normalizeSql(node.rawCode);
+  const body =
+    node.resourceType === 'seed'
+      ? (old.checksum?.name ?? 'sha256') !== seedSum.name || old.checksum?.checksum !== seedSum.checksum
+      : normalizeSql(old.raw_code ?? '') !== normalizeSql(node.rawCode);
   if (body) kinds.add('body');
   if (stableJson(withoutVolatile(old.config ?? {})) !== stableJson(withoutVolatile(manifestConfig(node.config)))) kinds.add('configs');
   // The relation as configured, not as rendered: production and a dev target differ in schema by design.
   const configured = (c: Record<string, unknown> | undefined) => stableJson([c?.database ?? null, c?.schema ?? null, c?.alias ?? null]);
   if (configured(old.config) !== configured(node.config as Record<string, unknown>)) kinds.add('relation');
-  if (contractOf(old) !== stableJson({ enforced: node.config.contract?.enforced ?? false, columns: Object.values(node.columns).map((c) => [c.name, c.dataType ?? null]) })) kinds.add('contract');
+  if (
+    contractOf(old) !==
+    stableJson({
+      enforced: node.config.contract?.enforced ?? false,
+      columns: Object.values(node.columns).map((c) => [c.name, c.dataType ?? null]),
+    })
+  )
+    kinds.add('contract');
   const macroIds = node.macros.map((name) => project.macros.find((m) => m.name === name)).filter((m) => m !== undefined);
   if (macroIds.some((m) => state.macros.get(m.uniqueId) !== m.sql)) kinds.add('macros');
   return kinds;
@@ -111,13 +131,27 @@ function unitTestModifications(project: Project, node: ProjectNode, state: Proje
 
 /** A unit test's contents in one form, whether dbt or Strata wrote the manifest: inputs by what they replace, SQL rows without layout. */
 function unitTestContents(test: StateUnitTest): string {
-  const rows = (r: { rows?: unknown; format?: string } | undefined) => ({ format: r?.format ?? 'dict', rows: r?.format === 'sql' ? normalizeSql(String(r.rows ?? '')) : r?.rows ?? [] });
-  const given = (test.given ?? []).map((g) => ({ input: inputKey(g.input) ?? g.input, ...rows(g) })).sort((a, b) => a.input.localeCompare(b.input));
-  return stableJson({ model: test.model, given, expect: rows(test.expect), vars: test.overrides?.vars ?? {}, macros: test.overrides?.macros ?? {} });
+  const rows = (r: { rows?: unknown; format?: string } | undefined) => ({
+    format: r?.format ?? 'dict',
+    rows: r?.format === 'sql' ? normalizeSql(String(r.rows ?? '')) : (r?.rows ?? []),
+  });
+  const given = (test.given ?? [])
+    .map((g) => ({ input: inputKey(g.input) ?? g.input, ...rows(g) }))
+    .sort((a, b) => a.input.localeCompare(b.input));
+  return stableJson({
+    model: test.model,
+    given,
+    expect: rows(test.expect),
+    vars: test.overrides?.vars ?? {},
+    macros: test.overrides?.macros ?? {},
+  });
 }
 
 function contractOf(node: StateNode): string {
-  return stableJson({ enforced: node.contract?.enforced ?? false, columns: Object.entries(node.columns ?? {}).map(([name, c]) => [name, c.data_type ?? null]) });
+  return stableJson({
+    enforced: node.contract?.enforced ?? false,
+    columns: Object.entries(node.columns ?? {}).map(([name, c]) => [name, c.data_type ?? null]),
+  });
 }
 
 /** Config keys that say nothing about what gets built. */
@@ -127,7 +161,11 @@ function withoutVolatile(config: Record<string, unknown>): Record<string, unknow
 }
 
 function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v));
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
+  );
 }
 
 /** Where a node was built in the state's run, for deferral. */

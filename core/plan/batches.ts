@@ -64,13 +64,21 @@ export interface BatchWindow {
 export function planBatches(window: BatchWindow): Batch[] {
   const { batchSize: size } = window;
   const end = window.end ?? addBatches(truncate(window.now, size), size, 1);
-  const start = window.start ? truncate(window.start, size) : window.incremental ? addBatches(truncate(window.now, size), size, -window.lookback) : truncate(window.begin, size);
+  const start = window.start
+    ? truncate(window.start, size)
+    : window.incremental
+      ? addBatches(truncate(window.now, size), size, -window.lookback)
+      : truncate(window.begin, size);
   const batches: Batch[] = [];
-  for (let s = start; s < end; s = addBatches(s, size, 1)) batches.push({ start: s, end: new Date(Math.min(addBatches(s, size, 1).getTime(), end.getTime())) });
+  for (let s = start; s < end; s = addBatches(s, size, 1))
+    batches.push({ start: s, end: new Date(Math.min(addBatches(s, size, 1).getTime(), end.getTime())) });
   return batches;
 }
 
 /** `YYYY-MM-DD HH:MM:SS` in UTC, the form both databases read as a timestamp. */
 export function timestampLiteral(date: Date): string {
-  return date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, '');
+  return date
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, '');
 }

@@ -15,14 +15,22 @@ import { MATERIALIZATIONS } from './materializations.js';
  */
 export function checkMaterializations(project: Project, ids: readonly string[], adapter: Pick<Adapter, 'name' | 'capabilities'>): void {
   const known = Object.keys(MATERIALIZATIONS).filter((m) => m !== 'seed' && m !== 'snapshot');
-  throwIfErrors(ids.flatMap((id) => {
-    const node = project.nodes.get(id);
-    if (!node || node.resourceType === 'test' || node.resourceType === 'unit_test') return [];
-    if (!(node.config.materialized in MATERIALIZATIONS)) {
-      return [diagnostic('invalid-config', `${node.name}: materialized '${node.config.materialized}' is not supported (supported: ${known.join(', ')}).${didYouMean(node.config.materialized, known)}`, { file: node.originalFilePath, line: 1, column: 1 })];
-    }
-    return node.config.materialized === 'incremental' ? checkStrategy(node, adapter) : [];
-  }));
+  throwIfErrors(
+    ids.flatMap((id) => {
+      const node = project.nodes.get(id);
+      if (!node || node.resourceType === 'test' || node.resourceType === 'unit_test') return [];
+      if (!(node.config.materialized in MATERIALIZATIONS)) {
+        return [
+          diagnostic(
+            'invalid-config',
+            `${node.name}: materialized '${node.config.materialized}' is not supported (supported: ${known.join(', ')}).${didYouMean(node.config.materialized, known)}`,
+            { file: node.originalFilePath, line: 1, column: 1 },
+          ),
+        ];
+      }
+      return node.config.materialized === 'incremental' ? checkStrategy(node, adapter) : [];
+    }),
+  );
 }
 
 function checkStrategy(node: ProjectNode, adapter: Pick<Adapter, 'name' | 'capabilities'>): Diagnostic[] {
@@ -32,7 +40,13 @@ function checkStrategy(node: ProjectNode, adapter: Pick<Adapter, 'name' | 'capab
   const at = () => configKeyAt(node, 'incremental_strategy');
   if (!valid.includes(strategy)) {
     const list = valid.map((s) => `'${s}'`).join(', ');
-    return [diagnostic('invalid-config', `${node.name}: incremental_strategy '${strategy}' is not supported on ${adapter.name}; expected one of: ${list}.${didYouMean(strategy, valid)}`, at())];
+    return [
+      diagnostic(
+        'invalid-config',
+        `${node.name}: incremental_strategy '${strategy}' is not supported on ${adapter.name}; expected one of: ${list}.${didYouMean(strategy, valid)}`,
+        at(),
+      ),
+    ];
   }
   if ((strategy === 'merge' || strategy === 'delete+insert') && uniqueKeys(node).length === 0) {
     return [diagnostic('invalid-config', `${node.name}: incremental_strategy '${strategy}' needs a unique_key (or use 'append').`, at())];

@@ -46,13 +46,17 @@ export function checkContract(node: ProjectNode, actual: readonly ColumnInfo[]):
   for (const column of declared) {
     const got = find(column.name);
     if (!got) problems.push(`column '${column.name}' (${column.dataType}) is in the contract but not returned by the SQL`);
-    else if (column.dataType && !sameType(column.dataType, got.dataType)) problems.push(`column '${column.name}' is ${got.dataType} but the contract says ${column.dataType}`);
+    else if (column.dataType && !sameType(column.dataType, got.dataType))
+      problems.push(`column '${column.name}' is ${got.dataType} but the contract says ${column.dataType}`);
   }
   for (const column of actual) {
-    if (!declared.some((c) => c.name.toLowerCase() === column.name.toLowerCase())) problems.push(`column '${column.name}' (${column.dataType}) is returned by the SQL but not in the contract`);
+    if (!declared.some((c) => c.name.toLowerCase() === column.name.toLowerCase()))
+      problems.push(`column '${column.name}' (${column.dataType}) is returned by the SQL but not in the contract`);
   }
   if (problems.length) {
-    throw new StrataUserError([diagnostic('contract-mismatch', `${node.name} does not match its contract:\n  - ${problems.join('\n  - ')}`, declarationAt(node))]);
+    throw new StrataUserError([
+      diagnostic('contract-mismatch', `${node.name} does not match its contract:\n  - ${problems.join('\n  - ')}`, declarationAt(node)),
+    ]);
   }
 }
 
@@ -61,23 +65,34 @@ export function checkContract(node: ProjectNode, actual: readonly ColumnInfo[]):
  * database enforces. Primary keys and unique constraints get a name unique to this build, because
  * the table is renamed into place and its index names must not collide with the previous build's.
  */
-export function contractTableColumns(node: ProjectNode, dialect: SqlDialect, capabilities: AdapterCapabilities, buildId: string): { columns: { name: string; type: string }[]; tableConstraints: string[] } {
+export function contractTableColumns(
+  node: ProjectNode,
+  dialect: SqlDialect,
+  capabilities: AdapterCapabilities,
+  buildId: string,
+): { columns: { name: string; type: string }[]; tableConstraints: string[] } {
   const q = (c: string) => dialect.quoteIdentifier(c);
   // Cut to the identifier limit (63 bytes where the database says none) without losing the build id.
-  const named = (kind: string, cols: string[]) => q(derivedIdentifier(`${node.relation.identifier}_${cols.join('_')}`, `_${kind}_${buildId}`, capabilities.maxIdentifierBytes ?? 63));
+  const named = (kind: string, cols: string[]) =>
+    q(derivedIdentifier(`${node.relation.identifier}_${cols.join('_')}`, `_${kind}_${buildId}`, capabilities.maxIdentifierBytes ?? 63));
   const render = (c: ConstraintDef, cols: string[]): string | undefined => {
     switch (c.type) {
-      case 'not_null': return undefined; // written on the column itself
-      case 'unique': return `constraint ${named('uq', cols)} unique (${cols.map(q).join(', ')})`;
-      case 'primary_key': return `constraint ${named('pk', cols)} primary key (${cols.map(q).join(', ')})`;
-      case 'check': return c.expression ? `check (${c.expression})` : undefined;
+      case 'not_null':
+        return undefined; // written on the column itself
+      case 'unique':
+        return `constraint ${named('uq', cols)} unique (${cols.map(q).join(', ')})`;
+      case 'primary_key':
+        return `constraint ${named('pk', cols)} primary key (${cols.map(q).join(', ')})`;
+      case 'check':
+        return c.expression ? `check (${c.expression})` : undefined;
       case 'foreign_key': {
         // Where the database cannot keep them, prepareProject warns instead.
         if (!capabilities.foreignKeys) return undefined;
         const to = c.to ?? '';
         return `foreign key (${cols.map(q).join(', ')}) references ${to}${c.to_columns ? ` (${c.to_columns.map(q).join(', ')})` : ''}`;
       }
-      case 'custom': return c.expression;
+      case 'custom':
+        return c.expression;
     }
   };
   const tableConstraints: string[] = [];

@@ -49,7 +49,11 @@ export function planIncremental(input: PlanInput, buildTable: (input: PlanInput)
   const keys = uniqueKeys(node);
   const change = planSchemaChange(node, target, columnsOf(facts, target), columnsOf(facts, incoming), dialect);
   const missingKeys = keys.filter((k) => !change.columns.some((c) => c.toLowerCase() === k.toLowerCase()));
-  if (missingKeys.length > 0) fail(node, `unique_key column${missingKeys.length > 1 ? 's' : ''} ${missingKeys.map((k) => `'${k}'`).join(', ')} not found in the model's columns (${change.columns.join(', ')}).`);
+  if (missingKeys.length > 0)
+    fail(
+      node,
+      `unique_key column${missingKeys.length > 1 ? 's' : ''} ${missingKeys.map((k) => `'${k}'`).join(', ')} not found in the model's columns (${change.columns.join(', ')}).`,
+    );
   const predicates = node.config.incremental_predicates ?? [];
   const statements: Statement[] = [...change.statements];
   if (strategy === 'append') {
@@ -63,13 +67,19 @@ export function planIncremental(input: PlanInput, buildTable: (input: PlanInput)
     statements.push(duplicateKeyCheck(input, incoming, keys));
     const excluded = new Set((node.config.merge_exclude_columns ?? []).map((c) => c.toLowerCase()));
     const updateColumns = node.config.merge_update_columns ?? change.columns.filter((c) => !excluded.has(c.toLowerCase()));
-    statements.push({ sql: dialect.merge(target, incoming, { keys, insertColumns: change.columns, updateColumns, predicates }), purpose: 'merge the new rows' });
+    statements.push({
+      sql: dialect.merge(target, incoming, { keys, insertColumns: change.columns, updateColumns, predicates }),
+      purpose: 'merge the new rows',
+    });
   } else if (strategy === 'microbatch') {
     const batch = input.batch;
     if (!batch || !node.config.event_time) throw new Error('microbatch plans need a batch and an event_time');
     const column = dialect.quoteIdentifier(node.config.event_time);
     const bound = (d: Date) => `cast(${dialect.quoteString(timestampLiteral(d))} as timestamp)`;
-    statements.push({ sql: dialect.deleteFrom(target, `${column} >= ${bound(batch.start)} and ${column} < ${bound(batch.end)}`), purpose: `delete the rows of the batch from ${timestampLiteral(batch.start)}` });
+    statements.push({
+      sql: dialect.deleteFrom(target, `${column} >= ${bound(batch.start)} and ${column} < ${bound(batch.end)}`),
+      purpose: `delete the rows of the batch from ${timestampLiteral(batch.start)}`,
+    });
     statements.push({ sql: dialect.insertInto(target, incoming, change.columns), purpose: 'insert the batch' });
   } else {
     fail(node, `incremental_strategy '${strategy}' is not supported (supported: ${INCREMENTAL_STRATEGIES.join(', ')}).`);
@@ -84,10 +94,14 @@ function duplicateKeyCheck({ node, dialect }: PlanInput, incoming: PlanInput['no
   return {
     sql: `select ${list}, count(*) as row_count from ${dialect.qualify(incoming)} group by ${list} having count(*) > 1 limit 5`,
     purpose: 'check the new rows have one row per unique_key',
-    check: { message: `${node.name}: the new rows contain duplicate unique_key values (${keys.join(', ')}), so merge cannot tell which row wins. Deduplicate the model's output.` },
+    check: {
+      message: `${node.name}: the new rows contain duplicate unique_key values (${keys.join(', ')}), so merge cannot tell which row wins. Deduplicate the model's output.`,
+    },
   };
 }
 
 function fail(node: ProjectNode, message: string): never {
-  throw new StrataUserError([diagnostic('invalid-config', `${node.name}: ${message}`, { file: node.originalFilePath, line: 1, column: 1 })]);
+  throw new StrataUserError([
+    diagnostic('invalid-config', `${node.name}: ${message}`, { file: node.originalFilePath, line: 1, column: 1 }),
+  ]);
 }

@@ -19,7 +19,13 @@ interface Names {
 /** The meta column names a snapshot uses (configured per project flavour, overridable). */
 function metaNames(node: ProjectNode): Names {
   const m = node.config.snapshot_meta_column_names ?? {};
-  return { scdId: m.dbt_scd_id ?? 'dbt_scd_id', updatedAt: m.dbt_updated_at ?? 'dbt_updated_at', validFrom: m.dbt_valid_from ?? 'dbt_valid_from', validTo: m.dbt_valid_to ?? 'dbt_valid_to', isDeleted: m.dbt_is_deleted ?? 'dbt_is_deleted' };
+  return {
+    scdId: m.dbt_scd_id ?? 'dbt_scd_id',
+    updatedAt: m.dbt_updated_at ?? 'dbt_updated_at',
+    validFrom: m.dbt_valid_from ?? 'dbt_valid_from',
+    validTo: m.dbt_valid_to ?? 'dbt_valid_to',
+    isDeleted: m.dbt_is_deleted ?? 'dbt_is_deleted',
+  };
 }
 
 /**
@@ -38,14 +44,21 @@ export function planSnapshot(input: PlanInput): Plan {
   const q = (c: string) => dialect.quoteIdentifier(c);
   const now = dialect.currentTimestamp;
   const hardDeletes = node.config.hard_deletes ?? 'ignore';
-  const base = { uniqueId: node.uniqueId, transactional: capabilities.transactionalDdl, relation: target, kind: 'table' as const, action: 'snapshotted' };
+  const base = {
+    uniqueId: node.uniqueId,
+    transactional: capabilities.transactionalDdl,
+    relation: target,
+    kind: 'table' as const,
+    action: 'snapshotted',
+  };
   const stage: Statement[] = [
     { sql: dialect.drop(staging, 'table'), purpose: 'remove a leftover from an interrupted run' },
     { sql: dialect.createScratchTableAs(staging, compiledSql), purpose: 'copy the source rows into a session-private table' },
     duplicateCheck(dialect, staging, keys, node.name),
   ];
   const validFromOf = (alias: string) => (node.config.strategy === 'timestamp' ? `${alias}.${q(node.config.updated_at ?? '')}` : now);
-  const scdId = (alias: string) => `md5(${[...keys.map((k) => `${alias}.${q(k)}`), validFromOf(alias)].map((e) => `coalesce(${dialect.castText(e)}, '')`).join(` || '|' || `)})`;
+  const scdId = (alias: string) =>
+    `md5(${[...keys.map((k) => `${alias}.${q(k)}`), validFromOf(alias)].map((e) => `coalesce(${dialect.castText(e)}, '')`).join(` || '|' || `)})`;
   const current = node.config.dbt_valid_to_current;
   // A bare NULL would give the column an arbitrary type; nullif(x, x) is NULL with x's type (dbt's trick).
   const openValidTo = (alias: string) => current ?? `nullif(${validFromOf(alias)}, ${validFromOf(alias)})`;
@@ -65,14 +78,24 @@ export function planSnapshot(input: PlanInput): Plan {
       action: 'created snapshot',
       statements: [
         ...stage,
-        { sql: dialect.createTableAs(target, `select S.*, ${metaSelect('S', false).join(', ')}\nfrom ${dialect.qualify(staging)} as S`), purpose: 'create the snapshot with one current row per key' },
+        {
+          sql: dialect.createTableAs(target, `select S.*, ${metaSelect('S', false).join(', ')}\nfrom ${dialect.qualify(staging)} as S`),
+          purpose: 'create the snapshot with one current row per key',
+        },
         { sql: dialect.drop(staging, 'table'), purpose: 'drop the staging table' },
       ],
     };
   }
   if (!facts) {
     const lock = dialect.lockForWrite(target);
-    return { ...base, statements: [...(lock ? [{ sql: lock, purpose: 'keep other writers (and other snapshot runs) out until this run commits' }] : []), ...stage], requires: { columnsOf: [target, staging] } };
+    return {
+      ...base,
+      statements: [
+        ...(lock ? [{ sql: lock, purpose: 'keep other writers (and other snapshot runs) out until this run commits' }] : []),
+        ...stage,
+      ],
+      requires: { columnsOf: [target, staging] },
+    };
   }
 
   const targetColumns = columnsOf(facts, target);
@@ -81,10 +104,14 @@ export function planSnapshot(input: PlanInput): Plan {
   const metaNamesList = new Set([n.scdId, n.updatedAt, n.validFrom, n.validTo, n.isDeleted].map((c) => c.toLowerCase()));
   const dataColumns = sourceColumns.map((c) => c.name).filter((c) => !metaNamesList.has(c.toLowerCase()));
   const keyMatch = keys.map((k) => `T.${q(k)} is not distinct from S.${q(k)}`).join(' and ');
-  const checkCols = node.config.check_cols === 'all' || node.config.check_cols === undefined ? dataColumns.filter((c) => !keys.includes(c)) : node.config.check_cols;
-  const changed = node.config.strategy === 'timestamp'
-    ? `S.${q(node.config.updated_at ?? '')} > T.${q(n.updatedAt)}`
-    : checkCols.map((c) => `T.${q(c)} is distinct from S.${q(c)}`).join(' or ') || 'false';
+  const checkCols =
+    node.config.check_cols === 'all' || node.config.check_cols === undefined
+      ? dataColumns.filter((c) => !keys.includes(c))
+      : node.config.check_cols;
+  const changed =
+    node.config.strategy === 'timestamp'
+      ? `S.${q(node.config.updated_at ?? '')} > T.${q(n.updatedAt)}`
+      : checkCols.map((c) => `T.${q(c)} is distinct from S.${q(c)}`).join(' or ') || 'false';
   const reappeared = deletedFlag && has(n.isDeleted) ? ` or T.${q(n.isDeleted)}` : '';
   const t = dialect.qualify(target);
   const s = dialect.qualify(staging);
@@ -93,7 +120,8 @@ export function planSnapshot(input: PlanInput): Plan {
   for (const c of sourceColumns) {
     if (!has(c.name)) statements.push({ sql: dialect.addColumn(target, c.name, c.dataType), purpose: `add new source column ${c.name}` });
   }
-  if (deletedFlag && !has(n.isDeleted)) statements.push({ sql: dialect.addColumn(target, n.isDeleted, 'boolean'), purpose: `add ${n.isDeleted} for hard_deletes: new_record` });
+  if (deletedFlag && !has(n.isDeleted))
+    statements.push({ sql: dialect.addColumn(target, n.isDeleted, 'boolean'), purpose: `add ${n.isDeleted} for hard_deletes: new_record` });
   statements.push({
     sql: `update ${t} as T\nset ${q(n.validTo)} = ${validFromOf('S')}\nfrom ${s} as S\nwhere ${keyMatch}\n  and ${isCurrent('T')}\n  and (${changed}${reappeared})`,
     purpose: 'close the current row of every changed key',
@@ -126,6 +154,8 @@ function duplicateCheck(dialect: SqlDialect, staging: Relation, keys: string[], 
   return {
     sql: `select ${list}, count(*) as row_count from ${dialect.qualify(staging)} group by ${list} having count(*) > 1 limit 5`,
     purpose: 'check the source has one row per unique_key',
-    check: { message: `Snapshot ${name}: the source has several rows for one unique_key (${keys.join(', ')}), which would make several current rows. Fix the key or deduplicate the source.` },
+    check: {
+      message: `Snapshot ${name}: the source has several rows for one unique_key (${keys.join(', ')}), which would make several current rows. Fix the key or deduplicate the source.`,
+    },
   };
 }

@@ -39,30 +39,62 @@ export interface BuildNodesInput {
 }
 
 /** Where a node is built, from the project's naming macros; undefined keeps Strata's default. */
-export type NodeNaming = (node: { name: string; resourceType: NodeType; fqn: string[]; path: string; originalFilePath: string; config: NodeConfig }) => Partial<Relation> | { diagnostic: Diagnostic };
+export type NodeNaming = (node: {
+  name: string;
+  resourceType: NodeType;
+  fqn: string[];
+  path: string;
+  originalFilePath: string;
+  config: NodeConfig;
+}) => Partial<Relation> | { diagnostic: Diagnostic };
 
 /** Creates model, seed, snapshot and analysis nodes; SQL files go through the parse pass to find refs, sources and config. */
-export function buildNodes(input: BuildNodesInput): { nodes: Map<string, ProjectNode>; disabled: Map<string, ProjectNode>; diagnostics: Diagnostic[] } {
+export function buildNodes(input: BuildNodesInput): {
+  nodes: Map<string, ProjectNode>;
+  disabled: Map<string, ProjectNode>;
+  diagnostics: Diagnostic[];
+} {
   const nodes = new Map<string, ProjectNode>();
   const disabled = new Map<string, ProjectNode>();
   const diagnostics: Diagnostic[] = [];
   const add = (node: ProjectNode, file: FoundFile): void => {
     const clash = nodes.get(node.uniqueId) ?? disabled.get(node.uniqueId);
     if (clash) {
-      diagnostics.push(diagnostic('duplicate-node', `Two ${node.resourceType}s are named '${node.name}': ${clash.originalFilePath} and ${file.fromRoot}. Names must be unique within a project.`, { file: file.fromRoot, line: 1, column: 1 }));
+      diagnostics.push(
+        diagnostic(
+          'duplicate-node',
+          `Two ${node.resourceType}s are named '${node.name}': ${clash.originalFilePath} and ${file.fromRoot}. Names must be unique within a project.`,
+          { file: file.fromRoot, line: 1, column: 1 },
+        ),
+      );
       return;
     }
     (node.config.enabled ? nodes : disabled).set(node.uniqueId, node);
   };
   const versions = versionedFiles(input.properties);
   for (const file of input.files.models) {
-    const node = sqlNode('model', file, baseName(file.fromFolder, '.sql'), readProjectText(file.absolute, file.fromRoot, diagnostics), input, diagnostics, versions);
+    const node = sqlNode(
+      'model',
+      file,
+      baseName(file.fromFolder, '.sql'),
+      readProjectText(file.absolute, file.fromRoot, diagnostics),
+      input,
+      diagnostics,
+      versions,
+    );
     if (node) add(node, file);
   }
   for (const file of input.files.seeds) add(seedNode(file, input, diagnostics), file);
   // Analyses are compiled (refs resolved) and never built, as in dbt.
   for (const file of input.files.analyses) {
-    const node = sqlNode('analysis', file, baseName(file.fromFolder, '.sql'), readProjectText(file.absolute, file.fromRoot, diagnostics), input, diagnostics);
+    const node = sqlNode(
+      'analysis',
+      file,
+      baseName(file.fromFolder, '.sql'),
+      readProjectText(file.absolute, file.fromRoot, diagnostics),
+      input,
+      diagnostics,
+    );
     if (node) add(node, file);
   }
   for (const file of input.files.snapshots) {
@@ -79,23 +111,56 @@ export function buildNodes(input: BuildNodesInput): { nodes: Map<string, Project
     if (!key.startsWith('snapshots:') || patch.props.relation === undefined) continue;
     const file = { absolute: join(input.root, patch.file), fromRoot: patch.file, fromFolder: patch.file.split('/').slice(1).join('/') };
     const template = `select * from {{ ${patch.props.relation} }}`;
-    const node = sqlNode('snapshot', { ...file, fromFolder: file.fromFolder.replace(/[^/]+$/, `${patch.props.name}.yml`) }, patch.props.name, template, input, diagnostics);
+    const node = sqlNode(
+      'snapshot',
+      { ...file, fromFolder: file.fromFolder.replace(/[^/]+$/, `${patch.props.name}.yml`) },
+      patch.props.name,
+      template,
+      input,
+      diagnostics,
+    );
     if (node) add(finishSnapshot(node, input, diagnostics, declarationAt(node)), file);
   }
   return { nodes, disabled, diagnostics };
 }
 
 /** A node whose text is a SQL template: parsed once here to find its refs, sources and config. */
-function sqlNode(type: 'model' | 'snapshot' | 'analysis', file: FoundFile, fileName: string, rawCode: string, input: BuildNodesInput, diagnostics: Diagnostic[], versions?: ReadonlyMap<string, VersionSpec>): ProjectNode | undefined {
+function sqlNode(
+  type: 'model' | 'snapshot' | 'analysis',
+  file: FoundFile,
+  fileName: string,
+  rawCode: string,
+  input: BuildNodesInput,
+  diagnostics: Diagnostic[],
+  versions?: ReadonlyMap<string, VersionSpec>,
+): ProjectNode | undefined {
   const version = type === 'model' ? versions?.get(fileName) : undefined;
   const name = version?.model ?? fileName;
   const parsed = parseTemplate(input, file.fromRoot, rawCode, name);
   diagnostics.push(...parsed.diagnostics);
   const record = parsed.record;
   if (!record) return undefined;
-  const inFile = validateYaml({ file: file.fromRoot, value: record.config, locate: () => locateCall(file.fromRoot, rawCode, 'config') }, nodeConfigSchema, record.config, [], 'config()');
+  const inFile = validateYaml(
+    { file: file.fromRoot, value: record.config, locate: () => locateCall(file.fromRoot, rawCode, 'config') },
+    nodeConfigSchema,
+    record.config,
+    [],
+    'config()',
+  );
   diagnostics.push(...inFile.diagnostics);
-  const node = makeNode(type, file, name, rawCode, input, inFile.data ?? {}, record.refs, record.sources, diagnostics, [...record.macros], version);
+  const node = makeNode(
+    type,
+    file,
+    name,
+    rawCode,
+    input,
+    inFile.data ?? {},
+    record.refs,
+    record.sources,
+    diagnostics,
+    [...record.macros],
+    version,
+  );
   if (version && node.patchPath) {
     const patch = input.properties.patches.get(`models:${name}`);
     node.columns = versionColumns(node.columns, version, (text) => text ?? '');
@@ -139,7 +204,19 @@ function seedNode(file: FoundFile, input: BuildNodesInput, diagnostics: Diagnost
   return node;
 }
 
-function makeNode(type: NodeType, file: FoundFile, name: string, rawCode: string, input: BuildNodesInput, inFile: PartialNodeConfig, refs: RefCall[], sources: SourceCall[], diagnostics: Diagnostic[], macros: string[] = [], version?: VersionSpec): ProjectNode {
+function makeNode(
+  type: NodeType,
+  file: FoundFile,
+  name: string,
+  rawCode: string,
+  input: BuildNodesInput,
+  inFile: PartialNodeConfig,
+  refs: RefCall[],
+  sources: SourceCall[],
+  diagnostics: Diagnostic[],
+  macros: string[] = [],
+  version?: VersionSpec,
+): ProjectNode {
   const folders = file.fromFolder.split('/').slice(0, -1);
   const fqn = [input.packageName, ...folders, name, ...(version ? [`v${version.v}`] : [])];
   const patch = input.properties.patches.get(`${type === 'analysis' ? 'analyses' : `${type}s`}:${name}`);
@@ -148,7 +225,10 @@ function makeNode(type: NodeType, file: FoundFile, name: string, rawCode: string
   const fromProps = patchConfig(patch?.props);
   // Each version is its own relation, `<model>_v<v>`, unless it sets an alias.
   const versionConfig: PartialNodeConfig = version ? mergeConfigs({ alias: `${name}_v${version.v}` }, version.entry.config ?? {}) : {};
-  const config = finalizeConfig(mergeConfigs(fromTree, fromProps, versionConfig, inFile), type === 'seed' ? 'seed' : type === 'snapshot' ? 'snapshot' : 'view');
+  const config = finalizeConfig(
+    mergeConfigs(fromTree, fromProps, versionConfig, inFile),
+    type === 'seed' ? 'seed' : type === 'snapshot' ? 'snapshot' : 'view',
+  );
   const node: ProjectNode = {
     uniqueId: `${type}.${input.packageName}.${name}${version ? `.v${version.v}` : ''}`,
     resourceType: type,
@@ -180,9 +260,15 @@ function makeNode(type: NodeType, file: FoundFile, name: string, rawCode: string
   // A contract's foreign key to `ref('x')` makes x a parent: it must exist before this table.
   for (const c of [...(node.constraints ?? []), ...Object.values(node.columns).flatMap((col) => col.constraints)]) {
     const target = c.type === 'foreign_key' && c.to ? /^\s*ref\(\s*['"]([^'"]+)['"]\s*\)\s*$/.exec(c.to) : null;
-    if (target && !node.refs.some((r) => r.name === target[1] && r.package === undefined)) node.refs.push({ name: target[1] as string, at: patch?.at ?? { file: file.fromRoot, line: 1, column: 1 } });
+    if (target && !node.refs.some((r) => r.name === target[1] && r.package === undefined))
+      node.refs.push({ name: target[1] as string, at: patch?.at ?? { file: file.fromRoot, line: 1, column: 1 } });
   }
-  if (version) Object.assign(node, { version: version.v, latest: version.latest, ...(version.deprecationDate ? { deprecationDate: version.deprecationDate } : {}) });
+  if (version)
+    Object.assign(node, {
+      version: version.v,
+      latest: version.latest,
+      ...(version.deprecationDate ? { deprecationDate: version.deprecationDate } : {}),
+    });
   return node;
 }
 

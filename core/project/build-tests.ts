@@ -17,7 +17,22 @@ import { validateYaml } from './yaml-file.js';
 import { readProjectText } from './read-text.js';
 
 /** Config keys dbt accepts directly among a test's arguments (older style) as well as under `config:`. */
-const LIFTED_CONFIG = ['severity', 'where', 'limit', 'warn_if', 'error_if', 'fail_calc', 'store_failures', 'store_failures_as', 'enabled', 'tags', 'meta', 'alias', 'schema', 'database'];
+const LIFTED_CONFIG = [
+  'severity',
+  'where',
+  'limit',
+  'warn_if',
+  'error_if',
+  'fail_calc',
+  'store_failures',
+  'store_failures_as',
+  'enabled',
+  'tags',
+  'meta',
+  'alias',
+  'schema',
+  'database',
+];
 
 /** Where tests come from and what they may use. */
 export interface BuildTestsInput {
@@ -64,14 +79,32 @@ export function buildTests(input: BuildTestsInput): { nodes: ProjectNode[]; diag
   for (const node of input.nodes) {
     if (node.resourceType === 'test' || node.resourceType === 'unit_test' || !node.patchPath) continue;
     const at = declarationAt(node);
-    const base = { modelExpr: `ref('${node.name}')`, attachedNode: node.uniqueId, attachedName: node.name, namePrefix: '', file: node.patchPath };
+    const base = {
+      modelExpr: `ref('${node.name}')`,
+      attachedNode: node.uniqueId,
+      attachedName: node.name,
+      namePrefix: '',
+      file: node.patchPath,
+    };
     node.tests.forEach((entry, k) => declared.push({ ...base, entry, ...placed(node.testLocators, k, at) }));
-    for (const column of Object.values(node.columns)) column.tests.forEach((entry, k) => declared.push({ ...base, entry, ...placed(column.testLocators, k, at), ...columnOf(column, undefined, input) }));
+    for (const column of Object.values(node.columns))
+      column.tests.forEach((entry, k) =>
+        declared.push({ ...base, entry, ...placed(column.testLocators, k, at), ...columnOf(column, undefined, input) }),
+      );
   }
   for (const source of input.sources) {
-    const base = { modelExpr: `source('${source.sourceName}', '${source.name}')`, attachedNode: source.uniqueId, attachedName: `${source.sourceName}_${source.name}`, namePrefix: 'source_', file: source.originalFilePath };
+    const base = {
+      modelExpr: `source('${source.sourceName}', '${source.name}')`,
+      attachedNode: source.uniqueId,
+      attachedName: `${source.sourceName}_${source.name}`,
+      namePrefix: 'source_',
+      file: source.originalFilePath,
+    };
     source.tests.forEach((entry, k) => declared.push({ ...base, entry, ...placed(source.testLocators, k, source.at) }));
-    for (const column of Object.values(source.columns)) column.tests.forEach((entry, k) => declared.push({ ...base, entry, ...placed(column.testLocators, k, source.at), ...columnOf(column, source.quoteColumns, input) }));
+    for (const column of Object.values(source.columns))
+      column.tests.forEach((entry, k) =>
+        declared.push({ ...base, entry, ...placed(column.testLocators, k, source.at), ...columnOf(column, source.quoteColumns, input) }),
+      );
   }
   const nodes: ProjectNode[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -94,27 +127,56 @@ function placed(locators: readonly EntryLocator[] | undefined, k: number, fallba
 
 function genericTest(d: Declared, input: BuildTestsInput, diagnostics: Diagnostic[]): ProjectNode | undefined {
   const entry = readEntry(d.entry);
-  const parsed = typeof entry === 'string' ? entry : testMacroProblem(input.engine, { ...entry, onColumn: d.columnName !== undefined }) ?? entry;
+  const parsed =
+    typeof entry === 'string' ? entry : (testMacroProblem(input.engine, { ...entry, onColumn: d.columnName !== undefined }) ?? entry);
   if (typeof parsed === 'string') {
     diagnostics.push(diagnostic('invalid-test', `${d.attachedName}${d.columnName ? `.${d.columnName}` : ''}: ${parsed}`, d.at));
     return undefined;
   }
   const { testName, namespace, kwargs, customName } = parsed;
   const entryConfig = renderConfig(parsed.config, d, input, diagnostics);
-  const checked = validateYaml({ file: d.file, value: entryConfig, locate: () => d.at }, nodeConfigSchema, entryConfig, [], `config of test '${testName}'`);
+  const checked = validateYaml(
+    { file: d.file, value: entryConfig, locate: () => d.at },
+    nodeConfigSchema,
+    entryConfig,
+    [],
+    `config of test '${testName}'`,
+  );
   diagnostics.push(...checked.diagnostics);
   const argText = Object.entries(kwargs).map(([k, v]) => `${k}=${kwargSource(k, v)}`);
   const where = (checked.data ?? {}).where ?? configForPath(input.tree, [input.packageName]).where;
   const model = where ? `__strata_where(${d.modelExpr}, ${templateLiteral(where)})` : d.modelExpr;
   // The column's name is text, never an expression of the test's template (as in dbt).
-  const call = [`model=${model}`, ...(d.columnName !== undefined ? [`column_name=${JSON.stringify(d.columnName)}`] : []), ...argText].join(', ');
+  const call = [`model=${model}`, ...(d.columnName !== undefined ? [`column_name=${JSON.stringify(d.columnName)}`] : []), ...argText].join(
+    ', ',
+  );
   const macro = namespace ? `${namespace}.test_${testName}` : `test_${testName}`;
   const rawCode = `{{ ${macro}(${call}) }}`;
   // dbt names a namespaced test after its package too: dbt_utils_expression_is_true_orders_...
-  const name = customName ?? d.namePrefix + testNodeName(namespace ? `${namespace}_${testName}` : testName, d.attachedName, d.columnName, kwargs);
+  const name =
+    customName ?? d.namePrefix + testNodeName(namespace ? `${namespace}_${testName}` : testName, d.attachedName, d.columnName, kwargs);
   const hash = digest('md5', JSON.stringify([namespace, testName, d.attachedNode, d.columnName, kwargs]), 'hex').slice(0, 10);
-  const info: TestInfo = { kind: 'generic', testName, kwargs, attachedNode: d.attachedNode, declaredAt: d.at, ...(namespace ? { namespace } : {}), ...(d.columnName !== undefined ? { columnName: d.columnName } : {}), ...(d.column !== undefined ? { column: d.column } : {}) };
-  const node = testNode(`test.${input.packageName}.${name}.${hash}`, name, d.file, d.file, rawCode, checked.data ?? {}, info, input, diagnostics);
+  const info: TestInfo = {
+    kind: 'generic',
+    testName,
+    kwargs,
+    attachedNode: d.attachedNode,
+    declaredAt: d.at,
+    ...(namespace ? { namespace } : {}),
+    ...(d.columnName !== undefined ? { columnName: d.columnName } : {}),
+    ...(d.column !== undefined ? { column: d.column } : {}),
+  };
+  const node = testNode(
+    `test.${input.packageName}.${name}.${hash}`,
+    name,
+    d.file,
+    d.file,
+    rawCode,
+    checked.data ?? {},
+    info,
+    input,
+    diagnostics,
+  );
   if (node) placeCalls(node, parsed, d);
   return node;
 }
@@ -130,7 +192,8 @@ function placeCalls(node: ProjectNode, entry: ParsedEntry, d: Declared): void {
   };
   // Replaces the lazily found place (a search of the generated SQL, which is no file's text).
   for (const call of node.refs) Object.defineProperty(call, 'at', { value: at('ref', call.name), enumerable: true, configurable: true });
-  for (const call of node.sources) Object.defineProperty(call, 'at', { value: at('source', call.table), enumerable: true, configurable: true });
+  for (const call of node.sources)
+    Object.defineProperty(call, 'at', { value: at('source', call.table), enumerable: true, configurable: true });
 }
 
 /** Every string in a test argument (in lists and mappings too). */
@@ -153,49 +216,114 @@ function columnOf(column: ColumnDef, quoteColumns: boolean | undefined, input: B
 function singularTest(file: FoundFile, input: BuildTestsInput, diagnostics: Diagnostic[]): ProjectNode | undefined {
   const rawCode = readProjectText(file.absolute, file.fromRoot, diagnostics);
   const name = (file.fromFolder.split('/').pop() ?? file.fromFolder).replace(/\.sql$/, '');
-  return testNode(`test.${input.packageName}.${name}`, name, file.fromRoot, file.absolute, rawCode, {}, { kind: 'singular', kwargs: {} }, input, diagnostics);
+  return testNode(
+    `test.${input.packageName}.${name}`,
+    name,
+    file.fromRoot,
+    file.absolute,
+    rawCode,
+    {},
+    { kind: 'singular', kwargs: {} },
+    input,
+    diagnostics,
+  );
 }
 
-function testNode(uniqueId: string, name: string, file: string, absolutePath: string, rawCode: string, entryConfig: PartialNodeConfig, info: TestInfo, input: BuildTestsInput, diagnostics: Diagnostic[]): ProjectNode | undefined {
+function testNode(
+  uniqueId: string,
+  name: string,
+  file: string,
+  absolutePath: string,
+  rawCode: string,
+  entryConfig: PartialNodeConfig,
+  info: TestInfo,
+  input: BuildTestsInput,
+  diagnostics: Diagnostic[],
+): ProjectNode | undefined {
   const parsed = parseTemplate(input, file, rawCode, name, { __strata_where: (relation: unknown) => relation });
-  diagnostics.push(...parsed.diagnostics.map((d) => (info.kind === 'generic' && d.code !== 'template-syntax' ? { ...d, message: `${d.message} (in test '${name}')` } : d)));
+  diagnostics.push(
+    ...parsed.diagnostics.map((d) =>
+      info.kind === 'generic' && d.code !== 'template-syntax' ? { ...d, message: `${d.message} (in test '${name}')` } : d,
+    ),
+  );
   const record = parsed.record;
   if (!record) return undefined;
   if (info.kind === 'generic') diagnostics.push(...recordKwargCalls(info.kwargs, record, input, file, rawCode, name));
-  const inFile = validateYaml({ file, value: record.config, locate: () => locateCall(file, rawCode, 'config') }, nodeConfigSchema, record.config, [], 'config()');
+  const inFile = validateYaml(
+    { file, value: record.config, locate: () => locateCall(file, rawCode, 'config') },
+    nodeConfigSchema,
+    record.config,
+    [],
+    'config()',
+  );
   diagnostics.push(...inFile.diagnostics);
   const folders = file.split('/').slice(1, -1);
   const fqn = [input.packageName, ...folders, name];
-  const config = finalizeConfig(mergeConfigs({ severity: 'error' }, configForPath(input.tree, fqn), entryConfig, inFile.data ?? {}), 'test');
+  const config = finalizeConfig(
+    mergeConfigs({ severity: 'error' }, configForPath(input.tree, fqn), entryConfig, inFile.data ?? {}),
+    'test',
+  );
   config.materialized = 'test';
   return {
-    uniqueId, resourceType: 'test', name, packageName: input.packageName, originalFilePath: file, absolutePath, path: `${name}.sql`, fqn, rawCode, config,
-    description: '', columns: {}, tests: [], refs: record.refs, sources: record.sources, macros: [...record.macros], relation: input.auditRelation(name, config), test: info,
+    uniqueId,
+    resourceType: 'test',
+    name,
+    packageName: input.packageName,
+    originalFilePath: file,
+    absolutePath,
+    path: `${name}.sql`,
+    fqn,
+    rawCode,
+    config,
+    description: '',
+    columns: {},
+    tests: [],
+    refs: record.refs,
+    sources: record.sources,
+    macros: [...record.macros],
+    relation: input.auditRelation(name, config),
+    test: info,
   };
 }
 
 /** A test's config (`severity`, `where`, ...) with Jinja rendered natively while parsing, as dbt's test builder does. */
-function renderConfig(config: Record<string, unknown>, d: Declared, input: BuildTestsInput, diagnostics: Diagnostic[]): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(config).map(([key, value]) => {
-    if (typeof value !== 'string') return [key, value];
-    const result = renderNative(input.engine, value, d.file, input.base);
-    if (result.diagnostic) diagnostics.push({ ...result.diagnostic, at: d.at });
-    return [key, result.diagnostic ? value : plainValue(result.value)];
-  }));
+function renderConfig(
+  config: Record<string, unknown>,
+  d: Declared,
+  input: BuildTestsInput,
+  diagnostics: Diagnostic[],
+): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(config).map(([key, value]) => {
+      if (typeof value !== 'string') return [key, value];
+      const result = renderNative(input.engine, value, d.file, input.base);
+      if (result.diagnostic) diagnostics.push({ ...result.diagnostic, at: d.at });
+      return [key, result.diagnostic ? value : plainValue(result.value)];
+    }),
+  );
 }
 
 /**
  * The parse pass of a generic test's arguments with Jinja: rendered with the test's parse scope,
  * so that their `ref()`s and `source()`s become the test's dependencies, as in dbt.
  */
-function recordKwargCalls(kwargs: Record<string, unknown>, record: ParseRecord, input: BuildTestsInput, file: string, rawCode: string, name: string): Diagnostic[] {
+function recordKwargCalls(
+  kwargs: Record<string, unknown>,
+  record: ParseRecord,
+  input: BuildTestsInput,
+  file: string,
+  rawCode: string,
+  name: string,
+): Diagnostic[] {
   if (!Object.entries(kwargs).some(([k, v]) => renderedKwarg(k, v))) return [];
   const parse = parseScope(input.base, file, rawCode, name);
   const rendered = renderTestKwargs(input.engine, kwargs, file, parse.scope);
   record.refs.push(...parse.record.refs);
   record.sources.push(...parse.record.sources);
   for (const macro of parse.record.macros) record.macros.add(macro);
-  return rendered.diagnostic ? [{ ...rendered.diagnostic, message: `${rendered.diagnostic.message} (in an argument of test '${name}')` }] : [];
+  return rendered.diagnostic
+    ? [{ ...rendered.diagnostic, message: `${rendered.diagnostic.message} (in an argument of test '${name}')` }]
+    : [];
 }
 
 interface ParsedEntry {
@@ -213,7 +341,8 @@ interface ParsedEntry {
 /** `unique`, or `{accepted_values: {values: [...], config: {...}}}`, or arguments under `arguments:`. */
 function readEntry(entry: unknown): ParsedEntry | string {
   if (typeof entry === 'string') return splitName(entry, {});
-  if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) return `a test must be a name or a mapping of one name to its arguments, got ${JSON.stringify(entry)}.`;
+  if (entry === null || typeof entry !== 'object' || Array.isArray(entry))
+    return `a test must be a name or a mapping of one name to its arguments, got ${JSON.stringify(entry)}.`;
   const keys = Object.keys(entry);
   if (keys.length !== 1) return `a test entry must have exactly one test name, got: ${keys.join(', ')}.`;
   const full = keys[0] as string;
@@ -221,7 +350,10 @@ function readEntry(entry: unknown): ParsedEntry | string {
   if (typeof body !== 'object' || Array.isArray(body)) return `the arguments of test '${full}' must be a mapping.`;
   const { config, arguments: args, name, description: _description, ...rest } = body as Record<string, unknown>;
   const lifted = Object.fromEntries(LIFTED_CONFIG.filter((k) => k in rest).map((k) => [k, rest[k]]));
-  const kwargs = { ...Object.fromEntries(Object.entries(rest).filter(([k]) => !LIFTED_CONFIG.includes(k))), ...(args as Record<string, unknown> | undefined) };
+  const kwargs = {
+    ...Object.fromEntries(Object.entries(rest).filter(([k]) => !LIFTED_CONFIG.includes(k))),
+    ...(args as Record<string, unknown> | undefined),
+  };
   const parsed = splitName(full, kwargs);
   if (typeof parsed === 'string') return parsed;
   if (args !== null && typeof args === 'object') parsed.underArguments = new Set(Object.keys(args));
@@ -239,8 +371,16 @@ function splitName(full: string, kwargs: Record<string, unknown>): ParsedEntry |
 
 /** dbt-style names: `not_null_orders_id`, `accepted_values_orders_status__placed__shipped`. */
 function testNodeName(testName: string, attached: string, column: string | undefined, kwargs: Record<string, unknown>): string {
-  const argParts = Object.values(kwargs).flatMap((v) => (Array.isArray(v) ? v : [v])).map((v) => String(v).replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, ''));
-  const name = [testName, attached, ...(column !== undefined ? [column.replace(/[^A-Za-z0-9_]+/g, '_')] : [])].join('_') + (argParts.length ? `__${argParts.join('__')}` : '');
+  const argParts = Object.values(kwargs)
+    .flatMap((v) => (Array.isArray(v) ? v : [v]))
+    .map((v) =>
+      String(v)
+        .replace(/[^A-Za-z0-9_]+/g, '_')
+        .replace(/^_+|_+$/g, ''),
+    );
+  const name =
+    [testName, attached, ...(column !== undefined ? [column.replace(/[^A-Za-z0-9_]+/g, '_')] : [])].join('_') +
+    (argParts.length ? `__${argParts.join('__')}` : '');
   // At most 63 characters, as dbt (and Postgres) want; the audit table's name is also cut to the database's limit in bytes.
   if (name.length <= 63) return name;
   return `${name.slice(0, 52)}_${digest('md5', name, 'hex').slice(0, 10)}`;
@@ -265,5 +405,7 @@ function templateLiteral(value: unknown): string {
   if (typeof value === 'boolean' || typeof value === 'number') return String(value);
   if (Array.isArray(value)) return `[${value.map(templateLiteral).join(', ')}]`;
   if (value instanceof Date) return JSON.stringify(value.toISOString().slice(0, 10));
-  return `{${Object.entries(value as Record<string, unknown>).map(([k, v]) => `${JSON.stringify(k)}: ${templateLiteral(v)}`).join(', ')}}`;
+  return `{${Object.entries(value as Record<string, unknown>)
+    .map(([k, v]) => `${JSON.stringify(k)}: ${templateLiteral(v)}`)
+    .join(', ')}}`;
 }

@@ -12,13 +12,17 @@ import { parseYaml } from './yaml-file.js';
  */
 export function readCleanTargets(root: string, env: NodeJS.ProcessEnv, vars: Record<string, unknown>): string[] {
   const file = ['strata_project.yml', 'dbt_project.yml'].map((n) => join(root, n)).find((f) => existsSync(f));
-  if (!file) throwIfErrors([diagnostic('project-file-missing', `No strata_project.yml or dbt_project.yml in ${root}. Use --project-dir to point at a project.`)]);
+  if (!file)
+    throwIfErrors([
+      diagnostic('project-file-missing', `No strata_project.yml or dbt_project.yml in ${root}. Use --project-dir to point at a project.`),
+    ]);
   const diagnostics: Diagnostic[] = [];
   const parsed = parseYaml(basename(file as string), readFileSync(file as string, 'utf8'));
   throwIfErrors(parsed.diagnostics);
   const value = (parsed.yaml?.value ?? {}) as Record<string, unknown>;
   const scope = { env_var: envVarFunction(env), var: cliVarFunction(vars) };
-  const read = (key: string) => (parsed.yaml && key in value ? renderYamlValues(parsed.yaml, value[key], [key], macroFreeEngine(), scope, diagnostics) : undefined);
+  const read = (key: string) =>
+    parsed.yaml && key in value ? renderYamlValues(parsed.yaml, value[key], [key], macroFreeEngine(), scope, diagnostics) : undefined;
   const targets = read('clean-targets');
   const targetPath = read('target-path');
   throwIfErrors(diagnostics);

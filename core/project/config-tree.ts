@@ -31,7 +31,9 @@ function readLevel(yaml: YamlFile, path: string[], value: unknown, diagnostics: 
   const node: ConfigTreeNode = { config: {}, children: new Map(), at, used: false };
   if (value === null || value === undefined) return node;
   if (typeof value !== 'object' || Array.isArray(value)) {
-    diagnostics.push(diagnostic('yaml-schema', `Expected a mapping of folders and '+config' keys at '${path.join('.')}'.`, yaml.locate(path)));
+    diagnostics.push(
+      diagnostic('yaml-schema', `Expected a mapping of folders and '+config' keys at '${path.join('.')}'.`, yaml.locate(path)),
+    );
     return node;
   }
   const configs: Record<string, unknown> = {};
@@ -47,7 +49,9 @@ function readLevel(yaml: YamlFile, path: string[], value: unknown, diagnostics: 
       node.children.set(key, readLevel(yaml, [...path, key], child, diagnostics, yaml.locate(path, key)));
     } else {
       const hint = didYouMean(name, NODE_CONFIG_KEYS).replace("'", "'+");
-      diagnostics.push(diagnostic('unknown-key', `'${key}' under '${path.join('.')}' is neither a config nor a folder.${hint}`, yaml.locate(path, key)));
+      diagnostics.push(
+        diagnostic('unknown-key', `'${key}' under '${path.join('.')}' is neither a config nor a folder.${hint}`, yaml.locate(path, key)),
+      );
     }
   }
   const { data, diagnostics: found } = validateYaml(yaml, nodeConfigSchema, configs, path, `'${path.join('.')}' config`);
@@ -58,7 +62,9 @@ function readLevel(yaml: YamlFile, path: string[], value: unknown, diagnostics: 
 
 /** Issue messages name normalized keys; point them back at the key as the user wrote it (with '+'). */
 function remapConfigKey(d: Diagnostic, written: Record<string, string>): Diagnostic {
-  const message = d.message.replace(/Unknown key '([^']+)'/, (_m, k: string) => `Unknown config '${written[k] ?? k}'`).replace(/Did you mean '([^']+)'\?/, (_m, k: string) => `Did you mean '+${k}'?`);
+  const message = d.message
+    .replace(/Unknown key '([^']+)'/, (_m, k: string) => `Unknown config '${written[k] ?? k}'`)
+    .replace(/Did you mean '([^']+)'\?/, (_m, k: string) => `Did you mean '+${k}'?`);
   return { ...d, message };
 }
 
@@ -84,7 +90,14 @@ export function unusedConfigPaths(tree: ConfigTreeNode, section: string): Diagno
   const walk = (node: ConfigTreeNode, path: string[]): void => {
     for (const [name, child] of node.children) {
       const childPath = [...path, name];
-      if (!child.used) out.push(diagnostic('unused-config-path', `Config path '${childPath.join('.')}' in '${section}:' matches no resource; check the folder name.`, child.at));
+      if (!child.used)
+        out.push(
+          diagnostic(
+            'unused-config-path',
+            `Config path '${childPath.join('.')}' in '${section}:' matches no resource; check the folder name.`,
+            child.at,
+          ),
+        );
       else walk(child, childPath);
     }
   };

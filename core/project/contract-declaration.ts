@@ -15,9 +15,24 @@ export function checkContractDeclaration(node: ProjectNode): Diagnostic[] {
   if (!hasEnforcedContract(node)) return [];
   const at = declarationAt(node);
   // An ephemeral model is a CTE: no table whose shape could be checked (dbt refuses it at parse).
-  if (node.config.materialized === 'ephemeral') return [diagnostic('invalid-config', `${node.name} enforces a contract, but contracts are not supported on ephemeral models; materialize it as a table or view, or set contract: {enforced: false}.`, at)];
+  if (node.config.materialized === 'ephemeral')
+    return [
+      diagnostic(
+        'invalid-config',
+        `${node.name} enforces a contract, but contracts are not supported on ephemeral models; materialize it as a table or view, or set contract: {enforced: false}.`,
+        at,
+      ),
+    ];
   const columns = Object.values(node.columns);
   if (columns.length === 0) return [diagnostic('contract-mismatch', `${node.name} enforces a contract but declares no columns.`, at)];
   const untyped = columns.filter((c) => !c.dataType).map((c) => c.name);
-  return untyped.length ? [diagnostic('contract-mismatch', `${node.name} enforces a contract, so every column needs a data_type (missing on: ${untyped.join(', ')}).`, at)] : [];
+  return untyped.length
+    ? [
+        diagnostic(
+          'contract-mismatch',
+          `${node.name} enforces a contract, so every column needs a data_type (missing on: ${untyped.join(', ')}).`,
+          at,
+        ),
+      ]
+    : [];
 }

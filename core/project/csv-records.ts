@@ -1,6 +1,9 @@
 /** CSV text that cannot be read: what is wrong, and the line it is on. */
 export class CsvSyntaxError extends Error {
-  constructor(message: string, readonly line: number) {
+  constructor(
+    message: string,
+    readonly line: number,
+  ) {
     super(message);
   }
 }
@@ -57,14 +60,22 @@ export function forEachCsvRecord(text: string, delimiter: string, visit: (fields
           continue;
         }
         const after = text.charCodeAt(i);
-        if (i < n && after !== LF && after !== CR) throw new CsvSyntaxError(`'${text[i]}' follows a closing quote on line ${line}; a quote inside a quoted value is written twice ("").`, line);
+        if (i < n && after !== LF && after !== CR)
+          throw new CsvSyntaxError(
+            `'${text[i]}' follows a closing quote on line ${line}; a quote inside a quoted value is written twice ("").`,
+            line,
+          );
         break;
       }
       let j = i;
       for (; j < n; j++) {
         const c = text.charCodeAt(j);
         if (c === LF || c === CR || (c === d0 && isDelimiter(j))) break;
-        if (c === QUOTE) throw new CsvSyntaxError(`a quote inside an unquoted value on line ${line}: quote the whole value ("..."), with "" for each quote in it.`, line);
+        if (c === QUOTE)
+          throw new CsvSyntaxError(
+            `a quote inside an unquoted value on line ${line}: quote the whole value ("..."), with "" for each quote in it.`,
+            line,
+          );
       }
       fields.push(text.slice(i, j));
       i = j;

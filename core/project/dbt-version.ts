@@ -12,7 +12,10 @@ export const DBT_COMPATIBLE_VERSION = '1.10.0';
  * version Strata behaves as. A range it cannot read admits nothing.
  */
 export function admitsStrata(required: string | readonly string[]): boolean {
-  const ranges = (Array.isArray(required) ? required : [required]).flatMap((r) => String(r).split(',')).map((r) => r.trim()).filter((r) => r !== '');
+  const ranges = (Array.isArray(required) ? required : [required])
+    .flatMap((r) => String(r).split(','))
+    .map((r) => r.trim())
+    .filter((r) => r !== '');
   return ranges.every((range) => {
     const valid = semver.validRange(range.replace(/^=(?!=)/, ''), { loose: true });
     return valid !== null && semver.satisfies(DBT_COMPATIBLE_VERSION, valid, { includePrerelease: true });

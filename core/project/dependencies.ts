@@ -47,32 +47,65 @@ export function readDependencies(root: string): { externals: Map<string, Externa
   projects.forEach((project, i) => {
     const at = parsed.yaml?.locate(['projects', i]);
     if (!project.manifest) {
-      diagnostics.push(diagnostic('invalid-dependency', `Project '${project.name}': give 'manifest:' (a path or file:// URL of its published manifest.json).`, at));
+      diagnostics.push(
+        diagnostic(
+          'invalid-dependency',
+          `Project '${project.name}': give 'manifest:' (a path or file:// URL of its published manifest.json).`,
+          at,
+        ),
+      );
       return;
     }
     const manifestFile = project.manifest.startsWith('file:') ? fileURLToPath(project.manifest) : resolve(root, project.manifest);
     if (!existsSync(manifestFile)) {
-      diagnostics.push(diagnostic('invalid-dependency', `Project '${project.name}': no manifest at ${manifestFile}. Build or publish '${project.name}' first.`, at));
+      diagnostics.push(
+        diagnostic(
+          'invalid-dependency',
+          `Project '${project.name}': no manifest at ${manifestFile}. Build or publish '${project.name}' first.`,
+          at,
+        ),
+      );
       return;
     }
     let manifest: { nodes?: Record<string, ManifestModel> };
     try {
       manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as typeof manifest;
     } catch (err) {
-      diagnostics.push(diagnostic('invalid-dependency', `Project '${project.name}': ${manifestFile} is not valid JSON (${(err as Error).message}).`, at));
+      diagnostics.push(
+        diagnostic('invalid-dependency', `Project '${project.name}': ${manifestFile} is not valid JSON (${(err as Error).message}).`, at),
+      );
       return;
     }
     for (const [uniqueId, node] of Object.entries(manifest.nodes ?? {})) {
       if (node.resource_type !== 'model' || node.package_name !== project.name) continue;
       const access = (node.access ?? node.config?.access ?? 'protected') as ExternalNode['access'];
       const version = node.version ?? undefined;
-      const columns: Record<string, ColumnDef> = Object.fromEntries(Object.values(node.columns ?? {}).map((c) => [c.name, { name: c.name, description: c.description ?? '', meta: {}, tags: [], tests: [], constraints: [], ...(c.data_type ? { dataType: c.data_type } : {}) }]));
+      const columns: Record<string, ColumnDef> = Object.fromEntries(
+        Object.values(node.columns ?? {}).map((c) => [
+          c.name,
+          {
+            name: c.name,
+            description: c.description ?? '',
+            meta: {},
+            tags: [],
+            tests: [],
+            constraints: [],
+            ...(c.data_type ? { dataType: c.data_type } : {}),
+          },
+        ]),
+      );
       externals.set(uniqueId, {
-        uniqueId, project: project.name, name: node.name, access, manifestFile, description: node.description ?? '', columns,
+        uniqueId,
+        project: project.name,
+        name: node.name,
+        access,
+        manifestFile,
+        description: node.description ?? '',
+        columns,
         latest: version === undefined || String(version) === String(node.latest_version ?? version),
         relation: { ...(node.database ? { database: node.database } : {}), schema: node.schema, identifier: node.alias ?? node.name },
         ...(version !== undefined ? { version } : {}),
-        ...(node.group ?? node.config?.group ? { group: (node.group ?? node.config?.group) as string } : {}),
+        ...((node.group ?? node.config?.group) ? { group: (node.group ?? node.config?.group) as string } : {}),
         ...(node.deprecation_date ? { deprecationDate: node.deprecation_date } : {}),
       });
     }

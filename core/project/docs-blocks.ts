@@ -15,14 +15,23 @@ export function readDocBlocks(file: string, text: string, into: Map<string, DocB
   for (const match of text.matchAll(TAG)) {
     const [tag, name, end] = match;
     if (name !== undefined) {
-      if (open) diagnostics.push(unclosed(file, open.name, lineOf(open.index), `another docs block ('${name}') starts on line ${lineOf(match.index)}`));
+      if (open)
+        diagnostics.push(
+          unclosed(file, open.name, lineOf(open.index), `another docs block ('${name}') starts on line ${lineOf(match.index)}`),
+        );
       open = { name, index: match.index, contentStart: match.index + tag.length };
       continue;
     }
     if (end === undefined || !open) continue;
     const existing = into.get(open.name);
     if (existing) {
-      diagnostics.push(diagnostic('duplicate-doc', `Docs block '${open.name}' is defined in both ${existing.file} and ${file}.`, { file, line: lineOf(open.index), column: 1 }));
+      diagnostics.push(
+        diagnostic('duplicate-doc', `Docs block '${open.name}' is defined in both ${existing.file} and ${file}.`, {
+          file,
+          line: lineOf(open.index),
+          column: 1,
+        }),
+      );
     } else {
       into.set(open.name, { name: open.name, content: text.slice(open.contentStart, match.index).trim(), file });
     }

@@ -13,15 +13,23 @@ export interface ExposureEntry {
 }
 
 /** The exposures of a properties file's `exposures:` section. */
-export function readExposures(file: string, entries: readonly Record<string, unknown>[], locate: (path: readonly PropertyKey[]) => SourceLocation): ExposureEntry[] {
+export function readExposures(
+  file: string,
+  entries: readonly Record<string, unknown>[],
+  locate: (path: readonly PropertyKey[]) => SourceLocation,
+): ExposureEntry[] {
   return entries.flatMap((entry, i) => {
     if ((entry.config as { enabled?: unknown } | undefined)?.enabled === false) return [];
     const dependsOn = Array.isArray(entry.depends_on) ? entry.depends_on : [];
-    return [{
-      name: String(entry.name ?? ''),
-      file,
-      dependsOn: dependsOn.flatMap((text, j) => (typeof text === 'string' ? [{ text, at: locate(['exposures', i, 'depends_on', j]) }] : [])),
-    }];
+    return [
+      {
+        name: String(entry.name ?? ''),
+        file,
+        dependsOn: dependsOn.flatMap((text, j) =>
+          typeof text === 'string' ? [{ text, at: locate(['exposures', i, 'depends_on', j]) }] : [],
+        ),
+      },
+    ];
   });
 }
 
@@ -31,7 +39,13 @@ const REFABLE = new Set(['model', 'seed', 'snapshot']);
  * Each exposure's `depends_on` must name enabled models, seeds, snapshots or declared sources: dbt
  * fails the parse ("depends on a node named 'x' which was not found") otherwise.
  */
-export function checkExposures(exposures: readonly ExposureEntry[], nodes: ReadonlyMap<string, ProjectNode>, sources: readonly SourceDefinition[], engine: TemplateEngine, base: RenderScope): Diagnostic[] {
+export function checkExposures(
+  exposures: readonly ExposureEntry[],
+  nodes: ReadonlyMap<string, ProjectNode>,
+  sources: readonly SourceDefinition[],
+  engine: TemplateEngine,
+  base: RenderScope,
+): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const refable = [...nodes.values()].filter((n) => REFABLE.has(n.resourceType));
   for (const exposure of exposures) {
@@ -44,12 +58,36 @@ export function checkExposures(exposures: readonly ExposureEntry[], nodes: Reado
         continue;
       }
       for (const ref of record.refs) {
-        const found = refable.some((n) => n.name === ref.name && (ref.package === undefined || n.packageName === ref.package) && (ref.version === undefined || String(n.version) === String(ref.version)));
-        if (!found) diagnostics.push(diagnostic('unknown-ref', `Exposure '${exposure.name}' depends on a node named '${ref.name}' which was not found.${didYouMean(ref.name, refable.map((n) => n.name))}`, at));
+        const found = refable.some(
+          (n) =>
+            n.name === ref.name &&
+            (ref.package === undefined || n.packageName === ref.package) &&
+            (ref.version === undefined || String(n.version) === String(ref.version)),
+        );
+        if (!found)
+          diagnostics.push(
+            diagnostic(
+              'unknown-ref',
+              `Exposure '${exposure.name}' depends on a node named '${ref.name}' which was not found.${didYouMean(
+                ref.name,
+                refable.map((n) => n.name),
+              )}`,
+              at,
+            ),
+          );
       }
       for (const call of record.sources) {
         if (!sources.some((s) => s.sourceName === call.source && s.name === call.table)) {
-          diagnostics.push(diagnostic('unknown-source', `Exposure '${exposure.name}' depends on source('${call.source}', '${call.table}'), which is not declared under 'sources:'.${didYouMean(`${call.source}.${call.table}`, sources.map((s) => `${s.sourceName}.${s.name}`))}`, at));
+          diagnostics.push(
+            diagnostic(
+              'unknown-source',
+              `Exposure '${exposure.name}' depends on source('${call.source}', '${call.table}'), which is not declared under 'sources:'.${didYouMean(
+                `${call.source}.${call.table}`,
+                sources.map((s) => `${s.sourceName}.${s.name}`),
+              )}`,
+              at,
+            ),
+          );
         }
       }
     }

@@ -9,8 +9,16 @@ export function checkGroups(nodes: ReadonlyMap<string, ProjectNode>, groups: Rea
   for (const node of nodes.values()) {
     const at = declarationAt(node);
     const group = node.config.group;
-    if (group && !groups.has(group)) out.push(diagnostic('unknown-group', `${node.name} is in group '${group}', which is not defined under 'groups:'.${didYouMean(group, groups.keys())}`, at));
-    if (node.resourceType === 'model' && node.config.access === 'private' && !group) out.push(diagnostic('access-violation', `${node.name} is private, but private models must belong to a group (set 'group:').`, at));
+    if (group && !groups.has(group))
+      out.push(
+        diagnostic(
+          'unknown-group',
+          `${node.name} is in group '${group}', which is not defined under 'groups:'.${didYouMean(group, groups.keys())}`,
+          at,
+        ),
+      );
+    if (node.resourceType === 'model' && node.config.access === 'private' && !group)
+      out.push(diagnostic('access-violation', `${node.name} is private, but private models must belong to a group (set 'group:').`, at));
   }
   return out;
 }

@@ -68,7 +68,9 @@ export function loadProject(options: LoadOptions): Project {
   const diagnostics: Diagnostic[] = [];
   const projectFile = PROJECT_FILE_NAMES.map((n) => join(root, n)).find((f) => existsSync(f));
   if (!projectFile) {
-    throwIfErrors([diagnostic('project-file-missing', `No strata_project.yml or dbt_project.yml in ${root}. Use --project-dir to point at a project.`)]);
+    throwIfErrors([
+      diagnostic('project-file-missing', `No strata_project.yml or dbt_project.yml in ${root}. Use --project-dir to point at a project.`),
+    ]);
     throw new Error('unreachable');
   }
   // As in dbt, the keys that find the profile are read first; the rest of the file may use `target`.
@@ -78,7 +80,19 @@ export function loadProject(options: LoadOptions): Project {
     throw new Error('unreachable: an unreadable project file always has an error');
   }
   const targetPath = resolve(root, head.targetPath ?? 'target');
-  const { target, diagnostics: targetDiagnostics } = resolveTarget({ projectDir: root, targetPath, profile: head.profile, ...(head.profile ? { profileAt: head.yaml.locate(['profile']) } : {}), profilesDir: options.profilesDir, target: options.target, env, vars: options.vars ?? {} }, options.adapters);
+  const { target, diagnostics: targetDiagnostics } = resolveTarget(
+    {
+      projectDir: root,
+      targetPath,
+      profile: head.profile,
+      ...(head.profile ? { profileAt: head.yaml.locate(['profile']) } : {}),
+      profilesDir: options.profilesDir,
+      target: options.target,
+      env,
+      vars: options.vars ?? {},
+    },
+    options.adapters,
+  );
   diagnostics.push(...targetDiagnostics);
   if (!target) {
     throwIfErrors(diagnostics);
@@ -106,23 +120,56 @@ export function loadProject(options: LoadOptions): Project {
     return read && read.file.name !== name ? [{ name: read.file.name, dir: pkg.dir, settings: read }] : [];
   });
   const sets: ResourceSet[] = [{ name, dir: root, settings }, ...packages];
-  const vars = { ...Object.assign({}, ...packages.map((p) => projectVars(p.settings.file, p.name))), ...projectVars(settings.file, name), ...options.vars };
+  const vars = {
+    ...Object.assign({}, ...packages.map((p) => projectVars(p.settings.file, p.name))),
+    ...projectVars(settings.file, name),
+    ...options.vars,
+  };
 
   // Generic tests ({% test %} blocks) live in macro paths or test-paths/generic, as in dbt.
   const macroTexts = sets.flatMap((set) => {
     const paths = resourcePaths(set.settings.file);
-    return [...findFiles(set.dir, paths.macros, ['.sql']), ...findFiles(set.dir, paths.tests.map((t) => `${t}/generic`), ['.sql'])]
-      .map((f) => ({ file: toPosix(relative(root, f.absolute)), text: readProjectText(f.absolute, toPosix(relative(root, f.absolute)), diagnostics), ...(set.dir === root ? {} : { package: set.name }) }));
+    return [
+      ...findFiles(set.dir, paths.macros, ['.sql']),
+      ...findFiles(
+        set.dir,
+        paths.tests.map((t) => `${t}/generic`),
+        ['.sql'],
+      ),
+    ].map((f) => ({
+      file: toPosix(relative(root, f.absolute)),
+      text: readProjectText(f.absolute, toPosix(relative(root, f.absolute)), diagnostics),
+      ...(set.dir === root ? {} : { package: set.name }),
+    }));
   });
-  const engine = new TemplateEngine(macroTexts, { rootPackage: name, ...(settings.file.dispatch ? { dispatch: settings.file.dispatch } : {}) });
+  const engine = new TemplateEngine(macroTexts, {
+    rootPackage: name,
+    ...(settings.file.dispatch ? { dispatch: settings.file.dispatch } : {}),
+  });
   diagnostics.push(...engine.diagnostics);
 
   const docs = new Map<string, DocBlock>();
-  for (const set of sets) for (const f of findFiles(set.dir, resourcePaths(set.settings.file).docs, ['.md'])) diagnostics.push(...readDocBlocks(f.fromRoot, readProjectText(f.absolute, f.fromRoot, diagnostics), docs));
+  for (const set of sets)
+    for (const f of findFiles(set.dir, resourcePaths(set.settings.file).docs, ['.md']))
+      diagnostics.push(...readDocBlocks(f.fromRoot, readProjectText(f.absolute, f.fromRoot, diagnostics), docs));
 
   const base = baseScope({ projectName: name, vars, target: targetScope, env, execute: false });
   // Everything a parse result depends on besides the template's own text and the env vars it reads.
-  const cache = options.parseCache === false ? undefined : new ParseCache(join(targetPath, 'partial_parse.json'), parseCacheKey({ settings: sets.map((set) => set.settings.file), macros: macroTexts, builtins: [...BUILTIN_MACROS, CROSS_DB_MACROS, NAMING_MACROS], vars, target: targetScope, name }), env);
+  const cache =
+    options.parseCache === false
+      ? undefined
+      : new ParseCache(
+          join(targetPath, 'partial_parse.json'),
+          parseCacheKey({
+            settings: sets.map((set) => set.settings.file),
+            macros: macroTexts,
+            builtins: [...BUILTIN_MACROS, CROSS_DB_MACROS, NAMING_MACROS],
+            vars,
+            target: targetScope,
+            name,
+          }),
+          env,
+        );
 
   const trees = configTrees(settings.yaml, diagnostics);
   const testSection = settings.file.data_tests ? 'data_tests' : 'tests';
@@ -130,12 +177,21 @@ export function loadProject(options: LoadOptions): Project {
   diagnostics.push(...testTree.diagnostics);
   const targetAdapter = options.adapters.find((a) => a.name === target.type);
   const shared: SharedLoad = {
-    engine, base, target: target.info, docs, testTree: testTree.tree, naming: withNaming(engine, base),
+    engine,
+    base,
+    target: target.info,
+    docs,
+    testTree: testTree.tree,
+    naming: withNaming(engine, base),
     snapshotColumns: snapshotColumnNames(basename(projectFile) === 'dbt_project.yml' ? 'dbt' : 'strata'),
     ...(cache ? { cache } : {}),
-    quoteColumn: (column) => (targetAdapter?.dialect.quoteIdentifier(column) ?? `"${column.replaceAll('"', '""')}"`),
+    quoteColumn: (column) => targetAdapter?.dialect.quoteIdentifier(column) ?? `"${column.replaceAll('"', '""')}"`,
     // A test's name, unlike an alias, is Strata's: cut (with a hash) to the database's limit.
-    auditRelation: (testName, config) => ({ ...(target.info.database ? { database: target.info.database } : {}), schema: `${target.info.schema}_${config.schema ?? 'dbt_test__audit'}`, identifier: config.alias ?? derivedIdentifier(testName, '', targetAdapter?.capabilities.maxIdentifierBytes) }),
+    auditRelation: (testName, config) => ({
+      ...(target.info.database ? { database: target.info.database } : {}),
+      schema: `${target.info.schema}_${config.schema ?? 'dbt_test__audit'}`,
+      identifier: config.alias ?? derivedIdentifier(testName, '', targetAdapter?.capabilities.maxIdentifierBytes),
+    }),
   };
   const built = { nodes: new Map<string, ProjectNode>(), disabled: new Map<string, ProjectNode>() };
   let properties: Properties | undefined;
@@ -144,10 +200,19 @@ export function loadProject(options: LoadOptions): Project {
   for (const set of sets) {
     // A package's own project file configures its resources; the root project's `models: <package>:` overrides it.
     const own = set.dir === root ? undefined : configTrees(set.settings.yaml, diagnostics);
-    const loaded = loadResources(set, shared, (type, fqn) => mergeConfigs(own ? configForPath(own[type].tree, fqn) : {}, configForPath(trees[type].tree, fqn)));
+    const loaded = loadResources(set, shared, (type, fqn) =>
+      mergeConfigs(own ? configForPath(own[type].tree, fqn) : {}, configForPath(trees[type].tree, fqn)),
+    );
     diagnostics.push(...loaded.diagnostics);
     for (const [id, node] of loaded.nodes) {
-      if (built.nodes.has(id) || built.disabled.has(id)) diagnostics.push(diagnostic('duplicate-node', `Two nodes have the id '${id}' (${node.originalFilePath} in ${set.name}).`, { file: node.originalFilePath, line: 1, column: 1 }));
+      if (built.nodes.has(id) || built.disabled.has(id))
+        diagnostics.push(
+          diagnostic('duplicate-node', `Two nodes have the id '${id}' (${node.originalFilePath} in ${set.name}).`, {
+            file: node.originalFilePath,
+            line: 1,
+            column: 1,
+          }),
+        );
       else (node.config.enabled ? built.nodes : built.disabled).set(id, node);
     }
     for (const [id, node] of loaded.disabled) built.disabled.set(id, node);
@@ -161,11 +226,19 @@ export function loadProject(options: LoadOptions): Project {
   diagnostics.push(...unitTests.diagnostics);
   for (const node of unitTests.nodes) {
     const clash = built.nodes.get(node.uniqueId);
-    if (clash) diagnostics.push(diagnostic('duplicate-node', `Two tests are named '${node.name}' (${clash.originalFilePath} and ${node.originalFilePath}); give one a 'name:'.`, { file: node.originalFilePath, line: 1, column: 1 }));
+    if (clash)
+      diagnostics.push(
+        diagnostic(
+          'duplicate-node',
+          `Two tests are named '${node.name}' (${clash.originalFilePath} and ${node.originalFilePath}); give one a 'name:'.`,
+          { file: node.originalFilePath, line: 1, column: 1 },
+        ),
+      );
     else (node.config.enabled ? built.nodes : built.disabled).set(node.uniqueId, node);
   }
   diagnostics.push(...unusedConfigPaths(testTree.tree, testSection));
-  for (const [type, section] of Object.entries(CONFIG_SECTIONS)) diagnostics.push(...unusedConfigPaths(trees[type as ConfigType].tree, section));
+  for (const [type, section] of Object.entries(CONFIG_SECTIONS))
+    diagnostics.push(...unusedConfigPaths(trees[type as ConfigType].tree, section));
   diagnostics.push(...unappliedPatches(rootProperties));
   const selectors = readSelectorsFile(root);
   diagnostics.push(...selectors.diagnostics);
@@ -178,10 +251,20 @@ export function loadProject(options: LoadOptions): Project {
   diagnostics.push(...checkExposures(exposures, built.nodes, allSources, engine, base));
   const warnings = throwIfErrors(diagnostics);
   const project: Project = {
-    root, name, projectFile, settings: settings.file, locateSetting: (path) => settings.yaml.locate(path), targetPath, target, vars,
-    nodes: built.nodes, disabled: built.disabled,
+    root,
+    name,
+    projectFile,
+    settings: settings.file,
+    locateSetting: (path) => settings.yaml.locate(path),
+    targetPath,
+    target,
+    vars,
+    nodes: built.nodes,
+    disabled: built.disabled,
     sources: new Map(allSources.map((s) => [s.uniqueId, s])),
-    docs, macroFiles: macroTexts.map((m) => ({ file: m.file, ...(m.package ? { package: m.package } : {}) })), warnings,
+    docs,
+    macroFiles: macroTexts.map((m) => ({ file: m.file, ...(m.package ? { package: m.package } : {}) })),
+    warnings,
     macros: macroTexts.flatMap((m) => readMacroDefinitions(m.package ?? name, m.file, m.text)),
     packages: packages.map((p) => ({ name: p.name, dir: p.dir })),
     selectors: selectors.selectors,
@@ -200,7 +283,9 @@ const CONFIG_SECTIONS = { model: 'models', seed: 'seeds', snapshot: 'snapshots',
 type ConfigType = keyof typeof CONFIG_SECTIONS;
 
 function configTrees(yaml: YamlFile, diagnostics: Diagnostic[]): Record<ConfigType, ReturnType<typeof readConfigTree>> {
-  const trees = Object.fromEntries(Object.entries(CONFIG_SECTIONS).map(([type, section]) => [type, readConfigTree(yaml, section)])) as Record<ConfigType, ReturnType<typeof readConfigTree>>;
+  const trees = Object.fromEntries(
+    Object.entries(CONFIG_SECTIONS).map(([type, section]) => [type, readConfigTree(yaml, section)]),
+  ) as Record<ConfigType, ReturnType<typeof readConfigTree>>;
   for (const tree of Object.values(trees)) diagnostics.push(...tree.diagnostics);
   return trees;
 }
@@ -212,12 +297,21 @@ function readProjectYaml(file: string, shownAs: string, diagnostics: Diagnostic[
 }
 
 /** The project file, and the two keys that find the profile, rendered before there is a target (with env_var and --vars). */
-function readProjectHead(file: string, env: NodeJS.ProcessEnv, vars: Record<string, unknown>, diagnostics: Diagnostic[]): { yaml: YamlFile; profile: string | undefined; targetPath: string | undefined; rendered: Record<string, unknown> } | undefined {
+function readProjectHead(
+  file: string,
+  env: NodeJS.ProcessEnv,
+  vars: Record<string, unknown>,
+  diagnostics: Diagnostic[],
+): { yaml: YamlFile; profile: string | undefined; targetPath: string | undefined; rendered: Record<string, unknown> } | undefined {
   const yaml = readProjectYaml(file, basename(file), diagnostics);
   if (!yaml) return undefined;
   const value = yaml.value !== null && typeof yaml.value === 'object' ? (yaml.value as Record<string, unknown>) : {};
   const scope = { env_var: envVarFunction(env), var: cliVarFunction(vars) };
-  const rendered = Object.fromEntries(['profile', 'target-path'].filter((k) => k in value).map((k) => [k, renderYamlValues(yaml, value[k], [k], macroFreeEngine(), scope, diagnostics)]));
+  const rendered = Object.fromEntries(
+    ['profile', 'target-path']
+      .filter((k) => k in value)
+      .map((k) => [k, renderYamlValues(yaml, value[k], [k], macroFreeEngine(), scope, diagnostics)]),
+  );
   const text = (k: string) => (typeof rendered[k] === 'string' ? rendered[k] : undefined);
   return { yaml, profile: text('profile'), targetPath: text('target-path'), rendered };
 }
@@ -226,8 +320,21 @@ function readProjectHead(file: string, env: NodeJS.ProcessEnv, vars: Record<stri
  * The whole project file rendered as dbt renders it (run hooks, vars and node hooks are left for
  * later), and checked; top-level keys in `done` were rendered already.
  */
-function renderProjectFile(yaml: YamlFile, scope: RenderScope, diagnostics: Diagnostic[], done: Record<string, unknown> = {}): { file: ProjectFile; yaml: YamlFile } | undefined {
-  const fresh = renderYamlValues(yaml, yaml.value, [], macroFreeEngine(), scope, diagnostics, (p) => projectKeyRendered(p) && !(p.length === 1 && String(p[0]) in done));
+function renderProjectFile(
+  yaml: YamlFile,
+  scope: RenderScope,
+  diagnostics: Diagnostic[],
+  done: Record<string, unknown> = {},
+): { file: ProjectFile; yaml: YamlFile } | undefined {
+  const fresh = renderYamlValues(
+    yaml,
+    yaml.value,
+    [],
+    macroFreeEngine(),
+    scope,
+    diagnostics,
+    (p) => projectKeyRendered(p) && !(p.length === 1 && String(p[0]) in done),
+  );
   const rendered = fresh !== null && typeof fresh === 'object' && !Array.isArray(fresh) ? { ...fresh, ...done } : fresh;
   const checked = validateYaml(yaml, projectFileSchema, rendered ?? {}, [], 'project file');
   diagnostics.push(...checked.diagnostics);
@@ -238,7 +345,9 @@ function renderProjectFile(yaml: YamlFile, scope: RenderScope, diagnostics: Diag
 
 /** Properties entries for resources that do not exist. */
 function unappliedPatches(properties: Properties): Diagnostic[] {
-  return [...properties.patches.values()].filter((p) => !p.applied).map((p) => diagnostic('properties-unknown-node', `'${p.props.name}' is described in ${p.file} but no such resource exists.`, p.at));
+  return [...properties.patches.values()]
+    .filter((p) => !p.applied)
+    .map((p) => diagnostic('properties-unknown-node', `'${p.props.name}' is described in ${p.file} but no such resource exists.`, p.at));
 }
 
 /** Global vars, plus the vars scoped under this project's name (dbt's `vars: {project: {...}}`). */
@@ -246,7 +355,9 @@ function projectVars(file: ProjectFile, name: string): Record<string, unknown> {
   const all = file.vars ?? {};
   const scoped = all[name];
   const global = Object.fromEntries(Object.entries(all).filter(([k]) => k !== name));
-  return scoped !== null && typeof scoped === 'object' && !Array.isArray(scoped) ? { ...global, ...(scoped as Record<string, unknown>) } : global;
+  return scoped !== null && typeof scoped === 'object' && !Array.isArray(scoped)
+    ? { ...global, ...(scoped as Record<string, unknown>) }
+    : global;
 }
 
 /**
@@ -258,7 +369,15 @@ function withNaming(engine: TemplateEngine, base: RenderScope): { naming?: NodeN
   if (kinds.length === 0) return {};
   return {
     naming: (node) => {
-      const context = { name: node.name, resource_type: node.resourceType, fqn: node.fqn, path: node.path, original_file_path: node.originalFilePath, config: node.config, version: null };
+      const context = {
+        name: node.name,
+        resource_type: node.resourceType,
+        fqn: node.fqn,
+        path: node.path,
+        original_file_path: node.originalFilePath,
+        config: node.config,
+        version: null,
+      };
       const out: Partial<Relation> = {};
       for (const kind of kinds) {
         const custom = kind === 'schema' ? node.config.schema : kind === 'alias' ? node.config.alias : node.config.database;

@@ -16,13 +16,27 @@ export interface LockFile {
   sha1Hash: string;
 }
 
-const lockSchema = z.object({
-  packages: z.array(z.object({
-    name: z.string(), package: z.string().optional(), version: z.union([z.string(), z.number()]).optional(),
-    git: z.string().optional(), revision: z.string().optional(), subdirectory: z.string().optional(), tarball: z.string().optional(), local: z.string().optional(),
-  }).loose()).default([]),
-  sha1_hash: z.string().default(''),
-}).loose();
+const lockSchema = z
+  .object({
+    packages: z
+      .array(
+        z
+          .object({
+            name: z.string(),
+            package: z.string().optional(),
+            version: z.union([z.string(), z.number()]).optional(),
+            git: z.string().optional(),
+            revision: z.string().optional(),
+            subdirectory: z.string().optional(),
+            tarball: z.string().optional(),
+            local: z.string().optional(),
+          })
+          .loose(),
+      )
+      .default([]),
+    sha1_hash: z.string().default(''),
+  })
+  .loose();
 
 /**
  * dbt's `sha1_hash`: sha1 of the specs, each as sorted-key JSON, sorted, joined by newlines; a
@@ -36,15 +50,30 @@ export function specsHash(specs: readonly PackageSpec[]): string {
 }
 
 function specDict(spec: PackageSpec): Record<string, unknown> {
-  if (spec.kind === 'hub') return { package: spec.package, version: spec.versions.length === 1 ? spec.versions[0] : spec.versions, ...(spec.installPrerelease ? { 'install-prerelease': true } : {}) };
-  if (spec.kind === 'git') return { git: spec.written ?? spec.git, ...(spec.revision !== undefined ? { revision: spec.revision } : {}), ...(spec.subdirectory !== undefined ? { subdirectory: spec.subdirectory } : {}), ...(spec.warnUnpinned ? {} : { 'warn-unpinned': false }) };
+  if (spec.kind === 'hub')
+    return {
+      package: spec.package,
+      version: spec.versions.length === 1 ? spec.versions[0] : spec.versions,
+      ...(spec.installPrerelease ? { 'install-prerelease': true } : {}),
+    };
+  if (spec.kind === 'git')
+    return {
+      git: spec.written ?? spec.git,
+      ...(spec.revision !== undefined ? { revision: spec.revision } : {}),
+      ...(spec.subdirectory !== undefined ? { subdirectory: spec.subdirectory } : {}),
+      ...(spec.warnUnpinned ? {} : { 'warn-unpinned': false }),
+    };
   if (spec.kind === 'tarball') return { tarball: spec.tarball, name: spec.name };
   return { local: spec.local };
 }
 
 function sortedJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(sortedJson).join(', ')}]`;
-  if (value !== null && typeof value === 'object') return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}: ${sortedJson((value as Record<string, unknown>)[k])}`).join(', ')}}`;
+  if (value !== null && typeof value === 'object')
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}: ${sortedJson((value as Record<string, unknown>)[k])}`)
+      .join(', ')}}`;
   return JSON.stringify(value);
 }
 
@@ -61,8 +90,18 @@ export function readLockFile(root: string, diagnostics: Diagnostic[]): LockFile 
     return undefined;
   }
   const packages = checked.data.packages.flatMap((entry): PinnedPackage[] => {
-    if (entry.package !== undefined && entry.version !== undefined) return [{ kind: 'hub', name: entry.name, package: entry.package, version: String(entry.version) }];
-    if (entry.git !== undefined && entry.revision !== undefined) return [{ kind: 'git', name: entry.name, git: entry.git, revision: entry.revision, ...(entry.subdirectory !== undefined ? { subdirectory: entry.subdirectory } : {}) }];
+    if (entry.package !== undefined && entry.version !== undefined)
+      return [{ kind: 'hub', name: entry.name, package: entry.package, version: String(entry.version) }];
+    if (entry.git !== undefined && entry.revision !== undefined)
+      return [
+        {
+          kind: 'git',
+          name: entry.name,
+          git: entry.git,
+          revision: entry.revision,
+          ...(entry.subdirectory !== undefined ? { subdirectory: entry.subdirectory } : {}),
+        },
+      ];
     if (entry.tarball !== undefined) return [{ kind: 'tarball', name: entry.name, tarball: entry.tarball }];
     if (entry.local !== undefined) return [{ kind: 'local', name: entry.name, local: entry.local }];
     return [];
@@ -76,7 +115,8 @@ export function readLockFile(root: string, diagnostics: Diagnostic[]): LockFile 
 export function writeLockFile(root: string, lock: LockFile): void {
   const packages = lock.packages.map((p) => {
     if (p.kind === 'hub') return { package: p.package, name: p.name, version: p.version };
-    if (p.kind === 'git') return { git: p.git, name: p.name, revision: p.revision, ...(p.subdirectory !== undefined ? { subdirectory: p.subdirectory } : {}) };
+    if (p.kind === 'git')
+      return { git: p.git, name: p.name, revision: p.revision, ...(p.subdirectory !== undefined ? { subdirectory: p.subdirectory } : {}) };
     if (p.kind === 'tarball') return { tarball: p.tarball, name: p.name };
     return { local: p.local, name: p.name };
   });

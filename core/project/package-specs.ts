@@ -14,10 +14,25 @@ export const PACKAGE_FILES = ['packages.yml', 'dependencies.yml'] as const;
 const version = z.union([z.string(), z.number()]);
 const entrySchema = z.union([
   z.strictObject({ local: z.string() }),
-  z.strictObject({ package: z.string(), version: z.union([version, z.array(version)]).optional(), 'install-prerelease': z.boolean().optional() }),
-  z.strictObject({ git: z.string(), revision: z.union([z.string(), z.number()]).optional(), subdirectory: z.string().optional(), 'warn-unpinned': z.boolean().optional() }),
+  z.strictObject({
+    package: z.string(),
+    version: z.union([version, z.array(version)]).optional(),
+    'install-prerelease': z.boolean().optional(),
+  }),
+  z.strictObject({
+    git: z.string(),
+    revision: z.union([z.string(), z.number()]).optional(),
+    subdirectory: z.string().optional(),
+    'warn-unpinned': z.boolean().optional(),
+  }),
   z.strictObject({ tarball: z.string(), name: z.string() }),
-  z.strictObject({ private: z.string(), provider: z.string().optional(), revision: z.string().optional(), subdirectory: z.string().optional(), 'warn-unpinned': z.boolean().optional() }),
+  z.strictObject({
+    private: z.string(),
+    provider: z.string().optional(),
+    revision: z.string().optional(),
+    subdirectory: z.string().optional(),
+    'warn-unpinned': z.boolean().optional(),
+  }),
 ]);
 const packagesSchema = z.object({ packages: z.array(z.unknown()).default([]) }).loose();
 
@@ -50,7 +65,15 @@ export function readPackageList(root: string, env: NodeJS.ProcessEnv, vars: Reco
   return { file, specs, diagnostics };
 }
 
-function readEntry(yaml: YamlFile, entry: unknown, i: number, root: string, env: NodeJS.ProcessEnv, vars: Record<string, unknown>, diagnostics: Diagnostic[]): PackageSpec | undefined {
+function readEntry(
+  yaml: YamlFile,
+  entry: unknown,
+  i: number,
+  root: string,
+  env: NodeJS.ProcessEnv,
+  vars: Record<string, unknown>,
+  diagnostics: Diagnostic[],
+): PackageSpec | undefined {
   const path = ['packages', i];
   const at = yaml.locate(path);
   const scope = { env_var: envVarFunction(env, { allowSecrets: true }), var: cliVarFunction(vars) };
@@ -71,12 +94,24 @@ export function dependencySpec(value: unknown, base: string): PackageSpec | unde
   return checked.success ? specOf(checked.data, base, []) : undefined;
 }
 
-function specOf(value: z.infer<typeof entrySchema>, root: string, diagnostics: Diagnostic[], at?: SourceLocation, written?: string): PackageSpec | undefined {
+function specOf(
+  value: z.infer<typeof entrySchema>,
+  root: string,
+  diagnostics: Diagnostic[],
+  at?: SourceLocation,
+  written?: string,
+): PackageSpec | undefined {
   const where = at ? { at } : {};
   if ('local' in value) return { kind: 'local', local: value.local, base: root, ...where };
   if ('package' in value) {
     if (value.version === undefined) {
-      diagnostics.push(diagnostic('invalid-dependency', `Package '${value.package}' has no 'version:'; give a version or a range, e.g. version: [">=1.0.0", "<2.0.0"].`, at));
+      diagnostics.push(
+        diagnostic(
+          'invalid-dependency',
+          `Package '${value.package}' has no 'version:'; give a version or a range, e.g. version: [">=1.0.0", "<2.0.0"].`,
+          at,
+        ),
+      );
       return undefined;
     }
     const versions = (Array.isArray(value.version) ? value.version : [value.version]).map(String);
@@ -84,12 +119,23 @@ function specOf(value: z.infer<typeof entrySchema>, root: string, diagnostics: D
   }
   if ('git' in value) {
     return {
-      kind: 'git', git: value.git, ...(written !== undefined ? { written } : {}), ...(value.revision !== undefined ? { revision: String(value.revision) } : {}),
-      ...(value.subdirectory !== undefined ? { subdirectory: value.subdirectory } : {}), warnUnpinned: value['warn-unpinned'] ?? true, ...where,
+      kind: 'git',
+      git: value.git,
+      ...(written !== undefined ? { written } : {}),
+      ...(value.revision !== undefined ? { revision: String(value.revision) } : {}),
+      ...(value.subdirectory !== undefined ? { subdirectory: value.subdirectory } : {}),
+      warnUnpinned: value['warn-unpinned'] ?? true,
+      ...where,
     };
   }
   if ('tarball' in value) return { kind: 'tarball', tarball: value.tarball, name: value.name, ...where };
-  diagnostics.push(diagnostic('invalid-dependency', `'private: ${value.private}' packages are a dbt Cloud feature (they use the Cloud's git integration); list the package with 'git:' and its URL instead.`, at));
+  diagnostics.push(
+    diagnostic(
+      'invalid-dependency',
+      `'private: ${value.private}' packages are a dbt Cloud feature (they use the Cloud's git integration); list the package with 'git:' and its URL instead.`,
+      at,
+    ),
+  );
   return undefined;
 }
 

@@ -38,19 +38,40 @@ export function packagesFolder(root: string, configured: string | undefined): st
  * lock, else from its spec (a hub package's last segment, a tarball's `name:`, a local package's
  * project file); a git package is named by its project file, so without a lock it is not checked.
  */
-export function missingPackages(root: string, folder: string, installed: readonly InstalledPackage[], env: NodeJS.ProcessEnv, vars: Record<string, unknown>): Diagnostic[] {
+export function missingPackages(
+  root: string,
+  folder: string,
+  installed: readonly InstalledPackage[],
+  env: NodeJS.ProcessEnv,
+  vars: Record<string, unknown>,
+): Diagnostic[] {
   const list = readPackageList(root, env, vars);
   const lock = readLockFile(root, []);
   const locked = lock && lock.sha1Hash === specsHash(list.specs) ? new Map(lock.packages.map((p) => [pinnedKey(p), p.name])) : undefined;
-  const names = list.specs.map((spec) => ({ spec, name: locked?.get(specKey(spec)) ?? (spec.kind === 'local' ? packageName(resolve(spec.base, spec.local)) : expectedName(spec)) }));
+  const names = list.specs.map((spec) => ({
+    spec,
+    name: locked?.get(specKey(spec)) ?? (spec.kind === 'local' ? packageName(resolve(spec.base, spec.local)) : expectedName(spec)),
+  }));
   // A git package's name is in its project file: with nothing installed at all, say so for it too.
   const unnamed = names.find((n) => n.name === undefined);
   if (unnamed && installed.length === 0) {
-    return [diagnostic('invalid-dependency', `${list.file ?? 'packages.yml'} lists ${names.length} package${names.length === 1 ? '' : 's'}, but none is installed in ${folder}/: run 'strata deps'.`, unnamed.spec.at)];
+    return [
+      diagnostic(
+        'invalid-dependency',
+        `${list.file ?? 'packages.yml'} lists ${names.length} package${names.length === 1 ? '' : 's'}, but none is installed in ${folder}/: run 'strata deps'.`,
+        unnamed.spec.at,
+      ),
+    ];
   }
   return names.flatMap(({ spec, name }) => {
     if (name === undefined || installed.some((p) => p.name === name)) return [];
-    return [diagnostic('invalid-dependency', `Package '${name}' is listed in ${list.file ?? 'packages.yml'} but not installed in ${folder}/: run 'strata deps'.`, spec.at)];
+    return [
+      diagnostic(
+        'invalid-dependency',
+        `Package '${name}' is listed in ${list.file ?? 'packages.yml'} but not installed in ${folder}/: run 'strata deps'.`,
+        spec.at,
+      ),
+    ];
   });
 }
 
@@ -81,9 +102,11 @@ export function packageName(dir: string): string | undefined {
 export function installedPackages(root: string, installPath: string): InstalledPackage[] {
   const base = resolve(root, installPath);
   if (!existsSync(base)) return [];
-  return readdirSync(base).sort().flatMap((entry) => {
-    const dir = join(base, entry);
-    const name = statSync(dir).isDirectory() ? packageName(dir) : undefined;
-    return name ? [{ name, dir }] : [];
-  });
+  return readdirSync(base)
+    .sort()
+    .flatMap((entry) => {
+      const dir = join(base, entry);
+      const name = statSync(dir).isDirectory() ? packageName(dir) : undefined;
+      return name ? [{ name, dir }] : [];
+    });
 }

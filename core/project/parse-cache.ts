@@ -42,10 +42,19 @@ export class ParseCache {
   hits = 0;
   misses = 0;
 
-  constructor(private readonly file: string, private readonly key: string, private readonly env: NodeJS.ProcessEnv) {
+  constructor(
+    private readonly file: string,
+    private readonly key: string,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {
     if (!existsSync(file)) return;
     try {
-      const saved = JSON.parse(readFileSync(file, 'utf8')) as { key?: string; salt?: string; entries?: Record<string, Entry>; yaml?: Record<string, [string, unknown]> };
+      const saved = JSON.parse(readFileSync(file, 'utf8')) as {
+        key?: string;
+        salt?: string;
+        entries?: Record<string, Entry>;
+        yaml?: Record<string, [string, unknown]>;
+      };
       if (saved.key !== key || typeof saved.salt !== 'string') return;
       this.salt = saved.salt;
       if (saved.entries) this.entries = saved.entries;
@@ -70,7 +79,10 @@ export class ParseCache {
 
   /** Records a fresh result (only for templates that parsed without errors). */
   put(file: string, text: string, result: ParseResult, envUsed: Iterable<string>): void {
-    const env = envDigests(this.salt, [...envUsed].map((name) => [name, this.env[name]]));
+    const env = envDigests(
+      this.salt,
+      [...envUsed].map((name) => [name, this.env[name]]),
+    );
     this.next[keyOf(file, text)] = { ...result, hash: hash(text), env };
     this.texts.set(keyOf(file, text), text);
   }
@@ -115,5 +127,7 @@ function hash(text: string): string {
 
 /** The cache key: everything besides a template's own text that its parse result depends on. */
 export function parseCacheKey(parts: Record<string, unknown>): string {
-  return createHash('sha1').update(JSON.stringify({ v: CACHE_VERSION, ...parts })).digest('base64');
+  return createHash('sha1')
+    .update(JSON.stringify({ v: CACHE_VERSION, ...parts }))
+    .digest('base64');
 }

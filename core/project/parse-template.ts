@@ -15,7 +15,13 @@ export interface ParseContext {
  * The parse pass for one template: from the cache when the file is unchanged, else rendered (and
  * cached when it parsed cleanly). `extra` adds names to the scope (e.g. for generic tests).
  */
-export function parseTemplate(ctx: ParseContext, file: string, rawCode: string, name: string, extra: RenderScope = {}): { record?: ParseRecord; diagnostics: Diagnostic[] } {
+export function parseTemplate(
+  ctx: ParseContext,
+  file: string,
+  rawCode: string,
+  name: string,
+  extra: RenderScope = {},
+): { record?: ParseRecord; diagnostics: Diagnostic[] } {
   const cached = ctx.cache?.get(file, rawCode);
   if (cached) {
     const { refs, sources } = restoreLocations(file, rawCode, cached.refs, cached.sources);
@@ -25,10 +31,13 @@ export function parseTemplate(ctx: ParseContext, file: string, rawCode: string, 
   if (!compiled.template) return { diagnostics: [compiled.diagnostic] };
   const envUsed = new Set<string>();
   const envVar = ctx.base.env_var as (...args: unknown[]) => unknown;
-  const { scope, record } = parseScope(ctx.base, file, rawCode, name, { ...extra, env_var: (...args: unknown[]) => {
-    envUsed.add(String(splitArgs(args).positional[0]));
-    return envVar(...args);
-  } });
+  const { scope, record } = parseScope(ctx.base, file, rawCode, name, {
+    ...extra,
+    env_var: (...args: unknown[]) => {
+      envUsed.add(String(splitArgs(args).positional[0]));
+      return envVar(...args);
+    },
+  });
   const rendered = ctx.engine.render(compiled.template, scope);
   if (rendered.diagnostic) return { record, diagnostics: [rendered.diagnostic] };
   ctx.cache?.put(file, rawCode, parseResultOf(record), envUsed);
@@ -38,7 +47,11 @@ export function parseTemplate(ctx: ParseContext, file: string, rawCode: string, 
 /** What the parse cache keeps of a parse: the calls without their locations. */
 export function parseResultOf(record: ParseRecord): ParseResult {
   return {
-    refs: record.refs.map(({ name: n, package: p, version: v }) => ({ name: n, ...(p !== undefined ? { package: p } : {}), ...(v !== undefined ? { version: v } : {}) })),
+    refs: record.refs.map(({ name: n, package: p, version: v }) => ({
+      name: n,
+      ...(p !== undefined ? { package: p } : {}),
+      ...(v !== undefined ? { version: v } : {}),
+    })),
     sources: record.sources.map(({ source, table }) => ({ source, table })),
     config: record.config,
     macros: [...record.macros],

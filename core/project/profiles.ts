@@ -41,7 +41,11 @@ const profileSchema = z.strictObject({
  * variable counts as unset), with what named it.
  */
 function explicitProfilesDir(options: Pick<ProfileOptions, 'profilesDir' | 'env'>): { dir: string; source: string } | undefined {
-  const named: [string | undefined, string][] = [[options.profilesDir, '--profiles-dir'], [options.env.STRATA_PROFILES_DIR, 'STRATA_PROFILES_DIR'], [options.env.DBT_PROFILES_DIR, 'DBT_PROFILES_DIR']];
+  const named: [string | undefined, string][] = [
+    [options.profilesDir, '--profiles-dir'],
+    [options.env.STRATA_PROFILES_DIR, 'STRATA_PROFILES_DIR'],
+    [options.env.DBT_PROFILES_DIR, 'DBT_PROFILES_DIR'],
+  ];
   const found = named.find(([dir]) => typeof dir === 'string' && dir.length > 0);
   return found ? { dir: resolve(found[0] as string), source: found[1] } : undefined;
 }
@@ -67,21 +71,46 @@ const BUILT_IN_TARGET = 'dev';
  * but `dev`. A named profile or target that cannot be found is an error, as in dbt, never a silent
  * build somewhere else (a CI job missing its profiles.yml must not go green on DuckDB).
  */
-export function resolveTarget(options: ProfileOptions, adapters: readonly Adapter[]): { target?: ResolvedTarget; diagnostics: Diagnostic[] } {
+export function resolveTarget(
+  options: ProfileOptions,
+  adapters: readonly Adapter[],
+): { target?: ResolvedTarget; diagnostics: Diagnostic[] } {
   const explicit = explicitProfilesDir(options);
   const searched = profileSearchPath(options);
   const file = searched.map((d) => join(d, 'profiles.yml')).find((f) => existsSync(f));
   if (!file) {
     if (explicit) {
       const missing = `no profiles.yml in ${explicit.dir} (the folder ${explicit.source} names${existsSync(explicit.dir) ? '' : ', which does not exist'})`;
-      return { diagnostics: [diagnostic('profile-not-found', options.profile ? `Could not find profile named '${options.profile}': ${missing}.` : `No profile: ${missing}.`)] };
+      return {
+        diagnostics: [
+          diagnostic(
+            'profile-not-found',
+            options.profile ? `Could not find profile named '${options.profile}': ${missing}.` : `No profile: ${missing}.`,
+          ),
+        ],
+      };
     }
     const looked = `no profiles.yml was found (looked in ${searched.join(', ')})`;
     if (options.profile) {
-      return { diagnostics: [diagnostic('profile-not-found', `Could not find profile named '${options.profile}': ${looked}. Create one with that profile, or remove 'profile:' from the project file to build on the built-in DuckDB target.`, options.profileAt)] };
+      return {
+        diagnostics: [
+          diagnostic(
+            'profile-not-found',
+            `Could not find profile named '${options.profile}': ${looked}. Create one with that profile, or remove 'profile:' from the project file to build on the built-in DuckDB target.`,
+            options.profileAt,
+          ),
+        ],
+      };
     }
     if (options.target !== undefined && options.target !== BUILT_IN_TARGET) {
-      return { diagnostics: [diagnostic('target-not-found', `Could not find target '${options.target}': ${looked}, so the only target is the built-in DuckDB target (valid target names: ${BUILT_IN_TARGET}).`)] };
+      return {
+        diagnostics: [
+          diagnostic(
+            'target-not-found',
+            `Could not find target '${options.target}': ${looked}, so the only target is the built-in DuckDB target (valid target names: ${BUILT_IN_TARGET}).`,
+          ),
+        ],
+      };
     }
     return builtInDuckDb(options, adapters);
   }
@@ -93,7 +122,8 @@ export function resolveTarget(options: ProfileOptions, adapters: readonly Adapte
   // dbt's ProfileRenderer: natively, with env_var (secrets allowed here only) and --vars, and only
   // the profile's `target` and the chosen output, so another output's unset env var does no harm.
   const scope = { env_var: envVarFunction(options.env, { allowSecrets: true }), var: cliVarFunction(options.vars ?? {}) };
-  const render = (value: unknown, path: readonly PropertyKey[]) => renderYamlValues(yaml, value, path, macroFreeEngine(), scope, diagnostics);
+  const render = (value: unknown, path: readonly PropertyKey[]) =>
+    renderYamlValues(yaml, value, path, macroFreeEngine(), scope, diagnostics);
   const profiles = yaml.value !== null && typeof yaml.value === 'object' ? (yaml.value as Record<string, unknown>) : {};
   const profileName = options.profile ?? Object.keys(profiles).find((k) => k !== 'config');
   if (!profileName || !(profileName in profiles)) {
@@ -101,7 +131,12 @@ export function resolveTarget(options: ProfileOptions, adapters: readonly Adapte
     const message = options.profile
       ? `Could not find profile named '${options.profile}' (named by the project file) in ${file} (profiles: ${names.join(', ') || 'none'}).${didYouMean(options.profile, names)}`
       : `${file} defines no profile.`;
-    return { diagnostics: [...diagnostics, diagnostic('profile-not-found', message, (options.profile && options.profileAt) || { file, line: 1, column: 1 })] };
+    return {
+      diagnostics: [
+        ...diagnostics,
+        diagnostic('profile-not-found', message, (options.profile && options.profileAt) || { file, line: 1, column: 1 }),
+      ],
+    };
   }
   const checked = validateYaml(yaml, profileSchema, profiles[profileName], [profileName], `profile '${profileName}'`);
   if (!checked.data) return { diagnostics: [...diagnostics, ...checked.diagnostics] };
@@ -111,8 +146,20 @@ export function resolveTarget(options: ProfileOptions, adapters: readonly Adapte
   if (!raw) {
     const names = Object.keys(checked.data.outputs);
     // Named by --target, the outputs are where to look; named by the profile, its `target:` line.
-    const at = options.target === undefined && checked.data.target !== undefined ? yaml.locate([profileName, 'target']) : yaml.locate([profileName, 'outputs']);
-    return { diagnostics: [...diagnostics, diagnostic('target-not-found', `The profile '${profileName}' does not have a target named '${targetName}' (valid target names: ${names.join(', ')}).${didYouMean(targetName, names)}`, at)] };
+    const at =
+      options.target === undefined && checked.data.target !== undefined
+        ? yaml.locate([profileName, 'target'])
+        : yaml.locate([profileName, 'outputs']);
+    return {
+      diagnostics: [
+        ...diagnostics,
+        diagnostic(
+          'target-not-found',
+          `The profile '${profileName}' does not have a target named '${targetName}' (valid target names: ${names.join(', ')}).${didYouMean(targetName, names)}`,
+          at,
+        ),
+      ],
+    };
   }
   const outputPath = [profileName, 'outputs', targetName];
   const output = render(raw, outputPath) as Record<string, unknown>;
@@ -120,13 +167,29 @@ export function resolveTarget(options: ProfileOptions, adapters: readonly Adapte
   const adapter = adapters.find((a) => a.name === type);
   if (!adapter) {
     const names = adapters.map((a) => a.name);
-    return { diagnostics: [...diagnostics, diagnostic('unsupported-adapter', `Adapter type '${type}' is not available (available: ${names.join(', ')}).${didYouMean(type, names)}`, yaml.locate([...outputPath, 'type']))] };
+    return {
+      diagnostics: [
+        ...diagnostics,
+        diagnostic(
+          'unsupported-adapter',
+          `Adapter type '${type}' is not available (available: ${names.join(', ')}).${didYouMean(type, names)}`,
+          yaml.locate([...outputPath, 'type']),
+        ),
+      ],
+    };
   }
   const result = adapter.parseConfig(output, options.projectDir);
   if ('problems' in result) {
     // A key that is set points at itself; one that is missing, at the output's name.
     const at = (key: string) => (output[key] == null ? yaml.locate(outputPath.slice(0, -1), targetName) : yaml.locate(outputPath, key));
-    return { diagnostics: [...diagnostics, ...result.problems.map((p) => diagnostic('yaml-schema', `Profile '${profileName}', target '${targetName}': ${p.message}`, at(p.key)))] };
+    return {
+      diagnostics: [
+        ...diagnostics,
+        ...result.problems.map((p) =>
+          diagnostic('yaml-schema', `Profile '${profileName}', target '${targetName}': ${p.message}`, at(p.key)),
+        ),
+      ],
+    };
   }
   return { target: { profileName, targetName, type, config: result.config, info: result.target, profilesFile: file }, diagnostics };
 }
@@ -136,5 +199,8 @@ function builtInDuckDb(options: ProfileOptions, adapters: readonly Adapter[]): {
   if (!adapter) return { diagnostics: [diagnostic('profile-not-found', 'No profiles.yml found and the DuckDB adapter is not available.')] };
   const result = adapter.parseConfig({ type: 'duckdb', path: join(options.targetPath, 'strata.duckdb'), threads: 4 }, options.projectDir);
   if ('problems' in result) throw new Error(`built-in DuckDB profile rejected: ${result.problems.map((p) => p.message).join('; ')}`);
-  return { target: { profileName: 'default', targetName: BUILT_IN_TARGET, type: 'duckdb', config: result.config, info: result.target }, diagnostics: [] };
+  return {
+    target: { profileName: 'default', targetName: BUILT_IN_TARGET, type: 'duckdb', config: result.config, info: result.target },
+    diagnostics: [],
+  };
 }

@@ -14,8 +14,16 @@ export function checkProjectFile(file: ProjectFile, yaml: YamlFile, packageName?
   if (required !== undefined && !admitsStrata(required)) {
     const who = packageName ? `Package '${packageName}'` : `Project '${file.name}'`;
     const ranges = (Array.isArray(required) ? required : [required]).map((r) => JSON.stringify(String(r))).join(', ');
-    const fix = packageName ? `install a version of ${packageName} that supports dbt ${DBT_COMPATIBLE_VERSION}` : `widen require-dbt-version to admit ${DBT_COMPATIBLE_VERSION}`;
-    out.push(diagnostic('incompatible-dbt-version', `${who} requires dbt ${ranges}; Strata behaves as dbt ${DBT_COMPATIBLE_VERSION}. To use it, ${fix}.`, yaml.locate(['require-dbt-version'])));
+    const fix = packageName
+      ? `install a version of ${packageName} that supports dbt ${DBT_COMPATIBLE_VERSION}`
+      : `widen require-dbt-version to admit ${DBT_COMPATIBLE_VERSION}`;
+    out.push(
+      diagnostic(
+        'incompatible-dbt-version',
+        `${who} requires dbt ${ranges}; Strata behaves as dbt ${DBT_COMPATIBLE_VERSION}. To use it, ${fix}.`,
+        yaml.locate(['require-dbt-version']),
+      ),
+    );
   }
   for (const [key, why] of Object.entries(IGNORED_PROJECT_KEYS)) {
     if (why && key in file) out.push(diagnostic('ignored-setting', `'${key}' has no effect in Strata: ${why}.`, yaml.locate([key])));

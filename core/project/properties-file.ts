@@ -40,7 +40,14 @@ const versionEntry = z.strictObject({
   defined_in: z.string().optional(),
   description: z.string().optional(),
   config: nodeConfigSchema.optional(),
-  columns: z.array(z.union([columnSchema, z.strictObject({ include: z.union([z.string(), z.array(z.string())]), exclude: z.array(z.string()).optional() })])).optional(),
+  columns: z
+    .array(
+      z.union([
+        columnSchema,
+        z.strictObject({ include: z.union([z.string(), z.array(z.string())]), exclude: z.array(z.string()).optional() }),
+      ]),
+    )
+    .optional(),
   tests: tests.optional(),
   data_tests: tests.optional(),
   deprecation_date: z.union([z.string(), z.date()]).optional(),
@@ -115,7 +122,16 @@ export const propertiesFileSchema = z.strictObject({
   macros: loose.optional(),
   unit_tests: loose.optional(),
   exposures: loose.optional(),
-  groups: z.array(z.strictObject({ name: z.string(), description: z.string().optional(), owner: z.object({ name: z.string().optional(), email: z.string().optional() }).loose(), config: z.record(z.string(), z.unknown()).optional() })).optional(),
+  groups: z
+    .array(
+      z.strictObject({
+        name: z.string(),
+        description: z.string().optional(),
+        owner: z.object({ name: z.string().optional(), email: z.string().optional() }).loose(),
+        config: z.record(z.string(), z.unknown()).optional(),
+      }),
+    )
+    .optional(),
   metrics: loose.optional(),
   semantic_models: loose.optional(),
   saved_queries: loose.optional(),

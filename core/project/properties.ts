@@ -76,26 +76,49 @@ export function readProperties(files: readonly FoundFile[], ctx: PropertiesConte
     const checked = validateYaml(yaml, propertiesFileSchema, rendered, [], 'properties file');
     diagnostics.push(...checked.diagnostics);
     if (!checked.data) continue;
-    const render = (text: string | undefined, path: PropertyKey[]): string => renderDescription(text ?? '', ctx, yaml.locate(path), diagnostics);
+    const render = (text: string | undefined, path: PropertyKey[]): string =>
+      renderDescription(text ?? '', ctx, yaml.locate(path), diagnostics);
     for (const section of SECTIONS) {
       (checked.data[section] ?? []).forEach((props, i) => {
         const key = `${section}:${props.name}`;
         const previous = properties.patches.get(key);
         const at = yaml.locate([section, i]);
         if (previous) {
-          diagnostics.push(diagnostic('duplicate-node', `'${props.name}' is described twice under '${section}:' (${previous.file}:${previous.at.line} and here).`, at));
+          diagnostics.push(
+            diagnostic(
+              'duplicate-node',
+              `'${props.name}' is described twice under '${section}:' (${previous.file}:${previous.at.line} and here).`,
+              at,
+            ),
+          );
           return;
         }
         const columns = readColumns(props.columns ?? [], [section, i], yaml.locate, render);
-        properties.patches.set(key, { props, file: f.fromRoot, at, description: render(props.description, [section, i, 'description']), columns, testLocators: testLocators(yaml.locate, [section, i], props), applied: false });
+        properties.patches.set(key, {
+          props,
+          file: f.fromRoot,
+          at,
+          description: render(props.description, [section, i, 'description']),
+          columns,
+          testLocators: testLocators(yaml.locate, [section, i], props),
+          applied: false,
+        });
       });
     }
     (checked.data.unit_tests ?? []).forEach((value, index) => properties.unitTests.push({ yaml, index, value }));
     properties.exposures.push(...readExposures(f.fromRoot, checked.data.exposures ?? [], yaml.locate));
     (checked.data.groups ?? []).forEach((g, index) => {
       const at = yaml.locate(['groups', index]);
-      if (properties.groups.some((other) => other.name === g.name)) diagnostics.push(diagnostic('duplicate-node', `Group '${g.name}' is defined twice.`, at));
-      else properties.groups.push({ name: g.name, description: g.description ?? '', owner: { ...(g.owner.name ? { name: g.owner.name } : {}), ...(g.owner.email ? { email: g.owner.email } : {}) }, file: f.fromRoot, at });
+      if (properties.groups.some((other) => other.name === g.name))
+        diagnostics.push(diagnostic('duplicate-node', `Group '${g.name}' is defined twice.`, at));
+      else
+        properties.groups.push({
+          name: g.name,
+          description: g.description ?? '',
+          owner: { ...(g.owner.name ? { name: g.owner.name } : {}), ...(g.owner.email ? { email: g.owner.email } : {}) },
+          file: f.fromRoot,
+          at,
+        });
     });
     (checked.data.sources ?? []).forEach((source, i) => {
       properties.sources.push(...readSource(source, i, f.fromRoot, ctx, yaml.locate, render));
@@ -117,11 +140,28 @@ function readYaml(file: string, text: string, cache: ParseCache | undefined, dia
 type Locate = (path: readonly PropertyKey[]) => SourceLocation;
 
 /** Where each test of an entry (and each value in it) is written, in the order its tests are read: `tests:`, then `data_tests:`. */
-function testLocators(locate: Locate, entry: readonly PropertyKey[], props: { tests?: readonly unknown[] | undefined; data_tests?: readonly unknown[] | undefined }): EntryLocator[] {
-  return (['tests', 'data_tests'] as const).flatMap((key) => (props[key] ?? []).map((_, k) => (path: readonly PropertyKey[] = []) => locate([...entry, key, k, ...path])));
+function testLocators(
+  locate: Locate,
+  entry: readonly PropertyKey[],
+  props: { tests?: readonly unknown[] | undefined; data_tests?: readonly unknown[] | undefined },
+): EntryLocator[] {
+  return (['tests', 'data_tests'] as const).flatMap((key) =>
+    (props[key] ?? []).map(
+      (_, k) =>
+        (path: readonly PropertyKey[] = []) =>
+          locate([...entry, key, k, ...path]),
+    ),
+  );
 }
 
-function readSource(source: SourceProperties, i: number, file: string, ctx: PropertiesContext, locate: Locate, render: (text: string | undefined, path: PropertyKey[]) => string): SourceDefinition[] {
+function readSource(
+  source: SourceProperties,
+  i: number,
+  file: string,
+  ctx: PropertiesContext,
+  locate: Locate,
+  render: (text: string | undefined, path: PropertyKey[]) => string,
+): SourceDefinition[] {
   // Names were rendered with the file (`schema: "{{ target.schema }}_raw"`, as in dbt).
   const schema = source.schema ?? source.name;
   const database = source.database ?? ctx.database;
@@ -150,11 +190,24 @@ function readSource(source: SourceProperties, i: number, file: string, ctx: Prop
 }
 
 /** The columns of the entry at `entry` (a model's or a source table's). */
-function readColumns(columns: readonly ColumnProperties[], entry: readonly PropertyKey[], locate: Locate, render: (text: string | undefined, path: PropertyKey[]) => string): Record<string, ColumnDef> {
+function readColumns(
+  columns: readonly ColumnProperties[],
+  entry: readonly PropertyKey[],
+  locate: Locate,
+  render: (text: string | undefined, path: PropertyKey[]) => string,
+): Record<string, ColumnDef> {
   const out: Record<string, ColumnDef> = {};
   columns.forEach((c, index) => {
     const path = [...entry, 'columns', index];
-    const column: ColumnDef = { name: c.name, description: render(c.description, [...path, 'description']), meta: { ...c.meta, ...c.config?.meta }, tags: [...toList(c.tags), ...toList(c.config?.tags)], tests: [...(c.tests ?? []), ...(c.data_tests ?? [])], testLocators: testLocators(locate, path, c), constraints: c.constraints ?? [] };
+    const column: ColumnDef = {
+      name: c.name,
+      description: render(c.description, [...path, 'description']),
+      meta: { ...c.meta, ...c.config?.meta },
+      tags: [...toList(c.tags), ...toList(c.config?.tags)],
+      tests: [...(c.tests ?? []), ...(c.data_tests ?? [])],
+      testLocators: testLocators(locate, path, c),
+      constraints: c.constraints ?? [],
+    };
     if (c.data_type !== undefined) column.dataType = c.data_type;
     if (c.quote !== undefined) column.quote = c.quote;
     out[c.name] = column;
@@ -167,7 +220,11 @@ function renderDescription(text: string, ctx: PropertiesContext, at: SourceLocat
   if (!text.includes('{{') && !text.includes('{%')) return text;
   const doc = (name: unknown) => {
     const block = ctx.docs.get(String(name));
-    if (!block) throw new TemplateCallError('template-render', `Docs block '${String(name)}' is not defined.${didYouMean(String(name), ctx.docs.keys())}`);
+    if (!block)
+      throw new TemplateCallError(
+        'template-render',
+        `Docs block '${String(name)}' is not defined.${didYouMean(String(name), ctx.docs.keys())}`,
+      );
     return block.content;
   };
   const result = ctx.engine.renderString(text, at.file, { doc });

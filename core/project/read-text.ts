@@ -35,8 +35,14 @@ export function decodeText(bytes: Buffer): string | undefined {
 export function notUtf8(shownAs: string, bytes: Buffer): Diagnostic {
   const bad = firstInvalidUtf8(shownAs, bytes);
   const utf16 = bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
-  const what = utf16 ? 'it starts with a UTF-16 byte-order mark' : `byte 0x${bad.byte.toString(16).toUpperCase().padStart(2, '0')} on line ${bad.at.line} is not valid UTF-8 (Latin-1 or Windows-1252 text, or not a text file?)`;
-  return diagnostic('file-not-utf8', `${shownAs} is not UTF-8: ${what}. Project files must be UTF-8, as in dbt: save it as UTF-8, or move it out of the project's folders if it is not text.`, bad.at);
+  const what = utf16
+    ? 'it starts with a UTF-16 byte-order mark'
+    : `byte 0x${bad.byte.toString(16).toUpperCase().padStart(2, '0')} on line ${bad.at.line} is not valid UTF-8 (Latin-1 or Windows-1252 text, or not a text file?)`;
+  return diagnostic(
+    'file-not-utf8',
+    `${shownAs} is not UTF-8: ${what}. Project files must be UTF-8, as in dbt: save it as UTF-8, or move it out of the project's folders if it is not text.`,
+    bad.at,
+  );
 }
 
 /** The first byte that breaks UTF-8 (bytes known to be invalid somewhere). */

@@ -26,7 +26,15 @@ export type YamlPath = readonly PropertyKey[];
  * Renders the strings of `value` (found at `path` in `yaml`) for which `rendered(path)` holds;
  * problems become diagnostics at the value. The result holds plain YAML values (numbers, lists).
  */
-export function renderYamlValues(yaml: YamlFile, value: unknown, path: YamlPath, engine: TemplateEngine, scope: RenderScope, diagnostics: Diagnostic[], rendered: (path: YamlPath) => boolean = () => true): unknown {
+export function renderYamlValues(
+  yaml: YamlFile,
+  value: unknown,
+  path: YamlPath,
+  engine: TemplateEngine,
+  scope: RenderScope,
+  diagnostics: Diagnostic[],
+  rendered: (path: YamlPath) => boolean = () => true,
+): unknown {
   // One path, extended and shortened in place: most files have no Jinja, and must cost little.
   const at: PropertyKey[] = [...path];
   const child = (item: unknown, key: PropertyKey): unknown => {
@@ -59,7 +67,13 @@ export function renderYamlValues(yaml: YamlFile, value: unknown, path: YamlPath,
       for (const [k, item] of Object.entries(v)) {
         const out = child(item, k);
         // Defined, not assigned: a `__proto__` key is a key like any other.
-        if (out !== item) Object.defineProperty((copy ??= { ...(v as Record<string, unknown>) }), k, { value: out, writable: true, enumerable: true, configurable: true });
+        if (out !== item)
+          Object.defineProperty((copy ??= { ...(v as Record<string, unknown>) }), k, {
+            value: out,
+            writable: true,
+            enumerable: true,
+            configurable: true,
+          });
       }
       return copy ?? v;
     }
@@ -90,7 +104,8 @@ const HOOK_KEYS = new Set(['pre-hook', 'post-hook', 'pre_hook', 'post_hook']);
 export function projectKeyRendered(path: YamlPath): boolean {
   const first = String(path[0] ?? '');
   if (['on-run-start', 'on-run-end', 'query-comment', 'vars'].includes(first)) return false;
-  if (['models', 'seeds', 'snapshots', 'tests', 'data_tests'].includes(first)) return !path.some((k) => typeof k === 'string' && HOOK_KEYS.has(k.replace(/^[+ ]+/, '')));
+  if (['models', 'seeds', 'snapshots', 'tests', 'data_tests'].includes(first))
+    return !path.some((k) => typeof k === 'string' && HOOK_KEYS.has(k.replace(/^[+ ]+/, '')));
   return true;
 }
 
@@ -136,6 +151,9 @@ export function cliVarFunction(vars: Record<string, unknown>): (...args: unknown
     const name = String(positional[0]);
     if (Object.prototype.hasOwnProperty.call(vars, name)) return vars[name];
     if (positional.length > 1) return positional[1];
-    throw new TemplateCallError('missing-var', `Required var '${name}' is not set: the project file and profiles.yml see only --vars (their own 'vars:' are read later, as in dbt); pass --vars "{${name}: ...}" or give var() a default.`);
+    throw new TemplateCallError(
+      'missing-var',
+      `Required var '${name}' is not set: the project file and profiles.yml see only --vars (their own 'vars:' are read later, as in dbt); pass --vars "{${name}: ...}" or give var() a default.`,
+    );
   });
 }

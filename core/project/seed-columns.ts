@@ -33,7 +33,15 @@ function declaredClass(type: string): keyof typeof PATTERNS | undefined {
 }
 
 /** What a column's values so far allow: each flag stays true while every present value fits. */
-interface Candidates { present: boolean; integer: boolean; int32: boolean; float: boolean; boolean: boolean; date: boolean; timestamp: boolean }
+interface Candidates {
+  present: boolean;
+  integer: boolean;
+  int32: boolean;
+  float: boolean;
+  boolean: boolean;
+  date: boolean;
+  timestamp: boolean;
+}
 
 /**
  * Reads a seed's header and infers each column's type from the values in `text` (empty = NULL): the
@@ -42,7 +50,12 @@ interface Candidates { present: boolean; integer: boolean; int32: boolean; float
  * timestamps, anything else text. Ragged rows, bad quoting and values that do not fit a
  * `column_types` type are diagnostics at their line and column; `rows` is how many rows were read.
  */
-export function readSeedColumns(file: string, text: string, columnTypes: Record<string, string> = {}, delimiter = ','): { columns: SeedColumn[]; rows: number; diagnostics: Diagnostic[] } {
+export function readSeedColumns(
+  file: string,
+  text: string,
+  columnTypes: Record<string, string> = {},
+  delimiter = ',',
+): { columns: SeedColumn[]; rows: number; diagnostics: Diagnostic[] } {
   let header: string[] | undefined;
   let candidates: Candidates[] = [];
   let declared: { index: number; name: string; type: string; kind: keyof typeof PATTERNS; bad: Diagnostic[] }[] = [];
@@ -51,7 +64,15 @@ export function readSeedColumns(file: string, text: string, columnTypes: Record<
     forEachCsvRecord(text, delimiter, (fields, line, start) => {
       if (!header) {
         header = fields;
-        candidates = fields.map(() => ({ present: false, integer: true, int32: true, float: true, boolean: true, date: true, timestamp: true }));
+        candidates = fields.map(() => ({
+          present: false,
+          integer: true,
+          int32: true,
+          float: true,
+          boolean: true,
+          date: true,
+          timestamp: true,
+        }));
         declared = fields.flatMap((name, index) => {
           const type = columnTypes[name];
           const kind = type ? declaredClass(type) : undefined;
@@ -59,31 +80,58 @@ export function readSeedColumns(file: string, text: string, columnTypes: Record<
         });
         return;
       }
-      if (fields.length !== header.length) throw new CsvSyntaxError(`line ${line} has ${fields.length} fields, the header ${header.length}.`, line);
+      if (fields.length !== header.length)
+        throw new CsvSyntaxError(`line ${line} has ${fields.length} fields, the header ${header.length}.`, line);
       rows++;
       fields.forEach((value, i) => narrow(candidates[i] as Candidates, value));
       for (const d of declared) {
         const value = fields[d.index] as string;
         if (d.bad.length < 3 && value !== '' && !PATTERNS[d.kind].test(value)) {
-          d.bad.push(diagnostic('invalid-seed', `Value '${value}' in column '${d.name}' is not a valid ${d.type} (set in column_types).`, { file, line, column: fieldOffset(text, start, d.index, delimiter) + 1 }));
+          d.bad.push(
+            diagnostic('invalid-seed', `Value '${value}' in column '${d.name}' is not a valid ${d.type} (set in column_types).`, {
+              file,
+              line,
+              column: fieldOffset(text, start, d.index, delimiter) + 1,
+            }),
+          );
         }
       }
     });
   } catch (err) {
     if (!(err instanceof CsvSyntaxError)) throw err;
-    return { columns: [], rows: 0, diagnostics: [diagnostic('invalid-seed', `Malformed CSV: ${err.message}`, { file, line: err.line, column: 1 })] };
+    return {
+      columns: [],
+      rows: 0,
+      diagnostics: [diagnostic('invalid-seed', `Malformed CSV: ${err.message}`, { file, line: err.line, column: 1 })],
+    };
   }
-  if (!header) return { columns: [], rows: 0, diagnostics: [diagnostic('invalid-seed', 'The seed is empty: it needs at least a header row naming its columns.', { file, line: 1, column: 1 })] };
+  if (!header)
+    return {
+      columns: [],
+      rows: 0,
+      diagnostics: [
+        diagnostic('invalid-seed', 'The seed is empty: it needs at least a header row naming its columns.', { file, line: 1, column: 1 }),
+      ],
+    };
   const names = header;
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
   names.forEach((name, i) => {
-    if (name.trim() === '') diagnostics.push(diagnostic('invalid-seed', `Column ${i + 1} has an empty name in the header.`, { file, line: 1, column: 1 }));
-    if (seen.has(name)) diagnostics.push(diagnostic('invalid-seed', `Column '${name}' appears twice in the header.`, { file, line: 1, column: 1 }));
+    if (name.trim() === '')
+      diagnostics.push(diagnostic('invalid-seed', `Column ${i + 1} has an empty name in the header.`, { file, line: 1, column: 1 }));
+    if (seen.has(name))
+      diagnostics.push(diagnostic('invalid-seed', `Column '${name}' appears twice in the header.`, { file, line: 1, column: 1 }));
     seen.add(name);
   });
   for (const key of Object.keys(columnTypes)) {
-    if (!seen.has(key)) diagnostics.push(diagnostic('invalid-seed', `column_types names '${key}', which is not a column of the seed (columns: ${names.join(', ')}).`, { file, line: 1, column: 1 }));
+    if (!seen.has(key))
+      diagnostics.push(
+        diagnostic('invalid-seed', `column_types names '${key}', which is not a column of the seed (columns: ${names.join(', ')}).`, {
+          file,
+          line: 1,
+          column: 1,
+        }),
+      );
   }
   diagnostics.push(...declared.flatMap((d) => d.bad));
   const columns = names.map((name, i) => {

@@ -18,7 +18,9 @@ export interface NamedSelector {
 }
 
 const fileSchema = z.strictObject({
-  selectors: z.array(z.strictObject({ name: z.string(), description: z.string().optional(), default: z.boolean().optional(), definition: z.unknown() })),
+  selectors: z.array(
+    z.strictObject({ name: z.string(), description: z.string().optional(), default: z.boolean().optional(), definition: z.unknown() }),
+  ),
 });
 
 /** Reads selectors.yml from the project root (none when absent). */
@@ -30,6 +32,9 @@ export function readSelectorsFile(root: string): { selectors: NamedSelector[]; d
   if (encoding.length || !parsed.yaml) return { selectors: [], diagnostics: [...encoding, ...parsed.diagnostics] };
   const { yaml } = parsed;
   const checked = validateYaml(yaml, fileSchema, yaml.value, [], 'selectors file');
-  const selectors = (checked.data?.selectors ?? []).map((s, i): NamedSelector => ({ ...s, locate: (path) => yaml.locate(['selectors', i, 'definition', ...path]) }));
+  const selectors = (checked.data?.selectors ?? []).map((s, i): NamedSelector => ({
+    ...s,
+    locate: (path) => yaml.locate(['selectors', i, 'definition', ...path]),
+  }));
   return { selectors, diagnostics: checked.diagnostics };
 }

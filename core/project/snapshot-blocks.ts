@@ -25,12 +25,17 @@ export function readSnapshotBlocks(file: string, text: string): { blocks: Snapsh
   const diagnostics: Diagnostic[] = [];
   const lineOf = (index: number) => text.slice(0, index).split('\n').length;
   const blank = (s: string) => s.replace(/[^\n]/g, ' ');
-  const fail = (index: number, message: string) => diagnostics.push(diagnostic('template-syntax', message, { file, line: lineOf(index), column: 1 }));
+  const fail = (index: number, message: string) =>
+    diagnostics.push(diagnostic('template-syntax', message, { file, line: lineOf(index), column: 1 }));
   let open: { name: string; index: number; bodyStart: number } | undefined;
   for (const match of text.matchAll(TAG)) {
     const [tag, name] = match;
     if (name !== undefined) {
-      if (open) fail(open.index, `Snapshot block '${open.name}' is not closed: no {% endsnapshot %} before another snapshot block ('${name}') starts on line ${lineOf(match.index)}.`);
+      if (open)
+        fail(
+          open.index,
+          `Snapshot block '${open.name}' is not closed: no {% endsnapshot %} before another snapshot block ('${name}') starts on line ${lineOf(match.index)}.`,
+        );
       open = { name, index: match.index, bodyStart: match.index + tag.length };
     } else if (!open) {
       fail(match.index, '{% endsnapshot %} without a {% snapshot name %} block before it.');

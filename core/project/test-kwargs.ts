@@ -39,7 +39,12 @@ export function renderedKwarg(name: string, value: unknown): boolean {
 }
 
 /** Renders the arguments that hold Jinja; the first problem stops it. */
-export function renderTestKwargs(engine: TemplateEngine, kwargs: Record<string, unknown>, file: string, scope: RenderScope): { kwargs: Record<string, unknown>; diagnostic?: undefined } | { diagnostic: Diagnostic } {
+export function renderTestKwargs(
+  engine: TemplateEngine,
+  kwargs: Record<string, unknown>,
+  file: string,
+  scope: RenderScope,
+): { kwargs: Record<string, unknown>; diagnostic?: undefined } | { diagnostic: Diagnostic } {
   let problem: Diagnostic | undefined;
   const render = (value: unknown): unknown => {
     if (problem) return value;
@@ -50,18 +55,28 @@ export function renderTestKwargs(engine: TemplateEngine, kwargs: Record<string, 
     }
     if (Array.isArray(value)) return value.map(render);
     if (value instanceof Date) return value.toISOString().slice(0, 10);
-    if (value !== null && typeof value === 'object' && !(value instanceof Date)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, render(v)]));
+    if (value !== null && typeof value === 'object' && !(value instanceof Date))
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, render(v)]));
     return value;
   };
-  const rendered = Object.fromEntries(Object.entries(kwargs).filter(([k, v]) => renderedKwarg(k, v)).map(([k, v]) => [k, render(v)]));
+  const rendered = Object.fromEntries(
+    Object.entries(kwargs)
+      .filter(([k, v]) => renderedKwarg(k, v))
+      .map(([k, v]) => [k, render(v)]),
+  );
   return problem ? { diagnostic: problem } : { kwargs: rendered };
 }
 
 /** The variables a node's compile render gets: a generic test's rendered arguments, when it has Jinja in them. */
-export function testKwargVariables(engine: TemplateEngine, node: ProjectNode, scope: RenderScope): { variables: Record<string, unknown>; diagnostic?: undefined } | { diagnostic: Diagnostic } {
+export function testKwargVariables(
+  engine: TemplateEngine,
+  node: ProjectNode,
+  scope: RenderScope,
+): { variables: Record<string, unknown>; diagnostic?: undefined } | { diagnostic: Diagnostic } {
   const kwargs = node.test?.kind === 'generic' ? node.test.kwargs : undefined;
   if (!kwargs || !Object.entries(kwargs).some(([k, v]) => renderedKwarg(k, v))) return { variables: {} };
   const rendered = renderTestKwargs(engine, kwargs, node.originalFilePath, scope);
-  if (rendered.diagnostic) return { diagnostic: { ...rendered.diagnostic, message: `${rendered.diagnostic.message} (in an argument of test '${node.name}')` } };
+  if (rendered.diagnostic)
+    return { diagnostic: { ...rendered.diagnostic, message: `${rendered.diagnostic.message} (in an argument of test '${node.name}')` } };
   return { variables: { [TEST_KWARGS]: rendered.kwargs } };
 }

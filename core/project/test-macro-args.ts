@@ -27,7 +27,9 @@ export function testMacroProblem(engine: TemplateEngine, test: DeclaredTest): st
     return `there is no generic test '${shown}' (a {% test ${test.testName}(...) %} block${test.namespace ? ` in package '${test.namespace}'` : ''}).${didYouMean(test.testName, known)}`;
   }
   const given = new Set(['model', ...(test.onColumn ? ['column_name'] : []), ...Object.keys(test.kwargs)]);
-  const missing = requiredParameters(signature).filter((name) => !given.has(name)).map((name) => `'${name}'`);
+  const missing = requiredParameters(signature)
+    .filter((name) => !given.has(name))
+    .map((name) => `'${name}'`);
   if (missing.length === 0) return undefined;
   const hint = missing.includes("'column_name'") && !test.onColumn ? ' Declare it under a column, or give column_name.' : '';
   return `test '${shown}' needs the argument${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, which its macro has no default for (${macro}(${signature.parameters.map((p) => p.name).join(', ')})).${hint}`;
@@ -39,7 +41,9 @@ const required = new WeakMap<MacroSignature, string[]>();
 function requiredParameters(signature: MacroSignature): string[] {
   let names = required.get(signature);
   if (!names) {
-    names = signature.parameters.filter((p) => !p.hasDefault && !new RegExp(`\\b${p.name}\\s+is\\s+(not\\s+)?(un)?defined\\b`).test(signature.body)).map((p) => p.name);
+    names = signature.parameters
+      .filter((p) => !p.hasDefault && !new RegExp(`\\b${p.name}\\s+is\\s+(not\\s+)?(un)?defined\\b`).test(signature.body))
+      .map((p) => p.name);
     required.set(signature, names);
   }
   return names;

@@ -16,7 +16,14 @@ export function duplicateRelations(nodes: ReadonlyMap<string, ProjectNode>): Dia
     const key = [database, schema, identifier].filter((part) => part !== undefined).join('.');
     const first = seen.get(key);
     if (!first) seen.set(key, node);
-    else out.push(diagnostic('duplicate-node', `${first.uniqueId} (${first.originalFilePath}) and ${node.uniqueId} (${node.originalFilePath}) would both be built as ${key}; rename one, or give it another alias or schema.`, { file: node.originalFilePath, line: 1, column: 1 }));
+    else
+      out.push(
+        diagnostic(
+          'duplicate-node',
+          `${first.uniqueId} (${first.originalFilePath}) and ${node.uniqueId} (${node.originalFilePath}) would both be built as ${key}; rename one, or give it another alias or schema.`,
+          { file: node.originalFilePath, line: 1, column: 1 },
+        ),
+      );
   }
   return out;
 }

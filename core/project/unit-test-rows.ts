@@ -29,7 +29,11 @@ export function fixtureFiles({ root, testPaths }: FixtureFolders): FixtureFiles 
   return () => {
     if (found) return found;
     found = new Map();
-    for (const file of findFiles(root, testPaths.map((t) => `${t}/fixtures`), ['.csv', '.sql'])) {
+    for (const file of findFiles(
+      root,
+      testPaths.map((t) => `${t}/fixtures`),
+      ['.csv', '.sql'],
+    )) {
       const name = file.fromFolder.split('/').pop() as string;
       found.set(name, [...(found.get(name) ?? []), file]);
     }
@@ -41,9 +45,17 @@ export function fixtureFiles({ root, testPaths }: FixtureFolders): FixtureFiles 
  * A unit test's rows: dict rows as written; CSV (inline or a fixture file) read into rows of text,
  * empty fields NULL, as dbt stores them; SQL text as written or read from the fixture file.
  */
-export function unitTestRows(spec: RowsSpec, test: string, at: SourceLocation, fixtures: FixtureFiles, folders: readonly string[], diagnostics: Diagnostic[]): UnitTestRows {
+export function unitTestRows(
+  spec: RowsSpec,
+  test: string,
+  at: SourceLocation,
+  fixtures: FixtureFiles,
+  folders: readonly string[],
+  diagnostics: Diagnostic[],
+): UnitTestRows {
   const format = spec.format ?? 'dict';
-  const problem = (message: string, where: SourceLocation = at) => diagnostics.push(diagnostic('invalid-unit-test', `Unit test '${test}': ${message}`, where));
+  const problem = (message: string, where: SourceLocation = at) =>
+    diagnostics.push(diagnostic('invalid-unit-test', `Unit test '${test}': ${message}`, where));
   if (spec.fixture !== undefined) {
     const empty: UnitTestRows = { format, rows: format === 'sql' ? '' : [], fixture: spec.fixture };
     if (spec.rows !== undefined) problem(`give either 'rows' or 'fixture', not both.`);
@@ -54,12 +66,15 @@ export function unitTestRows(spec: RowsSpec, test: string, at: SourceLocation, f
     const file = fixtureFile(spec.fixture, format, fixtures, folders, problem);
     if (!file) return empty;
     const text = readProjectText(file.absolute, file.fromRoot, diagnostics);
-    return { ...empty, rows: format === 'csv' ? csvRows(text, (message, line) => problem(message, { file: file.fromRoot, line, column: 1 })) : text };
+    return {
+      ...empty,
+      rows: format === 'csv' ? csvRows(text, (message, line) => problem(message, { file: file.fromRoot, line, column: 1 })) : text,
+    };
   }
   const rows = spec.rows ?? (format === 'dict' ? [] : '');
   if (format === 'dict') {
     if (!Array.isArray(rows)) problem('rows in dict format must be a list of mappings.');
-    return { format, rows: Array.isArray(rows) ? rows as Record<string, unknown>[] : [] };
+    return { format, rows: Array.isArray(rows) ? (rows as Record<string, unknown>[]) : [] };
   }
   if (typeof rows !== 'string') {
     problem(`rows in ${format} format must be text.`);
@@ -69,7 +84,13 @@ export function unitTestRows(spec: RowsSpec, test: string, at: SourceLocation, f
 }
 
 /** `<name>.csv` or `<name>.sql` under a fixtures folder; missing or ambiguous names are errors. */
-function fixtureFile(name: string, format: 'csv' | 'sql', fixtures: FixtureFiles, folders: readonly string[], problem: (message: string) => void): FoundFile | undefined {
+function fixtureFile(
+  name: string,
+  format: 'csv' | 'sql',
+  fixtures: FixtureFiles,
+  folders: readonly string[],
+  problem: (message: string) => void,
+): FoundFile | undefined {
   const fileName = `${name}.${format}`;
   const found = fixtures().get(fileName) ?? [];
   if (found.length === 1) return found[0];
@@ -78,7 +99,12 @@ function fixtureFile(name: string, format: 'csv' | 'sql', fixtures: FixtureFiles
     return undefined;
   }
   const other = fixtures().get(`${name}.${format === 'csv' ? 'sql' : 'csv'}`)?.[0];
-  const hint = other ? ` (${other.fromRoot} exists: use format: ${format === 'csv' ? 'sql' : 'csv'})` : didYouMean(name, [...fixtures().keys()].filter((f) => f.endsWith(`.${format}`)).map((f) => f.slice(0, -format.length - 1)));
+  const hint = other
+    ? ` (${other.fromRoot} exists: use format: ${format === 'csv' ? 'sql' : 'csv'})`
+    : didYouMean(
+        name,
+        [...fixtures().keys()].filter((f) => f.endsWith(`.${format}`)).map((f) => f.slice(0, -format.length - 1)),
+      );
   problem(`fixture file '${fileName}' not found in ${folders.map((f) => `${f}/fixtures/`).join(', ')}.${hint}`);
   return undefined;
 }
@@ -90,7 +116,18 @@ function fixtureFile(name: string, format: 'csv' | 'sql', fixtures: FixtureFiles
  */
 export function seedRows(seed: ProjectNode, test: string, diagnostics: Diagnostic[]): UnitTestRows {
   // Checked for UTF-8 when the seed was loaded.
-  const rows = csvRows(readProjectText(seed.absolutePath, seed.originalFilePath, []), (message, line) => diagnostics.push(diagnostic('invalid-unit-test', `Unit test '${test}': seed ${seed.name}: ${message}`, { file: seed.originalFilePath, line, column: 1 })), seed.config.delimiter);
+  const rows = csvRows(
+    readProjectText(seed.absolutePath, seed.originalFilePath, []),
+    (message, line) =>
+      diagnostics.push(
+        diagnostic('invalid-unit-test', `Unit test '${test}': seed ${seed.name}: ${message}`, {
+          file: seed.originalFilePath,
+          line,
+          column: 1,
+        }),
+      ),
+    seed.config.delimiter,
+  );
   return { format: 'csv', rows };
 }
 

@@ -80,8 +80,12 @@ function locator(file: string, source: () => { doc: Document; lineCounter: LineC
     };
     return {
       file,
-      get line() { return at().line; },
-      get column() { return at().col; },
+      get line() {
+        return at().line;
+      },
+      get column() {
+        return at().col;
+      },
     };
   };
 }
@@ -105,7 +109,13 @@ function offsetOf(doc: Document, path: readonly PropertyKey[], key: string | und
  * Validates a value with a zod schema and turns every issue into a diagnostic at the offending
  * line. Unknown keys get the closest valid key as a suggestion.
  */
-export function validateYaml<T>(yaml: YamlFile, schema: z.ZodType<T>, value: unknown, basePath: readonly PropertyKey[], what: string): { data?: T; diagnostics: Diagnostic[] } {
+export function validateYaml<T>(
+  yaml: YamlFile,
+  schema: z.ZodType<T>,
+  value: unknown,
+  basePath: readonly PropertyKey[],
+  what: string,
+): { data?: T; diagnostics: Diagnostic[] } {
   // Most nodes set no config at all; an empty mapping needs no schema run.
   if (isEmptyObject(value) && acceptsEmpty(schema)) return { data: {} as T, diagnostics: [] };
   // Many nodes set the same small config (`materialized='table'`): a value already found valid
@@ -125,7 +135,13 @@ export function validateYaml<T>(yaml: YamlFile, schema: z.ZodType<T>, value: unk
     if (issue.code === 'unrecognized_keys') {
       const valid = knownKeysAt(schema, issue.path);
       for (const key of issue.keys) {
-        diagnostics.push(diagnostic('unknown-key', `Unknown key '${key}' in ${what}${describePath(issue.path)}.${didYouMean(key, valid)}`, yaml.locate(path, key)));
+        diagnostics.push(
+          diagnostic(
+            'unknown-key',
+            `Unknown key '${key}' in ${what}${describePath(issue.path)}.${didYouMean(key, valid)}`,
+            yaml.locate(path, key),
+          ),
+        );
       }
       continue;
     }
@@ -175,7 +191,16 @@ function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] 
   return nodes.flatMap((n) => unwrapAll(n)).flatMap((n) => objectKeys(n));
 }
 
-interface ZodDef { type?: string; shape?: Record<string, unknown>; innerType?: unknown; element?: unknown; options?: unknown[]; valueType?: unknown; in?: unknown; getter?: () => unknown }
+interface ZodDef {
+  type?: string;
+  shape?: Record<string, unknown>;
+  innerType?: unknown;
+  element?: unknown;
+  options?: unknown[];
+  valueType?: unknown;
+  in?: unknown;
+  getter?: () => unknown;
+}
 
 function def(schema: unknown): ZodDef {
   return ((schema as { _zod?: { def?: ZodDef } })._zod?.def ?? {}) as ZodDef;

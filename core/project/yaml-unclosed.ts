@@ -8,7 +8,10 @@ const UNCLOSED_QUOTE = /^Missing closing ["']quote/;
 const UNCLOSED_FLOW = /end with a ([\]}])$/;
 
 /** Quoted scalars left open (by the offset where the library stops reading them) and flow collections left open, in document order. */
-interface LeftOpen { quotes: Map<number, number>; flows: { offset: number; open: string }[] }
+interface LeftOpen {
+  quotes: Map<number, number>;
+  flows: { offset: number; open: string }[];
+}
 
 /**
  * For a text the `yaml` library refused: a function giving the offset of the quote, `[` or `{`
@@ -39,7 +42,8 @@ function leftOpen(text: string): LeftOpen {
   const flows: LeftOpen['flows'] = [];
   for (const token of tokensOf(text)) {
     if (isUnclosedQuote(token)) quotes.set(token.offset + token.source.length, token.offset);
-    else if (token.type === 'flow-collection' && token.end[0]?.source !== (token.start.source === '[' ? ']' : '}')) flows.push({ offset: token.offset, open: token.start.source });
+    else if (token.type === 'flow-collection' && token.end[0]?.source !== (token.start.source === '[' ? ']' : '}'))
+      flows.push({ offset: token.offset, open: token.start.source });
   }
   return { quotes, flows };
 }
@@ -58,7 +62,7 @@ function* tokensOf(text: string): Generator<CST.Token> {
     const children: (CST.Token | undefined)[] = [];
     if (token.type === 'document') children.push(token.value);
     else if (token.type === 'block-map' || token.type === 'block-seq' || token.type === 'flow-collection') {
-      for (const item of token.items) children.push('key' in item ? item.key ?? undefined : undefined, item.value);
+      for (const item of token.items) children.push('key' in item ? (item.key ?? undefined) : undefined, item.value);
     }
     for (let i = children.length - 1; i >= 0; i--) if (children[i]) stack.push(children[i] as CST.Token);
   }

@@ -9,13 +9,21 @@ import type { Project } from '../project/types.js';
  * relation (usually production) when it is not built in this target — or always, with
  * `--favor-state`. Ephemeral nodes are inlined, so they never defer.
  */
-export async function deferredRelations(project: Project, dag: DependencyGraph, selected: readonly string[], state: ProjectState, pool: ConnectionPool, favorState: boolean): Promise<Map<string, Relation>> {
+export async function deferredRelations(
+  project: Project,
+  dag: DependencyGraph,
+  selected: readonly string[],
+  state: ProjectState,
+  pool: ConnectionPool,
+  favorState: boolean,
+): Promise<Map<string, Relation>> {
   const chosen = new Set(selected);
   const candidates = new Set<string>();
   for (const id of selected) {
     for (const parent of (dag.graph.predecessors(id) as string[] | undefined) ?? []) {
       const node = project.nodes.get(parent);
-      if (node && !chosen.has(parent) && node.config.materialized !== 'ephemeral' && node.resourceType !== 'unit_test') candidates.add(parent);
+      if (node && !chosen.has(parent) && node.config.materialized !== 'ephemeral' && node.resourceType !== 'unit_test')
+        candidates.add(parent);
     }
   }
   const deferred = new Map<string, Relation>();

@@ -14,11 +14,19 @@ type Outcome = Omit<NodeResult, 'uniqueId' | 'executionTime' | 'startedAt' | 'co
  * A microbatch model: one compile and one transaction per batch, so a failed batch rolls back alone
  * and the others stay written. A failed batch is retried once on its own before it counts as failed.
  */
-export async function executeMicrobatch(ctx: NodeContext, node: ProjectNode, connection: Connection, existing: ExistingRelation | undefined): Promise<Outcome> {
+export async function executeMicrobatch(
+  ctx: NodeContext,
+  node: ProjectNode,
+  connection: Connection,
+  existing: ExistingRelation | undefined,
+): Promise<Outcome> {
   const c = node.config;
   const at = { file: node.originalFilePath, line: 1, column: 1 };
   const missing = [!c.event_time && 'event_time', !c.begin && 'begin', !c.batch_size && 'batch_size'].filter(Boolean);
-  if (missing.length > 0) throw new StrataUserError([diagnostic('invalid-config', `${node.name}: incremental_strategy 'microbatch' needs ${missing.map((m) => `'${m}'`).join(', ')}.`, at)]);
+  if (missing.length > 0)
+    throw new StrataUserError([
+      diagnostic('invalid-config', `${node.name}: incremental_strategy 'microbatch' needs ${missing.map((m) => `'${m}'`).join(', ')}.`, at),
+    ]);
   const fullRefresh = shouldFullRefresh(c, ctx.fullRefresh);
   let current = existing?.kind === 'table' && !fullRefresh ? existing : undefined;
   const batches = planBatches({
@@ -55,25 +63,59 @@ export async function executeMicrobatch(ctx: NodeContext, node: ProjectNode, con
       replaceFirst = false;
     } else {
       failed.push(label);
-      errors.push(`batch ${timestampLiteral(batch.start)}: ${ctx.signal.aborted ? 'cancelled' : lastError instanceof Error ? lastError.message : String(lastError)}`);
+      errors.push(
+        `batch ${timestampLiteral(batch.start)}: ${ctx.signal.aborted ? 'cancelled' : lastError instanceof Error ? lastError.message : String(lastError)}`,
+      );
     }
   }
   const compiledPath = writeNodeArtifact(ctx.project, node, 'run', sqlLog.join('\n\n'));
   if (current) await ctx.relations.record(connection, { ...node.relation, kind: 'table' });
   const batchResults = { successful, failed };
   const summary = `${successful.length} of ${batches.length} batch${batches.length === 1 ? '' : 'es'}`;
-  if (failed.length > 0) return { status: 'error', message: `Microbatch ${node.uniqueId}: ${failed.length} of ${batches.length} batches failed (each retried once): ${errors.join('; ')}`, batchResults, compiledPath };
-  return { status: 'success', message: `built ${summary} of ${node.relation.schema}.${node.relation.identifier}`, action: `built ${summary}`, relation: node.relation, batchResults, compiledPath };
+  if (failed.length > 0)
+    return {
+      status: 'error',
+      message: `Microbatch ${node.uniqueId}: ${failed.length} of ${batches.length} batches failed (each retried once): ${errors.join('; ')}`,
+      batchResults,
+      compiledPath,
+    };
+  return {
+    status: 'success',
+    message: `built ${summary} of ${node.relation.schema}.${node.relation.identifier}`,
+    action: `built ${summary}`,
+    relation: node.relation,
+    batchResults,
+    compiledPath,
+  };
 }
 
-async function runBatch(ctx: NodeContext, node: ProjectNode, connection: Connection, batch: Batch, current: ExistingRelation | undefined, replacing: ExistingRelation | undefined, sqlLog: string[]): Promise<void> {
+async function runBatch(
+  ctx: NodeContext,
+  node: ProjectNode,
+  connection: Connection,
+  batch: Batch,
+  current: ExistingRelation | undefined,
+  replacing: ExistingRelation | undefined,
+  sqlLog: string[],
+): Promise<void> {
   const context = { isIncremental: current !== undefined, batch };
   const compiledSql = (await ctx.compiler.compileWithDatabase(node.uniqueId, context, (fn) => fn(connection))).compiledSql;
   writeNodeArtifact(ctx.project, node, 'compiled', compiledSql);
   // The first batch of a full refresh swaps out the old table; other first batches create it.
   const existing = current ?? replacing;
-  const { statements } = await runPlan(connection, {
-    node, compiledSql, existing, batch, fullRefresh: current === undefined, dialect: ctx.adapter.dialect, capabilities: ctx.adapter.capabilities,
-  }, ctx.signal, await hooksAround(ctx, node, context, connection));
+  const { statements } = await runPlan(
+    connection,
+    {
+      node,
+      compiledSql,
+      existing,
+      batch,
+      fullRefresh: current === undefined,
+      dialect: ctx.adapter.dialect,
+      capabilities: ctx.adapter.capabilities,
+    },
+    ctx.signal,
+    await hooksAround(ctx, node, context, connection),
+  );
   sqlLog.push(`-- batch ${timestampLiteral(batch.start)} .. ${timestampLiteral(batch.end)}`, statementsLog(statements));
 }

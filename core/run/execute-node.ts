@@ -20,7 +20,14 @@ export async function executeNode(ctx: NodeContext, target: ProjectNode, connect
   const started = new Date();
   const finish = (fields: Omit<NodeResult, 'uniqueId' | 'executionTime' | 'startedAt' | 'completedAt' | 'threadId'>): NodeResult => {
     const completed = new Date();
-    return { uniqueId: node.uniqueId, executionTime: (completed.getTime() - started.getTime()) / 1000, startedAt: started.toISOString(), completedAt: completed.toISOString(), threadId, ...fields };
+    return {
+      uniqueId: node.uniqueId,
+      executionTime: (completed.getTime() - started.getTime()) / 1000,
+      startedAt: started.toISOString(),
+      completedAt: completed.toISOString(),
+      threadId,
+      ...fields,
+    };
   };
   let compiledPath: string | undefined;
   let compiledSql: string | undefined;
@@ -42,15 +49,34 @@ export async function executeNode(ctx: NodeContext, target: ProjectNode, connect
       node = withResolvedForeignKeys(node, ctx.compiler);
     }
     const dependents = existing ? await connection.dependentViews(node.relation) : [];
-    const foreignKeys = existing?.kind === 'table' && ctx.adapter.capabilities.foreignKeys ? await connection.dependentForeignKeys(node.relation) : [];
-    const input: PlanInput = { node, compiledSql: compiledSql ?? '', existing, dependents, foreignKeys, fullRefresh: ctx.fullRefresh, buildId: ctx.buildId, dialect: ctx.adapter.dialect, capabilities: ctx.adapter.capabilities };
+    const foreignKeys =
+      existing?.kind === 'table' && ctx.adapter.capabilities.foreignKeys ? await connection.dependentForeignKeys(node.relation) : [];
+    const input: PlanInput = {
+      node,
+      compiledSql: compiledSql ?? '',
+      existing,
+      dependents,
+      foreignKeys,
+      fullRefresh: ctx.fullRefresh,
+      buildId: ctx.buildId,
+      dialect: ctx.adapter.dialect,
+      capabilities: ctx.adapter.capabilities,
+    };
     const { plan, statements } = await runPlan(connection, input, ctx.signal, await hooksAround(ctx, node, { isIncremental }, connection));
     writeNodeArtifact(ctx.project, node, 'run', statementsLog(statements));
-    if (plan.relation && plan.kind) await ctx.relations.record(connection, { ...plan.relation, kind: plan.kind } satisfies ExistingRelation);
+    if (plan.relation && plan.kind)
+      await ctx.relations.record(connection, { ...plan.relation, kind: plan.kind } satisfies ExistingRelation);
     const relationText = plan.relation ? `${plan.relation.schema}.${plan.relation.identifier}` : '';
-    return finish({ status: 'success', message: `${plan.action} ${relationText}`.trim(), action: plan.action, ...(plan.relation ? { relation: plan.relation } : {}), ...compiledFields() });
+    return finish({
+      status: 'success',
+      message: `${plan.action} ${relationText}`.trim(),
+      action: plan.action,
+      ...(plan.relation ? { relation: plan.relation } : {}),
+      ...compiledFields(),
+    });
   } catch (err) {
-    if (err instanceof StrataUserError) return finish({ status: 'error', message: err.message, diagnostics: [...err.diagnostics], ...compiledFields() });
+    if (err instanceof StrataUserError)
+      return finish({ status: 'error', message: err.message, diagnostics: [...err.diagnostics], ...compiledFields() });
     if (!(err instanceof Error)) throw err;
     if (err instanceof CheckFailure) return finish({ status: 'error', message: err.message, ...compiledFields() });
     const where = compiledPath ? ` (compiled SQL: ${compiledPath})` : '';
@@ -61,7 +87,12 @@ export async function executeNode(ctx: NodeContext, target: ProjectNode, connect
 
 /** A contract's foreign keys name their target as `ref('x')`/`source('a', 'b')`; render them to relations. */
 function withResolvedForeignKeys(node: ProjectNode, compiler: Compiler): ProjectNode {
-  const resolve = (c: ConstraintDef): ConstraintDef => (c.type === 'foreign_key' && c.to && /^\s*(ref|source)\s*\(/.test(c.to) ? { ...c, to: compiler.renderExpression(node.uniqueId, c.to) } : c);
-  const columns = Object.fromEntries(Object.entries(node.columns).map(([name, column]) => [name, { ...column, constraints: column.constraints.map(resolve) }]));
+  const resolve = (c: ConstraintDef): ConstraintDef =>
+    c.type === 'foreign_key' && c.to && /^\s*(ref|source)\s*\(/.test(c.to)
+      ? { ...c, to: compiler.renderExpression(node.uniqueId, c.to) }
+      : c;
+  const columns = Object.fromEntries(
+    Object.entries(node.columns).map(([name, column]) => [name, { ...column, constraints: column.constraints.map(resolve) }]),
+  );
   return { ...node, columns, ...(node.constraints ? { constraints: node.constraints.map(resolve) } : {}) };
 }

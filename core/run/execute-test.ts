@@ -26,13 +26,20 @@ export async function executeTest(ctx: NodeContext, node: ProjectNode, connectio
     // The failing rows become a table, rebuilt like any table model (atomic swap).
     const asTable: ProjectNode = { ...node, config: { ...node.config, materialized: 'table' } };
     const existing = await ctx.relations.lookup(connection, node.relation);
-    await runPlan(connection, { node: asTable, compiledSql, existing, dialect: ctx.adapter.dialect, capabilities: ctx.adapter.capabilities }, ctx.signal);
+    await runPlan(
+      connection,
+      { node: asTable, compiledSql, existing, dialect: ctx.adapter.dialect, capabilities: ctx.adapter.capabilities },
+      ctx.signal,
+    );
     await ctx.relations.record(connection, { ...node.relation, kind: 'table' });
     storedFailures = relationKey(node.relation);
   }
   const failures = Number(row.failures ?? 0);
   const status = testStatus(node.config, Number(row.should_warn) === 1, Number(row.should_error) === 1);
   const where = storedFailures ? `; failing rows stored in ${storedFailures}` : '';
-  const message = status === 'pass' ? 'pass' : `Got ${failures} result${failures === 1 ? '' : 's'}, configured to ${status === 'fail' ? 'fail' : 'warn'} if ${status === 'fail' ? node.config.error_if ?? '!= 0' : node.config.warn_if ?? '!= 0'}${where}`;
+  const message =
+    status === 'pass'
+      ? 'pass'
+      : `Got ${failures} result${failures === 1 ? '' : 's'}, configured to ${status === 'fail' ? 'fail' : 'warn'} if ${status === 'fail' ? (node.config.error_if ?? '!= 0') : (node.config.warn_if ?? '!= 0')}${where}`;
   return { status, message, failures, compiledPath, compiledSql, ...(storedFailures ? { storedFailures } : {}) };
 }

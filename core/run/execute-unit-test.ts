@@ -23,7 +23,9 @@ export async function executeUnitTest(ctx: NodeContext, node: ProjectNode, conne
     fixtures.set(key, fixtureSql(rows, columns, dialect, declared));
   }
   const isIncremental = info.macros.is_incremental === true;
-  const compiledSql = (await ctx.compiler.compileWithDatabase(model.uniqueId, { fixtures, vars: info.vars, isIncremental }, (fn) => fn(connection))).compiledSql;
+  const compiledSql = (
+    await ctx.compiler.compileWithDatabase(model.uniqueId, { fixtures, vars: info.vars, isIncremental }, (fn) => fn(connection))
+  ).compiledSql;
   const compiledPath = writeNodeArtifact(ctx.project, node, 'compiled', compiledSql);
 
   const expected = info.expect.format === 'sql' ? await selectAll(connection, String(info.expect.rows), ctx.signal) : dictRows(info.expect);
@@ -31,10 +33,15 @@ export async function executeUnitTest(ctx: NodeContext, node: ProjectNode, conne
   if (columns.length === 0) {
     const actual = await connection.execute(`select count(*) as n from (\n${compiledSql}\n) actual`, { signal: ctx.signal });
     const n = Number(actual.rows[0]?.n ?? 0);
-    return n === 0 ? { status: 'pass', message: 'pass', compiledPath, compiledSql } : { status: 'fail', message: `Expected no rows, got ${n}.`, failures: n, compiledPath, compiledSql };
+    return n === 0
+      ? { status: 'pass', message: 'pass', compiledPath, compiledSql }
+      : { status: 'fail', message: `Expected no rows, got ${n}.`, failures: n, compiledPath, compiledSql };
   }
   const q = (c: string) => dialect.quoteIdentifier(c);
-  const actual = await connection.execute(`select ${columns.map((c) => `${dialect.castText(q(c))} as ${q(c)}`).join(', ')} from (\n${compiledSql}\n) actual`, { signal: ctx.signal });
+  const actual = await connection.execute(
+    `select ${columns.map((c) => `${dialect.castText(q(c))} as ${q(c)}`).join(', ')} from (\n${compiledSql}\n) actual`,
+    { signal: ctx.signal },
+  );
   const diff = rowDiff(expected, actual.rows, columns);
   if (diff.missing.length === 0 && diff.unexpected.length === 0) return { status: 'pass', message: 'pass', compiledPath, compiledSql };
   const show = (row: Record<string, unknown>) => `{${columns.map((c) => `${c}: ${display(row[c])}`).join(', ')}}`;
@@ -50,10 +57,18 @@ export async function executeUnitTest(ctx: NodeContext, node: ProjectNode, conne
  * What an input's columns are: the real relation's when it exists (so fixture values get its
  * types, and missing columns are NULL), and the `data_type`s documented for it in any case.
  */
-async function inputColumns(ctx: NodeContext, connection: Connection, model: ProjectNode, key: string): Promise<{ columns: ColumnInfo[]; declared: Map<string, string> }> {
+async function inputColumns(
+  ctx: NodeContext,
+  connection: Connection,
+  model: ProjectNode,
+  key: string,
+): Promise<{ columns: ColumnInfo[]; declared: Map<string, string> }> {
   let target: { relation: Relation; columns: ProjectNode['columns'] } | undefined;
   if (key === 'this') target = model;
-  else if (key.startsWith('ref:')) target = [...ctx.project.nodes.values()].find((n) => n.name === key.slice(4) && (n.resourceType === 'model' || n.resourceType === 'seed' || n.resourceType === 'snapshot'));
+  else if (key.startsWith('ref:'))
+    target = [...ctx.project.nodes.values()].find(
+      (n) => n.name === key.slice(4) && (n.resourceType === 'model' || n.resourceType === 'seed' || n.resourceType === 'snapshot'),
+    );
   else target = [...ctx.project.sources.values()].find((s) => `source:${s.sourceName}.${s.name}` === key);
   if (!target) return { columns: [], declared: new Map() };
   const declared = new Map(Object.values(target.columns).flatMap((c) => (c.dataType ? [[c.name, c.dataType] as const] : [])));
@@ -65,7 +80,11 @@ async function selectAll(connection: Connection, sql: string, signal: AbortSigna
 }
 
 /** Rows compared as multisets on `columns`, values normalized so 1, 1.0 and '1.00' agree. */
-export function rowDiff(expected: readonly Record<string, unknown>[], actual: readonly Record<string, unknown>[], columns: readonly string[]): { missing: Record<string, unknown>[]; unexpected: Record<string, unknown>[] } {
+export function rowDiff(
+  expected: readonly Record<string, unknown>[],
+  actual: readonly Record<string, unknown>[],
+  columns: readonly string[],
+): { missing: Record<string, unknown>[]; unexpected: Record<string, unknown>[] } {
   const key = (row: Record<string, unknown>) => JSON.stringify(columns.map((c) => normalize(pick(row, c))));
   const remaining = new Map<string, Record<string, unknown>[]>();
   for (const row of actual) remaining.set(key(row), [...(remaining.get(key(row)) ?? []), row]);
@@ -85,7 +104,12 @@ function pick(row: Record<string, unknown>, column: string): unknown {
 
 function normalize(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
-  if (value instanceof Date) return value.toISOString().replace('T', ' ').replace(/(\.000)?Z$/, '').replace(/ 00:00:00$/, '');
+  if (value instanceof Date)
+    return value
+      .toISOString()
+      .replace('T', ' ')
+      .replace(/(\.000)?Z$/, '')
+      .replace(/ 00:00:00$/, '');
   const text = String(value).trim();
   if (text !== '' && Number.isFinite(Number(text))) return String(Number(text));
   if (/^(true|false)$/i.test(text)) return text.toLowerCase();

@@ -24,7 +24,8 @@ export class RelationCache {
     let entry = this.schemas.get(key);
     if (!entry) {
       const where = { schema: relation.schema, ...(relation.database ? { database: relation.database } : {}) };
-      entry = connection.ensureSchema(where)
+      entry = connection
+        .ensureSchema(where)
         .then(() => connection.listRelations(where))
         .then((list) => new Map(list.map((r) => [r.identifier.toLowerCase(), r])));
       // A failed listing is retried by the next node rather than cached.

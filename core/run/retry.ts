@@ -19,7 +19,10 @@ const RETRY_STATUSES = new Set(['error', 'fail', 'skipped', 'runtime error', 'pa
 export function planRetry(targetPath: string): RetryPlan {
   const file = join(targetPath, 'run_results.json');
   if (!existsSync(file)) throwIfErrors([diagnostic('invalid-state', `Nothing to retry: ${file} does not exist. Run a command first.`)]);
-  const artifact = JSON.parse(readFileSync(file, 'utf8')) as { results?: { unique_id: string; status: string }[]; args?: Record<string, unknown> };
+  const artifact = JSON.parse(readFileSync(file, 'utf8')) as {
+    results?: { unique_id: string; status: string }[];
+    args?: Record<string, unknown>;
+  };
   const args = artifact.args ?? {};
   const nodeIds = (artifact.results ?? []).filter((r) => RETRY_STATUSES.has(r.status)).map((r) => r.unique_id);
   const options: Partial<RunOptions> = {

@@ -15,12 +15,25 @@ function hooksOf(project: Project, which: 'on-run-start' | 'on-run-end'): string
  * `results` and `schemas` to render with) hooks, each in its own statement. A failing hook
  * stops the command with the hook's number and the database's message.
  */
-export async function runProjectHooks(project: Project, which: 'on-run-start' | 'on-run-end', compiler: Compiler, pool: ConnectionPool, results: readonly NodeResult[] = []): Promise<void> {
+export async function runProjectHooks(
+  project: Project,
+  which: 'on-run-start' | 'on-run-end',
+  compiler: Compiler,
+  pool: ConnectionPool,
+  results: readonly NodeResult[] = [],
+): Promise<void> {
   const hooks = hooksOf(project, which);
   if (hooks.length === 0) return;
   const schemas = [...new Set(results.flatMap((r) => (r.relation ? [r.relation.schema] : [])))];
   const extra = {
-    results: results.map((r) => ({ node: { unique_id: r.uniqueId, name: r.uniqueId.split('.').pop() }, unique_id: r.uniqueId, status: r.status, message: r.message, execution_time: r.executionTime, failures: r.failures ?? null })),
+    results: results.map((r) => ({
+      node: { unique_id: r.uniqueId, name: r.uniqueId.split('.').pop() },
+      unique_id: r.uniqueId,
+      status: r.status,
+      message: r.message,
+      execution_time: r.executionTime,
+      failures: r.failures ?? null,
+    })),
     schemas,
     database_schemas: results.flatMap((r) => (r.relation ? [[r.relation.database ?? null, r.relation.schema]] : [])),
   };
@@ -33,7 +46,9 @@ export async function runProjectHooks(project: Project, which: 'on-run-start' | 
     } catch (err) {
       // The hook is a string in the project file: its problems belong at its line there (those in a macro it calls stay in the macro).
       if (!(err instanceof StrataUserError)) throw err;
-      throw new StrataUserError(err.diagnostics.map((d) => (d.at?.file === file ? { ...d, message: `${which} hook ${i + 1}: ${d.message}`, at } : d)));
+      throw new StrataUserError(
+        err.diagnostics.map((d) => (d.at?.file === file ? { ...d, message: `${which} hook ${i + 1}: ${d.message}`, at } : d)),
+      );
     }
     if (sql.trim() === '') continue;
     try {

@@ -38,7 +38,12 @@ export class CheckFailure extends Error {}
  * Runs a plan, in one transaction when the plan asks for it. A plan that needs to see the database
  * part-way (`requires`) is re-planned with the columns it asked for, inside the same transaction.
  */
-export async function runPlan(connection: Connection, input: PlanInput, signal: AbortSignal, around: AroundPlan = {}): Promise<{ plan: Plan; statements: Statement[] }> {
+export async function runPlan(
+  connection: Connection,
+  input: PlanInput,
+  signal: AbortSignal,
+  around: AroundPlan = {},
+): Promise<{ plan: Plan; statements: Statement[] }> {
   const first = planNode(input);
   const executed: Statement[] = [];
   const runAll = async (c: Connection) => {
@@ -61,9 +66,16 @@ export async function runPlan(connection: Connection, input: PlanInput, signal: 
  * A node's hooks, grants and comments around its plan, rendered with the node's compile context.
  * Hook templates may ask the database (a macro that looks a relation up): answered on `connection`.
  */
-export async function hooksAround(ctx: NodeContext, node: ProjectNode, context: NodeCompileContext, connection: Connection): Promise<AroundPlan> {
+export async function hooksAround(
+  ctx: NodeContext,
+  node: ProjectNode,
+  context: NodeCompileContext,
+  connection: Connection,
+): Promise<AroundPlan> {
   const withConnection = (fn: (c: Connection) => Promise<void>) => fn(connection);
-  const before = preHookStatements(await ctx.compiler.renderHooksWithDatabase(node.uniqueId, node.config.pre_hook, context, withConnection));
+  const before = preHookStatements(
+    await ctx.compiler.renderHooksWithDatabase(node.uniqueId, node.config.pre_hook, context, withConnection),
+  );
   const post = await ctx.compiler.renderHooksWithDatabase(node.uniqueId, node.config.post_hook, context, withConnection);
   return { before, after: (plan) => afterBuildStatements(node, plan, post, ctx.adapter.dialect, ctx.adapter.capabilities) };
 }
@@ -74,22 +86,35 @@ export interface AroundPlan {
   after?: (plan: Plan) => Statement[];
 }
 
-async function runStatements(connection: Connection, statements: readonly Statement[], signal: AbortSignal, executed: Statement[]): Promise<void> {
+async function runStatements(
+  connection: Connection,
+  statements: readonly Statement[],
+  signal: AbortSignal,
+  executed: Statement[],
+): Promise<void> {
   for (const statement of statements) {
     executed.push(statement);
     try {
       if (statement.load) {
-        await connection.loadCsv(statement.load.relation, statement.load.file, statement.load.columns, { signal, delimiter: statement.load.delimiter });
+        await connection.loadCsv(statement.load.relation, statement.load.file, statement.load.columns, {
+          signal,
+          delimiter: statement.load.delimiter,
+        });
         continue;
       }
       const result = await connection.execute(statement.sql, { signal });
       if (statement.check && result.rows.length > 0) {
-        const examples = result.rows.map((r) => Object.entries(r).map(([k, v]) => `${k}=${v === null ? 'NULL' : String(v)}`).join(', '));
+        const examples = result.rows.map((r) =>
+          Object.entries(r)
+            .map(([k, v]) => `${k}=${v === null ? 'NULL' : String(v)}`)
+            .join(', '),
+        );
         throw new CheckFailure(`${statement.check.message} Examples: ${examples.map((e) => `(${e})`).join('; ')}.`);
       }
     } catch (err) {
       // Say which step failed: "re-point dependent view ..." explains far more than the bare error.
-      if (err instanceof Error && !(err instanceof CheckFailure)) err.message = `${err.message.trim()} (while trying to ${statement.purpose})`;
+      if (err instanceof Error && !(err instanceof CheckFailure))
+        err.message = `${err.message.trim()} (while trying to ${statement.purpose})`;
       throw err;
     }
   }

@@ -55,9 +55,20 @@ export interface RunOptions extends ProjectOptions {
 /** Loads, selects and runs a project on its target. */
 export async function runProject(options: RunOptions): Promise<PreparedProject & { summary: RunSummary }> {
   const invocation = newInvocation({
-    which: options.command ?? 'run', select: options.select ?? [], exclude: options.exclude ?? [], selector: options.selector ?? null, threads: options.threads ?? null,
-    fail_fast: options.failFast ?? false, full_refresh: options.fullRefresh ?? false, store_failures: options.storeFailures ?? false, vars: options.vars ?? {}, state: options.state?.dir ?? null,
-    defer: options.defer ?? false, favor_state: options.favorState ?? false, empty: options.empty ?? false, resource_types: options.resourceTypes ?? null,
+    which: options.command ?? 'run',
+    select: options.select ?? [],
+    exclude: options.exclude ?? [],
+    selector: options.selector ?? null,
+    threads: options.threads ?? null,
+    fail_fast: options.failFast ?? false,
+    full_refresh: options.fullRefresh ?? false,
+    store_failures: options.storeFailures ?? false,
+    vars: options.vars ?? {},
+    state: options.state?.dir ?? null,
+    defer: options.defer ?? false,
+    favor_state: options.favorState ?? false,
+    empty: options.empty ?? false,
+    resource_types: options.resourceTypes ?? null,
   });
   // What this run renders sees its own invocation_id and flags, even when another run in this
   // process starts meanwhile (and waits for the run lock).
@@ -69,7 +80,9 @@ async function runInvocation(options: RunOptions, invocation: InvocationInfo): P
   const { project, dag, adapter } = prepared;
   // Analyses are only compiled, never run.
   const runnable = prepared.selected.filter((id) => project.nodes.get(id)?.resourceType !== 'analysis');
-  const selected = options.resourceTypes ? runnable.filter((id) => options.resourceTypes?.includes(project.nodes.get(id)?.resourceType ?? 'model')) : runnable;
+  const selected = options.resourceTypes
+    ? runnable.filter((id) => options.resourceTypes?.includes(project.nodes.get(id)?.resourceType ?? 'model'))
+    : runnable;
   checkMaterializations(project, selected, adapter);
   checkIdentifiers(project, selected, adapter, options.storeFailures);
   options.onPrepared?.(prepared);
@@ -82,13 +95,26 @@ async function runInvocation(options: RunOptions, invocation: InvocationInfo): P
   // In a run that builds and tests, unit tests wait for their model's parents, and a tested node's children wait for its tests.
   const types = new Set(selected.map((id) => project.nodes.get(id)?.resourceType));
   const withUnitTests = types.has('unit_test') ? withUnitTestParents(project, dag) : dag;
-  const graph = types.has('test') && (types.has('model') || types.has('seed') || types.has('snapshot')) ? withTestBlocking(project, withUnitTests) : withUnitTests;
+  const graph =
+    types.has('test') && (types.has('model') || types.has('seed') || types.has('snapshot'))
+      ? withTestBlocking(project, withUnitTests)
+      : withUnitTests;
   let pool: ConnectionPool | undefined;
   try {
-    writeManifest(project, manifestParts({ project, dag, dialect: adapter.dialect, invocation, ...(options.env ? { env: options.env } : {}) }));
+    writeManifest(
+      project,
+      manifestParts({ project, dag, dialect: adapter.dialect, invocation, ...(options.env ? { env: options.env } : {}) }),
+    );
     pool = await adapter.connect(project.target.config, { size: adapter.capabilities.concurrentConnections ? threads : 1 });
-    const deferred = options.defer && options.state ? await deferredRelations(project, dag, selected, options.state, pool, options.favorState ?? false) : undefined;
-    const compiler = new Compiler(project, dag, adapter.dialect, { ...(options.env ? { env: options.env } : {}), ...(deferred ? { deferred } : {}), ...(options.empty ? { empty: true } : {}) });
+    const deferred =
+      options.defer && options.state
+        ? await deferredRelations(project, dag, selected, options.state, pool, options.favorState ?? false)
+        : undefined;
+    const compiler = new Compiler(project, dag, adapter.dialect, {
+      ...(options.env ? { env: options.env } : {}),
+      ...(deferred ? { deferred } : {}),
+      ...(options.empty ? { empty: true } : {}),
+    });
     await runProjectHooks(project, 'on-run-start', compiler, pool);
     const summary = await runNodes(project, graph, adapter, pool, compiler, {
       nodes: selected,

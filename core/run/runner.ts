@@ -32,7 +32,14 @@ export interface RunnerOptions {
  * Runs nodes in dependency order on up to `threads` connections. A failed node skips its
  * selected descendants; independent branches go on unless `failFast` is set.
  */
-export async function runNodes(project: Project, dag: DependencyGraph, adapter: Adapter, pool: ConnectionPool, compiler: Compiler, options: RunnerOptions): Promise<RunSummary> {
+export async function runNodes(
+  project: Project,
+  dag: DependencyGraph,
+  adapter: Adapter,
+  pool: ConnectionPool,
+  compiler: Compiler,
+  options: RunnerOptions,
+): Promise<RunSummary> {
   const start = Date.now();
   const emit = options.onEvent ?? (() => undefined);
   const abort = new AbortController();
@@ -59,7 +66,15 @@ export async function runNodes(project: Project, dag: DependencyGraph, adapter: 
   let index = 0;
   let failed = false;
   const ctx = {
-    project, adapter, compiler, relations: new RelationCache(), signal: abort.signal, fullRefresh: options.fullRefresh ?? false, storeFailures: options.storeFailures ?? false, now: new Date(), buildId: Date.now().toString(36),
+    project,
+    adapter,
+    compiler,
+    relations: new RelationCache(),
+    signal: abort.signal,
+    fullRefresh: options.fullRefresh ?? false,
+    storeFailures: options.storeFailures ?? false,
+    now: new Date(),
+    buildId: Date.now().toString(36),
     ...(options.eventTimeStart ? { eventTimeStart: options.eventTimeStart } : {}),
     ...(options.eventTimeEnd ? { eventTimeEnd: options.eventTimeEnd } : {}),
   };
@@ -83,7 +98,15 @@ export async function runNodes(project: Project, dag: DependencyGraph, adapter: 
   const skip = (id: string, reason: string) => {
     if (status.has(id)) return;
     const now = new Date().toISOString();
-    complete({ uniqueId: id, status: 'skipped', message: `skipped: ${reason}`, executionTime: 0, startedAt: now, completedAt: now, threadId: 'main' });
+    complete({
+      uniqueId: id,
+      status: 'skipped',
+      message: `skipped: ${reason}`,
+      executionTime: 0,
+      startedAt: now,
+      completedAt: now,
+      threadId: 'main',
+    });
   };
 
   const launch = (id: string, thread: number): Promise<void> => {
@@ -103,7 +126,10 @@ export async function runNodes(project: Project, dag: DependencyGraph, adapter: 
         continue;
       }
       const thread = [...Array(threads).keys()].map((i) => i + 1).find((t) => !running.has(t)) as number;
-      running.set(thread, launch(id, thread).finally(() => running.delete(thread)));
+      running.set(
+        thread,
+        launch(id, thread).finally(() => running.delete(thread)),
+      );
     }
     if (running.size === 0) break;
     await Promise.race(running.values());
@@ -120,7 +146,13 @@ export async function runNodes(project: Project, dag: DependencyGraph, adapter: 
  * The nearest selected nodes in one direction, looking through unselected nodes in between,
  * so with `a → x → b` and only a and b selected, b still waits for a.
  */
-function nearestSelected(dag: DependencyGraph, id: string, selected: Set<string>, direction: 'predecessors' | 'successors', isUnitTest: (id: string) => boolean): string[] {
+function nearestSelected(
+  dag: DependencyGraph,
+  id: string,
+  selected: Set<string>,
+  direction: 'predecessors' | 'successors',
+  isUnitTest: (id: string) => boolean,
+): string[] {
   const next = (n: string) => (dag.graph[direction](n) as string[] | undefined) ?? [];
   const found = new Set<string>();
   const seen = new Set<string>();

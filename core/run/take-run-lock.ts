@@ -14,7 +14,11 @@ export interface RunLockSettings {
  * Takes the target's run lock when the adapter has one (one writer per target), telling
  * `onEvent` when another run holds it. Resolves to `cancelled` when `signal` aborts the wait.
  */
-export async function takeRunLock(adapter: Adapter, project: Project, options: RunLockSettings): Promise<RunLock | undefined | 'cancelled'> {
+export async function takeRunLock(
+  adapter: Adapter,
+  project: Project,
+  options: RunLockSettings,
+): Promise<RunLock | undefined | 'cancelled'> {
   try {
     return await adapter.acquireRunLock?.(project.target.config, project.target.info, {
       ...(options.lockTimeout !== undefined ? { timeoutSeconds: options.lockTimeout } : {}),

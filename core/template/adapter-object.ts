@@ -48,7 +48,8 @@ export function adapterObject(hooks: AdapterHooks): Record<string, unknown> {
     const existing = access.findRelation(relation);
     return existing ? makeRelation(existing, access.dialect, { type: existing.kind }) : null;
   };
-  const columnsOf = (access: DatabaseAccess, relation: Relation) => access.columns(relation).map((c) => ColumnValue.fromDescription(c.name, c.dataType, columnFlavour(access.dialect)));
+  const columnsOf = (access: DatabaseAccess, relation: Relation) =>
+    access.columns(relation).map((c) => ColumnValue.fromDescription(c.name, c.dataType, columnFlavour(access.dialect)));
   /** A DDL statement on a relation whose kind is needed: known from the relation, else looked up. */
   const withKind = (access: DatabaseAccess, value: RelationValue, run: (relation: Relation, kind: 'table' | 'view') => void) => {
     const relation = value.toRelation();
@@ -56,7 +57,8 @@ export function adapterObject(hooks: AdapterHooks): Record<string, unknown> {
     if (kind) run(relation, kind);
   };
   return {
-    dispatch: (name: unknown, namespace?: unknown) => hooks.dispatch(String(name), namespace === undefined || namespace === null ? undefined : String(namespace)),
+    dispatch: (name: unknown, namespace?: unknown) =>
+      hooks.dispatch(String(name), namespace === undefined || namespace === null ? undefined : String(namespace)),
     type: () => hooks.type(),
     quote,
     quote_as_configured: (identifier: unknown) => quote(identifier),
@@ -64,7 +66,9 @@ export function adapterObject(hooks: AdapterHooks): Record<string, unknown> {
     get_relation: (...args: unknown[]) => {
       const access = db();
       const { positional, keywords } = splitArgs(args);
-      const [database, schema, identifier] = (['database', 'schema', 'identifier'] as const).map((k, i) => keywords[k] ?? positional[i]).map((v) => (v === null || v === undefined ? undefined : String(v)));
+      const [database, schema, identifier] = (['database', 'schema', 'identifier'] as const)
+        .map((k, i) => keywords[k] ?? positional[i])
+        .map((v) => (v === null || v === undefined ? undefined : String(v)));
       if (!access || !schema || !identifier) return null;
       return found(access, { schema, identifier, ...(database ? { database } : {}) });
     },
@@ -89,22 +93,29 @@ export function adapterObject(hooks: AdapterHooks): Record<string, unknown> {
       const present = new Set(columnsOf(access, relationOf(to, 'get_missing_columns').toRelation()).map((c) => c.name.toLowerCase()));
       return columnsOf(access, relationOf(from, 'get_missing_columns').toRelation()).filter((c) => !present.has(c.name.toLowerCase()));
     },
-    get_columns_in_query: (sql: unknown) => db()?.describe(String(sql)).map((c) => c.name) ?? [],
+    get_columns_in_query: (sql: unknown) =>
+      db()
+        ?.describe(String(sql))
+        .map((c) => c.name) ?? [],
     list_relations_without_caching: (schemaRelation: unknown) => {
       const access = db();
       if (!access) return [];
       const { database, schema } = relationOf(schemaRelation, 'list_relations_without_caching').toRelation();
-      return access.listRelations({ schema, ...(database ? { database } : {}) }).map((r) => makeRelation(r, access.dialect, { type: r.kind }));
+      return access
+        .listRelations({ schema, ...(database ? { database } : {}) })
+        .map((r) => makeRelation(r, access.dialect, { type: r.kind }));
     },
     drop_relation: (relation: unknown) => {
       const access = db();
-      if (access) withKind(access, relationOf(relation, 'drop_relation'), (r, kind) => access.query(`${access.dialect.drop(r, kind)} cascade`));
+      if (access)
+        withKind(access, relationOf(relation, 'drop_relation'), (r, kind) => access.query(`${access.dialect.drop(r, kind)} cascade`));
       return '';
     },
     rename_relation: (from: unknown, to: unknown) => {
       const access = db();
       const target = relationOf(to, 'rename_relation').toRelation();
-      if (access) withKind(access, relationOf(from, 'rename_relation'), (r, kind) => access.query(access.dialect.rename(r, kind, target.identifier)));
+      if (access)
+        withKind(access, relationOf(from, 'rename_relation'), (r, kind) => access.query(access.dialect.rename(r, kind, target.identifier)));
       return '';
     },
     truncate_relation: (relation: unknown) => {
@@ -128,10 +139,13 @@ export function adapterObject(hooks: AdapterHooks): Record<string, unknown> {
       const access = db();
       if (!access) return '';
       const target = relationOf(to, 'expand_target_column_types').toRelation();
-      const wider = new Map(columnsOf(access, relationOf(from, 'expand_target_column_types').toRelation()).map((c) => [c.name.toLowerCase(), c]));
+      const wider = new Map(
+        columnsOf(access, relationOf(from, 'expand_target_column_types').toRelation()).map((c) => [c.name.toLowerCase(), c]),
+      );
       for (const column of columnsOf(access, target)) {
         const source = wider.get(column.name.toLowerCase());
-        if (source && column.can_expand_to(source)) access.query(access.dialect.alterColumnType(target, column.name, `character varying(${source.string_size()})`));
+        if (source && column.can_expand_to(source))
+          access.query(access.dialect.alterColumnType(target, column.name, `character varying(${source.string_size()})`));
       }
       return '';
     },

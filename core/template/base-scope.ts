@@ -33,7 +33,10 @@ export function envVarFunction(env: NodeJS.ProcessEnv, options: { allowSecrets?:
     const { positional } = splitArgs(args);
     const name = String(positional[0]);
     if (isSecretEnvVar(name) && !options.allowSecrets) {
-      throw new TemplateCallError('missing-env-var', `Secret environment variable '${name}' can only be used in profiles.yml: its value would end up in compiled SQL and artifacts.`);
+      throw new TemplateCallError(
+        'missing-env-var',
+        `Secret environment variable '${name}' can only be used in profiles.yml: its value would end up in compiled SQL and artifacts.`,
+      );
     }
     const value = env[name];
     if (value !== undefined) return value;
@@ -49,7 +52,10 @@ export function baseScope(input: BaseScopeInput): RenderScope {
     const name = String(positional[0]);
     if (Object.prototype.hasOwnProperty.call(input.vars, name)) return input.vars[name];
     if (positional.length > 1) return positional[1];
-    throw new TemplateCallError('missing-var', `Required var '${name}' is not set: define it under 'vars:' in the project file or pass --vars "{${name}: ...}".`);
+    throw new TemplateCallError(
+      'missing-var',
+      `Required var '${name}' is not set: define it under 'vars:' in the project file or pass --vars "{${name}: ...}".`,
+    );
   };
   // dbt's `var.has_var('name')`.
   const hasVar = (name: unknown) => Object.prototype.hasOwnProperty.call(input.vars, String(name));
@@ -92,7 +98,8 @@ const derived = new WeakMap<Invocation, { runStartedAt: PyDateTime; flags: Recor
 
 function invocationValues(invocation: Invocation): { runStartedAt: PyDateTime; flags: Record<string, unknown> } {
   let values = derived.get(invocation);
-  if (!values) derived.set(invocation, (values = { runStartedAt: new PyDateTime(invocation.startedAt), flags: invocationFlags(invocation.args) }));
+  if (!values)
+    derived.set(invocation, (values = { runStartedAt: new PyDateTime(invocation.startedAt), flags: invocationFlags(invocation.args) }));
   return values;
 }
 

@@ -13,7 +13,17 @@ export function splitArgs(args: readonly unknown[]): { positional: unknown[]; ke
 
 /** A template-level error with a Strata diagnostic code; the engine adds file and line. */
 export class TemplateCallError extends Error {
-  readonly code: 'unknown-ref' | 'unknown-source' | 'missing-var' | 'missing-env-var' | 'invalid-config' | 'template-render' | 'disabled-ref' | 'invalid-unit-test' | 'unknown-macro' | 'database-error';
+  readonly code:
+    | 'unknown-ref'
+    | 'unknown-source'
+    | 'missing-var'
+    | 'missing-env-var'
+    | 'invalid-config'
+    | 'template-render'
+    | 'disabled-ref'
+    | 'invalid-unit-test'
+    | 'unknown-macro'
+    | 'database-error';
 
   constructor(code: TemplateCallError['code'], message: string) {
     super(message);

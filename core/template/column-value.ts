@@ -4,9 +4,36 @@ import { PyObject } from './py-values.js';
 const STRING_TYPES = new Set(['text', 'character varying', 'character', 'varchar']);
 const NUMERIC_TYPES = new Set(['numeric', 'decimal']);
 const BASE_FLOATS = ['real', 'float4', 'float', 'double precision', 'float8', 'double'];
-const BASE_INTEGERS = ['smallint', 'integer', 'bigint', 'smallserial', 'serial', 'bigserial', 'int2', 'int4', 'int8', 'serial2', 'serial4', 'serial8'];
+const BASE_INTEGERS = [
+  'smallint',
+  'integer',
+  'bigint',
+  'smallserial',
+  'serial',
+  'bigserial',
+  'int2',
+  'int4',
+  'int8',
+  'serial2',
+  'serial4',
+  'serial8',
+];
 // dbt-duckdb's DuckDBColumn knows DuckDB's own integer names too.
-const DUCKDB_INTEGERS = ['tinyint', 'hugeint', 'utinyint', 'usmallint', 'uinteger', 'ubigint', 'uhugeint', 'int1', 'int', 'signed', 'long', 'short', 'int128'];
+const DUCKDB_INTEGERS = [
+  'tinyint',
+  'hugeint',
+  'utinyint',
+  'usmallint',
+  'uinteger',
+  'ubigint',
+  'uhugeint',
+  'int1',
+  'int',
+  'signed',
+  'long',
+  'short',
+  'int128',
+];
 
 /** Which adapter's Column class a column follows: dbt-postgres and dbt-duckdb differ slightly. */
 export type ColumnFlavour = 'postgres' | 'duckdb' | 'default';
@@ -40,7 +67,11 @@ export class ColumnValue extends PyObject {
     if (!match) throw new TemplateCallError('template-render', `Could not interpret data type "${rawType}"`);
     const sizes = match[3]?.split(',').map((p) => p.trim()) ?? [];
     const int = (text: string) => {
-      if (!/^-?\d+$/.test(text)) throw new TemplateCallError('template-render', `Could not interpret data_type "${rawType}": could not convert "${text}" to an integer`);
+      if (!/^-?\d+$/.test(text))
+        throw new TemplateCallError(
+          'template-render',
+          `Could not interpret data_type "${rawType}": could not convert "${text}" to an integer`,
+        );
       return Number(text);
     };
     const dtype = (match[1] as string).trim();
@@ -60,7 +91,10 @@ export class ColumnValue extends PyObject {
     // dbt-postgres keeps text, and varchar without a length, as they are.
     if (this.flavour === 'postgres' && (lower === 'text' || (lower === 'character varying' && this.char_size === null))) return this.dtype;
     if (this.is_string()) return `character varying(${this.string_size()})`;
-    if (this.is_numeric()) return this.numeric_precision === null || this.numeric_scale === null ? this.dtype : `${this.dtype}(${this.numeric_precision},${this.numeric_scale})`;
+    if (this.is_numeric())
+      return this.numeric_precision === null || this.numeric_scale === null
+        ? this.dtype
+        : `${this.dtype}(${this.numeric_precision},${this.numeric_scale})`;
     return this.dtype;
   }
   get expanded_data_type(): string {
@@ -106,7 +140,14 @@ export class ColumnValue extends PyObject {
     return `<Column ${this.column} (${this.data_type})>`;
   }
   override pyEquals(other: unknown): boolean {
-    return other instanceof ColumnValue && other.column === this.column && other.dtype === this.dtype && other.char_size === this.char_size && other.numeric_precision === this.numeric_precision && other.numeric_scale === this.numeric_scale;
+    return (
+      other instanceof ColumnValue &&
+      other.column === this.column &&
+      other.dtype === this.dtype &&
+      other.char_size === this.char_size &&
+      other.numeric_precision === this.numeric_precision &&
+      other.numeric_scale === this.numeric_scale
+    );
   }
 }
 
@@ -120,7 +161,9 @@ export function columnApi(flavour: ColumnFlavour): Record<string, unknown> {
     string_type: (size: unknown) => `character varying(${String(size)})`,
     numeric_type: (...args: unknown[]) => {
       const [dtype, precision, scale] = splitArgs(args).positional;
-      return precision === null || precision === undefined || scale === null || scale === undefined ? String(dtype) : `${String(dtype)}(${String(precision)},${String(scale)})`;
+      return precision === null || precision === undefined || scale === null || scale === undefined
+        ? String(dtype)
+        : `${String(dtype)}(${String(precision)},${String(scale)})`;
     },
   };
 }

@@ -20,6 +20,6 @@ export function compileJinja(text: string, name: string): CompiledProps {
   const ast = parseJinja(lex(text));
   const compiler = new JinjaCompiler(name, false);
   compiler.compile(ast, undefined as never);
-   
+
   return new Function('py', compiler.getCode())(PY) as CompiledProps;
 }

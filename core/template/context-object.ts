@@ -6,7 +6,10 @@ import { PyObject } from './py-values.js';
  */
 export class ContextObject extends PyObject {
   readonly pyType = 'dict';
-  constructor(private readonly lookup: (name: string) => unknown, private readonly names: () => string[]) {
+  constructor(
+    private readonly lookup: (name: string) => unknown,
+    private readonly names: () => string[],
+  ) {
     super();
   }
   get(name: unknown, fallback: unknown = null): unknown {

@@ -1,7 +1,15 @@
 import { compileJinja } from './compile-jinja.js';
 import { JINJA_FILTERS } from './jinja-filters.js';
 import { JINJA_TESTS } from './jinja-tests.js';
-import { INSTALLED_NUNJUCKS_VERSION, NUNJUCKS_VERSION, createEnvironment, defineLiveGlobal, replaceFiltersAndTests, templateExports, templateFromCode } from './nunjucks-internals.js';
+import {
+  INSTALLED_NUNJUCKS_VERSION,
+  NUNJUCKS_VERSION,
+  createEnvironment,
+  defineLiveGlobal,
+  replaceFiltersAndTests,
+  templateExports,
+  templateFromCode,
+} from './nunjucks-internals.js';
 import { Namespace, enterRender } from './py-runtime.js';
 import { splitArgs } from './call-args.js';
 
@@ -16,7 +24,7 @@ import { splitArgs } from './call-args.js';
  */
 
 export const SELF_TEST_SOURCE = [
-  "{% set ns = namespace(n=0) %}{% for x in [3, 1, 2,] if x > 1 %}{% set ns.n = ns.n + x %}{% if loop.last %}{% break %}{% endif %}{% endfor %}",
+  '{% set ns = namespace(n=0) %}{% for x in [3, 1, 2,] if x > 1 %}{% set ns.n = ns.n + x %}{% if loop.last %}{% break %}{% endif %}{% endfor %}',
   "{{ ns.n }}|{{ {'a': {'b': 1e1}} }}|{{ 7 // 2 }} {{ 7 / 2 }} {{ 4 / 2 }}|{{ [1] + [2] == [1, 2] }}|{{ none }}",
   "{% macro m(a, b=a) %}{{ a }}{{ b }}{{ kwargs }}{% endmacro %}|{{ m(*[1], **{'c': 2}) }}|{{ 'x\\d' ~ '{}'.format(1_000) }}",
   "{% set c %}{{ ('a' ~ 'b') if 3 is odd else 'z' }}{% endset %}{% macro w() %}[{{ caller() }}]{% endmacro %}|{% call w() %}{{ c | upper }}{% endcall %}",
@@ -30,7 +38,8 @@ let checked = false;
 export function checkDialect(): void {
   if (checked) return;
   const version = INSTALLED_NUNJUCKS_VERSION;
-  if (version !== NUNJUCKS_VERSION) throw new Error(`Strata's Jinja dialect is built on nunjucks ${NUNJUCKS_VERSION}, but ${version} is installed: pin it back.`);
+  if (version !== NUNJUCKS_VERSION)
+    throw new Error(`Strata's Jinja dialect is built on nunjucks ${NUNJUCKS_VERSION}, but ${version} is installed: pin it back.`);
   const fail = (what: string) => new Error(`Strata's Jinja dialect failed its self-test on nunjucks ${version}: ${what}.`);
   const env = createEnvironment();
   const namespace = (...args: unknown[]) => new Namespace(splitArgs(args).keywords);

@@ -39,7 +39,8 @@ export function testBlocksToMacros(text: string): string {
 }
 
 /** A template ready to render: nunjucks' compiled form, or the fast path's for simple templates. */
-export type Template = { kind: 'nunjucks'; template: nunjucks.Template; file: string } | { kind: 'fast'; template: FastTemplate; file: string; text: string };
+export type Template =
+  { kind: 'nunjucks'; template: nunjucks.Template; file: string } | { kind: 'fast'; template: FastTemplate; file: string; text: string };
 
 /** A compiled template, or the diagnostic that stopped it from compiling. */
 export type CompiledTemplate = { template: Template; diagnostic?: undefined } | { template?: undefined; diagnostic: Diagnostic };
@@ -55,13 +56,36 @@ export type RenderScope = Record<string, unknown>;
  * being rendered. Renders are synchronous, so one active scope at a time is enough.
  */
 const SCOPED_NAMES = [
-  'ref', 'source', 'config', 'var', 'env_var', 'this', 'target', 'is_incremental', 'doc',
-  'project_name', 'model', 'execute', 'log', 'exceptions', 'invocation_id', 'run_started_at', 'flags', 'graph', 'api', 'run_query', 'statement', 'load_result', 'results', 'schemas', 'database_schemas', '__strata_where',
+  'ref',
+  'source',
+  'config',
+  'var',
+  'env_var',
+  'this',
+  'target',
+  'is_incremental',
+  'doc',
+  'project_name',
+  'model',
+  'execute',
+  'log',
+  'exceptions',
+  'invocation_id',
+  'run_started_at',
+  'flags',
+  'graph',
+  'api',
+  'run_query',
+  'statement',
+  'load_result',
+  'results',
+  'schemas',
+  'database_schemas',
+  '__strata_where',
 ] as const;
 
 /** Scope key of a callback told the name of every macro a render calls. */
 export const MACRO_CALL_HOOK = '__strata_on_macro';
-
 
 /** Renders Jinja-style SQL with nunjucks; one engine per project load. */
 export class TemplateEngine {
@@ -92,19 +116,35 @@ export class TemplateEngine {
       const { output, diagnostic } = this.renderString(text, `<var ${name}>`, this.scope ?? {});
       return diagnostic ? { message: diagnostic.message } : { output };
     });
-    for (const name of SCOPED_NAMES) defineLiveGlobal(this.env, name, name === 'var' ? () => withRenderedValues(this.scope?.var) : () => this.scope?.[name]);
+    for (const name of SCOPED_NAMES)
+      defineLiveGlobal(this.env, name, name === 'var' ? () => withRenderedValues(this.scope?.var) : () => this.scope?.[name]);
     addJinjaCompat(this.env);
     this.env.addGlobal('adapter', this.adapterObject());
     const globals = environmentGlobals(this.env);
-    this.env.addGlobal('context', new ContextObject((name) => outerName(globals, name), () => Object.keys(globals)));
+    this.env.addGlobal(
+      'context',
+      new ContextObject(
+        (name) => outerName(globals, name),
+        () => Object.keys(globals),
+      ),
+    );
     // dbt's global macros as `dbt.date_trunc(...)` (and `strata.…`): Strata's own (even where the project has one of that name), else dispatched on the adapter.
     for (const namespace of ['dbt', 'strata']) {
-      this.env.addGlobal(namespace, new Proxy(new BuiltinNamespace(), { get: (_, name) => (typeof name === 'string' ? this.namespaces.get(BUILTIN_PACKAGE, name) ?? this.dispatch(name, namespace) : undefined) }));
+      this.env.addGlobal(
+        namespace,
+        new Proxy(new BuiltinNamespace(), {
+          get: (_, name) =>
+            typeof name === 'string' ? (this.namespaces.get(BUILTIN_PACKAGE, name) ?? this.dispatch(name, namespace)) : undefined,
+        }),
+      );
     }
     // dbt's `{{ return(x) }}`: the macro's value becomes x (not its text); see the macro wrapper.
-    this.env.addGlobal('return', takesTemplateValues((value: unknown) => {
-      throw new MacroReturn(value);
-    }));
+    this.env.addGlobal(
+      'return',
+      takesTemplateValues((value: unknown) => {
+        throw new MacroReturn(value);
+      }),
+    );
     // The root project's macros before packages': an unqualified name is the root project's.
     const ordered = [...macroFiles.filter((f) => !f.package), ...macroFiles.filter((f) => f.package)];
     for (const file of [...BUILTIN_MACROS, CROSS_DB_MACROS, NAMING_MACROS, ...ordered]) this.loadMacros(file);
@@ -147,20 +187,25 @@ export class TemplateEngine {
       if (!exported) {
         const before = this.diagnostics.length;
         exported = this.exportedMacros(file);
-        if (this.diagnostics.length > before) throw new Error(`Strata's built-in macros in ${file.file} do not compile: ${this.diagnostics[before]?.message}`);
+        if (this.diagnostics.length > before)
+          throw new Error(`Strata's built-in macros in ${file.file} do not compile: ${this.diagnostics[before]?.message}`);
       }
       return exported;
     };
     for (const name of definedMacroNames(file.text)) {
-      this.addMacro(name, file, takesTemplateValues(function (this: unknown, ...args: unknown[]) {
-        return (compiled()[name] as (...a: unknown[]) => unknown).apply(this, args);
-      }));
+      this.addMacro(
+        name,
+        file,
+        takesTemplateValues(function (this: unknown, ...args: unknown[]) {
+          return (compiled()[name] as (...a: unknown[]) => unknown).apply(this, args);
+        }),
+      );
     }
   }
 
   private addMacro(name: string, file: MacroSource, macro: unknown): void {
     const previous = this.macros.get(name);
-    const owner = file.builtin ? BUILTIN_PACKAGE : file.package ?? this.rootPackage;
+    const owner = file.builtin ? BUILTIN_PACKAGE : (file.package ?? this.rootPackage);
     // A package's macro is always reachable as package.name; unqualified only if nobody took the name.
     if (file.package && previous !== undefined) {
       this.definedIn.set(`${owner}.${name}`, file);
@@ -168,7 +213,13 @@ export class TemplateEngine {
       return;
     }
     if (previous !== undefined && !this.builtinNames.has(name)) {
-      this.diagnostics.push(diagnostic('duplicate-macro', `Macro '${name}' is defined in both ${previous} and ${file.file}.`, { file: file.file, line: lineOf(file.text, `macro ${name}`), column: 1 }));
+      this.diagnostics.push(
+        diagnostic('duplicate-macro', `Macro '${name}' is defined in both ${previous} and ${file.file}.`, {
+          file: file.file,
+          line: lineOf(file.text, `macro ${name}`),
+          column: 1,
+        }),
+      );
       return;
     }
     this.macros.set(name, file.file);
@@ -233,12 +284,17 @@ export class TemplateEngine {
    */
   dispatch(name: string, namespace?: string): (...args: unknown[]) => unknown {
     const type = String((this.scope?.target as { type?: string } | undefined)?.type ?? '');
-    const found = this.namespaces.dispatch(name, namespace, type) ?? (namespace !== undefined ? this.namespaces.get(namespace, name) : undefined);
+    const found =
+      this.namespaces.dispatch(name, namespace, type) ?? (namespace !== undefined ? this.namespaces.get(namespace, name) : undefined);
     if (found) return found;
     // A macro (or, for dbt./strata., a context function such as run_query) of just that name.
     const plain = environmentGlobals(this.env)[name];
-    if (typeof plain === 'function' && (this.macros.has(name) || namespace === 'dbt' || namespace === 'strata')) return plain as (...args: unknown[]) => unknown;
-    throw new TemplateCallError('unknown-macro', `No implementation of macro '${name}'${namespace ? ` (namespace '${namespace}')` : ''} for adapter '${type}': define '${type}__${name}' or 'default__${name}'.`);
+    if (typeof plain === 'function' && (this.macros.has(name) || namespace === 'dbt' || namespace === 'strata'))
+      return plain as (...args: unknown[]) => unknown;
+    throw new TemplateCallError(
+      'unknown-macro',
+      `No implementation of macro '${name}'${namespace ? ` (namespace '${namespace}')` : ''} for adapter '${type}': define '${type}__${name}' or 'default__${name}'.`,
+    );
   }
 
   /** dbt's `adapter` object. Database access comes from the render scope's `__strata_database` (compile pass only). */
@@ -288,7 +344,8 @@ export class TemplateEngine {
       const globals = environmentGlobals(this.env);
       return { output: renderFast(template.template, (name) => outerName(globals, name)) };
     } catch (err) {
-      if (err instanceof FastRenderError && template.kind === 'fast') return { diagnostic: fastDiagnostic(err, template.file, template.text) };
+      if (err instanceof FastRenderError && template.kind === 'fast')
+        return { diagnostic: fastDiagnostic(err, template.file, template.text) };
       return { diagnostic: toDiagnostic(err, template.file, 'template-render') };
     } finally {
       this.scope = previous;
@@ -317,8 +374,15 @@ function lineOf(text: string, needle: string): number {
 }
 
 /** An engine for macro files on disk (paths from `root`), e.g. for a project loaded earlier. */
-export function engineFromFiles(root: string, files: readonly { file: string; package?: string }[], options: EngineOptions = {}): TemplateEngine {
-  return new TemplateEngine(files.map((f) => ({ ...f, text: readFileSync(join(root, f.file), 'utf8') })), options);
+export function engineFromFiles(
+  root: string,
+  files: readonly { file: string; package?: string }[],
+  options: EngineOptions = {},
+): TemplateEngine {
+  return new TemplateEngine(
+    files.map((f) => ({ ...f, text: readFileSync(join(root, f.file), 'utf8') })),
+    options,
+  );
 }
 
 const engines = new WeakMap<object, TemplateEngine>();
@@ -332,4 +396,3 @@ export function engineFor(project: object, create: () => TemplateEngine): Templa
   }
   return engine;
 }
-

@@ -175,7 +175,10 @@ function parseLiteral(source: string): Literal | undefined {
 
 /** An error in a fast-path render, with the offset of the expression that raised it. */
 export class FastRenderError extends Error {
-  constructor(override readonly cause: unknown, readonly offset: number) {
+  constructor(
+    override readonly cause: unknown,
+    readonly offset: number,
+  ) {
     super(cause instanceof Error ? cause.message : String(cause));
   }
 }

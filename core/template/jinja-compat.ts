@@ -31,7 +31,11 @@ export function addJinjaCompat(env: nunjucks.Environment): void {
   for (const name of DBT_FILTERS) filters[name] = takesTemplateValues((value: unknown) => value);
   replaceFiltersAndTests(env, filters, JINJA_TESTS);
   // Jinja's own globals take template values as they are (a float stays a float in `dict()`).
-  for (const [name, value] of Object.entries(jinjaGlobals())) env.addGlobal(name, typeof value === 'function' && !HOST_FUNCTIONS.has(name) ? takesTemplateValues(value as (...args: never[]) => unknown) : value);
+  for (const [name, value] of Object.entries(jinjaGlobals()))
+    env.addGlobal(
+      name,
+      typeof value === 'function' && !HOST_FUNCTIONS.has(name) ? takesTemplateValues(value as (...args: never[]) => unknown) : value,
+    );
 }
 
 /** Jinja's cycler(): `next()` gives the items in turn, `current` the one next() gives next. */
@@ -55,7 +59,9 @@ class Cycler {
 /** Python's zip() over lists, as tuples. */
 function zipLists(lists: unknown[]): PyTuple[] {
   const items = lists.map((l) => iterate(l));
-  return Array.from({ length: items.length ? Math.min(...items.map((l) => l.length)) : 0 }, (_, i) => PyTuple.fromItems(items.map((l) => l[i])));
+  return Array.from({ length: items.length ? Math.min(...items.map((l) => l.length)) : 0 }, (_, i) =>
+    PyTuple.fromItems(items.map((l) => l[i])),
+  );
 }
 
 /** `fn()`, or the `default` argument dbt's helpers take (None unless given) when it raises a TypeError. */
@@ -79,7 +85,11 @@ function jinjaGlobals(): Record<string, unknown> {
     dict: (...args: unknown[]) => {
       const { positional, keywords } = splitArgs(args);
       const first = positional[0];
-      const pairs = isDict(first) ? dictKeys(first).map((k) => [k, first[dictKey(k)]]) : first === undefined ? [] : iterate(first).map((pair) => iterate(pair));
+      const pairs = isDict(first)
+        ? dictKeys(first).map((k) => [k, first[dictKey(k)]])
+        : first === undefined
+          ? []
+          : iterate(first).map((pair) => iterate(pair));
       // Keys stored as a dict literal's are (any type, `__proto__` a key like any other).
       const out: Record<string, unknown> = {};
       for (const [key, value] of [...pairs, ...Object.entries(keywords)]) setDictItem(out, key, value);

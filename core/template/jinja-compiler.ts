@@ -230,7 +230,9 @@ export class JinjaCompiler extends JinjaExpressionCompiler {
       // in a branch not taken, or in an earlier loop pass, must leave what Jinja would see.
       frame.set(name, null as unknown as string);
       this.emitLine(`frame.set(${JSON.stringify(name)}, ${id}, true);`);
-      this.emitLine(`if (frame.topLevel) { context.setVariable(${JSON.stringify(name)}, ${id}); context.addExport(${JSON.stringify(name)}, ${id}); }`);
+      this.emitLine(
+        `if (frame.topLevel) { context.setVariable(${JSON.stringify(name)}, ${id}); context.addExport(${JSON.stringify(name)}, ${id}); }`,
+      );
     });
   }
 
@@ -248,7 +250,9 @@ export class JinjaCompiler extends JinjaExpressionCompiler {
     const body = node.body as AstNode;
     const [args, varargs, kwargs, caller] = [this.tmpid(), this.tmpid(), this.tmpid(), this.tmpid()];
     const inner = frame ? frame.push(true) : new FrameClass();
-    this.emitLine(`py.macro(${JSON.stringify(name)}, ${JSON.stringify(all)}, ${usesName(body, 'varargs')}, ${usesName(body, 'kwargs')}, function (${args}, ${varargs}, ${kwargs}, ${caller}) {`);
+    this.emitLine(
+      `py.macro(${JSON.stringify(name)}, ${JSON.stringify(all)}, ${usesName(body, 'varargs')}, ${usesName(body, 'kwargs')}, function (${args}, ${varargs}, ${kwargs}, ${caller}) {`,
+    );
     // Its own line and column, so an error inside names the macro's line, not the caller's.
     this.emitLine(`var callerFrame = frame, lineno = ${node.lineno}, colno = ${node.colno};`);
     this.emitLine(`frame = ${frame ? 'frame.push(true)' : 'new runtime.Frame()'};`);
@@ -264,7 +268,7 @@ export class JinjaCompiler extends JinjaExpressionCompiler {
     });
     all.forEach((param, i) => {
       const id = ids[i] as string;
-      const fallback = i >= params.length ? (defaults[i - params.length] as AstNode).value as AstNode : undefined;
+      const fallback = i >= params.length ? ((defaults[i - params.length] as AstNode).value as AstNode) : undefined;
       this.emit(`${id} = ${args}[${i}] !== py.MISSING ? ${args}[${i}] : `);
       if (fallback) this.compile(fallback, inner);
       else this.emit(`py.missingParameter(${JSON.stringify(param)})`);
@@ -282,7 +286,9 @@ export class JinjaCompiler extends JinjaExpressionCompiler {
     this.emitLine(`return ${buffer};`);
     this.popBuffer();
     this.loops = saved;
-    this.emitLine(`} catch (e) { throw py.inMacro(e, ${JSON.stringify(name)}, ${JSON.stringify(this.templateName ?? '')}, lineno, colno); }`);
+    this.emitLine(
+      `} catch (e) { throw py.inMacro(e, ${JSON.stringify(name)}, ${JSON.stringify(this.templateName ?? '')}, lineno, colno); }`,
+    );
     this.emitLine('finally { frame = callerFrame; }');
     this.emit('})');
   }

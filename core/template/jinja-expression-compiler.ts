@@ -8,9 +8,19 @@ import { NunjucksCompiler, type AstNode, type CompileFrame } from './nunjucks-in
 
 /** Operators the `py` runtime implements, by AST node: `a + b` is `py.add(a, b)`. */
 const OPERATORS: Record<string, ['binary' | 'unary' | 'shortCircuit', string]> = {
-  Add: ['binary', 'add'], Sub: ['binary', 'sub'], Mul: ['binary', 'mul'], Div: ['binary', 'div'], FloorDiv: ['binary', 'floordiv'],
-  Mod: ['binary', 'mod'], Pow: ['binary', 'pow'], Concat: ['binary', 'concat'], Neg: ['unary', 'neg'], Pos: ['unary', 'pos'],
-  Not: ['unary', 'not'], Or: ['shortCircuit', 'or'], And: ['shortCircuit', 'and'],
+  Add: ['binary', 'add'],
+  Sub: ['binary', 'sub'],
+  Mul: ['binary', 'mul'],
+  Div: ['binary', 'div'],
+  FloorDiv: ['binary', 'floordiv'],
+  Mod: ['binary', 'mod'],
+  Pow: ['binary', 'pow'],
+  Concat: ['binary', 'concat'],
+  Neg: ['unary', 'neg'],
+  Pos: ['unary', 'pos'],
+  Not: ['unary', 'not'],
+  Or: ['shortCircuit', 'or'],
+  And: ['shortCircuit', 'and'],
 };
 
 export class JinjaExpressionCompiler extends NunjucksCompiler {
@@ -62,7 +72,12 @@ export class JinjaExpressionCompiler extends NunjucksCompiler {
 
   override compileLiteral(node: AstNode): void {
     if (node.isFloat && Number.isInteger(node.value)) this.emit(`py.toFloat(${String(node.value)})`);
-    else if (typeof node.value === 'string' || node.value === null || typeof node.value === 'boolean') this.emit(JSON.stringify(node.value).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029'));
+    else if (typeof node.value === 'string' || node.value === null || typeof node.value === 'boolean')
+      this.emit(
+        JSON.stringify(node.value)
+          .replace(/\u2028/g, '\\u2028')
+          .replace(/\u2029/g, '\\u2029'),
+      );
     else if (typeof node.value === 'number') this.emit(Number.isFinite(node.value) ? `(${String(node.value)})` : String(node.value));
     else this.emit(String(node.value));
   }
@@ -218,5 +233,4 @@ export class JinjaExpressionCompiler extends NunjucksCompiler {
     else this.emit(`py.noElse(${node.lineno + 1})`);
     this.emit(')');
   }
-
 }

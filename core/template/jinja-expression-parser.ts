@@ -10,8 +10,16 @@ import { JinjaNodes } from './jinja-nodes.js';
 
 /** How Jinja's messages name the tokens it expected. */
 const TOKEN_TEXT: Record<string, string> = {
-  [T.TOKEN_COMMA]: ',', [T.TOKEN_COLON]: ':', [T.TOKEN_LEFT_PAREN]: '(', [T.TOKEN_RIGHT_PAREN]: ')', [T.TOKEN_LEFT_BRACKET]: '[',
-  [T.TOKEN_RIGHT_BRACKET]: ']', [T.TOKEN_LEFT_CURLY]: '{', [T.TOKEN_RIGHT_CURLY]: '}', [T.TOKEN_SYMBOL]: 'name', [T.TOKEN_BLOCK_END]: 'end of statement block',
+  [T.TOKEN_COMMA]: ',',
+  [T.TOKEN_COLON]: ':',
+  [T.TOKEN_LEFT_PAREN]: '(',
+  [T.TOKEN_RIGHT_PAREN]: ')',
+  [T.TOKEN_LEFT_BRACKET]: '[',
+  [T.TOKEN_RIGHT_BRACKET]: ']',
+  [T.TOKEN_LEFT_CURLY]: '{',
+  [T.TOKEN_RIGHT_CURLY]: '}',
+  [T.TOKEN_SYMBOL]: 'name',
+  [T.TOKEN_BLOCK_END]: 'end of statement block',
   [T.TOKEN_VARIABLE_END]: 'end of print statement',
 };
 
@@ -19,7 +27,17 @@ const COMPARE_OPS = new Set(['==', '!=', '<', '>', '<=', '>=']);
 const MULTIPLY_OPS: Record<string, NodeClass> = { '*': nodes.Mul, '/': nodes.Div, '//': nodes.FloorDiv, '%': nodes.Mod };
 const NAME_CONSTANTS: Record<string, boolean | null> = { true: true, false: false, True: true, False: false, none: null, None: null };
 /** Tokens that may start the argument of a test written without parentheses (`is divisibleby 3`). */
-const TEST_ARG_START = new Set([T.TOKEN_SYMBOL, T.TOKEN_STRING, T.TOKEN_INT, T.TOKEN_FLOAT, T.TOKEN_BOOLEAN, T.TOKEN_NONE, T.TOKEN_LEFT_PAREN, T.TOKEN_LEFT_BRACKET, T.TOKEN_LEFT_CURLY]);
+const TEST_ARG_START = new Set([
+  T.TOKEN_SYMBOL,
+  T.TOKEN_STRING,
+  T.TOKEN_INT,
+  T.TOKEN_FLOAT,
+  T.TOKEN_BOOLEAN,
+  T.TOKEN_NONE,
+  T.TOKEN_LEFT_PAREN,
+  T.TOKEN_LEFT_BRACKET,
+  T.TOKEN_LEFT_CURLY,
+]);
 
 /** A call's arguments: positional, keyword, and `*`/`**` ones. */
 export interface CallArgs {
@@ -41,21 +59,28 @@ export class JinjaExpressionParser extends NunjucksParser {
 
   override expect(type: string): Token {
     const tok = this.nextToken();
-    if (!tok || tok.type !== type) return this.fail(`expected token '${TOKEN_TEXT[type] ?? type}', got '${this.describe(tok)}'`, tok?.lineno, tok?.colno);
+    if (!tok || tok.type !== type)
+      return this.fail(`expected token '${TOKEN_TEXT[type] ?? type}', got '${this.describe(tok)}'`, tok?.lineno, tok?.colno);
     return tok;
   }
 
   override advanceAfterBlockEnd(name?: string): Token {
     const tag = name ?? this.nextToken()?.value;
     const tok = this.nextToken();
-    if (!tok || tok.type !== T.TOKEN_BLOCK_END) return this.fail(`expected token 'end of statement block', got '${this.describe(tok)}'${tag ? ` (in '${tag}')` : ''}`, tok?.lineno, tok?.colno);
+    if (!tok || tok.type !== T.TOKEN_BLOCK_END)
+      return this.fail(
+        `expected token 'end of statement block', got '${this.describe(tok)}'${tag ? ` (in '${tag}')` : ''}`,
+        tok?.lineno,
+        tok?.colno,
+      );
     if (tok.value.charAt(0) === '-') this.dropLeadingWhitespace = true;
     return tok;
   }
 
   override advanceAfterVariableEnd(): void {
     const tok = this.nextToken();
-    if (!tok || tok.type !== T.TOKEN_VARIABLE_END) this.fail(`expected token 'end of print statement', got '${this.describe(tok)}'`, tok?.lineno, tok?.colno);
+    if (!tok || tok.type !== T.TOKEN_VARIABLE_END)
+      this.fail(`expected token 'end of print statement', got '${this.describe(tok)}'`, tok?.lineno, tok?.colno);
     this.dropLeadingWhitespace = tok.value.charAt(tok.value.length - this.delimiter('VARIABLE_END').length - 1) === '-';
   }
 
@@ -77,7 +102,14 @@ export class JinjaExpressionParser extends NunjucksParser {
     for (;;) {
       if (items.length) this.expect(T.TOKEN_COMMA);
       const next = this.peekToken();
-      if (!next || next.type === T.TOKEN_BLOCK_END || next.type === T.TOKEN_VARIABLE_END || next.type === T.TOKEN_RIGHT_PAREN || (next.type === T.TOKEN_SYMBOL && endSymbols.includes(next.value))) break;
+      if (
+        !next ||
+        next.type === T.TOKEN_BLOCK_END ||
+        next.type === T.TOKEN_VARIABLE_END ||
+        next.type === T.TOKEN_RIGHT_PAREN ||
+        (next.type === T.TOKEN_SYMBOL && endSymbols.includes(next.value))
+      )
+        break;
       items.push(withCondition ? this.parseExpression() : this.parseOr());
       if (this.peekToken()?.type === T.TOKEN_COMMA) isTuple = true;
       else break;
@@ -213,7 +245,8 @@ export class JinjaExpressionParser extends NunjucksParser {
         if (tok.value === 'null') return new nodes.Symbol(tok.lineno, tok.colno, tok.value);
         return new nodes.Literal(tok.lineno, tok.colno, NAME_CONSTANTS[tok.value] ?? null);
       case T.TOKEN_SYMBOL:
-        if (Object.prototype.hasOwnProperty.call(NAME_CONSTANTS, tok.value)) return new nodes.Literal(tok.lineno, tok.colno, NAME_CONSTANTS[tok.value]);
+        if (Object.prototype.hasOwnProperty.call(NAME_CONSTANTS, tok.value))
+          return new nodes.Literal(tok.lineno, tok.colno, NAME_CONSTANTS[tok.value]);
         return new nodes.Symbol(tok.lineno, tok.colno, tok.value);
       case T.TOKEN_LEFT_PAREN:
         return this.parseParenthesized(tok);
@@ -273,8 +306,15 @@ export class JinjaExpressionParser extends NunjucksParser {
       if (this.isOperator(tok, '.')) {
         this.nextToken();
         const name = this.nextToken();
-        if (!name || (name.type !== T.TOKEN_SYMBOL && name.type !== T.TOKEN_INT && name.type !== T.TOKEN_BOOLEAN && name.type !== T.TOKEN_NONE)) return this.fail(`expected name as lookup value, got ${name?.value ?? 'end of template'}`, name?.lineno, name?.colno);
-        const key = name.type === T.TOKEN_INT ? new nodes.Literal(name.lineno, name.colno, parseInt(name.value, 10)) : new nodes.Literal(name.lineno, name.colno, name.value);
+        if (
+          !name ||
+          (name.type !== T.TOKEN_SYMBOL && name.type !== T.TOKEN_INT && name.type !== T.TOKEN_BOOLEAN && name.type !== T.TOKEN_NONE)
+        )
+          return this.fail(`expected name as lookup value, got ${name?.value ?? 'end of template'}`, name?.lineno, name?.colno);
+        const key =
+          name.type === T.TOKEN_INT
+            ? new nodes.Literal(name.lineno, name.colno, parseInt(name.value, 10))
+            : new nodes.Literal(name.lineno, name.colno, name.value);
         const lookup = new nodes.LookupVal(node.lineno, node.colno, node, key);
         lookup.isAttribute = name.type !== T.TOKEN_INT;
         node = lookup;
@@ -341,7 +381,8 @@ export class JinjaExpressionParser extends NunjucksParser {
           if (value.typename !== 'Symbol') this.fail("expected a name before '='", value.lineno, value.colno);
           result.kwargs.push(new nodes.Pair(value.lineno, value.colno, value, this.parseExpression()));
         } else {
-          if (result.kwargs.length || result.dynKwargs) this.fail('positional argument follows keyword argument', value.lineno, value.colno);
+          if (result.kwargs.length || result.dynKwargs)
+            this.fail('positional argument follows keyword argument', value.lineno, value.colno);
           result.args.push(value);
         }
       }
@@ -369,7 +410,8 @@ export class JinjaExpressionParser extends NunjucksParser {
       const first = this.expect(T.TOKEN_SYMBOL);
       let name = first.value;
       while (this.skipValue(T.TOKEN_OPERATOR, '.')) name += `.${this.expect(T.TOKEN_SYMBOL).value}`;
-      const call = this.peekToken()?.type === T.TOKEN_LEFT_PAREN ? this.parseCallArgs() : { args: [], kwargs: [], dynArgs: null, dynKwargs: null };
+      const call =
+        this.peekToken()?.type === T.TOKEN_LEFT_PAREN ? this.parseCallArgs() : { args: [], kwargs: [], dynArgs: null, dynKwargs: null };
       filters.push({ name: new nodes.Symbol(first.lineno, first.colno, name), call });
     }
     return filters;
@@ -390,7 +432,8 @@ export class JinjaExpressionParser extends NunjucksParser {
     const tok = this.nextToken() as Token;
     const negated = this.skipSymbol('not');
     const nameTok = this.nextToken();
-    if (!nameTok || (nameTok.type !== T.TOKEN_SYMBOL && nameTok.type !== T.TOKEN_NONE && nameTok.type !== T.TOKEN_BOOLEAN)) return this.fail('expected test name', tok.lineno, tok.colno);
+    if (!nameTok || (nameTok.type !== T.TOKEN_SYMBOL && nameTok.type !== T.TOKEN_NONE && nameTok.type !== T.TOKEN_BOOLEAN))
+      return this.fail('expected test name', tok.lineno, tok.colno);
     let name = nameTok.value;
     while (this.skipValue(T.TOKEN_OPERATOR, '.')) name += `.${this.expect(T.TOKEN_SYMBOL).value}`;
     let call: CallArgs = { args: [], kwargs: [], dynArgs: null, dynKwargs: null };

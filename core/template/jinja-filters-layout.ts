@@ -22,7 +22,11 @@ const WORD_SEPARATOR = new RegExp(
 );
 const SIMPLE_SEPARATOR = new RegExp(`(${WS}+)`);
 
-interface WrapOptions { width: number; breakLongWords: boolean; breakOnHyphens: boolean }
+interface WrapOptions {
+  width: number;
+  breakLongWords: boolean;
+  breakOnHyphens: boolean;
+}
 
 /** TextWrapper._handle_long_word: cuts the next chunk to what still fits (after a hyphen if it can). */
 function handleLongWord(chunks: string[], line: string[], lineLength: number, width: number, o: WrapOptions): void {
@@ -44,7 +48,10 @@ function handleLongWord(chunks: string[], line: string[], lineLength: number, wi
 /** textwrap.wrap(text) with Jinja's options. */
 function wrap(text: string, o: WrapOptions): string[] {
   if (o.width <= 0) raise('ValueError', `invalid width ${o.width} (must be > 0)`);
-  const chunks = text.split(o.breakOnHyphens ? WORD_SEPARATOR : SIMPLE_SEPARATOR).filter((c) => c !== '').reverse();
+  const chunks = text
+    .split(o.breakOnHyphens ? WORD_SEPARATOR : SIMPLE_SEPARATOR)
+    .filter((c) => c !== '')
+    .reverse();
   const isSpace = (c: string | undefined) => c !== undefined && stripSpace(c) === '';
   const lines: string[] = [];
   while (chunks.length) {
@@ -64,12 +71,21 @@ function wrap(text: string, o: WrapOptions): string[] {
 }
 
 export function wordwrap(s: unknown, ...args: unknown[]): string {
-  const [width = 79, breakLongWords = true, wrapstring = null, breakOnHyphens = true] = bind('do_wordwrap', ['width', 'break_long_words', 'wrapstring', 'break_on_hyphens'], args);
+  const [width = 79, breakLongWords = true, wrapstring = null, breakOnHyphens = true] = bind(
+    'do_wordwrap',
+    ['width', 'break_long_words', 'wrapstring', 'break_on_hyphens'],
+    args,
+  );
   if (s instanceof Undefined) undefinedError(s);
   const text = textOf(s) ?? raise('AttributeError', `'${typeName(s)}' object has no attribute 'splitlines'`);
-  const joiner = wrapstring === null ? '\n' : (textOf(wrapstring) ?? raise('AttributeError', `'${typeName(wrapstring)}' object has no attribute 'join'`));
+  const joiner =
+    wrapstring === null
+      ? '\n'
+      : (textOf(wrapstring) ?? raise('AttributeError', `'${typeName(wrapstring)}' object has no attribute 'join'`));
   const options = { width: intArg(width), breakLongWords: truthy(breakLongWords), breakOnHyphens: truthy(breakOnHyphens) };
-  return splitLines(text).map((line) => wrap(line, options).join(joiner)).join(joiner);
+  return splitLines(text)
+    .map((line) => wrap(line, options).join(joiner))
+    .join(joiner);
 }
 
 // ---- pprint

@@ -44,7 +44,8 @@ export function generator(name: string, body: () => Generator<unknown>): PyGener
 /** Binds positional and keyword arguments to named parameters as Python does (missing ones are undefined). */
 export function bind(fn: string, names: readonly string[], args: readonly unknown[], required = 0): unknown[] {
   const { positional, keywords } = splitArgs(args);
-  if (positional.length > names.length) raise('TypeError', `${fn}() takes ${names.length + 1} positional arguments but ${positional.length + 1} were given`);
+  if (positional.length > names.length)
+    raise('TypeError', `${fn}() takes ${names.length + 1} positional arguments but ${positional.length + 1} were given`);
   const bound: unknown[] = names.map((_, i) => positional[i]);
   for (const key of Object.keys(keywords)) {
     const at = names.indexOf(key);
@@ -181,7 +182,9 @@ export function roundFloat(x: number, n: number): number {
 export function fixed(x: number, n: number): string {
   if (Number.isNaN(x)) return 'nan';
   if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
-  const q = roundedUnits(x, n).toString().padStart(n + 1, '0');
+  const q = roundedUnits(x, n)
+    .toString()
+    .padStart(n + 1, '0');
   const body = n > 0 ? `${q.slice(0, -n)}.${q.slice(-n)}` : q;
   return x < 0 || Object.is(x, -0) ? `-${body}` : body;
 }

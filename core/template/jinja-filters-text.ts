@@ -1,4 +1,20 @@
-import { Markup, bind, dictItems, intArg, isInt, pyFloat, pyLen, raise, softStr, splitLines, splitSpace, stripSpace, SPACE, textOf, fixed } from './jinja-filters-support.js';
+import {
+  Markup,
+  bind,
+  dictItems,
+  intArg,
+  isInt,
+  pyFloat,
+  pyLen,
+  raise,
+  softStr,
+  splitLines,
+  splitSpace,
+  stripSpace,
+  SPACE,
+  textOf,
+  fixed,
+} from './jinja-filters-support.js';
 import { jsonDumps, printfFormat } from './py-format.js';
 import { iterate, pythonMethod } from './py-methods.js';
 import { add } from './py-operators.js';
@@ -21,11 +37,58 @@ export function escapeHtml(value: unknown): Markup {
 
 // A few of html.unescape's named references (the legacy ones also without the semicolon).
 const ENTITIES: Record<string, string> = {
-  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\xa0', copy: '©', reg: '®', trade: '™', hellip: '…', mdash: '—',
-  ndash: '–', lsquo: '‘', rsquo: '’', ldquo: '“', rdquo: '”', laquo: '«', raquo: '»', bull: '•', middot: '·', euro: '€',
-  pound: '£', yen: '¥', cent: '¢', sect: '§', deg: '°', times: '×', divide: '÷', plusmn: '±', para: '¶',
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: '\xa0',
+  copy: '©',
+  reg: '®',
+  trade: '™',
+  hellip: '…',
+  mdash: '—',
+  ndash: '–',
+  lsquo: '‘',
+  rsquo: '’',
+  ldquo: '“',
+  rdquo: '”',
+  laquo: '«',
+  raquo: '»',
+  bull: '•',
+  middot: '·',
+  euro: '€',
+  pound: '£',
+  yen: '¥',
+  cent: '¢',
+  sect: '§',
+  deg: '°',
+  times: '×',
+  divide: '÷',
+  plusmn: '±',
+  para: '¶',
 };
-const LEGACY = ['amp', 'lt', 'gt', 'quot', 'nbsp', 'copy', 'reg', 'laquo', 'raquo', 'middot', 'pound', 'yen', 'cent', 'sect', 'deg', 'times', 'divide', 'plusmn', 'para'];
+const LEGACY = [
+  'amp',
+  'lt',
+  'gt',
+  'quot',
+  'nbsp',
+  'copy',
+  'reg',
+  'laquo',
+  'raquo',
+  'middot',
+  'pound',
+  'yen',
+  'cent',
+  'sect',
+  'deg',
+  'times',
+  'divide',
+  'plusmn',
+  'para',
+];
 
 /** Python's html.unescape (numeric references and the common named ones). */
 function unescapeHtml(text: string): string {
@@ -45,7 +108,10 @@ function unescapeHtml(text: string): string {
 /** markupsafe's Markup.striptags(): comments and tags removed, whitespace collapsed, unescaped. */
 function stripTags(text: string): string {
   let value = text;
-  for (const [open, close] of [['<!--', '-->'], ['<', '>']] as const) {
+  for (const [open, close] of [
+    ['<!--', '-->'],
+    ['<', '>'],
+  ] as const) {
     for (let start = value.indexOf(open); start >= 0; start = value.indexOf(open)) {
       const end = value.indexOf(close, start);
       if (end < 0) break;
@@ -59,10 +125,14 @@ const WORD_START = new RegExp(`([-${SPACE}({\\[<]+)`, 'u');
 
 /** Jinja's title: each word's first letter upper-cased, the rest lower-cased. */
 function title(s: string): string {
-  return s.split(WORD_START).filter((part) => part !== '').map((part) => {
-    const [first = '', ...rest] = part;
-    return first.toUpperCase() + rest.join('').toLowerCase();
-  }).join('');
+  return s
+    .split(WORD_START)
+    .filter((part) => part !== '')
+    .map((part) => {
+      const [first = '', ...rest] = part;
+      return first.toUpperCase() + rest.join('').toLowerCase();
+    })
+    .join('');
 }
 
 /** Python's str.center (the odd extra space goes left when both margin and width are odd). */
@@ -119,13 +189,23 @@ function urlQuote(value: unknown, forQuery: boolean): string {
 }
 
 function urlencode(value: unknown): string {
-  const iterable = Array.isArray(value) || isDict(value) || value instanceof Undefined || (value !== null && typeof value === 'object' && Symbol.iterator in value);
+  const iterable =
+    Array.isArray(value) ||
+    isDict(value) ||
+    value instanceof Undefined ||
+    (value !== null && typeof value === 'object' && Symbol.iterator in value);
   if (textOf(value) !== undefined || !iterable) return urlQuote(value, false);
-  const pairs = isDict(value) ? dictItems(value) : iterate(value).map((pair) => {
-    const items = iterate(pair);
-    if (items.length !== 2) raise('ValueError', items.length < 2 ? `not enough values to unpack (expected 2, got ${items.length})` : 'too many values to unpack (expected 2)');
-    return items;
-  });
+  const pairs = isDict(value)
+    ? dictItems(value)
+    : iterate(value).map((pair) => {
+        const items = iterate(pair);
+        if (items.length !== 2)
+          raise(
+            'ValueError',
+            items.length < 2 ? `not enough values to unpack (expected 2, got ${items.length})` : 'too many values to unpack (expected 2)',
+          );
+        return items;
+      });
   return pairs.map(([k, v]) => `${urlQuote(k, true)}=${urlQuote(v, true)}`).join('&');
 }
 
@@ -162,7 +242,10 @@ function filesizeformat(value: unknown, ...args: unknown[]): string {
 
 function tojson(value: unknown, ...args: unknown[]): Markup {
   const [indentBy = null] = bind('do_tojson', ['indent'], args);
-  const indentWidth = indentBy === null ? undefined : Math.max(0, numberOf(indentBy) ?? raise('TypeError', `can't multiply sequence by non-int of type '${typeName(indentBy)}'`));
+  const indentWidth =
+    indentBy === null
+      ? undefined
+      : Math.max(0, numberOf(indentBy) ?? raise('TypeError', `can't multiply sequence by non-int of type '${typeName(indentBy)}'`));
   const json = jsonDumps(value, { sortKeys: true, ...(indentWidth === undefined ? {} : { indent: indentWidth }) });
   return new Markup(json.replace(/[<>&']/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`));
 }
@@ -178,13 +261,20 @@ function format(value: unknown, ...args: unknown[]): string | Markup {
   const hasAny = Object.keys(keywords).length > 0;
   if (positional.length && hasAny) raise('FilterArgumentError', "can't handle positional and keyword arguments at the same time");
   if (!(value instanceof Markup)) return printfFormat(softStr(value), hasAny ? keywords : PyTuple.of(...positional));
-  const escaped = hasAny ? Object.fromEntries(Object.entries(keywords).map(([k, v]) => [k, markupArg(v)])) : PyTuple.of(...positional.map(markupArg));
+  const escaped = hasAny
+    ? Object.fromEntries(Object.entries(keywords).map(([k, v]) => [k, markupArg(v)]))
+    : PyTuple.of(...positional.map(markupArg));
   return new Markup(printfFormat(String(value), escaped));
 }
 
 function replace(s: unknown, ...args: unknown[]): string {
   const [old, replacement, count = null] = bind('do_replace', ['old', 'new', 'count'], args, 2);
-  const times = count === null ? -1 : isInt(count) || typeof count === 'boolean' ? Number(count) : raise('TypeError', `'${typeName(count)}' object cannot be interpreted as an integer`);
+  const times =
+    count === null
+      ? -1
+      : isInt(count) || typeof count === 'boolean'
+        ? Number(count)
+        : raise('TypeError', `'${typeName(count)}' object cannot be interpreted as an integer`);
   return (pythonMethod(str(s), 'replace') as (...a: unknown[]) => string)(str(old), str(replacement), times);
 }
 
@@ -197,7 +287,20 @@ function trim(value: unknown, ...args: unknown[]): string {
 }
 
 // Python's title case where it differs from upper case: the digraphs (ǆ → ǅ).
-const TITLE_CASE: Record<string, string> = { ǆ: 'ǅ', ǅ: 'ǅ', Ǆ: 'ǅ', ǉ: 'ǈ', ǈ: 'ǈ', Ǉ: 'ǈ', ǌ: 'ǋ', ǋ: 'ǋ', Ǌ: 'ǋ', ǳ: 'ǲ', ǲ: 'ǲ', Ǳ: 'ǲ' };
+const TITLE_CASE: Record<string, string> = {
+  ǆ: 'ǅ',
+  ǅ: 'ǅ',
+  Ǆ: 'ǅ',
+  ǉ: 'ǈ',
+  ǈ: 'ǈ',
+  Ǉ: 'ǈ',
+  ǌ: 'ǋ',
+  ǋ: 'ǋ',
+  Ǌ: 'ǋ',
+  ǳ: 'ǲ',
+  ǲ: 'ǲ',
+  Ǳ: 'ǲ',
+};
 
 /** Python's str.capitalize(): the first character title-cased (ß → Ss), the rest lower-cased. */
 function capitalize(value: unknown): string {
@@ -207,10 +310,12 @@ function capitalize(value: unknown): string {
 }
 
 /** A str method's result on Markup is Markup again. */
-const keepMarkup = (fn: (s: string, ...args: unknown[]) => string): Filter => (value, ...args) => {
-  const out = fn(softStr(value), ...args);
-  return value instanceof Markup ? new Markup(out) : out;
-};
+const keepMarkup =
+  (fn: (s: string, ...args: unknown[]) => string): Filter =>
+  (value, ...args) => {
+    const out = fn(softStr(value), ...args);
+    return value instanceof Markup ? new Markup(out) : out;
+  };
 
 export const TEXT_FILTERS: Record<string, Filter> = {
   escape: escapeHtml,

@@ -1,11 +1,43 @@
-import { Markup, PyGenerator, attrGetter, bind, dictItems, generator, hashKey, ignoreCase, intArg, listOf, multiAttrGetter, parseIntText, pyFloat, pyLen, raise, roundFloat, textOf } from './jinja-filters-support.js';
+import {
+  Markup,
+  PyGenerator,
+  attrGetter,
+  bind,
+  dictItems,
+  generator,
+  hashKey,
+  ignoreCase,
+  intArg,
+  listOf,
+  multiAttrGetter,
+  parseIntText,
+  pyFloat,
+  pyLen,
+  raise,
+  roundFloat,
+  textOf,
+} from './jinja-filters-support.js';
 import { pprint, wordwrap } from './jinja-filters-layout.js';
 import { TEXT_FILTERS } from './jinja-filters-text.js';
 import { JINJA_TESTS } from './jinja-tests.js';
 import { iterate, pythonMethod } from './py-methods.js';
 import { add, floordiv, mod, mul, order, sub } from './py-operators.js';
 import { attr, call, takesTemplateValues } from './py-runtime.js';
-import { PyError, PyFloat, PyTuple, Undefined, equals, isDict, isFloat, numberOf, str, toFloat, truthy, typeName, undefinedError } from './py-values.js';
+import {
+  PyError,
+  PyFloat,
+  PyTuple,
+  Undefined,
+  equals,
+  isDict,
+  isFloat,
+  numberOf,
+  str,
+  toFloat,
+  truthy,
+  typeName,
+  undefinedError,
+} from './py-values.js';
 
 /**
  * Jinja2's built-in filters with Python semantics, on template values (see py-values.ts):
@@ -45,7 +77,8 @@ const caseKey = (caseSensitive: unknown) => (truthy(caseSensitive) ? undefined :
 function named(kind: 'filter' | 'test', name: unknown, context: unknown): unknown {
   const text = textOf(name);
   const env = (context as { env?: { filters?: Record<string, unknown>; tests?: Record<string, unknown> } } | undefined)?.env;
-  const table: Record<string, unknown> = (kind === 'filter' ? env?.filters : env?.tests) ?? (kind === 'filter' ? JINJA_FILTERS : JINJA_TESTS);
+  const table: Record<string, unknown> =
+    (kind === 'filter' ? env?.filters : env?.tests) ?? (kind === 'filter' ? JINJA_FILTERS : JINJA_TESTS);
   if (text !== undefined && Object.prototype.hasOwnProperty.call(table, text)) return table[text];
   const hint = name instanceof Undefined ? ` (${name.hint}; did you forget to quote the callable name?)` : '';
   return raise('TemplateRuntimeError', `No ${kind} named ${text !== undefined ? `'${text}'` : str(name)}.${hint}`);
@@ -71,27 +104,31 @@ function selectOrReject(context: unknown, value: unknown, args: unknown[], keep:
     const off = lookupAttr ? 1 : 0;
     const testArgs = positional.slice(off + 1);
     // The test is looked up when the first item is tested, as Jinja's call_test does.
-    const passes = (v: unknown) => (positional.length > off ? truthy(call(named('test', positional[off], context), undefined, [v, ...testArgs], keywords)) : truthy(v));
+    const passes = (v: unknown) =>
+      positional.length > off ? truthy(call(named('test', positional[off], context), undefined, [v, ...testArgs], keywords)) : truthy(v);
     for (const item of iterate(value)) if (passes(transform(item)) === keep) yield item;
   });
 }
 
 function map(this: unknown, value: unknown, ...args: unknown[]): PyGenerator {
-  return generator('sync_do_map', function* (this: unknown) {
-    if (!truthy(value)) return;
-    const { positional, keywords } = splitRest(args);
-    let fn: (v: unknown) => unknown;
-    if (positional.length === 0 && keywords && 'attribute' in keywords) {
-      const { attribute, default: fallback = null, ...rest } = keywords;
-      const extra = Object.keys(rest)[0];
-      if (extra !== undefined) raise('FilterArgumentError', `Unexpected keyword argument '${extra}'`);
-      fn = attrGetter(attribute, undefined, fallback);
-    } else {
-      if (positional.length === 0) raise('FilterArgumentError', 'map requires a filter argument');
-      fn = (v) => call(named('filter', positional[0], this), this, [v, ...positional.slice(1)], keywords);
-    }
-    for (const item of iterate(value)) yield fn(item);
-  }.bind(this));
+  return generator(
+    'sync_do_map',
+    function* (this: unknown) {
+      if (!truthy(value)) return;
+      const { positional, keywords } = splitRest(args);
+      let fn: (v: unknown) => unknown;
+      if (positional.length === 0 && keywords && 'attribute' in keywords) {
+        const { attribute, default: fallback = null, ...rest } = keywords;
+        const extra = Object.keys(rest)[0];
+        if (extra !== undefined) raise('FilterArgumentError', `Unexpected keyword argument '${extra}'`);
+        fn = attrGetter(attribute, undefined, fallback);
+      } else {
+        if (positional.length === 0) raise('FilterArgumentError', 'map requires a filter argument');
+        fn = (v) => call(named('filter', positional[0], this), this, [v, ...positional.slice(1)], keywords);
+      }
+      for (const item of iterate(value)) yield fn(item);
+    }.bind(this),
+  );
 }
 
 function minOrMax(value: unknown, args: unknown[], op: '<' | '>'): unknown {
@@ -167,7 +204,8 @@ function toFloatFilter(value: unknown, ...args: unknown[]): unknown {
 
 /** Python's reversed(): lists, tuples, strings, dicts and Undefined; anything else is not reversible. */
 function reversedItems(value: unknown): unknown[] | undefined {
-  if (Array.isArray(value) || isDict(value) || value instanceof Undefined || textOf(value) !== undefined) return [...iterate(value)].reverse();
+  if (Array.isArray(value) || isDict(value) || value instanceof Undefined || textOf(value) !== undefined)
+    return [...iterate(value)].reverse();
   return undefined;
 }
 
@@ -176,7 +214,12 @@ function reverse(value: unknown): unknown {
   if (text !== undefined) return value instanceof Markup ? new Markup([...text].reverse().join('')) : [...text].reverse().join('');
   const items = reversedItems(value);
   if (items !== undefined) {
-    const label = value instanceof PyTuple || value instanceof Undefined ? 'reversed object' : Array.isArray(value) ? 'list_reverseiterator object' : 'dict_reversekeyiterator object';
+    const label =
+      value instanceof PyTuple || value instanceof Undefined
+        ? 'reversed object'
+        : Array.isArray(value)
+          ? 'list_reverseiterator object'
+          : 'dict_reversekeyiterator object';
     return new PyGenerator(items[Symbol.iterator](), label);
   }
   try {
@@ -217,7 +260,11 @@ function sum(value: unknown, ...args: unknown[]): unknown {
 
 function dictsort(value: unknown, ...args: unknown[]): unknown[] {
   const [caseSensitive = false, by = 'key', reverseOrder = false] = bind('do_dictsort', ['case_sensitive', 'by', 'reverse'], args);
-  const pos = equals(by, 'key') ? 0 : equals(by, 'value') ? 1 : raise('FilterArgumentError', 'You can only sort by either "key" or "value"');
+  const pos = equals(by, 'key')
+    ? 0
+    : equals(by, 'value')
+      ? 1
+      : raise('FilterArgumentError', 'You can only sort by either "key" or "value"');
   if (value instanceof Undefined) undefinedError(value);
   if (!isDict(value)) raise('AttributeError', `'${typeName(value)}' object has no attribute 'items'`);
   const items = dictItems(value as Record<string, unknown>).map(([k, v]) => PyTuple.of(k, v));
@@ -251,7 +298,8 @@ function batch(value: unknown, ...args: unknown[]): PyGenerator {
       tmp.push(item);
     }
     if (!tmp.length) return;
-    if (fillWith !== null && order(tmp.length, linecount, '<') < 0) tmp = add(tmp, mul([fillWith], sub(linecount, tmp.length))) as unknown[];
+    if (fillWith !== null && order(tmp.length, linecount, '<') < 0)
+      tmp = add(tmp, mul([fillWith], sub(linecount, tmp.length))) as unknown[];
     yield tmp;
   });
 }
@@ -363,7 +411,11 @@ const FILTERS: Record<string, Filter> = {
   },
   slice,
   sort(value, ...args) {
-    const [reverseOrder = false, caseSensitive = false, attribute = null] = bind('do_sort', ['reverse', 'case_sensitive', 'attribute'], args);
+    const [reverseOrder = false, caseSensitive = false, attribute = null] = bind(
+      'do_sort',
+      ['reverse', 'case_sensitive', 'attribute'],
+      args,
+    );
     return sortBy(iterate(value), multiAttrGetter(attribute, caseKey(caseSensitive)), truthy(reverseOrder));
   },
   sum,
@@ -371,7 +423,30 @@ const FILTERS: Record<string, Filter> = {
 };
 
 /** Filters that take the value alone: any argument is a TypeError, as in Python. */
-const UNARY = new Set(['abs', 'capitalize', 'count', 'length', 'e', 'escape', 'first', 'forceescape', 'last', 'list', 'lower', 'items', 'pprint', 'random', 'reverse', 'safe', 'string', 'striptags', 'title', 'upper', 'urlencode', 'wordcount']);
+const UNARY = new Set([
+  'abs',
+  'capitalize',
+  'count',
+  'length',
+  'e',
+  'escape',
+  'first',
+  'forceescape',
+  'last',
+  'list',
+  'lower',
+  'items',
+  'pprint',
+  'random',
+  'reverse',
+  'safe',
+  'string',
+  'striptags',
+  'title',
+  'upper',
+  'urlencode',
+  'wordcount',
+]);
 
 /** A JavaScript `undefined` value (a missing member of a host object) is Jinja's Undefined. */
 const MISSING = new Undefined('the value is undefined');
@@ -384,4 +459,6 @@ function asTemplateFilter(name: string, fn: Filter): Filter {
   });
 }
 
-export const JINJA_FILTERS: Record<string, Filter> = Object.fromEntries(Object.entries(FILTERS).map(([name, fn]) => [name, asTemplateFilter(name, fn)]));
+export const JINJA_FILTERS: Record<string, Filter> = Object.fromEntries(
+  Object.entries(FILTERS).map(([name, fn]) => [name, asTemplateFilter(name, fn)]),
+);

@@ -112,8 +112,15 @@ export class JinjaParser extends JinjaExpressionParser {
     const opener = this.openTags[this.openTags.length - 1];
     const body = super.parseUntilBlocks(...names);
     if (!this.peekToken()) {
-      const wanted = names.filter((n) => n !== 'elseif').map((n) => `'${n}'`).join(' or ');
-      this.fail(`Unexpected end of template. Jinja was looking for the following tags: ${wanted}. The innermost block that needs to be closed is '${opener?.value ?? names[0]?.replace(/^end/, '')}'.`, opener?.lineno, opener?.colno);
+      const wanted = names
+        .filter((n) => n !== 'elseif')
+        .map((n) => `'${n}'`)
+        .join(' or ');
+      this.fail(
+        `Unexpected end of template. Jinja was looking for the following tags: ${wanted}. The innermost block that needs to be closed is '${opener?.value ?? names[0]?.replace(/^end/, '')}'.`,
+        opener?.lineno,
+        opener?.colno,
+      );
     }
     return body;
   }
@@ -180,7 +187,8 @@ export class JinjaParser extends JinjaExpressionParser {
 
   private targetName(): AstNode {
     const tok = this.nextToken();
-    if (!tok || tok.type !== T.TOKEN_SYMBOL) return this.fail(`can't assign to ${tok ? `'${tok.value}'` : 'end of template'}`, tok?.lineno, tok?.colno);
+    if (!tok || tok.type !== T.TOKEN_SYMBOL)
+      return this.fail(`can't assign to ${tok ? `'${tok.value}'` : 'end of template'}`, tok?.lineno, tok?.colno);
     return new nodes.Symbol(tok.lineno, tok.colno, tok.value);
   }
 
@@ -282,7 +290,12 @@ export class JinjaParser extends JinjaExpressionParser {
           data = data.replace(/^\s*/, '');
           this.dropLeadingWhitespace = false;
         }
-        if (next && ((next.type === T.TOKEN_BLOCK_START && nextValue.endsWith('-')) || (next.type === T.TOKEN_VARIABLE_START && nextValue.charAt(this.delimiter('VARIABLE_START').length) === '-') || (next.type === T.TOKEN_COMMENT && nextValue.charAt(this.delimiter('COMMENT_START').length) === '-'))) {
+        if (
+          next &&
+          ((next.type === T.TOKEN_BLOCK_START && nextValue.endsWith('-')) ||
+            (next.type === T.TOKEN_VARIABLE_START && nextValue.charAt(this.delimiter('VARIABLE_START').length) === '-') ||
+            (next.type === T.TOKEN_COMMENT && nextValue.charAt(this.delimiter('COMMENT_START').length) === '-'))
+        ) {
           data = data.replace(/\s*$/, '');
         }
         buf.push(new nodes.Output(tok.lineno, tok.colno, [new nodes.TemplateData(tok.lineno, tok.colno, data)]));
@@ -304,7 +317,6 @@ export class JinjaParser extends JinjaExpressionParser {
     }
     return buf;
   }
-
 }
 
 /** Parses a template's text into the dialect's AST. */

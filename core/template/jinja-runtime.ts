@@ -38,7 +38,9 @@ export const PY = {
     for (const [key, value] of pairs) setDictItem(out, key, value);
     return out;
   },
-  filter: (env: EnvironmentLike, context: unknown, name: string, args: unknown[], kwargs: Record<string, unknown> | undefined) => runtime.call(lookupIn(env, 'filter', name), context, args, kwargs),
-  test: (env: EnvironmentLike, name: string, args: unknown[], kwargs: Record<string, unknown> | undefined) => runtime.truthy(runtime.call(lookupIn(env, 'test', name), undefined, args, kwargs)),
+  filter: (env: EnvironmentLike, context: unknown, name: string, args: unknown[], kwargs: Record<string, unknown> | undefined) =>
+    runtime.call(lookupIn(env, 'filter', name), context, args, kwargs),
+  test: (env: EnvironmentLike, name: string, args: unknown[], kwargs: Record<string, unknown> | undefined) =>
+    runtime.truthy(runtime.call(lookupIn(env, 'test', name), undefined, args, kwargs)),
   inMacro,
 };

@@ -14,21 +14,28 @@ import { PyFloat, PyObject, Undefined, equals, isDict, isFloat, numberOf, str } 
 export type Test = (value: unknown, ...args: unknown[]) => boolean;
 
 /** A test of the value and one other argument (`other`, `num`, `seq`). */
-const binary = (name: string, param: string, fn: (value: unknown, other: unknown) => boolean): Test => (value, ...args) => fn(value, bind(name, [param], args, 1)[0]);
+const binary =
+  (name: string, param: string, fn: (value: unknown, other: unknown) => boolean): Test =>
+  (value, ...args) =>
+    fn(value, bind(name, [param], args, 1)[0]);
 
 /** A test of the value alone; extra arguments are a TypeError, as in Python. */
-const unary = (name: string, fn: (value: unknown) => boolean): Test => (value, ...args) => {
-  bind(name, [], args);
-  return fn(value);
-};
+const unary =
+  (name: string, fn: (value: unknown) => boolean): Test =>
+  (value, ...args) => {
+    bind(name, [], args);
+    return fn(value);
+  };
 
 /** The operator module's functions: exactly one more argument, never by keyword. */
-const operator = (name: string, fn: (a: unknown, b: unknown) => boolean): Test => (value, ...args) => {
-  const { positional, keywords } = splitArgs(args);
-  if (Object.keys(keywords).length) raise('TypeError', `_operator.${name}() takes no keyword arguments`);
-  if (positional.length !== 1) raise('TypeError', `${name} expected 2 arguments, got ${positional.length + 1}`);
-  return fn(value, positional[0]);
-};
+const operator =
+  (name: string, fn: (a: unknown, b: unknown) => boolean): Test =>
+  (value, ...args) => {
+    const { positional, keywords } = splitArgs(args);
+    if (Object.keys(keywords).length) raise('TypeError', `_operator.${name}() takes no keyword arguments`);
+    if (positional.length !== 1) raise('TypeError', `${name} expected 2 arguments, got ${positional.length + 1}`);
+    return fn(value, positional[0]);
+  };
 
 const isUndefined = (v: unknown) => v instanceof Undefined || v === undefined;
 
@@ -65,8 +72,20 @@ const TESTS: Record<string, Test> = {
   upper: unary('test_upper', (v) => cased(v, 'upper')),
   mapping: unary('test_mapping', (v) => isDict(v) || v instanceof Map || (v instanceof PyObject && v.pyKeys !== undefined)),
   // len() and __getitem__: strings, lists, tuples, dicts, and Undefined (which has both).
-  sequence: unary('test_sequence', (v) => textOf(v) !== undefined || Array.isArray(v) || isDict(v) || v instanceof Map || v instanceof Undefined),
-  iterable: unary('test_iterable', (v) => textOf(v) !== undefined || Array.isArray(v) || isDict(v) || v instanceof Undefined || v instanceof LoopContext || (v !== null && typeof v === 'object' && Symbol.iterator in v)),
+  sequence: unary(
+    'test_sequence',
+    (v) => textOf(v) !== undefined || Array.isArray(v) || isDict(v) || v instanceof Map || v instanceof Undefined,
+  ),
+  iterable: unary(
+    'test_iterable',
+    (v) =>
+      textOf(v) !== undefined ||
+      Array.isArray(v) ||
+      isDict(v) ||
+      v instanceof Undefined ||
+      v instanceof LoopContext ||
+      (v !== null && typeof v === 'object' && Symbol.iterator in v),
+  ),
   // Undefined has __call__ (calling it raises), and so has a loop (for recursive loops).
   callable: unary('test_callable', (v) => typeof v === 'function' || v instanceof Undefined || v instanceof LoopContext),
   sameas: binary('test_sameas', 'other', (a, b) => (a instanceof PyFloat && b instanceof PyFloat ? a.valueOf() === b.valueOf() : a === b)),
@@ -91,4 +110,6 @@ const TESTS: Record<string, Test> = {
   ge,
 };
 
-export const JINJA_TESTS: Record<string, Test> = Object.fromEntries(Object.entries(TESTS).map(([name, fn]) => [name, takesTemplateValues(fn)]));
+export const JINJA_TESTS: Record<string, Test> = Object.fromEntries(
+  Object.entries(TESTS).map(([name, fn]) => [name, takesTemplateValues(fn)]),
+);

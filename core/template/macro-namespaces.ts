@@ -20,8 +20,15 @@ export class MacroNamespaces {
   private readonly byPackage = new Map<string, Map<string, MacroFn>>();
   private readonly order = new Map<string, string[]>();
 
-  constructor(private readonly rootPackage: string, dispatch: readonly DispatchConfig[] = []) {
-    for (const entry of dispatch) this.order.set(entry.macro_namespace, entry.search_order.map((p) => (p === 'dbt' || p === 'strata' ? BUILTIN_PACKAGE : p)));
+  constructor(
+    private readonly rootPackage: string,
+    dispatch: readonly DispatchConfig[] = [],
+  ) {
+    for (const entry of dispatch)
+      this.order.set(
+        entry.macro_namespace,
+        entry.search_order.map((p) => (p === 'dbt' || p === 'strata' ? BUILTIN_PACKAGE : p)),
+      );
   }
 
   /** Records a macro of a package. */
@@ -49,7 +56,9 @@ export class MacroNamespaces {
   /** The implementation `adapter.dispatch(name, namespace)` picks for `adapterType`, if any. */
   dispatch(name: string, namespace: string | undefined, adapterType: string): MacroFn | undefined {
     const builtinNamespace = namespace === undefined || namespace === 'dbt' || namespace === 'strata';
-    const search = (namespace !== undefined ? this.order.get(namespace) : undefined) ?? (builtinNamespace ? [this.rootPackage, BUILTIN_PACKAGE] : [namespace]);
+    const search =
+      (namespace !== undefined ? this.order.get(namespace) : undefined) ??
+      (builtinNamespace ? [this.rootPackage, BUILTIN_PACKAGE] : [namespace]);
     for (const pkg of search) {
       const macros = this.byPackage.get(pkg);
       const found = macros?.get(`${adapterType}__${name}`) ?? macros?.get(`default__${name}`);

@@ -20,10 +20,12 @@ export function readMacroSignature(text: string, name: string): MacroSignature |
   if (!header) return undefined;
   const list = argumentList(text, header.index + header[0].length);
   if (!list) return undefined;
-  const parameters = list.parts.map((part) => {
-    const [param, ...fallback] = part.split('=');
-    return { name: (param as string).trim(), hasDefault: fallback.length > 0 };
-  }).filter((p) => p.name !== '');
+  const parameters = list.parts
+    .map((part) => {
+      const [param, ...fallback] = part.split('=');
+      return { name: (param as string).trim(), hasDefault: fallback.length > 0 };
+    })
+    .filter((p) => p.name !== '');
   const end = /\{%-?\s*end(?:macro|test)\b/.exec(text.slice(list.close));
   return { parameters, body: text.slice(list.close, end ? list.close + end.index : undefined) };
 }

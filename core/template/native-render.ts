@@ -34,7 +34,13 @@ type Marker = 'as_text' | 'as_native' | 'as_bool' | 'as_number';
 const MARKERS: ReadonlySet<string> = new Set<Marker>(['as_text', 'as_native', 'as_bool', 'as_number']);
 
 /** Renders `text` natively with `scope` (and `variables`, the template's own names). */
-export function renderNative(engine: TemplateEngine, text: string, file: string, scope: RenderScope, variables: Record<string, unknown> = {}): NativeResult {
+export function renderNative(
+  engine: TemplateEngine,
+  text: string,
+  file: string,
+  scope: RenderScope,
+  variables: Record<string, unknown> = {},
+): NativeResult {
   const source = normalizeSource(text);
   if (!hasRenderChars(source)) return { value: source };
   const asText = (): NativeResult => {
@@ -65,7 +71,16 @@ interface Outputs {
 }
 
 /** Statements whose output is the template's own (and that hold outputs in these fields). */
-const PASS_THROUGH: Record<string, readonly string[]> = { Root: ['children'], NodeList: ['children'], If: ['body', 'else_'], For: ['body', 'else_'], Set: [], Do: [], Break: [], Continue: [] };
+const PASS_THROUGH: Record<string, readonly string[]> = {
+  Root: ['children'],
+  NodeList: ['children'],
+  If: ['body', 'else_'],
+  For: ['body', 'else_'],
+  Set: [],
+  Do: [],
+  Break: [],
+  Continue: [],
+};
 
 /**
  * The template's output expressions, or undefined when it cannot be a single value: plain text
@@ -93,7 +108,9 @@ function outputExpressions(source: string): Outputs | undefined {
   };
   if (!visit(root)) return undefined;
   // Text beside an expression at the top level makes two nodes whatever happens: text, at once.
-  const top = root.children.flatMap((c) => (c.typename === 'Output' ? c.children : [])).filter((c) => !(c.typename === 'TemplateData' && c.value === ''));
+  const top = root.children
+    .flatMap((c) => (c.typename === 'Output' ? c.children : []))
+    .filter((c) => !(c.typename === 'TemplateData' && c.value === ''));
   if (root.children.every((c) => c.typename === 'Output') && (top.length !== 1 || top[0]?.typename === 'TemplateData')) return undefined;
   const delimiters: [Token, Token][] = [];
   const stream = lex(source) as { nextToken(): Token | null };
@@ -112,7 +129,14 @@ function outputExpressions(source: string): Outputs | undefined {
  * Renders the template with each `{{ expression }}` handing its value, with its index, to a
  * capturing function that prints nothing: what is left is the text between them.
  */
-function captureOutputs(engine: TemplateEngine, source: string, outputs: Outputs, file: string, scope: RenderScope, variables: Record<string, unknown>): { nodes: { index: number; value: unknown }[]; text: string } | { diagnostic: Diagnostic } {
+function captureOutputs(
+  engine: TemplateEngine,
+  source: string,
+  outputs: Outputs,
+  file: string,
+  scope: RenderScope,
+  variables: Record<string, unknown>,
+): { nodes: { index: number; value: unknown }[]; text: string } | { diagnostic: Diagnostic } {
   const lineStarts = [0];
   for (let i = source.indexOf('\n'); i >= 0; i = source.indexOf('\n', i + 1)) lineStarts.push(i + 1);
   const offset = (tok: Token) => (lineStarts[tok.lineno] ?? 0) + tok.colno;
@@ -156,7 +180,9 @@ function applyMarker(marker: Marker, raw: string, file: string): NativeResult {
     return { diagnostic: diagnostic('template-render', `Template error: ${err.kind}: ${err.message}`, { file, line: 1, column: 1 }) };
   }
   const value = read ? read.value : raw;
-  const fail = (type: string): NativeResult => ({ diagnostic: diagnostic('template-render', `Could not convert value '${raw}' into type '${type}'`, { file, line: 1, column: 1 }) });
+  const fail = (type: string): NativeResult => ({
+    diagnostic: diagnostic('template-render', `Could not convert value '${raw}' into type '${type}'`, { file, line: 1, column: 1 }),
+  });
   if (marker === 'as_bool' && typeof value !== 'boolean') return fail('bool');
   if (marker === 'as_number' && !(typeof value === 'number' || value instanceof PyFloat)) return fail('number');
   return { value };

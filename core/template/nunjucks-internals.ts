@@ -41,7 +41,43 @@ export type NodeClass = new (lineno: number, colno: number, ...fields: unknown[]
 type NodeClassWithExtend = NodeClass & { extend(name: string, props?: { fields: string[] }): NodeClass };
 
 /** nunjucks' node classes the dialect builds (Node and NodeList are also extended). */
-const NODE_CLASSES = ['Root', 'Literal', 'Symbol', 'Group', 'Array', 'Dict', 'Pair', 'LookupVal', 'If', 'InlineIf', 'For', 'Macro', 'Caller', 'FunCall', 'Filter', 'KeywordArgs', 'Set', 'Output', 'Capture', 'TemplateData', 'Or', 'And', 'Not', 'Add', 'Concat', 'Sub', 'Mul', 'Div', 'FloorDiv', 'Mod', 'Pow', 'Neg', 'Pos', 'Compare', 'CompareOperand'] as const;
+const NODE_CLASSES = [
+  'Root',
+  'Literal',
+  'Symbol',
+  'Group',
+  'Array',
+  'Dict',
+  'Pair',
+  'LookupVal',
+  'If',
+  'InlineIf',
+  'For',
+  'Macro',
+  'Caller',
+  'FunCall',
+  'Filter',
+  'KeywordArgs',
+  'Set',
+  'Output',
+  'Capture',
+  'TemplateData',
+  'Or',
+  'And',
+  'Not',
+  'Add',
+  'Concat',
+  'Sub',
+  'Mul',
+  'Div',
+  'FloorDiv',
+  'Mod',
+  'Pow',
+  'Neg',
+  'Pos',
+  'Compare',
+  'CompareOperand',
+] as const;
 
 /** The node classes the dialect uses. */
 export type Nodes = Record<(typeof NODE_CLASSES)[number], NodeClass> & { Node: NodeClassWithExtend; NodeList: NodeClassWithExtend };
@@ -123,12 +159,76 @@ interface NunjucksInternals {
   runtime: { Frame: new () => CompileFrame };
 }
 
-const TOKEN_NAMES = ['TOKEN_STRING', 'TOKEN_DATA', 'TOKEN_BLOCK_START', 'TOKEN_BLOCK_END', 'TOKEN_VARIABLE_START', 'TOKEN_VARIABLE_END', 'TOKEN_COMMENT', 'TOKEN_LEFT_PAREN', 'TOKEN_RIGHT_PAREN', 'TOKEN_LEFT_BRACKET', 'TOKEN_RIGHT_BRACKET', 'TOKEN_LEFT_CURLY', 'TOKEN_RIGHT_CURLY', 'TOKEN_OPERATOR', 'TOKEN_COMMA', 'TOKEN_COLON', 'TOKEN_TILDE', 'TOKEN_PIPE', 'TOKEN_INT', 'TOKEN_FLOAT', 'TOKEN_BOOLEAN', 'TOKEN_NONE', 'TOKEN_SYMBOL'] as const;
+const TOKEN_NAMES = [
+  'TOKEN_STRING',
+  'TOKEN_DATA',
+  'TOKEN_BLOCK_START',
+  'TOKEN_BLOCK_END',
+  'TOKEN_VARIABLE_START',
+  'TOKEN_VARIABLE_END',
+  'TOKEN_COMMENT',
+  'TOKEN_LEFT_PAREN',
+  'TOKEN_RIGHT_PAREN',
+  'TOKEN_LEFT_BRACKET',
+  'TOKEN_RIGHT_BRACKET',
+  'TOKEN_LEFT_CURLY',
+  'TOKEN_RIGHT_CURLY',
+  'TOKEN_OPERATOR',
+  'TOKEN_COMMA',
+  'TOKEN_COLON',
+  'TOKEN_TILDE',
+  'TOKEN_PIPE',
+  'TOKEN_INT',
+  'TOKEN_FLOAT',
+  'TOKEN_BOOLEAN',
+  'TOKEN_NONE',
+  'TOKEN_SYMBOL',
+] as const;
 
 // Every name below is one the dialect reads or replaces; the Records make the lists complete.
-const PARSER_READS: Record<keyof ParserInternals, true> = { breakOnBlocks: true, dropLeadingWhitespace: true, nextToken: true, peekToken: true, fail: true, skip: true, skipValue: true, skipSymbol: true, expect: true, advanceAfterBlockEnd: true, advanceAfterVariableEnd: true, parseUntilBlocks: true, parseIf: true, parseAsRoot: true };
-const COMPILER_READS: Record<keyof CompilerInternals | keyof CompilerPrivates, true> = { buffer: true, templateName: true, fail: true, compile: true, compileLiteral: true, getCode: true, _emit: true, _emitLine: true, _tmpid: true, _pushBuffer: true, _popBuffer: true };
-const TOKENIZER_READS: Record<Exclude<keyof TokenizerInternals, 'strataDepth'>, true> = { _parseString: true, _extractRegex: true, forward: true, current: true, isFinished: true, nextToken: true, tags: true, in_code: true, str: true, index: true, lineno: true, colno: true };
+const PARSER_READS: Record<keyof ParserInternals, true> = {
+  breakOnBlocks: true,
+  dropLeadingWhitespace: true,
+  nextToken: true,
+  peekToken: true,
+  fail: true,
+  skip: true,
+  skipValue: true,
+  skipSymbol: true,
+  expect: true,
+  advanceAfterBlockEnd: true,
+  advanceAfterVariableEnd: true,
+  parseUntilBlocks: true,
+  parseIf: true,
+  parseAsRoot: true,
+};
+const COMPILER_READS: Record<keyof CompilerInternals | keyof CompilerPrivates, true> = {
+  buffer: true,
+  templateName: true,
+  fail: true,
+  compile: true,
+  compileLiteral: true,
+  getCode: true,
+  _emit: true,
+  _emitLine: true,
+  _tmpid: true,
+  _pushBuffer: true,
+  _popBuffer: true,
+};
+const TOKENIZER_READS: Record<Exclude<keyof TokenizerInternals, 'strataDepth'>, true> = {
+  _parseString: true,
+  _extractRegex: true,
+  forward: true,
+  current: true,
+  isFinished: true,
+  nextToken: true,
+  tags: true,
+  in_code: true,
+  str: true,
+  index: true,
+  lineno: true,
+  colno: true,
+};
 const DELIMITERS: readonly Delimiter[] = ['VARIABLE_START', 'VARIABLE_END', 'COMMENT_START', 'COMMENT_END'];
 const ENVIRONMENT_READS = ['globals', 'filters', 'tests'] as const;
 
@@ -147,7 +247,19 @@ function present(root: unknown, path: string): boolean {
  * members, then members of a tokenizer, parser, compiler and environment it makes.
  */
 export function missingInternals(lib: unknown = nunjucks): string[] {
-  const moduleReads = ['lexer.lex', 'parser.Parser', 'compiler.Compiler', 'runtime.Frame', 'nodes.Node.extend', 'nodes.NodeList.extend', 'nodes.NodeList.prototype.addChild', ...NODE_CLASSES.map((n) => `nodes.${n}`), ...TOKEN_NAMES.map((t) => `lexer.${t}`), 'Environment', 'Template.prototype.getExported'];
+  const moduleReads = [
+    'lexer.lex',
+    'parser.Parser',
+    'compiler.Compiler',
+    'runtime.Frame',
+    'nodes.Node.extend',
+    'nodes.NodeList.extend',
+    'nodes.NodeList.prototype.addChild',
+    ...NODE_CLASSES.map((n) => `nodes.${n}`),
+    ...TOKEN_NAMES.map((t) => `lexer.${t}`),
+    'Environment',
+    'Template.prototype.getExported',
+  ];
   const missing = moduleReads.filter((path) => !present(lib, path));
   if (missing.length) return missing;
   const made = (make: () => unknown) => {
@@ -168,7 +280,10 @@ export function missingInternals(lib: unknown = nunjucks): string[] {
 }
 
 const absent = missingInternals();
-if (absent.length) throw new Error(`Strata's Jinja dialect is built on nunjucks ${NUNJUCKS_VERSION}, but ${INSTALLED_NUNJUCKS_VERSION} is installed and lacks internals it needs (${absent.join(', ')}): pin it back.`);
+if (absent.length)
+  throw new Error(
+    `Strata's Jinja dialect is built on nunjucks ${NUNJUCKS_VERSION}, but ${INSTALLED_NUNJUCKS_VERSION} is installed and lacks internals it needs (${absent.join(', ')}): pin it back.`,
+  );
 
 const internals = nunjucks as unknown as NunjucksInternals;
 
@@ -226,7 +341,19 @@ export function lex(text: string): unknown {
 /** Python's number literals: `1_000`, `1e3`, `1.5e-3` (nunjucks knows only `12` and `1.5`). */
 const NUMBER = /\d[\d_]*(?:\.\d[\d_]*)?(?:[eE][+-]?\d[\d_]*)?/y;
 
-const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', v: '\v', '0': '\0' };
+const ESCAPES: Record<string, string> = {
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  v: '\v',
+  '0': '\0',
+};
 
 let tokenizerPatched = false;
 
@@ -299,7 +426,8 @@ function usePythonLiterals(): void {
       this.forward();
       if (next >= '0' && next <= '7') {
         let octal = next;
-        for (let i = 0; i < 2 && !this.isFinished() && this.current() >= '0' && this.current() <= '7'; i++, this.forward()) octal += this.current();
+        for (let i = 0; i < 2 && !this.isFinished() && this.current() >= '0' && this.current() <= '7'; i++, this.forward())
+          octal += this.current();
         out += String.fromCharCode(parseInt(octal, 8));
         continue;
       }
@@ -310,7 +438,7 @@ function usePythonLiterals(): void {
         out += /^[0-9a-fA-F]+$/.test(hex) && hex.length === width ? String.fromCharCode(parseInt(hex, 16)) : `\\${next}${hex}`;
         continue;
       }
-      out += next === '\n' ? '' : ESCAPES[next] ?? `\\${next}`;
+      out += next === '\n' ? '' : (ESCAPES[next] ?? `\\${next}`);
     }
     this.forward();
     return out;
@@ -319,7 +447,11 @@ function usePythonLiterals(): void {
 
 // ---- the Environment and Template internals the engine uses
 
-interface EnvironmentInternals { globals: Record<string, unknown>; filters: Record<string, unknown>; tests: Record<string, unknown> }
+interface EnvironmentInternals {
+  globals: Record<string, unknown>;
+  filters: Record<string, unknown>;
+  tests: Record<string, unknown>;
+}
 interface TemplateInternals {
   getExported(ctx: object, frame: null, cb: (err: Error | null, exported: Record<string, unknown>) => void): void;
 }

@@ -47,11 +47,21 @@ export interface ParseRecord {
 /** `api.Column` while parsing: dbt's base Column (no adapter is known yet). */
 const PARSE_COLUMN_API = columnApi('default');
 
-export function parseScope(base: RenderScope, file: string, rawCode: string, name: string, extra: RenderScope = {}): { scope: RenderScope; record: ParseRecord } {
+export function parseScope(
+  base: RenderScope,
+  file: string,
+  rawCode: string,
+  name: string,
+  extra: RenderScope = {},
+): { scope: RenderScope; record: ParseRecord } {
   const record: ParseRecord = { refs: [], sources: [], config: {}, macros: new Set() };
   const ref = (...args: unknown[]) => {
     const { positional, keywords } = splitArgs(args);
-    if (positional.length < 1 || positional.length > 2) throw new TemplateCallError('template-render', `ref() takes a model name, or a package and a model name; got ${positional.length} arguments.`);
+    if (positional.length < 1 || positional.length > 2)
+      throw new TemplateCallError(
+        'template-render',
+        `ref() takes a model name, or a package and a model name; got ${positional.length} arguments.`,
+      );
     const modelName = String(positional[positional.length - 1]);
     const version = (keywords.v ?? keywords.version) as string | number | undefined;
     const call = lazyAt({ name: modelName } as RefCall, file, rawCode, 'ref', modelName);
@@ -62,7 +72,8 @@ export function parseScope(base: RenderScope, file: string, rawCode: string, nam
   };
   const source = (...args: unknown[]) => {
     const { positional } = splitArgs(args);
-    if (positional.length !== 2) throw new TemplateCallError('template-render', `source() takes a source name and a table name; got ${positional.length} arguments.`);
+    if (positional.length !== 2)
+      throw new TemplateCallError('template-render', `source() takes a source name and a table name; got ${positional.length} arguments.`);
     const [sourceName, table] = positional.map(String) as [string, string];
     record.sources.push(lazyAt({ source: sourceName, table } as SourceCall, file, rawCode, 'source', table));
     return placeholderRelation(table);
@@ -72,7 +83,10 @@ export function parseScope(base: RenderScope, file: string, rawCode: string, nam
       const { positional, keywords } = splitArgs(args);
       // dbt's config() takes keyword arguments, or one dict and nothing else.
       if (positional.length > 1 || (positional.length === 1 && (!isDict(positional[0]) || Object.keys(keywords).length > 0))) {
-        throw new TemplateCallError('invalid-config', `config() takes keyword arguments (config(materialized='table')) or one dict, not ${positional.map((p) => JSON.stringify(p) ?? String(p)).join(', ')}${Object.keys(keywords).length ? ' with keywords' : ''}.`);
+        throw new TemplateCallError(
+          'invalid-config',
+          `config() takes keyword arguments (config(materialized='table')) or one dict, not ${positional.map((p) => JSON.stringify(p) ?? String(p)).join(', ')}${Object.keys(keywords).length ? ' with keywords' : ''}.`,
+        );
       }
       Object.assign(record.config, positional[0] as Keywords | undefined, keywords);
       return '';
@@ -94,7 +108,13 @@ export function parseScope(base: RenderScope, file: string, rawCode: string, nam
     statement: () => '',
     load_result: () => null,
     graph: { nodes: {}, sources: {}, exposures: {}, metrics: {}, groups: {} },
-    api: { Relation: { create: (...args: unknown[]) => placeholderRelation(String(splitArgs(args).keywords.identifier ?? '')), add_ephemeral_prefix: addEphemeralPrefix }, Column: PARSE_COLUMN_API },
+    api: {
+      Relation: {
+        create: (...args: unknown[]) => placeholderRelation(String(splitArgs(args).keywords.identifier ?? '')),
+        add_ephemeral_prefix: addEphemeralPrefix,
+      },
+      Column: PARSE_COLUMN_API,
+    },
     model: { name },
   };
   // Added after the literal: a computed key or a spread in it makes V8 build each scope the slow way.
@@ -134,7 +154,12 @@ function lazyAt<T extends { at: SourceLocation }>(call: T, file: string, rawCode
 }
 
 /** Ref and source records from the parse cache, given back their lazily found locations. */
-export function restoreLocations(file: string, rawCode: string, refs: readonly Omit<RefCall, 'at'>[], sources: readonly Omit<SourceCall, 'at'>[]): { refs: RefCall[]; sources: SourceCall[] } {
+export function restoreLocations(
+  file: string,
+  rawCode: string,
+  refs: readonly Omit<RefCall, 'at'>[],
+  sources: readonly Omit<SourceCall, 'at'>[],
+): { refs: RefCall[]; sources: SourceCall[] } {
   return {
     refs: refs.map((r) => lazyAt({ ...r } as RefCall, file, rawCode, 'ref', r.name)),
     sources: sources.map((s) => lazyAt({ ...s } as SourceCall, file, rawCode, 'source', s.table)),

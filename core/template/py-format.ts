@@ -1,4 +1,18 @@
-import { DictView, PyError, PyRange, PyTuple, typeName, dictKey, dictKeys, floatRepr, isDict, isFloat, numberOf, repr, str } from './py-values.js';
+import {
+  DictView,
+  PyError,
+  PyRange,
+  PyTuple,
+  typeName,
+  dictKey,
+  dictKeys,
+  floatRepr,
+  isDict,
+  isFloat,
+  numberOf,
+  repr,
+  str,
+} from './py-values.js';
 
 /** Python's string formatting: `'%s-%05.2f' % (a, b)` and `'{:>8}'.format(x)`. */
 
@@ -43,7 +57,10 @@ function formatNumber(value: number, type: string, precision: number | undefined
       if (!Number.isFinite(value)) return floatRepr(value);
       const p = precision === 0 ? 1 : (precision ?? 6);
       const exponent = value === 0 ? 0 : Math.floor(Math.log10(Math.abs(value)));
-      let text = exponent < -4 || exponent >= p ? value.toExponential(p - 1).replace(/e([+-])(\d)$/, 'e$10$2') : value.toFixed(Math.max(0, p - 1 - exponent));
+      let text =
+        exponent < -4 || exponent >= p
+          ? value.toExponential(p - 1).replace(/e([+-])(\d)$/, 'e$10$2')
+          : value.toFixed(Math.max(0, p - 1 - exponent));
       if (!alternate) text = text.replace(/\.?0+(e|$)/, '$1').replace(/\.(e|$)/, '$1');
       return type === 'G' ? text.toUpperCase() : text;
     }
@@ -85,35 +102,39 @@ export function printfFormat(text: string, args: unknown): string {
     if (next >= positional.length) fail('not enough arguments for format string');
     return positional[next++];
   };
-  const out = text.replace(PRINTF, (_all, key: string | undefined, flags: string, width: string | undefined, precision: string | undefined, type: string) => {
-    if (type === '%' && key === undefined) return '%';
-    let value: unknown;
-    if (key !== undefined) {
-      if (!isDict(args)) fail('format requires a mapping');
-      usedMapping = true;
-      value = Object.prototype.hasOwnProperty.call(args, key) ? (args as Record<string, unknown>)[key] : undefined;
-      if (value === undefined) throw new PyError('KeyError', repr(key));
-    }
-    const w = width === '*' ? Number(take()) : width !== undefined ? Number(width) : 0;
-    const p = precision === '*' ? Number(take()) : precision !== undefined ? Number(precision) : undefined;
-    if (key === undefined) value = take();
-    let body: string;
-    if (type === 's' || type === 'a') body = str(value);
-    else if (type === 'r') body = repr(value);
-    else if (type === 'c') body = typeof value === 'number' ? String.fromCodePoint(value) : str(value);
-    else {
-      const n = numberOf(value);
-      if (n === undefined) fail(`%${type} format: a real number is required, not ${typeof value === 'string' ? 'str' : 'object'}`);
-      body = formatNumber(n as number, type, p, flags.includes('#'));
-      if ((n as number) >= 0 && flags.includes('+')) body = `+${body}`;
-      else if ((n as number) >= 0 && flags.includes(' ')) body = ` ${body}`;
-    }
-    if ((type === 's' || type === 'r') && p !== undefined) body = body.slice(0, p);
-    if (flags.includes('-')) return pad(body, w, '<', ' ');
-    if (flags.includes('0') && type !== 's' && type !== 'r') return pad(body, w, '=', '0');
-    return pad(body, w, '>', ' ');
-  });
-  if (!usedMapping && next < positional.length && !(positional.length === 1 && isDict(args))) fail('not all arguments converted during string formatting');
+  const out = text.replace(
+    PRINTF,
+    (_all, key: string | undefined, flags: string, width: string | undefined, precision: string | undefined, type: string) => {
+      if (type === '%' && key === undefined) return '%';
+      let value: unknown;
+      if (key !== undefined) {
+        if (!isDict(args)) fail('format requires a mapping');
+        usedMapping = true;
+        value = Object.prototype.hasOwnProperty.call(args, key) ? (args as Record<string, unknown>)[key] : undefined;
+        if (value === undefined) throw new PyError('KeyError', repr(key));
+      }
+      const w = width === '*' ? Number(take()) : width !== undefined ? Number(width) : 0;
+      const p = precision === '*' ? Number(take()) : precision !== undefined ? Number(precision) : undefined;
+      if (key === undefined) value = take();
+      let body: string;
+      if (type === 's' || type === 'a') body = str(value);
+      else if (type === 'r') body = repr(value);
+      else if (type === 'c') body = typeof value === 'number' ? String.fromCodePoint(value) : str(value);
+      else {
+        const n = numberOf(value);
+        if (n === undefined) fail(`%${type} format: a real number is required, not ${typeof value === 'string' ? 'str' : 'object'}`);
+        body = formatNumber(n as number, type, p, flags.includes('#'));
+        if ((n as number) >= 0 && flags.includes('+')) body = `+${body}`;
+        else if ((n as number) >= 0 && flags.includes(' ')) body = ` ${body}`;
+      }
+      if ((type === 's' || type === 'r') && p !== undefined) body = body.slice(0, p);
+      if (flags.includes('-')) return pad(body, w, '<', ' ');
+      if (flags.includes('0') && type !== 's' && type !== 'r') return pad(body, w, '=', '0');
+      return pad(body, w, '>', ' ');
+    },
+  );
+  if (!usedMapping && next < positional.length && !(positional.length === 1 && isDict(args)))
+    fail('not all arguments converted during string formatting');
   return out;
 }
 
@@ -127,7 +148,8 @@ export function formatSpec(value: unknown, spec: string): string {
   const n = numberOf(value);
   // A bool formats as its text unless the spec asks for a number (`{:d}` of True is 1).
   const isNumber = n !== undefined && (typeof value !== 'boolean' || (type !== undefined && type !== 's'));
-  if (n === undefined && typeof value !== 'string' && spec !== '') throw new PyError('TypeError', `unsupported format string passed to ${value === null ? 'NoneType' : 'object'}.__format__`);
+  if (n === undefined && typeof value !== 'string' && spec !== '')
+    throw new PyError('TypeError', `unsupported format string passed to ${value === null ? 'NoneType' : 'object'}.__format__`);
   let body: string;
   if (!isNumber || type === 's') {
     if (type && type !== 's') fail(`Unknown format code '${type}' for object of type 'str'`);
@@ -154,7 +176,8 @@ export function formatSpec(value: unknown, spec: string): string {
 function safeMember(holder: unknown, key: string): unknown {
   if (holder === null || typeof holder !== 'object') return undefined;
   if (isDict(holder)) return Object.prototype.hasOwnProperty.call(holder, key) ? holder[key] : undefined;
-  if (key.startsWith('__') || key === 'constructor' || (key in Object.prototype && !Object.prototype.hasOwnProperty.call(holder, key))) return undefined;
+  if (key.startsWith('__') || key === 'constructor' || (key in Object.prototype && !Object.prototype.hasOwnProperty.call(holder, key)))
+    return undefined;
   return (holder as Record<string, unknown>)[key];
 }
 
@@ -162,7 +185,14 @@ function safeMember(holder: unknown, key: string): unknown {
 function fieldValue(field: string, positional: unknown[], keywords: Record<string, unknown>, auto: () => number): unknown {
   const m = /^([^.[]*)(.*)$/.exec(field) as RegExpExecArray;
   const head = m[1] as string;
-  let value: unknown = head === '' ? positional[auto()] : /^\d+$/.test(head) ? positional[Number(head)] : Object.prototype.hasOwnProperty.call(keywords, head) ? keywords[head] : undefined;
+  let value: unknown =
+    head === ''
+      ? positional[auto()]
+      : /^\d+$/.test(head)
+        ? positional[Number(head)]
+        : Object.prototype.hasOwnProperty.call(keywords, head)
+          ? keywords[head]
+          : undefined;
   if (value === undefined) {
     if (head === '' || /^\d+$/.test(head)) throw new PyError('IndexError', 'Replacement index out of range for positional args tuple');
     throw new PyError('KeyError', repr(head));
@@ -171,7 +201,11 @@ function fieldValue(field: string, positional: unknown[], keywords: Record<strin
     const key = part[1] ?? (part[2] as string);
     const holder = value;
     value = Array.isArray(holder) && /^\d+$/.test(key) ? holder[Number(key)] : safeMember(holder, key);
-    if (value === undefined) throw new PyError(part[1] !== undefined ? 'AttributeError' : 'KeyError', part[1] !== undefined ? `'${typeName(holder)}' object has no attribute '${key}'` : repr(key));
+    if (value === undefined)
+      throw new PyError(
+        part[1] !== undefined ? 'AttributeError' : 'KeyError',
+        part[1] !== undefined ? `'${typeName(holder)}' object has no attribute '${key}'` : repr(key),
+      );
   }
   return value;
 }
@@ -196,7 +230,10 @@ function sortKeyOrder(a: unknown, b: unknown): number {
   const nb = numberOf(b);
   if (na !== undefined && nb !== undefined) return na - nb;
   if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
-  throw new PyError('TypeError', `'<' not supported between instances of '${typeof a === 'string' ? 'str' : 'int'}' and '${typeof b === 'string' ? 'str' : 'int'}'`);
+  throw new PyError(
+    'TypeError',
+    `'<' not supported between instances of '${typeof a === 'string' ? 'str' : 'int'}' and '${typeof b === 'string' ? 'str' : 'int'}'`,
+  );
 }
 
 /** Python's `json.dumps` (ensure_ascii on, `, ` and `: ` separators, or `,` with an indent). */
@@ -209,16 +246,20 @@ export function jsonDumps(value: unknown, options: { sortKeys?: boolean; indent?
     if (v === false) return 'false';
     if (typeof v === 'string' || v instanceof String) return text(String(v));
     const n = numberOf(v);
-    if (n !== undefined) return Number.isNaN(n) ? 'NaN' : !Number.isFinite(n) ? (n > 0 ? 'Infinity' : '-Infinity') : isFloat(v) ? floatRepr(n) : String(n);
+    if (n !== undefined)
+      return Number.isNaN(n) ? 'NaN' : !Number.isFinite(n) ? (n > 0 ? 'Infinity' : '-Infinity') : isFloat(v) ? floatRepr(n) : String(n);
     const inner = indent === undefined ? '' : `\n${' '.repeat(indent * (depth + 1))}`;
     const outer = indent === undefined ? '' : `\n${' '.repeat(indent * depth)}`;
     const comma = indent === undefined ? ', ' : ',';
-    if (v instanceof DictView || v instanceof PyRange) throw new PyError('TypeError', `Object of type ${v instanceof PyRange ? 'range' : v.kind} is not JSON serializable`);
+    if (v instanceof DictView || v instanceof PyRange)
+      throw new PyError('TypeError', `Object of type ${v instanceof PyRange ? 'range' : v.kind} is not JSON serializable`);
     if (Array.isArray(v)) return v.length ? `[${inner}${v.map((x) => write(x, depth + 1)).join(comma + inner)}${outer}]` : '[]';
     if (isDict(v)) {
       const keys = dictKeys(v).map((k) => [k, typeof k === 'string' ? k : str(k)] as const);
       if (sortKeys) keys.sort((a, b) => sortKeyOrder(a[0], b[0]));
-      return keys.length ? `{${inner}${keys.map(([k, name]) => `${text(name)}: ${write(v[dictKey(k)], depth + 1)}`).join(comma + inner)}${outer}}` : '{}';
+      return keys.length
+        ? `{${inner}${keys.map(([k, name]) => `${text(name)}: ${write(v[dictKey(k)], depth + 1)}`).join(comma + inner)}${outer}}`
+        : '{}';
     }
     throw new PyError('TypeError', `Object of type ${(v as object).constructor?.name ?? 'object'} is not JSON serializable`);
   };

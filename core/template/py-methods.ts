@@ -1,7 +1,21 @@
 import { splitArgs } from './call-args.js';
 import { strFormat } from './py-format.js';
 import { order } from './py-operators.js';
-import { DictView, PyError, PyObject, PyTuple, dictKey, dictKeys, equals, isDict, setDictItem, str, takesTemplateValues, truthy, typeName } from './py-values.js';
+import {
+  DictView,
+  PyError,
+  PyObject,
+  PyTuple,
+  dictKey,
+  dictKeys,
+  equals,
+  isDict,
+  setDictItem,
+  str,
+  takesTemplateValues,
+  truthy,
+  typeName,
+} from './py-values.js';
 
 /**
  * Methods of Python's str, list and dict, looked up by name on a template value: `'a,b'.split(',')`,
@@ -43,7 +57,9 @@ function splitText(s: string, sep: unknown, maxsplit: unknown, fromRight: boolea
   if (separator === '') throw new PyError('ValueError', 'empty separator');
   const parts = s.split(separator);
   if (parts.length <= limit + 1) return parts;
-  return fromRight ? [parts.slice(0, parts.length - limit).join(separator), ...parts.slice(parts.length - limit)] : [...parts.slice(0, limit), parts.slice(limit).join(separator)];
+  return fromRight
+    ? [parts.slice(0, parts.length - limit).join(separator), ...parts.slice(parts.length - limit)]
+    : [...parts.slice(0, limit), parts.slice(limit).join(separator)];
 }
 
 function replaceText(s: string, old: string, replacement: string, count: number): string {
@@ -71,7 +87,8 @@ function replaceText(s: string, old: string, replacement: string, count: number)
 
 /** Python's `s[start:end]` for the optional bounds of find, count, startswith. */
 function bounds(s: string, start: unknown, end: unknown): [number, number] {
-  const at = (v: unknown, fallback: number) => (typeof v !== 'number' ? fallback : v < 0 ? Math.max(0, s.length + v) : Math.min(v, s.length));
+  const at = (v: unknown, fallback: number) =>
+    typeof v !== 'number' ? fallback : v < 0 ? Math.max(0, s.length + v) : Math.min(v, s.length);
   return [at(start, 0), at(end, s.length)];
 }
 
@@ -133,10 +150,13 @@ const STRING_METHODS: Record<string, Method> = {
     const lines = s.match(/[^\n\r]*(?:\r\n|\n|\r|$)/g)?.filter((l) => l !== '') ?? [];
     return truthy(keepends) ? lines : lines.map((l) => l.replace(/(\r\n|\n|\r)$/, ''));
   },
-  join: (s: string, items) => iterate(items).map((item) => {
-    if (typeof item !== 'string') throw new PyError('TypeError', `sequence item: expected str instance, ${typeName(item)} found`);
-    return item;
-  }).join(s),
+  join: (s: string, items) =>
+    iterate(items)
+      .map((item) => {
+        if (typeof item !== 'string') throw new PyError('TypeError', `sequence item: expected str instance, ${typeName(item)} found`);
+        return item;
+      })
+      .join(s),
   format: (s: string, ...args) => {
     const { positional, keywords } = splitArgs(args);
     return strFormat(s, positional, keywords);
@@ -246,10 +266,15 @@ const LIST_METHODS: Record<string, Method> = {
 const TUPLE_METHODS: Record<string, Method> = { index: LIST_METHODS.index as Method, count: LIST_METHODS.count as Method };
 
 const DICT_METHODS: Record<string, Method> = {
-  items: (d: Record<string, unknown>) => DictView.create('dict_items', dictKeys(d).map((k) => PyTuple.of(k, d[dictKey(k)]))),
+  items: (d: Record<string, unknown>) =>
+    DictView.create(
+      'dict_items',
+      dictKeys(d).map((k) => PyTuple.of(k, d[dictKey(k)])),
+    ),
   keys: (d: Record<string, unknown>) => DictView.create('dict_keys', dictKeys(d)),
   values: (d: Record<string, unknown>) => DictView.create('dict_values', Object.values(d)),
-  get: (d: Record<string, unknown>, key, fallback = null) => (Object.prototype.hasOwnProperty.call(d, dictKey(key)) ? d[dictKey(key)] : fallback),
+  get: (d: Record<string, unknown>, key, fallback = null) =>
+    Object.prototype.hasOwnProperty.call(d, dictKey(key)) ? d[dictKey(key)] : fallback,
   update: (d: Record<string, unknown>, ...args) => {
     const { positional, keywords } = splitArgs(args);
     const other = positional[0];
@@ -290,7 +315,8 @@ const DICT_METHODS: Record<string, Method> = {
 
 /** The bound method `name` of a str, list, tuple or dict, or undefined when it has none. */
 export function pythonMethod(self: unknown, name: string): ((...args: unknown[]) => unknown) | undefined {
-  const table = typeof self === 'string' ? STRING_METHODS : self instanceof PyTuple ? TUPLE_METHODS : Array.isArray(self) ? LIST_METHODS : DICT_METHODS;
+  const table =
+    typeof self === 'string' ? STRING_METHODS : self instanceof PyTuple ? TUPLE_METHODS : Array.isArray(self) ? LIST_METHODS : DICT_METHODS;
   if (!Object.prototype.hasOwnProperty.call(table, name)) return undefined;
   const method = table[name] as (self: unknown, ...args: unknown[]) => unknown;
   return takesTemplateValues((...args: unknown[]) => method(self, ...args));
@@ -310,4 +336,3 @@ export function iterate(value: unknown): unknown[] {
   }
   throw new PyError('TypeError', `'${typeName(value)}' object is not iterable`);
 }
-

@@ -1,5 +1,20 @@
 import { printfFormat } from './py-format.js';
-import { Markup, PyError, PyObject, PyTuple, Undefined, dictKey, equals, isDict, isFloat, numberOf, toFloat, truthy, typeName, undefinedError } from './py-values.js';
+import {
+  Markup,
+  PyError,
+  PyObject,
+  PyTuple,
+  Undefined,
+  dictKey,
+  equals,
+  isDict,
+  isFloat,
+  numberOf,
+  toFloat,
+  truthy,
+  typeName,
+  undefinedError,
+} from './py-values.js';
 
 /**
  * Python's operators, as compiled templates call them: `+` on numbers, strings, lists and tuples,
@@ -23,11 +38,17 @@ const textOf = (v: unknown): string | undefined => (typeof v === 'string' ? v : 
 const numeric = (value: number, a: unknown, b: unknown) => (isFloat(a) || isFloat(b) ? toFloat(value) : value === 0 ? 0 : value);
 
 /** markupsafe's escape of a str joined to Markup. */
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`).replace(/&#38;/g, '&amp;').replace(/&#60;/g, '&lt;').replace(/&#62;/g, '&gt;');
+const escapeHtml = (text: string) =>
+  text
+    .replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+    .replace(/&#38;/g, '&amp;')
+    .replace(/&#60;/g, '&lt;')
+    .replace(/&#62;/g, '&gt;');
 
 export function add(a: unknown, b: unknown): unknown {
   // Markup + str escapes the str (and str + Markup), as markupsafe does.
-  if (a instanceof Markup && textOf(b) !== undefined) return new Markup(String(a) + (b instanceof Markup ? String(b) : escapeHtml(textOf(b) as string)));
+  if (a instanceof Markup && textOf(b) !== undefined)
+    return new Markup(String(a) + (b instanceof Markup ? String(b) : escapeHtml(textOf(b) as string)));
   if (b instanceof Markup && textOf(a) !== undefined) return new Markup(escapeHtml(textOf(a) as string) + String(b));
   const na = numberOf(a);
   const nb = numberOf(b);
@@ -39,8 +60,10 @@ export function add(a: unknown, b: unknown): unknown {
     if (b instanceof Undefined) undefinedError(b);
     return fail(`can only concatenate str (not "${typeName(b)}") to str`);
   }
-  if (Array.isArray(a) && Array.isArray(b) && a instanceof PyTuple === b instanceof PyTuple) return a instanceof PyTuple ? PyTuple.fromItems(a.concat(b)) : a.concat(b);
-  if (Array.isArray(a) && !(b instanceof Undefined)) return fail(`can only concatenate ${typeName(a)} (not "${typeName(b)}") to ${typeName(a)}`);
+  if (Array.isArray(a) && Array.isArray(b) && a instanceof PyTuple === b instanceof PyTuple)
+    return a instanceof PyTuple ? PyTuple.fromItems(a.concat(b)) : a.concat(b);
+  if (Array.isArray(a) && !(b instanceof Undefined))
+    return fail(`can only concatenate ${typeName(a)} (not "${typeName(b)}") to ${typeName(a)}`);
   return operands('+', a, b);
 }
 
@@ -84,7 +107,11 @@ export function floordiv(a: unknown, b: unknown): unknown {
   const na = numberOf(a);
   const nb = numberOf(b);
   if (na === undefined || nb === undefined) return operands('//', a, b);
-  if (nb === 0) throw new PyError('ZeroDivisionError', isFloat(a) || isFloat(b) ? 'float floor division by zero' : 'integer division or modulo by zero');
+  if (nb === 0)
+    throw new PyError(
+      'ZeroDivisionError',
+      isFloat(a) || isFloat(b) ? 'float floor division by zero' : 'integer division or modulo by zero',
+    );
   return numeric(Math.floor(na / nb), a, b);
 }
 
@@ -152,7 +179,8 @@ export function contains(container: unknown, item: unknown): boolean {
   if (container instanceof Undefined) return false;
   if (container instanceof Map || container instanceof Set) return container.has(item);
   if (isDict(container)) return Object.prototype.hasOwnProperty.call(container, dictKey(item));
-  if (container instanceof PyObject && (container.pyKeys || container.pyItems)) return ((container.pyKeys?.() ?? container.pyItems?.()) as unknown[]).some((x) => equals(x, item));
+  if (container instanceof PyObject && (container.pyKeys || container.pyItems))
+    return ((container.pyKeys?.() ?? container.pyItems?.()) as unknown[]).some((x) => equals(x, item));
   // A generator (what `map`, `select`, … give): consumed, as Python's `in` consumes it.
   if (container !== null && typeof container === 'object' && Symbol.iterator in container) {
     for (const x of container as Iterable<unknown>) if (equals(x, item)) return true;

@@ -1,6 +1,24 @@
 import { splitArgs } from './call-args.js';
 import { iterate, pythonMethod } from './py-methods.js';
-import { IS_MACRO, Markup, PyError, PyFloat, PyObject, PyTuple, Undefined, dictKey, takesTemplateValues, equals, isDict, isFloat, numberOf, str, truthy, typeName, undefinedError } from './py-values.js';
+import {
+  IS_MACRO,
+  Markup,
+  PyError,
+  PyFloat,
+  PyObject,
+  PyTuple,
+  Undefined,
+  dictKey,
+  takesTemplateValues,
+  equals,
+  isDict,
+  isFloat,
+  numberOf,
+  str,
+  truthy,
+  typeName,
+  undefinedError,
+} from './py-values.js';
 
 /**
  * What compiled templates call at run time (beside the operators): name and member lookups that
@@ -49,8 +67,13 @@ export function enterRender(next: RenderState): RenderState {
 
 const hasOwn = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, key);
 
-export interface FrameLike { lookup(name: string): unknown }
-export interface ContextLike { ctx: Record<string, unknown>; env: { globals: Record<string, unknown> } }
+export interface FrameLike {
+  lookup(name: string): unknown;
+}
+export interface ContextLike {
+  ctx: Record<string, unknown>;
+  env: { globals: Record<string, unknown> };
+}
 
 /** A name: loop and macro variables, the template's context, the render's variables, then globals. */
 export function lookup(context: ContextLike, frame: FrameLike, name: string): unknown {
@@ -72,9 +95,18 @@ export function outerName(globals: Record<string, unknown>, name: string): unkno
 }
 
 /** Names that would reach JavaScript's internals rather than template data. */
-const UNSAFE = new Set(['__proto__', 'constructor', 'prototype', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__']);
+const UNSAFE = new Set([
+  '__proto__',
+  'constructor',
+  'prototype',
+  '__defineGetter__',
+  '__defineSetter__',
+  '__lookupGetter__',
+  '__lookupSetter__',
+]);
 
-const noAttribute = (obj: unknown, name: string) => new Undefined(`'${obj === null ? 'None' : `${typeName(obj)} object`}' has no attribute '${name}'`);
+const noAttribute = (obj: unknown, name: string) =>
+  new Undefined(`'${obj === null ? 'None' : `${typeName(obj)} object`}' has no attribute '${name}'`);
 
 function objectMember(obj: object, name: string): unknown {
   if (UNSAFE.has(name) || (name.startsWith('__') && !hasOwn(obj, name))) return noAttribute(obj, name);
@@ -86,7 +118,8 @@ function objectMember(obj: object, name: string): unknown {
   }
   if (value === undefined || (!hasOwn(obj, name) && name in Object.prototype)) return noAttribute(obj, name);
   // A callable with members (`modules.datetime.datetime` and its `.now()`) stays itself.
-  if (typeof value === 'function' && Object.keys(value).length === 0 && !(value as unknown as Record<symbol, unknown>)[IS_MACRO]) return (value as (...a: unknown[]) => unknown).bind(obj);
+  if (typeof value === 'function' && Object.keys(value).length === 0 && !(value as unknown as Record<symbol, unknown>)[IS_MACRO])
+    return (value as (...a: unknown[]) => unknown).bind(obj);
   return value;
 }
 
@@ -97,12 +130,21 @@ export function attr(obj: unknown, name: string): unknown {
   if (obj instanceof Markup) return markupMethod(obj, name) ?? noAttribute(obj, name);
   if (typeof obj === 'string' || obj instanceof String) return pythonMethod(String(obj), name) ?? noAttribute(obj, name);
   // A list's methods; a tuple may carry named fields too (groupby's `grouper` and `list`).
-  if (Array.isArray(obj)) return pythonMethod(obj, name) ?? (name in obj && !(name in Array.prototype) && !/^\d+$/.test(name) ? (obj as unknown as Record<string, unknown>)[name] : noAttribute(obj, name));
+  if (Array.isArray(obj))
+    return (
+      pythonMethod(obj, name) ??
+      (name in obj && !(name in Array.prototype) && !/^\d+$/.test(name)
+        ? (obj as unknown as Record<string, unknown>)[name]
+        : noAttribute(obj, name))
+    );
   if (isDict(obj)) {
     const own = hasOwn(obj, name) ? obj[name] : undefined;
     // A function held in a dict runs with the dict as `this`; macros and callables with members
     // (`modules.datetime.datetime` and its `.now()`) stay as they are.
-    if (typeof own === 'function') return (own as unknown as Record<symbol, unknown>)[IS_MACRO] || Object.keys(own).length > 0 ? own : (own as (...a: unknown[]) => unknown).bind(obj);
+    if (typeof own === 'function')
+      return (own as unknown as Record<symbol, unknown>)[IS_MACRO] || Object.keys(own).length > 0
+        ? own
+        : (own as (...a: unknown[]) => unknown).bind(obj);
     return pythonMethod(obj, name) ?? (own !== undefined ? own : noAttribute(obj, name));
   }
   if (obj instanceof Map) return obj.has(name) ? obj.get(name) : noAttribute(obj, name);
@@ -121,7 +163,8 @@ export function attr(obj: unknown, name: string): unknown {
 function markupMethod(text: Markup, name: string): ((...args: unknown[]) => unknown) | undefined {
   const method = pythonMethod(String(text), name);
   if (!method) return undefined;
-  const wrap = (value: unknown): unknown => (typeof value === 'string' ? new Markup(value) : Array.isArray(value) && !(value instanceof PyTuple) ? value.map(wrap) : value);
+  const wrap = (value: unknown): unknown =>
+    typeof value === 'string' ? new Markup(value) : Array.isArray(value) && !(value instanceof PyTuple) ? value.map(wrap) : value;
   return takesTemplateValues((...args: unknown[]) => wrap(method(...args)));
 }
 
@@ -143,7 +186,9 @@ export function item(target: unknown, key: unknown): unknown {
   if ((typeof obj === 'string' || Array.isArray(obj)) && index !== undefined && typeof key !== 'boolean') {
     const at = index < 0 ? obj.length + index : index;
     const found = typeof obj === 'string' ? obj[at] : obj[at];
-    return at >= 0 && at < obj.length && Number.isInteger(index) && !isFloat(key) ? found : new Undefined(`${typeName(obj)} object has no element ${str(key)}`);
+    return at >= 0 && at < obj.length && Number.isInteger(index) && !isFloat(key)
+      ? found
+      : new Undefined(`${typeName(obj)} object has no element ${str(key)}`);
   }
   if (isDict(obj)) {
     const k = dictKey(key);
@@ -246,7 +291,13 @@ export type MacroBody = (args: unknown[], varargs: PyTuple, kwargs: Record<strin
  * A `{% macro %}` as a function with Python's argument binding: positional, then by keyword;
  * extras go to `varargs`/`kwargs` when the body uses them and are an error otherwise.
  */
-export function macro(name: string, params: readonly string[], catchVarargs: boolean, catchKwargs: boolean, body: MacroBody): (...jsArgs: unknown[]) => unknown {
+export function macro(
+  name: string,
+  params: readonly string[],
+  catchVarargs: boolean,
+  catchKwargs: boolean,
+  body: MacroBody,
+): (...jsArgs: unknown[]) => unknown {
   const fn = (...jsArgs: unknown[]): unknown => {
     const { positional, keywords } = splitArgs(jsArgs);
     const args: unknown[] = params.map((_, i) => (i < positional.length ? positional[i] : MISSING));
@@ -272,7 +323,12 @@ export function macro(name: string, params: readonly string[], catchVarargs: boo
   };
   (fn as unknown as Record<symbol, unknown>)[IS_MACRO] = true;
   // What Jinja's Macro object tells about itself.
-  for (const [key, value] of Object.entries({ name, arguments: PyTuple.of(...params), catch_varargs: catchVarargs, catch_kwargs: catchKwargs })) {
+  for (const [key, value] of Object.entries({
+    name,
+    arguments: PyTuple.of(...params),
+    catch_varargs: catchVarargs,
+    catch_kwargs: catchKwargs,
+  })) {
     Object.defineProperty(fn, key, { value, enumerable: true });
   }
   Object.defineProperty(fn, 'toString', { value: () => `<Macro '${name}'>` });
@@ -325,20 +381,40 @@ export class LoopContext {
     this.index0++;
     return this.index0 < this.accepted.length || this.pull();
   }
-  get current(): unknown { return this.accepted[this.index0]; }
-  private get hasNext(): boolean { return this.index0 + 1 < this.accepted.length || this.pull(); }
-  get index() { return this.index0 + 1; }
+  get current(): unknown {
+    return this.accepted[this.index0];
+  }
+  private get hasNext(): boolean {
+    return this.index0 + 1 < this.accepted.length || this.pull();
+  }
+  get index() {
+    return this.index0 + 1;
+  }
   get length() {
     while (this.pull());
     return this.accepted.length;
   }
-  get revindex() { return this.length - this.index0; }
-  get revindex0() { return this.length - this.index0 - 1; }
-  get first() { return this.index0 === 0; }
-  get last() { return !this.hasNext; }
-  get depth() { return this.depth0 + 1; }
-  get previtem() { return this.index0 > 0 ? this.accepted[this.index0 - 1] : new Undefined('there is no previous item'); }
-  get nextitem() { return this.hasNext ? this.accepted[this.index0 + 1] : new Undefined('there is no next item'); }
+  get revindex() {
+    return this.length - this.index0;
+  }
+  get revindex0() {
+    return this.length - this.index0 - 1;
+  }
+  get first() {
+    return this.index0 === 0;
+  }
+  get last() {
+    return !this.hasNext;
+  }
+  get depth() {
+    return this.depth0 + 1;
+  }
+  get previtem() {
+    return this.index0 > 0 ? this.accepted[this.index0 - 1] : new Undefined('there is no previous item');
+  }
+  get nextitem() {
+    return this.hasNext ? this.accepted[this.index0 + 1] : new Undefined('there is no next item');
+  }
   cycle(...args: unknown[]): unknown {
     if (!args.length) throw new PyError('TypeError', 'no items for cycling given');
     return args[this.index0 % args.length];

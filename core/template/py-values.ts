@@ -70,7 +70,8 @@ export class PyRange extends Array<number> {
     const range = new PyRange();
     Object.assign(range, { start, stop, step });
     for (let i = start; step > 0 ? i < stop : i > stop; i += step) {
-      if (range.length >= 100_000) throw new PyError('OverflowError', 'Range too big. The sandbox blocks ranges larger than MAX_RANGE (100000).');
+      if (range.length >= 100_000)
+        throw new PyError('OverflowError', 'Range too big. The sandbox blocks ranges larger than MAX_RANGE (100000).');
       range.push(i);
     }
     return range;
@@ -281,7 +282,8 @@ export function str(value: unknown): string {
   if (value instanceof String) return String(value);
   if (Array.isArray(value) || isDict(value)) return repr(value);
   // A function prints as Python's do, not as its JavaScript source (macros print `<Macro 'name'>`).
-  if (typeof value === 'function' && !Object.prototype.hasOwnProperty.call(value, 'toString')) return `<function ${value.name || '<lambda>'}>`;
+  if (typeof value === 'function' && !Object.prototype.hasOwnProperty.call(value, 'toString'))
+    return `<function ${value.name || '<lambda>'}>`;
   return String(value);
 }
 
@@ -296,7 +298,10 @@ export function repr(value: unknown): string {
   if (value instanceof Undefined) return 'Undefined';
   if (value instanceof PyDecimal) return `Decimal('${value.text}')`;
   if (value instanceof PyObject && value.pyRepr) return value.pyRepr();
-  if (isDict(value)) return `{${dictKeys(value).map((k) => `${repr(k)}: ${repr(value[dictKey(k)])}`).join(', ')}}`;
+  if (isDict(value))
+    return `{${dictKeys(value)
+      .map((k) => `${repr(k)}: ${repr(value[dictKey(k)])}`)
+      .join(', ')}}`;
   return str(value);
 }
 
@@ -313,7 +318,13 @@ export function stringRepr(text: string): string {
     else if (char === '\n') out += '\\n';
     else if (char === '\r') out += '\\r';
     else if (char === '\t') out += '\\t';
-    else if (char !== ' ' && NOT_PRINTABLE.test(char)) out += code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : code < 0x10000 ? `\\u${code.toString(16).padStart(4, '0')}` : `\\U${code.toString(16).padStart(8, '0')}`;
+    else if (char !== ' ' && NOT_PRINTABLE.test(char))
+      out +=
+        code < 0x100
+          ? `\\x${code.toString(16).padStart(2, '0')}`
+          : code < 0x10000
+            ? `\\u${code.toString(16).padStart(4, '0')}`
+            : `\\U${code.toString(16).padStart(8, '0')}`;
     else out += char;
   }
   return out + quote;

@@ -12,7 +12,9 @@ export function itertoolsModule(): Record<string, unknown> {
     product: (...args: unknown[]) => {
       const { positional, keywords } = splitArgs(args);
       const pools = Array.from({ length: numberOf(keywords.repeat) ?? 1 }, () => positional.map((p) => iterate(p))).flat();
-      return pools.reduce<unknown[][]>((acc, pool) => acc.flatMap((prefix) => pool.map((x) => [...prefix, x])), [[]]).map((items) => PyTuple.fromItems(items));
+      return pools
+        .reduce<unknown[][]>((acc, pool) => acc.flatMap((prefix) => pool.map((x) => [...prefix, x])), [[]])
+        .map((items) => PyTuple.fromItems(items));
     },
     combinations: (iterable: unknown, r: unknown) => choose(iterate(iterable), numberOf(r) ?? 0, false),
     permutations: (iterable: unknown, r?: unknown) => {
@@ -31,7 +33,9 @@ export function itertoolsModule(): Record<string, unknown> {
       const { positional, keywords } = splitArgs(args);
       const lists = positional.map((p) => iterate(p));
       const fill = keywords.fillvalue ?? null;
-      return Array.from({ length: Math.max(0, ...lists.map((l) => l.length)) }, (_, i) => PyTuple.fromItems(lists.map((l) => (i < l.length ? l[i] : fill))));
+      return Array.from({ length: Math.max(0, ...lists.map((l) => l.length)) }, (_, i) =>
+        PyTuple.fromItems(lists.map((l) => (i < l.length ? l[i] : fill))),
+      );
     },
     accumulate: (iterable: unknown) => {
       let total: number | undefined;

@@ -44,7 +44,8 @@ function tokensArePython(source: string): boolean {
       if (tok.type === T.TOKEN_BOOLEAN || tok.type === T.TOKEN_NONE) return false;
       if (tok.type === T.TOKEN_INT && /^0+[1-9]/.test(tok.value)) return false;
       // The token's value has its underscores removed: look at the number as written.
-      if ((tok.type === T.TOKEN_INT || tok.type === T.TOKEN_FLOAT) && /^[\d_.]*__/.test(lines[tok.lineno]?.slice(tok.colno) ?? '')) return false;
+      if ((tok.type === T.TOKEN_INT || tok.type === T.TOKEN_FLOAT) && /^[\d_.]*__/.test(lines[tok.lineno]?.slice(tok.colno) ?? ''))
+        return false;
     }
   } catch {
     return false;
@@ -82,7 +83,12 @@ function literal(node: AstNode): unknown {
       // Only a sign on a number literal: `-1`, `-(1)`, not `--1` or `-True`.
       let target = node.target as AstNode;
       while (target.typename === 'Group') target = only(target);
-      const value = target.typename === 'Symbol' ? prefixedInt(target) : target.typename === 'Literal' && typeof target.value === 'number' ? literal(target) : undefined;
+      const value =
+        target.typename === 'Symbol'
+          ? prefixedInt(target)
+          : target.typename === 'Literal' && typeof target.value === 'number'
+            ? literal(target)
+            : undefined;
       if (value === undefined) throw new NotLiteral();
       return node.typename === 'Pos' ? value : toFloatLike(value, -Number(value));
     }

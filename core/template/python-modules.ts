@@ -21,27 +21,57 @@ export class PyDateTime {
    * `value` holds the wall-clock time in its UTC fields; `tz` makes the datetime aware (pytz's
    * `localize`, `now(tz)`, `astimezone(tz)`), else it is naive, as most dbt datetimes are.
    */
-  constructor(readonly value: Date, readonly dateOnly = false, readonly tz?: PyTimezone) {}
-  get tzinfo(): PyTimezone | null { return this.tz ?? null; }
+  constructor(
+    readonly value: Date,
+    readonly dateOnly = false,
+    readonly tz?: PyTimezone,
+  ) {}
+  get tzinfo(): PyTimezone | null {
+    return this.tz ?? null;
+  }
   /** The same instant as wall time in `tz` (a naive datetime counts as UTC). */
   astimezone(tz: unknown): PyDateTime {
     const zone = tz instanceof PyTimezone ? tz : UTC_ZONE;
     const instant = this.value.getTime() - (this.tz?.offsetMinutes(this.value) ?? 0) * 60_000;
     return new PyDateTime(new Date(instant + zone.offsetAt(new Date(instant)) * 60_000), false, zone);
   }
-  get year() { return this.value.getUTCFullYear(); }
-  get month() { return this.value.getUTCMonth() + 1; }
-  get day() { return this.value.getUTCDate(); }
-  get hour() { return this.value.getUTCHours(); }
-  get minute() { return this.value.getUTCMinutes(); }
-  get second() { return this.value.getUTCSeconds(); }
+  get year() {
+    return this.value.getUTCFullYear();
+  }
+  get month() {
+    return this.value.getUTCMonth() + 1;
+  }
+  get day() {
+    return this.value.getUTCDate();
+  }
+  get hour() {
+    return this.value.getUTCHours();
+  }
+  get minute() {
+    return this.value.getUTCMinutes();
+  }
+  get second() {
+    return this.value.getUTCSeconds();
+  }
   strftime(format: string): string {
     const d = this.value;
     const codes: Record<string, string> = {
-      Y: String(d.getUTCFullYear()), m: pad(d.getUTCMonth() + 1), d: pad(d.getUTCDate()), H: pad(d.getUTCHours()), M: pad(d.getUTCMinutes()), S: pad(d.getUTCSeconds()),
-      f: pad(d.getUTCMilliseconds() * 1000, 6), y: pad(d.getUTCFullYear() % 100), j: pad(Math.floor((d.getTime() - Date.UTC(d.getUTCFullYear(), 0, 1)) / 86_400_000) + 1, 3),
-      A: DAYS[d.getUTCDay()] as string, a: (DAYS[d.getUTCDay()] as string).slice(0, 3), B: MONTHS[d.getUTCMonth()] as string, b: (MONTHS[d.getUTCMonth()] as string).slice(0, 3), '%': '%',
-      Z: this.tz?.abbreviation(d) ?? '', z: this.tz ? offsetText(this.tz.offsetMinutes(d), '') : '',
+      Y: String(d.getUTCFullYear()),
+      m: pad(d.getUTCMonth() + 1),
+      d: pad(d.getUTCDate()),
+      H: pad(d.getUTCHours()),
+      M: pad(d.getUTCMinutes()),
+      S: pad(d.getUTCSeconds()),
+      f: pad(d.getUTCMilliseconds() * 1000, 6),
+      y: pad(d.getUTCFullYear() % 100),
+      j: pad(Math.floor((d.getTime() - Date.UTC(d.getUTCFullYear(), 0, 1)) / 86_400_000) + 1, 3),
+      A: DAYS[d.getUTCDay()] as string,
+      a: (DAYS[d.getUTCDay()] as string).slice(0, 3),
+      B: MONTHS[d.getUTCMonth()] as string,
+      b: (MONTHS[d.getUTCMonth()] as string).slice(0, 3),
+      '%': '%',
+      Z: this.tz?.abbreviation(d) ?? '',
+      z: this.tz ? offsetText(this.tz.offsetMinutes(d), '') : '',
     };
     return format.replace(/%([A-Za-z%])/g, (all, code: string) => codes[code] ?? all);
   }
@@ -50,18 +80,42 @@ export class PyDateTime {
     const offset = this.tz ? offsetText(this.tz.offsetMinutes(this.value), ':') : '';
     return this.strftime(`%Y-%m-%d${sep}%H:%M:%S`) + (this.value.getUTCMilliseconds() ? `.${this.strftime('%f')}` : '') + offset;
   }
-  date(): PyDateTime { return new PyDateTime(new Date(Date.UTC(this.year, this.month - 1, this.day)), true); }
+  date(): PyDateTime {
+    return new PyDateTime(new Date(Date.UTC(this.year, this.month - 1, this.day)), true);
+  }
   /** Python's `dt + timedelta(...)`, which nunjucks cannot express: `dt.add(days=-1)`. */
-  add(...args: unknown[]): PyDateTime { return new PyDateTime(new Date(this.value.getTime() + timedeltaMs(splitArgs(args).keywords)), this.dateOnly, this.tz); }
+  add(...args: unknown[]): PyDateTime {
+    return new PyDateTime(new Date(this.value.getTime() + timedeltaMs(splitArgs(args).keywords)), this.dateOnly, this.tz);
+  }
   replace(...args: unknown[]): PyDateTime {
     const k = splitArgs(args).keywords as Record<string, number>;
-    const d = new Date(Date.UTC(k.year ?? this.year, (k.month ?? this.month) - 1, k.day ?? this.day, k.hour ?? this.hour, k.minute ?? this.minute, k.second ?? this.second));
-    const tz = 'tzinfo' in k ? ((k as Record<string, unknown>).tzinfo instanceof PyTimezone ? ((k as Record<string, unknown>).tzinfo as PyTimezone) : undefined) : this.tz;
+    const d = new Date(
+      Date.UTC(
+        k.year ?? this.year,
+        (k.month ?? this.month) - 1,
+        k.day ?? this.day,
+        k.hour ?? this.hour,
+        k.minute ?? this.minute,
+        k.second ?? this.second,
+      ),
+    );
+    const tz =
+      'tzinfo' in k
+        ? (k as Record<string, unknown>).tzinfo instanceof PyTimezone
+          ? ((k as Record<string, unknown>).tzinfo as PyTimezone)
+          : undefined
+        : this.tz;
     return new PyDateTime(d, this.dateOnly, tz);
   }
-  timestamp(): number { return this.value.getTime() / 1000; }
-  weekday(): number { return (this.value.getUTCDay() + 6) % 7; }
-  toString(): string { return this.isoformat(' '); }
+  timestamp(): number {
+    return this.value.getTime() / 1000;
+  }
+  weekday(): number {
+    return (this.value.getUTCDay() + 6) % 7;
+  }
+  toString(): string {
+    return this.isoformat(' ');
+  }
 }
 
 function timedeltaMs(k: Record<string, unknown>): number {
@@ -87,13 +141,22 @@ function datetimeModule(): Record<string, unknown> {
   });
   const timedelta = (...args: unknown[]) => {
     const ms = timedeltaMs(splitArgs(args).keywords);
-    return { days: Math.trunc(ms / 86_400_000), seconds: Math.trunc((ms % 86_400_000) / 1000), total_seconds: () => ms / 1000, ago: () => new PyDateTime(new Date(Date.now() - ms)) };
+    return {
+      days: Math.trunc(ms / 86_400_000),
+      seconds: Math.trunc((ms % 86_400_000) / 1000),
+      total_seconds: () => ms / 1000,
+      ago: () => new PyDateTime(new Date(Date.now() - ms)),
+    };
   };
   return { datetime, date, timedelta, timezone: { utc: UTC_ZONE } };
 }
 
 function parseIso(text: string): Date {
-  const normalized = /^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : /[zZ]|[+-]\d{2}:?\d{2}$/.test(text) ? text.replace(' ', 'T') : `${text.replace(' ', 'T')}Z`;
+  const normalized = /^\d{4}-\d{2}-\d{2}$/.test(text)
+    ? `${text}T00:00:00Z`
+    : /[zZ]|[+-]\d{2}:?\d{2}$/.test(text)
+      ? text.replace(' ', 'T')
+      : `${text.replace(' ', 'T')}Z`;
   const date = new Date(normalized);
   if (Number.isNaN(date.getTime())) throw new TemplateCallError('template-render', `Invalid isoformat string: '${text}'`);
   return date;
@@ -108,7 +171,9 @@ function strptime(text: string, format: string): Date {
   });
   const match = new RegExp(`^${pattern}$`).exec(text);
   if (!match) throw new TemplateCallError('template-render', `time data '${text}' does not match format '${format}'`);
-  order.forEach((code, i) => { parts[code] = Number(match[i + 1]); });
+  order.forEach((code, i) => {
+    parts[code] = Number(match[i + 1]);
+  });
   return new Date(Date.UTC(parts.Y as number, (parts.m as number) - 1, parts.d, parts.H, parts.M, parts.S));
 }
 
@@ -136,10 +201,18 @@ class PyMatch {
     const one = (w: number | string) => (typeof w === 'number' ? this.m[w] : this.m.groups?.[w]) ?? null;
     return which.length <= 1 ? one(which[0] ?? 0) : which.map(one);
   }
-  groups(): (string | null)[] { return this.m.slice(1).map((g) => g ?? null); }
-  groupdict(): Record<string, string | null> { return { ...(this.m.groups ?? {}) }; }
-  start(): number { return this.m.index; }
-  end(): number { return this.m.index + (this.m[0]?.length ?? 0); }
+  groups(): (string | null)[] {
+    return this.m.slice(1).map((g) => g ?? null);
+  }
+  groupdict(): Record<string, string | null> {
+    return { ...(this.m.groups ?? {}) };
+  }
+  start(): number {
+    return this.m.index;
+  }
+  end(): number {
+    return this.m.index + (this.m[0]?.length ?? 0);
+  }
 }
 
 function reModule(): Record<string, unknown> {
@@ -150,15 +223,25 @@ function reModule(): Record<string, unknown> {
     return m ? new PyMatch(m) : null;
   };
   const api = {
-    IGNORECASE: 2, I: 2, MULTILINE: 8, M: 8, DOTALL: 16, S: 16,
+    IGNORECASE: 2,
+    I: 2,
+    MULTILINE: 8,
+    M: 8,
+    DOTALL: 16,
+    S: 16,
     match: (p: string, t: string, f?: number) => match(p, t, f, 'start'),
     fullmatch: (p: string, t: string, f?: number) => match(p, t, f, 'full'),
     search: (p: string, t: string, f?: number) => match(p, t, f, 'any'),
-    findall: (p: string, t: string, f?: number) => [...String(t).matchAll(new RegExp(toJsRegex(p, f).source, `${toJsRegex(p, f).flags}g`))].map((m) => (m.length > 2 ? m.slice(1) : m[1] ?? m[0])),
+    findall: (p: string, t: string, f?: number) =>
+      [...String(t).matchAll(new RegExp(toJsRegex(p, f).source, `${toJsRegex(p, f).flags}g`))].map((m) =>
+        m.length > 2 ? m.slice(1) : (m[1] ?? m[0]),
+      ),
     sub: (p: string, replacement: string, t: string, count = 0, f?: number) => {
       const re = toJsRegex(p, f);
       let left = count || Infinity;
-      return String(t).replace(new RegExp(re.source, `${re.flags}g`), (...m: unknown[]) => (left-- > 0 ? String(replacement).replace(/\\(\d)/g, (_, n: string) => String(m[Number(n)] ?? '')) : String(m[0])));
+      return String(t).replace(new RegExp(re.source, `${re.flags}g`), (...m: unknown[]) =>
+        left-- > 0 ? String(replacement).replace(/\\(\d)/g, (_, n: string) => String(m[Number(n)] ?? '')) : String(m[0]),
+      );
     },
     split: (p: string, t: string) => String(t).split(toJsRegex(p, 0)),
     escape: (t: string) => String(t).replace(/[.*+?^${}()|[\]\\-]/g, '\\$&'),

@@ -11,8 +11,19 @@ export class PyTimezone {
   /** Minutes east of UTC at the instant whose UTC time is `instant`. */
   offsetAt(instant: Date): number {
     if (this.zone === 'UTC') return 0;
-    const parts = Object.fromEntries(formatter(this.zone).formatToParts(instant).map((p) => [p.type, p.value]));
-    const wall = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour) % 24, Number(parts.minute), Number(parts.second));
+    const parts = Object.fromEntries(
+      formatter(this.zone)
+        .formatToParts(instant)
+        .map((p) => [p.type, p.value]),
+    );
+    const wall = Date.UTC(
+      Number(parts.year),
+      Number(parts.month) - 1,
+      Number(parts.day),
+      Number(parts.hour) % 24,
+      Number(parts.minute),
+      Number(parts.second),
+    );
     return Math.round((wall - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
   }
 
@@ -26,7 +37,11 @@ export class PyTimezone {
   abbreviation(wall: Date): string {
     if (this.zone === 'UTC') return 'UTC';
     const instant = new Date(wall.getTime() - this.offsetMinutes(wall) * 60_000);
-    return new Intl.DateTimeFormat('en-US', { timeZone: this.zone, timeZoneName: 'short' }).formatToParts(instant).find((p) => p.type === 'timeZoneName')?.value ?? this.zone;
+    return (
+      new Intl.DateTimeFormat('en-US', { timeZone: this.zone, timeZoneName: 'short' })
+        .formatToParts(instant)
+        .find((p) => p.type === 'timeZoneName')?.value ?? this.zone
+    );
   }
 
   /** pytz's `tz.localize(naive)`: the same wall time, now in this zone. */
@@ -45,7 +60,16 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatter(zone: string): Intl.DateTimeFormat {
   let known = formatters.get(zone);
   if (!known) {
-    known = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    known = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
     formatters.set(zone, known);
   }
   return known;

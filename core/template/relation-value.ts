@@ -36,7 +36,11 @@ interface RelationInit {
 
 const PARTS = ['database', 'schema', 'identifier'] as const;
 const ALL: RelationPolicy = { database: true, schema: true, identifier: true };
-const DEFAULT_STYLE: RelationStyle = { quote: (p) => `"${p.replace(/"/g, '""')}"`, className: 'BaseRelation', catalogInformationSchema: true };
+const DEFAULT_STYLE: RelationStyle = {
+  quote: (p) => `"${p.replace(/"/g, '""')}"`,
+  className: 'BaseRelation',
+  catalogInformationSchema: true,
+};
 
 /**
  * dbt's Relation as templates see it: prints as its quoted name, is a mapping (`relation is
@@ -127,7 +131,11 @@ export class RelationValue extends PyObject {
 
   /** The relation as Strata's adapters address it. */
   toRelation(): Relation {
-    return { schema: this.parts.schema ?? '', identifier: this.parts.identifier ?? '', ...(this.parts.database ? { database: this.parts.database } : {}) };
+    return {
+      schema: this.parts.schema ?? '',
+      identifier: this.parts.identifier ?? '',
+      ...(this.parts.database ? { database: this.parts.database } : {}),
+    };
   }
 
   /** dbt's `render()`: the included parts, quoted per policy, joined with dots. */
@@ -136,8 +144,9 @@ export class RelationValue extends PyObject {
   }
 
   private joinParts(): string {
-    const parts = PARTS.filter((p) => this.includePolicy[p] && this.parts[p] !== null && this.parts[p] !== '')
-      .map((p) => (this.quotePolicy[p] ? this.style.quote(this.parts[p] as string) : (this.parts[p] as string)));
+    const parts = PARTS.filter((p) => this.includePolicy[p] && this.parts[p] !== null && this.parts[p] !== '').map((p) =>
+      this.quotePolicy[p] ? this.style.quote(this.parts[p] as string) : (this.parts[p] as string),
+    );
     return [...parts, ...(this.view ? [this.view] : [])].join('.');
   }
 
@@ -165,8 +174,12 @@ export class RelationValue extends PyObject {
     return this.with({
       path: next,
       ...('type' in keywords ? { type: textOrNull(keywords.type) } : {}),
-      ...(isDict(keywords.include_policy) ? { include: { ...this.includePolicy, ...policyArgs([{ ...keywords.include_policy, __keywords: true }]) } } : {}),
-      ...(isDict(keywords.quote_policy) ? { quoting: { ...this.quotePolicy, ...policyArgs([{ ...keywords.quote_policy, __keywords: true }]) } } : {}),
+      ...(isDict(keywords.include_policy)
+        ? { include: { ...this.includePolicy, ...policyArgs([{ ...keywords.include_policy, __keywords: true }]) } }
+        : {}),
+      ...(isDict(keywords.quote_policy)
+        ? { quoting: { ...this.quotePolicy, ...policyArgs([{ ...keywords.quote_policy, __keywords: true }]) } }
+        : {}),
       renderedAs: undefined,
     });
   }
@@ -194,7 +207,11 @@ export class RelationValue extends PyObject {
 
   /** The database and schema only, e.g. to create or list a schema. */
   without_identifier(): RelationValue {
-    return this.with({ path: { ...this.parts, identifier: null }, include: { ...this.includePolicy, identifier: false }, renderedAs: undefined });
+    return this.with({
+      path: { ...this.parts, identifier: null },
+      include: { ...this.includePolicy, identifier: false },
+      renderedAs: undefined,
+    });
   }
 
   /** Whether the given parts equal this relation's (case-insensitively where unquoted). */
@@ -227,7 +244,9 @@ export class RelationValue extends PyObject {
     return this.keys();
   }
   override pyEquals(other: unknown): boolean {
-    return other instanceof RelationValue && other.pyType === this.pyType && JSON.stringify(other.asDict()) === JSON.stringify(this.asDict());
+    return (
+      other instanceof RelationValue && other.pyType === this.pyType && JSON.stringify(other.asDict()) === JSON.stringify(this.asDict())
+    );
   }
   override pyRepr(): string {
     return `<${this.pyType} ${this.render()}>`;
@@ -235,11 +254,29 @@ export class RelationValue extends PyObject {
 
   /** dbt's `to_dict()`: what the mapping holds. */
   private asDict(): Record<string, unknown> {
-    return { path: this.path, type: this.type, quote_character: '"', include_policy: this.include_policy, quote_policy: this.quote_policy, dbt_created: false, limit: null, require_alias: true };
+    return {
+      path: this.path,
+      type: this.type,
+      quote_character: '"',
+      include_policy: this.include_policy,
+      quote_policy: this.quote_policy,
+      dbt_created: false,
+      limit: null,
+      require_alias: true,
+    };
   }
 
   private with(changes: Partial<RelationInit>): RelationValue {
-    return new RelationValue({ path: this.parts, type: this.type, include: this.includePolicy, quoting: this.quotePolicy, style: this.style, renderedAs: this.renderedAs, view: this.view, ...changes });
+    return new RelationValue({
+      path: this.parts,
+      type: this.type,
+      include: this.includePolicy,
+      quoting: this.quotePolicy,
+      style: this.style,
+      renderedAs: this.renderedAs,
+      view: this.view,
+      ...changes,
+    });
   }
 }
 
@@ -263,13 +300,29 @@ const styles = new WeakMap<SqlDialect, RelationStyle>();
 /** A dialect's relation style (one per dialect, so relations of one adapter compare equal). */
 export function relationStyle(dialect: SqlDialect): RelationStyle {
   let style = styles.get(dialect);
-  if (!style) styles.set(dialect, (style = { quote: (p) => dialect.quoteIdentifier(p), className: dialect.relationClass ?? 'BaseRelation', catalogInformationSchema: dialect.relationClass !== 'DuckDBRelation' }));
+  if (!style)
+    styles.set(
+      dialect,
+      (style = {
+        quote: (p) => dialect.quoteIdentifier(p),
+        className: dialect.relationClass ?? 'BaseRelation',
+        catalogInformationSchema: dialect.relationClass !== 'DuckDBRelation',
+      }),
+    );
   return style;
 }
 
 /** A relation of `dialect`, optionally of a known type and rendered as something else (a subquery). */
-export function makeRelation(relation: Relation, dialect: SqlDialect, options: { type?: string | null; renderedAs?: string } = {}): RelationValue {
-  return new RelationValue({ path: { database: relation.database ?? null, schema: relation.schema, identifier: relation.identifier }, style: relationStyle(dialect), ...options });
+export function makeRelation(
+  relation: Relation,
+  dialect: SqlDialect,
+  options: { type?: string | null; renderedAs?: string } = {},
+): RelationValue {
+  return new RelationValue({
+    path: { database: relation.database ?? null, schema: relation.schema, identifier: relation.identifier },
+    style: relationStyle(dialect),
+    ...options,
+  });
 }
 
 const rendered = new WeakMap<Relation, { dialect: SqlDialect; value: RelationValue }>();
@@ -288,7 +341,11 @@ export function relationValue(relation: Relation, dialect: SqlDialect): Relation
 
 /** What ref/source/this render as in the parse pass, where no relation is known yet. */
 export function placeholderRelation(name: string): RelationValue {
-  return new RelationValue({ path: { database: null, schema: '__strata_parse__', identifier: name }, style: DEFAULT_STYLE, renderedAs: `__strata_parse__.${name}` });
+  return new RelationValue({
+    path: { database: null, schema: '__strata_parse__', identifier: name },
+    style: DEFAULT_STYLE,
+    renderedAs: `__strata_parse__.${name}`,
+  });
 }
 
 /** dbt's name prefix for the CTE an ephemeral model is inlined as; packages test names for it. */

@@ -12,7 +12,10 @@ import { PyDecimal, PyObject, PyTuple, numberOf, str, toFloat } from './py-value
 /** agate's MappedSequence: a sequence whose items also have names (`columns['id']`, `row['id']`). */
 export class MappedSequence<T = unknown> extends PyObject {
   readonly pyType: string = 'MappedSequence';
-  constructor(protected readonly entries: readonly T[], protected readonly names: readonly string[]) {
+  constructor(
+    protected readonly entries: readonly T[],
+    protected readonly names: readonly string[],
+  ) {
     super();
   }
   keys(): PyTuple<string> {
@@ -45,7 +48,11 @@ export class MappedSequence<T = unknown> extends PyObject {
     return at >= 0 && at < this.entries.length ? this.entries[at] : undefined;
   }
   override pyEquals(other: unknown): boolean {
-    return other instanceof MappedSequence && other.entries.length === this.entries.length && other.entries.every((e, i) => e === this.entries[i]);
+    return (
+      other instanceof MappedSequence &&
+      other.entries.length === this.entries.length &&
+      other.entries.every((e, i) => e === this.entries[i])
+    );
   }
 }
 
@@ -60,7 +67,11 @@ export class AgateRow extends MappedSequence {
 /** An agate Column: `name`, `data_type`, `values()` (a tuple, as agate gives it). */
 export class AgateColumn extends MappedSequence {
   override readonly pyType = 'Column';
-  constructor(readonly name: string, readonly data_type: string, values: readonly unknown[]) {
+  constructor(
+    readonly name: string,
+    readonly data_type: string,
+    values: readonly unknown[],
+  ) {
     super(values, []);
   }
   values_distinct(): PyTuple {
@@ -86,15 +97,38 @@ export class AgateTable extends PyObject {
     super();
     this.column_names = PyTuple.fromItems(names);
     this.column_types = PyTuple.fromItems(types);
-    this.rows = new MappedSequence(rows.map((values) => new AgateRow(values, names)), []);
-    this.columns = new MappedSequence(names.map((name, i) => new AgateColumn(name, types[i] ?? 'Text', rows.map((r) => r[i]))), names);
+    this.rows = new MappedSequence(
+      rows.map((values) => new AgateRow(values, names)),
+      [],
+    );
+    this.columns = new MappedSequence(
+      names.map(
+        (name, i) =>
+          new AgateColumn(
+            name,
+            types[i] ?? 'Text',
+            rows.map((r) => r[i]),
+          ),
+      ),
+      names,
+    );
   }
 
   /** agate prints the table for a person; dbt users call it to debug: shown in the log. */
   print_table(...args: unknown[]): null {
     void args;
     const header = this.column_names.join(' | ');
-    templateLog([header, ...this.rows.pyItems().map((row) => (row as AgateRow).pyItems().map((v) => str(v)).join(' | '))].join('\n'));
+    templateLog(
+      [
+        header,
+        ...this.rows.pyItems().map((row) =>
+          (row as AgateRow)
+            .pyItems()
+            .map((v) => str(v))
+            .join(' | '),
+        ),
+      ].join('\n'),
+    );
     return null;
   }
   override pyItems(): unknown[] {
@@ -110,7 +144,11 @@ export class AgateTable extends PyObject {
 
 /** dbt's result of a statement: `{'response': …, 'data': [[…]], 'table': Table}` (also by attribute). */
 export function statementResult(table: AgateTable, rowsAffected: number): Record<string, unknown> {
-  return { response: { _message: 'OK', code: 'OK', rows_affected: rowsAffected }, data: table.rows.pyItems().map((row) => (row as AgateRow).pyItems()), table };
+  return {
+    response: { _message: 'OK', code: 'OK', rows_affected: rowsAffected },
+    data: table.rows.pyItems().map((row) => (row as AgateRow).pyItems()),
+    table,
+  };
 }
 
 /** A query result as an agate table, each value converted by its column's database type. */
@@ -134,7 +172,8 @@ function agateType(dbType: string): string {
 export function pythonValue(value: unknown, dbType: string): unknown {
   if (value === null || value === undefined) return null;
   const t = dbType.toLowerCase();
-  if (typeof value === 'bigint') return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(value) : value;
+  if (typeof value === 'bigint')
+    return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(value) : value;
   if (/^(decimal|numeric)/.test(t)) {
     if (typeof value === 'string') return new PyDecimal(value);
     // DuckDB hands decimals over as doubles: its declared scale gives back the digits.

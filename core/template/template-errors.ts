@@ -5,8 +5,14 @@ import { PyError } from './py-values.js';
 
 // Template errors as diagnostics: the file, line and column, the message, and the macros passed through.
 
-interface NunjucksError extends Error { lineno?: number; colno?: number; cause?: unknown }
-export interface MacroStackError extends Error { macroStack?: string[] }
+interface NunjucksError extends Error {
+  lineno?: number;
+  colno?: number;
+  cause?: unknown;
+}
+export interface MacroStackError extends Error {
+  macroStack?: string[];
+}
 
 /** Turns a nunjucks error into a diagnostic at the template's line and column. */
 export function toDiagnostic(err: unknown, file: string, fallback: 'template-syntax' | 'template-render'): Diagnostic {
@@ -14,8 +20,11 @@ export function toDiagnostic(err: unknown, file: string, fallback: 'template-syn
   const e = err as NunjucksError;
   const cause = e.cause instanceof TemplateCallError ? e.cause : undefined;
   // nunjucks prefixes "(path) [Line n, Column m]\n  "; keep only the message itself.
-  const raw = cause ? cause.message : jinjaMessage(e.message.replace(/^\([^)]*\)(?: \[Line \d+, Column \d+\])?\s*/, '').replace(/^Error: /, ''));
-  const message = (cause ? raw : `${fallback === 'template-syntax' ? 'Template syntax error' : 'Template error'}: ${raw.trim()}`) + macroStack(e);
+  const raw = cause
+    ? cause.message
+    : jinjaMessage(e.message.replace(/^\([^)]*\)(?: \[Line \d+, Column \d+\])?\s*/, '').replace(/^Error: /, ''));
+  const message =
+    (cause ? raw : `${fallback === 'template-syntax' ? 'Template syntax error' : 'Template error'}: ${raw.trim()}`) + macroStack(e);
   // The parser reports 1-based positions; render-time errors carry 0-based ones.
   const base = fallback === 'template-render' ? 1 : 0;
   const line = typeof e.lineno === 'number' ? e.lineno + base : 1;
@@ -54,6 +63,9 @@ export function fastDiagnostic(err: FastRenderError, file: string, text: string)
   const at = { file, line: before.split('\n').length, column: err.offset - before.lastIndexOf('\n') };
   const cause = err.cause;
   if (cause instanceof TemplateCallError) return diagnostic(cause.code, cause.message + macroStack(err), at);
-  const shown = cause instanceof PyError ? `${cause.kind}: ${cause.message}` : jinjaMessage(cause instanceof Error ? `${cause.name}: ${cause.message}` : err.message).replace(/^Error: /, "");
+  const shown =
+    cause instanceof PyError
+      ? `${cause.kind}: ${cause.message}`
+      : jinjaMessage(cause instanceof Error ? `${cause.name}: ${cause.message}` : err.message).replace(/^Error: /, '');
   return diagnostic('template-render', `Template error: ${shown}${macroStack(err)}`, at);
 }

@@ -16,7 +16,15 @@ import { TEMPLATE_CASES } from './cases-templates.js';
 import { YAML_CASES } from './cases-yaml.js';
 
 /** Every broken project and invocation (issue #18). */
-const CASES: BadInputCase[] = [...YAML_CASES, ...CONFIG_CASES, ...GRAPH_CASES, ...FILE_CASES, ...TEMPLATE_CASES, ...INVOCATION_CASES, ...DATABASE_CASES];
+const CASES: BadInputCase[] = [
+  ...YAML_CASES,
+  ...CONFIG_CASES,
+  ...GRAPH_CASES,
+  ...FILE_CASES,
+  ...TEMPLATE_CASES,
+  ...INVOCATION_CASES,
+  ...DATABASE_CASES,
+];
 
 const STACK_TRACE = /\n\s+at .+:\d+:\d+\)?$/m;
 /** Printed output stays readable: a diagnostic about a 5 MB line does not print the line. */
@@ -48,8 +56,18 @@ function writeCase(c: BadInputCase): string {
 describe('bad input that could hang the process', () => {
   const main = resolve(import.meta.dirname, '../../dist/cli/main.js');
   it.skipIf(!existsSync(main))('duckdb: a path under /proc fails at once (exit 2, database-file-unusable)', () => {
-    const dir = writeCase({ name: 'proc', files: { 'models/a.sql': 'select 1 as x\n', 'profiles.yml': duckdbAt('/proc/strata/test.duckdb') }, argv: [], exit: 2 });
-    const result = spawnSync(process.execPath, [main, 'run', '--project-dir', dir], { env: { HOME: EMPTY_HOME, PATH: process.env.PATH ?? '' }, encoding: 'utf8', timeout: 20_000, killSignal: 'SIGKILL' });
+    const dir = writeCase({
+      name: 'proc',
+      files: { 'models/a.sql': 'select 1 as x\n', 'profiles.yml': duckdbAt('/proc/strata/test.duckdb') },
+      argv: [],
+      exit: 2,
+    });
+    const result = spawnSync(process.execPath, [main, 'run', '--project-dir', dir], {
+      env: { HOME: EMPTY_HOME, PATH: process.env.PATH ?? '' },
+      encoding: 'utf8',
+      timeout: 20_000,
+      killSignal: 'SIGKILL',
+    });
     const shown = `strata run printed (status ${result.status}, signal ${result.signal}):\n${result.stdout}${result.stderr}`;
     expect.soft(result.signal, shown).toBeNull();
     expect.soft(result.status, shown).toBe(2);

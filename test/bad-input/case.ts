@@ -35,7 +35,8 @@ export interface BadInputCase {
 export const PROJECT = 'name: p\nprofile: p\n';
 
 /** A DuckDB profile for project p, its database file in the project. */
-export const DUCKDB_PROFILE = 'p:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: test.duckdb\n      schema: main\n      threads: 1\n';
+export const DUCKDB_PROFILE =
+  'p:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: test.duckdb\n      schema: main\n      threads: 1\n';
 
 /** What every case starts from (unless it replaces or removes a file). */
 export const DEFAULT_FILES: Record<string, string> = { 'dbt_project.yml': PROJECT, 'profiles.yml': DUCKDB_PROFILE };
@@ -45,5 +46,9 @@ export const MODEL = 'select 1 as x\n';
 
 /** A postgres profile for project p with `fields` (indented for an output) in place of the connection settings. */
 export function postgresProfile(fields: string): string {
-  return `p:\n  target: dev\n  outputs:\n    dev:\n      type: postgres\n${fields.split('\n').filter(Boolean).map((l) => `      ${l}\n`).join('')}`;
+  return `p:\n  target: dev\n  outputs:\n    dev:\n      type: postgres\n${fields
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => `      ${l}\n`)
+    .join('')}`;
 }

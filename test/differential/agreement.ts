@@ -10,9 +10,14 @@ import { renderWithStrata } from './strata-render.js';
 // (--minimize shrinks each kind's example to a template that still disagrees the same way).
 
 /** A comparable form of a result, as corpus.test.ts compares them: the output, or just "error". */
-export const outcome = (result: JinjaResult | undefined): string => (result === undefined ? 'missing' : result.error !== undefined ? 'error' : result.output);
+export const outcome = (result: JinjaResult | undefined): string =>
+  result === undefined ? 'missing' : result.error !== undefined ? 'error' : result.output;
 
-export interface Mismatch { testCase: JinjaCase; jinja: JinjaResult | undefined; strata: JinjaResult }
+export interface Mismatch {
+  testCase: JinjaCase;
+  jinja: JinjaResult | undefined;
+  strata: JinjaResult;
+}
 
 export interface Comparison {
   total: number;
@@ -56,7 +61,11 @@ const show = (result: JinjaResult | undefined): string =>
 
 /** A mismatch in full, so that it can be reproduced. */
 export function formatMismatch(m: Mismatch): string {
-  const lines = [`--- ${m.testCase.id}`, `template: ${JSON.stringify(m.testCase.template)}`, `context:  ${JSON.stringify(m.testCase.context ?? {})}`];
+  const lines = [
+    `--- ${m.testCase.id}`,
+    `template: ${JSON.stringify(m.testCase.template)}`,
+    `context:  ${JSON.stringify(m.testCase.context ?? {})}`,
+  ];
   if (m.testCase.macros !== undefined) lines.push(`macros:   ${JSON.stringify(m.testCase.macros)}`);
   lines.push(`jinja2:   ${show(m.jinja)}`, `strata:   ${show(m.strata)}`);
   return lines.join('\n');
@@ -73,7 +82,11 @@ export function formatReport(label: string, run: Comparison, limit: number): str
 
 /** An error message without its particulars (names, numbers, quoted values), so that alike errors group. */
 const errorKind = (message: string): string =>
-  message.replace(/'[^']*'|"[^"]*"|`[^`]*`/g, '…').replace(/\d+/g, 'N').replace(/\s+at .*$/, '').slice(0, 80);
+  message
+    .replace(/'[^']*'|"[^"]*"|`[^`]*`/g, '…')
+    .replace(/\d+/g, 'N')
+    .replace(/\s+at .*$/, '')
+    .slice(0, 80);
 
 /** The token of text that starts at or around position i (a word, a run of spaces, or one character). */
 function tokenAt(text: string, i: number): string {
@@ -177,7 +190,13 @@ export function minimize(m: Mismatch): Mismatch {
 
 /* ------------------------------------------------------------------ CLI */
 
-interface Options { seed: number; cases: number; corpus: boolean; show: number; minimize: boolean }
+interface Options {
+  seed: number;
+  cases: number;
+  corpus: boolean;
+  show: number;
+  minimize: boolean;
+}
 
 function parseArgs(argv: readonly string[]): Options {
   const options: Options = { seed: 1, cases: 3000, corpus: false, show: 10, minimize: false };
@@ -216,7 +235,10 @@ function printCategories(run: Comparison, shrink: boolean, top = 40): void {
     if (!example) continue;
     const macros = example.testCase.macros !== undefined ? `  macros: ${JSON.stringify(example.testCase.macros).slice(0, 300)}` : '';
     console.log(`        ${example.testCase.id}: ${JSON.stringify(example.testCase.template).slice(0, 300)}${macros}`);
-    if (shrink) console.log(`        context: ${JSON.stringify(example.testCase.context ?? {})}\n        jinja2: ${show(example.jinja)}\n        strata: ${show(example.strata)}`);
+    if (shrink)
+      console.log(
+        `        context: ${JSON.stringify(example.testCase.context ?? {})}\n        jinja2: ${show(example.jinja)}\n        strata: ${show(example.strata)}`,
+      );
   }
 }
 

@@ -13,7 +13,8 @@ const expected = renderWithJinja2(cases);
 const known = new Set(differences.map((d) => d.id));
 
 /** A comparable form: the output, or just "error" (messages differ between the engines by design). */
-const outcome = (result: JinjaResult | undefined) => (result === undefined ? 'missing' : result.error !== undefined ? 'error' : result.output);
+const outcome = (result: JinjaResult | undefined) =>
+  result === undefined ? 'missing' : result.error !== undefined ? 'error' : result.output;
 
 describe('Strata renders like Python Jinja2 (differential corpus)', () => {
   it('has at least 500 cases', () => {
@@ -26,7 +27,11 @@ describe('Strata renders like Python Jinja2 (differential corpus)', () => {
     const jinja = expected.get(testCase.id);
     for (const fastPath of [true, false]) {
       const strata = renderWithStrata(testCase, { fastPath });
-      expect({ fastPath, outcome: outcome(strata), ...(strata.error !== undefined && jinja?.error === undefined ? { strataError: strata.error } : {}) }).toEqual({ fastPath, outcome: outcome(jinja) });
+      expect({
+        fastPath,
+        outcome: outcome(strata),
+        ...(strata.error !== undefined && jinja?.error === undefined ? { strataError: strata.error } : {}),
+      }).toEqual({ fastPath, outcome: outcome(jinja) });
     }
   });
 

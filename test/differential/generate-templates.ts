@@ -18,7 +18,10 @@ import type { JinjaCase } from './oracle.js';
 // expressions), generator-statements.ts and generator-macros.ts (the statements and macros).
 
 /** A generated case and the constructs it uses (to tell which constructs the mismatches share). */
-export interface GeneratedCase { case: JinjaCase; features: string[] }
+export interface GeneratedCase {
+  case: JinjaCase;
+  features: string[];
+}
 
 /** Case `index` of the run with this seed: the same whatever the count. */
 export function generateCase(seed: number, index: number): GeneratedCase {
@@ -27,8 +30,20 @@ export function generateCase(seed: number, index: number): GeneratedCase {
   const vars = contextVars(x.rng, (pool) => x.freshName(pool));
   const macros = x.rng.chance(0.3) ? t.macroFile(vars) : undefined;
   const scope: Scope = { vars, loop: false, breakable: false, macros: macros?.sigs ?? [] };
-  let template = t.block(scope, 0, x.rng.weighted([[3, 1], [4, 2], [2, 3]] as const)).code;
-  template += x.rng.weighted([[6, ''], [3, '\n'], [1, '\n\n']] as const);
+  let template = t.block(
+    scope,
+    0,
+    x.rng.weighted([
+      [3, 1],
+      [4, 2],
+      [2, 3],
+    ] as const),
+  ).code;
+  template += x.rng.weighted([
+    [6, ''],
+    [3, '\n'],
+    [1, '\n\n'],
+  ] as const);
   const context = Object.fromEntries(vars.map((v) => [v.name, v.value ?? null]));
   const id = `gen-${seed}-${index}`;
   return { case: { id, template, context, ...(macros ? { macros: macros.text } : {}) }, features: [...x.features].sort() };

@@ -1,9 +1,72 @@
 import type { Rng } from './generator-random.js';
-import { atom, BOOL, DICT_METHODS, FLOAT, IDENT, INT, listOf, NONE, P, STR, unify, type Expr, type Field, type Json, type Pred, type Scope, type Ty } from './generator-types.js';
+import {
+  atom,
+  BOOL,
+  DICT_METHODS,
+  FLOAT,
+  IDENT,
+  INT,
+  listOf,
+  NONE,
+  P,
+  STR,
+  unify,
+  type Expr,
+  type Field,
+  type Json,
+  type Pred,
+  type Scope,
+  type Ty,
+} from './generator-types.js';
 import { FIELD_NAMES, FLOAT_LITERALS, INTS, STRINGS, strLiteral } from './generator-values.js';
 
-const FRESH_NAMES = ['total', 'acc', 'out', 'result', 'tmp', 'label2', 'parts', 'res', 'sep', 'val', 'cnt', 'first_one', 'seen', 'suffix', 'buf', 'msg', 'y2', 'z'];
-const RESERVED = new Set(['range', 'dict', 'loop', 'namespace', 'joiner', 'cycler', 'lipsum', 'caller', 'varargs', 'kwargs', 'return', 'true', 'false', 'none', 'True', 'False', 'None', 'and', 'or', 'not', 'in', 'is', 'if', 'else', 'self']);
+const FRESH_NAMES = [
+  'total',
+  'acc',
+  'out',
+  'result',
+  'tmp',
+  'label2',
+  'parts',
+  'res',
+  'sep',
+  'val',
+  'cnt',
+  'first_one',
+  'seen',
+  'suffix',
+  'buf',
+  'msg',
+  'y2',
+  'z',
+];
+const RESERVED = new Set([
+  'range',
+  'dict',
+  'loop',
+  'namespace',
+  'joiner',
+  'cycler',
+  'lipsum',
+  'caller',
+  'varargs',
+  'kwargs',
+  'return',
+  'true',
+  'false',
+  'none',
+  'True',
+  'False',
+  'None',
+  'and',
+  'or',
+  'not',
+  'in',
+  'is',
+  'if',
+  'else',
+  'self',
+]);
 
 /**
  * The base of the expression generator (generator-expressions.ts): fresh names, operators that print only the
@@ -101,7 +164,12 @@ export abstract class ExprCore {
     const test = this.boolish(s, d - 1);
     const other = branch();
     const last = this.wrap(other, P.cond);
-    return { code: `${this.wrapOpen(body, P.or)} if ${this.wrap(test, P.or)} else ${last}`, ty: unify(body.ty, other.ty), prec: P.cond, ...(other.open && last === other.code ? { open: true } : {}) };
+    return {
+      code: `${this.wrapOpen(body, P.or)} if ${this.wrap(test, P.or)} else ${last}`,
+      ty: unify(body.ty, other.ty),
+      prec: P.cond,
+      ...(other.open && last === other.code ? { open: true } : {}),
+    };
   }
 
   /** Every typed path into the scope: names, attributes, items, first elements. */
@@ -117,9 +185,17 @@ export abstract class ExprCore {
     const t = e.ty;
     if (t.k === 'dict' || t.k === 'ns') {
       for (const f of t.fields) {
-        const fieldValue = value !== undefined && value !== null && typeof value === 'object' && !Array.isArray(value) ? value[f.key] : undefined;
+        const fieldValue =
+          value !== undefined && value !== null && typeof value === 'object' && !Array.isArray(value) ? value[f.key] : undefined;
         const plain = IDENT.test(f.key) && !DICT_METHODS.has(f.key);
-        const style = t.k === 'ns' ? 'dot' : this.rng.weighted([[plain ? 3 : 0, 'dot'], [2, 'item'], [1, 'get']] as const);
+        const style =
+          t.k === 'ns'
+            ? 'dot'
+            : this.rng.weighted([
+                [plain ? 3 : 0, 'dot'],
+                [2, 'item'],
+                [1, 'get'],
+              ] as const);
         const key = strLiteral(this.rng, f.key);
         const code = style === 'dot' ? `${e.code}.${f.key}` : style === 'item' ? `${e.code}[${key}]` : `${e.code}.get(${key})`;
         this.paths(atom(code, f.ty), fieldValue, depth - 1, out);
@@ -145,14 +221,27 @@ export abstract class ExprCore {
     const found = this.lookups(s).filter((e) => pred(e.ty));
     if (found.length === 0) return undefined;
     const e = this.rng.pick(found);
-    this.feature(e.code.includes('|') ? 'lookup:first/last' : e.code.includes('[') ? 'lookup:item' : e.code.includes('.') ? 'lookup:attr' : 'lookup:name');
+    this.feature(
+      e.code.includes('|')
+        ? 'lookup:first/last'
+        : e.code.includes('[')
+          ? 'lookup:item'
+          : e.code.includes('.')
+            ? 'lookup:attr'
+            : 'lookup:name',
+    );
     return e;
   }
 
   /* ---------------------------------------------------------------- literals */
 
   intLit(nonNegative = false): Expr {
-    const n = this.rng.weighted([[6, this.rng.int(0, 9)], [2, this.rng.pick(INTS)], [1, this.rng.int(10, 999)], [nonNegative ? 0 : 1, -this.rng.int(1, 9)]] as const);
+    const n = this.rng.weighted([
+      [6, this.rng.int(0, 9)],
+      [2, this.rng.pick(INTS)],
+      [1, this.rng.int(10, 999)],
+      [nonNegative ? 0 : 1, -this.rng.int(1, 9)],
+    ] as const);
     if (n < 0) return { code: String(n), ty: INT, prec: P.unary };
     if (n >= 1000 && this.rng.chance(0.5)) return atom(String(n).replace(/(\d)(\d{3})$/, '$1_$2'), INT);
     return atom(String(n), INT);
@@ -182,7 +271,12 @@ export abstract class ExprCore {
   }
 
   protected listLit(elem: () => Expr): Expr {
-    const n = this.rng.weighted([[1, 0], [3, 1], [4, 2], [3, 3]] as const);
+    const n = this.rng.weighted([
+      [1, 0],
+      [3, 1],
+      [4, 2],
+      [3, 3],
+    ] as const);
     const items: Expr[] = [];
     for (let i = 0; i < n; i++) items.push(elem());
     const of = items.reduce<Ty | undefined>((t, e) => (t ? unify(t, e.ty) : e.ty), undefined) ?? elem().ty;
@@ -191,7 +285,12 @@ export abstract class ExprCore {
   }
 
   protected tupleLit(s: Scope, d: number): Expr {
-    const n = this.rng.weighted([[1, 0], [2, 1], [4, 2], [1, 3]] as const);
+    const n = this.rng.weighted([
+      [1, 0],
+      [2, 1],
+      [4, 2],
+      [1, 3],
+    ] as const);
     const items: Expr[] = [];
     for (let i = 0; i < n; i++) items.push(this.scalarE(s, d - 1));
     this.feature('lit:tuple');
@@ -200,7 +299,12 @@ export abstract class ExprCore {
   }
 
   protected dictLit(s: Scope, d: number): Expr {
-    const n = this.rng.weighted([[1, 0], [3, 1], [4, 2], [2, 3]] as const);
+    const n = this.rng.weighted([
+      [1, 0],
+      [3, 1],
+      [4, 2],
+      [2, 3],
+    ] as const);
     const fields: Field[] = [];
     const parts: string[] = [];
     let intKeys = false;
@@ -222,7 +326,10 @@ export abstract class ExprCore {
       parts.push(`${strLiteral(this.rng, key)}: ${value.code}`);
     }
     this.feature('lit:dict');
-    return atom(`{${parts.join(', ')}${parts.length > 0 ? this.trailing() : ''}}`, exprKeys ? { k: intKeys ? 'opaque' : 'any' } : { k: 'dict', fields });
+    return atom(
+      `{${parts.join(', ')}${parts.length > 0 ? this.trailing() : ''}}`,
+      exprKeys ? { k: intKeys ? 'opaque' : 'any' } : { k: 'dict', fields },
+    );
   }
 
   /* ---------------------------------------------------------------- defined by the subclasses */

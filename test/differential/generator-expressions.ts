@@ -1,5 +1,24 @@
 import { ContainerExprs } from './generator-containers.js';
-import { ANY, atom, isDict, isInt, isJsonable, isList, isStr, isValue, listOf, MAYBE, P, unify, type Expr, type Field, type MacroSig, type Pred, type Scope, type Ty } from './generator-types.js';
+import {
+  ANY,
+  atom,
+  isDict,
+  isInt,
+  isJsonable,
+  isList,
+  isStr,
+  isValue,
+  listOf,
+  MAYBE,
+  P,
+  unify,
+  type Expr,
+  type Field,
+  type MacroSig,
+  type Pred,
+  type Scope,
+  type Ty,
+} from './generator-types.js';
 import { strLiteral } from './generator-values.js';
 
 /**
@@ -33,51 +52,74 @@ export class ExprGen extends ContainerExprs {
 
   /** Values of mixed types combined with and/or (whose value, not truth, is printed). */
   override anyE(s: Scope, d: number): Expr {
-    return this.choose<Expr>([
-      [8, () => this.valueE(s, d)],
-      [d > 0 ? 1.5 : 0, () => {
-        const l = this.valueE(s, d - 1);
-        const r = this.valueE(s, d - 1);
-        const op = this.rng.pick(['and', 'or']);
-        return this.bin(l, op, r, op === 'and' ? P.and : P.or, unify(l.ty, r.ty));
-      }],
-      [d > 0 ? 0.5 : 0, () => this.not(this.valueE(s, d - 1))],
-      [d > 0 ? 0.5 : 0, () => this.cond(s, d, () => this.valueE(s, d - 1))],
-    ], () => this.strLit());
+    return this.choose<Expr>(
+      [
+        [8, () => this.valueE(s, d)],
+        [
+          d > 0 ? 1.5 : 0,
+          () => {
+            const l = this.valueE(s, d - 1);
+            const r = this.valueE(s, d - 1);
+            const op = this.rng.pick(['and', 'or']);
+            return this.bin(l, op, r, op === 'and' ? P.and : P.or, unify(l.ty, r.ty));
+          },
+        ],
+        [d > 0 ? 0.5 : 0, () => this.not(this.valueE(s, d - 1))],
+        [d > 0 ? 0.5 : 0, () => this.cond(s, d, () => this.valueE(s, d - 1))],
+      ],
+      () => this.strLit(),
+    );
   }
 
   /** `x if c` without else: undefined when c is false. */
   private notElse(s: Scope, d: number): Expr {
     const test = this.boolish(s, d - 1);
     const last = this.wrap(test, P.or);
-    return { code: `${this.wrapOpen(this.valueE(s, d - 1), P.or)} if ${last}`, ty: MAYBE, prec: P.cond, ...(test.open && last === test.code ? { open: true } : {}) };
+    return {
+      code: `${this.wrapOpen(this.valueE(s, d - 1), P.or)} if ${last}`,
+      ty: MAYBE,
+      prec: P.cond,
+      ...(test.open && last === test.code ? { open: true } : {}),
+    };
   }
 
   /** Certainly undefined: a missing name, key or index. */
   override undefE(s: Scope): Expr {
     this.feature('undefined');
-    return this.choose<Expr>([
-      [2, () => atom(this.rng.pick(['missing', 'undefined_var', 'nope']), MAYBE)],
-      [2, () => {
-        const dict = this.lookup(s, isDict);
-        return dict && atom(this.rng.chance(0.5) ? `${this.wrap(dict, P.atom)}.nokey` : `${this.wrap(dict, P.atom)}['nokey']`, MAYBE);
-      }],
-      [1, () => {
-        const l = this.lookup(s, (t) => isList(t) && !t.lazy);
-        return l && atom(`${this.wrap(l, P.atom)}[${this.rng.pick(['9', '-9'])}]`, MAYBE);
-      }],
-    ], () => atom('missing', MAYBE));
+    return this.choose<Expr>(
+      [
+        [2, () => atom(this.rng.pick(['missing', 'undefined_var', 'nope']), MAYBE)],
+        [
+          2,
+          () => {
+            const dict = this.lookup(s, isDict);
+            return dict && atom(this.rng.chance(0.5) ? `${this.wrap(dict, P.atom)}.nokey` : `${this.wrap(dict, P.atom)}['nokey']`, MAYBE);
+          },
+        ],
+        [
+          1,
+          () => {
+            const l = this.lookup(s, (t) => isList(t) && !t.lazy);
+            return l && atom(`${this.wrap(l, P.atom)}[${this.rng.pick(['9', '-9'])}]`, MAYBE);
+          },
+        ],
+      ],
+      () => atom('missing', MAYBE),
+    );
   }
 
   /** Possibly undefined: also an `x if c` without else, or a variable set in one branch of an if. */
   override maybeE(s: Scope, d: number): Expr {
-    return this.choose<Expr>([
-      [5, () => this.undefE(s)],
-      [d > 0 ? 1 : 0, () => this.notElse(s, d)],
-      [2, () => this.lookup(s, (t) => t.k === 'maybe')],
-      [s.loop ? 1 : 0, () => atom(`loop.${this.rng.pick(['previtem', 'nextitem'])}`, MAYBE)],
-      [d > 0 ? 0.5 : 0, () => this.filter(this.undefE(s), 'default', [this.valueE(s, d - 1).code], ANY)],
-    ], () => atom('missing', MAYBE));
+    return this.choose<Expr>(
+      [
+        [5, () => this.undefE(s)],
+        [d > 0 ? 1 : 0, () => this.notElse(s, d)],
+        [2, () => this.lookup(s, (t) => t.k === 'maybe')],
+        [s.loop ? 1 : 0, () => atom(`loop.${this.rng.pick(['previtem', 'nextitem'])}`, MAYBE)],
+        [d > 0 ? 0.5 : 0, () => this.filter(this.undefE(s), 'default', [this.valueE(s, d - 1).code], ANY)],
+      ],
+      () => atom('missing', MAYBE),
+    );
   }
 
   protected override jsonE(s: Scope, d: number): Expr {
@@ -91,21 +133,34 @@ export class ExprGen extends ContainerExprs {
   /** An expression of the given type (falling back to a literal of a close type). */
   override exprOf(s: Scope, d: number, t: Ty): Expr {
     switch (t.k) {
-      case 'int': return this.intE(s, d);
-      case 'float': return this.floatE(s, d);
-      case 'num': return this.numE(s, d);
-      case 'str': return this.strE(s, d);
-      case 'bool': return this.boolE(s, d);
-      case 'none': return this.noneLit();
-      case 'dict': return this.lookup(s, (u) => JSON.stringify(u) === JSON.stringify(t)) ?? this.dictOfType(s, d, t.fields);
-      case 'list': return this.listE(s, d, (u) => JSON.stringify(u) === JSON.stringify(t.of)) ?? atom('[]', listOf(t.of));
-      case 'tuple': return atom(`(${t.items.map((i) => this.exprOf(s, d - 1, i).code).join(', ')}${t.items.length === 1 ? ',' : ''})`, t);
-      default: return this.scalarE(s, d);
+      case 'int':
+        return this.intE(s, d);
+      case 'float':
+        return this.floatE(s, d);
+      case 'num':
+        return this.numE(s, d);
+      case 'str':
+        return this.strE(s, d);
+      case 'bool':
+        return this.boolE(s, d);
+      case 'none':
+        return this.noneLit();
+      case 'dict':
+        return this.lookup(s, (u) => JSON.stringify(u) === JSON.stringify(t)) ?? this.dictOfType(s, d, t.fields);
+      case 'list':
+        return this.listE(s, d, (u) => JSON.stringify(u) === JSON.stringify(t.of)) ?? atom('[]', listOf(t.of));
+      case 'tuple':
+        return atom(`(${t.items.map((i) => this.exprOf(s, d - 1, i).code).join(', ')}${t.items.length === 1 ? ',' : ''})`, t);
+      default:
+        return this.scalarE(s, d);
     }
   }
 
   private dictOfType(s: Scope, d: number, fields: readonly Field[]): Expr {
-    return atom(`{${fields.map((f) => `${strLiteral(this.rng, f.key)}: ${this.exprOf(s, d - 1, f.ty).code}`).join(', ')}}`, { k: 'dict', fields });
+    return atom(`{${fields.map((f) => `${strLiteral(this.rng, f.key)}: ${this.exprOf(s, d - 1, f.ty).code}`).join(', ')}}`, {
+      k: 'dict',
+      fields,
+    });
   }
 
   /** Something Jinja raises for: both engines must fail on it. */
@@ -114,8 +169,24 @@ export class ExprGen extends ContainerExprs {
     const n = this.lookup(s, isInt)?.code ?? '1';
     const str = this.lookup(s, isStr)?.code ?? "'a'";
     const code = this.rng.pick([
-      'missing.attr', 'missing.a.b', `${n} + ${str}`, `(${n}) / 0`, `${n} // 0`, `${n} % 0`, 'missing()', `${str}()`, `${n}|length`,
-      `${str} - 1`, `none + 1`, `[1] + (1,)`, `{'a': 1}|sort|first + 1`, `[1, 'a']|sort`, `${n}|join`, `range(${n}, 1, 0)|list`, `${str}|float + none`, `(1, 2)|dictsort`,
+      'missing.attr',
+      'missing.a.b',
+      `${n} + ${str}`,
+      `(${n}) / 0`,
+      `${n} // 0`,
+      `${n} % 0`,
+      'missing()',
+      `${str}()`,
+      `${n}|length`,
+      `${str} - 1`,
+      `none + 1`,
+      `[1] + (1,)`,
+      `{'a': 1}|sort|first + 1`,
+      `[1, 'a']|sort`,
+      `${n}|join`,
+      `range(${n}, 1, 0)|list`,
+      `${str}|float + none`,
+      `(1, 2)|dictsort`,
     ]);
     return { code, ty: ANY, prec: 0 };
   }

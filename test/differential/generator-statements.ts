@@ -1,14 +1,75 @@
 import type { ExprGen } from './generator-expressions.js';
 import type { Rng } from './generator-random.js';
-import { ANY, atom, BOOL, elemOf, IDENT, INT, isDict, isList, isNum, listOf, MAYBE, P, STR, withVars, type Expr, type Field, type Scope, type Ty, type Var } from './generator-types.js';
+import {
+  ANY,
+  atom,
+  BOOL,
+  elemOf,
+  IDENT,
+  INT,
+  isDict,
+  isList,
+  isNum,
+  listOf,
+  MAYBE,
+  P,
+  STR,
+  withVars,
+  type Expr,
+  type Field,
+  type Scope,
+  type Ty,
+  type Var,
+} from './generator-types.js';
 import { strLiteral } from './generator-values.js';
 
-const TEXTS = ['', ' ', '\n', '\n\n', '  ', 'select ', ' from t', ',', ', ', ' | ', '\n    ', 'a', 'x = ', '-- c\n', '\t', ' and ', '(', ')', ';', 'é', ' \n ', 'where 1=1\n', '  \n', 'END'];
+const TEXTS = [
+  '',
+  ' ',
+  '\n',
+  '\n\n',
+  '  ',
+  'select ',
+  ' from t',
+  ',',
+  ', ',
+  ' | ',
+  '\n    ',
+  'a',
+  'x = ',
+  '-- c\n',
+  '\t',
+  ' and ',
+  '(',
+  ')',
+  ';',
+  'é',
+  ' \n ',
+  'where 1=1\n',
+  '  \n',
+  'END',
+];
 export const LOOP_NAMES = ['x', 'item', 'col', 'c', 'i', 'row', 'w', 'key', 'val', 'g', 'pair', 'e'];
-const BLOCK_FILTERS = ['upper', 'lower', 'trim', 'title', 'capitalize', "replace('a', 'o')", 'indent(2)', 'center(30)', 'truncate(12)', 'striptags', 'e', 'reverse'];
+const BLOCK_FILTERS = [
+  'upper',
+  'lower',
+  'trim',
+  'title',
+  'capitalize',
+  "replace('a', 'o')",
+  'indent(2)',
+  'center(30)',
+  'truncate(12)',
+  'striptags',
+  'e',
+  'reverse',
+];
 
 /** Code with the scope that follows it (a set adds a variable for what comes next). */
-export interface Emitted { code: string; scope: Scope }
+export interface Emitted {
+  code: string;
+  scope: Scope;
+}
 
 const without = (s: Scope, name: string): Scope => ({ ...s, vars: s.vars.filter((v) => v.name !== name) });
 
@@ -53,33 +114,80 @@ export abstract class StatementGen {
   private statement(s: Scope, depth: number): Emitted {
     const nest = depth < 2 ? 1 : 0;
     const kind = this.rng.weighted([
-      [3, 'text'], [6, 'print'], [2.5 * nest, 'if'], [3 * nest, 'for'], [2, 'set'], [0.6, 'setblock'], [0.4, 'unpack'],
-      [0.8 * nest, 'namespace'], [0.8 * nest, 'accumulate'], [0.5 * nest, 'with'], [0.5 * nest, 'filter'], [0.25, 'raw'], [0.3, 'comment'],
-      [s.macros.length > 0 ? 2 : 0, 'macro'], [s.macros.some((m) => m.caller) ? 1.5 * nest : 0, 'callblock'], [s.breakable ? 1 : 0, 'break'],
-      [depth === 0 ? 0.3 : 0, 'inlinemacro'], [s.vars.some((v) => v.ty.k === 'ns') ? 1.5 : 0, 'nsassign'], [0.8, 'do'], [nest, 'commalist'],
+      [3, 'text'],
+      [6, 'print'],
+      [2.5 * nest, 'if'],
+      [3 * nest, 'for'],
+      [2, 'set'],
+      [0.6, 'setblock'],
+      [0.4, 'unpack'],
+      [0.8 * nest, 'namespace'],
+      [0.8 * nest, 'accumulate'],
+      [0.5 * nest, 'with'],
+      [0.5 * nest, 'filter'],
+      [0.25, 'raw'],
+      [0.3, 'comment'],
+      [s.macros.length > 0 ? 2 : 0, 'macro'],
+      [s.macros.some((m) => m.caller) ? 1.5 * nest : 0, 'callblock'],
+      [s.breakable ? 1 : 0, 'break'],
+      [depth === 0 ? 0.3 : 0, 'inlinemacro'],
+      [s.vars.some((v) => v.ty.k === 'ns') ? 1.5 : 0, 'nsassign'],
+      [0.8, 'do'],
+      [nest, 'commalist'],
     ] as const);
     const same = (code: string): Emitted => ({ code, scope: s });
     switch (kind) {
-      case 'text': return same(this.text());
-      case 'print': return same(this.output(this.x.printE(s, this.rng.weighted([[3, 1], [3, 2], [1, 3]] as const))) + (this.rng.chance(0.3) ? this.text() : ''));
-      case 'if': return this.ifStmt(s, depth);
-      case 'for': return same(this.forStmt(s, depth));
-      case 'set': return this.setStmt(s);
-      case 'setblock': return this.setBlock(s, depth);
-      case 'unpack': return this.unpack(s);
-      case 'namespace': return this.namespace(s);
-      case 'accumulate': return this.accumulate(s, depth);
-      case 'with': return same(this.withStmt(s, depth));
-      case 'filter': return same(this.filterBlock(s, depth));
-      case 'raw': return same(this.raw());
-      case 'comment': return same(`{#${this.ws()} ${this.rng.pick(['note', '{{ x }}', 'a\nb', '{% if %}'])} ${this.ws()}#}`);
-      case 'macro': return same(this.output(this.x.macroCallAny(s)));
-      case 'callblock': return same(this.callBlock(s, depth));
-      case 'break': return same(this.breakStmt(s));
-      case 'inlinemacro': return this.inlineMacro(s);
-      case 'nsassign': return same(this.nsAssign(s));
-      case 'do': return this.doStmt(s);
-      default: return same(this.commaList(s));
+      case 'text':
+        return same(this.text());
+      case 'print':
+        return same(
+          this.output(
+            this.x.printE(
+              s,
+              this.rng.weighted([
+                [3, 1],
+                [3, 2],
+                [1, 3],
+              ] as const),
+            ),
+          ) + (this.rng.chance(0.3) ? this.text() : ''),
+        );
+      case 'if':
+        return this.ifStmt(s, depth);
+      case 'for':
+        return same(this.forStmt(s, depth));
+      case 'set':
+        return this.setStmt(s);
+      case 'setblock':
+        return this.setBlock(s, depth);
+      case 'unpack':
+        return this.unpack(s);
+      case 'namespace':
+        return this.namespace(s);
+      case 'accumulate':
+        return this.accumulate(s, depth);
+      case 'with':
+        return same(this.withStmt(s, depth));
+      case 'filter':
+        return same(this.filterBlock(s, depth));
+      case 'raw':
+        return same(this.raw());
+      case 'comment':
+        return same(`{#${this.ws()} ${this.rng.pick(['note', '{{ x }}', 'a\nb', '{% if %}'])} ${this.ws()}#}`);
+      case 'macro':
+        return same(this.output(this.x.macroCallAny(s)));
+      case 'callblock':
+        return same(this.callBlock(s, depth));
+      case 'break':
+        return same(this.breakStmt(s));
+      case 'inlinemacro':
+        return this.inlineMacro(s);
+      case 'nsassign':
+        return same(this.nsAssign(s));
+      case 'do':
+        return this.doStmt(s);
+      default:
+        return same(this.commaList(s));
     }
   }
 
@@ -89,7 +197,15 @@ export abstract class StatementGen {
     this.x.feature('stmt:if');
     let code = this.tag(`if ${this.condition(s, this.rng.int(1, 2))}`);
     const branches: Emitted[] = [this.block(s, depth + 1, this.rng.int(1, 2))];
-    for (let n = this.rng.weighted([[4, 0], [2, 1], [1, 2]] as const); n > 0; n--) {
+    for (
+      let n = this.rng.weighted([
+        [4, 0],
+        [2, 1],
+        [1, 2],
+      ] as const);
+      n > 0;
+      n--
+    ) {
       this.x.feature('stmt:elif');
       code += branches[branches.length - 1]?.code + this.tag(`elif ${this.condition(s, 1)}`);
       branches.push(this.block(s, depth + 1, this.rng.int(1, 2)));
@@ -101,7 +217,13 @@ export abstract class StatementGen {
     code += branches[branches.length - 1]?.code + this.tag('endif');
     // An if makes no scope: what a branch sets is seen after it, but only maybe.
     const added = branches.flatMap((b) => b.scope.vars.filter((v) => !s.vars.some((o) => o.name === v.name)));
-    return { code, scope: withVars(s, added.map((v) => ({ name: v.name, ty: MAYBE }))) };
+    return {
+      code,
+      scope: withVars(
+        s,
+        added.map((v) => ({ name: v.name, ty: MAYBE })),
+      ),
+    };
   }
 
   /** An if's condition: Jinja parses it without inline ifs, which need parentheses there. */
@@ -125,7 +247,14 @@ export abstract class StatementGen {
     if (elem.k === 'tuple' && elem.items.length === 2 && this.rng.chance(0.7)) {
       this.x.feature('for:unpack');
       const [a, b] = [name(), name()];
-      if (a !== b) return { code, targets: [{ name: a, ty: elem.items[0] ?? ANY }, { name: b, ty: elem.items[1] ?? ANY }] };
+      if (a !== b)
+        return {
+          code,
+          targets: [
+            { name: a, ty: elem.items[0] ?? ANY },
+            { name: b, ty: elem.items[1] ?? ANY },
+          ],
+        };
     }
     return { code, targets: [{ name: name(), ty: elem }] };
   }
@@ -138,7 +267,15 @@ export abstract class StatementGen {
     if (filter) this.x.feature('for:filter');
     const targets = it.targets.map((t) => t.name).join(', ');
     const head = this.tag(`for ${it.targets.length > 1 && this.rng.chance(0.2) ? `(${targets})` : targets} in ${it.code}${filter}`);
-    const body = this.block({ ...inner, loop: true, breakable: true }, depth + 1, this.rng.weighted([[3, 1], [2, 2], [1, 3]] as const)).code;
+    const body = this.block(
+      { ...inner, loop: true, breakable: true },
+      depth + 1,
+      this.rng.weighted([
+        [3, 1],
+        [2, 2],
+        [1, 3],
+      ] as const),
+    ).code;
     const orElse = this.rng.chance(0.25) ? this.tag('else') + this.block(s, depth + 1, 1).code : '';
     if (orElse) this.x.feature('for:else');
     return head + body + orElse + this.tag('endfor');
@@ -161,7 +298,11 @@ export abstract class StatementGen {
     const it = this.iterable(s);
     const inner: Scope = { ...withVars(s, it.targets), loop: true, breakable: false };
     const item = this.output(this.x.printE(inner, 1));
-    const sep = this.rng.chance(0.6) ? this.tag('if not loop.last') + ',' + this.tag('endif') : this.rng.chance(0.5) ? '{{ "," if not loop.last }}' : this.tag('if not loop.first') + ', ' + this.tag('endif');
+    const sep = this.rng.chance(0.6)
+      ? this.tag('if not loop.last') + ',' + this.tag('endif')
+      : this.rng.chance(0.5)
+        ? '{{ "," if not loop.last }}'
+        : this.tag('if not loop.first') + ', ' + this.tag('endif');
     const names = it.targets.map((t) => t.name).join(', ');
     return this.tag(`for ${names} in ${it.code}`) + this.text() + (this.rng.chance(0.5) ? item + sep : sep + item) + this.tag('endfor');
   }
@@ -197,7 +338,9 @@ export abstract class StatementGen {
   protected setStmt(s: Scope): Emitted {
     this.x.feature('stmt:set');
     // Re-set a variable of the same type now and then: inside a loop this tests that Jinja does not leak it.
-    const again = this.rng.chance(s.loop ? 0.5 : 0.2) ? this.x.lookup(s, (t) => t.k !== 'maybe' && t.k !== 'ns' && !(isList(t) && t.lazy)) : undefined;
+    const again = this.rng.chance(s.loop ? 0.5 : 0.2)
+      ? this.x.lookup(s, (t) => t.k !== 'maybe' && t.k !== 'ns' && !(isList(t) && t.lazy))
+      : undefined;
     // Not a context variable: re-set after a nested scope read it, Jinja reads it there as undefined
     // (a known difference, docs/compatibility.md; Strata reads the context's value).
     const target = again && IDENT.test(again.code) ? s.vars.find((v) => v.name === again.code && v.value === undefined) : undefined;
@@ -226,7 +369,13 @@ export abstract class StatementGen {
     const b = this.x.scalarE(s, 1);
     const [na, nb] = [this.x.freshName(), this.x.freshName()];
     const value = this.rng.pick([`${a.code}, ${b.code}`, `(${a.code}, ${b.code})`, `[${a.code}, ${b.code}]`]);
-    return { code: this.tag(`set ${na}, ${nb} = ${value}`), scope: withVars(s, [{ name: na, ty: a.ty }, { name: nb, ty: b.ty }]) };
+    return {
+      code: this.tag(`set ${na}, ${nb} = ${value}`),
+      scope: withVars(s, [
+        { name: na, ty: a.ty },
+        { name: nb, ty: b.ty },
+      ]),
+    };
   }
 
   /** namespace(): the way to carry a value out of a loop. */
@@ -238,7 +387,14 @@ export abstract class StatementGen {
     for (let n = this.rng.int(1, 3); n > 0; n--) {
       const key = this.rng.pick(['total', 'found', 'names', 'last', 'count']);
       if (fields.some((f) => f.key === key)) continue;
-      const e = key === 'total' || key === 'count' ? this.x.intLit() : key === 'found' ? atom('false', BOOL) : key === 'names' ? atom('[]', listOf(STR)) : this.x.strLit();
+      const e =
+        key === 'total' || key === 'count'
+          ? this.x.intLit()
+          : key === 'found'
+            ? atom('false', BOOL)
+            : key === 'names'
+              ? atom('[]', listOf(STR))
+              : this.x.strLit();
       fields.push({ key, ty: e.ty });
       args.push(`${key}=${e.code}`);
     }
@@ -247,7 +403,9 @@ export abstract class StatementGen {
     if (this.rng.chance(0.7)) {
       const it = this.iterable(scope);
       const body = { ...withVars(scope, it.targets), loop: true, breakable: true };
-      const assign = this.rng.chance(0.4) ? this.tag(`if ${this.condition(body, 1)}`) + this.nsAssign(body) + this.tag('endif') : this.nsAssign(body);
+      const assign = this.rng.chance(0.4)
+        ? this.tag(`if ${this.condition(body, 1)}`) + this.nsAssign(body) + this.tag('endif')
+        : this.nsAssign(body);
       code += this.tag(`for ${it.targets.map((t) => t.name).join(', ')} in ${it.code}`) + assign + this.tag('endfor');
       code += this.output(atom(`${name}.${this.rng.pick(fields).key}`, ANY));
     }
@@ -263,11 +421,12 @@ export abstract class StatementGen {
     if (!field) return '';
     this.x.feature('namespace:assign');
     const current = atom(`${ns.name}.${field.key}`, field.ty);
-    const value = isNum(field.ty) && this.rng.chance(0.6)
-      ? this.x.bin(current, '+', this.x.intE(s, 1), P.add, INT)
-      : isList(field.ty) && this.rng.chance(0.6)
-        ? this.x.bin(current, '+', atom(`[${this.x.strE(s, 1).code}]`, field.ty), P.add, field.ty)
-        : this.x.exprOf(s, 1, field.ty);
+    const value =
+      isNum(field.ty) && this.rng.chance(0.6)
+        ? this.x.bin(current, '+', this.x.intE(s, 1), P.add, INT)
+        : isList(field.ty) && this.rng.chance(0.6)
+          ? this.x.bin(current, '+', atom(`[${this.x.strE(s, 1).code}]`, field.ty), P.add, field.ty)
+          : this.x.exprOf(s, 1, field.ty);
     return this.tag(`set ${ns.name}.${field.key} = ${value.code}`);
   }
 
@@ -282,7 +441,11 @@ export abstract class StatementGen {
     // The appended value never mentions the list itself: appending l|string to l in a loop grows exponentially.
     const itemScope = { ...body, vars: body.vars.filter((v) => v.name !== name) };
     const item = elem.k === 'any' ? this.x.valueE(itemScope, 1) : this.x.exprOf(itemScope, 1, elem);
-    const loop = this.tag(`for ${it.targets.map((t) => t.name).join(', ')} in ${it.code}`) + this.tag(`do ${name}.append(${item.code})`) + this.block(body, depth + 1, this.rng.int(0, 1)).code + this.tag('endfor');
+    const loop =
+      this.tag(`for ${it.targets.map((t) => t.name).join(', ')} in ${it.code}`) +
+      this.tag(`do ${name}.append(${item.code})`) +
+      this.block(body, depth + 1, this.rng.int(0, 1)).code +
+      this.tag('endfor');
     const shown = this.output(this.rng.chance(0.5) ? atom(name, ANY) : this.x.filter(atom(name, ANY), 'join', [`', '`], STR));
     return { code: this.tag(`set ${name} = []`) + loop + shown, scope: withVars(s, [{ name, ty: listOf(elem), owned: true }]) };
   }
@@ -293,7 +456,11 @@ export abstract class StatementGen {
     const growable = (v: Var) => (v.owned === true ? !(s.frozen ?? []).includes(v.name) : !s.loop && !s.nested);
     const lists = s.vars.filter((v) => isList(v.ty) && !v.ty.lazy && !v.ty.tuple && growable(v));
     const dicts = s.vars.filter((v) => v.ty.k === 'dict' && growable(v));
-    const choice = this.rng.weighted([[lists.length > 0 ? 3 : 0, 'append'], [dicts.length > 0 ? 2 : 0, 'update'], [1, 'expr']] as const);
+    const choice = this.rng.weighted([
+      [lists.length > 0 ? 3 : 0, 'append'],
+      [dicts.length > 0 ? 2 : 0, 'update'],
+      [1, 'expr'],
+    ] as const);
     if (choice === 'append') {
       const l = this.rng.pick(lists);
       const of = elemOf(l.ty);
@@ -308,7 +475,10 @@ export abstract class StatementGen {
       const value = field ? this.x.exprOf(without(s, dict.name), 1, field.ty) : this.x.scalarE(without(s, dict.name), 1);
       const key = field?.key ?? this.rng.pick(['added', 'new_key']);
       const grown: Ty = field || s.loop ? dict.ty : { k: 'dict', fields: [...fields, { key, ty: value.ty }] };
-      return { code: this.tag(`do ${dict.name}.update({${strLiteral(this.rng, key)}: ${value.code}})`), scope: withVars(s, [{ ...dict, ty: grown }]) };
+      return {
+        code: this.tag(`do ${dict.name}.update({${strLiteral(this.rng, key)}: ${value.code}})`),
+        scope: withVars(s, [{ ...dict, ty: grown }]),
+      };
     }
     return { code: this.tag(`do ${this.x.valueE(s, 1).code}`), scope: s };
   }

@@ -8,7 +8,10 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
  * value that is no JSON (a dict with int keys); `maybe` possibly undefined.
  */
 type Simple = 'int' | 'float' | 'num' | 'str' | 'bool' | 'none' | 'scalar' | 'any' | 'opaque' | 'maybe';
-export interface Field { key: string; ty: Ty }
+export interface Field {
+  key: string;
+  ty: Ty;
+}
 export type Ty =
   | { k: Simple }
   | { k: 'list'; of: Ty; min: number; lazy?: boolean; tuple?: boolean }
@@ -24,7 +27,13 @@ export const BOOL: Ty = { k: 'bool' };
 export const NONE: Ty = { k: 'none' };
 export const ANY: Ty = { k: 'any' };
 export const MAYBE: Ty = { k: 'maybe' };
-export const listOf = (of: Ty, min = 0, lazy = false, tuple = false): Ty => ({ k: 'list', of, min, ...(lazy ? { lazy } : {}), ...(tuple ? { tuple } : {}) });
+export const listOf = (of: Ty, min = 0, lazy = false, tuple = false): Ty => ({
+  k: 'list',
+  of,
+  min,
+  ...(lazy ? { lazy } : {}),
+  ...(tuple ? { tuple } : {}),
+});
 
 export type Pred = (t: Ty) => boolean;
 export const isInt: Pred = (t) => t.k === 'int';
@@ -38,10 +47,17 @@ export const isHashable = (t: Ty): boolean => isScalar(t) || (t.k === 'tuple' &&
 /** A defined value that can be printed, compared with == and put in a list. */
 export const isValue = (t: Ty): boolean => t.k !== 'maybe' && t.k !== 'ns' && !(t.k === 'list' && t.lazy);
 export const isJsonable = (t: Ty): boolean =>
-  t.k === 'list' ? !t.lazy && isJsonable(t.of) : t.k === 'tuple' ? t.items.every(isJsonable) : t.k === 'dict' ? t.fields.every((f) => isJsonable(f.ty)) : isValue(t) && t.k !== 'opaque';
+  t.k === 'list'
+    ? !t.lazy && isJsonable(t.of)
+    : t.k === 'tuple'
+      ? t.items.every(isJsonable)
+      : t.k === 'dict'
+        ? t.fields.every((f) => isJsonable(f.ty))
+        : isValue(t) && t.k !== 'opaque';
 export const isList = (t: Ty): t is Extract<Ty, { k: 'list' }> => t.k === 'list';
 export const elemOf = (t: Ty): Ty => (t.k === 'list' ? t.of : ANY);
-export const fieldTy = (t: Ty, key: string): Ty | undefined => (t.k === 'dict' || t.k === 'ns' ? t.fields.find((f) => f.key === key)?.ty : undefined);
+export const fieldTy = (t: Ty, key: string): Ty | undefined =>
+  t.k === 'dict' || t.k === 'ns' ? t.fields.find((f) => f.key === key)?.ty : undefined;
 
 /** The type of a value that is one of a or b. */
 export function unify(a: Ty, b: Ty): Ty {
@@ -61,12 +77,23 @@ export const P = { cond: 1, or: 2, and: 3, not: 4, cmp: 5, add: 6, concat: 7, mu
  * Generated code with the type of its value. `test` marks `x is t`, which another `is` cannot follow;
  * `open` marks code ending in a test without argument, after which Jinja would read `if` or `in` as the argument.
  */
-export interface Expr { code: string; ty: Ty; prec: number; test?: boolean; open?: boolean }
+export interface Expr {
+  code: string;
+  ty: Ty;
+  prec: number;
+  test?: boolean;
+  open?: boolean;
+}
 
 export const atom = (code: string, ty: Ty): Expr => ({ code, ty, prec: P.atom });
 
 /** A variable in scope; `owned` when it was set to a new list or dict literal (appending to it changes nothing else). */
-export interface Var { name: string; ty: Ty; value?: Json; owned?: boolean }
+export interface Var {
+  name: string;
+  ty: Ty;
+  value?: Json;
+  owned?: boolean;
+}
 
 /** A macro the template can call: from the case's macro file, or defined in the template itself. */
 export interface MacroSig {
@@ -99,7 +126,19 @@ export const withVars = (s: Scope, vars: readonly Var[]): Scope => ({
 
 export const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** dict methods: `d.items` is the method, never the key, so such keys are only reached with d['items']. */
-export const DICT_METHODS = new Set(['items', 'keys', 'values', 'get', 'update', 'pop', 'copy', 'clear', 'setdefault', 'popitem', 'fromkeys']);
+export const DICT_METHODS = new Set([
+  'items',
+  'keys',
+  'values',
+  'get',
+  'update',
+  'pop',
+  'copy',
+  'clear',
+  'setdefault',
+  'popitem',
+  'fromkeys',
+]);
 
 /** The element type of dbt-like column lists. */
 export const COLUMN_FIELDS: readonly Field[] = [

@@ -16,7 +16,20 @@ function strata(testCase: JinjaCase): JinjaResult {
   return { output: `${typeName(result.value)}:${repr(result.value)}` };
 }
 
-const CONTEXT = { yes: true, no: false, n: 42, f: 1.5, items: [1, 2], names: ['a', 'b'], d: { a: 1, b: [true, null] }, s: 'text', one: '1', t: 'True', low: 'true', none_: null };
+const CONTEXT = {
+  yes: true,
+  no: false,
+  n: 42,
+  f: 1.5,
+  items: [1, 2],
+  names: ['a', 'b'],
+  d: { a: 1, b: [true, null] },
+  s: 'text',
+  one: '1',
+  t: 'True',
+  low: 'true',
+  none_: null,
+};
 
 /** [id, template, context?]: every case also renders with CONTEXT's names unless it gives its own. */
 const CASES: [string, string, Record<string, unknown>?][] = [
@@ -121,7 +134,7 @@ const CASES: [string, string, Record<string, unknown>?][] = [
   ['as_number leading zero is not a literal', "{{ '07' | as_number }}"],
   ['as_native list', "{{ '[1, 2]' | as_native }}"],
   ['as_native of a list value', '{{ names | as_native }}'],
-  ['as_native dict with a tuple', "{{ '{\"a\": [1, (2, 3)]}' | as_native }}"],
+  ['as_native dict with a tuple', '{{ \'{"a": [1, (2, 3)]}\' | as_native }}'],
   ['as_native tuple', "{{ '(1,)' | as_native }}"],
   ['as_native empty tuple', "{{ '()' | as_native }}"],
   ['as_native bare tuple', "{{ '1, 2' | as_native }}"],
@@ -136,13 +149,13 @@ const CASES: [string, string, Record<string, unknown>?][] = [
   ['as_native double negative is text', "{{ '--1' | as_native }}"],
   ['as_native negative bool is text', "{{ '-True' | as_native }}"],
   ['as_native sum is text', "{{ '1 + 2' | as_native }}"],
-  ['as_native string literal', "{{ \"'a'\" | as_native }}"],
+  ['as_native string literal', '{{ "\'a\'" | as_native }}'],
   ['as_native adjacent strings', "{{ \"'a' 'b'\" | as_native }}"],
-  ['as_native escapes', "{{ s2 | as_native }}", { s2: "'a\\nb\\x41'" }],
+  ['as_native escapes', '{{ s2 | as_native }}', { s2: "'a\\nb\\x41'" }],
   ['as_native unhashable key fails', "{{ '{[1]: 2}' | as_native }}"],
   ['as_native empty text', "{{ '' | as_native }}"],
-  ['as_native nested', "{{ '[[1], {\"k\": None}]' | as_native }}"],
-  ['as_native dict key equality', "{{ '{1: \"a\", True: \"b\"}' | as_native }}"],
+  ['as_native nested', '{{ \'[[1], {"k": None}]\' | as_native }}'],
+  ['as_native dict key equality', '{{ \'{1: "a", True: "b"}\' | as_native }}'],
   ['as_native leading newline', '{{ s2 | as_native }}', { s2: '\n[1]' }],
   ['as_native indented after a newline is text', '{{ s2 | as_native }}', { s2: '\n  [1]' }],
   ['as_native multi-line tuple', '{{ s2 | as_native }}', { s2: '(1,\n 2)' }],
@@ -173,7 +186,9 @@ describe("native rendering of YAML values, against dbt's (Python's Jinja2 native
       const python = expected.get(testCase.id);
       const ours = strata(testCase);
       const outcome = (r: JinjaResult | undefined) => (r?.error !== undefined ? 'error' : r?.output);
-      expect(outcome(ours), `${testCase.template}\nPython: ${JSON.stringify(python)}\nStrata: ${JSON.stringify(ours)}`).toBe(outcome(python));
+      expect(outcome(ours), `${testCase.template}\nPython: ${JSON.stringify(python)}\nStrata: ${JSON.stringify(ours)}`).toBe(
+        outcome(python),
+      );
       if (python?.error?.includes('Could not convert')) expect(ours.error).toContain(python.error.replace(/^JinjaRenderingError: /, ''));
     });
   }

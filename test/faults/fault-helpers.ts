@@ -30,7 +30,10 @@ export interface Ended {
  * `kill.afterMs`; a process still running `limitMs` after spawn (or after the kill) is SIGKILLed
  * and reported as hung.
  */
-export function runStrata(args: string[], options: { kill?: { signal: NodeJS.Signals; afterMs: number }; limitMs?: number } = {}): Promise<Ended> {
+export function runStrata(
+  args: string[],
+  options: { kill?: { signal: NodeJS.Signals; afterMs: number }; limitMs?: number } = {},
+): Promise<Ended> {
   const started = Date.now();
   const child = spawn(process.execPath, [main, ...args], { env: { HOME: EMPTY_HOME, PATH: process.env.PATH ?? '' } });
   let out = '';

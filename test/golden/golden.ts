@@ -16,6 +16,7 @@ export function expectGolden(name: string, text: string): void {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, text);
   }
-  if (!existsSync(file)) throw new Error(`golden file test/golden/${name} is missing; run with STRATA_UPDATE_GOLDEN=1 to write it, then review and commit it`);
+  if (!existsSync(file))
+    throw new Error(`golden file test/golden/${name} is missing; run with STRATA_UPDATE_GOLDEN=1 to write it, then review and commit it`);
   expect(text).toBe(readFileSync(file, 'utf8'));
 }

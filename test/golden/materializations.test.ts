@@ -13,14 +13,31 @@ import { expectGolden } from './golden.js';
 
 const relation: Relation = { database: 'db', schema: 'analytics', identifier: 'orders' };
 
-
 function node(config: PartialNodeConfig): ProjectNode {
   const materialized = config.materialized ?? 'view';
   return {
-    uniqueId: 'model.p.orders', resourceType: materialized === 'seed' ? 'seed' : 'model', name: 'orders', packageName: 'p',
-    originalFilePath: 'models/orders.sql', absolutePath: '/project/seeds/orders.csv', path: 'orders.sql', fqn: ['p', 'orders'],
-    rawCode: '', seedColumns: [{ name: 'id', inferred: 'integer' }, { name: 'Customer Name', inferred: 'text' }, { name: 'amount', inferred: 'float', declared: 'decimal(12, 2)' }],
-    config: finalizeConfig(config, 'view'), description: '', columns: {}, tests: [], refs: [], sources: [], macros: [], relation,
+    uniqueId: 'model.p.orders',
+    resourceType: materialized === 'seed' ? 'seed' : 'model',
+    name: 'orders',
+    packageName: 'p',
+    originalFilePath: 'models/orders.sql',
+    absolutePath: '/project/seeds/orders.csv',
+    path: 'orders.sql',
+    fqn: ['p', 'orders'],
+    rawCode: '',
+    seedColumns: [
+      { name: 'id', inferred: 'integer' },
+      { name: 'Customer Name', inferred: 'text' },
+      { name: 'amount', inferred: 'float', declared: 'decimal(12, 2)' },
+    ],
+    config: finalizeConfig(config, 'view'),
+    description: '',
+    columns: {},
+    tests: [],
+    refs: [],
+    sources: [],
+    macros: [],
+    relation,
   };
 }
 
@@ -33,7 +50,12 @@ function planAll(input: PlanInput, columns: Record<string, ColumnInfo[]> = {}): 
   const stages: Plan[] = [planNode(input)];
   while (stages[stages.length - 1]?.requires) stages.push(planNode({ ...input, facts }));
   const statements = stages.flatMap((p) => p.statements);
-  return [`-- transactional: ${stages[0]?.transactional}`, ...statements.map((s) => `-- ${s.purpose}${s.check ? ' (fails when rows come back)' : ''}\n${s.sql};`)].join('\n') + '\n';
+  return (
+    [
+      `-- transactional: ${stages[0]?.transactional}`,
+      ...statements.map((s) => `-- ${s.purpose}${s.check ? ' (fails when rows come back)' : ''}\n${s.sql};`),
+    ].join('\n') + '\n'
+  );
 }
 
 // The SQL each adapter generates for each materialization, pinned so changes are deliberate.
@@ -47,40 +69,91 @@ for (const adapter of BUILTIN_ADAPTERS) {
         it(`${materialized} over ${before ?? 'nothing'}`, () => {
           // A seed asks for the columns there are once it holds its lock: none over nothing.
           const columns = before ? { [relationKey(relation)]: cols('id', 'Customer Name', 'amount') } : {};
-          golden(`${materialized}-over-${before ?? 'nothing'}`, planAll({ ...base, node: node({ materialized }), existing: existing(before) }, columns));
+          golden(
+            `${materialized}-over-${before ?? 'nothing'}`,
+            planAll({ ...base, node: node({ materialized }), existing: existing(before) }, columns),
+          );
         });
       }
     }
 
     it('seed with --full-refresh', () => {
-      golden('seed-full-refresh', planAll({ ...base, node: node({ materialized: 'seed' }), existing: existing('table'), fullRefresh: true }, { [relationKey(relation)]: cols('id', 'status') }));
+      golden(
+        'seed-full-refresh',
+        planAll(
+          { ...base, node: node({ materialized: 'seed' }), existing: existing('table'), fullRefresh: true },
+          { [relationKey(relation)]: cols('id', 'status') },
+        ),
+      );
     });
 
     it('table with a dependent view of another model', () => {
-      const dependents = [{ relation: { database: 'db', schema: 'marts', identifier: 'orders_report' }, definition: ' SELECT id FROM analytics.orders;' }];
-      golden('table-with-dependent-view', planAll({ ...base, node: node({ materialized: 'table' }), existing: existing('table'), dependents }));
+      const dependents = [
+        { relation: { database: 'db', schema: 'marts', identifier: 'orders_report' }, definition: ' SELECT id FROM analytics.orders;' },
+      ];
+      golden(
+        'table-with-dependent-view',
+        planAll({ ...base, node: node({ materialized: 'table' }), existing: existing('table'), dependents }),
+      );
     });
 
     const incoming = adapter.dialect.scratchRelation('orders__strata_incr');
     const same = { [relationKey(relation)]: cols('id', 'status'), [relationKey(incoming)]: cols('id', 'status') };
     const cases: [string, PartialNodeConfig, Record<string, ColumnInfo[]>][] = [
       ['incremental-append', {}, same],
-      ['incremental-delete-insert', { unique_key: ['id', 'status'], incremental_predicates: ["DBT_INTERNAL_DEST.status <> 'archived'"] }, same],
+      [
+        'incremental-delete-insert',
+        { unique_key: ['id', 'status'], incremental_predicates: ["DBT_INTERNAL_DEST.status <> 'archived'"] },
+        same,
+      ],
       ['incremental-merge', { unique_key: 'id', incremental_strategy: 'merge', merge_exclude_columns: ['status'] }, same],
-      ['incremental-append-new-columns', { on_schema_change: 'append_new_columns' }, { ...same, [relationKey(incoming)]: cols('id', 'status', 'note') }],
-      ['incremental-sync-all-columns', { on_schema_change: 'sync_all_columns' }, { ...same, [relationKey(incoming)]: [...cols('id', 'note'), { name: 'status', dataType: 'BIGINT' }] }],
+      [
+        'incremental-append-new-columns',
+        { on_schema_change: 'append_new_columns' },
+        { ...same, [relationKey(incoming)]: cols('id', 'status', 'note') },
+      ],
+      [
+        'incremental-sync-all-columns',
+        { on_schema_change: 'sync_all_columns' },
+        { ...same, [relationKey(incoming)]: [...cols('id', 'note'), { name: 'status', dataType: 'BIGINT' }] },
+      ],
     ];
     for (const [name, config, columns] of cases) {
-      it(name, () => golden(name, planAll({ ...base, node: node({ materialized: 'incremental', ...config }), existing: existing('table') }, columns)));
+      it(name, () =>
+        golden(name, planAll({ ...base, node: node({ materialized: 'incremental', ...config }), existing: existing('table') }, columns)),
+      );
     }
-    const snapshotConfig: PartialNodeConfig = { materialized: 'snapshot', unique_key: 'id', strategy: 'timestamp', updated_at: 'updated_at', hard_deletes: 'new_record', snapshot_meta_column_names: { dbt_scd_id: 'strata_scd_id', dbt_updated_at: 'strata_updated_at', dbt_valid_from: 'strata_valid_from', dbt_valid_to: 'strata_valid_to', dbt_is_deleted: 'strata_is_deleted' } };
+    const snapshotConfig: PartialNodeConfig = {
+      materialized: 'snapshot',
+      unique_key: 'id',
+      strategy: 'timestamp',
+      updated_at: 'updated_at',
+      hard_deletes: 'new_record',
+      snapshot_meta_column_names: {
+        dbt_scd_id: 'strata_scd_id',
+        dbt_updated_at: 'strata_updated_at',
+        dbt_valid_from: 'strata_valid_from',
+        dbt_valid_to: 'strata_valid_to',
+        dbt_is_deleted: 'strata_is_deleted',
+      },
+    };
     it('snapshot first run', () => golden('snapshot-first-run', planAll({ ...base, node: node(snapshotConfig), existing: undefined })));
     it('snapshot later run', () => {
       const staging = adapter.dialect.scratchRelation('orders__strata_snap');
-      const meta = [{ name: 'strata_scd_id', dataType: 'VARCHAR' }, { name: 'strata_updated_at', dataType: 'TIMESTAMP' }, { name: 'strata_valid_from', dataType: 'TIMESTAMP' }, { name: 'strata_valid_to', dataType: 'TIMESTAMP' }, { name: 'strata_is_deleted', dataType: 'BOOLEAN' }];
-      const columns = { [relationKey(relation)]: [...cols('id', 'status'), { name: 'updated_at', dataType: 'TIMESTAMP' }, ...meta], [relationKey(staging)]: [...cols('id', 'status'), { name: 'updated_at', dataType: 'TIMESTAMP' }] };
+      const meta = [
+        { name: 'strata_scd_id', dataType: 'VARCHAR' },
+        { name: 'strata_updated_at', dataType: 'TIMESTAMP' },
+        { name: 'strata_valid_from', dataType: 'TIMESTAMP' },
+        { name: 'strata_valid_to', dataType: 'TIMESTAMP' },
+        { name: 'strata_is_deleted', dataType: 'BOOLEAN' },
+      ];
+      const columns = {
+        [relationKey(relation)]: [...cols('id', 'status'), { name: 'updated_at', dataType: 'TIMESTAMP' }, ...meta],
+        [relationKey(staging)]: [...cols('id', 'status'), { name: 'updated_at', dataType: 'TIMESTAMP' }],
+      };
       golden('snapshot-later-run', planAll({ ...base, node: node(snapshotConfig), existing: existing('table') }, columns));
     });
-    it('incremental first run', () => golden('incremental-first-run', planAll({ ...base, node: node({ materialized: 'incremental' }), existing: undefined })));
+    it('incremental first run', () =>
+      golden('incremental-first-run', planAll({ ...base, node: node({ materialized: 'incremental' }), existing: undefined })));
   });
 }

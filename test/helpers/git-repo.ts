@@ -17,7 +17,12 @@ export const GIT_ENV = {
 
 /** Runs git in `cwd` with {@link GIT_ENV}; its output, trimmed. */
 export function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'commit.gpgsign=false', '-c', 'tag.gpgsign=false', ...args], { cwd, env: GIT_ENV, encoding: 'utf8', stdio: 'pipe' }).trim();
+  return execFileSync('git', ['-c', 'commit.gpgsign=false', '-c', 'tag.gpgsign=false', ...args], {
+    cwd,
+    env: GIT_ENV,
+    encoding: 'utf8',
+    stdio: 'pipe',
+  }).trim();
 }
 
 /** A bare repository (served as a file:// URL) with one commit of `files`, tagged `tag` when given; its URL and commit. */

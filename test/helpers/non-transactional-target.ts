@@ -45,4 +45,6 @@ export const duckdbWithoutTransactionalDdl: TestTarget = {
  * Targets of the materialization suites (run, seeds, incremental, snapshots, microbatch): the
  * selected ones, plus DuckDB without transactional DDL whenever DuckDB is selected.
  */
-export const MATERIALIZATION_TARGETS: readonly TestTarget[] = TEST_TARGETS.some((t) => t === duckdb) ? [...TEST_TARGETS, duckdbWithoutTransactionalDdl] : TEST_TARGETS;
+export const MATERIALIZATION_TARGETS: readonly TestTarget[] = TEST_TARGETS.some((t) => t === duckdb)
+  ? [...TEST_TARGETS, duckdbWithoutTransactionalDdl]
+  : TEST_TARGETS;

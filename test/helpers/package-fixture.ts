@@ -25,7 +25,10 @@ export interface PackageFixture {
 /** The fixture copied to a fresh temporary folder (without build output or Python helpers); returns the project's path. */
 function copyFixture(fixture: PackageFixture): string {
   const root = join(mkdtempSync(join(tmpdir(), `strata-${basename(fixture.dir)}-`)), basename(fixture.dir));
-  cpSync(fixture.dir, root, { recursive: true, filter: (src) => !/(^|\/)(target|strata_packages|dbt_packages)(\/|$)|\.py$/.test(relative(fixture.dir, src)) });
+  cpSync(fixture.dir, root, {
+    recursive: true,
+    filter: (src) => !/(^|\/)(target|strata_packages|dbt_packages)(\/|$)|\.py$/.test(relative(fixture.dir, src)),
+  });
   return join(root, 'project');
 }
 
@@ -46,16 +49,30 @@ export function runResults(dir: string): Record<string, NodeResult> {
 }
 
 /** The fixture installed and built with `strata build`: what the build printed and its results. */
-export async function builtFixture(fixture: PackageFixture, target: TestTarget): Promise<{ dir: string; schema: string; build: { code: number; out: string; err: string }; results: Record<string, NodeResult> }> {
+export async function builtFixture(
+  fixture: PackageFixture,
+  target: TestTarget,
+): Promise<{ dir: string; schema: string; build: { code: number; out: string; err: string }; results: Record<string, NodeResult> }> {
   const { dir, schema } = await installedFixture(fixture, target);
   const build = await cli(['build', '--project-dir', dir], { HOME: EMPTY_HOME });
   return { dir, schema, build, results: runResults(dir) };
 }
 
 /** Rows of a query on what a fixture's build made (`{schema}` is its schema); a model that was not built says why. */
-export async function builtRows(built: Awaited<ReturnType<typeof builtFixture>>, target: TestTarget, uniqueId: string, sql: string): Promise<Record<string, string | null>[]> {
+export async function builtRows(
+  built: Awaited<ReturnType<typeof builtFixture>>,
+  target: TestTarget,
+  uniqueId: string,
+  sql: string,
+): Promise<Record<string, string | null>[]> {
   const result = built.results[uniqueId];
-  if (!result) throw new Error(`${uniqueId} was not run; the build said:\n${built.build.err.split('\n').filter((l) => l.includes('error[')).join('\n')}`);
+  if (!result)
+    throw new Error(
+      `${uniqueId} was not run; the build said:\n${built.build.err
+        .split('\n')
+        .filter((l) => l.includes('error['))
+        .join('\n')}`,
+    );
   if (result.status !== 'success') throw new Error(`${uniqueId} was not built: ${result.status}: ${result.message ?? ''}`);
   return target.query(built.dir, sql.replaceAll('{schema}', built.schema));
 }

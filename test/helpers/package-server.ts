@@ -60,7 +60,14 @@ export function rawTarball(entries: readonly RawEntry[]): Buffer {
   for (const entry of entries) {
     const type = entry.type ?? 'File';
     const body = Buffer.from(type === 'File' ? (entry.body ?? '') : '');
-    const header = new tar.Header({ path: entry.path, type, size: body.length, mode: type === 'Directory' ? 0o755 : 0o644, mtime: new Date(0), ...(entry.linkpath !== undefined ? { linkpath: entry.linkpath } : {}) });
+    const header = new tar.Header({
+      path: entry.path,
+      type,
+      size: body.length,
+      mode: type === 'Directory' ? 0o755 : 0o644,
+      mtime: new Date(0),
+      ...(entry.linkpath !== undefined ? { linkpath: entry.linkpath } : {}),
+    });
     header.encode();
     if (!header.block) throw new Error(`could not encode a tar header for ${entry.path}`);
     blocks.push(header.block, body, Buffer.alloc((512 - (body.length % 512)) % 512));
@@ -131,7 +138,11 @@ export async function startPackageServer(): Promise<PackageServer> {
 
   const addFile: PackageServer['addFile'] = (path, body, options = {}) => {
     const key = path.replace(/^\//, '');
-    files.set(key, { body: Buffer.from(body), status: options.status ?? 200, contentType: options.contentType ?? 'application/octet-stream' });
+    files.set(key, {
+      body: Buffer.from(body),
+      status: options.status ?? 200,
+      contentType: options.contentType ?? 'application/octet-stream',
+    });
     return `${url}${key}`;
   };
   /** The hub's index of every package, and of each one. */
@@ -139,7 +150,9 @@ export async function startPackageServer(): Promise<PackageServer> {
     addFile('api/v1/index.json', JSON.stringify([...hub.keys()]), { contentType: 'application/json' });
     for (const [pkg, entry] of hub) {
       const latest = Object.keys(entry.versions).sort((a, b) => semver.rcompare(a, b, true))[0];
-      addFile(`api/v1/${pkg}.json`, JSON.stringify({ name: entry.name, namespace: entry.namespace, latest, versions: entry.versions }), { contentType: 'application/json' });
+      addFile(`api/v1/${pkg}.json`, JSON.stringify({ name: entry.name, namespace: entry.namespace, latest, versions: entry.versions }), {
+        contentType: 'application/json',
+      });
     }
   };
 
@@ -150,7 +163,10 @@ export async function startPackageServer(): Promise<PackageServer> {
       const [namespace, name] = pkg.split('/');
       if (namespace === undefined || name === undefined) throw new Error(`hub packages are named owner/name, not '${pkg}'`);
       const tarball = packDir(dir, `${name}-${version}`);
-      const sha1 = createHash('sha1').update(tarball).update(options.corruptSha1 ? 'corrupt' : '').digest('hex');
+      const sha1 = createHash('sha1')
+        .update(tarball)
+        .update(options.corruptSha1 ? 'corrupt' : '')
+        .digest('hex');
       const entry = hub.get(pkg) ?? { name, namespace, versions: {} };
       entry.versions[version] = {
         id: `${pkg}/${version}`,

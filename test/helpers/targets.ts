@@ -35,11 +35,16 @@ export const duckdb: TestTarget = {
   adapter: adapter('duckdb'),
   adapters: BUILTIN_ADAPTERS,
   async writeProfile(dir, profile, options = {}) {
-    writeFiles(dir, { 'profiles.yml': `${profile}:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: test.duckdb\n      schema: main\n      threads: ${options.threads ?? 2}\n` });
+    writeFiles(dir, {
+      'profiles.yml': `${profile}:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: test.duckdb\n      schema: main\n      threads: ${options.threads ?? 2}\n`,
+    });
     return 'main';
   },
   query: (dir, sql) => queryDuckDbFile(join(dir, 'test.duckdb'), sql),
-  output: (schema = 'main') => ({ schema, yaml: `      type: duckdb\n      path: test.duckdb\n      schema: ${schema}\n      threads: 2\n` }),
+  output: (schema = 'main') => ({
+    schema,
+    yaml: `      type: duckdb\n      path: test.duckdb\n      schema: ${schema}\n      threads: 2\n`,
+  }),
   slowSql: 'select count(*) as n from range(1000000000000) a',
 };
 
@@ -114,5 +119,7 @@ export const TEST_TARGETS: TestTarget[] = [duckdb, postgres].filter((t) => {
 
 /** Every value as text, so DuckDB and Postgres rows compare alike. */
 export function asText(row: Record<string, unknown>): Record<string, string | null> {
-  return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : String(v)]));
+  return Object.fromEntries(
+    Object.entries(row).map(([k, v]) => [k, v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : String(v)]),
+  );
 }

@@ -16,11 +16,24 @@ const FILES = {
   'seeds/orders.csv': 'id,customer_id,amount\n1,7,10\n2,7,5\n3,8,1\n',
   'models/customers.sql': "select customer_id, sum(amount) as total from {{ ref('orders') }} group by customer_id",
   'analyses/reports/top_customer.sql': "select customer_id from {{ ref('customers') }} order by total desc limit 1",
-  'analyses/props.yml': 'version: 2\nanalyses:\n  - name: top_customer\n    description: Who buys the most.\n    columns:\n      - name: customer_id\n        data_tests: [unique]\n',
+  'analyses/props.yml':
+    'version: 2\nanalyses:\n  - name: top_customer\n    description: Who buys the most.\n    columns:\n      - name: customer_id\n        data_tests: [unique]\n',
 };
 
 interface Manifest {
-  nodes: Record<string, { resource_type: string; depends_on: { nodes: string[] }; compiled_path: string | null; compiled_code?: string; relation_name: string | null; description: string; tags: string[]; fqn: string[] }>;
+  nodes: Record<
+    string,
+    {
+      resource_type: string;
+      depends_on: { nodes: string[] };
+      compiled_path: string | null;
+      compiled_code?: string;
+      relation_name: string | null;
+      description: string;
+      tags: string[];
+      fqn: string[];
+    }
+  >;
   parent_map: Record<string, string[]>;
 }
 
@@ -47,8 +60,13 @@ for (const target of TEST_TARGETS) {
       expect(validate(written), JSON.stringify(validate.errors?.slice(0, 5), null, 1)).toBe(true);
       const entry = written.nodes['analysis.p.top_customer'];
       expect(entry).toMatchObject({
-        resource_type: 'analysis', fqn: ['p', 'reports', 'top_customer'], description: 'Who buys the most.', tags: ['adhoc'], relation_name: null,
-        depends_on: { nodes: ['model.p.customers'] }, compiled_path: 'target/compiled/p/analyses/reports/top_customer.sql',
+        resource_type: 'analysis',
+        fqn: ['p', 'reports', 'top_customer'],
+        description: 'Who buys the most.',
+        tags: ['adhoc'],
+        relation_name: null,
+        depends_on: { nodes: ['model.p.customers'] },
+        compiled_path: 'target/compiled/p/analyses/reports/top_customer.sql',
       });
       expect(entry?.compiled_code).toBe(sql.trimEnd());
       expect(written.parent_map['analysis.p.top_customer']).toEqual(['model.p.customers']);
@@ -65,7 +83,10 @@ for (const target of TEST_TARGETS) {
       const built = await strata('build');
       expect(built.code).toBe(0);
       expect(built.out).toContain('Done. PASS=2 WARN=0 ERROR=0 SKIP=0 TOTAL=2');
-      const tables = await target.query(dir, `select table_name from information_schema.tables where table_schema = '${schemaName}' order by table_name`);
+      const tables = await target.query(
+        dir,
+        `select table_name from information_schema.tables where table_schema = '${schemaName}' order by table_name`,
+      );
       expect(tables.map((t) => t.table_name)).toEqual(['customers', 'orders']);
       const results = JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string }[] };
       expect(results.results.map((r) => r.unique_id).sort()).toEqual(['model.p.customers', 'seed.p.orders']);
@@ -79,7 +100,8 @@ describe('analyses', () => {
     const dir = writeProject({
       ...FILES,
       'dbt_project.yml': projectYml('p', 'analyses:\n  pkg_a:\n    +tags: [from_root]\n    +meta: {owner: root}\n'),
-      'dbt_packages/pkg_a/dbt_project.yml': "name: pkg_a\nversion: '1.0'\nanalyses:\n  pkg_a:\n    +tags: [own]\n    +meta: {owner: pkg, kept: true}\n",
+      'dbt_packages/pkg_a/dbt_project.yml':
+        "name: pkg_a\nversion: '1.0'\nanalyses:\n  pkg_a:\n    +tags: [own]\n    +meta: {owner: pkg, kept: true}\n",
       'dbt_packages/pkg_a/analyses/pkg_report.sql': 'select 1 as x',
     });
     const node = load(dir).nodes.get('analysis.pkg_a.pkg_report');
@@ -92,7 +114,11 @@ describe('analyses', () => {
     writeFiles(dir, { 'models/uses_analysis.sql': "select * from {{ ref('top_customer') }}" });
     const errors = userErrors(() => buildGraph(load(dir)));
     expect(errors.map((e) => [e.code, e.message, e.at?.file])).toEqual([
-      ['unknown-ref', "uses_analysis refers to ref('top_customer'), which is an analysis: analyses are compiled but never built, so nothing can ref them. Make it a model to use it.", 'models/uses_analysis.sql'],
+      [
+        'unknown-ref',
+        "uses_analysis refers to ref('top_customer'), which is an analysis: analyses are compiled but never built, so nothing can ref them. Make it a model to use it.",
+        'models/uses_analysis.sql',
+      ],
     ]);
   });
 });

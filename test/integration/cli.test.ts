@@ -22,15 +22,22 @@ describe('strata CLI', () => {
     expect(result.stdout).toContain('Done. PASS=20 WARN=0 ERROR=0 SKIP=0 TOTAL=20');
     // The built-in target is an embedded DuckDB file under target/.
     expect(existsSync(join(dir, 'target/strata.duckdb'))).toBe(true);
-    const rows = await queryDuckDbFile(join(dir, 'target/strata.duckdb'), 'select product_group, invoices, units, net_revenue, discount_given from main.revenue_by_product_group order by 1');
+    const rows = await queryDuckDbFile(
+      join(dir, 'target/strata.duckdb'),
+      'select product_group, invoices, units, net_revenue, discount_given from main.revenue_by_product_group order by 1',
+    );
     expect(rows).toEqual([
       { product_group: 'HARDWARE', invoices: '3', units: '8', net_revenue: '3477.60', discount_given: '259.80' },
       { product_group: 'SERVICES', invoices: '2', units: '4', net_revenue: '1665.00', discount_given: '135.00' },
       { product_group: 'SOFTWARE', invoices: '2', units: '3', net_revenue: '2860.00', discount_given: '240.00' },
     ]);
     const db = join(dir, 'target/strata.duckdb');
-    expect(await queryDuckDbFile(db, 'select count(*) as n, sum(net_amount) as total from main.fct_sales')).toEqual([{ n: '7', total: '8002.60' }]);
-    expect(await queryDuckDbFile(db, 'select count(*) as n from main.products_history where strata_valid_to is null')).toEqual([{ n: '5' }]);
+    expect(await queryDuckDbFile(db, 'select count(*) as n, sum(net_amount) as total from main.fct_sales')).toEqual([
+      { n: '7', total: '8002.60' },
+    ]);
+    expect(await queryDuckDbFile(db, 'select count(*) as n from main.products_history where strata_valid_to is null')).toEqual([
+      { n: '5' },
+    ]);
   });
 
   it('exits 1 with file:line and no stack trace for bad input', () => {
@@ -43,7 +50,11 @@ describe('strata CLI', () => {
   });
 
   it('exits 1 when a model fails and prints the database error with the node', async () => {
-    const dir = writeProject({ 'dbt_project.yml': projectYml('p'), 'models/bad.sql': 'select * from missing_table', 'models/ok.sql': 'select 1 as x' });
+    const dir = writeProject({
+      'dbt_project.yml': projectYml('p'),
+      'models/bad.sql': 'select * from missing_table',
+      'models/ok.sql': 'select 1 as x',
+    });
     const { code, out, err } = await cli(['run', '--project-dir', dir], env);
     expect(code).toBe(1);
     expect(out).toMatch(/ERROR model main\.bad \.+ \[ERROR in/);
@@ -88,8 +99,13 @@ describe('strata CLI', () => {
     expect(existsSync(join(repo, 'dist/bundle/strata.cjs'))).toBe(true);
     const temp = mkdtempSync(join(tmpdir(), 'strata-tmp-'));
     const cached = { ...env, TMPDIR: temp };
-    const cacheFiles = () => readdirSync(temp, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && e.name.endsWith('.bin'));
-    const build = (dir: string, extra: NodeJS.ProcessEnv = {}) => spawnSync(process.execPath, [join(repo, 'dist/cli/main.js'), 'build', '--project-dir', dir], { env: { ...cached, ...extra }, encoding: 'utf8' });
+    const cacheFiles = () =>
+      readdirSync(temp, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && e.name.endsWith('.bin'));
+    const build = (dir: string, extra: NodeJS.ProcessEnv = {}) =>
+      spawnSync(process.execPath, [join(repo, 'dist/cli/main.js'), 'build', '--project-dir', dir], {
+        env: { ...cached, ...extra },
+        encoding: 'utf8',
+      });
     const first = build(copyExample('quickstart'));
     expect(first.status).toBe(0);
     const [cache] = cacheFiles();

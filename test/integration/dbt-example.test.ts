@@ -22,10 +22,14 @@ for (const target of TEST_TARGETS) {
       expect((await cli(['deps', '--project-dir', dir], { HOME: EMPTY_HOME })).code).toBe(0);
       const schema = await target.writeProfile(dir, 'jaffle_shop');
       const { summary } = await runProject({ projectDir: dir, adapters: BUILTIN_ADAPTERS, env: { HOME: EMPTY_HOME }, command: 'build' });
-      expect(summary.results.filter((r) => r.status !== 'success' && r.status !== 'pass').map((r) => `${r.uniqueId}: ${r.message}`)).toEqual([]);
+      expect(
+        summary.results.filter((r) => r.status !== 'success' && r.status !== 'pass').map((r) => `${r.uniqueId}: ${r.message}`),
+      ).toEqual([]);
       expect(summary.results).toHaveLength(27);
       const q = (sql: string) => target.query(dir, sql.replaceAll('{schema}', schema));
-      expect(await q('select customer_id, number_of_orders, customer_lifetime_value as clv from {schema}.customers order by customer_id')).toEqual([
+      expect(
+        await q('select customer_id, number_of_orders, customer_lifetime_value as clv from {schema}.customers order by customer_id'),
+      ).toEqual([
         { customer_id: '1', number_of_orders: '3', clv: '35.00' },
         { customer_id: '2', number_of_orders: '2', clv: '55.00' },
         { customer_id: '3', number_of_orders: '1', clv: '20.00' },
@@ -33,8 +37,12 @@ for (const target of TEST_TARGETS) {
         { customer_id: '5', number_of_orders: '1', clv: '5.00' },
         { customer_id: '6', number_of_orders: '0', clv: null },
       ]);
-      expect(await q('select order_id, coupon_amount, credit_card_amount, amount from {schema}.orders where order_id = 3')).toEqual([{ order_id: '3', coupon_amount: '1.00', credit_card_amount: '9.00', amount: '10.00' }]);
-      expect(await q('select payment_method, label, number_of_payments, total_amount from {schema}.payment_methods order by payment_method')).toEqual([
+      expect(await q('select order_id, coupon_amount, credit_card_amount, amount from {schema}.orders where order_id = 3')).toEqual([
+        { order_id: '3', coupon_amount: '1.00', credit_card_amount: '9.00', amount: '10.00' },
+      ]);
+      expect(
+        await q('select payment_method, label, number_of_payments, total_amount from {schema}.payment_methods order by payment_method'),
+      ).toEqual([
         { payment_method: 'bank_transfer', label: 'Bank transfer', number_of_payments: '2', total_amount: '37.00' },
         { payment_method: 'coupon', label: 'Coupon', number_of_payments: '2', total_amount: '6.00' },
         { payment_method: 'credit_card', label: 'Credit card', number_of_payments: '4', total_amount: '69.00' },
@@ -42,8 +50,12 @@ for (const target of TEST_TARGETS) {
       ]);
       // The docs block the properties file names reaches the manifest (and so the docs site).
       expect(readFileSync(join(dir, 'models/marts/schema.yml'), 'utf8')).toContain(`description: '{{ doc("orders_status") }}'`);
-      const manifest = JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8')) as { nodes: Record<string, { columns: Record<string, { description: string }> }> };
-      expect(manifest.nodes['model.jaffle_shop.orders']?.columns.status?.description).toContain('| return_pending | The customer asked for a return');
+      const manifest = JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8')) as {
+        nodes: Record<string, { columns: Record<string, { description: string }> }>;
+      };
+      expect(manifest.nodes['model.jaffle_shop.orders']?.columns.status?.description).toContain(
+        '| return_pending | The customer asked for a return',
+      );
     });
   });
 }

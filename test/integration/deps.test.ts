@@ -23,18 +23,29 @@ const packages = writeProject({});
 function packageFiles(name: string, version: string, extra: Record<string, string> = {}): string {
   const dir = join(packages, `${name}-${version}`);
   mkdirSync(dir, { recursive: true });
-  writeFiles(dir, { 'dbt_project.yml': `name: ${name}\nversion: '${version}'\nconfig-version: 2\n`, [`macros/${name}.sql`]: `{% macro ${name}_version() %}'${version}'{% endmacro %}`, ...extra });
+  writeFiles(dir, {
+    'dbt_project.yml': `name: ${name}\nversion: '${version}'\nconfig-version: 2\n`,
+    [`macros/${name}.sql`]: `{% macro ${name}_version() %}'${version}'{% endmacro %}`,
+    ...extra,
+  });
   return dir;
 }
 
 beforeAll(async () => {
   server = await startPackageServer();
-  gitB = gitRepo({ 'dbt_project.yml': 'name: pkg_b\nversion: 1.0.0\n', 'macros/pkg_b.sql': "{% macro pkg_b_version() %}'git'{% endmacro %}" }, '1.0.0');
-  for (const version of ['1.0.0', '1.1.0', '1.2.0-b1', '2.0.0']) server.addHubPackage('test-org/pkg_c', version, packageFiles('pkg_c', version));
+  gitB = gitRepo(
+    { 'dbt_project.yml': 'name: pkg_b\nversion: 1.0.0\n', 'macros/pkg_b.sql': "{% macro pkg_b_version() %}'git'{% endmacro %}" },
+    '1.0.0',
+  );
+  for (const version of ['1.0.0', '1.1.0', '1.2.0-b1', '2.0.0'])
+    server.addHubPackage('test-org/pkg_c', version, packageFiles('pkg_c', version));
   // A newer pkg_c that needs another dbt: never picked while an older one fits.
   server.addHubPackage('test-org/pkg_c', '1.9.0', packageFiles('pkg_c', '1.9.0'), { requireDbtVersion: '>=2.0.0' });
   server.addHubPackage('test-org/pkg_a', '0.3.0', packageFiles('pkg_a', '0.3.0'), {
-    dependencies: [{ package: 'test-org/pkg_c', version: ['>=1.0.0', '<2.0.0'] }, { git: gitB.url, revision: '1.0.0' }],
+    dependencies: [
+      { package: 'test-org/pkg_c', version: ['>=1.0.0', '<2.0.0'] },
+      { git: gitB.url, revision: '1.0.0' },
+    ],
   });
 });
 
@@ -45,12 +56,13 @@ function project(packagesYml: string, extraProject = ''): string {
   return writeProject({
     'dbt_project.yml': projectYml('shop', extraProject),
     'packages.yml': packagesYml,
-    'models/versions.sql': "select {{ pkg_a.pkg_a_version() }} as a, {{ pkg_b.pkg_b_version() }} as b, {{ pkg_c.pkg_c_version() }} as c",
+    'models/versions.sql': 'select {{ pkg_a.pkg_a_version() }} as a, {{ pkg_b.pkg_b_version() }} as b, {{ pkg_c.pkg_c_version() }} as c',
   });
 }
 
 const TREE = 'packages:\n  - package: test-org/pkg_a\n    version: 0.3.0\n  - package: test-org/pkg_c\n    version: [">=1.1.0"]\n';
-const deps = (dir: string, ...args: string[]) => cli(['deps', '--project-dir', dir, ...args], { HOME: EMPTY_HOME, DBT_PACKAGE_HUB_URL: server.url });
+const deps = (dir: string, ...args: string[]) =>
+  cli(['deps', '--project-dir', dir, ...args], { HOME: EMPTY_HOME, DBT_PACKAGE_HUB_URL: server.url });
 
 describe('strata deps', () => {
   it('installs a three-level tree from the hub and git, resolving shared ranges, and writes the lock file', async () => {
@@ -66,13 +78,19 @@ describe('strata deps', () => {
     expect(readFileSync(join(dir, 'strata_packages/pkg_c/dbt_project.yml'), 'utf8')).toContain("version: '1.1.0'");
     expect(existsSync(join(dir, 'strata_packages/pkg_b/.git'))).toBe(false);
     const lock = readFileSync(join(dir, 'package-lock.yml'), 'utf8');
-    expect(lock).toMatch(new RegExp(`^packages:\\n  - package: test-org/pkg_a\\n    name: pkg_a\\n    version: 0\\.3\\.0\\n  - git: ${gitB.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n    name: pkg_b\\n    revision: ${gitB.commit}\\n  - package: test-org/pkg_c\\n    name: pkg_c\\n    version: 1\\.1\\.0\\nsha1_hash: [0-9a-f]{40}\\n$`));
+    expect(lock).toMatch(
+      new RegExp(
+        `^packages:\\n  - package: test-org/pkg_a\\n    name: pkg_a\\n    version: 0\\.3\\.0\\n  - git: ${gitB.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n    name: pkg_b\\n    revision: ${gitB.commit}\\n  - package: test-org/pkg_c\\n    name: pkg_c\\n    version: 1\\.1\\.0\\nsha1_hash: [0-9a-f]{40}\\n$`,
+      ),
+    );
 
     // The packages work: a model calls a macro of each.
     await TEST_TARGETS[0]?.writeProfile(dir, 'shop');
     const compiled = await cli(['compile', '--project-dir', dir], { HOME: EMPTY_HOME });
     expect(compiled.code, compiled.err).toBe(0);
-    expect(readFileSync(join(dir, 'target/compiled/shop/models/versions.sql'), 'utf8').trim()).toBe("select '0.3.0' as a, 'git' as b, '1.1.0' as c");
+    expect(readFileSync(join(dir, 'target/compiled/shop/models/versions.sql'), 'utf8').trim()).toBe(
+      "select '0.3.0' as a, 'git' as b, '1.1.0' as c",
+    );
   });
 
   it('installs what the lock pins until --upgrade, and does nothing when the lock and the install agree', async () => {
@@ -103,13 +121,17 @@ describe('strata deps', () => {
     expect(result.code, result.err).toBe(0);
     expect(result.out).toContain('as package-lock.yml pins them');
     expect(readFileSync(join(fresh, 'package-lock.yml'), 'utf8')).toBe(lock);
-    expect(readFileSync(join(fresh, 'strata_packages/pkg_c/dbt_project.yml'), 'utf8')).toContain(`version: '${/pkg_c\n {4}version: (.*)/.exec(lock)?.[1]}'`);
+    expect(readFileSync(join(fresh, 'strata_packages/pkg_c/dbt_project.yml'), 'utf8')).toContain(
+      `version: '${/pkg_c\n {4}version: (.*)/.exec(lock)?.[1]}'`,
+    );
   });
 
   it('installs pre-releases only when asked, and names both requirers of a conflict', async () => {
     const pre = project('packages:\n  - package: test-org/pkg_c\n    version: [">=1.1.0", "<2.0.0"]\n    install-prerelease: true\n');
     expect((await deps(pre)).out).toContain('test-org/pkg_c@1.2.0-b1');
-    const conflict = project('packages:\n  - package: test-org/pkg_a\n    version: 0.3.0\n  - package: test-org/pkg_c\n    version: ">=2.0.0"\n');
+    const conflict = project(
+      'packages:\n  - package: test-org/pkg_a\n    version: 0.3.0\n  - package: test-org/pkg_c\n    version: ">=2.0.0"\n',
+    );
     const result = await deps(conflict);
     expect(result.code).toBe(1);
     expect(result.err).toContain('test-org/pkg_c');
@@ -133,12 +155,17 @@ describe('strata deps', () => {
     await TEST_TARGETS[0]?.writeProfile(dir, 'pkg_local_tests');
     const compiled = await cli(['compile', '--project-dir', dir], { HOME: EMPTY_HOME });
     expect(compiled.code, compiled.err).toBe(0);
-    expect(readFileSync(join(dir, 'target/compiled/pkg_local_tests/models/uses.sql'), 'utf8').trim()).toBe("select '0.1.0' as v, '1.0.0' as c");
+    expect(readFileSync(join(dir, 'target/compiled/pkg_local_tests/models/uses.sql'), 'utf8').trim()).toBe(
+      "select '0.1.0' as v, '1.0.0' as c",
+    );
   });
 
   it('refuses an install path outside the project or the project itself, and clean refuses them too', async () => {
     for (const path of ['../elsewhere', '.', '/tmp']) {
-      const dir = project('packages:\n  - package: test-org/pkg_c\n    version: 1.0.0\n', `packages-install-path: "${path}"\nclean-targets: ["${path}"]\n`);
+      const dir = project(
+        'packages:\n  - package: test-org/pkg_c\n    version: 1.0.0\n',
+        `packages-install-path: "${path}"\nclean-targets: ["${path}"]\n`,
+      );
       mkdirSync(join(dir, '../elsewhere'), { recursive: true });
       writeFileSync(join(dir, '../elsewhere/keep.txt'), 'keep');
       const result = await deps(dir);
@@ -161,7 +188,10 @@ describe('strata deps', () => {
     server.addHubPackage('test-org/pkg_c', '1.3.0', packageFiles('pkg_c', '1.3.0'));
     const stalled = server.stall(`test-org/pkg_c/1.3.0`);
     writeFiles(dir, { 'packages.yml': 'packages:\n  - package: test-org/pkg_c\n    version: 1.3.0\n' });
-    const child = spawn(process.execPath, [join(repo, 'dist/cli/main.js'), 'deps', '--project-dir', dir], { env: { ...process.env, HOME: EMPTY_HOME, DBT_PACKAGE_HUB_URL: server.url }, stdio: 'ignore' });
+    const child = spawn(process.execPath, [join(repo, 'dist/cli/main.js'), 'deps', '--project-dir', dir], {
+      env: { ...process.env, HOME: EMPTY_HOME, DBT_PACKAGE_HUB_URL: server.url },
+      stdio: 'ignore',
+    });
     await stalled;
     child.kill('SIGKILL');
     await new Promise((done) => child.on('exit', done));
@@ -199,9 +229,14 @@ describe('strata deps', () => {
     const dir = project('# our packages\npackages:\n  - package: test-org/pkg_c # shared\n    version: 1.0.0\n');
     const result = await deps(dir, '--add-package', 'test-org/pkg_c@1.1.0');
     expect(result.code, result.err).toBe(0);
-    expect(readFileSync(join(dir, 'packages.yml'), 'utf8')).toBe('# our packages\npackages:\n  - package: test-org/pkg_c\n    version: 1.1.0\n');
+    expect(readFileSync(join(dir, 'packages.yml'), 'utf8')).toBe(
+      '# our packages\npackages:\n  - package: test-org/pkg_c\n    version: 1.1.0\n',
+    );
     expect(result.out).toContain('test-org/pkg_c@1.1.0');
-    const latest = await cli(['deps', '--project-dir', project('packages: []\n'), '--add-package', 'test-org/pkg_c', '--hub-url', server.url], { HOME: EMPTY_HOME });
+    const latest = await cli(
+      ['deps', '--project-dir', project('packages: []\n'), '--add-package', 'test-org/pkg_c', '--hub-url', server.url],
+      { HOME: EMPTY_HOME },
+    );
     expect(latest.out).toContain('Added package: test-org/pkg_c, version: 2.0.0 to packages.yml');
   });
 
@@ -218,8 +253,12 @@ describe('strata deps', () => {
     const gitOnly = project(`packages:\n  - git: ${gitB.url}\n    revision: 1.0.0\n`);
     await TEST_TARGETS[0]?.writeProfile(gitOnly, 'shop');
     const notInstalled = await cli(['compile', '--project-dir', gitOnly], { HOME: EMPTY_HOME });
-    expect(notInstalled.err).toContain("packages.yml:2:5: error[invalid-dependency]: packages.yml lists 1 package, but none is installed in strata_packages/: run 'strata deps'.");
-    const old = packageFiles('pkg_old', '0.0.1', { 'dbt_project.yml': "name: pkg_old\nversion: '0.0.1'\nrequire-dbt-version: ['>=0.19.0', '<1.0.0']\n" });
+    expect(notInstalled.err).toContain(
+      "packages.yml:2:5: error[invalid-dependency]: packages.yml lists 1 package, but none is installed in strata_packages/: run 'strata deps'.",
+    );
+    const old = packageFiles('pkg_old', '0.0.1', {
+      'dbt_project.yml': "name: pkg_old\nversion: '0.0.1'\nrequire-dbt-version: ['>=0.19.0', '<1.0.0']\n",
+    });
     const uses = project(`packages:\n  - local: ${old}\n`);
     expect((await deps(uses)).code).toBe(0);
     await TEST_TARGETS[0]?.writeProfile(uses, 'shop');

@@ -62,38 +62,137 @@ function raw(port: number, request: string | Buffer): Promise<{ status: number |
   });
 }
 
-const get = (target: string, method = 'GET', headers = 'Host: 127.0.0.1\r\n') => `${method} ${target} HTTP/1.1\r\n${headers}Connection: close\r\n\r\n`;
+const get = (target: string, method = 'GET', headers = 'Host: 127.0.0.1\r\n') =>
+  `${method} ${target} HTTP/1.1\r\n${headers}Connection: close\r\n\r\n`;
 
 /** Request targets an attacker would try first. */
 const HOSTILE_TARGETS = [
-  '/%', '/%%', '/%zz', '/%e0%a4%a', '/%c0%af', '/%c0%ae%c0%ae/marker.txt', '/%ff', '/index.html%',
-  '/..', '/../marker.txt', '/../../etc/passwd', '/..%2fmarker.txt', '/%2e%2e/marker.txt', '/%2E%2E%2Fmarker.txt', '/.%2e/marker.txt',
-  '/sub/../../marker.txt', '/sub/%2e%2e/%2e%2e/marker.txt', '/%252e%252e/marker.txt', '/..\\marker.txt', '/..%5cmarker.txt', '/sub\\..\\..\\marker.txt',
-  '/index.html%00', '/%00', '/marker.txt%00.html', '/../docs-evil/marker.txt', '/..%2fdocs-evil%2fmarker.txt', '/link.txt', '/up/marker.txt', '/up/docs-evil/marker.txt',
-  '//marker.txt', '//etc/passwd', '/./index.html', '/sub/./page.json', '/sub/', '/sub', '/%2e', '/.', '/./',
-  'http://127.0.0.1/../marker.txt', 'http://127.0.0.1/index.html', 'file:///etc/passwd', '*', 'marker.txt', '../marker.txt', '',
-  `/${'a'.repeat(5000)}`, `/${'../'.repeat(1500)}marker.txt`, `/?${'x'.repeat(6000)}`,
+  '/%',
+  '/%%',
+  '/%zz',
+  '/%e0%a4%a',
+  '/%c0%af',
+  '/%c0%ae%c0%ae/marker.txt',
+  '/%ff',
+  '/index.html%',
+  '/..',
+  '/../marker.txt',
+  '/../../etc/passwd',
+  '/..%2fmarker.txt',
+  '/%2e%2e/marker.txt',
+  '/%2E%2E%2Fmarker.txt',
+  '/.%2e/marker.txt',
+  '/sub/../../marker.txt',
+  '/sub/%2e%2e/%2e%2e/marker.txt',
+  '/%252e%252e/marker.txt',
+  '/..\\marker.txt',
+  '/..%5cmarker.txt',
+  '/sub\\..\\..\\marker.txt',
+  '/index.html%00',
+  '/%00',
+  '/marker.txt%00.html',
+  '/../docs-evil/marker.txt',
+  '/..%2fdocs-evil%2fmarker.txt',
+  '/link.txt',
+  '/up/marker.txt',
+  '/up/docs-evil/marker.txt',
+  '//marker.txt',
+  '//etc/passwd',
+  '/./index.html',
+  '/sub/./page.json',
+  '/sub/',
+  '/sub',
+  '/%2e',
+  '/.',
+  '/./',
+  'http://127.0.0.1/../marker.txt',
+  'http://127.0.0.1/index.html',
+  'file:///etc/passwd',
+  '*',
+  'marker.txt',
+  '../marker.txt',
+  '',
+  `/${'a'.repeat(5000)}`,
+  `/${'../'.repeat(1500)}marker.txt`,
+  `/?${'x'.repeat(6000)}`,
 ];
 
 /** Whole requests: methods, request lines, headers and bytes that are not HTTP at all. */
 const HOSTILE_REQUESTS: (string | Buffer)[] = [
-  get('/', 'POST'), get('/', 'PUT'), get('/', 'DELETE'), get('/', 'OPTIONS'), get('*', 'OPTIONS'), get('/', 'TRACE'), get('/', 'PATCH'), get('/', 'FOO'), get('/', 'get'),
-  get('127.0.0.1:80', 'CONNECT'), get('/', 'GET', 'Host: evil.example\r\n'), get('/', 'GET', 'Host: 127.0.0.1.evil.example\r\n'), get('/', 'GET', ''),
-  get('/', 'GET', `Host: 127.0.0.1\r\nX-Big: ${'b'.repeat(20_000)}\r\n`), get(`/${'u'.repeat(20_000)}`), get('/', 'GET', `Host: 127.0.0.1\r\n${'X-A: 1\r\n'.repeat(3000)}`),
-  get('/', 'GET', 'Host: 127.0.0.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n'), `POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n`,
-  'GET / HTTP/9.9\r\nHost: 127.0.0.1\r\n\r\n', 'GET /\r\n\r\n', 'GET / HTTP/1.0\r\n\r\n', 'GET\r\n\r\n', '\r\n\r\n', 'GET / HTTP/1.1\r\nHost 127.0.0.1\r\n\r\n',
-  'GET /../marker.txt HTTP/1.0\r\n\r\n', 'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n', 'GET /%00 HTTP/1.1\r\n\r\n', 'GET /\u0000 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n',
-  Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc]), Buffer.from('GET /\xff\xfe HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n', 'latin1'), 'x'.repeat(70_000),
+  get('/', 'POST'),
+  get('/', 'PUT'),
+  get('/', 'DELETE'),
+  get('/', 'OPTIONS'),
+  get('*', 'OPTIONS'),
+  get('/', 'TRACE'),
+  get('/', 'PATCH'),
+  get('/', 'FOO'),
+  get('/', 'get'),
+  get('127.0.0.1:80', 'CONNECT'),
+  get('/', 'GET', 'Host: evil.example\r\n'),
+  get('/', 'GET', 'Host: 127.0.0.1.evil.example\r\n'),
+  get('/', 'GET', ''),
+  get('/', 'GET', `Host: 127.0.0.1\r\nX-Big: ${'b'.repeat(20_000)}\r\n`),
+  get(`/${'u'.repeat(20_000)}`),
+  get('/', 'GET', `Host: 127.0.0.1\r\n${'X-A: 1\r\n'.repeat(3000)}`),
+  get('/', 'GET', 'Host: 127.0.0.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n'),
+  `POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n`,
+  'GET / HTTP/9.9\r\nHost: 127.0.0.1\r\n\r\n',
+  'GET /\r\n\r\n',
+  'GET / HTTP/1.0\r\n\r\n',
+  'GET\r\n\r\n',
+  '\r\n\r\n',
+  'GET / HTTP/1.1\r\nHost 127.0.0.1\r\n\r\n',
+  'GET /../marker.txt HTTP/1.0\r\n\r\n',
+  'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n',
+  'GET /%00 HTTP/1.1\r\n\r\n',
+  'GET /\u0000 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n',
+  Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc]),
+  Buffer.from('GET /\xff\xfe HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n', 'latin1'),
+  'x'.repeat(70_000),
 ];
 
-const PIECES = ['..', '.', '%2e', '%2E%2e', '%2f', '%2F', '%5c', '\\', '%00', '%', '%c0%ae', '%e2%80%ae', '/', '//', 'marker.txt', 'index.html', 'sub', 'page.json', 'docs-evil', 'link.txt', 'up', '?', '#', '~', ';', '%25', '%zz', 'é', '%u002e', ':', '@'];
+const PIECES = [
+  '..',
+  '.',
+  '%2e',
+  '%2E%2e',
+  '%2f',
+  '%2F',
+  '%5c',
+  '\\',
+  '%00',
+  '%',
+  '%c0%ae',
+  '%e2%80%ae',
+  '/',
+  '//',
+  'marker.txt',
+  'index.html',
+  'sub',
+  'page.json',
+  'docs-evil',
+  'link.txt',
+  'up',
+  '?',
+  '#',
+  '~',
+  ';',
+  '%25',
+  '%zz',
+  'é',
+  '%u002e',
+  ':',
+  '@',
+];
 const METHODS = ['GET', 'GET', 'GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'BREW', 'M-SEARCH', 'PROPFIND'];
 
 function randomRequest(next: () => number): string | Buffer {
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
   const kind = next();
   if (kind < 0.1) return Buffer.from(Array.from({ length: 1 + Math.floor(next() * 200) }, () => Math.floor(next() * 256)));
-  const target = (next() < 0.9 ? '/' : '') + Array.from({ length: 1 + Math.floor(next() * 8) }, () => pick(PIECES)).join(next() < 0.5 ? '/' : '');
+  const target =
+    (next() < 0.9 ? '/' : '') + Array.from({ length: 1 + Math.floor(next() * 8) }, () => pick(PIECES)).join(next() < 0.5 ? '/' : '');
   if (kind < 0.2) return `${pick(METHODS)} ${target} HTTP/1.${next() < 0.5 ? 0 : 1}\r\n${next() < 0.5 ? 'Host: 127.0.0.1\r\n' : ''}\r\n`;
   return get(encodeURI(target) === target || next() < 0.5 ? target : encodeURI(target), pick(METHODS));
 }
@@ -102,12 +201,14 @@ function randomRequest(next: () => number): string | Buffer {
 async function pooled<T>(tasks: (() => Promise<T>)[], width: number): Promise<T[]> {
   const results: T[] = [];
   let index = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (index < tasks.length) {
-      const i = index++;
-      results[i] = await (tasks[i] as () => Promise<T>)();
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (index < tasks.length) {
+        const i = index++;
+        results[i] = await (tasks[i] as () => Promise<T>)();
+      }
+    }),
+  );
   return results;
 }
 
@@ -133,8 +234,15 @@ describe('docs server under hostile requests', () => {
     const port = typeof address === 'object' && address ? address.port : 0;
     try {
       const next = seededRandom(18);
-      const requests = [...HOSTILE_TARGETS.flatMap((t) => [get(t), get(t, 'HEAD')]), ...HOSTILE_REQUESTS, ...Array.from({ length: 3000 }, () => randomRequest(next))];
-      const answers = await pooled(requests.map((r) => () => raw(port, r)), 64);
+      const requests = [
+        ...HOSTILE_TARGETS.flatMap((t) => [get(t), get(t, 'HEAD')]),
+        ...HOSTILE_REQUESTS,
+        ...Array.from({ length: 3000 }, () => randomRequest(next)),
+      ];
+      const answers = await pooled(
+        requests.map((r) => () => raw(port, r)),
+        64,
+      );
       const siteFiles = [INDEX, PAGE];
       for (const [i, answer] of answers.entries()) {
         const request = String(requests[i]).slice(0, 120);
@@ -142,13 +250,29 @@ describe('docs server under hostile requests', () => {
         expect(answer.text, request).not.toContain('root:');
         if (answer.status === undefined) continue; // the server hung up on bytes that are not HTTP
         expect([200, 400, 403, 404, 405, 414, 431], request).toContain(answer.status);
-        if (answer.status === 200 && !request.startsWith('HEAD')) expect(siteFiles.some((f) => answer.text.endsWith(`\r\n\r\n${f}`)), request).toBe(true);
+        if (answer.status === 200 && !request.startsWith('HEAD'))
+          expect(
+            siteFiles.some((f) => answer.text.endsWith(`\r\n\r\n${f}`)),
+            request,
+          ).toBe(true);
       }
       // Only what is not HTTP at all goes unanswered (CONNECT, blank lines): the server hangs up.
       expect(answers.filter((a) => a.status === undefined).length).toBeLessThan(requests.length / 100);
       // The attacker's favourites are all refused.
       const statuses = new Map(HOSTILE_TARGETS.map((t, i) => [t, answers[i * 2]?.status]));
-      for (const target of ['/%', '/../marker.txt', '/..%2fmarker.txt', '/%2e%2e/marker.txt', '/..%5cmarker.txt', '/%00', '/link.txt', '/up/marker.txt', '/../docs-evil/marker.txt', 'http://127.0.0.1/../marker.txt', '*']) {
+      for (const target of [
+        '/%',
+        '/../marker.txt',
+        '/..%2fmarker.txt',
+        '/%2e%2e/marker.txt',
+        '/..%5cmarker.txt',
+        '/%00',
+        '/link.txt',
+        '/up/marker.txt',
+        '/../docs-evil/marker.txt',
+        'http://127.0.0.1/../marker.txt',
+        '*',
+      ]) {
         expect(statuses.get(target), target).toBeGreaterThanOrEqual(400);
         expect(statuses.get(target), target).toBeLessThan(500);
       }
@@ -161,7 +285,11 @@ describe('docs server under hostile requests', () => {
       expect(page.status).toBe(200);
       expect(await page.text()).toBe(INDEX);
       const head = await fetch(`http://127.0.0.1:${port}/sub/page.json`, { method: 'HEAD' });
-      expect([head.status, head.headers.get('content-length'), head.headers.get('content-type')]).toEqual([200, String(PAGE.length), 'application/json']);
+      expect([head.status, head.headers.get('content-length'), head.headers.get('content-type')]).toEqual([
+        200,
+        String(PAGE.length),
+        'application/json',
+      ]);
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }

@@ -18,7 +18,10 @@ const CHROMIUM = findChromium();
 async function generatedQuickstart(): Promise<string> {
   const dir = copyExample('quickstart');
   // A description with HTML and a script link must come out as text.
-  const props = readFileSync(join(dir, 'models/properties.yml'), 'utf8').replace('description: One row per invoice line; amounts are net of discount, in EUR.', "description: '<img src=x onerror=alert(1)> [click](javascript:alert(1)) One row per invoice line.'");
+  const props = readFileSync(join(dir, 'models/properties.yml'), 'utf8').replace(
+    'description: One row per invoice line; amounts are net of discount, in EUR.',
+    "description: '<img src=x onerror=alert(1)> [click](javascript:alert(1)) One row per invoice line.'",
+  );
   writeFileSync(join(dir, 'models/properties.yml'), props);
   expect((await cli(['build', '--project-dir', dir], { HOME: EMPTY_HOME })).code).toBe(0);
   const { code } = await cli(['docs', 'generate', '--project-dir', dir], { HOME: EMPTY_HOME });
@@ -35,7 +38,9 @@ describe('docs', () => {
 
   it("writes a catalog that validates against dbt's schema, with types and row counts", async () => {
     const dir = await generatedQuickstart();
-    const catalog = JSON.parse(readFileSync(join(dir, 'target/catalog.json'), 'utf8')) as { nodes: Record<string, { columns: Record<string, { type: string }>; stats: { row_count?: { value: number } } }> };
+    const catalog = JSON.parse(readFileSync(join(dir, 'target/catalog.json'), 'utf8')) as {
+      nodes: Record<string, { columns: Record<string, { type: string }>; stats: { row_count?: { value: number } } }>;
+    };
     const validate = new Ajv2020({ strict: false }).compile(catalogSchema);
     expect(validate(catalog), JSON.stringify(validate.errors)).toBe(true);
     const revenue = catalog.nodes['model.quickstart.revenue_by_product_group'];
@@ -61,10 +66,24 @@ describe('docs', () => {
 
   it('works in a browser: search, open a model, see its lineage', async ({ skip }) => {
     // CI installs chromium (.ci/run), so there a missing browser fails the test instead.
-    if (!CHROMIUM && !process.env.CI) skip('no Chromium: set STRATA_CHROMIUM to its path, or put chromium, chromium-browser or google-chrome on PATH');
-    if (!CHROMIUM) throw new Error('no Chromium found (STRATA_CHROMIUM, or chromium, chromium-browser or google-chrome on PATH); CI must run the browser test');
+    if (!CHROMIUM && !process.env.CI)
+      skip('no Chromium: set STRATA_CHROMIUM to its path, or put chromium, chromium-browser or google-chrome on PATH');
+    if (!CHROMIUM)
+      throw new Error(
+        'no Chromium found (STRATA_CHROMIUM, or chromium, chromium-browser or google-chrome on PATH); CI must run the browser test',
+      );
     const dir = await generatedQuickstart();
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       const errors: string[] = [];
@@ -76,7 +95,9 @@ describe('docs', () => {
       await page.waitForSelector('#node-lineage svg');
       expect(await page.textContent('main h1')).toContain('revenue_by_product_group');
       const graphNodes = await page.$$eval('#node-lineage g.node', (gs) => gs.map((g) => g.getAttribute('data-node')));
-      expect(graphNodes).toEqual(expect.arrayContaining(['model.quickstart.sales_enriched', 'model.quickstart.stg_sales', 'seed.quickstart.raw_sales']));
+      expect(graphNodes).toEqual(
+        expect.arrayContaining(['model.quickstart.sales_enriched', 'model.quickstart.stg_sales', 'seed.quickstart.raw_sales']),
+      );
       const upstream = await page.$$eval('#upstream a', (as) => as.map((a) => a.textContent));
       expect(upstream).toEqual(['sales_enriched']);
       expect(await page.textContent('table.columns')).toContain('DECIMAL(38,2)');
@@ -88,7 +109,16 @@ describe('docs', () => {
       await page.fill('#lineage-select', '+fct_sales');
       await page.press('#lineage-select', 'Enter');
       const lineage = await page.$$eval('#lineage-graph g.node', (gs) => gs.map((g) => g.getAttribute('data-node')).sort());
-      expect(lineage).toEqual(['model.quickstart.fct_sales', 'model.quickstart.sales_enriched', 'model.quickstart.stg_customers', 'model.quickstart.stg_products', 'model.quickstart.stg_sales', 'seed.quickstart.raw_customers', 'seed.quickstart.raw_products', 'seed.quickstart.raw_sales']);
+      expect(lineage).toEqual([
+        'model.quickstart.fct_sales',
+        'model.quickstart.sales_enriched',
+        'model.quickstart.stg_customers',
+        'model.quickstart.stg_products',
+        'model.quickstart.stg_sales',
+        'seed.quickstart.raw_customers',
+        'seed.quickstart.raw_products',
+        'seed.quickstart.raw_sales',
+      ]);
       mkdirSync(join(repo, 'test-output'), { recursive: true });
       await page.screenshot({ path: join(repo, 'test-output/docs-lineage.png') });
       expect(errors).toEqual([]);
@@ -97,4 +127,3 @@ describe('docs', () => {
     }
   });
 });
-

@@ -10,19 +10,27 @@ import { writeProject } from '../helpers/temp-project.js';
 
 const env = { ...process.env, HOME: EMPTY_HOME, STRATA_PROFILES_DIR: '' };
 const url = new URL(PG_URL);
-const server = { host: url.hostname, port: Number(url.port || 5432), user: decodeURIComponent(url.username) || 'postgres', dbname: url.pathname.slice(1) || 'postgres' };
+const server = {
+  host: url.hostname,
+  port: Number(url.port || 5432),
+  user: decodeURIComponent(url.username) || 'postgres',
+  dbname: url.pathname.slice(1) || 'postgres',
+};
 const describePostgres = TEST_TARGETS.some((t) => t.name === 'postgres') ? describe : describe.skip;
 
 /** A project with a seed, a model, a test, a snapshot and on-run hooks, building on `output`. */
 function project(output: Record<string, string | number>): string {
-  const lines = Object.entries(output).map(([k, v]) => `      ${k}: ${v}\n`).join('');
+  const lines = Object.entries(output)
+    .map(([k, v]) => `      ${k}: ${v}\n`)
+    .join('');
   return writeProject({
     'dbt_project.yml': 'name: envp\nprofile: envp\non-run-start: ["select 1"]\non-run-end: ["select 2"]\n',
     'profiles.yml': `envp:\n  target: dev\n  outputs:\n    dev:\n${lines}`,
     'seeds/s.csv': 'id\n1\n',
     'models/a.sql': "select id from {{ ref('s') }}",
     'models/a.yml': 'models:\n  - name: a\n    columns:\n      - name: id\n        data_tests: [not_null]\n',
-    'snapshots/snap.sql': "{% snapshot snap %}{{ config(unique_key='id', strategy='check', check_cols='all') }}select id from {{ ref('s') }}{% endsnapshot %}",
+    'snapshots/snap.sql':
+      "{% snapshot snap %}{{ config(unique_key='id', strategy='check', check_cols='all') }}select id from {{ ref('s') }}{% endsnapshot %}",
   });
 }
 
@@ -70,8 +78,16 @@ describePostgres('Postgres that cannot be used', () => {
     ]);
     expectEnvironmentError(host, "error[connection-failed]: Host 'nohost.invalid' cannot be resolved. Check 'host' in profiles.yml.");
     // Without a password the server says the role does not exist; with one, that authentication failed.
-    expectEnvironmentError(user, new RegExp(`error\\[connection-failed\\]: (The server at ${server.host}:${server.port} rejected user 'strata_no_such_user' \\(role "strata_no_such_user" does not exist\\)\\. Check 'user' in profiles\\.yml\\.|Password authentication failed for user 'strata_no_such_user' at ${server.host}:${server.port}\\. Check 'user' and 'password' in profiles\\.yml\\.)`));
-    expectEnvironmentError(database, `error[connection-failed]: Database 'strata_no_such_db' does not exist on ${server.host}:${server.port}. Create it, or fix 'dbname' in profiles.yml.`);
+    expectEnvironmentError(
+      user,
+      new RegExp(
+        `error\\[connection-failed\\]: (The server at ${server.host}:${server.port} rejected user 'strata_no_such_user' \\(role "strata_no_such_user" does not exist\\)\\. Check 'user' in profiles\\.yml\\.|Password authentication failed for user 'strata_no_such_user' at ${server.host}:${server.port}\\. Check 'user' and 'password' in profiles\\.yml\\.)`,
+      ),
+    );
+    expectEnvironmentError(
+      database,
+      `error[connection-failed]: Database 'strata_no_such_db' does not exist on ${server.host}:${server.port}. Create it, or fix 'dbname' in profiles.yml.`,
+    );
   });
 });
 
@@ -84,8 +100,15 @@ describePostgres('Postgres that allows fewer sessions than threads', () => {
       const schema = uniqueSchema();
       const dir = writeProject({
         'dbt_project.yml': 'name: few\nprofile: few\n',
-        'profiles.yml': `few:\n  target: dev\n  outputs:\n    dev:\n${Object.entries({ ...postgres({ user: role }), schema, threads: 4 }).map(([k, v]) => `      ${k}: ${v}\n`).join('')}`,
-        ...Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`models/m${i}.sql`, `{{ config(materialized='table') }}\nselect ${i} as x from pg_sleep(0.1)`])),
+        'profiles.yml': `few:\n  target: dev\n  outputs:\n    dev:\n${Object.entries({ ...postgres({ user: role }), schema, threads: 4 })
+          .map(([k, v]) => `      ${k}: ${v}\n`)
+          .join('')}`,
+        ...Object.fromEntries(
+          Array.from({ length: 6 }, (_, i) => [
+            `models/m${i}.sql`,
+            `{{ config(materialized='table') }}\nselect ${i} as x from pg_sleep(0.1)`,
+          ]),
+        ),
       });
       // One session holds the run lock, one builds: the other three threads' sessions are refused.
       const result = await spawnCli(['run', '--project-dir', dir]).done;
@@ -104,7 +127,10 @@ describe('DuckDB files that cannot be used', () => {
     const dir = project({ type: 'duckdb', path: 'blocker/sub/db.duckdb' });
     writeFileSync(join(dir, 'blocker'), 'a file where the folder should be');
     const result = await spawnCli(['build', '--project-dir', dir]).done;
-    expectEnvironmentError(result, `error[database-file-unusable]: Cannot create the folder ${join(dir, 'blocker/sub')} for the DuckDB file (ENOTDIR). Check 'path' in profiles.yml.`);
+    expectEnvironmentError(
+      result,
+      `error[database-file-unusable]: Cannot create the folder ${join(dir, 'blocker/sub')} for the DuckDB file (ENOTDIR). Check 'path' in profiles.yml.`,
+    );
   });
 
   // Root writes anywhere, so a read-only folder only stops other users.
@@ -116,7 +142,12 @@ describe('DuckDB files that cannot be used', () => {
     chmodSync(folder, 0o555);
     try {
       const result = await spawnCli(['build', '--project-dir', dir]).done;
-      expectEnvironmentError(result, new RegExp(`error\\[database-file-unusable\\]: Cannot open the DuckDB file ${join(folder, 'db.duckdb')}: .*Permission denied.*Check 'path' in profiles\\.yml`));
+      expectEnvironmentError(
+        result,
+        new RegExp(
+          `error\\[database-file-unusable\\]: Cannot open the DuckDB file ${join(folder, 'db.duckdb')}: .*Permission denied.*Check 'path' in profiles\\.yml`,
+        ),
+      );
     } finally {
       chmodSync(folder, 0o755);
     }
@@ -129,19 +160,24 @@ describe('usage errors and a closed stdout', () => {
     for (const value of ['0', '-1', 'abc', '1.5', '']) {
       const result = await cli(['build', '--project-dir', dir, '--threads', value], env);
       expect(result.code).toBe(1);
-      expect(result.err).toContain(`error: option '--threads <n>' argument '${value}' is invalid. expected a positive whole number, got '${value}'.`);
+      expect(result.err).toContain(
+        `error: option '--threads <n>' argument '${value}' is invalid. expected a positive whole number, got '${value}'.`,
+      );
       expect(result.err).not.toMatch(STACK_LINE);
     }
     const lock = await cli(['run', '--project-dir', dir, '--lock-timeout', 'soon'], env);
     expect(lock.code).toBe(1);
-    expect(lock.err).toContain("error: option '--lock-timeout <seconds>' argument 'soon' is invalid. expected a number of seconds (0 or more), got 'soon'.");
+    expect(lock.err).toContain(
+      "error: option '--lock-timeout <seconds>' argument 'soon' is invalid. expected a number of seconds (0 or more), got 'soon'.",
+    );
     expect(existsSync(join(dir, 'db.duckdb'))).toBe(false);
   });
 
   it('stdout closed by its reader after the first line (`strata build | head -1`): quiet, exit 141 as SIGPIPE', async () => {
     // A warning is the first line; a slow on-run-start hook makes sure the next line comes after the reader has gone.
     const dir = writeProject({
-      'dbt_project.yml': 'name: pipe\nprofile: pipe\nmodels:\n  pipe:\n    nowhere:\n      +materialized: table\non-run-start: ["select count(*) from range(2000000000)"]\n',
+      'dbt_project.yml':
+        'name: pipe\nprofile: pipe\nmodels:\n  pipe:\n    nowhere:\n      +materialized: table\non-run-start: ["select count(*) from range(2000000000)"]\n',
       'profiles.yml': 'pipe:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: db.duckdb\n',
       ...Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`models/m${i}.sql`, `select ${i} as x`])),
     });

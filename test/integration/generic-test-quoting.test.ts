@@ -57,10 +57,16 @@ for (const target of TEST_TARGETS) {
         ...files,
       });
       const schema = await target.writeProfile(dir, 'p');
-      const run = async (options: Partial<RunOptions> = {}) => (await runProject({ projectDir: dir, adapters: BUILTIN_ADAPTERS, env: { HOME: EMPTY_HOME }, command: 'build', ...options })).summary;
+      const run = async (options: Partial<RunOptions> = {}) =>
+        (await runProject({ projectDir: dir, adapters: BUILTIN_ADAPTERS, env: { HOME: EMPTY_HOME }, command: 'build', ...options }))
+          .summary;
       const tests = async (options: Partial<RunOptions> = {}) => {
         const summary = await run(options);
-        return Object.fromEntries(summary.results.filter((r) => r.uniqueId.startsWith('test.')).map((r) => [r.uniqueId.split('.')[2], `${r.status}${r.failures ? ` ${r.failures}` : ''}`]));
+        return Object.fromEntries(
+          summary.results
+            .filter((r) => r.uniqueId.startsWith('test.'))
+            .map((r) => [r.uniqueId.split('.')[2], `${r.status}${r.failures ? ` ${r.failures}` : ''}`]),
+        );
       };
       return { dir, schema, run, tests };
     }
@@ -87,7 +93,9 @@ for (const target of TEST_TARGETS) {
         [names.select]: 'fail 1',
       });
       // As in dbt, the manifest has the quoted column_name and the column's quote.
-      const manifest = JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8')) as { nodes: Record<string, { column_name?: string; columns?: Record<string, { quote: boolean | null }> }> };
+      const manifest = JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8')) as {
+        nodes: Record<string, { column_name?: string; columns?: Record<string, { quote: boolean | null }> }>;
+      };
       const test = Object.entries(manifest.nodes).find(([id]) => id.startsWith(`test.p.${names.accepted}.`))?.[1];
       expect(test?.column_name).toBe('"a""b"');
       expect(manifest.nodes['model.p.weird']?.columns?.['a"b']?.quote).toBe(true);
@@ -107,7 +115,11 @@ models:
         data_tests: [not_null]
 `,
       });
-      expect(await tests()).toEqual({ not_null_weird_semi_colon: 'error', not_null_weird_Mixed_Case: 'error', not_null_weird_lower_a_b_: 'pass' });
+      expect(await tests()).toEqual({
+        not_null_weird_semi_colon: 'error',
+        not_null_weird_Mixed_Case: 'error',
+        not_null_weird_lower_a_b_: 'pass',
+      });
     });
 
     it('never runs a statement smuggled in by a column name', async () => {

@@ -108,32 +108,88 @@ for (const target of TEST_TARGETS) {
     it('build, unqualified and as dbt.…, and give the same rows on every database', async () => {
       const dir = writeProject(files);
       const schema = await target.writeProfile(dir, 'p');
-      const { summary } = await runProject({ projectDir: dir, adapters: BUILTIN_ADAPTERS, env: { HOME: EMPTY_HOME }, command: 'build', fullRefresh: true });
+      const { summary } = await runProject({
+        projectDir: dir,
+        adapters: BUILTIN_ADAPTERS,
+        env: { HOME: EMPTY_HOME },
+        command: 'build',
+        fullRefresh: true,
+      });
       expect(summary.results.filter((r) => r.status !== 'success').map((r) => `${r.uniqueId}: ${r.message}`)).toEqual([]);
       const q = (sql: string) => target.query(dir, sql.replaceAll('{schema}', schema));
 
       const [strings] = await q('select * from {schema}.strings_and_types');
-      expect(strings).toMatchObject({ int_sum: '15', float_value: '1.5', timestamp_text: '2024-01-02 03:04:05', boolean_value: 'true', safe_int: '12', cast_int: '13', escaped: "it's", concatenated: 'abc', hashed: '9dd4e461268c8034f5c8564e155c67a6', len: '4', pos: '3', replaced: 'a+b', right_part: 'ef', second_part: 'b', last_part: 'c', bool_text: 'true', equal: '1' });
+      expect(strings).toMatchObject({
+        int_sum: '15',
+        float_value: '1.5',
+        timestamp_text: '2024-01-02 03:04:05',
+        boolean_value: 'true',
+        safe_int: '12',
+        cast_int: '13',
+        escaped: "it's",
+        concatenated: 'abc',
+        hashed: '9dd4e461268c8034f5c8564e155c67a6',
+        len: '4',
+        pos: '3',
+        replaced: 'a+b',
+        right_part: 'ef',
+        second_part: 'b',
+        last_part: 'c',
+        bool_text: 'true',
+        equal: '1',
+      });
       expect(Number(strings?.numeric_value)).toBe(1.25);
 
-      expect(await q('select * from {schema}.dates')).toEqual([{
-        diff_day: '30', diff_week: '4', diff_week_back: '-4', diff_month: '2', diff_quarter: '1', diff_year: '1', diff_hour: '25', diff_minute: '1442', diff_second: '86550',
-        plus_month: '2024-02-29', month_start: '2024-02-01', last_of_month: '2024-02-29', last_of_quarter: '2024-03-31', leap_day: '2024-02-29', has_now: '1',
-      }]);
-      expect(await q('select op, id from {schema}.sets_and_arrays order by op, id')).toEqual([{ op: 'except', id: '3' }, { op: 'intersect', id: '3' }]);
+      expect(await q('select * from {schema}.dates')).toEqual([
+        {
+          diff_day: '30',
+          diff_week: '4',
+          diff_week_back: '-4',
+          diff_month: '2',
+          diff_quarter: '1',
+          diff_year: '1',
+          diff_hour: '25',
+          diff_minute: '1442',
+          diff_second: '86550',
+          plus_month: '2024-02-29',
+          month_start: '2024-02-01',
+          last_of_month: '2024-02-29',
+          last_of_quarter: '2024-03-31',
+          leap_day: '2024-02-29',
+          has_now: '1',
+        },
+      ]);
+      expect(await q('select op, id from {schema}.sets_and_arrays order by op, id')).toEqual([
+        { op: 'except', id: '3' },
+        { op: 'intersect', id: '3' },
+      ]);
       expect(await q('select * from {schema}.arrays')).toEqual([{ constructed: '1,2', appended: '1,2', concatenated: '1,2,3', empty: '' }]);
       expect(await q('select * from {schema}.aggregates order by grp')).toEqual([
         { grp: 'a', names_desc: 'y,x', first_name: 'x', names: expect.stringMatching(/^(x,y|y,x)$/), any_grp: 'a', has_big: 'true' },
         { grp: 'b', names_desc: 'z', first_name: 'z', names: 'z', any_grp: 'b', has_big: 'false' },
       ]);
       expect(await q('select * from {schema}.series')).toEqual([{ n: '10', lo: '1', hi: '10' }]);
-      expect((await q(`select cast(cast(date_day as date) as varchar) as d from {schema}.spine order by 1`)).map((r) => r.d)).toEqual(['2024-02-27', '2024-02-28', '2024-02-29', '2024-03-01']);
+      expect((await q(`select cast(cast(date_day as date) as varchar) as d from {schema}.spine order by 1`)).map((r) => r.d)).toEqual([
+        '2024-02-27',
+        '2024-02-28',
+        '2024-02-29',
+        '2024-03-01',
+      ]);
 
       // With --full-refresh: config wins over the flag, the flag applies where config says nothing.
-      expect(await q('select * from {schema}.helpers_default')).toEqual([{
-        full_refresh: 'True', store_failures: 'False', missing_is_none: 'True', existing_name: 'events', revoke: 'FalseTrueTrue', temp_ok: 'True',
-        intermediate: 'helpers_default__dbt_tmp', backup: 'helpers_default__dbt_backup/view', query_columns: 'a,b',
-      }]);
+      expect(await q('select * from {schema}.helpers_default')).toEqual([
+        {
+          full_refresh: 'True',
+          store_failures: 'False',
+          missing_is_none: 'True',
+          existing_name: 'events',
+          revoke: 'FalseTrueTrue',
+          temp_ok: 'True',
+          intermediate: 'helpers_default__dbt_tmp',
+          backup: 'helpers_default__dbt_backup/view',
+          query_columns: 'a,b',
+        },
+      ]);
       expect(await q('select * from {schema}.helpers_configured')).toEqual([{ full_refresh: 'False', store_failures: 'True' }]);
     });
   });
@@ -142,16 +198,62 @@ for (const target of TEST_TARGETS) {
 describe('global macros', () => {
   // Every public cross-database macro (and the helpers that take no relation).
   const calls = [
-    'type_string()', 'type_timestamp()', 'type_float()', 'type_numeric()', 'type_bigint()', 'type_int()', 'type_boolean()',
-    'current_timestamp()', 'current_timestamp_backcompat()', 'current_timestamp_in_utc_backcompat()', 'snapshot_get_time()', "snapshot_string_as_time('2024-01-01')",
-    'except()', 'intersect()', "array_construct(['1'])", 'array_construct()', "array_append('a', '1')", "array_concat('a', 'b')",
-    "concat(['a', 'b'])", "hash('x')", "length('x')", "position('a', 'b')", "replace('f', 'a', 'b')", "right('s', 2)", "split_part('s', \"'-'\", 2)", "split_part('s', \"'-'\", -1)",
-    `escape_single_quotes("it's")`, "string_literal('a')", "any_value('x')", "bool_or('x')", "listagg('x')", "listagg('x', \"'|'\", 'order by x', 2)",
-    "cast('x', 'int')", "safe_cast('x', 'int')", "cast_bool_to_text('x')", "equals('a', 'b')",
-    'date(2024, 2, 29)', "date_trunc('month', 'd')", "dateadd('day', 1, 'd')", "datediff('a', 'b', 'week')", "datediff('a', 'b', 'second')", "last_day('d', 'month')", "last_day('d', 'quarter')",
-    'get_powers_of_two(5)', 'generate_series(3)', "date_spine('day', 'a', 'b')", 'should_full_refresh()', 'should_store_failures()', 'get_empty_subquery_sql("select 1")',
+    'type_string()',
+    'type_timestamp()',
+    'type_float()',
+    'type_numeric()',
+    'type_bigint()',
+    'type_int()',
+    'type_boolean()',
+    'current_timestamp()',
+    'current_timestamp_backcompat()',
+    'current_timestamp_in_utc_backcompat()',
+    'snapshot_get_time()',
+    "snapshot_string_as_time('2024-01-01')",
+    'except()',
+    'intersect()',
+    "array_construct(['1'])",
+    'array_construct()',
+    "array_append('a', '1')",
+    "array_concat('a', 'b')",
+    "concat(['a', 'b'])",
+    "hash('x')",
+    "length('x')",
+    "position('a', 'b')",
+    "replace('f', 'a', 'b')",
+    "right('s', 2)",
+    "split_part('s', \"'-'\", 2)",
+    "split_part('s', \"'-'\", -1)",
+    `escape_single_quotes("it's")`,
+    "string_literal('a')",
+    "any_value('x')",
+    "bool_or('x')",
+    "listagg('x')",
+    "listagg('x', \"'|'\", 'order by x', 2)",
+    "cast('x', 'int')",
+    "safe_cast('x', 'int')",
+    "cast_bool_to_text('x')",
+    "equals('a', 'b')",
+    'date(2024, 2, 29)',
+    "date_trunc('month', 'd')",
+    "dateadd('day', 1, 'd')",
+    "datediff('a', 'b', 'week')",
+    "datediff('a', 'b', 'second')",
+    "last_day('d', 'month')",
+    "last_day('d', 'quarter')",
+    'get_powers_of_two(5)',
+    'generate_series(3)',
+    "date_spine('day', 'a', 'b')",
+    'should_full_refresh()',
+    'should_store_failures()',
+    'get_empty_subquery_sql("select 1")',
   ];
-  const scope = { statement: () => '', load_result: () => null, flags: { FULL_REFRESH: false, STORE_FAILURES: false }, config: { get: () => null } };
+  const scope = {
+    statement: () => '',
+    load_result: () => null,
+    flags: { FULL_REFRESH: false, STORE_FAILURES: false },
+    config: { get: () => null },
+  };
   const render = (engine: TemplateEngine, text: string, type: string) => engine.renderString(text, 'm.sql', { ...scope, target: { type } });
 
   it.each(['duckdb', 'postgres'])('give the same SQL unqualified, as dbt.… and as strata.… on %s', (type) => {
@@ -162,11 +264,20 @@ describe('global macros', () => {
       expect(render(engine, `{{ dbt.${call} }}`, type).output, call).toBe(plain.output);
       expect(render(engine, `{{ strata.${call} }}`, type).output, call).toBe(plain.output);
     }
-    expect(render(engine, "{{ listagg('x', \"','\", 'order by x', 2) }}", type).output).toBe(type === 'duckdb' ? "list_aggr((array_agg(x order by x))[1:2], 'string_agg', ',')" : "array_to_string((array_agg(x order by x))[1:2], ',')");
+    expect(render(engine, "{{ listagg('x', \"','\", 'order by x', 2) }}", type).output).toBe(
+      type === 'duckdb'
+        ? "list_aggr((array_agg(x order by x))[1:2], 'string_agg', ',')"
+        : "array_to_string((array_agg(x order by x))[1:2], ',')",
+    );
   });
 
   it("are replaced by the project's macro of the same name; dbt.… stays dbt's, and adapter.dispatch finds the project's implementations", () => {
-    const engine = new TemplateEngine([{ file: 'macros/own.sql', text: "{% macro type_string() %}my_text{% endmacro %}{% macro postgres__hash(field) %}my_hash({{ field }}){% endmacro %}" }]);
+    const engine = new TemplateEngine([
+      {
+        file: 'macros/own.sql',
+        text: '{% macro type_string() %}my_text{% endmacro %}{% macro postgres__hash(field) %}my_hash({{ field }}){% endmacro %}',
+      },
+    ]);
     expect(engine.diagnostics).toEqual([]);
     expect(render(engine, '{{ type_string() }} {{ dbt.type_string() }}', 'postgres').output).toBe('my_text TEXT');
     expect(render(engine, "{{ hash('c') }} {{ dbt.hash('c') }}", 'postgres').output).toBe('my_hash(c) my_hash(c)');

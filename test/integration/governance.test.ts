@@ -22,12 +22,22 @@ describe('groups and access', () => {
       'models/no_group.sql': "select *\nfrom {{ ref('secret') }}",
     });
     const errors = userErrors(() => buildGraph(load(dir)));
-    expect(errors.map((e) => [e.code, e.at?.file, e.at?.line])).toEqual([['access-violation', 'models/no_group.sql', 2], ['access-violation', 'models/other_group.sql', 1]]);
-    expect(errors[1]?.message).toBe("other_group cannot ref secret: secret is private to group 'finance' (access: private), and other_group is in group 'sales'. Make secret protected or public, or move other_group into the group.");
+    expect(errors.map((e) => [e.code, e.at?.file, e.at?.line])).toEqual([
+      ['access-violation', 'models/no_group.sql', 2],
+      ['access-violation', 'models/other_group.sql', 1],
+    ]);
+    expect(errors[1]?.message).toBe(
+      "other_group cannot ref secret: secret is private to group 'finance' (access: private), and other_group is in group 'sales'. Make secret protected or public, or move other_group into the group.",
+    );
   });
 
   it('requires groups to exist and private models to have one', () => {
-    const dir = writeProject({ 'dbt_project.yml': projectYml('p'), 'models/props.yml': `${GROUPS}models:\n  - {name: a, group: finanse}\n  - {name: b, access: private}\n`, 'models/a.sql': 'select 1', 'models/b.sql': 'select 1' });
+    const dir = writeProject({
+      'dbt_project.yml': projectYml('p'),
+      'models/props.yml': `${GROUPS}models:\n  - {name: a, group: finanse}\n  - {name: b, access: private}\n`,
+      'models/a.sql': 'select 1',
+      'models/b.sql': 'select 1',
+    });
     expect(userErrors(() => load(dir)).map((e) => e.message)).toEqual([
       "a is in group 'finanse', which is not defined under 'groups:'. Did you mean 'finance'?",
       "b is private, but private models must belong to a group (set 'group:').",
@@ -36,8 +46,20 @@ describe('groups and access', () => {
 
   it('allows only public models across projects, and names unknown projects and models', () => {
     const upstream = mkdtempSync(join(tmpdir(), 'strata-up-'));
-    const node = (name: string, access: string) => ({ resource_type: 'model', name, package_name: 'platform', schema: 'platform', alias: name, access });
-    writeFileSync(join(upstream, 'manifest.json'), JSON.stringify({ nodes: { 'model.platform.customers': node('customers', 'public'), 'model.platform.raw_stuff': node('raw_stuff', 'protected') } }));
+    const node = (name: string, access: string) => ({
+      resource_type: 'model',
+      name,
+      package_name: 'platform',
+      schema: 'platform',
+      alias: name,
+      access,
+    });
+    writeFileSync(
+      join(upstream, 'manifest.json'),
+      JSON.stringify({
+        nodes: { 'model.platform.customers': node('customers', 'public'), 'model.platform.raw_stuff': node('raw_stuff', 'protected') },
+      }),
+    );
     const dir = writeProject({
       'dbt_project.yml': projectYml('p'),
       'dependencies.yml': `projects:\n  - name: platform\n    manifest: ${join(upstream, 'manifest.json')}\n`,
@@ -49,7 +71,7 @@ describe('groups and access', () => {
     const errors = userErrors(() => buildGraph(load(dir)));
     expect(errors.map((e) => e.message)).toEqual([
       "no_project refers to ref('platfrom', 'customers'), but no project named 'platfrom' is listed in dependencies.yml. Did you mean 'platform'?",
-      'not_public cannot ref platform.raw_stuff: it is protected in project \'platform\', and only public models can be used from another project.',
+      "not_public cannot ref platform.raw_stuff: it is protected in project 'platform', and only public models can be used from another project.",
       "typo refers to ref('platform', 'customer'), which project 'platform' does not publish. Did you mean 'customers'?",
     ]);
   });
@@ -62,10 +84,16 @@ describe('unenforceable constraints', () => {
       'dbt_project.yml': projectYml('p'),
       'models/parent.sql': 'select 1 as id',
       'models/child.sql': "select 1 as parent_id from {{ ref('parent') }}",
-      'models/props.yml': "models:\n  - name: child\n    config: {materialized: table, contract: {enforced: true}}\n    columns:\n      - {name: parent_id, data_type: integer, constraints: [{type: foreign_key, to: ref('parent'), to_columns: [id]}]}\n",
+      'models/props.yml':
+        "models:\n  - name: child\n    config: {materialized: table, contract: {enforced: true}}\n    columns:\n      - {name: parent_id, data_type: integer, constraints: [{type: foreign_key, to: ref('parent'), to_columns: [id]}]}\n",
     });
     const { warnings } = prepareProject({ projectDir: dir, adapters: BUILTIN_ADAPTERS, env: { HOME: EMPTY_HOME } });
-    expect(warnings.map((w) => [w.code, w.message])).toEqual([['unenforced-constraint', "child: foreign_key constraints are not created on duckdb (it cannot swap in a table that foreign keys point at); test the relationship with a relationships test instead."]]);
+    expect(warnings.map((w) => [w.code, w.message])).toEqual([
+      [
+        'unenforced-constraint',
+        'child: foreign_key constraints are not created on duckdb (it cannot swap in a table that foreign keys point at); test the relationship with a relationships test instead.',
+      ],
+    ]);
   });
 });
 
@@ -77,7 +105,8 @@ describe('model versions', () => {
       'models/orders_v2.sql': 'select 1 as id, 3 as new_col',
       'models/latest_user.sql': "select * from {{ ref('orders') }}",
       'models/pinned_user.sql': "select * from {{ ref('orders', v=1) }} join {{ ref('orders', version=2) }} using (id)",
-      'models/props.yml': 'models:\n  - name: orders\n    latest_version: 2\n    columns: [{name: id}, {name: old_col}, {name: new_col}]\n    versions:\n      - v: 1\n        deprecation_date: 2025-01-01\n        columns: [{include: all, exclude: [new_col]}]\n      - v: 2\n        columns: [{include: all, exclude: [old_col]}]\n',
+      'models/props.yml':
+        'models:\n  - name: orders\n    latest_version: 2\n    columns: [{name: id}, {name: old_col}, {name: new_col}]\n    versions:\n      - v: 1\n        deprecation_date: 2025-01-01\n        columns: [{include: all, exclude: [new_col]}]\n      - v: 2\n        columns: [{include: all, exclude: [old_col]}]\n',
     });
     const project = load(dir);
     const dag = buildGraph(project);
@@ -87,22 +116,29 @@ describe('model versions', () => {
     expect(Object.keys(project.nodes.get('model.p.orders.v2')?.columns ?? {})).toEqual(['id', 'new_col']);
     expect(dag.graph.predecessors('model.p.latest_user')).toEqual(['model.p.orders.v2']);
     expect((dag.graph.predecessors('model.p.pinned_user') as string[]).sort()).toEqual(['model.p.orders.v1', 'model.p.orders.v2']);
-    expect(dag.warnings.map((w) => w.message)).toEqual(['pinned_user refers to orders v1, which is deprecated as of 2025-01-01. Move to the latest version.']);
+    expect(dag.warnings.map((w) => w.message)).toEqual([
+      'pinned_user refers to orders v1, which is deprecated as of 2025-01-01. Move to the latest version.',
+    ]);
   });
 });
 
 for (const target of TEST_TARGETS) {
   describe(`contracts on ${target.name}`, () => {
-    const contract = (columns: string) => `models:\n  - name: m\n    config: {materialized: table, contract: {enforced: true}}\n    columns:\n${columns}`;
+    const contract = (columns: string) =>
+      `models:\n  - name: m\n    config: {materialized: table, contract: {enforced: true}}\n    columns:\n${columns}`;
     async function setup(sql: string, columns: string) {
       const dir = writeProject({ 'dbt_project.yml': projectYml('p'), 'models/m.sql': sql, 'models/props.yml': contract(columns) });
       const schema = await target.writeProfile(dir, 'p');
-      const run = async () => (await runProject({ projectDir: dir, adapters: BUILTIN_ADAPTERS, env: { HOME: EMPTY_HOME } })).summary.results[0];
+      const run = async () =>
+        (await runProject({ projectDir: dir, adapters: BUILTIN_ADAPTERS, env: { HOME: EMPTY_HOME } })).summary.results[0];
       return { dir, run, query: (sql: string) => target.query(dir, sql.replaceAll('{schema}', schema)) };
     }
 
     it('lists every column that differs from the contract', async () => {
-      const { run } = await setup("select 1 as id, 'x' as label, 2 as extra", '      - {name: id, data_type: integer}\n      - {name: label, data_type: integer}\n      - {name: missing, data_type: date}\n');
+      const { run } = await setup(
+        "select 1 as id, 'x' as label, 2 as extra",
+        '      - {name: id, data_type: integer}\n      - {name: label, data_type: integer}\n      - {name: missing, data_type: date}\n',
+      );
       const result = await run();
       expect(result?.status).toBe('error');
       expect(result?.message).toContain('m does not match its contract:');
@@ -112,17 +148,27 @@ for (const target of TEST_TARGETS) {
     });
 
     it('builds with the declared types and enforces constraints, keeping the old rows when one is violated', async () => {
-      const columns = "      - {name: id, data_type: bigint, constraints: [{type: not_null}, {type: primary_key}]}\n      - {name: amount, data_type: 'numeric(10,2)', constraints: [{type: check, expression: 'amount >= 0'}]}\n";
+      const columns =
+        "      - {name: id, data_type: bigint, constraints: [{type: not_null}, {type: primary_key}]}\n      - {name: amount, data_type: 'numeric(10,2)', constraints: [{type: check, expression: 'amount >= 0'}]}\n";
       const { dir, run, query } = await setup('select cast(1 as bigint) as id, 2.5 as amount union all select 2, 4.0', columns);
       expect((await run())?.message).toMatch(/^created table/);
-      const types = await query("select column_name, data_type from information_schema.columns where table_schema = '{schema}' and table_name = 'm' order by ordinal_position");
+      const types = await query(
+        "select column_name, data_type from information_schema.columns where table_schema = '{schema}' and table_name = 'm' order by ordinal_position",
+      );
       expect(types.map((t) => t.data_type?.toLowerCase())).toEqual(['bigint', target.name === 'duckdb' ? 'decimal(10,2)' : 'numeric']);
-      for (const bad of ['select cast(null as bigint) as id, 1.0 as amount', 'select cast(1 as bigint) as id, 1.0 as amount union all select 1, 2.0', 'select cast(1 as bigint) as id, -5.0 as amount']) {
+      for (const bad of [
+        'select cast(null as bigint) as id, 1.0 as amount',
+        'select cast(1 as bigint) as id, 1.0 as amount union all select 1, 2.0',
+        'select cast(1 as bigint) as id, -5.0 as amount',
+      ]) {
         writeFiles(dir, { 'models/m.sql': bad });
         const result = await run();
         expect(result?.status, bad).toBe('error');
         expect(result?.message, bad).toMatch(/Database error/);
-        expect(await query('select id, amount from {schema}.m order by id')).toEqual([{ id: '1', amount: '2.50' }, { id: '2', amount: '4.00' }]);
+        expect(await query('select id, amount from {schema}.m order by id')).toEqual([
+          { id: '1', amount: '2.50' },
+          { id: '2', amount: '4.00' },
+        ]);
       }
       // A rebuild that keeps to the contract works again (constraint names do not collide).
       writeFiles(dir, { 'models/m.sql': 'select cast(3 as bigint) as id, 1.0 as amount' });

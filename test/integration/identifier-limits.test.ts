@@ -66,11 +66,21 @@ models:
 for (const target of TEST_TARGETS) {
   describe(`names at the identifier limit on ${target.name}`, () => {
     it('derives temp, backup and staging names that fit, never collide and leave nothing behind', async () => {
-      expect(Object.values(NAMES).map(bytes).every((n) => n >= 57 && n <= 63)).toBe(true);
+      expect(
+        Object.values(NAMES)
+          .map(bytes)
+          .every((n) => n >= 57 && n <= 63),
+      ).toBe(true);
       const dir = writeProject(files());
       const schema = await target.writeProfile(dir, 'p', { threads: 4 });
       const build = async (options: Partial<RunOptions> = {}) => {
-        const { summary } = await runProject({ projectDir: dir, adapters: BUILTIN_ADAPTERS, env: { HOME: EMPTY_HOME }, command: 'build', ...options });
+        const { summary } = await runProject({
+          projectDir: dir,
+          adapters: BUILTIN_ADAPTERS,
+          env: { HOME: EMPTY_HOME },
+          command: 'build',
+          ...options,
+        });
         const failed = summary.results.filter((r) => r.status !== 'success' && r.status !== 'pass');
         expect(failed.map((r) => `${r.uniqueId}: ${r.status} ${r.message}`)).toEqual([]);
         return summary;
@@ -80,14 +90,18 @@ for (const target of TEST_TARGETS) {
       await build({ fullRefresh: true });
       await build();
 
-      const catalog = target.name === 'postgres'
-        ? `select table_name as name from information_schema.tables where table_schema = '${schema}'`
-        : `select table_name as name from information_schema.tables where table_schema = '${schema}' and table_catalog = 'test'`;
+      const catalog =
+        target.name === 'postgres'
+          ? `select table_name as name from information_schema.tables where table_schema = '${schema}'`
+          : `select table_name as name from information_schema.tables where table_schema = '${schema}' and table_catalog = 'test'`;
       const names = (await target.query(dir, catalog)).map((r) => r.name).sort();
       expect(names).toEqual(Object.values(NAMES).sort());
       if (target.name === 'postgres') {
         // Session-private scratch tables went with their sessions; nothing derived is left anywhere.
-        const leftovers = await target.query(dir, `select relname from pg_class where relname like '%strata%' and relnamespace in (select oid from pg_namespace where nspname = '${schema}' or nspname like 'pg_temp%')`);
+        const leftovers = await target.query(
+          dir,
+          `select relname from pg_class where relname like '%strata%' and relnamespace in (select oid from pg_namespace where nspname = '${schema}' or nspname like 'pg_temp%')`,
+        );
         expect(leftovers).toEqual([]);
       }
       expect(await target.query(dir, `select twin from ${schema}."${NAMES.twinB}"`)).toEqual([{ twin: 'b' }]);
@@ -96,7 +110,11 @@ for (const target of TEST_TARGETS) {
 
     it('refuses, before running anything, a relation whose own name is too long', async () => {
       const tooLong = pad('m64_', 64);
-      const dir = writeProject({ 'dbt_project.yml': projectYml('p'), [`models/${tooLong}.sql`]: 'select 1 as id', 'models/ok.sql': 'select 1 as id' });
+      const dir = writeProject({
+        'dbt_project.yml': projectYml('p'),
+        [`models/${tooLong}.sql`]: 'select 1 as id',
+        'models/ok.sql': 'select 1 as id',
+      });
       await target.writeProfile(dir, 'p');
       const run = runProject({ projectDir: dir, adapters: BUILTIN_ADAPTERS, env: { HOME: EMPTY_HOME }, command: 'build' });
       if (target.name === 'postgres') await expect(run).rejects.toThrow(/is 64 bytes long, and postgres keeps only 63/);

@@ -28,7 +28,10 @@ for (const target of MATERIALIZATION_TARGETS) {
       const summary = await run('id,v,updated_at\n1,a,1\n2,b,2\n2,b2,3\n3,c,4\n');
       expect(summary.results.find((r) => r.uniqueId === 'model.p.m')?.message).toMatch(/^appended rows in/);
       expect(await rows()).toEqual([
-        { id: '1', v: 'a', updated_at: '1' }, { id: '2', v: 'b', updated_at: '2' }, { id: '2', v: 'b2', updated_at: '3' }, { id: '3', v: 'c', updated_at: '4' },
+        { id: '1', v: 'a', updated_at: '1' },
+        { id: '2', v: 'b', updated_at: '2' },
+        { id: '2', v: 'b2', updated_at: '3' },
+        { id: '3', v: 'c', updated_at: '4' },
       ]);
     });
 
@@ -37,7 +40,10 @@ for (const target of MATERIALIZATION_TARGETS) {
       expect((await run()).success).toBe(true);
       expect((await run('id,v,updated_at\n,null-key-2,3\n1,a,1\n2,b2,3\n3,c,3\n')).success).toBe(true);
       expect(await rows()).toEqual([
-        { id: null, v: 'null-key-2', updated_at: '3' }, { id: '1', v: 'a', updated_at: '1' }, { id: '2', v: 'b2', updated_at: '3' }, { id: '3', v: 'c', updated_at: '3' },
+        { id: null, v: 'null-key-2', updated_at: '3' },
+        { id: '1', v: 'a', updated_at: '1' },
+        { id: '2', v: 'b2', updated_at: '3' },
+        { id: '3', v: 'c', updated_at: '3' },
       ]);
     });
 
@@ -48,7 +54,10 @@ for (const target of MATERIALIZATION_TARGETS) {
       // Key (1,a) is replaced; (1,frozen) is protected by the predicate, so its new version is added beside it.
       expect((await run('id,v,updated_at\n1,a,5\n1,frozen,5\n')).success).toBe(true);
       expect(await rows()).toEqual([
-        { id: '1', v: 'a', updated_at: '5' }, { id: '1', v: 'frozen', updated_at: '1' }, { id: '1', v: 'frozen', updated_at: '5' }, { id: '2', v: 'a', updated_at: '1' },
+        { id: '1', v: 'a', updated_at: '5' },
+        { id: '1', v: 'frozen', updated_at: '1' },
+        { id: '1', v: 'frozen', updated_at: '5' },
+        { id: '2', v: 'a', updated_at: '1' },
       ]);
     });
 
@@ -58,7 +67,10 @@ for (const target of MATERIALIZATION_TARGETS) {
       expect((await run()).success).toBe(true);
       expect((await run('id,v,updated_at\n,n2,2\n1,a,1\n2,b2,2\n3,c,2\n')).success).toBe(true);
       expect(await rows()).toEqual([
-        { id: null, v: 'n2', updated_at: '2' }, { id: '1', v: 'a', updated_at: '1' }, { id: '2', v: 'b2', updated_at: '2' }, { id: '3', v: 'c', updated_at: '2' },
+        { id: null, v: 'n2', updated_at: '2' },
+        { id: '1', v: 'a', updated_at: '1' },
+        { id: '2', v: 'b2', updated_at: '2' },
+        { id: '3', v: 'c', updated_at: '2' },
       ]);
     });
 
@@ -74,7 +86,8 @@ for (const target of MATERIALIZATION_TARGETS) {
     });
 
     it('on_schema_change: fail stops, append_new_columns adds, sync_all_columns also drops', async () => {
-      const withColumns = (config: string, select: string) => `{{ config(materialized='incremental', ${config}) }}\nselect ${select} from {{ ref('src') }}\n{% if is_incremental() %}where updated_at > (select max(updated_at) from {{ this }}){% endif %}`;
+      const withColumns = (config: string, select: string) =>
+        `{{ config(materialized='incremental', ${config}) }}\nselect ${select} from {{ ref('src') }}\n{% if is_incremental() %}where updated_at > (select max(updated_at) from {{ this }}){% endif %}`;
       const { dir, run, rows } = await setup(withColumns("on_schema_change='fail'", 'id, v, updated_at'), 'id,v,updated_at\n1,a,1\n');
       expect((await run()).success).toBe(true);
       writeFiles(dir, { 'models/m.sql': withColumns("on_schema_change='fail'", "id, v, updated_at, 'x' as extra") });
@@ -85,11 +98,18 @@ for (const target of MATERIALIZATION_TARGETS) {
 
       writeFiles(dir, { 'models/m.sql': withColumns("on_schema_change='append_new_columns'", "id, v, updated_at, 'x' as extra") });
       expect((await run()).success).toBe(true);
-      expect(await rows('id, v, extra')).toEqual([{ id: '1', v: 'a', extra: null }, { id: '2', v: 'b', extra: 'x' }]);
+      expect(await rows('id, v, extra')).toEqual([
+        { id: '1', v: 'a', extra: null },
+        { id: '2', v: 'b', extra: 'x' },
+      ]);
 
       writeFiles(dir, { 'models/m.sql': withColumns("on_schema_change='sync_all_columns'", "id, updated_at, 'y' as extra") });
       expect((await run('id,v,updated_at\n1,a,1\n2,b,2\n3,c,3\n')).success).toBe(true);
-      expect(await rows('*')).toEqual([{ id: '1', updated_at: '1', extra: null }, { id: '2', updated_at: '2', extra: 'x' }, { id: '3', updated_at: '3', extra: 'y' }]);
+      expect(await rows('*')).toEqual([
+        { id: '1', updated_at: '1', extra: null },
+        { id: '2', updated_at: '2', extra: 'x' },
+        { id: '3', updated_at: '3', extra: 'y' },
+      ]);
     });
 
     it('--full-refresh rebuilds, unless the model sets full_refresh: false', async () => {
@@ -99,7 +119,10 @@ for (const target of MATERIALIZATION_TARGETS) {
       expect(await rows()).toEqual([{ id: '2', v: 'b', updated_at: '2' }]);
       writeFiles(dir, { 'models/m.sql': incrementalModel("incremental_strategy='append', full_refresh=false") });
       expect((await run('id,v,updated_at\n3,c,3\n', { fullRefresh: true })).success).toBe(true);
-      expect(await rows()).toEqual([{ id: '2', v: 'b', updated_at: '2' }, { id: '3', v: 'c', updated_at: '3' }]);
+      expect(await rows()).toEqual([
+        { id: '2', v: 'b', updated_at: '2' },
+        { id: '3', v: 'c', updated_at: '3' },
+      ]);
     });
   });
 }

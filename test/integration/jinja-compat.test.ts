@@ -25,7 +25,8 @@ const files = {
 {% macro wrap_select() %}select * from ({{ caller() }}) wrapped{% endmacro %}
 {% macro failing() %}{{ exceptions.raise_compiler_error('failing() was called') }}{% endmacro %}
 `,
-  'seeds/payments.csv': 'id,amount_cents,method,paid_at\n1,1050,card,2024-01-31 10:00:00\n2,2000,cash,2024-02-01 09:30:00\n3,300,card,2024-02-15 18:45:00\n',
+  'seeds/payments.csv':
+    'id,amount_cents,method,paid_at\n1,1050,card,2024-01-31 10:00:00\n2,2000,cash,2024-02-01 09:30:00\n3,300,card,2024-02-15 18:45:00\n',
   // Python string/list/dict methods, namespace(), {% do %}, loop.*, {% set %} blocks, tests.
   'models/python_methods.sql': `
 {%- set ns = namespace(total=0, names=[]) -%}
@@ -124,15 +125,58 @@ for (const target of TEST_TARGETS) {
         onTemplateLog(undefined);
       }
       const q = (sql: string) => target.query(dir, sql.replaceAll('{schema}', schema));
-      expect(await q('select * from {schema}.python_methods')).toEqual([{ names: 'DE-FR-IT', total: '6', got: '20', n_items: '2', n_parts: '3', stripped: 'padded_text', formatted: 'x-1', tests: 'yes', returned: 'alpha', selected: 'y', builtins: '2232', md5: '9dd4e461268c8034f5c8564e155c67a6' }]);
-      expect(await q('select * from {schema}.modules_and_json')).toEqual([{ formatted_date: '20240131 12:30', day_before: '2024-02-29', no_vowels: 'strt', matched: '42', json_sum: '6', yaml_a: '5', as_json: '{"x": [1]}', as_yaml: 'a: 1', has_invocation_id: '1', has_run_started_at: '1', which: 'build' }]);
+      expect(await q('select * from {schema}.python_methods')).toEqual([
+        {
+          names: 'DE-FR-IT',
+          total: '6',
+          got: '20',
+          n_items: '2',
+          n_parts: '3',
+          stripped: 'padded_text',
+          formatted: 'x-1',
+          tests: 'yes',
+          returned: 'alpha',
+          selected: 'y',
+          builtins: '2232',
+          md5: '9dd4e461268c8034f5c8564e155c67a6',
+        },
+      ]);
+      expect(await q('select * from {schema}.modules_and_json')).toEqual([
+        {
+          formatted_date: '20240131 12:30',
+          day_before: '2024-02-29',
+          no_vowels: 'strt',
+          matched: '42',
+          json_sum: '6',
+          yaml_a: '5',
+          as_json: '{"x": [1]}',
+          as_yaml: 'a: 1',
+          has_invocation_id: '1',
+          has_run_started_at: '1',
+          which: 'build',
+        },
+      ]);
       const [dispatched] = await q('select * from {schema}.dispatched');
-      expect(dispatched).toMatchObject({ greeting: target.name === 'duckdb' ? 'hello duck' : 'hello elephant', days_between: '74', concatenated: 'ab', cast_int: '12', hashed: '9dd4e461268c8034f5c8564e155c67a6', quoted: '1' });
+      expect(dispatched).toMatchObject({
+        greeting: target.name === 'duckdb' ? 'hello duck' : 'hello elephant',
+        days_between: '74',
+        concatenated: 'ab',
+        cast_int: '12',
+        hashed: '9dd4e461268c8034f5c8564e155c67a6',
+        quoted: '1',
+      });
       expect(String(dispatched?.month_start)).toMatch(/^2024-02-01/);
       expect(String(dispatched?.three_days_later)).toMatch(/^2024-02-02/);
       expect(dispatched).toMatchObject({ second_part: 'b', typed_text: 'x' });
       const [introspected] = await q('select * from {schema}.introspected');
-      expect(introspected).toMatchObject({ methods: 'card,cash', biggest: '2000', found: 'payments', column_names: 'id,amount_cents,method,paid_at', created: 'payments', relation_methods: `"payments"|"${schema}"."introspected"|other` });
+      expect(introspected).toMatchObject({
+        methods: 'card,cash',
+        biggest: '2000',
+        found: 'payments',
+        column_names: 'id,amount_cents,method,paid_at',
+        created: 'payments',
+        relation_methods: `"payments"|"${schema}"."introspected"|other`,
+      });
       expect([Number(introspected?.card_euros), Number(introspected?.cash_euros)]).toEqual([13.5, 20]);
       expect(logged).toContain('introspected 2 methods');
       expect(await q('select * from {schema}.called')).toEqual([{ seven: '7' }]);
@@ -147,23 +191,37 @@ for (const target of TEST_TARGETS) {
 
 describe('template errors', () => {
   it('name the model file, line and column, and the macros the error passed through', async () => {
-    const dir = writeProject({ ...files, 'models/broken.sql': "select 1 as a,\n  {{ failing() }} as b" });
+    const dir = writeProject({ ...files, 'models/broken.sql': 'select 1 as a,\n  {{ failing() }} as b' });
     await TEST_TARGETS[0]?.writeProfile(dir, 'p');
-    const failure = await runProject({ projectDir: dir, adapters: BUILTIN_ADAPTERS, env: { HOME: EMPTY_HOME }, select: ['broken'] }).catch((err: unknown) => err);
+    const failure = await runProject({ projectDir: dir, adapters: BUILTIN_ADAPTERS, env: { HOME: EMPTY_HOME }, select: ['broken'] }).catch(
+      (err: unknown) => err,
+    );
     expect(failure).toBeInstanceOf(StrataUserError);
-    expect((failure as StrataUserError).diagnostics[0]).toMatchObject({ message: 'failing() was called (in macro failing (macros/helpers.sql:8))', at: { file: 'models/broken.sql', line: 2, column: 6 } });
+    expect((failure as StrataUserError).diagnostics[0]).toMatchObject({
+      message: 'failing() was called (in macro failing (macros/helpers.sql:8))',
+      at: { file: 'models/broken.sql', line: 2, column: 6 },
+    });
   });
 
   it('run loop filters as Jinja does: loop.last counts only the items kept', async () => {
-    const dir = writeProject({ ...files, 'models/filtered.sql': "select 1 as x\n{% for n in [1, 2, 3] if n > 1 %}, {{ n }} as n{{ loop.index }}{% if loop.last %}, {{ loop.length }} as kept{% endif %}{% endfor %}" });
+    const dir = writeProject({
+      ...files,
+      'models/filtered.sql':
+        'select 1 as x\n{% for n in [1, 2, 3] if n > 1 %}, {{ n }} as n{{ loop.index }}{% if loop.last %}, {{ loop.length }} as kept{% endif %}{% endfor %}',
+    });
     await TEST_TARGETS[0]?.writeProfile(dir, 'p');
     const result = await cli(['compile', '--project-dir', dir, '-s', 'filtered'], { HOME: EMPTY_HOME });
     expect(result.code, result.err).toBe(0);
-    expect(readFileSync(join(dir, 'target/compiled/p/models/filtered.sql'), 'utf8').trimEnd()).toBe('select 1 as x\n, 2 as n1, 3 as n2, 2 as kept');
+    expect(readFileSync(join(dir, 'target/compiled/p/models/filtered.sql'), 'utf8').trimEnd()).toBe(
+      'select 1 as x\n, 2 as n1, 3 as n2, 2 as kept',
+    );
   });
 
   it('show log(…, info=True) on the command line, once per compile', async () => {
-    const dir = writeProject({ 'dbt_project.yml': projectYml('p'), 'models/chatty.sql': "{{ log('compiling ' ~ this.identifier, info=True) }}select 1 as x" });
+    const dir = writeProject({
+      'dbt_project.yml': projectYml('p'),
+      'models/chatty.sql': "{{ log('compiling ' ~ this.identifier, info=True) }}select 1 as x",
+    });
     const result = await cli(['compile', '--project-dir', dir], { HOME: EMPTY_HOME });
     expect(result.code, result.err).toBe(0);
     expect(result.out.split('\n').filter((l) => l === 'compiling chatty')).toHaveLength(1);

@@ -6,8 +6,10 @@ import { EMPTY_HOME } from '../helpers/load.js';
 import { MATERIALIZATION_TARGETS } from '../helpers/non-transactional-target.js';
 import { projectYml, writeFiles, writeProject } from '../helpers/temp-project.js';
 
-const events = (day2Amount: number) => `occurred_at,amount\n2024-01-01 10:00:00,1\n2024-01-02 10:00:00,${day2Amount}\n2024-01-03 10:00:00,3\n2024-01-04 10:00:00,4\n2024-01-05 10:00:00,5\n`;
-const model = (select: string) => `{{ config(materialized='incremental', incremental_strategy='microbatch', event_time='occurred_at', batch_size='day', begin='2024-01-01') }}\n${select}`;
+const events = (day2Amount: number) =>
+  `occurred_at,amount\n2024-01-01 10:00:00,1\n2024-01-02 10:00:00,${day2Amount}\n2024-01-03 10:00:00,3\n2024-01-04 10:00:00,4\n2024-01-05 10:00:00,5\n`;
+const model = (select: string) =>
+  `{{ config(materialized='incremental', incremental_strategy='microbatch', event_time='occurred_at', batch_size='day', begin='2024-01-01') }}\n${select}`;
 
 for (const target of MATERIALIZATION_TARGETS) {
   describe(`microbatch on ${target.title}`, () => {
@@ -18,9 +20,17 @@ for (const target of MATERIALIZATION_TARGETS) {
         'models/daily.sql': model(select),
       });
       const schema = await target.writeProfile(dir, 'p');
-      const run = async (start: string, end: string, options: Partial<RunOptions> = {}) => (await runProject({
-        projectDir: dir, adapters: target.adapters, env: { HOME: EMPTY_HOME }, eventTimeStart: new Date(`${start}T00:00:00Z`), eventTimeEnd: new Date(`${end}T00:00:00Z`), ...options,
-      })).summary;
+      const run = async (start: string, end: string, options: Partial<RunOptions> = {}) =>
+        (
+          await runProject({
+            projectDir: dir,
+            adapters: target.adapters,
+            env: { HOME: EMPTY_HOME },
+            eventTimeStart: new Date(`${start}T00:00:00Z`),
+            eventTimeEnd: new Date(`${end}T00:00:00Z`),
+            ...options,
+          })
+        ).summary;
       const rows = () => target.query(dir, `select cast(occurred_at as date) as day, amount from ${schema}.daily order by 1`);
       return { dir, schema, run, rows };
     }
@@ -30,14 +40,24 @@ for (const target of MATERIALIZATION_TARGETS) {
       const first = await run('2024-01-01', '2024-01-04');
       expect(first.success).toBe(true);
       expect(first.results.find((r) => r.uniqueId === 'model.p.daily')?.batchResults?.successful).toHaveLength(3);
-      expect((await rows()).map((r) => [r.day?.slice(0, 10), r.amount])).toEqual([['2024-01-01', '1'], ['2024-01-02', '2'], ['2024-01-03', '3']]);
+      expect((await rows()).map((r) => [r.day?.slice(0, 10), r.amount])).toEqual([
+        ['2024-01-01', '1'],
+        ['2024-01-02', '2'],
+        ['2024-01-03', '3'],
+      ]);
       writeFiles(dir, { 'seeds/events.csv': events(20) });
       expect((await run('2024-01-02', '2024-01-03')).success).toBe(true);
-      expect((await rows()).map((r) => [r.day?.slice(0, 10), r.amount])).toEqual([['2024-01-01', '1'], ['2024-01-02', '20'], ['2024-01-03', '3']]);
+      expect((await rows()).map((r) => [r.day?.slice(0, 10), r.amount])).toEqual([
+        ['2024-01-01', '1'],
+        ['2024-01-02', '20'],
+        ['2024-01-03', '3'],
+      ]);
     });
 
     it("gives each batch's template model.batch as dbt does: id and bounds in Python's isoformat", async () => {
-      const { dir, schema, run } = await setup("select occurred_at, amount, '{{ model.batch.id }}' as batch_id, '{{ model.batch.event_time_start }}|{{ model.batch.event_time_end }}' as bounds from {{ ref('events') }}");
+      const { dir, schema, run } = await setup(
+        "select occurred_at, amount, '{{ model.batch.id }}' as batch_id, '{{ model.batch.event_time_start }}|{{ model.batch.event_time_end }}' as bounds from {{ ref('events') }}",
+      );
       expect((await run('2024-01-01', '2024-01-03')).success).toBe(true);
       const rows = await target.query(dir, `select distinct batch_id, bounds from ${schema}.daily order by 1`);
       expect(rows).toEqual([
@@ -48,7 +68,8 @@ for (const target of MATERIALIZATION_TARGETS) {
 
     it('keeps the batches that worked when one fails, and reports which', async () => {
       // The cast fails at run time only for day 3's row (a constant cast would fail while planning).
-      const failOnDay3 = "select occurred_at, cast(case when amount = 3 then 'x' else cast(amount as varchar) end as integer) as amount from {{ ref('events') }}";
+      const failOnDay3 =
+        "select occurred_at, cast(case when amount = 3 then 'x' else cast(amount as varchar) end as integer) as amount from {{ ref('events') }}";
       const { dir, run, rows } = await setup(failOnDay3);
       const summary = await run('2024-01-01', '2024-01-05');
       const result = summary.results.find((r) => r.uniqueId === 'model.p.daily');
@@ -56,7 +77,9 @@ for (const target of MATERIALIZATION_TARGETS) {
       expect(result?.batchResults?.successful.map((b) => b[0].slice(0, 10))).toEqual(['2024-01-01', '2024-01-02', '2024-01-04']);
       expect(result?.batchResults?.failed.map((b) => b[0].slice(0, 10))).toEqual(['2024-01-03']);
       expect((await rows()).map((r) => r.amount)).toEqual(['1', '2', '4']);
-      const artifact = JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string; batch_results: { failed: string[][] } | null }[] };
+      const artifact = JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')) as {
+        results: { unique_id: string; batch_results: { failed: string[][] } | null }[];
+      };
       expect(artifact.results.find((r) => r.unique_id === 'model.p.daily')?.batch_results?.failed).toHaveLength(1);
     });
   });

@@ -19,7 +19,8 @@ const packageFiles = {
 `,
   'macros/tests.sql': `{% test is_positive(model, column_name) %}select * from {{ model }} where {{ column_name }} <= 0{% endtest %}`,
   'models/pkg_numbers.sql': 'select 1 as n union all select 2 as n',
-  'models/pkg_schema.yml': 'models:\n  - name: pkg_numbers\n    columns:\n      - name: n\n        data_tests: [not_null, util_pkg.is_positive]\n',
+  'models/pkg_schema.yml':
+    'models:\n  - name: pkg_numbers\n    columns:\n      - name: n\n        data_tests: [not_null, util_pkg.is_positive]\n',
 };
 
 function rootProject(extraProjectYml = ''): Record<string, string> {
@@ -64,9 +65,17 @@ for (const target of TEST_TARGETS) {
         { n: '2', doubled: '4', tripled: '6', greeting: 'hello from the package' },
       ]);
       // The root project's `models: util_pkg: +materialized: table` configures the package's model.
-      expect(await q("select table_type from information_schema.tables where table_name = 'pkg_numbers' and table_schema = '{schema}'")).toEqual([{ table_type: 'BASE TABLE' }]);
-      const manifest = JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8')) as { nodes: Record<string, { package_name: string; original_file_path: string }>; macros: Record<string, unknown> };
-      expect(manifest.nodes['model.util_pkg.pkg_numbers']).toMatchObject({ package_name: 'util_pkg', original_file_path: 'models/pkg_numbers.sql' });
+      expect(
+        await q("select table_type from information_schema.tables where table_name = 'pkg_numbers' and table_schema = '{schema}'"),
+      ).toEqual([{ table_type: 'BASE TABLE' }]);
+      const manifest = JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8')) as {
+        nodes: Record<string, { package_name: string; original_file_path: string }>;
+        macros: Record<string, unknown>;
+      };
+      expect(manifest.nodes['model.util_pkg.pkg_numbers']).toMatchObject({
+        package_name: 'util_pkg',
+        original_file_path: 'models/pkg_numbers.sql',
+      });
       expect(Object.keys(manifest.macros)).toContain('macro.util_pkg.double');
     });
   });
@@ -81,11 +90,16 @@ describe('packages', () => {
     await TEST_TARGETS[0]?.writeProfile(dir, 'shop');
     const result = await cli(['compile', '--project-dir', dir, '-s', 'uses_package'], { HOME: EMPTY_HOME });
     expect(result.code, result.err).toBe(0);
-    expect(readFileSync(join(dir, 'target/compiled/shop/models/uses_package.sql'), 'utf8')).toContain("'hello from the project' as greeting");
+    expect(readFileSync(join(dir, 'target/compiled/shop/models/uses_package.sql'), 'utf8')).toContain(
+      "'hello from the project' as greeting",
+    );
   });
 
   it('say which hub could not be reached, without a stack trace', async () => {
-    const dir = writeProject({ 'dbt_project.yml': projectYml('shop'), 'packages.yml': 'packages:\n  - package: dbt-labs/dbt_utils\n    version: 1.1.1\n' });
+    const dir = writeProject({
+      'dbt_project.yml': projectYml('shop'),
+      'packages.yml': 'packages:\n  - package: dbt-labs/dbt_utils\n    version: 1.1.1\n',
+    });
     const result = await cli(['deps', '--project-dir', dir], { HOME: EMPTY_HOME, DBT_PACKAGE_HUB_URL: 'http://127.0.0.1:9/' });
     expect(result.code).toBe(1);
     expect(result.err).toContain('http://127.0.0.1:9/');
@@ -99,7 +113,9 @@ describe('packages', () => {
     writeFiles(dir, rootProject());
     const result = await cli(['compile', '--project-dir', dir], { HOME: EMPTY_HOME });
     expect(result.code).toBe(1);
-    expect(result.err).toContain("packages.yml:2:5: error[invalid-dependency]: Package 'util_pkg' is listed in packages.yml but not installed in strata_packages/: run 'strata deps'.");
+    expect(result.err).toContain(
+      "packages.yml:2:5: error[invalid-dependency]: Package 'util_pkg' is listed in packages.yml but not installed in strata_packages/: run 'strata deps'.",
+    );
   });
 
   it("use a dbt project's dbt_packages/ (left by dbt deps) when there is no strata_packages/", async () => {

@@ -59,7 +59,8 @@ function outputs(dir: string): { manifest: Record<string, unknown>; compiled: Re
   const compiledDir = join(dir, 'target/compiled');
   const compiled: Record<string, string> = {};
   for (const entry of readdirSync(compiledDir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile() && entry.name.endsWith('.sql')) compiled[relative(compiledDir, join(entry.parentPath, entry.name))] = readFileSync(join(entry.parentPath, entry.name), 'utf8');
+    if (entry.isFile() && entry.name.endsWith('.sql'))
+      compiled[relative(compiledDir, join(entry.parentPath, entry.name))] = readFileSync(join(entry.parentPath, entry.name), 'utf8');
   }
   return { manifest, compiled };
 }
@@ -79,7 +80,8 @@ describe('re-compile from the last compile state', () => {
     const dir = writeProject(files);
     age(dir);
     expect((await compile(dir)).fast).toBe(false);
-    const firstId = (JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8')) as { metadata: { invocation_id: string } }).metadata.invocation_id;
+    const firstId = (JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8')) as { metadata: { invocation_id: string } })
+      .metadata.invocation_id;
     expect((await compile(dir)).fast).toBe(true);
     const manifest = JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8')) as { metadata: { invocation_id: string } };
     expect(manifest.metadata.invocation_id).not.toBe(firstId);
@@ -92,7 +94,9 @@ describe('re-compile from the last compile state', () => {
     await compile(dir);
     edit(dir, { 'models/b.sql': "select x, {{ cents('x') }} as c, 'a much longer text than before' as note from {{ ref('a') }}" });
     expect((await compile(dir)).fast).toBe(true);
-    expect(readFileSync(join(dir, 'target/compiled/p/models/b.sql'), 'utf8')).toContain("'a much longer text than before' as note from \"strata\".\"main\".\"a\"");
+    expect(readFileSync(join(dir, 'target/compiled/p/models/b.sql'), 'utf8')).toContain(
+      '\'a much longer text than before\' as note from "strata"."main"."a"',
+    );
     edit(dir, { 'models/z.sql': 'select 22 as x' });
     expect((await compile(dir)).fast).toBe(true);
     edit(dir, { 'models/b.sql': "select {{ cents('x') }} as c from {{ ref('a') }}" });
@@ -101,19 +105,78 @@ describe('re-compile from the last compile state', () => {
   });
 
   it('compiles in full when a change can reach other nodes, and the result is right', async () => {
-    const cases: { name: string; change: (dir: string) => void; env?: NodeJS.ProcessEnv; args?: string[]; check: (o: ReturnType<typeof outputs>) => void }[] = [
-      { name: 'a ref changed', change: (d) => edit(d, { 'models/b.sql': "select x, {{ cents('x') }} as c from {{ ref('z') }}" }), check: (o) => expect(o.compiled['p/models/b.sql']).toContain('"z"') },
-      { name: 'config() changed', change: (d) => edit(d, { 'models/a.sql': "{{ config(alias='a2') }}select 1 as x" }), check: (o) => expect(o.compiled['p/models/b.sql']).toContain('"a2"') },
-      { name: 'a macro changed', change: (d) => edit(d, { 'macros/cents.sql': '{% macro cents(c) %}({{ c }} * 1000){% endmacro %}' }), check: (o) => expect(o.compiled['p/models/b.sql']).toContain('* 1000') },
-      { name: 'an ephemeral model changed', change: (d) => edit(d, { 'models/eph.sql': "{{ config(materialized='ephemeral') }}select 4 as x" }), check: (o) => expect(o.compiled['p/models/reads_eph.sql']).toContain('select 4 as x') },
-      { name: 'a properties file changed', change: (d) => edit(d, { 'models/props.yml': 'models:\n  - name: b\n    config:\n      alias: b2\n' }), check: (o) => expect(Object.keys(o.manifest.nodes as object).some((id) => id.startsWith('test.'))).toBe(false) },
-      { name: 'a file was added', change: (d) => edit(d, { 'models/new_one.sql': "select * from {{ ref('b') }}" }), check: (o) => expect(o.compiled['p/models/new_one.sql']).toContain('"b"') },
-      { name: 'a model reading graph changed', change: (d) => edit(d, { 'models/reads_graph.sql': "select {{ graph.nodes | length }} as nodes, 2 as edited" }), check: (o) => expect(o.compiled['p/models/reads_graph.sql']).toMatch(/select \d+ as nodes, 2 as edited/) },
-      { name: 'a model asking the database changed', change: (d) => edit(d, { 'models/asks.sql': "select {{ run_query('select 43 as answer').rows[0][0] if execute else 0 }} as answer" }), check: (o) => expect(o.compiled['p/models/asks.sql']).toContain('select 43 as answer') },
-      { name: 'an installed package changed', change: (d) => edit(d, { 'strata_packages/util/macros/label.sql': "{% macro label() %}'v2'{% endmacro %}" }), check: (o) => expect(o.compiled['p/models/labelled.sql']).toContain("'v2'") },
-      { name: 'an env var it read changed', change: () => undefined, env: { ...baseEnv, REGION: 'us' }, check: (o) => expect(o.compiled['p/models/region.sql']).toContain("'us'") },
-      { name: '--vars changed', change: () => undefined, args: ['--vars', '{kind: table}'], check: (o) => expect((o.manifest.nodes as Record<string, { config: { materialized: string } }>)['model.p.a']?.config.materialized).toBe('view') },
-      { name: 'manifest.json was written by another command', change: (d) => writeFileSync(join(d, 'target/manifest.json'), readFileSync(join(d, 'target/manifest.json'), 'utf8').replace('"p"', '"p" ')), check: () => undefined },
+    const cases: {
+      name: string;
+      change: (dir: string) => void;
+      env?: NodeJS.ProcessEnv;
+      args?: string[];
+      check: (o: ReturnType<typeof outputs>) => void;
+    }[] = [
+      {
+        name: 'a ref changed',
+        change: (d) => edit(d, { 'models/b.sql': "select x, {{ cents('x') }} as c from {{ ref('z') }}" }),
+        check: (o) => expect(o.compiled['p/models/b.sql']).toContain('"z"'),
+      },
+      {
+        name: 'config() changed',
+        change: (d) => edit(d, { 'models/a.sql': "{{ config(alias='a2') }}select 1 as x" }),
+        check: (o) => expect(o.compiled['p/models/b.sql']).toContain('"a2"'),
+      },
+      {
+        name: 'a macro changed',
+        change: (d) => edit(d, { 'macros/cents.sql': '{% macro cents(c) %}({{ c }} * 1000){% endmacro %}' }),
+        check: (o) => expect(o.compiled['p/models/b.sql']).toContain('* 1000'),
+      },
+      {
+        name: 'an ephemeral model changed',
+        change: (d) => edit(d, { 'models/eph.sql': "{{ config(materialized='ephemeral') }}select 4 as x" }),
+        check: (o) => expect(o.compiled['p/models/reads_eph.sql']).toContain('select 4 as x'),
+      },
+      {
+        name: 'a properties file changed',
+        change: (d) => edit(d, { 'models/props.yml': 'models:\n  - name: b\n    config:\n      alias: b2\n' }),
+        check: (o) => expect(Object.keys(o.manifest.nodes as object).some((id) => id.startsWith('test.'))).toBe(false),
+      },
+      {
+        name: 'a file was added',
+        change: (d) => edit(d, { 'models/new_one.sql': "select * from {{ ref('b') }}" }),
+        check: (o) => expect(o.compiled['p/models/new_one.sql']).toContain('"b"'),
+      },
+      {
+        name: 'a model reading graph changed',
+        change: (d) => edit(d, { 'models/reads_graph.sql': 'select {{ graph.nodes | length }} as nodes, 2 as edited' }),
+        check: (o) => expect(o.compiled['p/models/reads_graph.sql']).toMatch(/select \d+ as nodes, 2 as edited/),
+      },
+      {
+        name: 'a model asking the database changed',
+        change: (d) =>
+          edit(d, { 'models/asks.sql': "select {{ run_query('select 43 as answer').rows[0][0] if execute else 0 }} as answer" }),
+        check: (o) => expect(o.compiled['p/models/asks.sql']).toContain('select 43 as answer'),
+      },
+      {
+        name: 'an installed package changed',
+        change: (d) => edit(d, { 'strata_packages/util/macros/label.sql': "{% macro label() %}'v2'{% endmacro %}" }),
+        check: (o) => expect(o.compiled['p/models/labelled.sql']).toContain("'v2'"),
+      },
+      {
+        name: 'an env var it read changed',
+        change: () => undefined,
+        env: { ...baseEnv, REGION: 'us' },
+        check: (o) => expect(o.compiled['p/models/region.sql']).toContain("'us'"),
+      },
+      {
+        name: '--vars changed',
+        change: () => undefined,
+        args: ['--vars', '{kind: table}'],
+        check: (o) =>
+          expect((o.manifest.nodes as Record<string, { config: { materialized: string } }>)['model.p.a']?.config.materialized).toBe('view'),
+      },
+      {
+        name: 'manifest.json was written by another command',
+        change: (d) =>
+          writeFileSync(join(d, 'target/manifest.json'), readFileSync(join(d, 'target/manifest.json'), 'utf8').replace('"p"', '"p" ')),
+        check: () => undefined,
+      },
     ];
     for (const c of cases) {
       const dir = writeProject(files);

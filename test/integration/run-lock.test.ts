@@ -22,12 +22,15 @@ const describePostgres = TEST_TARGETS.some((t) => t.name === 'postgres') ? descr
 function lockProject(output: string): string {
   const ids = ['id', ...Array.from({ length: 100 }, (_, i) => String(i + 1))].join('\n');
   return writeProject({
-    'dbt_project.yml': 'name: lockp\nprofile: lockp\non-run-start:\n  - "{% if var(\'hold\', 0) %}select pg_sleep({{ var(\'hold\') }}){% endif %}"\n  - "{% if var(\'gate\', 0) %}select pg_advisory_xact_lock({{ var(\'gate\') }}){% endif %}"\n',
+    'dbt_project.yml':
+      "name: lockp\nprofile: lockp\non-run-start:\n  - \"{% if var('hold', 0) %}select pg_sleep({{ var('hold') }}){% endif %}\"\n  - \"{% if var('gate', 0) %}select pg_advisory_xact_lock({{ var('gate') }}){% endif %}\"\n",
     'profiles.yml': `lockp:\n  target: dev\n  outputs:\n    dev:\n${output}`,
     'seeds/ids.csv': `${ids}\n`,
     'models/t.sql': "{{ config(materialized='table') }}\nselect id from {{ ref('ids') }}",
-    'models/merged.sql': "{{ config(materialized='incremental', unique_key='id') }}\nselect id, '{{ invocation_id }}' as last_run from {{ ref('ids') }}",
-    'models/runs.sql': "{{ config(materialized='incremental') }}\nselect '{{ invocation_id }}' as run_id, (select count(*) from {{ ref('t') }}) as n",
+    'models/merged.sql':
+      "{{ config(materialized='incremental', unique_key='id') }}\nselect id, '{{ invocation_id }}' as last_run from {{ ref('ids') }}",
+    'models/runs.sql':
+      "{{ config(materialized='incremental') }}\nselect '{{ invocation_id }}' as run_id, (select count(*) from {{ ref('t') }}) as n",
   });
 }
 
@@ -49,7 +52,9 @@ function waitedFor(result: CliExit, target: string): number[] {
 /** Resolves once the strata process `pid` holds its run lock on the test server. */
 async function untilHoldsLock(pid: number): Promise<void> {
   for (let i = 0; i < 200; i++) {
-    const rows = await queryPostgres(`select count(*) as n from pg_locks l join pg_stat_activity a on a.pid = l.pid where l.locktype = 'advisory' and l.granted and a.application_name = 'strata pid ${pid} run lock'`);
+    const rows = await queryPostgres(
+      `select count(*) as n from pg_locks l join pg_stat_activity a on a.pid = l.pid where l.locktype = 'advisory' and l.granted and a.application_name = 'strata pid ${pid} run lock'`,
+    );
     if (rows[0]?.n === '1') return;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -87,7 +92,9 @@ describePostgres('run lock on Postgres', () => {
           waits++;
         }
       }
-      expect(await queryPostgres(COUNTS_SQL(schema))).toEqual([{ ids: '100', t: '100', merged: '100', merged_ids: '100', runs: String(2 * round), run_ids: String(2 * round), min_n: '100' }]);
+      expect(await queryPostgres(COUNTS_SQL(schema))).toEqual([
+        { ids: '100', t: '100', merged: '100', merged_ids: '100', runs: String(2 * round), run_ids: String(2 * round), min_n: '100' },
+      ]);
     }
     // Both start together and hold the lock for 0.2s or more, so the later one usually waits (and
     // says so); how often depends on how fast each process starts.
@@ -117,9 +124,13 @@ describePostgres('run lock on Postgres', () => {
       ]);
       expect(timedOut.code, `${timedOut.out}\n${timedOut.err}`).toBe(2);
       expect(waitedFor(timedOut, target)).toEqual([holderPid]);
-      expect(timedOut.err).toContain(`error[run-lock-timeout]: Another strata run (pid ${holderPid}) was still writing to ${target} after 1s of waiting (--lock-timeout 1). Let it finish, or raise --lock-timeout.`);
+      expect(timedOut.err).toContain(
+        `error[run-lock-timeout]: Another strata run (pid ${holderPid}) was still writing to ${target} after 1s of waiting (--lock-timeout 1). Let it finish, or raise --lock-timeout.`,
+      );
       expect(notAtAll.code).toBe(2);
-      expect(notAtAll.err).toContain(`error[run-lock-timeout]: Another strata run (pid ${holderPid}) is writing to ${target}, and --lock-timeout 0 does not wait.`);
+      expect(notAtAll.err).toContain(
+        `error[run-lock-timeout]: Another strata run (pid ${holderPid}) is writing to ${target}, and --lock-timeout 0 does not wait.`,
+      );
       for (const r of [timedOut, notAtAll]) expect(`${r.out}${r.err}`).not.toMatch(STACK_LINE);
       for (const r of [compiled, listed]) {
         expect(r.code, r.err).toBe(0);
@@ -162,7 +173,15 @@ describe('run lock on DuckDB', () => {
       'models/a.sql': 'select 1 as x',
     });
     const file = join(dir, 'held.duckdb');
-    const holder = spawn(process.execPath, ['--input-type=module', '-e', `import { DuckDBInstance } from '@duckdb/node-api'; await DuckDBInstance.create(${JSON.stringify(file)}); console.log('ready'); setInterval(() => {}, 1000);`], { cwd: repo, env: { ...process.env, HOME: EMPTY_HOME } });
+    const holder = spawn(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import { DuckDBInstance } from '@duckdb/node-api'; await DuckDBInstance.create(${JSON.stringify(file)}); console.log('ready'); setInterval(() => {}, 1000);`,
+      ],
+      { cwd: repo, env: { ...process.env, HOME: EMPTY_HOME } },
+    );
     try {
       await new Promise<void>((r, reject) => {
         holder.stdout.on('data', (s: Buffer) => s.toString().includes('ready') && r());
@@ -170,7 +189,9 @@ describe('run lock on DuckDB', () => {
       });
       const result = await spawnCli(['build', '--project-dir', dir]).done;
       expect(result.code).toBe(2);
-      expect(result.err).toContain(`error[database-file-locked]: The DuckDB file ${file} is in use by another process (PID ${holder.pid}, `);
+      expect(result.err).toContain(
+        `error[database-file-locked]: The DuckDB file ${file} is in use by another process (PID ${holder.pid}, `,
+      );
       expect(result.err).toContain('Wait for it to finish, or stop it.');
       expect(`${result.out}${result.err}`).not.toMatch(STACK_LINE);
       expect(result.err).not.toContain('Internal error');
@@ -187,8 +208,12 @@ describe('run lock on DuckDB', () => {
       for (const r of results) expect(r.code, `${r.out}\n${r.err}`).toBe(0);
       // The in-process queue names this process as the holder.
       expect(results.flatMap((r) => waitedFor({ code: r.code, out: r.out, err: r.err }, target))).toEqual([process.pid]);
-      expect(results.map((r) => r.err).join('\n')).toContain(`waiting for another strata run (pid ${process.pid}, this process) on ${target}`);
-      expect(await queryDuckDbFile(join(dir, 'test.duckdb'), COUNTS_SQL('main'))).toEqual([{ ids: '100', t: '100', merged: '100', merged_ids: '100', runs: String(2 * round), run_ids: String(2 * round), min_n: '100' }]);
+      expect(results.map((r) => r.err).join('\n')).toContain(
+        `waiting for another strata run (pid ${process.pid}, this process) on ${target}`,
+      );
+      expect(await queryDuckDbFile(join(dir, 'test.duckdb'), COUNTS_SQL('main'))).toEqual([
+        { ids: '100', t: '100', merged: '100', merged_ids: '100', runs: String(2 * round), run_ids: String(2 * round), min_n: '100' },
+      ]);
     }
   });
 });

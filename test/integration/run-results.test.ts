@@ -18,7 +18,10 @@ describe('run_results.json', () => {
     });
     const { code } = await cli(['run', '--project-dir', dir], { HOME: EMPTY_HOME });
     expect(code).toBe(1);
-    const artifact = JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string; status: string; compiled_code: string | null; relation_name: string | null }[]; args: { which: string } };
+    const artifact = JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')) as {
+      results: { unique_id: string; status: string; compiled_code: string | null; relation_name: string | null }[];
+      args: { which: string };
+    };
     const validate = new Ajv2020({ strict: false }).compile(schema);
     expect(validate(artifact), JSON.stringify(validate.errors)).toBe(true);
     const byId = Object.fromEntries(artifact.results.map((r) => [r.unique_id, r]));

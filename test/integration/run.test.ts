@@ -12,25 +12,33 @@ for (const target of MATERIALIZATION_TARGETS) {
     async function setup(files: Record<string, string>, threads = 2) {
       const dir = writeProject({ 'dbt_project.yml': projectYml('p'), ...files });
       const schema = await target.writeProfile(dir, 'p', { threads });
-      const run = (options: Partial<RunOptions> = {}) => runProject({ projectDir: dir, adapters: target.adapters, env: { HOME: EMPTY_HOME }, ...options });
+      const run = (options: Partial<RunOptions> = {}) =>
+        runProject({ projectDir: dir, adapters: target.adapters, env: { HOME: EMPTY_HOME }, ...options });
       const query = (sql: string) => target.query(dir, sql.replaceAll('{schema}', schema));
       return { dir, schema, run, query };
     }
-    const statusOf = (results: { uniqueId: string; status: string }[]) => Object.fromEntries(results.map((r) => [r.uniqueId.split('.').pop(), r.status]));
+    const statusOf = (results: { uniqueId: string; status: string }[]) =>
+      Object.fromEntries(results.map((r) => [r.uniqueId.split('.').pop(), r.status]));
 
     it('builds views, tables, ephemeral CTEs and seeds, and the rows are right', async () => {
       const { run, query } = await setup({
         'seeds/raw_orders.csv': 'id,amount,status\n1,10.5,paid\n2,20,open\n3,30,paid\n',
         'models/paid.sql': "{{ config(materialized='ephemeral') }}select * from {{ ref('raw_orders') }} where status = 'paid'",
         'models/orders_view.sql': "select id, amount from {{ ref('paid') }}",
-        'models/orders_total.sql': "{{ config(materialized='table') }}select count(*) as n, sum(amount) as total from {{ ref('orders_view') }}",
+        'models/orders_total.sql':
+          "{{ config(materialized='table') }}select count(*) as n, sum(amount) as total from {{ ref('orders_view') }}",
       });
       const { summary } = await run();
       expect(summary.success).toBe(true);
       expect(statusOf(summary.results)).toEqual({ raw_orders: 'success', orders_view: 'success', orders_total: 'success' });
-      expect(await query('select id, amount from {schema}.orders_view order by id')).toEqual([{ id: '1', amount: '10.5' }, { id: '3', amount: '30' }]);
+      expect(await query('select id, amount from {schema}.orders_view order by id')).toEqual([
+        { id: '1', amount: '10.5' },
+        { id: '3', amount: '30' },
+      ]);
       expect(await query('select n, total from {schema}.orders_total')).toEqual([{ n: '2', total: '40.5' }]);
-      const kinds = await query("select table_name, table_type from information_schema.tables where table_schema = '{schema}' order by table_name");
+      const kinds = await query(
+        "select table_name, table_type from information_schema.tables where table_schema = '{schema}' order by table_name",
+      );
       expect(kinds).toEqual([
         { table_name: 'orders_total', table_type: 'BASE TABLE' },
         { table_name: 'orders_view', table_type: 'VIEW' },
@@ -41,7 +49,9 @@ for (const target of MATERIALIZATION_TARGETS) {
     it('creates custom schemas and switches a relation between view and table', async () => {
       const { dir, run, query, schema } = await setup({ 'models/m.sql': "{{ config(schema='marts') }}select 1 as x" });
       expect((await run()).summary.success).toBe(true);
-      const kind = async () => (await query(`select table_type from information_schema.tables where table_schema = '${schema}_marts' and table_name = 'm'`))[0]?.table_type;
+      const kind = async () =>
+        (await query(`select table_type from information_schema.tables where table_schema = '${schema}_marts' and table_name = 'm'`))[0]
+          ?.table_type;
       expect(await kind()).toBe('VIEW');
       writeFiles(dir, { 'models/m.sql': "{{ config(schema='marts', materialized='table') }}select 2 as x" });
       expect((await run()).summary.success).toBe(true);
@@ -60,9 +70,13 @@ for (const target of MATERIALIZATION_TARGETS) {
       writeFiles(dir, { 'models/t.sql': "{{ config(materialized='table') }}select cast('not a number' as integer) as id" });
       const { summary } = await run();
       expect(summary.success).toBe(false);
-      expect(summary.results[0]?.message).toMatch(/Database error in model\.p\.t \(compiled SQL: target[/\\]compiled[/\\]p[/\\]models[/\\]t\.sql\)/);
+      expect(summary.results[0]?.message).toMatch(
+        /Database error in model\.p\.t \(compiled SQL: target[/\\]compiled[/\\]p[/\\]models[/\\]t\.sql\)/,
+      );
       expect(await query('select id from {schema}.t order by id')).toEqual([{ id: '1' }, { id: '2' }]);
-      const leftovers = await query("select table_name from information_schema.tables where table_schema = '{schema}' and table_name like '%strata%'");
+      const leftovers = await query(
+        "select table_name from information_schema.tables where table_schema = '{schema}' and table_name like '%strata%'",
+      );
       expect(leftovers).toEqual([]);
     });
 
@@ -77,18 +91,27 @@ for (const target of MATERIALIZATION_TARGETS) {
       const events: RunEvent[] = [];
       const { summary } = await run({ onEvent: (e) => events.push(e) });
       expect(summary.success).toBe(false);
-      expect(statusOf(summary.results)).toEqual({ bad: 'error', child: 'skipped', grandchild: 'skipped', fine: 'success', fine_child: 'success' });
+      expect(statusOf(summary.results)).toEqual({
+        bad: 'error',
+        child: 'skipped',
+        grandchild: 'skipped',
+        fine: 'success',
+        fine_child: 'success',
+      });
       expect(await query('select ok from {schema}.fine_child')).toEqual([{ ok: '1' }]);
       const done = events.filter((e) => e.type === 'node-done');
       expect(done.map((e) => e.index)).toEqual([1, 2, 3, 4, 5]);
     });
 
     it('stops starting nodes after the first failure with fail-fast', async () => {
-      const { run } = await setup({
-        'models/a_bad.sql': 'select * from no_such_table',
-        'models/b_later.sql': "select * from {{ ref('a_bad') }}",
-        'models/c_independent.sql': 'select 1 as x',
-      }, 1);
+      const { run } = await setup(
+        {
+          'models/a_bad.sql': 'select * from no_such_table',
+          'models/b_later.sql': "select * from {{ ref('a_bad') }}",
+          'models/c_independent.sql': 'select 1 as x',
+        },
+        1,
+      );
       const { summary } = await run({ failFast: true, threads: 1 });
       expect(statusOf(summary.results)).toEqual({ a_bad: 'error', b_later: 'skipped', c_independent: 'skipped' });
     });
@@ -133,7 +156,8 @@ for (const target of MATERIALIZATION_TARGETS) {
     it('cancels the running statement, leaves the old table and no temporary relations', async () => {
       const dir = writeProject({ 'dbt_project.yml': projectYml('p'), 'models/t.sql': "{{ config(materialized='table') }}select 1 as id" });
       const schema = await target.writeProfile(dir, 'p');
-      const run = (signal?: AbortSignal) => runProject({ projectDir: dir, adapters: target.adapters, env: { HOME: EMPTY_HOME }, ...(signal ? { signal } : {}) });
+      const run = (signal?: AbortSignal) =>
+        runProject({ projectDir: dir, adapters: target.adapters, env: { HOME: EMPTY_HOME }, ...(signal ? { signal } : {}) });
       const first = await run();
       expect(first.summary.results.map((r) => r.status)).toEqual(['success']);
       writeFiles(dir, { 'models/t.sql': `{{ config(materialized='table') }}${target.slowSql}` });
@@ -145,9 +169,16 @@ for (const target of MATERIALIZATION_TARGETS) {
       expect(summary.cancelled).toBe(true);
       expect(summary.results.map((r) => [r.status, r.message])).toEqual([['error', expect.stringContaining('cancelled')]]);
       expect(await target.query(dir, `select id from ${schema}.t`)).toEqual([{ id: '1' }]);
-      expect(await target.query(dir, `select table_name from information_schema.tables where table_schema = '${schema}' and table_name like '%strata%'`)).toEqual([]);
+      expect(
+        await target.query(
+          dir,
+          `select table_name from information_schema.tables where table_schema = '${schema}' and table_name like '%strata%'`,
+        ),
+      ).toEqual([]);
       // What finished is recorded.
-      const results = JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string; status: string }[] };
+      const results = JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')) as {
+        results: { unique_id: string; status: string }[];
+      };
       expect(results.results.map((r) => [r.unique_id, r.status])).toEqual([['model.p.t', 'error']]);
     });
   });

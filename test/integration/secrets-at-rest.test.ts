@@ -16,10 +16,13 @@ const FILES = {
   'dbt_project.yml': projectYml('p'),
   'seeds/people.csv': 'id,name\n1,Ann\n2,Bob\n',
   'models/staged.sql': "select id, name from {{ ref('people') }}",
-  'models/counted.sql': "{{ config(materialized='table') }}select count(*) as n, '{{ target.name }}' as t, '{{ env_var('REGION', 'eu') }}' as region from {{ ref('staged') }}",
+  'models/counted.sql':
+    "{{ config(materialized='table') }}select count(*) as n, '{{ target.name }}' as t, '{{ env_var('REGION', 'eu') }}' as region from {{ ref('staged') }}",
   'models/grown.sql': "{{ config(materialized='incremental', unique_key='id') }}select id, name from {{ ref('staged') }}",
-  'models/props.yml': 'version: 2\nmodels:\n  - name: staged\n    description: People.\n    columns:\n      - name: id\n        data_tests: [unique, not_null]\n',
-  'snapshots/people_snap.sql': "{% snapshot people_snap %}{{ config(unique_key='id', strategy='check', check_cols='all', target_schema=target.schema) }}select * from {{ ref('people') }}{% endsnapshot %}",
+  'models/props.yml':
+    'version: 2\nmodels:\n  - name: staged\n    description: People.\n    columns:\n      - name: id\n        data_tests: [unique, not_null]\n',
+  'snapshots/people_snap.sql':
+    "{% snapshot people_snap %}{{ config(unique_key='id', strategy='check', check_cols='all', target_schema=target.schema) }}select * from {{ ref('people') }}{% endsnapshot %}",
 };
 
 /** Every file under `dir` (paths included) that holds `needle`, as text or bytes. */
@@ -41,9 +44,10 @@ for (const target of TEST_TARGETS) {
       const hidden = `h1dden${randomBytes(8).toString('hex')}`;
       // Postgres trusts the test client, so the password is sent nowhere; DuckDB takes the
       // values as settings it keeps in memory.
-      const output = target.name === 'postgres'
-        ? `${postgresOutput(target.output().schema).replace(/^ {6}password:.*\n/m, '')}      password: "{{ env_var('PG_PASSWORD') }}"\n      application_name: "{{ env_var('DBT_ENV_SECRET_APP') }}"\n`
-        : `${target.output().yaml}      settings:\n        custom_user_agent: "{{ env_var('DBT_ENV_SECRET_APP') }}"\n        memory_limit: "{{ env_var('PG_PASSWORD') and '1GB' }}"\n`;
+      const output =
+        target.name === 'postgres'
+          ? `${postgresOutput(target.output().schema).replace(/^ {6}password:.*\n/m, '')}      password: "{{ env_var('PG_PASSWORD') }}"\n      application_name: "{{ env_var('DBT_ENV_SECRET_APP') }}"\n`
+          : `${target.output().yaml}      settings:\n        custom_user_agent: "{{ env_var('DBT_ENV_SECRET_APP') }}"\n        memory_limit: "{{ env_var('PG_PASSWORD') and '1GB' }}"\n`;
       const dir = writeProject({ ...FILES, 'profiles.yml': `p:\n  target: dev\n  outputs:\n    dev:\n${output}` });
       const env = { HOME: EMPTY_HOME, PG_PASSWORD: secret, DBT_ENV_SECRET_APP: hidden };
       const printed: string[] = [];
@@ -77,9 +81,12 @@ for (const target of TEST_TARGETS) {
     it('still tells a changed env value from an unchanged one', async () => {
       const dir = writeProject({ ...FILES, 'dbt_project.yml': projectYml('p') });
       const { yaml, schema } = target.output();
-      writeFiles(dir, { 'profiles.yml': `p:\n  target: dev\n  outputs:\n    dev:\n${yaml.replace(/schema: \S+/, `schema: "{{ env_var('SCHEMA_NAME', '${schema}') }}"`)}` });
+      writeFiles(dir, {
+        'profiles.yml': `p:\n  target: dev\n  outputs:\n    dev:\n${yaml.replace(/schema: \S+/, `schema: "{{ env_var('SCHEMA_NAME', '${schema}') }}"`)}`,
+      });
       const minuteAgo = new Date(Date.now() - 60_000);
-      for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) if (entry.isFile()) utimesSync(join(entry.parentPath, entry.name), minuteAgo, minuteAgo);
+      for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true }))
+        if (entry.isFile()) utimesSync(join(entry.parentPath, entry.name), minuteAgo, minuteAgo);
       const recordedAt = () => (JSON.parse(readFileSync(compileStateFiles(dir).state, 'utf8')) as { recordedAt: number }).recordedAt;
       /** Compiles; true when it was a re-compile (the state of the last full compile stayed). */
       const compile = async (env: NodeJS.ProcessEnv) => {
@@ -95,7 +102,9 @@ for (const target of TEST_TARGETS) {
       expect(await compile({ ...same, REGION: 'eu' })).toBe(true);
       expect(await compile({ REGION: 'eu' })).toBe(false);
       expect(await compile({ REGION: 'eu' })).toBe(true);
-      const manifest = JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8')) as { nodes: Record<string, { compiled_code: string }> };
+      const manifest = JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8')) as {
+        nodes: Record<string, { compiled_code: string }>;
+      };
       expect(manifest.nodes['model.p.counted']?.compiled_code).toContain("'eu' as region");
     });
   });

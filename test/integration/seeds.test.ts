@@ -11,17 +11,37 @@ for (const target of MATERIALIZATION_TARGETS) {
     async function setup(files: Record<string, string>) {
       const dir = writeProject({ 'dbt_project.yml': projectYml('p'), ...files });
       const schema = await target.writeProfile(dir, 'p');
-      const run = async (options: Partial<RunOptions> = {}) => (await runProject({ projectDir: dir, adapters: target.adapters, env: { HOME: EMPTY_HOME }, ...options })).summary;
-      const types = async (table: string) => Object.fromEntries((await target.query(dir, `select column_name, data_type from information_schema.columns where table_schema = '${schema}' and table_name = '${table}' order by ordinal_position`)).map((r) => [r.column_name, r.data_type?.toLowerCase()]));
+      const run = async (options: Partial<RunOptions> = {}) =>
+        (await runProject({ projectDir: dir, adapters: target.adapters, env: { HOME: EMPTY_HOME }, ...options })).summary;
+      const types = async (table: string) =>
+        Object.fromEntries(
+          (
+            await target.query(
+              dir,
+              `select column_name, data_type from information_schema.columns where table_schema = '${schema}' and table_name = '${table}' order by ordinal_position`,
+            )
+          ).map((r) => [r.column_name, r.data_type?.toLowerCase()]),
+        );
       return { dir, schema, run, types, query: (sql: string) => target.query(dir, sql.replaceAll('{schema}', schema)) };
     }
 
     it('infers column types and loads every row, empty fields as NULL', async () => {
-      const { run, types, query } = await setup({ 'seeds/s.csv': 'id,big,price,flag,day,at,name\n1,3000000000,1.5,true,2024-01-31,2024-01-31 10:00:00,"Smith, J."\n2,,2,false,,,\n' });
+      const { run, types, query } = await setup({
+        'seeds/s.csv': 'id,big,price,flag,day,at,name\n1,3000000000,1.5,true,2024-01-31,2024-01-31 10:00:00,"Smith, J."\n2,,2,false,,,\n',
+      });
       expect((await run()).success).toBe(true);
-      const expected = target.name === 'duckdb'
-        ? { id: 'integer', big: 'bigint', price: 'double', flag: 'boolean', day: 'date', at: 'timestamp', name: 'varchar' }
-        : { id: 'integer', big: 'bigint', price: 'double precision', flag: 'boolean', day: 'date', at: 'timestamp without time zone', name: 'text' };
+      const expected =
+        target.name === 'duckdb'
+          ? { id: 'integer', big: 'bigint', price: 'double', flag: 'boolean', day: 'date', at: 'timestamp', name: 'varchar' }
+          : {
+              id: 'integer',
+              big: 'bigint',
+              price: 'double precision',
+              flag: 'boolean',
+              day: 'date',
+              at: 'timestamp without time zone',
+              name: 'text',
+            };
       expect(await types('s')).toEqual(expected);
       expect(await query('select id, big, price, name, day is null as no_day from {schema}.s order by id')).toEqual([
         { id: '1', big: '3000000000', price: '1.5', name: 'Smith, J.', no_day: 'false' },
@@ -31,7 +51,10 @@ for (const target of MATERIALIZATION_TARGETS) {
 
     it('honours column_types and delimiter from the project file', async () => {
       const { run, types, query } = await setup({
-        'dbt_project.yml': projectYml('p', "seeds:\n  p:\n    s:\n      +column_types: {code: varchar(10), amount: 'decimal(10,2)'}\n      +delimiter: ';'\n"),
+        'dbt_project.yml': projectYml(
+          'p',
+          "seeds:\n  p:\n    s:\n      +column_types: {code: varchar(10), amount: 'decimal(10,2)'}\n      +delimiter: ';'\n",
+        ),
         'seeds/s.csv': 'code;amount\n007;12.5\n',
       });
       expect((await run()).success).toBe(true);
@@ -71,7 +94,9 @@ for (const target of MATERIALIZATION_TARGETS) {
         'dbt_project.yml': projectYml('p', 'seeds:\n  p:\n    +column_types: {id: integer}\n'),
       });
       const bad = await run().catch((e: unknown) => e);
-      expect((bad as StrataUserError).diagnostics.map((d) => [d.message, d.at?.line, d.at?.column])).toEqual([["Value '2x' in column 'id' is not a valid integer (set in column_types).", 3, 1]]);
+      expect((bad as StrataUserError).diagnostics.map((d) => [d.message, d.at?.line, d.at?.column])).toEqual([
+        ["Value '2x' in column 'id' is not a valid integer (set in column_types).", 3, 1],
+      ]);
       expect(await query('select id, v from {schema}.s')).toEqual([{ id: '1', v: 'a' }]);
     });
 

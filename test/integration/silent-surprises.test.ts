@@ -1,4 +1,18 @@
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,7 +28,9 @@ const env = { HOME: EMPTY_HOME };
 
 /** Statuses from target/run_results.json, by node name. */
 function statuses(dir: string): Record<string, string> {
-  const artifact = JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string; status: string }[] };
+  const artifact = JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')) as {
+    results: { unique_id: string; status: string }[];
+  };
   return Object.fromEntries(artifact.results.map((r) => [r.unique_id.split('.')[2] as string, r.status]));
 }
 
@@ -24,7 +40,9 @@ describe('silent surprises become errors', () => {
     const named = writeProject({ 'dbt_project.yml': 'name: p\nprofile: warehouse\n', 'models/a.sql': 'select 1 as x' });
     const run = await cli(['run', '--project-dir', named], env);
     expect(run.code).toBe(1);
-    expect(run.err).toContain("dbt_project.yml:2:10: error[profile-not-found]: Could not find profile named 'warehouse': no profiles.yml was found (looked in");
+    expect(run.err).toContain(
+      "dbt_project.yml:2:10: error[profile-not-found]: Could not find profile named 'warehouse': no profiles.yml was found (looked in",
+    );
     expect(existsSync(join(named, 'target/strata.duckdb'))).toBe(false);
     const debug = await cli(['debug', '--project-dir', named], env);
     expect(debug.code).toBe(1);
@@ -33,7 +51,9 @@ describe('silent surprises become errors', () => {
     writeFiles(named, { 'profiles.yml': 'wherehouse:\n  outputs:\n    dev: {type: duckdb, path: x.duckdb}\n' });
     const other = await cli(['run', '--project-dir', named], env);
     expect(other.code).toBe(1);
-    expect(other.err).toMatch(/dbt_project\.yml:2:10: error\[profile-not-found\]: Could not find profile named 'warehouse' .*\(profiles: wherehouse\)\. Did you mean 'wherehouse'\?/);
+    expect(other.err).toMatch(
+      /dbt_project\.yml:2:10: error\[profile-not-found\]: Could not find profile named 'warehouse' .*\(profiles: wherehouse\)\. Did you mean 'wherehouse'\?/,
+    );
 
     // No profile named and no profiles.yml: --target pg names a target that does not exist.
     const bare = writeProject({ 'dbt_project.yml': projectYml('p'), 'models/a.sql': 'select 1 as x' });
@@ -48,7 +68,9 @@ describe('silent surprises become errors', () => {
     // A profile's own target that is not among its outputs points at its `target:` line.
     writeFiles(bare, { 'profiles.yml': 'p:\n  target: prod\n  outputs:\n    dev: {type: duckdb, path: x.duckdb}\n' });
     const missingTarget = await cli(['run', '--project-dir', bare], env);
-    expect(missingTarget.err).toMatch(/profiles\.yml:2:\d+: error\[target-not-found\]: The profile 'p' does not have a target named 'prod' \(valid target names: dev\)/);
+    expect(missingTarget.err).toMatch(
+      /profiles\.yml:2:\d+: error\[target-not-found\]: The profile 'p' does not have a target named 'prod' \(valid target names: dev\)/,
+    );
     rmSync(join(bare, 'profiles.yml'));
 
     // Nothing named: the built-in DuckDB target, as before (and `--target dev` names it).
@@ -61,7 +83,7 @@ describe('silent surprises become errors', () => {
   });
 
   it('2. a file that is not UTF-8 is an error at the line of its first bad byte; a byte-order mark is dropped', async () => {
-    const dir = writeProject({ 'dbt_project.yml': projectYml('p'), 'models/ok.sql': '\ufeffselect \'café\' as name\n' });
+    const dir = writeProject({ 'dbt_project.yml': projectYml('p'), 'models/ok.sql': "\ufeffselect 'café' as name\n" });
     const latin1 = (text: string) => Buffer.from(text, 'latin1');
     writeFileSync(join(dir, 'models/a.sql'), latin1("select 1 as id,\n  -- the customer's name\n  'caf\xe9' as name\n"));
     mkdirSync(join(dir, 'macros'));
@@ -70,7 +92,9 @@ describe('silent surprises become errors', () => {
     writeFileSync(join(dir, 'models/logo.sql'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0xff]));
     const result = await cli(['compile', '--project-dir', dir], env);
     expect(result.code).toBe(1);
-    expect(result.err).toContain('models/a.sql:3:7: error[file-not-utf8]: models/a.sql is not UTF-8: byte 0xE9 on line 3 is not valid UTF-8');
+    expect(result.err).toContain(
+      'models/a.sql:3:7: error[file-not-utf8]: models/a.sql is not UTF-8: byte 0xE9 on line 3 is not valid UTF-8',
+    );
     expect(result.err).toContain('Project files must be UTF-8, as in dbt');
     expect(result.err).toContain('macros/m.sql:2:5: error[file-not-utf8]');
     expect(result.err).toContain('models/schema.yml:4:21: error[file-not-utf8]');
@@ -86,15 +110,19 @@ describe('silent surprises become errors', () => {
       'dbt_project.yml': projectYml('p'),
       'models/a.sql': 'select 1 as x',
       'models/docs.md': '# Docs\n\n{% docs closed %}Fine.{% enddocs %}\n\n{% docs orders %}\nOne row per order.\n',
-      'models/schema.yml': "version: 2\nmodels:\n  - name: a\n    description: '{{ doc(\"closed\") }}'\n",
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: a\n    description: \'{{ doc("closed") }}\'\n',
     });
     const result = await cli(['compile', '--project-dir', dir], env);
     expect(result.code).toBe(1);
-    expect(result.err).toContain("models/docs.md:5:1: error[template-syntax]: Docs block 'orders' is not closed: no {% enddocs %} before the file ends first.");
+    expect(result.err).toContain(
+      "models/docs.md:5:1: error[template-syntax]: Docs block 'orders' is not closed: no {% enddocs %} before the file ends first.",
+    );
     writeFiles(dir, { 'models/docs.md': '{% docs orders %}\nOne row per order.\n{% docs closed %}Fine.{% enddocs %}\n' });
     const nested = await cli(['compile', '--project-dir', dir], env);
     expect(nested.code).toBe(1);
-    expect(nested.err).toContain("models/docs.md:1:1: error[template-syntax]: Docs block 'orders' is not closed: no {% enddocs %} before another docs block ('closed') starts on line 3.");
+    expect(nested.err).toContain(
+      "models/docs.md:1:1: error[template-syntax]: Docs block 'orders' is not closed: no {% enddocs %} before another docs block ('closed') starts on line 3.",
+    );
   });
 
   for (const target of TEST_TARGETS) {
@@ -102,22 +130,32 @@ describe('silent surprises become errors', () => {
       const dir = writeProject({
         'dbt_project.yml': projectYml('p'),
         'models/ok.sql': 'select 1 as x',
-        'models/events.sql': "-- events, merged by id\n{{ config(\n    materialized='incremental',\n    unique_key='id',\n    incremental_strategy='upsert',\n) }}\nselect 1 as id\n",
+        'models/events.sql':
+          "-- events, merged by id\n{{ config(\n    materialized='incremental',\n    unique_key='id',\n    incremental_strategy='upsert',\n) }}\nselect 1 as id\n",
       });
       const schema = await target.writeProfile(dir, 'p');
       const result = await cli(['run', '--project-dir', dir], env);
       expect(result.code).toBe(1);
-      expect(result.err).toContain(`models/events.sql:5:5: error[invalid-config]: events: incremental_strategy 'upsert' is not supported on ${target.name}; expected one of: 'append', 'delete+insert', 'merge', 'microbatch'.`);
+      expect(result.err).toContain(
+        `models/events.sql:5:5: error[invalid-config]: events: incremental_strategy 'upsert' is not supported on ${target.name}; expected one of: 'append', 'delete+insert', 'merge', 'microbatch'.`,
+      );
       // Nothing ran: the check comes before the first statement.
-      const tables = await target.query(dir, `select table_name from information_schema.tables where table_schema = '${schema}' and table_name in ('ok', 'events')`);
+      const tables = await target.query(
+        dir,
+        `select table_name from information_schema.tables where table_schema = '${schema}' and table_name in ('ok', 'events')`,
+      );
       expect(tables).toEqual([]);
       // merge needs a unique_key: also known before the table exists.
       writeFiles(dir, { 'models/events.sql': "{{ config(materialized='incremental', incremental_strategy='merge') }}\nselect 1 as id\n" });
       const keyless = await cli(['run', '--project-dir', dir], env);
       expect(keyless.code).toBe(1);
-      expect(keyless.err).toContain("models/events.sql:1:39: error[invalid-config]: events: incremental_strategy 'merge' needs a unique_key");
+      expect(keyless.err).toContain(
+        "models/events.sql:1:39: error[invalid-config]: events: incremental_strategy 'merge' needs a unique_key",
+      );
       // A valid strategy runs, twice.
-      writeFiles(dir, { 'models/events.sql': "{{ config(materialized='incremental', unique_key='id', incremental_strategy='merge') }}\nselect 1 as id\n" });
+      writeFiles(dir, {
+        'models/events.sql': "{{ config(materialized='incremental', unique_key='id', incremental_strategy='merge') }}\nselect 1 as id\n",
+      });
       expect((await cli(['run', '--project-dir', dir], env)).code).toBe(0);
       expect((await cli(['run', '--project-dir', dir], env)).code).toBe(0);
     });
@@ -142,18 +180,31 @@ describe('silent surprises become errors', () => {
       const result = await cli(['build', '--project-dir', dir], env);
       expect(result.code).toBe(1);
       expect(statuses(dir)).toEqual({
-        orders: 'success', customers: 'success', orders_unique: 'fail', customers_have_orders: 'fail', customers_warn: 'warn',
-        after_orders: 'skipped', after_after: 'skipped', both: 'skipped', after_customers: 'success',
+        orders: 'success',
+        customers: 'success',
+        orders_unique: 'fail',
+        customers_have_orders: 'fail',
+        customers_warn: 'warn',
+        after_orders: 'skipped',
+        after_after: 'skipped',
+        both: 'skipped',
+        after_customers: 'success',
       });
     });
   }
 
   it('6. a re-compile puts back a compiled file edited or deleted by hand, as a full compile does', async () => {
-    const dir = writeProject({ 'dbt_project.yml': projectYml('p'), 'models/a.sql': 'select 1 as x', 'models/b.sql': "select x from {{ ref('a') }}" });
+    const dir = writeProject({
+      'dbt_project.yml': projectYml('p'),
+      'models/a.sql': 'select 1 as x',
+      'models/b.sql': "select x from {{ ref('a') }}",
+    });
     // Inputs dated back, so none counts as written just before a compile (racily clean).
     const age = (seconds: number, files?: string[]) => {
       const when = new Date(Date.now() - seconds * 1000);
-      const all = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && !relative(dir, e.parentPath).startsWith('target')).map((e) => relative(dir, join(e.parentPath, e.name)));
+      const all = readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile() && !relative(dir, e.parentPath).startsWith('target'))
+        .map((e) => relative(dir, join(e.parentPath, e.name)));
       for (const file of files ?? all) utimesSync(join(dir, file), when, when);
     };
     const compile = async () => {

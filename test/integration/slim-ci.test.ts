@@ -15,7 +15,11 @@ for (const target of TEST_TARGETS) {
     function setup(files: Record<string, string>) {
       const prod = target.output(target.name === 'duckdb' ? `prod_${uniqueSchema()}` : undefined);
       const dev = target.output(target.name === 'duckdb' ? `dev_${uniqueSchema()}` : undefined);
-      const dir = writeProject({ 'dbt_project.yml': projectYml('p'), 'profiles.yml': `p:\n  target: dev\n  outputs:\n    prod:\n${prod.yaml}    dev:\n${dev.yaml}`, ...files });
+      const dir = writeProject({
+        'dbt_project.yml': projectYml('p'),
+        'profiles.yml': `p:\n  target: dev\n  outputs:\n    prod:\n${prod.yaml}    dev:\n${dev.yaml}`,
+        ...files,
+      });
       const artifacts = join(mkdtempSync(join(tmpdir(), 'strata-prod-')), 'artifacts');
       const strata = (...args: string[]) => cli([...args, '--project-dir', dir], env);
       const deployProd = async () => {
@@ -49,7 +53,9 @@ for (const target of TEST_TARGETS) {
       expect(out).toContain('Done. PASS=2 WARN=0 ERROR=0 SKIP=0 TOTAL=2');
       expect(await query(`select total from ${dev}.report`)).toEqual([{ total: '90' }]);
       // base was never built in dev: doubled read production's base.
-      expect(await query(`select count(*) as n from information_schema.tables where table_schema = '${dev}' and table_name = 'base'`)).toEqual([{ n: '0' }]);
+      expect(
+        await query(`select count(*) as n from information_schema.tables where table_schema = '${dev}' and table_name = 'base'`),
+      ).toEqual([{ n: '0' }]);
       expect(await query(`select total from ${prod}.report`)).toEqual([{ total: '60' }]);
     });
 
@@ -66,7 +72,10 @@ for (const target of TEST_TARGETS) {
     });
 
     it('retry re-runs only what failed or was skipped, with the same options', async () => {
-      const { dev, strata, query } = setup({ ...FILES, 'models/base.sql': "{{ config(materialized='table') }}select id, amount from {{ var('source_table', ref('raw')) }}" });
+      const { dev, strata, query } = setup({
+        ...FILES,
+        'models/base.sql': "{{ config(materialized='table') }}select id, amount from {{ var('source_table', ref('raw')) }}",
+      });
       expect((await strata('seed')).code).toBe(0);
       const failed = await strata('run', '--vars', `{source_table: ${dev}.extra}`);
       expect(failed.code).toBe(1);
@@ -86,7 +95,11 @@ for (const target of TEST_TARGETS) {
       expect((await strata('seed')).code).toBe(0);
       expect((await strata('run', '--empty')).code).toBe(0);
       expect(await query(`select count(*) as n from ${dev}.doubled`)).toEqual([{ n: '0' }]);
-      expect(await query(`select column_name from information_schema.columns where table_schema = '${dev}' and table_name = 'doubled' order by ordinal_position`)).toEqual([{ column_name: 'id' }, { column_name: 'amount' }]);
+      expect(
+        await query(
+          `select column_name from information_schema.columns where table_schema = '${dev}' and table_name = 'doubled' order by ordinal_position`,
+        ),
+      ).toEqual([{ column_name: 'id' }, { column_name: 'amount' }]);
     });
   });
 }

@@ -11,7 +11,10 @@ import { projectYml, writeProject } from '../helpers/temp-project.js';
  * model's rows show what templates saw. docs/compatibility.md points here.
  */
 const files = {
-  'dbt_project.yml': projectYml('p', 'vars:\n  present: 1\non-run-start:\n  - "{% do adapter.create_schema(api.Relation.create(database=target.database, schema=target.schema ~ \'_hooked\')) %}"\n'),
+  'dbt_project.yml': projectYml(
+    'p',
+    'vars:\n  present: 1\non-run-start:\n  - "{% do adapter.create_schema(api.Relation.create(database=target.database, schema=target.schema ~ \'_hooked\')) %}"\n',
+  ),
   'macros/helpers.sql': `
 {% macro cents(column) %}({{ column }} / 100){% endmacro %}
 {% macro describe(relation) %}{{ relation.identifier }}{% endmacro %}
@@ -133,8 +136,17 @@ for (const target of TEST_TARGETS) {
       });
       const columns = await q('select * from {schema}.columns');
       expect(columns?.tests).toBe('i:01010,n:01100,f:01001,s:10000,d:00000,ts:00000');
-      expect(columns?.data_types).toBe(target.name === 'duckdb' ? 'integer,decimal(10,2),double,character varying(256),date,timestamp' : 'integer,numeric(10,2),double precision,character varying(20),date,timestamp without time zone');
-      expect(columns).toMatchObject({ string_size: target.name === 'duckdb' ? '256' : '20', quoted: '"i"', api_column: `TEXT|${target.name === 'duckdb' ? 'character varying(256)' : 'TEXT'}|True|5::integer`, described: '12|numeric(12,3)|40' });
+      expect(columns?.data_types).toBe(
+        target.name === 'duckdb'
+          ? 'integer,decimal(10,2),double,character varying(256),date,timestamp'
+          : 'integer,numeric(10,2),double precision,character varying(20),date,timestamp without time zone',
+      );
+      expect(columns).toMatchObject({
+        string_size: target.name === 'duckdb' ? '256' : '20',
+        quoted: '"i"',
+        api_column: `TEXT|${target.name === 'duckdb' ? 'character varying(256)' : 'TEXT'}|True|5::integer`,
+        described: '12|numeric(12,3)|40',
+      });
       expect(await q('select * from {schema}.tables')).toEqual({
         values_typed: '2|1.50|2.5|x|2024-01-31|2024-01-31 12:30:00',
         shape: "i,n,f,s,d,ts|('x',)|i|1|6",

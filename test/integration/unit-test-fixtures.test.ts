@@ -15,7 +15,8 @@ const FILES = {
   'dbt_project.yml': projectYml('p'),
   'seeds/orders.csv': 'id,customer_id,amount,ordered_at\n1,7,10,2024-01-05\n',
   'models/stg_orders.sql': "select * from {{ ref('orders') }}",
-  'models/totals.sql': "select customer_id, sum(amount) as total, max(ordered_at) as last_order from {{ ref('stg_orders') }} group by customer_id",
+  'models/totals.sql':
+    "select customer_id, sum(amount) as total, max(ordered_at) as last_order from {{ ref('stg_orders') }} group by customer_id",
   // Fixture files are found anywhere under tests/fixtures/, by name.
   'tests/fixtures/orders/two_orders.csv': 'id,customer_id,amount\n1,7,10\n2,7,5\n',
   'tests/fixtures/expected_totals.sql': 'select 7 as customer_id, 15 as total\n',
@@ -62,18 +63,47 @@ for (const target of TEST_TARGETS) {
       expect(built.out).toContain('PASS stg_orders_from_the_seed');
       expect(built.code).toBe(0);
 
-      const manifest = JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8')) as { unit_tests: Record<string, { given: { fixture: string | null; format: string; rows: unknown }[]; expect: { fixture: string | null; rows: unknown }; checksum: string | null }> };
+      const manifest = JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8')) as {
+        unit_tests: Record<
+          string,
+          {
+            given: { fixture: string | null; format: string; rows: unknown }[];
+            expect: { fixture: string | null; rows: unknown };
+            checksum: string | null;
+          }
+        >;
+      };
       const validate = new Ajv2020({ strict: false, logger: false }).compile(manifestSchema);
       expect(validate(manifest), JSON.stringify(validate.errors?.slice(0, 5))).toBe(true);
       const entry = manifest.unit_tests['unit_test.p.totals.totals_from_fixtures'];
-      expect(entry?.given).toEqual([{ input: "ref('stg_orders')", format: 'csv', fixture: 'two_orders', rows: [{ id: '1', customer_id: '7', amount: '10' }, { id: '2', customer_id: '7', amount: '5' }] }]);
+      expect(entry?.given).toEqual([
+        {
+          input: "ref('stg_orders')",
+          format: 'csv',
+          fixture: 'two_orders',
+          rows: [
+            { id: '1', customer_id: '7', amount: '10' },
+            { id: '2', customer_id: '7', amount: '5' },
+          ],
+        },
+      ]);
       expect(entry?.expect).toEqual({ format: 'sql', fixture: 'expected_totals', rows: 'select 7 as customer_id, 15 as total\n' });
       expect(entry?.checksum).toMatch(/^[0-9a-f]{64}$/);
-      expect(manifest.unit_tests['unit_test.p.stg_orders.stg_orders_from_the_seed']?.given).toEqual([{ input: "ref('orders')", format: 'csv', fixture: null, rows: [{ id: '1', customer_id: '7', amount: '10', ordered_at: '2024-01-05' }] }]);
+      expect(manifest.unit_tests['unit_test.p.stg_orders.stg_orders_from_the_seed']?.given).toEqual([
+        {
+          input: "ref('orders')",
+          format: 'csv',
+          fixture: null,
+          rows: [{ id: '1', customer_id: '7', amount: '10', ordered_at: '2024-01-05' }],
+        },
+      ]);
 
       const state = join(mkdtempSync(join(tmpdir(), 'strata-state-')), 'state');
       cpSync(join(dir, 'target'), state, { recursive: true });
-      const modified = async () => (await strata('ls', '-s', 'state:modified', '--state', state, '--output', 'name')).out.split('\n').filter((l) => l !== '' && !l.startsWith('warning'));
+      const modified = async () =>
+        (await strata('ls', '-s', 'state:modified', '--state', state, '--output', 'name')).out
+          .split('\n')
+          .filter((l) => l !== '' && !l.startsWith('warning'));
       expect(await modified()).toEqual([]);
       // Only the fixture file changes: the unit test is modified, and now fails (total 16).
       writeFiles(dir, { 'tests/fixtures/orders/two_orders.csv': 'id,customer_id,amount\n1,7,10\n2,7,6\n' });
@@ -86,7 +116,11 @@ for (const target of TEST_TARGETS) {
 }
 
 describe('unit test fixture files', () => {
-  const project = (given: string) => writeProject({ ...FILES, 'models/props.yml': `version: 2\nunit_tests:\n  - name: t\n    model: totals\n    given:\n      - input: ref('stg_orders')\n${given}    expect:\n      rows: []\n` });
+  const project = (given: string) =>
+    writeProject({
+      ...FILES,
+      'models/props.yml': `version: 2\nunit_tests:\n  - name: t\n    model: totals\n    given:\n      - input: ref('stg_orders')\n${given}    expect:\n      rows: []\n`,
+    });
 
   it('a missing fixture is an error naming the fixture, at the line of the unit test that names it', () => {
     const errors = userErrors(() => load(project('        format: csv\n        fixture: no_such_rows\n')));
@@ -97,15 +131,24 @@ describe('unit test fixture files', () => {
 
   it('suggests the other format when only that file exists, and needs format csv or sql', () => {
     const wrongFormat = userErrors(() => load(project('        format: sql\n        fixture: two_orders\n')));
-    expect(wrongFormat[0]?.message).toBe("Unit test 't': fixture file 'two_orders.sql' not found in tests/fixtures/. (tests/fixtures/orders/two_orders.csv exists: use format: csv)");
+    expect(wrongFormat[0]?.message).toBe(
+      "Unit test 't': fixture file 'two_orders.sql' not found in tests/fixtures/. (tests/fixtures/orders/two_orders.csv exists: use format: csv)",
+    );
     const dict = userErrors(() => load(project('        fixture: two_orders\n')));
-    expect(dict[0]?.message).toBe("Unit test 't': fixture 'two_orders' needs 'format: csv' or 'format: sql' (a fixture file holds CSV or SQL).");
+    expect(dict[0]?.message).toBe(
+      "Unit test 't': fixture 'two_orders' needs 'format: csv' or 'format: sql' (a fixture file holds CSV or SQL).",
+    );
   });
 
   it('an input other than a seed needs rows or a fixture, at the line of the input', () => {
     const errors = userErrors(() => load(project('')));
     expect(errors.map((e) => [e.code, e.message, e.at?.file, e.at?.line])).toEqual([
-      ['invalid-unit-test', "Unit test 't': input ref('stg_orders') gives neither 'rows' nor 'fixture', and only a seed's rows can be left out. Add rows (rows: [] for none) or a fixture.", 'models/props.yml', 6],
+      [
+        'invalid-unit-test',
+        "Unit test 't': input ref('stg_orders') gives neither 'rows' nor 'fixture', and only a seed's rows can be left out. Add rows (rows: [] for none) or a fixture.",
+        'models/props.yml',
+        6,
+      ],
     ]);
   });
 

@@ -33,8 +33,13 @@ for (const target of TEST_TARGETS) {
       });
       const schema = await target.writeProfile(dir, 'p', { threads: 4 });
       const build = await cli(['build', '--project-dir', dir], { HOME: EMPTY_HOME });
-      const results = (JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string; status: string }[] }).results;
-      const tables = async () => (await target.query(dir, `select table_name from information_schema.tables where table_schema = '${schema}' order by table_name`)).map((r) => r.table_name);
+      const results = (
+        JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string; status: string }[] }
+      ).results;
+      const tables = async () =>
+        (
+          await target.query(dir, `select table_name from information_schema.tables where table_schema = '${schema}' order by table_name`)
+        ).map((r) => r.table_name);
       return { build, results, tables };
     }
 
@@ -71,7 +76,13 @@ for (const target of TEST_TARGETS) {
       });
       expect(build.code).toBe(1);
       const status = Object.fromEntries(results.map((r) => [r.unique_id.split('.').slice(0, 3).join('.'), r.status]));
-      expect(status).toEqual({ 'seed.p.raw_orders': 'success', 'model.p.stg_orders': 'success', 'test.p.not_null_stg_orders_ordered_on': 'fail', 'unit_test.p.doubled': 'skipped', 'model.p.doubled': 'skipped' });
+      expect(status).toEqual({
+        'seed.p.raw_orders': 'success',
+        'model.p.stg_orders': 'success',
+        'test.p.not_null_stg_orders_ordered_on': 'fail',
+        'unit_test.p.doubled': 'skipped',
+        'model.p.doubled': 'skipped',
+      });
     });
   });
 }

@@ -50,7 +50,11 @@ for (const target of TEST_TARGETS) {
         `test.${PROJECT}.orders_unioned_has_channel: warn`,
         `test.${PROJECT}.orders_unioned_matches_expected_exactly: warn`,
       ]);
-      expect(Object.keys(results).filter((id) => !id.startsWith('test.')).sort()).toEqual(
+      expect(
+        Object.keys(results)
+          .filter((id) => !id.startsWith('test.'))
+          .sort(),
+      ).toEqual(
         [
           'model.january_2024',
           'model.months_2024',
@@ -68,7 +72,10 @@ for (const target of TEST_TARGETS) {
     });
 
     it('union_relations: columns unioned case-insensitively in first-seen order, excluded by any case, null where missing, filtered by where', async () => {
-      const unioned = await rows('orders_unioned', 'select _dbt_source_relation as src, order_id, customer_id, status, cast(amount as varchar(12)) as amount, channel from {schema}.orders_unioned order by order_id');
+      const unioned = await rows(
+        'orders_unioned',
+        'select _dbt_source_relation as src, order_id, customer_id, status, cast(amount as varchar(12)) as amount, channel from {schema}.orders_unioned order by order_id',
+      );
       expect(unioned.map(({ src, ...row }) => ({ ...row, src: src?.replace(/^.*\./, '') }))).toEqual([
         { src: '"orders_2023"', order_id: '1', customer_id: '10', status: 'shipped', amount: '10.40', channel: null },
         { src: '"orders_2023"', order_id: '3', customer_id: '10', status: 'placed', amount: '5.25', channel: null },
@@ -81,12 +88,29 @@ for (const target of TEST_TARGETS) {
     });
 
     it('union_relations: the widest string type (is_string, string_size), text where one relation has text and another a number (api.Column.create)', async () => {
-      const columns = await rows('orders_unioned', "select column_name, data_type, character_maximum_length as size from information_schema.columns where table_schema = '{schema}' and table_name = 'orders_unioned' order by ordinal_position");
+      const columns = await rows(
+        'orders_unioned',
+        "select column_name, data_type, character_maximum_length as size from information_schema.columns where table_schema = '{schema}' and table_name = 'orders_unioned' order by ordinal_position",
+      );
       const shape = columns.map((c) => `${c.column_name} ${c.data_type}${c.size ? `(${c.size})` : ''}`);
       expect(shape).toEqual(
         target.name === 'postgres'
-          ? ['_dbt_source_relation text', 'order_id integer', 'customer_id text', 'status character varying(20)', 'amount numeric', 'channel character varying(10)']
-          : ['_dbt_source_relation VARCHAR', 'order_id INTEGER', 'customer_id VARCHAR', 'status VARCHAR', 'amount DECIMAL(10,2)', 'channel VARCHAR'],
+          ? [
+              '_dbt_source_relation text',
+              'order_id integer',
+              'customer_id text',
+              'status character varying(20)',
+              'amount numeric',
+              'channel character varying(10)',
+            ]
+          : [
+              '_dbt_source_relation VARCHAR',
+              'order_id INTEGER',
+              'customer_id VARCHAR',
+              'status VARCHAR',
+              'amount DECIMAL(10,2)',
+              'channel VARCHAR',
+            ],
       );
     });
 
@@ -102,7 +126,10 @@ for (const target of TEST_TARGETS) {
     });
 
     it('get_relations_by_pattern: information_schema rows (statement + load_result) become api.Relation.create relations, unioned', async () => {
-      const all = await rows('orders_all_years', 'select source_relation, order_id, status, cast(_loaded_at as varchar(10)) as loaded, channel from {schema}.orders_all_years order by order_id');
+      const all = await rows(
+        'orders_all_years',
+        'select source_relation, order_id, status, cast(_loaded_at as varchar(10)) as loaded, channel from {schema}.orders_all_years order by order_id',
+      );
       expect(all.map((r) => `${r.source_relation?.replace(/^.*\./, '')} ${r.order_id} ${r.status} ${r.loaded} ${r.channel}`)).toEqual([
         '"orders_2023" 1 shipped 2024-01-02 null',
         '"orders_2023" 2 returned 2024-01-02 null',
@@ -116,9 +143,15 @@ for (const target of TEST_TARGETS) {
     });
 
     it('date_spine: generate_series from powers of two, the interval count asked with statement(), dbt.dateadd', async () => {
-      const days = await rows('january_2024', 'select count(*) as n, cast(min(date_day) as varchar(10)) as first_day, cast(max(date_day) as varchar(10)) as last_day, count(distinct date_day) as distinct_days from {schema}.january_2024');
+      const days = await rows(
+        'january_2024',
+        'select count(*) as n, cast(min(date_day) as varchar(10)) as first_day, cast(max(date_day) as varchar(10)) as last_day, count(distinct date_day) as distinct_days from {schema}.january_2024',
+      );
       expect(days).toEqual([{ n: '31', first_day: '2024-01-01', last_day: '2024-01-31', distinct_days: '31' }]);
-      const months = await rows('months_2024', 'select cast(cast(date_month as date) as varchar(10)) as month from {schema}.months_2024 order by date_month');
+      const months = await rows(
+        'months_2024',
+        'select cast(cast(date_month as date) as varchar(10)) as month from {schema}.months_2024 order by date_month',
+      );
       expect(months.map((m) => m.month)).toEqual(Array.from({ length: 12 }, (_, i) => `2024-${String(i + 1).padStart(2, '0')}-01`));
       const compiled = results[`model.${PROJECT}.january_2024`]?.compiled_code ?? '';
       expect(compiled).toContain('where generated_number <= 31');
@@ -127,7 +160,10 @@ for (const target of TEST_TARGETS) {
     });
 
     it('get_column_values: run_query(...).columns[0].values() makes the pivot columns; max_records and where; the default for a missing relation (load_relation is none)', async () => {
-      const pivot = await rows('status_pivot', 'select customer_id, cast(placed_amount as numeric(10,2)) as placed, cast(shipped_amount as numeric(10,2)) as shipped, top_channel, regions from {schema}.status_pivot order by customer_id');
+      const pivot = await rows(
+        'status_pivot',
+        'select customer_id, cast(placed_amount as numeric(10,2)) as placed, cast(shipped_amount as numeric(10,2)) as shipped, top_channel, regions from {schema}.status_pivot order by customer_id',
+      );
       expect(pivot).toEqual([
         { customer_id: '10', placed: '5.25', shipped: '10.40', top_channel: 'web', regions: 'n/a' },
         { customer_id: 'C-10', placed: '8.75', shipped: '12.00', top_channel: 'web', regions: 'n/a' },
@@ -138,7 +174,11 @@ for (const target of TEST_TARGETS) {
     it('star: from= as a keyword, except by any case, relation_alias, prefix/suffix, quote_identifiers=False', async () => {
       const star = await rows('orders_2024_star', 'select * from {schema}.orders_2024_star order by order_id');
       expect(Object.keys(star[0] ?? {})).toEqual(['order_id', 'customer_id', 'Status', 'amount', 'src_channel_code']);
-      expect(star.map((r) => `${r.order_id} ${r.customer_id} ${r.Status} ${r.src_channel_code}`)).toEqual(['4 C-30 shipped web', '5 C-10 shipped web', '6 C-10 placed store']);
+      expect(star.map((r) => `${r.order_id} ${r.customer_id} ${r.Status} ${r.src_channel_code}`)).toEqual([
+        '4 C-30 shipped web',
+        '5 C-10 shipped web',
+        '6 C-10 placed store',
+      ]);
       expect(results[`model.${PROJECT}.orders_2024_star`]?.compiled_code).toContain('o.channel as src_channel_code');
     });
 
@@ -160,7 +200,10 @@ for (const target of TEST_TARGETS) {
       expect(results[`test.${PROJECT}.orders_unioned_has_channel`]?.compiled_code).toMatch(/select\s+1 as failing_row\s+from/);
       expect(outcome('orders_unioned_amount_at_least_10')).toBe('warn 2');
       expect(results[`test.${PROJECT}.orders_unioned_amount_at_least_10`]?.compiled_code).toMatch(/select\s+\*\s+from/);
-      const stored = await target.query(dir, `select order_id, status, cast(amount as varchar(12)) as amount from ${schema}_dbt_test__audit.orders_unioned_amount_at_least_10 order by order_id`);
+      const stored = await target.query(
+        dir,
+        `select order_id, status, cast(amount as varchar(12)) as amount from ${schema}_dbt_test__audit.orders_unioned_amount_at_least_10 order by order_id`,
+      );
       expect(stored).toEqual([
         { order_id: '3', status: 'placed', amount: '5.25' },
         { order_id: '6', status: 'placed', amount: '8.75' },
@@ -173,7 +216,10 @@ for (const target of TEST_TARGETS) {
       const tested = runResults(dir);
       expect(outcome('orders_unioned_has_channel', tested)).toBe('warn 2');
       expect(tested[`test.${PROJECT}.orders_unioned_has_channel`]?.compiled_code).toMatch(/select\s+\*\s+from/);
-      const stored = await target.query(dir, `select order_id, customer_id, channel from ${schema}_dbt_test__audit.orders_unioned_has_channel order by order_id`);
+      const stored = await target.query(
+        dir,
+        `select order_id, customer_id, channel from ${schema}_dbt_test__audit.orders_unioned_has_channel order by order_id`,
+      );
       expect(stored).toEqual([
         { order_id: '1', customer_id: '10', channel: null },
         { order_id: '3', customer_id: '10', channel: null },
@@ -208,13 +254,14 @@ describe('utils_style argument checks', () => {
     });
     expect(run.code).toBe(1);
     expect(run.err).toContain('models/recent_star.sql');
-    expect(run.err).toContain('The `star` macro reads the database\'s catalog, so it cannot be given the ephemeral model `recent_orders`.');
+    expect(run.err).toContain("The `star` macro reads the database's catalog, so it cannot be given the ephemeral model `recent_orders`.");
     expect(run.err).not.toContain('__dbt__cte__recent_orders');
   });
 
   it('equality without compare_columns or exclude_columns names the columns that differ', async () => {
     const run = await buildWith({
-      'models/schema.yml': "version: 2\nmodels:\n  - name: orders_unioned\n    data_tests:\n      - utils_style.equality:\n          compare_model: ref('expected_orders')\n",
+      'models/schema.yml':
+        "version: 2\nmodels:\n  - name: orders_unioned\n    data_tests:\n      - utils_style.equality:\n          compare_model: ref('expected_orders')\n",
     });
     expect(run.code).toBe(1);
     // dbt would name it utils_style_equality_orders_unioned_ref_expected_orders_; dbt's generated names are issue #21.
@@ -223,6 +270,8 @@ describe('utils_style argument checks', () => {
     expect(result?.status, `${run.err}\n${Object.keys(run.results).join('\n')}`).toBe('error');
     // The generated SQL's problem is shown at the test's entry in the properties file, not at line 1.
     expect(run.err).toMatch(/models\/schema\.yml:5:\d+: error\[template-render\]/);
-    expect(result?.message).toContain('have different columns (_dbt_source_relation, amount, channel, customer_id, order_id, status / amount, channel, customer_id, order_id, status)');
+    expect(result?.message).toContain(
+      'have different columns (_dbt_source_relation, amount, channel, customer_id, order_id, status / amount, channel, customer_id, order_id, status)',
+    );
   });
 });

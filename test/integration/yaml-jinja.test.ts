@@ -63,7 +63,9 @@ for (const target of TEST_TARGETS) {
       const schema = await target.writeProfile(dir, 'yj');
       const strata = (...args: string[]) => cli([...args, '--project-dir', dir], { HOME: EMPTY_HOME });
       const query = (sql: string) => target.query(dir, sql.replaceAll('{schema}', schema));
-      const kind = async (table: string) => (await query(`select table_type from information_schema.tables where table_schema = '{schema}' and table_name = '${table}'`))[0]?.table_type ?? 'missing';
+      const kind = async (table: string) =>
+        (await query(`select table_type from information_schema.tables where table_schema = '{schema}' and table_name = '${table}'`))[0]
+          ?.table_type ?? 'missing';
       return { strata, query, kind };
     }
 
@@ -74,9 +76,17 @@ for (const target of TEST_TARGETS) {
       expect(await kind('orders')).toBe(target.name === 'postgres' ? 'BASE TABLE' : 'VIEW');
       expect(await kind('extra')).toBe('missing');
       expect(await query('select code, label from {schema}.codes')).toEqual([{ code: '007', label: 'seven' }]);
-      const seedType = (await query("select data_type from information_schema.columns where table_schema = '{schema}' and table_name = 'codes' and column_name = 'code'"))[0]?.data_type?.toLowerCase();
+      const seedType = (
+        await query(
+          "select data_type from information_schema.columns where table_schema = '{schema}' and table_name = 'codes' and column_name = 'code'",
+        )
+      )[0]?.data_type?.toLowerCase();
       expect(seedType).toMatch(/^(character varying|varchar)/);
-      const labelType = (await query("select data_type from information_schema.columns where table_schema = '{schema}' and table_name = 'contracted' and column_name = 'label'"))[0]?.data_type?.toLowerCase();
+      const labelType = (
+        await query(
+          "select data_type from information_schema.columns where table_schema = '{schema}' and table_name = 'contracted' and column_name = 'label'",
+        )
+      )[0]?.data_type?.toLowerCase();
       expect(labelType).toBe(target.name === 'postgres' ? 'text' : 'varchar');
 
       const enabled = await strata('run', '--vars', '{load_optional: true}', '-s', 'extra');
@@ -86,16 +96,23 @@ for (const target of TEST_TARGETS) {
 
     it("renders a var's Jinja when var() reads it, in the asking model's context (dbt's get_rendered_var); a default stays as given", async () => {
       const dir = writeProject({
-        'dbt_project.yml': "name: yv\nprofile: yv\nvars:\n  suffix: \"{{ target.type }}_{{ this.name }}\"\n  start: \"{{ env_var('YV_START', '2024-01-01') }}\"\n",
-        'models/m.sql': "select '{{ var('suffix') }}' as suffix, '{{ var('start') }}' as start, '{{ var('cli') }}' as cli, '{{ var('absent', '{' ~ '{ kept }}') }}' as absent",
+        'dbt_project.yml':
+          'name: yv\nprofile: yv\nvars:\n  suffix: "{{ target.type }}_{{ this.name }}"\n  start: "{{ env_var(\'YV_START\', \'2024-01-01\') }}"\n',
+        'models/m.sql':
+          "select '{{ var('suffix') }}' as suffix, '{{ var('start') }}' as start, '{{ var('cli') }}' as cli, '{{ var('absent', '{' ~ '{ kept }}') }}' as absent",
       });
       const schema = await target.writeProfile(dir, 'yv');
-      const run = await cli(['run', '--project-dir', dir, '--vars', "{cli: '{{ project_name }}!'}"], { HOME: EMPTY_HOME, YV_START: '2025-02-03' });
+      const run = await cli(['run', '--project-dir', dir, '--vars', "{cli: '{{ project_name }}!'}"], {
+        HOME: EMPTY_HOME,
+        YV_START: '2025-02-03',
+      });
       expect(run.code, run.out + run.err).toBe(0);
-      expect(await target.query(dir, `select suffix, start, cli, absent from ${schema}.m`)).toEqual([{ suffix: `${target.name}_m`, start: '2025-02-03', cli: 'yv!', absent: '{{ kept }}' }]);
+      expect(await target.query(dir, `select suffix, start, cli, absent from ${schema}.m`)).toEqual([
+        { suffix: `${target.name}_m`, start: '2025-02-03', cli: 'yv!', absent: '{{ kept }}' },
+      ]);
     });
 
-    it("passes accepted_values with values: \"{{ var('types') }}\" as a list, and fails when the var leaves a status out", async () => {
+    it('passes accepted_values with values: "{{ var(\'types\') }}" as a list, and fails when the var leaves a status out', async () => {
       const { strata } = await setup();
       expect((await strata('build')).code).toBe(0);
       const passing = await strata('test', '-s', 'orders');

@@ -8,7 +8,8 @@
     const e = document.createElement(tag);
     for (const [k, v] of Object.entries(attrs)) {
       if (k === 'text') e.textContent = v;
-      else if (k === 'html') e.innerHTML = v; // only for descriptions, already made safe when generated
+      else if (k === 'html')
+        e.innerHTML = v; // only for descriptions, already made safe when generated
       else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
       else e.setAttribute(k, v);
     }
@@ -16,7 +17,11 @@
     return e;
   };
   const link = (node) => el('a', { href: `#node/${encodeURIComponent(node.id)}`, 'data-node': node.id, text: node.name });
-  const badge = (node) => el('span', { class: `badge ${node.type}${node.external ? ' external' : ''}`, text: node.external ? `${node.type} · ${node.package}` : node.type });
+  const badge = (node) =>
+    el('span', {
+      class: `badge ${node.type}${node.external ? ' external' : ''}`,
+      text: node.external ? `${node.type} · ${node.package}` : node.type,
+    });
 
   // ---- sidebar: project and database trees, search ----
   let treeMode = 'project';
@@ -42,19 +47,33 @@
   }
   function renderSidebar() {
     const nodes = data.nodes;
-    const paths = treeMode === 'project'
-      ? nodes.map((n) => [n.type === 'source' ? [n.package, 'sources'] : [n.package, ...n.file.split('/').slice(0, -1)], n])
-      : nodes.filter((n) => n.relation).map((n) => [[n.database ?? '(default)', n.schema], n]);
+    const paths =
+      treeMode === 'project'
+        ? nodes.map((n) => [n.type === 'source' ? [n.package, 'sources'] : [n.package, ...n.file.split('/').slice(0, -1)], n])
+        : nodes.filter((n) => n.relation).map((n) => [[n.database ?? '(default)', n.schema], n]);
     $('#tree').replaceChildren(buildTree(paths));
     document.querySelectorAll('.tabs button').forEach((b) => b.classList.toggle('active', b.dataset.mode === treeMode));
   }
   function renderSearch(query) {
     const q = query.trim().toLowerCase();
     const box = $('#results');
-    if (!q) { box.replaceChildren(); $('#tree').hidden = false; return; }
+    if (!q) {
+      box.replaceChildren();
+      $('#tree').hidden = false;
+      return;
+    }
     $('#tree').hidden = true;
-    const hits = data.nodes.filter((n) => n.name.toLowerCase().includes(q) || n.description.toLowerCase().includes(q) || n.columns.some((c) => c.name.toLowerCase().includes(q)));
-    box.replaceChildren(...(hits.length ? hits.slice(0, 200).map((n) => el('li', {}, badge(n), link(n))) : [el('li', { class: 'muted', text: 'No matches' })]));
+    const hits = data.nodes.filter(
+      (n) =>
+        n.name.toLowerCase().includes(q) ||
+        n.description.toLowerCase().includes(q) ||
+        n.columns.some((c) => c.name.toLowerCase().includes(q)),
+    );
+    box.replaceChildren(
+      ...(hits.length
+        ? hits.slice(0, 200).map((n) => el('li', {}, badge(n), link(n)))
+        : [el('li', { class: 'muted', text: 'No matches' })]),
+    );
   }
 
   // ---- lineage graph (dagre layout, SVG) ----
@@ -78,7 +97,9 @@
       const up = term.startsWith('+');
       const down = term.endsWith('+');
       const body = term.replace(/^\+|\+$/g, '');
-      const seeds = data.nodes.filter((n) => (body.startsWith('tag:') ? n.tags.includes(body.slice(4)) : n.name === body || n.id === body)).map((n) => n.id);
+      const seeds = data.nodes
+        .filter((n) => (body.startsWith('tag:') ? n.tags.includes(body.slice(4)) : n.name === body || n.id === body))
+        .map((n) => n.id);
       for (const id of seeds) out.add(id);
       if (up) for (const id of closure(seeds, 'parents')) out.add(id);
       if (down) for (const id of closure(seeds, 'children')) out.add(id);
@@ -102,7 +123,16 @@
     svg.setAttribute('viewBox', `0 0 ${Math.max(width, 200)} ${Math.max(height, 60)}`);
     svg.setAttribute('height', String(Math.min(Math.max(height, 80), 640)));
     const marker = document.createElementNS(ns, 'marker');
-    for (const [k, v] of Object.entries({ id: 'arrow', viewBox: '0 0 10 10', refX: '10', refY: '5', markerWidth: '7', markerHeight: '7', orient: 'auto' })) marker.setAttribute(k, v);
+    for (const [k, v] of Object.entries({
+      id: 'arrow',
+      viewBox: '0 0 10 10',
+      refX: '10',
+      refY: '5',
+      markerWidth: '7',
+      markerHeight: '7',
+      orient: 'auto',
+    }))
+      marker.setAttribute(k, v);
     const tip = document.createElementNS(ns, 'path');
     tip.setAttribute('d', 'M0,0 L10,5 L0,10 z');
     tip.setAttribute('fill', '#9aa6bd');
@@ -134,7 +164,9 @@
       label.setAttribute('y', 18);
       label.textContent = n.name;
       group.append(rect, label);
-      group.addEventListener('click', () => { location.hash = `#node/${encodeURIComponent(id)}`; });
+      group.addEventListener('click', () => {
+        location.hash = `#node/${encodeURIComponent(id)}`;
+      });
       svg.append(group);
     }
     return svg;
@@ -147,7 +179,11 @@
     return [
       el('h1', { text: `${data.project}` }),
       el('p', { class: 'muted', text: `Strata docs · ${data.adapter} · generated ${data.generatedAt}` }),
-      el('p', { text: Object.entries(counts).map(([t, c]) => `${c} ${t}${c === 1 ? '' : 's'}`).join(' · ') }),
+      el('p', {
+        text: Object.entries(counts)
+          .map(([t, c]) => `${c} ${t}${c === 1 ? '' : 's'}`)
+          .join(' · '),
+      }),
       el('p', {}, el('a', { href: '#lineage', text: 'Open the project lineage graph →' })),
     ];
   }
@@ -155,9 +191,15 @@
     const input = el('input', { id: 'lineage-select', value: selection, placeholder: 'selection, e.g. +orders  tag:finance  stg_orders+' });
     const holder = el('div', { id: 'lineage-graph' });
     const show = () => holder.replaceChildren(drawGraph(selectIds(input.value), null));
-    input.addEventListener('keydown', (e) => { if (e.key === 'Enter') show(); });
+    input.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') show();
+    });
     show();
-    return [el('h1', { text: 'Lineage' }), el('div', { class: 'lineage-bar' }, input, el('button', { onclick: show, text: 'Show' })), holder];
+    return [
+      el('h1', { text: 'Lineage' }),
+      el('div', { class: 'lineage-bar' }, input, el('button', { onclick: show, text: 'Show' })),
+      holder,
+    ];
   }
   function nodePage(node) {
     const rows = [
@@ -165,12 +207,25 @@
       ['Materialization', node.materialized],
       ['Relation', node.relation || '(inlined: ephemeral)'],
       ['File', node.file],
-      ['Owner', node.owner], ['Group', node.group], ['Access', node.access], ['Version', node.version],
+      ['Owner', node.owner],
+      ['Group', node.group],
+      ['Access', node.access],
+      ['Version', node.version],
       ['Contract', node.contract ? 'enforced' : null],
       ['Tags', node.tags.join(', ') || null],
       ['Row count', node.rowCount === null ? null : String(node.rowCount)],
     ].filter(([, v]) => v !== null && v !== undefined && v !== '');
-    const list = (ids) => (ids.length ? el('ul', {}, ...ids.map((id) => byId.get(id)).filter(Boolean).map((n) => el('li', {}, badge(n), link(n)))) : el('p', { class: 'muted', text: 'none' }));
+    const list = (ids) =>
+      ids.length
+        ? el(
+            'ul',
+            {},
+            ...ids
+              .map((id) => byId.get(id))
+              .filter(Boolean)
+              .map((n) => el('li', {}, badge(n), link(n))),
+          )
+        : el('p', { class: 'muted', text: 'none' });
     const ids = new Set([node.id, ...closure(node.parents, 'parents'), ...closure(node.children, 'children')]);
     const sql = [];
     if (node.raw) sql.push(el('h2', { text: 'Source SQL' }), el('pre', { class: 'raw', text: node.raw }));
@@ -182,13 +237,35 @@
       el('table', {}, ...rows.map(([k, v]) => el('tr', {}, el('th', { text: k }), el('td', { text: v })))),
       el('h2', { text: 'Columns' }),
       node.columns.length
-        ? el('table', { class: 'columns' }, el('tr', {}, el('th', { text: 'Column' }), el('th', { text: 'Type' }), el('th', { text: 'Description' }), el('th', { text: 'Tests' })),
-          ...node.columns.map((c) => el('tr', {}, el('td', { text: c.name }), el('td', { text: c.type ?? '' }), el('td', { html: c.description }), el('td', { text: c.tests.join(', ') }))))
+        ? el(
+            'table',
+            { class: 'columns' },
+            el(
+              'tr',
+              {},
+              el('th', { text: 'Column' }),
+              el('th', { text: 'Type' }),
+              el('th', { text: 'Description' }),
+              el('th', { text: 'Tests' }),
+            ),
+            ...node.columns.map((c) =>
+              el(
+                'tr',
+                {},
+                el('td', { text: c.name }),
+                el('td', { text: c.type ?? '' }),
+                el('td', { html: c.description }),
+                el('td', { text: c.tests.join(', ') }),
+              ),
+            ),
+          )
         : el('p', { class: 'muted', text: 'No columns documented or found.' }),
       el('h2', { text: 'Lineage' }),
       el('div', { id: 'node-lineage' }, drawGraph(ids, node.id)),
-      el('h2', { text: 'Upstream' }), el('div', { id: 'upstream' }, list(node.parents)),
-      el('h2', { text: 'Downstream' }), el('div', { id: 'downstream' }, list(node.children)),
+      el('h2', { text: 'Upstream' }),
+      el('div', { id: 'upstream' }, list(node.parents)),
+      el('h2', { text: 'Downstream' }),
+      el('div', { id: 'downstream' }, list(node.children)),
       ...sql,
     ];
   }
@@ -203,7 +280,12 @@
   }
 
   $('#search').addEventListener('input', (e) => renderSearch(e.target.value));
-  document.querySelectorAll('.tabs button').forEach((b) => b.addEventListener('click', () => { treeMode = b.dataset.mode; renderSidebar(); }));
+  document.querySelectorAll('.tabs button').forEach((b) =>
+    b.addEventListener('click', () => {
+      treeMode = b.dataset.mode;
+      renderSidebar();
+    }),
+  );
   window.addEventListener('hashchange', route);
   renderSidebar();
   route();

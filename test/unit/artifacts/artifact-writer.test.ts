@@ -9,7 +9,10 @@ describe('startFileWriter', () => {
     const root = writeProject({});
     const ledger = join(root, 'compiled/.ledger.json');
     // 2,500 files (enough for the second thread) in folders of different sizes.
-    const files: FileBatch = Array.from({ length: 2_500 }, (_, i) => [join(root, 'compiled', `folder_${i % 7 === 0 ? 'small' : i % 2}`, `f${i}.sql`), `select ${i}`]);
+    const files: FileBatch = Array.from({ length: 2_500 }, (_, i) => [
+      join(root, 'compiled', `folder_${i % 7 === 0 ? 'small' : i % 2}`, `f${i}.sql`),
+      `select ${i}`,
+    ]);
     expect(await startFileWriter().write(files, ledger)).toBe(2_500);
     expect(files.every(([file, text]) => readFileSync(file, 'utf8') === text)).toBe(true);
     expect(Object.keys(JSON.parse(readFileSync(ledger, 'utf8')) as object)).toHaveLength(2_500);
@@ -26,10 +29,19 @@ describe('startFileWriter', () => {
 
   it('writes texts as they are, empty ones and ones with a NUL character too', async () => {
     const root = writeProject({});
-    const files: FileBatch = [[join(root, 'x/empty.sql'), ''], [join(root, 'x/nul.sql'), 'select 1\u0000 -- odd'], [join(root, 'x/plain.sql'), 'select 2']];
+    const files: FileBatch = [
+      [join(root, 'x/empty.sql'), ''],
+      [join(root, 'x/nul.sql'), 'select 1\u0000 -- odd'],
+      [join(root, 'x/plain.sql'), 'select 2'],
+    ];
     expect(await startFileWriter().write(files)).toBe(3);
     expect(files.map(([file]) => readFileSync(file, 'utf8'))).toEqual(['', 'select 1\u0000 -- odd', 'select 2']);
-    expect(await startFileWriter().write([[join(root, 'x/e2.sql'), ''], [join(root, 'x/p2.sql'), 'select 3']])).toBe(2);
+    expect(
+      await startFileWriter().write([
+        [join(root, 'x/e2.sql'), ''],
+        [join(root, 'x/p2.sql'), 'select 3'],
+      ]),
+    ).toBe(2);
     expect(readFileSync(join(root, 'x/e2.sql'), 'utf8')).toBe('');
     expect(await startFileWriter().write([])).toBe(0);
   });

@@ -18,7 +18,9 @@ describe('compile pass', () => {
       'models/a.sql': "{{ config(schema='stg', alias='a_alias') }}select 1 as x",
       'models/b.sql': "select * from {{ ref('a') }}, {{ source('erp', 'sales') }} -- {{ this }} {{ this.schema }}.{{ this.name }}",
     });
-    expect(compiler.compile('model.p.b').compiledSql).toBe('select * from "strata"."main_stg"."a_alias", "strata"."raw"."SALES" -- "strata"."main"."b" main.b');
+    expect(compiler.compile('model.p.b').compiledSql).toBe(
+      'select * from "strata"."main_stg"."a_alias", "strata"."raw"."SALES" -- "strata"."main"."b" main.b',
+    );
   });
 
   it('inlines ephemeral models as CTEs, recursively and once each', () => {
@@ -28,21 +30,30 @@ describe('compile pass', () => {
       'models/right_side.sql': "{{ config(materialized='ephemeral') }}select * from {{ ref('base') }}",
       'models/final.sql': "select * from {{ ref('left_side') }} join {{ ref('right_side') }} using (id)",
     });
-    expect(compiler.compile('model.p.final').compiledSql).toBe([
-      'with "__dbt__cte__base" as (\nselect 1 as id\n),',
-      '"__dbt__cte__left_side" as (\nselect * from "__dbt__cte__base"\n),',
-      '"__dbt__cte__right_side" as (\nselect * from "__dbt__cte__base"\n)',
-      'select * from "__dbt__cte__left_side" join "__dbt__cte__right_side" using (id)',
-    ].join('\n'));
+    expect(compiler.compile('model.p.final').compiledSql).toBe(
+      [
+        'with "__dbt__cte__base" as (\nselect 1 as id\n),',
+        '"__dbt__cte__left_side" as (\nselect * from "__dbt__cte__base"\n),',
+        '"__dbt__cte__right_side" as (\nselect * from "__dbt__cte__base"\n)',
+        'select * from "__dbt__cte__left_side" join "__dbt__cte__right_side" using (id)',
+      ].join('\n'),
+    );
   });
 
   it('joins an existing WITH list instead of adding a second one', () => {
-    expect(injectCtes('-- note\nWITH x as (select 1) select * from x', [{ name: 'e', sql: 'select 2' }])).toBe('-- note\nWITH e as (\nselect 2\n),\nx as (select 1) select * from x');
-    expect(injectCtes('with recursive r as (select 1) select * from r', [{ name: 'e', sql: 'select 2' }])).toBe('with recursive e as (\nselect 2\n),\nr as (select 1) select * from r');
+    expect(injectCtes('-- note\nWITH x as (select 1) select * from x', [{ name: 'e', sql: 'select 2' }])).toBe(
+      '-- note\nWITH e as (\nselect 2\n),\nx as (select 1) select * from x',
+    );
+    expect(injectCtes('with recursive r as (select 1) select * from r', [{ name: 'e', sql: 'select 2' }])).toBe(
+      'with recursive e as (\nselect 2\n),\nr as (select 1) select * from r',
+    );
   });
 
   it('answers is_incremental() and config.get() from the node', () => {
-    const compiler = compilerFor({ 'models/a.sql': "{{ config(materialized='table') }}select '{{ config.get('materialized') }}'{% if is_incremental() %} where new{% endif %}" });
+    const compiler = compilerFor({
+      'models/a.sql':
+        "{{ config(materialized='table') }}select '{{ config.get('materialized') }}'{% if is_incremental() %} where new{% endif %}",
+    });
     expect(compiler.compile('model.p.a', { isIncremental: true }).compiledSql).toBe("select 'table' where new");
     expect(compiler.compile('model.p.a').compiledSql).toBe("select 'table'");
   });

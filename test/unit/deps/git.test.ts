@@ -57,7 +57,8 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const spec = (extra: Partial<GitSpec> = {}): GitSpec => ({ kind: 'git', git: url, warnUnpinned: true, ...extra });
 const fresh = () => mkdtempSync(join(root, 'into-'));
-const files = (dir: string) => ['models/a.sql', 'models/b.sql', 'models/dev.sql', 'models/main.sql'].filter((f) => existsSync(join(dir, f)));
+const files = (dir: string) =>
+  ['models/a.sql', 'models/b.sql', 'models/dev.sql', 'models/main.sql'].filter((f) => existsSync(join(dir, f)));
 
 /** The message of the user error `fetchGitPackage` throws (and that it is exactly one diagnostic). */
 async function failure(s: GitSpec, into = fresh()): Promise<string> {
@@ -88,7 +89,10 @@ describe('fetchGitPackage: revisions', () => {
 
   it('treats revision HEAD as the default branch', async () => {
     const result = await fetchGitPackage(spec({ revision: 'HEAD' }), fresh());
-    expect([result.commit, result.warning]).toEqual([sha.main, `The git package "${url}" is not pinned, using HEAD (default branch). ${pinAdvice}`]);
+    expect([result.commit, result.warning]).toEqual([
+      sha.main,
+      `The git package "${url}" is not pinned, using HEAD (default branch). ${pinAdvice}`,
+    ]);
   });
 
   it('checks out an annotated tag and records the commit it points to, not the tag object', async () => {
@@ -122,7 +126,10 @@ describe('fetchGitPackage: revisions', () => {
   it('stays silent with warnUnpinned: false', async () => {
     const into = fresh();
     expect(await fetchGitPackage(spec({ warnUnpinned: false }), into)).toEqual({ dir: into, commit: sha.main });
-    expect(await fetchGitPackage(spec({ revision: 'main', warnUnpinned: false }), fresh())).toEqual({ dir: expect.any(String), commit: sha.main });
+    expect(await fetchGitPackage(spec({ revision: 'main', warnUnpinned: false }), fresh())).toEqual({
+      dir: expect.any(String),
+      commit: sha.main,
+    });
   });
 
   it('checks out a full commit sha that no branch or tag names', async () => {
@@ -157,14 +164,21 @@ describe('fetchGitPackage: subdirectory', () => {
   });
 
   it('names a missing subdirectory', async () => {
-    expect(await failure(spec({ revision: '1.1.0', subdirectory: 'nope' }))).toBe(`The subdirectory "nope" is not in the git repository "${url}" at revision "1.1.0".`);
+    expect(await failure(spec({ revision: '1.1.0', subdirectory: 'nope' }))).toBe(
+      `The subdirectory "nope" is not in the git repository "${url}" at revision "1.1.0".`,
+    );
   });
 
-  it.each(['../elsewhere', 'a/../../elsewhere', '/etc'])('rejects the subdirectory %s that leaves the repository, before cloning', async (subdirectory) => {
-    const into = fresh();
-    expect(await failure(spec({ subdirectory }), into)).toBe(`The subdirectory "${subdirectory}" of the git package "${url}" must be a relative path inside the repository.`);
-    expect(existsSync(join(into, 'models'))).toBe(false);
-  });
+  it.each(['../elsewhere', 'a/../../elsewhere', '/etc'])(
+    'rejects the subdirectory %s that leaves the repository, before cloning',
+    async (subdirectory) => {
+      const into = fresh();
+      expect(await failure(spec({ subdirectory }), into)).toBe(
+        `The subdirectory "${subdirectory}" of the git package "${url}" must be a relative path inside the repository.`,
+      );
+      expect(existsSync(join(into, 'models'))).toBe(false);
+    },
+  );
 
   it('rejects a subdirectory that is a symbolic link out of the clone', async () => {
     expect(await failure(spec({ revision: '1.1.0', subdirectory: 'outside' }))).toBe(
@@ -182,11 +196,16 @@ describe('fetchGitPackage: subdirectory', () => {
 describe('fetchGitPackage: errors', () => {
   const known = '(tags: 1.0.0, 1.1.0; branches: dev, main)';
 
-  it.each([['v9'], ['deadbeef'], ['0123456789abcdef0123456789abcdef01234567']])('names the unknown revision %s and lists the tags and branches', async (revision) => {
-    const into = fresh();
-    expect(await failure(spec({ revision }), into)).toBe(`The revision "${revision}" is not a tag, branch or commit of the git repository "${url}" ${known}.`);
-    expect(existsSync(join(into, '.git'))).toBe(false);
-  });
+  it.each([['v9'], ['deadbeef'], ['0123456789abcdef0123456789abcdef01234567']])(
+    'names the unknown revision %s and lists the tags and branches',
+    async (revision) => {
+      const into = fresh();
+      expect(await failure(spec({ revision }), into)).toBe(
+        `The revision "${revision}" is not a tag, branch or commit of the git repository "${url}" ${known}.`,
+      );
+      expect(existsSync(join(into, '.git'))).toBe(false);
+    },
+  );
 
   it.each([[undefined], ['1.0.0'], ['a'.repeat(40)]])('names a repository that does not exist (revision %s)', async (revision) => {
     const missing = join(root, 'missing.git');
@@ -226,7 +245,11 @@ describe('secrets in git URLs', () => {
 
   it('never shows the token of an unreachable http URL', async () => {
     for (const revision of [undefined, '1.0.0']) {
-      const message = await failure({ ...spec(), git: 'http://user:s3cr3tT0k@127.0.0.1:9/org/repo.git', ...(revision ? { revision } : {}) });
+      const message = await failure({
+        ...spec(),
+        git: 'http://user:s3cr3tT0k@127.0.0.1:9/org/repo.git',
+        ...(revision ? { revision } : {}),
+      });
       expect(message).toMatch(/^Cannot fetch the git repository "http:\/\/\*\*\*@127\.0\.0\.1:9\/org\/repo\.git": ./);
       expect(message).not.toContain('s3cr3t');
     }

@@ -33,7 +33,9 @@ describe('resolveHubVersion', () => {
 
   it('takes the intersection of every requirer', () => {
     expect(pick([project('>=1.0.0', '<2.0.0'), { versions: ['<1.2.0'], requiredBy: 'package_a' }])).toBe('1.1.1');
-    expect(pick([project('>=0.9.0'), { versions: ['=1.0.0'], requiredBy: 'package_a' }, { versions: ['<1.3.0'], requiredBy: 'package_b' }])).toBe('1.0.0');
+    expect(
+      pick([project('>=0.9.0'), { versions: ['=1.0.0'], requiredBy: 'package_a' }, { versions: ['<1.3.0'], requiredBy: 'package_b' }]),
+    ).toBe('1.0.0');
   });
 
   it('no requirement at all admits the latest version', () => {
@@ -51,11 +53,15 @@ describe('resolveHubVersion', () => {
   });
 
   it('reports ranges that agree but match no available version', () => {
-    expect(pick([project('>=2.0.0')])).toBe('error: No available version of dbt-labs/dbt_utils matches: the project (shop) requires [">=2.0.0"] (available: 0.9.6, 1.0.0, 1.1.1, 1.3.0).');
+    expect(pick([project('>=2.0.0')])).toBe(
+      'error: No available version of dbt-labs/dbt_utils matches: the project (shop) requires [">=2.0.0"] (available: 0.9.6, 1.0.0, 1.1.1, 1.3.0).',
+    );
     expect(pick([project('1.2.0'), { versions: ['>=1.0.0'], requiredBy: 'package_a' }])).toBe(
       'error: No available version of dbt-labs/dbt_utils matches: the project (shop) requires ["1.2.0"], package_a requires [">=1.0.0"] (available: 0.9.6, 1.0.0, 1.1.1, 1.3.0).',
     );
-    expect(pick([project('>=1.0.0')], [])).toBe('error: No available version of dbt-labs/dbt_utils matches: the project (shop) requires [">=1.0.0"] (available: none).');
+    expect(pick([project('>=1.0.0')], [])).toBe(
+      'error: No available version of dbt-labs/dbt_utils matches: the project (shop) requires [">=1.0.0"] (available: none).',
+    );
   });
 
   it('lists only the versions nearest the ranges when the hub has many', () => {
@@ -63,7 +69,9 @@ describe('resolveHubVersion', () => {
     expect(pick([project('>=0.4.5', '<0.5.0')], many)).toBe(
       'error: No available version of dbt-labs/dbt_utils matches: the project (shop) requires [">=0.4.5", "<0.5.0"] (available: …, 0.4.0, 0.5.0, 0.6.0, …, 1.2.0; 12 in all).',
     );
-    expect(pick([project('>=3.0.0')], many)).toBe('error: No available version of dbt-labs/dbt_utils matches: the project (shop) requires [">=3.0.0"] (available: …, 1.2.0; 12 in all).');
+    expect(pick([project('>=3.0.0')], many)).toBe(
+      'error: No available version of dbt-labs/dbt_utils matches: the project (shop) requires [">=3.0.0"] (available: …, 1.2.0; 12 in all).',
+    );
   });
 
   it('rejects a range dbt cannot read, naming it and who wrote it', () => {

@@ -4,16 +4,27 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 
-interface Row { feature: string; works: string; example: string; test: string }
+interface Row {
+  feature: string;
+  works: string;
+  example: string;
+  test: string;
+}
 
 /** The feature tables of docs/compatibility.md (cells split on unescaped pipes). */
 function rows(): Row[] {
   const text = readFileSync(resolve(ROOT, 'docs/compatibility.md'), 'utf8');
-  return text.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| Feature') && !line.startsWith('| ---')).map((line) => {
-    const cells = line.slice(1, -1).split(/(?<!\\)\|/).map((c) => c.trim().replaceAll('\\|', '|'));
-    const [feature = '', works = '', example = '', test = ''] = cells;
-    return { feature, works, example: example.replace(/^`|`$/g, ''), test };
-  });
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith('| ') && !line.startsWith('| Feature') && !line.startsWith('| ---'))
+    .map((line) => {
+      const cells = line
+        .slice(1, -1)
+        .split(/(?<!\\)\|/)
+        .map((c) => c.trim().replaceAll('\\|', '|'));
+      const [feature = '', works = '', example = '', test = ''] = cells;
+      return { feature, works, example: example.replace(/^`|`$/g, ''), test };
+    });
 }
 
 describe('docs/compatibility.md', () => {

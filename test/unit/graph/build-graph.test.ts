@@ -46,7 +46,11 @@ describe('dependency graph', () => {
   });
 
   it('reports a ref to a disabled model', () => {
-    const dir = writeProject({ 'dbt_project.yml': projectYml('p'), 'models/a.sql': '{{ config(enabled=false) }}select 1', 'models/b.sql': "select * from {{ ref('a') }}" });
+    const dir = writeProject({
+      'dbt_project.yml': projectYml('p'),
+      'models/a.sql': '{{ config(enabled=false) }}select 1',
+      'models/b.sql': "select * from {{ ref('a') }}",
+    });
     expect(userErrors(() => buildGraph(load(dir)))[0]?.code).toBe('disabled-ref');
   });
 });
@@ -62,7 +66,10 @@ describe('selection', () => {
   });
   const project = load(dir);
   const dag = buildGraph(project);
-  const names = (select: string[], exclude: string[] = []) => selectNodes(project, dag, { select, exclude }).nodes.map((id) => id.split('.').pop()).sort();
+  const names = (select: string[], exclude: string[] = []) =>
+    selectNodes(project, dag, { select, exclude })
+      .nodes.map((id) => id.split('.').pop())
+      .sort();
 
   it('selects by name, folder, path, tag and fqn wildcard', () => {
     expect(names(['joined'])).toEqual(['joined']);

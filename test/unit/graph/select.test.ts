@@ -18,8 +18,10 @@ const FILES = {
   'models/src.yml': 'sources:\n  - name: erp\n    tables: [{name: customers}, {name: invoices}]\n',
   'models/staging/stg_orders.sql': "select id, {{ cents('amount') }} as cents from {{ ref('raw_orders') }}",
   'models/staging/stg_customers.sql': "select * from {{ source('erp', 'customers') }}",
-  'models/marts/orders.sql': "{{ config(materialized='table', access='public') }}select * from {{ ref('stg_orders') }} join {{ ref('stg_customers') }} on true",
-  'models/marts/props.yml': 'groups:\n  - name: finance\n    owner: {name: Finance team}\nmodels:\n  - name: orders\n    columns:\n      - name: id\n        data_tests: [unique]\n',
+  'models/marts/orders.sql':
+    "{{ config(materialized='table', access='public') }}select * from {{ ref('stg_orders') }} join {{ ref('stg_customers') }} on true",
+  'models/marts/props.yml':
+    'groups:\n  - name: finance\n    owner: {name: Finance team}\nmodels:\n  - name: orders\n    columns:\n      - name: id\n        data_tests: [unique]\n',
   'tests/orders_positive.sql': "select * from {{ ref('orders') }} where cents < 0",
 };
 
@@ -27,7 +29,9 @@ function setup(extra: Record<string, string> = {}) {
   const dir = writeProject({ ...FILES, ...extra });
   const select = (options: SelectionOptions) => {
     const project = load(dir);
-    return selectNodes(project, buildGraph(project), options).nodes.map((id) => id.split('.')[2]).sort();
+    return selectNodes(project, buildGraph(project), options)
+      .nodes.map((id) => id.split('.')[2])
+      .sort();
   };
   return { dir, select };
 }
@@ -53,7 +57,12 @@ describe('selection methods', () => {
   });
 
   it('graph operators with depths, and tests by type and name', () => {
-    expect(select({ select: ['2+orders'], exclude: ['resource_type:test'] })).toEqual(['orders', 'raw_orders', 'stg_customers', 'stg_orders']);
+    expect(select({ select: ['2+orders'], exclude: ['resource_type:test'] })).toEqual([
+      'orders',
+      'raw_orders',
+      'stg_customers',
+      'stg_orders',
+    ]);
     expect(select({ select: ['raw_orders+1'] })).toEqual(['raw_orders', 'stg_orders']);
     expect(select({ select: ['test_type:singular'] })).toEqual(['orders_positive']);
     expect(select({ select: ['test_type:generic'] })).toEqual(['unique_orders_id']);
@@ -78,7 +87,15 @@ describe('state and result selection', () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'strata-state-'));
     const project = load(dir);
     const manifest = manifestArtifact({ project, dag: buildGraph(project), dialect: duckdbAdapter.dialect, invocation: newInvocation({}) });
-    writeFiles(stateDir, { 'manifest.json': JSON.stringify(manifest), 'run_results.json': JSON.stringify({ results: [{ unique_id: 'model.shop.orders', status: 'error' }, { unique_id: 'model.shop.stg_orders', status: 'success' }] }) });
+    writeFiles(stateDir, {
+      'manifest.json': JSON.stringify(manifest),
+      'run_results.json': JSON.stringify({
+        results: [
+          { unique_id: 'model.shop.orders', status: 'error' },
+          { unique_id: 'model.shop.stg_orders', status: 'success' },
+        ],
+      }),
+    });
     const state = loadState(stateDir);
     expect(select({ select: ['state:modified'], state })).toEqual([]);
     expect(select({ select: ['result:error'], state, exclude: ['resource_type:test'] })).toEqual(['orders']);
@@ -86,7 +103,8 @@ describe('state and result selection', () => {
       'models/staging/stg_customers.sql': "select *\n   from {{ source('erp', 'customers') }}\n",
       'models/staging/new_one.sql': 'select 1 as x',
       'macros/cents.sql': '{% macro cents(c) %}({{ c }} * 100.0){% endmacro %}',
-      'models/marts/orders.sql': "{{ config(materialized='view', access='public', alias='orders_v') }}select * from {{ ref('stg_orders') }} join {{ ref('stg_customers') }} on true",
+      'models/marts/orders.sql':
+        "{{ config(materialized='view', access='public', alias='orders_v') }}select * from {{ ref('stg_orders') }} join {{ ref('stg_customers') }} on true",
     });
     expect(select({ select: ['state:new'], state })).toEqual(['new_one']);
     expect(select({ select: ['state:modified'], state, exclude: ['resource_type:test'] })).toEqual(['new_one', 'orders', 'stg_orders']);
@@ -138,7 +156,13 @@ describe('selectors.yml', () => {
   const { select } = setup({ 'selectors.yml': SELECTORS });
 
   it('evaluates methods, children/parents with depth, union, intersection and exclude', () => {
-    expect(select({ selector: 'staging_and_up' })).toEqual(['orders', 'orders_positive', 'stg_customers', 'stg_orders', 'unique_orders_id']);
+    expect(select({ selector: 'staging_and_up' })).toEqual([
+      'orders',
+      'orders_positive',
+      'stg_customers',
+      'stg_orders',
+      'unique_orders_id',
+    ]);
     expect(select({ selector: 'finance_without_tests' })).toEqual(['orders', 'stg_orders']);
     expect(select({ selector: 'both' })).toEqual(['orders', 'orders_positive', 'unique_orders_id']);
   });

@@ -8,7 +8,11 @@ const loadErrors = (projectDir: string, extra: Partial<LoadOptions> = {}) => use
 
 describe('project loading', () => {
   it('prefers strata_project.yml and falls back to dbt_project.yml', () => {
-    const both = writeProject({ 'strata_project.yml': projectYml('strata_one'), 'dbt_project.yml': projectYml('dbt_one'), 'models/a.sql': 'select 1' });
+    const both = writeProject({
+      'strata_project.yml': projectYml('strata_one'),
+      'dbt_project.yml': projectYml('dbt_one'),
+      'models/a.sql': 'select 1',
+    });
     expect(load(both).name).toBe('strata_one');
     const dbtOnly = writeProject({ 'dbt_project.yml': projectYml('dbt_one'), 'models/a.sql': 'select 1' });
     const project = load(dbtOnly);
@@ -23,7 +27,10 @@ describe('project loading', () => {
 
   it('resolves configs: project tree by folder, then properties file, then config() in the model', () => {
     const dir = writeProject({
-      'dbt_project.yml': projectYml('p', `models:\n  +tags: [all]\n  p:\n    +materialized: table\n    staging:\n      +materialized: view\n      +schema: stg\n      +tags: [staging]\n`),
+      'dbt_project.yml': projectYml(
+        'p',
+        `models:\n  +tags: [all]\n  p:\n    +materialized: table\n    staging:\n      +materialized: view\n      +schema: stg\n      +tags: [staging]\n`,
+      ),
       'models/top.sql': 'select 1 as x',
       'models/staging/s1.sql': 'select 1 as x',
       'models/staging/s2.sql': "{{ config(materialized='table', tags=['inline']) }}\nselect 1 as x",
@@ -45,7 +52,10 @@ describe('project loading', () => {
   });
 
   it('rejects a misspelled config key with file, line and the closest valid key', () => {
-    const dir = writeProject({ 'dbt_project.yml': projectYml('p', 'models:\n  p:\n    +materialised: table\n'), 'models/a.sql': 'select 1' });
+    const dir = writeProject({
+      'dbt_project.yml': projectYml('p', 'models:\n  p:\n    +materialised: table\n'),
+      'models/a.sql': 'select 1',
+    });
     const [error] = loadErrors(dir);
     expect(error?.code).toBe('unknown-key');
     expect(error?.message).toContain("Did you mean '+materialized'?");
@@ -85,7 +95,8 @@ describe('project loading', () => {
       'dbt_project.yml': projectYml('p'),
       'models/orders.sql': 'select 1 as id',
       'models/docs.md': '{% docs orders_doc %}\nAll **orders**.\n{% enddocs %}\n',
-      'models/schema.yml': "version: 2\nmodels:\n  - name: orders\n    description: \"{{ doc('orders_doc') }}\"\n    columns:\n      - name: id\n        description: Key\n        data_tests: [unique, not_null]\n",
+      'models/schema.yml':
+        'version: 2\nmodels:\n  - name: orders\n    description: "{{ doc(\'orders_doc\') }}"\n    columns:\n      - name: id\n        description: Key\n        data_tests: [unique, not_null]\n',
     });
     const node = load(dir).nodes.get('model.p.orders');
     expect(node?.description).toBe('All **orders**.');
@@ -98,7 +109,7 @@ describe('project loading', () => {
       'dbt_project.yml': projectYml('p'),
       'models/orders.sql': 'select 1 as id',
       'models/docs.md': '{% docs orders_doc %}x{% enddocs %}',
-      'models/schema.yml': "models:\n  - name: orders\n    description: \"{{ doc('order_doc') }}\"\n",
+      'models/schema.yml': 'models:\n  - name: orders\n    description: "{{ doc(\'order_doc\') }}"\n',
     });
     const [error] = loadErrors(dir);
     expect(error?.code).toBe('unknown-doc');
@@ -109,7 +120,8 @@ describe('project loading', () => {
   it('declares sources with schema and identifier defaults', () => {
     const dir = writeProject({
       'dbt_project.yml': projectYml('p'),
-      'models/src.yml': 'sources:\n  - name: erp\n    tables:\n      - name: customers\n      - name: sales\n        identifier: SALES_EXPORT\n  - name: crm\n    schema: raw_crm\n    tables: [{name: leads}]\n',
+      'models/src.yml':
+        'sources:\n  - name: erp\n    tables:\n      - name: customers\n      - name: sales\n        identifier: SALES_EXPORT\n  - name: crm\n    schema: raw_crm\n    tables: [{name: leads}]\n',
     });
     const sources = load(dir).sources;
     expect(sources.get('source.p.erp.customers')?.relation).toMatchObject({ schema: 'erp', identifier: 'customers' });
@@ -123,33 +135,55 @@ describe('project loading', () => {
   });
 
   it('warns about config paths that match no folder', () => {
-    const dir = writeProject({ 'dbt_project.yml': projectYml('p', 'models:\n  p:\n    stagin:\n      +schema: s\n'), 'models/staging/a.sql': 'select 1' });
+    const dir = writeProject({
+      'dbt_project.yml': projectYml('p', 'models:\n  p:\n    stagin:\n      +schema: s\n'),
+      'models/staging/a.sql': 'select 1',
+    });
     const warnings = load(dir).warnings;
     expect(warnings.map((w) => w.code)).toEqual(['unused-config-path']);
     expect(warnings[0]?.at?.line).toBe(5);
   });
 
   it("accepts every key of dbt's dbt_project.yml, warning only where ignoring it could surprise", () => {
-    const keys = 'log-path: logs\ndbt-cloud:\n  project-id: 7\nrestrict-access: true\nsource-paths: [models]\nsemantic-models:\n  +enabled: true\nsaved-queries: {}\nexposures: {}\nmetrics: {}\nflags:\n  send_anonymous_usage_stats: false\n';
+    const keys =
+      'log-path: logs\ndbt-cloud:\n  project-id: 7\nrestrict-access: true\nsource-paths: [models]\nsemantic-models:\n  +enabled: true\nsaved-queries: {}\nexposures: {}\nmetrics: {}\nflags:\n  send_anonymous_usage_stats: false\n';
     const dir = writeProject({ 'dbt_project.yml': projectYml('p', keys), 'models/a.sql': 'select 1' });
     const warnings = load(dir).warnings;
     expect(warnings.map((w) => [w.code, w.message, w.at?.line])).toEqual([
-      ['ignored-setting', "'restrict-access' has no effect in Strata: Strata checks model access ('access: private/protected') whether or not restrict-access is set.", 6],
-      ['ignored-setting', "'source-paths' has no effect in Strata: dbt 1.0 renamed it; Strata reads models from 'model-paths' only, so rename the key.", 7],
+      [
+        'ignored-setting',
+        "'restrict-access' has no effect in Strata: Strata checks model access ('access: private/protected') whether or not restrict-access is set.",
+        6,
+      ],
+      [
+        'ignored-setting',
+        "'source-paths' has no effect in Strata: dbt 1.0 renamed it; Strata reads models from 'model-paths' only, so rename the key.",
+        7,
+      ],
     ]);
   });
 
   it("stops with the project's require-dbt-version when it does not admit dbt 1.10", () => {
-    const ok = writeProject({ 'dbt_project.yml': projectYml('p', 'require-dbt-version: [">=1.5.0", "<2.0.0"]\n'), 'models/a.sql': 'select 1' });
+    const ok = writeProject({
+      'dbt_project.yml': projectYml('p', 'require-dbt-version: [">=1.5.0", "<2.0.0"]\n'),
+      'models/a.sql': 'select 1',
+    });
     expect(load(ok).nodes.size).toBe(1);
     const old = writeProject({ 'dbt_project.yml': projectYml('p', 'require-dbt-version: ">=1.11.0"\n'), 'models/a.sql': 'select 1' });
     expect(userErrors(() => load(old)).map((e) => [e.code, e.message])).toEqual([
-      ['incompatible-dbt-version', "Project 'p' requires dbt \">=1.11.0\"; Strata behaves as dbt 1.10.0. To use it, widen require-dbt-version to admit 1.10.0."],
+      [
+        'incompatible-dbt-version',
+        'Project \'p\' requires dbt ">=1.11.0"; Strata behaves as dbt 1.10.0. To use it, widen require-dbt-version to admit 1.10.0.',
+      ],
     ]);
   });
 
   it('disables nodes with enabled: false', () => {
-    const dir = writeProject({ 'dbt_project.yml': projectYml('p'), 'models/a.sql': '{{ config(enabled=false) }} select 1', 'models/b.sql': 'select 1' });
+    const dir = writeProject({
+      'dbt_project.yml': projectYml('p'),
+      'models/a.sql': '{{ config(enabled=false) }} select 1',
+      'models/b.sql': 'select 1',
+    });
     const project = load(dir);
     expect([...project.nodes.keys()]).toEqual(['model.p.b']);
     expect([...project.disabled.keys()]).toEqual(['model.p.a']);
@@ -157,7 +191,8 @@ describe('project loading', () => {
 });
 
 describe('profiles', () => {
-  const profile = (name: string, schema: string, extra = '') => `${name}:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: dev.duckdb\n      schema: ${schema}\n${extra}    prod:\n      type: duckdb\n      path: prod.duckdb\n      schema: prod\n`;
+  const profile = (name: string, schema: string, extra = '') =>
+    `${name}:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: dev.duckdb\n      schema: ${schema}\n${extra}    prod:\n      type: duckdb\n      path: prod.duckdb\n      schema: prod\n`;
 
   it('defaults to an embedded DuckDB file under target/ when there is no profiles.yml', () => {
     const dir = writeProject({ 'dbt_project.yml': projectYml('p') });
@@ -194,16 +229,25 @@ describe('profiles', () => {
     // A folder asked for without profiles.yml is an error, never the project's profiles.yml instead.
     const [missing] = loadErrors(dir, { profilesDir: join(dir, 'nowhere') });
     expect(missing).toMatchObject({ code: 'profile-not-found' });
-    expect(missing?.message).toBe(`No profile: no profiles.yml in ${join(dir, 'nowhere')} (the folder --profiles-dir names, which does not exist).`);
-    expect(loadErrors(dir, { env: { HOME: home, DBT_PROFILES_DIR: join(envDir, 'sub') } })[0]?.message).toContain('the folder DBT_PROFILES_DIR names');
+    expect(missing?.message).toBe(
+      `No profile: no profiles.yml in ${join(dir, 'nowhere')} (the folder --profiles-dir names, which does not exist).`,
+    );
+    expect(loadErrors(dir, { env: { HOME: home, DBT_PROFILES_DIR: join(envDir, 'sub') } })[0]?.message).toContain(
+      'the folder DBT_PROFILES_DIR names',
+    );
   });
 
   it("requires dbt-postgres's connection keys, pointing a missing one at the output", () => {
-    const dir = writeProject({ 'dbt_project.yml': projectYml('p'), 'profiles.yml': 'p:\n  outputs:\n    dev:\n      type: postgres\n      host: ""\n      user: u\n      dbname: d\n      schema: s\n' });
+    const dir = writeProject({
+      'dbt_project.yml': projectYml('p'),
+      'profiles.yml': 'p:\n  outputs:\n    dev:\n      type: postgres\n      host: ""\n      user: u\n      dbname: d\n      schema: s\n',
+    });
     expect(loadErrors(dir).map((d) => [d.code, d.at?.line, d.message])).toEqual([
       ['yaml-schema', 3, "Profile 'p', target 'dev': 'port' is required."],
     ]);
-    writeFiles(dir, { 'profiles.yml': 'p:\n  outputs:\n    dev:\n      type: postgres\n      port: x\n      user: u\n      dbname: d\n      schema: s\n' });
+    writeFiles(dir, {
+      'profiles.yml': 'p:\n  outputs:\n    dev:\n      type: postgres\n      port: x\n      user: u\n      dbname: d\n      schema: s\n',
+    });
     expect(loadErrors(dir).map((d) => [d.at?.line, d.message])).toEqual([
       [3, "Profile 'p', target 'dev': 'host' is required."],
       [5, "Profile 'p', target 'dev': 'port': Invalid input: expected number, received NaN"],
@@ -211,7 +255,10 @@ describe('profiles', () => {
   });
 
   it('picks --target over the profile default and renders env_var()', () => {
-    const dir = writeProject({ 'dbt_project.yml': projectYml('p'), 'profiles.yml': profile('p', "\"{{ env_var('DEV_SCHEMA', 'fallback') }}\"") });
+    const dir = writeProject({
+      'dbt_project.yml': projectYml('p'),
+      'profiles.yml': profile('p', "\"{{ env_var('DEV_SCHEMA', 'fallback') }}\""),
+    });
     expect(load(dir, { env: { HOME: home, DEV_SCHEMA: 'alice' } }).target.info.schema).toBe('alice');
     expect(load(dir).target.info.schema).toBe('fallback');
     expect(load(dir, { target: 'prod' }).target.info.schema).toBe('prod');
@@ -233,7 +280,7 @@ describe('profiles', () => {
   });
 
   it('reports an env_var() with no value and no default', () => {
-    const dir = writeProject({ 'dbt_project.yml': projectYml('p'), 'profiles.yml': profile('p', "\"{{ env_var('NOPE') }}\"") });
+    const dir = writeProject({ 'dbt_project.yml': projectYml('p'), 'profiles.yml': profile('p', '"{{ env_var(\'NOPE\') }}"') });
     const [error] = loadErrors(dir);
     expect(error?.code).toBe('missing-env-var');
     expect(error?.message).toContain("'NOPE'");

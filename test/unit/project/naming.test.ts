@@ -39,7 +39,14 @@ describe('naming macros', () => {
   });
 
   it('report an error in an override at its file', () => {
-    const dir = writeProject({ ...files, 'macros/naming.sql': "{% macro generate_schema_name(custom_schema_name, node) %}{{ exceptions.raise_compiler_error('no schema for ' ~ node.name) }}{% endmacro %}" });
-    expect(userErrors(() => load(dir))[0]).toMatchObject({ message: expect.stringContaining('no schema for '), at: { file: 'macros/naming.sql' } });
+    const dir = writeProject({
+      ...files,
+      'macros/naming.sql':
+        "{% macro generate_schema_name(custom_schema_name, node) %}{{ exceptions.raise_compiler_error('no schema for ' ~ node.name) }}{% endmacro %}",
+    });
+    expect(userErrors(() => load(dir))[0]).toMatchObject({
+      message: expect.stringContaining('no schema for '),
+      at: { file: 'macros/naming.sql' },
+    });
   });
 });

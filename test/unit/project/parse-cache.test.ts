@@ -12,7 +12,9 @@ function compileAll(dir: string, env: NodeJS.ProcessEnv = { HOME: EMPTY_HOME }, 
   const project = load(dir, { env, vars });
   const dag = buildGraph(project);
   const compiler = new Compiler(project, dag, duckdbAdapter.dialect, { env });
-  const sql = Object.fromEntries(dag.order.filter((id) => id.startsWith('model.')).map((id) => [id.split('.')[2], compiler.compile(id).compiledSql]));
+  const sql = Object.fromEntries(
+    dag.order.filter((id) => id.startsWith('model.')).map((id) => [id.split('.')[2], compiler.compile(id).compiledSql]),
+  );
   const configs = Object.fromEntries([...project.nodes.values()].map((n) => [n.name, n.config.materialized]));
   return { sql, configs, cache: project.parseCache };
 }
@@ -78,7 +80,10 @@ describe('parse cache', () => {
   });
 
   it('keeps parsed properties files too: an unchanged one gives the same nodes and the same problem locations, an edited one is read again', () => {
-    const dir = writeProject({ ...files, 'models/props.yml': 'models:\n  - name: a\n    description: first\n  - name: ghost\n    description: nobody\n' });
+    const dir = writeProject({
+      ...files,
+      'models/props.yml': 'models:\n  - name: a\n    description: first\n  - name: ghost\n    description: nobody\n',
+    });
     const described = () => {
       const project = load(dir);
       const ghost = project.warnings.find((w) => w.code === 'properties-unknown-node');

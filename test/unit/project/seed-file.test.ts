@@ -59,17 +59,30 @@ describe('seed files', () => {
 
   it('split records as csv-parse did: quotes, doubled quotes, line ends of every kind, empty lines, a BOM', () => {
     expect(records('\ufeffa,b\r\n1,"x, ""y"""\r\n\r\n2,"multi\r\nline"\r3,\n')).toEqual([
-      [['a', 'b'], 1], [['1', 'x, "y"'], 2], [['2', 'multi\r\nline'], 4], [['3', ''], 6],
+      [['a', 'b'], 1],
+      [['1', 'x, "y"'], 2],
+      [['2', 'multi\r\nline'], 4],
+      [['3', ''], 6],
     ]);
-    expect(records('a;;b\n1;;2', ';;')).toEqual([[['a', 'b'], 1], [['1', '2'], 2]]);
-    expect(records('a\n""\n')).toEqual([[['a'], 1], [[''], 2]]);
+    expect(records('a;;b\n1;;2', ';;')).toEqual([
+      [['a', 'b'], 1],
+      [['1', '2'], 2],
+    ]);
+    expect(records('a\n""\n')).toEqual([
+      [['a'], 1],
+      [[''], 2],
+    ]);
   });
 
   it('name the line of a quote left open, a stray quote and a ragged row', () => {
     const problem = (text: string) => readSeedColumns('s.csv', text).diagnostics.map((d) => [d.message, d.at?.line]);
     expect(problem('id,name\n1,"a\n2,b\n')).toEqual([['Malformed CSV: the quote opened on line 2 is never closed.', 2]]);
-    expect(problem('id,name\n1,a"b\n')).toEqual([['Malformed CSV: a quote inside an unquoted value on line 2: quote the whole value ("..."), with "" for each quote in it.', 2]]);
-    expect(problem('id,name\n1,"a"b\n')).toEqual([[`Malformed CSV: 'b' follows a closing quote on line 2; a quote inside a quoted value is written twice ("").`, 2]]);
+    expect(problem('id,name\n1,a"b\n')).toEqual([
+      ['Malformed CSV: a quote inside an unquoted value on line 2: quote the whole value ("..."), with "" for each quote in it.', 2],
+    ]);
+    expect(problem('id,name\n1,"a"b\n')).toEqual([
+      [`Malformed CSV: 'b' follows a closing quote on line 2; a quote inside a quoted value is written twice ("").`, 2],
+    ]);
     expect(problem('id,name\n1,"a\nb"\n2,b,c\n')).toEqual([['Malformed CSV: line 4 has 3 fields, the header 2.', 4]]);
     expect(problem('')).toEqual([['The seed is empty: it needs at least a header row naming its columns.', 1]]);
   });

@@ -24,7 +24,7 @@ const reference = (text: string) => parseDocument(text, { uniqueKeys: true }).to
 describe('parseYaml', () => {
   const files = [...yamlFiles(join(repo, 'examples')), ...yamlFiles(join(repo, 'test'))];
 
-  it('finds the repository\'s YAML files', () => {
+  it("finds the repository's YAML files", () => {
     expect(files.length).toBeGreaterThan(10);
   });
 
@@ -34,7 +34,10 @@ describe('parseYaml', () => {
   });
 
   it.each([
-    ['YAML 1.2 scalars', 'a: yes\nb: no\nc: on\nd: 0o17\ne: 0x1F\nf: .inf\ng: -.Inf\nh: ~\ni: Null\nj: TRUE\nk: 1e3\nl: 2024-01-01\nm: 012\nn: "2"\n'],
+    [
+      'YAML 1.2 scalars',
+      'a: yes\nb: no\nc: on\nd: 0o17\ne: 0x1F\nf: .inf\ng: -.Inf\nh: ~\ni: Null\nj: TRUE\nk: 1e3\nl: 2024-01-01\nm: 012\nn: "2"\n',
+    ],
     ['anchors and aliases', 'base: &b {materialized: view, tags: [a]}\nmodels:\n  - name: x\n    config: *b\n'],
     ['a merge key stays a key (yaml 1.2 has none)', 'base: &b {x: 1}\nm:\n  <<: *b\n  y: 2\n'],
     ['block scalars', 'd: |\n  line one\n  line two\ne: >-\n  folded\n  text\n'],
@@ -88,14 +91,21 @@ describe('validateYaml', () => {
     for (let i = 0; i < 2; i++) {
       const checked = validateYaml(at({ materialised: 'table' }), schema, { materialised: 'table' }, [], 'config()');
       expect(checked.data).toBeUndefined();
-      expect(checked.diagnostics.map((d) => [d.code, d.message, d.at?.line])).toEqual([['unknown-key', "Unknown key 'materialised' in config(). Did you mean 'materialized'?", 3]]);
+      expect(checked.diagnostics.map((d) => [d.code, d.message, d.at?.line])).toEqual([
+        ['unknown-key', "Unknown key 'materialised' in config(). Did you mean 'materialized'?", 3],
+      ]);
     }
   });
 
   it('validates values JSON cannot tell apart (undefined, class instances) every time', () => {
-    class Relation { toString() { return 'x'; } }
-    expect(validateYaml(at({ materialized: new Relation() }), schema, { materialized: new Relation() }, [], 'config()').diagnostics).toHaveLength(1);
+    class Relation {
+      toString() {
+        return 'x';
+      }
+    }
+    expect(
+      validateYaml(at({ materialized: new Relation() }), schema, { materialized: new Relation() }, [], 'config()').diagnostics,
+    ).toHaveLength(1);
     expect(validateYaml(at({ materialized: undefined }), schema, { materialized: undefined }, [], 'config()').diagnostics).toEqual([]);
   });
 });
-

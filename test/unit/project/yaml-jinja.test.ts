@@ -5,18 +5,22 @@ import { projectYml, writeProject } from '../../helpers/temp-project.js';
 // Jinja in dbt_project.yml, profiles.yml and properties files, rendered natively as dbt renders
 // them: which keys, with which context, and what type comes out.
 
-const duckdbProfile = (extra = '') => `p:\n  target: "{{ env_var('WHICH', 'dev') }}"\n  outputs:\n    dev:\n      type: duckdb\n      path: dev.duckdb\n      threads: "{{ env_var('THREADS', '1') | as_number }}"\n${extra}`;
+const duckdbProfile = (extra = '') =>
+  `p:\n  target: "{{ env_var('WHICH', 'dev') }}"\n  outputs:\n    dev:\n      type: duckdb\n      path: dev.duckdb\n      threads: "{{ env_var('THREADS', '1') | as_number }}"\n${extra}`;
 
 describe('Jinja in the project file', () => {
   it('renders config trees natively: a CLI var gives a bool, target.type a string, env_var a number', () => {
     const dir = writeProject({
-      'dbt_project.yml': projectYml('p', `models:
+      'dbt_project.yml': projectYml(
+        'p',
+        `models:
   p:
     +materialized: "{{ 'table' if target.type == 'postgres' else 'view' }}"
     +meta: {size: "{{ env_var('SIZE') | as_number }}", flag: "{{ var('flag', true) }}"}
     optional:
       +enabled: "{{ var('load_optional', false) }}"
-`),
+`,
+      ),
       'models/a.sql': 'select 1',
       'models/optional/b.sql': 'select 1',
     });
@@ -30,7 +34,9 @@ describe('Jinja in the project file', () => {
 
   it('leaves hooks, run hooks, query-comment and vars unrendered', () => {
     const dir = writeProject({
-      'dbt_project.yml': projectYml('p', `on-run-start: "select '{{ target.name }}'"
+      'dbt_project.yml': projectYml(
+        'p',
+        `on-run-start: "select '{{ target.name }}'"
 query-comment: "{{ invocation_id }}"
 vars:
   later: "{{ target.name }}"
@@ -38,7 +44,8 @@ models:
   p:
     +pre-hook: "select '{{ this }}'"
     +post-hook: ["select '{{ this }}'"]
-`),
+`,
+      ),
       'models/a.sql': 'select 1',
     });
     const project = load(dir);
@@ -90,8 +97,13 @@ models:
   });
 
   it('keeps secret env vars out of the project file', () => {
-    const dir = writeProject({ 'dbt_project.yml': projectYml('p', `models:\n  p:\n    +schema: "{{ env_var('DBT_ENV_SECRET_X') }}"\n`), 'models/a.sql': 'select 1' });
-    expect(userErrors(() => load(dir, { env: { HOME: home, DBT_ENV_SECRET_X: 's' } }))[0]?.message).toContain('can only be used in profiles.yml');
+    const dir = writeProject({
+      'dbt_project.yml': projectYml('p', `models:\n  p:\n    +schema: "{{ env_var('DBT_ENV_SECRET_X') }}"\n`),
+      'models/a.sql': 'select 1',
+    });
+    expect(userErrors(() => load(dir, { env: { HOME: home, DBT_ENV_SECRET_X: 's' } }))[0]?.message).toContain(
+      'can only be used in profiles.yml',
+    );
   });
 
   it("renders a package's project file the same way", () => {
@@ -144,14 +156,16 @@ sources:
 `;
 
   function project() {
-    return load(writeProject({
-      'dbt_project.yml': projectYml('p', `vars:\n  tags: [x, y]\n  types: [placed]\n  ids: [1]\n  width: 3\n  table_name: events\n`),
-      'models/a.sql': "select 'placed' as status",
-      'models/b.sql': 'select 1 as id',
-      'models/docs.md': '{% docs a_doc %}About a.{% enddocs %}',
-      'models/props.yml': PROPS,
-      'seeds/s.csv': 'code\nabc\n',
-    }));
+    return load(
+      writeProject({
+        'dbt_project.yml': projectYml('p', `vars:\n  tags: [x, y]\n  types: [placed]\n  ids: [1]\n  width: 3\n  table_name: events\n`),
+        'models/a.sql': "select 'placed' as status",
+        'models/b.sql': 'select 1 as id',
+        'models/docs.md': '{% docs a_doc %}About a.{% enddocs %}',
+        'models/props.yml': PROPS,
+        'seeds/s.csv': 'code\nabc\n',
+      }),
+    );
   }
 
   it('renders values natively with project vars and target, leaving descriptions, hooks and test arguments for later', () => {

@@ -19,7 +19,9 @@ describe.each([...BUILTIN_MACROS, CROSS_DB_MACROS, NAMING_MACROS].map((f) => [f.
 describe('lazily compiled built-in macros', () => {
   it('render when first called, and calls between them work', () => {
     const engine = new TemplateEngine([]);
-    const rendered = engine.renderString("{{ dbt.concat(['a', 'b']) }} {{ test_not_null('t', 'c') | trim }}", 'x.sql', { target: { type: 'duckdb' } });
+    const rendered = engine.renderString("{{ dbt.concat(['a', 'b']) }} {{ test_not_null('t', 'c') | trim }}", 'x.sql', {
+      target: { type: 'duckdb' },
+    });
     expect(rendered.diagnostic).toBeUndefined();
     expect(rendered.output?.replace(/\s+/g, ' ')).toBe('a || b select c from t where c is null');
   });

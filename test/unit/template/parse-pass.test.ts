@@ -8,7 +8,8 @@ describe('parse pass', () => {
       'dbt_project.yml': projectYml('p'),
       'models/src.yml': 'sources:\n  - name: erp\n    tables: [{name: sales}]\n',
       'models/a.sql': 'select 1 as id',
-      'models/b.sql': "{{ config(materialized='table', unique_key='id') }}\nselect *\nfrom {{ ref('a') }}\njoin {{ source('erp', 'sales') }} using (id)\n{% if is_incremental() %}where false{% endif %}",
+      'models/b.sql':
+        "{{ config(materialized='table', unique_key='id') }}\nselect *\nfrom {{ ref('a') }}\njoin {{ source('erp', 'sales') }} using (id)\n{% if is_incremental() %}where false{% endif %}",
       'models/c.sql': "select * from {{ ref('p', 'b') }} where x = {{ ref('a', v=2).identifier | length }}",
     });
     const project = load(dir);
@@ -23,18 +24,25 @@ describe('parse pass', () => {
     ]);
   });
 
-  it('calls project macros from models, and macros see the model\'s ref()', () => {
+  it("calls project macros from models, and macros see the model's ref()", () => {
     const dir = writeProject({
       'dbt_project.yml': projectYml('p'),
-      'macros/util.sql': "{% macro upstream(name) %}{{ ref(name) }}{% endmacro %}\n{% macro cents(col) %}({{ col }} * 100){% endmacro %}",
+      'macros/util.sql': '{% macro upstream(name) %}{{ ref(name) }}{% endmacro %}\n{% macro cents(col) %}({{ col }} * 100){% endmacro %}',
       'models/a.sql': 'select 1 as x',
       'models/b.sql': "select {{ cents('x') }} as y from {{ upstream('a') }}",
     });
-    expect(load(dir).nodes.get('model.p.b')?.refs.map((r) => r.name)).toEqual(['a']);
+    expect(
+      load(dir)
+        .nodes.get('model.p.b')
+        ?.refs.map((r) => r.name),
+    ).toEqual(['a']);
   });
 
   it('resolves var() with --vars and defaults, and reports a missing var at its line', () => {
-    const dir = writeProject({ 'dbt_project.yml': projectYml('p', 'vars:\n  x: from_project\n'), 'models/a.sql': "select '{{ var('x') }}', '{{ var('y', 'dflt') }}'\n-- {{ var('z') }}" });
+    const dir = writeProject({
+      'dbt_project.yml': projectYml('p', 'vars:\n  x: from_project\n'),
+      'models/a.sql': "select '{{ var('x') }}', '{{ var('y', 'dflt') }}'\n-- {{ var('z') }}",
+    });
     const [error] = userErrors(() => load(dir));
     expect(error?.code).toBe('missing-var');
     expect(error?.message).toContain("Required var 'z'");

@@ -13,7 +13,10 @@ function render(template: string, fastPath: boolean): string {
 
 describe('templates cannot reach JavaScript internals', () => {
   it.each([
-    ["{{ constructor.getOwnPropertyDescriptor(constructor.getPrototypeOf(constructor), 'constructor')['value']('return process.version')() }}", /^error: .*'constructor' is undefined/],
+    [
+      "{{ constructor.getOwnPropertyDescriptor(constructor.getPrototypeOf(constructor), 'constructor')['value']('return process.version')() }}",
+      /^error: .*'constructor' is undefined/,
+    ],
     ["{{ ''.constructor.constructor('return 1')() }}", /^error: .*has no attribute 'constructor'/],
     ["{% do __proto__.update({'polluted': 1}) %}", /^error: .*'__proto__' is undefined/],
     ["{% set d = {} %}{% do d.update({'__proto__': {'polluted': 1}}) %}{{ d.polluted }}|{{ d | length }}", /^\|1$/],

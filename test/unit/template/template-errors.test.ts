@@ -4,13 +4,17 @@ import { TemplateEngine } from '../../../core/template/engine.js';
 // Template errors as a dbt user reads them: Jinja's message, the file, line and column where it
 // happened (the call site in the model, and the macro's own line), never JavaScript's words.
 
-const MACROS = "{% macro outer(x) %}\n  {{ inner(x) }}\n{% endmacro %}\n{% macro inner(x) %}\nselect\n  {{ x.missing.attr }}\n{% endmacro %}\n{% macro bad(x) %}{{ x + 1 }}{% endmacro %}";
-const JAVASCRIPT = /Cannot read properties|is not a function|compilePair|parse[A-Z]\w*:|TOKEN_|variable-end|block-end|left-paren|undefined or null|\bnull\b|Unable to call/;
+const MACROS =
+  '{% macro outer(x) %}\n  {{ inner(x) }}\n{% endmacro %}\n{% macro inner(x) %}\nselect\n  {{ x.missing.attr }}\n{% endmacro %}\n{% macro bad(x) %}{{ x + 1 }}{% endmacro %}';
+const JAVASCRIPT =
+  /Cannot read properties|is not a function|compilePair|parse[A-Z]\w*:|TOKEN_|variable-end|block-end|left-paren|undefined or null|\bnull\b|Unable to call/;
 
 function diagnose(template: string, fastPath = true) {
   const engine = new TemplateEngine([{ file: 'macros/helpers.sql', text: MACROS }], { fastPath });
   const compiled = engine.compile(template, 'models/m.sql');
-  const diagnostic = compiled.template ? engine.render(compiled.template, { target: { type: 'duckdb' }, execute: true }).diagnostic : compiled.diagnostic;
+  const diagnostic = compiled.template
+    ? engine.render(compiled.template, { target: { type: 'duckdb' }, execute: true }).diagnostic
+    : compiled.diagnostic;
   if (!diagnostic) throw new Error(`expected an error from ${template}`);
   return { code: diagnostic.code, at: `${diagnostic.at?.line}:${diagnostic.at?.column}`, message: diagnostic.message };
 }
@@ -25,10 +29,25 @@ describe('template errors', () => {
     ['a\n {{ none.x.y }}', 'template-render', '2:5', "UndefinedError: 'None' has no attribute 'x'"],
     ['a\n {% set x = 1 %}{{ x() }}', 'template-render', '2:20', "TypeError: 'int' object is not callable"],
     ["a\n {{ 'abc'.format(1).nope() }}", 'template-render', '2:5', "UndefinedError: 'str object' has no attribute 'nope'"],
-    ["line1\n{{ bad('a') }}", 'template-render', '2:4', 'TypeError: can only concatenate str (not "int") to str (in macro bad (macros/helpers.sql:8))'],
-    ['select 1\nfrom {{ outer(nothing) }}', 'template-render', '2:9', "UndefinedError: 'nothing' is undefined (in macro outer (macros/helpers.sql:2) → inner (macros/helpers.sql:6))"],
+    [
+      "line1\n{{ bad('a') }}",
+      'template-render',
+      '2:4',
+      'TypeError: can only concatenate str (not "int") to str (in macro bad (macros/helpers.sql:8))',
+    ],
+    [
+      'select 1\nfrom {{ outer(nothing) }}',
+      'template-render',
+      '2:9',
+      "UndefinedError: 'nothing' is undefined (in macro outer (macros/helpers.sql:2) → inner (macros/helpers.sql:6))",
+    ],
     ['a\n  {{ 1 +  }}', 'template-syntax', '2:11', "unexpected '}}'"],
-    ['a\n{% if x %}', 'template-syntax', '2:4', "Unexpected end of template. Jinja was looking for the following tags: 'elif' or 'else' or 'endif'. The innermost block that needs to be closed is 'if'."],
+    [
+      'a\n{% if x %}',
+      'template-syntax',
+      '2:4',
+      "Unexpected end of template. Jinja was looking for the following tags: 'elif' or 'else' or 'endif'. The innermost block that needs to be closed is 'if'.",
+    ],
     ['a\n{% endfor %}', 'template-syntax', '2:4', "Encountered unknown tag 'endfor'."],
     ["a\n{{ {'a': 1 }}", 'template-syntax', '2:13', "expected token 'end of print statement', got '}'"],
     ['a\n{% set x = [1, 2 %}', 'template-syntax', '2:18', "expected token ',', got 'end of statement block'"],
