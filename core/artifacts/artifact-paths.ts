@@ -4,7 +4,7 @@ import type { Statement } from '../plan/plan.js';
 import type { Project, ProjectNode } from '../project/types.js';
 
 /** Where `target/<kind>/<project>/<folder>/<node>.sql` is (one file per node, named after it). */
-export function nodeArtifactPath(project: Project, node: ProjectNode, kind: 'compiled' | 'run'): string {
+export function nodeArtifactPath(project: Pick<Project, 'targetPath'>, node: ProjectNode, kind: 'compiled' | 'run'): string {
   return join(project.targetPath, kind, node.packageName, dirname(node.originalFilePath), `${node.name}.sql`);
 }
 

@@ -7,8 +7,11 @@ import { unitTestSpec } from '../project/unit-test-spec.js';
 
 // The manifest's entries, one function per kind of resource, in dbt's v12 shapes.
 
+/** What a node's entry reads of its project. */
+export type EntryProject = Pick<Project, 'name' | 'root' | 'nodes'>;
+
 export function nodeEntry(
-  project: Project,
+  project: EntryProject,
   node: ProjectNode,
   dialect: SqlDialect,
   compiledCode: string | undefined,
@@ -100,8 +103,8 @@ function columnEntries(columns: Record<string, ColumnDef>): Record<string, unkno
 }
 
 /** The latest version of a versioned model (looked up once per model name). */
-const latestVersions = new WeakMap<Project, Map<string, string | number | undefined>>();
-function latestVersion(project: Project, name: string): string | number | undefined {
+const latestVersions = new WeakMap<EntryProject, Map<string, string | number | undefined>>();
+function latestVersion(project: EntryProject, name: string): string | number | undefined {
   let byName = latestVersions.get(project);
   if (!byName) {
     byName = new Map();

@@ -3,7 +3,8 @@ import type { ConnectionPool } from '../adapter/adapter.js';
 import { diagnostic, StrataUserError, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { buildGraph, type DependencyGraph } from '../graph/build-graph.js';
 import { selectNodes, type SelectionOptions } from '../graph/select.js';
-import { loadProject, type LoadOptions } from '../project/load-project.js';
+import { loadProjectWithEngine, type LoadOptions } from '../project/load-project.js';
+import type { TemplateEngine } from '../template/engine.js';
 import type { Project, ProjectNode } from '../project/types.js';
 import { artifactText, nodeArtifactPath } from '../artifacts/artifact-paths.js';
 import { compiledLedgerFile, startFileWriter, type FileWriter } from '../artifacts/artifact-writer.js';
@@ -26,6 +27,8 @@ export interface ProjectOptions extends LoadOptions, SelectionOptions {
 /** A loaded project with its graph and the nodes selected. */
 export interface PreparedProject {
   project: Project;
+  /** The template engine the project was loaded with, for the compile pass. */
+  engine: TemplateEngine;
   dag: DependencyGraph;
   /** Selected node ids, parents first. */
   selected: string[];
@@ -37,7 +40,7 @@ export interface PreparedProject {
 
 /** Loads, builds the graph and applies selection. Throws StrataUserError on bad input. */
 export function prepareProject(options: ProjectOptions): PreparedProject {
-  const project = loadProject(options);
+  const { project, engine } = loadProjectWithEngine(options);
   let dag: DependencyGraph;
   let selection: ReturnType<typeof selectNodes>;
   try {
@@ -55,6 +58,7 @@ export function prepareProject(options: ProjectOptions): PreparedProject {
   if (!adapter) throw new Error(`adapter ${project.target.type} vanished after loading`);
   return {
     project,
+    engine,
     dag,
     selected: selection.nodes,
     adapter,
@@ -93,7 +97,7 @@ async function compileWith(
   remember: RememberCompile | undefined,
 ): Promise<PreparedProject & { compiled: CompiledNode[] }> {
   const prepared = prepareProject(options);
-  const { project, dag, selected, adapter } = prepared;
+  const { project, engine, dag, selected, adapter } = prepared;
   // Compiling needs no database, so --defer reads every unselected parent from the state (as --favor-state).
   const deferred =
     options.defer && options.state
@@ -109,6 +113,7 @@ async function compileWith(
   // Started before compiling: templates see the invocation_id the manifest records.
   const invocation = newInvocation({ which: 'compile', select: options.select ?? [], exclude: options.exclude ?? [] });
   const compiler = new Compiler(project, dag, adapter.dialect, {
+    engine,
     ...(options.env ? { env: options.env } : {}),
     ...(deferred ? { deferred } : {}),
   });

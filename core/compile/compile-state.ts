@@ -1,17 +1,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { TargetInfo } from '../adapter/adapter.js';
 import type { Relation } from '../adapter/relation.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { EnvDigests } from '../project/env-digest.js';
 import type { ParseResult } from '../project/parse-cache.js';
-import type { RenderScope } from '../template/engine.js';
 import type { DispatchConfig } from '../template/macro-namespaces.js';
 import type { FileSignature } from './input-files.js';
 
 export type { FileSignature };
 
 /** Bump when the state's shape changes. */
-export const STATE_FORMAT = 5;
+export const STATE_FORMAT = 6;
 
 /** What a re-compile needs to know about a model, seed, snapshot or upstream model. */
 export interface NodeFacts {
@@ -66,15 +66,23 @@ export interface CompileState {
     targetPath: string;
     adapter: string;
     vars: Record<string, unknown>;
-    target: RenderScope;
+    /** `target` as templates see it. */
+    target: TargetInfo & { name: string; profile_name: string };
     macroFiles: { file: string; package?: string }[];
     dispatch: DispatchConfig[];
   };
-  /** Byte ranges per node: [manifest entry start, end, facts start, end] (facts -1 when none). */
+  /**
+   * Byte ranges per node, in the order the manifest lists them: [entry start, end] in the base
+   * manifest (see {@link compileStateFiles}), [facts start, end] in the facts file (-1 when none).
+   */
   index: { ids: string[]; ranges: number[] };
   /** Source relations and event_time, by id. */
   sources: Record<string, [Relation, string | null]>;
-  manifest: { signature: [size: number, mtimeMs: number]; metadata: [start: number, end: number] };
+  /**
+   * manifest.json as the full compile wrote it (size, mtime), the base copy's size and mtime, and
+   * where the metadata is in both.
+   */
+  manifest: { signature: [size: number, mtimeMs: number]; base: [size: number, mtimeMs: number]; metadata: [start: number, end: number] };
   compiledCount: number;
   warnings: Diagnostic[];
 }
@@ -85,15 +93,25 @@ export interface CompileStatePatch {
   files: Record<string, [size: number, mtimeMs: number, racy: 0 | 1]>;
   /** Size and mtime of compiled files a re-compile wrote (paths from the target folder). */
   outputs?: Record<string, [size: number, mtimeMs: number]>;
-  /** Bytes inserted (delta > 0) or removed in manifest.json at each position, in order of writing. */
-  edits: [position: number, delta: number][];
+  /** The manifest entry text of every node a re-compile compiled again, by id: it replaces the base's. */
+  entries: Record<string, string>;
+  /** manifest.json as the last re-compile wrote it. */
   manifest: [size: number, mtimeMs: number];
 }
 
-/** Where the state files are: in the default target folder, where a re-compile looks without reading the project file. */
-export function compileStateFiles(root: string): { state: string; facts: string; patch: string } {
+/**
+ * Where the state files are: in the default target folder, where a re-compile looks without reading
+ * the project file. `manifest` is the base a re-compile writes manifest.json from: the full
+ * compile's manifest.json, linked (a copy where links fail), so it outlives the file's replacement.
+ */
+export function compileStateFiles(root: string): { state: string; facts: string; patch: string; manifest: string } {
   const dir = join(root, 'target');
-  return { state: join(dir, 'compile_state.json'), facts: join(dir, 'compile_state.facts'), patch: join(dir, 'compile_state.patch.json') };
+  return {
+    state: join(dir, 'compile_state.json'),
+    facts: join(dir, 'compile_state.facts'),
+    patch: join(dir, 'compile_state.patch.json'),
+    manifest: join(dir, 'compile_state.manifest.json'),
+  };
 }
 
 /** Reads the state and its patch; undefined when there is none or it cannot be read. */
@@ -104,7 +122,7 @@ export function readCompileState(root: string): { state: CompileState; patch: Co
     if (state.format !== STATE_FORMAT) return undefined;
     const patch = existsSync(files.patch)
       ? (JSON.parse(readFileSync(files.patch, 'utf8')) as CompileStatePatch)
-      : { files: {}, edits: [], manifest: state.manifest.signature };
+      : { files: {}, entries: {}, manifest: state.manifest.signature };
     return { state, patch };
   } catch {
     return undefined;

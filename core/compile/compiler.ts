@@ -7,11 +7,12 @@ import { databaseScope } from './database-context.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { DependencyGraph } from '../graph/build-graph.js';
 import { refKey } from '../graph/ref-key.js';
-import type { Project, ProjectNode } from '../project/types.js';
+import type { ProjectNode } from '../project/types.js';
+import type { ProjectForCompile } from './project-for-compile.js';
 import { testKwargVariables } from '../project/test-kwargs.js';
 import { baseScope } from '../template/base-scope.js';
 import { TemplateCallError, splitArgs } from '../template/call-args.js';
-import { engineFor, engineFromFiles, type RenderScope, type TemplateEngine } from '../template/engine.js';
+import { engineFromFiles, type RenderScope, type TemplateEngine } from '../template/engine.js';
 import { addEphemeralPrefix, cteRelation, makeRelation, relationValue, type RelationValue } from '../template/relation-value.js';
 import { injectCtes, type Cte } from './inject-ctes.js';
 import { graphContext, nodeContext } from './graph-context.js';
@@ -34,6 +35,8 @@ export interface CompileOptions {
   deferred?: ReadonlyMap<string, Relation>;
   /** `--empty`: every ref and source reads no rows, to check SQL and schemas cheaply. */
   empty?: boolean;
+  /** The engine the project was loaded with (`loadProjectWithEngine`); without one, the macro files are read and parsed again. */
+  engine?: TemplateEngine;
 }
 
 /** Facts about one node's run that its SQL may depend on. */
@@ -76,17 +79,17 @@ export class Compiler {
   private answers: DatabaseAnswers | undefined;
 
   constructor(
-    private readonly project: Project,
+    private readonly project: ProjectForCompile,
     private readonly dag: DependencyGraph,
     private readonly dialect: SqlDialect,
     private readonly options: CompileOptions = {},
   ) {
-    this.engine = engineFor(project, () =>
+    this.engine =
+      options.engine ??
       engineFromFiles(project.root, project.macroFiles, {
         rootPackage: project.name,
         ...(project.settings?.dispatch ? { dispatch: project.settings.dispatch } : {}),
-      }),
-    );
+      });
     const target = project.target;
     this.base = baseScope({
       projectName: project.name,
@@ -315,7 +318,7 @@ export class Compiler {
     };
     const configGet = (key: string, fallback?: unknown) => (node.config as Record<string, unknown>)[key] ?? fallback;
     const prototype = context.vars
-      ? nodeScopePrototype({ ...this.base, var: overrideVars(this.base.var as (...a: unknown[]) => unknown, context.vars) })
+      ? nodeScopePrototype({ ...this.base, var: overrideVars(this.base.var as VarFunction, context.vars) })
       : this.scopePrototype;
     // What few templates use is built when first read: most nodes never look at `model` or the database.
     const answers = this.answers;
@@ -394,13 +397,16 @@ export class Compiler {
   }
 }
 
+/** `var()` as the base scope makes it (core/template/base-scope.ts). */
+type VarFunction = ((...args: unknown[]) => unknown) & { has_var: (name: unknown) => boolean };
+
 /** `var()` that answers from `overrides` first (unit tests' `overrides: vars:`). */
-function overrideVars(original: (...args: unknown[]) => unknown, overrides: Record<string, unknown>): (...args: unknown[]) => unknown {
+function overrideVars(original: VarFunction, overrides: Record<string, unknown>): (...args: unknown[]) => unknown {
   const fn = (...args: unknown[]) => {
     const name = String(splitArgs(args).positional[0]);
     return Object.prototype.hasOwnProperty.call(overrides, name) ? overrides[name] : original(...args);
   };
-  const hasVar = (original as unknown as { has_var: (n: unknown) => boolean }).has_var;
+  const hasVar = original.has_var;
   return Object.assign(fn, { has_var: (name: unknown) => Object.prototype.hasOwnProperty.call(overrides, String(name)) || hasVar(name) });
 }
 

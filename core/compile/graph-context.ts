@@ -1,13 +1,19 @@
 import type { SqlDialect } from '../adapter/dialect.js';
 import type { DependencyGraph } from '../graph/build-graph.js';
-import type { Project, ProjectNode } from '../project/types.js';
+import type { ProjectNode } from '../project/types.js';
+import type { ProjectForCompile } from './project-for-compile.js';
 import { columnEntry, nodeEntry, sourceEntry } from '../artifacts/manifest-entries.js';
 
 /**
  * A node as templates see it (`model`, and the entries of `graph.nodes`): the fields of its
  * manifest entry that dbt projects read.
  */
-export function nodeContext(project: Project, dag: DependencyGraph, node: ProjectNode, dialect: SqlDialect): Record<string, unknown> {
+export function nodeContext(
+  project: ProjectForCompile,
+  dag: DependencyGraph,
+  node: ProjectNode,
+  dialect: SqlDialect,
+): Record<string, unknown> {
   const r = node.relation;
   const parents = dag.graph?.hasNode(node.uniqueId) ? ((dag.graph.predecessors(node.uniqueId) as string[] | undefined) ?? []) : [];
   return {
@@ -48,7 +54,7 @@ export function nodeContext(project: Project, dag: DependencyGraph, node: Projec
  * from the same dicts), built on first use. Compiled code is left out: it is what is being made.
  */
 export function graphContext(
-  project: Project,
+  project: ProjectForCompile,
   dag: DependencyGraph,
   dialect: SqlDialect,
 ): { nodes: Record<string, unknown>; sources: Record<string, unknown>; exposures: object; metrics: object; groups: object } {

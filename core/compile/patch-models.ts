@@ -5,91 +5,80 @@ import type { SqlDialect } from '../adapter/dialect.js';
 import { checksum } from '../project/checksum.js';
 import { configFromManifest } from '../project/node-config-json.js';
 import type { DependencyGraph } from '../graph/build-graph.js';
+import { directedGraph } from '../graph/directed-graph.js';
 import type { ParseResult } from '../project/parse-cache.js';
 import { parseResultOf, parseTemplate } from '../project/parse-template.js';
 import { decodeText } from '../project/read-text.js';
-import type { Project, ProjectNode, SourceDefinition } from '../project/types.js';
+import type { ProjectNode, SourceDefinition } from '../project/types.js';
 import { artifactText, nodeArtifactPath } from '../artifacts/artifact-paths.js';
 import { baseScope } from '../template/base-scope.js';
 import type { ParseRecord } from '../template/parse-scope.js';
-import { engineFor, engineFromFiles } from '../template/engine.js';
-import { compileStateFiles, type CompileState, type NodeFacts } from './compile-state.js';
+import { engineFromFiles } from '../template/engine.js';
+import type { CompileState, NodeFacts } from './compile-state.js';
 import { Compiler } from './compiler.js';
+import type { ProjectForCompile } from './project-for-compile.js';
 
-/** A byte range of manifest.json and its new text. */
-export type Replacement = [start: number, end: number, text: string];
-
-/** What patching changed models needs. */
+/** What patching changed models needs: the project and sources the state recorded, and lookups into it. */
 export interface PatchInput {
-  state: CompileState;
-  /** Changed files, from the project root. */
-  changed: string[];
+  project: CompileState['project'];
+  sources: CompileState['sources'];
+  /** The changed model files (from the project root), each with the id of the model it holds. */
+  changed: { file: string; id: string }[];
+  /** What the last full compile recorded about a node. */
+  facts: (id: string) => NodeFacts | undefined;
+  /** A node's manifest entry, as manifest.json holds it now. */
+  entry: (id: string) => string;
   dialect: SqlDialect;
   env: NodeJS.ProcessEnv;
-  /** Reads a byte range of manifest.json as written by the full compile. */
-  read: (range: [number, number]) => string;
+}
+
+/** A changed model, with what the last compile knew of it. */
+interface ChangedModel {
+  id: string;
+  file: string;
+  text: string;
+  facts: NodeFacts;
+  entry: Record<string, unknown>;
 }
 
 /**
  * Compiles changed model files again, when each is a patchable model whose parse result is
- * unchanged. Returns the manifest entries to replace and the compiled files to write, or
- * undefined when a full compile is needed (including any template error: the full compile
- * reports it with every other problem).
+ * unchanged. Returns the changed models' new manifest entries (JSON text, by id) and the compiled
+ * files to write, or undefined when a full compile is needed (including any template error: the
+ * full compile reports it with every other problem).
  */
-export function patchModels(input: PatchInput): { replacements: Replacement[]; compiledFiles: [string, string][] } | undefined {
-  const { state } = input;
-  const positions = new Map(state.files.paths.map((p, i) => [p, i]));
-  const byId = new Map(state.index.ids.map((id, i) => [id, i]));
-  const factsText = readFileSync(compileStateFiles(state.project.root).facts);
-  const range = (id: string, which: 0 | 2): [number, number] | undefined => {
-    const i = byId.get(id);
-    const start = i === undefined ? -1 : (state.index.ranges[4 * i + which] as number);
-    return i === undefined || start < 0 ? undefined : [start, state.index.ranges[4 * i + which + 1] as number];
-  };
-  const factsOf = (id: string): NodeFacts | undefined => {
-    const r = range(id, 2);
-    return r ? (JSON.parse(factsText.toString('utf8', r[0], r[1])) as NodeFacts) : undefined;
-  };
-
-  const changed: { id: string; file: string; text: string; facts: NodeFacts; entry: Record<string, unknown> }[] = [];
+export function patchModels(input: PatchInput): { entries: Map<string, string>; compiledFiles: [string, string][] } | undefined {
+  const { project: saved } = input;
+  const changed: ChangedModel[] = [];
   const targets = new Map<string, NodeFacts>();
-  for (const file of input.changed) {
-    const id = state.files.models[positions.get(file) ?? -1];
-    const facts = id ? factsOf(id) : undefined;
-    const entryRange = id ? range(id, 0) : undefined;
-    if (!id || !facts?.parse || !facts.refs || !entryRange) return undefined;
+  for (const { file, id } of input.changed) {
+    const facts = input.facts(id);
+    if (!facts?.parse || !facts.refs) return undefined;
     for (const target of Object.values(facts.refs)) {
-      const targetFacts = factsOf(target);
+      const targetFacts = input.facts(target);
       // A model reading an ephemeral one inlines its SQL: not worth patching.
       if (!targetFacts || targetFacts.materialized === 'ephemeral') return undefined;
       targets.set(target, targetFacts);
     }
     // Not UTF-8 any more: the full compile reports it.
-    const text = decodeText(readFileSync(join(state.project.root, file)));
+    const text = decodeText(readFileSync(join(saved.root, file)));
     if (text === undefined) return undefined;
-    changed.push({ id, file, text, facts, entry: JSON.parse(input.read(entryRange)) as Record<string, unknown> });
+    changed.push({ id, file, text, facts, entry: JSON.parse(input.entry(id)) as Record<string, unknown> });
   }
 
-  const project = partialProject(state, changed, targets);
-  const engine = engineFor(project, () =>
-    engineFromFiles(state.project.root, state.project.macroFiles, { rootPackage: state.project.name, dispatch: state.project.dispatch }),
-  );
+  const project = projectForCompile(input, changed, targets);
+  const engine = engineFromFiles(saved.root, saved.macroFiles, { rootPackage: saved.name, dispatch: saved.dispatch });
   if (engine.diagnostics.length) return undefined;
-  const base = baseScope({
-    projectName: state.project.name,
-    vars: state.project.vars,
-    target: state.project.target as never,
-    env: input.env,
-    execute: false,
-  });
+  const base = baseScope({ projectName: saved.name, vars: saved.vars, target: saved.target, env: input.env, execute: false });
+  // Only the changed models are compiled, and their refs resolve as the full compile resolved them.
   const dag: DependencyGraph = {
-    graph: undefined as never,
+    graph: directedGraph(),
     resolvedRefs: new Map(changed.map((c) => [c.id, new Map(Object.entries(c.facts.refs ?? {}))])),
     order: [],
     warnings: [],
   };
-  const compiler = new Compiler(project, dag, input.dialect, { env: input.env });
-  const replacements: Replacement[] = [];
+  const compiler = new Compiler(project, dag, input.dialect, { env: input.env, engine });
+  const entries = new Map<string, string>();
   const compiledFiles: [string, string][] = [];
   for (const { id, file, text, facts, entry } of changed) {
     const node = project.nodes.get(id) as ProjectNode;
@@ -108,11 +97,11 @@ export function patchModels(input: PatchInput): { replacements: Replacement[]; c
     entry.checksum = checksum(text);
     if (compiledSql !== undefined) {
       entry.compiled_code = compiledSql;
-      compiledFiles.push([nodeArtifactPath(project, node, 'compiled'), artifactText(compiledSql)]);
+      compiledFiles.push([nodeArtifactPath(saved, node, 'compiled'), artifactText(compiledSql)]);
     }
-    replacements.push([...(range(id, 0) as [number, number]), JSON.stringify(entry)]);
+    entries.set(id, JSON.stringify(entry));
   }
-  return { replacements, compiledFiles };
+  return { entries, compiledFiles };
 }
 
 /** Same refs, sources, config() and macro calls as the last full parse. */
@@ -127,66 +116,91 @@ function sameParse(record: ParseRecord, before: ParseResult): boolean {
 }
 
 /**
- * The part of the project the compile pass reads for the changed models: each rebuilt from its
- * manifest entry, the nodes they ref from the state's facts, and the sources. Only the fields the
- * compile pass reads are filled in, hence the casts.
+ * What the compile pass reads for the changed models: each rebuilt from its manifest entry, the
+ * nodes they ref from the state's facts, and the sources. Nothing else is known: the other fields
+ * are empty, which the compile pass of a model that passed the checks above does not read.
  */
-function partialProject(
-  state: CompileState,
-  changed: { id: string; facts: NodeFacts; entry: Record<string, unknown> }[],
-  targets: Map<string, NodeFacts>,
-): Project {
+function projectForCompile(input: PatchInput, changed: ChangedModel[], targets: Map<string, NodeFacts>): ProjectForCompile {
+  const { project: saved } = input;
   const nodes = new Map<string, ProjectNode>();
   for (const [id, facts] of targets) {
-    const config = {
-      materialized: facts.materialized === 'external' ? 'view' : facts.materialized,
-      ...(facts.eventTime ? { event_time: facts.eventTime } : {}),
-    };
-    nodes.set(id, { uniqueId: id, name: facts.name, relation: facts.relation, config } as unknown as ProjectNode);
+    const materialized = facts.materialized === 'external' ? 'view' : facts.materialized;
+    const resourceType = materialized === 'seed' || materialized === 'snapshot' ? materialized : 'model';
+    const config = { enabled: true, materialized, tags: [], meta: {}, pre_hook: [], post_hook: [], event_time: facts.eventTime };
+    nodes.set(id, emptyNode({ uniqueId: id, resourceType, name: facts.name, relation: facts.relation, config }));
   }
   for (const { id, facts, entry } of changed) {
     const file = String(entry.original_file_path);
-    nodes.set(id, {
+    const node = emptyNode({
       uniqueId: id,
       resourceType: 'model',
       name: facts.name,
-      packageName: String(entry.package_name),
-      originalFilePath: file,
-      absolutePath: join(state.project.root, file),
-      path: String(entry.path),
-      fqn: entry.fqn as string[],
-      rawCode: '',
+      relation: facts.relation,
       config: configFromManifest(entry.config as Record<string, unknown>),
+    });
+    node.packageName = String(entry.package_name);
+    node.originalFilePath = file;
+    node.absolutePath = join(saved.root, file);
+    node.path = String(entry.path);
+    node.fqn = entry.fqn as string[];
+    nodes.set(id, node);
+  }
+  const sources = new Map<string, SourceDefinition>();
+  for (const [id, [relation, eventTime]] of Object.entries(input.sources)) {
+    const [, packageName = '', sourceName = '', name = ''] = id.split('.');
+    sources.set(id, {
+      uniqueId: id,
+      sourceName,
+      name,
+      packageName,
+      originalFilePath: '',
+      relation,
       description: '',
       columns: {},
+      tags: [],
+      meta: eventTime ? { event_time: eventTime } : {},
+      loader: '',
       tests: [],
-      refs: [],
-      sources: [],
-      macros: [],
-      relation: facts.relation,
+      fqn: [],
+      at: { file: '', line: 1, column: 1 },
     });
   }
-  const sources = new Map(
-    Object.entries(state.sources).map(([id, [relation, eventTime]]) => [
-      id,
-      { uniqueId: id, relation, meta: eventTime ? { event_time: eventTime } : {} } as unknown as SourceDefinition,
-    ]),
-  );
   return {
-    root: state.project.root,
-    name: state.project.name,
-    targetPath: state.project.targetPath,
-    vars: state.project.vars,
+    root: saved.root,
+    name: saved.name,
+    vars: saved.vars,
     nodes,
     sources,
-    macroFiles: state.project.macroFiles,
+    macroFiles: saved.macroFiles,
+    macros: [],
+    groups: new Map(),
     externals: new Map(),
-    disabled: new Map(),
+    settings: { dispatch: saved.dispatch },
     target: {
-      type: state.project.adapter,
-      targetName: String(state.project.target.name),
-      profileName: String(state.project.target.profile_name),
-      info: state.project.target,
+      type: saved.adapter,
+      targetName: saved.target.name,
+      profileName: saved.target.profile_name,
+      config: {},
+      info: saved.target,
     },
-  } as unknown as Project;
+  };
+}
+
+/** A node with what is known of it and nothing else. */
+function emptyNode(known: Pick<ProjectNode, 'uniqueId' | 'resourceType' | 'name' | 'relation' | 'config'>): ProjectNode {
+  return {
+    ...known,
+    packageName: '',
+    originalFilePath: '',
+    absolutePath: '',
+    path: '',
+    fqn: [],
+    rawCode: '',
+    description: '',
+    columns: {},
+    tests: [],
+    refs: [],
+    sources: [],
+    macros: [],
+  };
 }

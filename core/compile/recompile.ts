@@ -1,7 +1,8 @@
-import { closeSync, openSync, readSync, statSync, writeFileSync, writeSync, mkdirSync, fstatSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import type { SqlDialect } from '../adapter/dialect.js';
 import { manifestMetadata } from '../artifacts/manifest.js';
+import { restreamManifest, type ManifestPart } from '../artifacts/restream-manifest.js';
 import { newInvocation } from '../artifacts/run-results.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { sameEnv } from '../project/env-digest.js';
@@ -13,9 +14,9 @@ import {
   type CompileState,
   type CompileStatePatch,
   type FileSignature,
+  type NodeFacts,
 } from './compile-state.js';
 import { listInputs, signatureOf, strataFingerprint } from './input-files.js';
-import type { Replacement } from './patch-models.js';
 
 /** A re-compile request: the project, the command line as a key, the environment. */
 export interface RecompileRequest {
@@ -40,11 +41,13 @@ export interface RecompileResult {
 
 /**
  * `strata compile` without compiling everything. The last full compile left its state (inputs,
- * env vars read, where each node's manifest entry is). When nothing changed, only the manifest's
- * metadata is renewed; when only model files changed, and each change leaves the file's refs,
- * sources, config() and macro calls as they were (so no other node, the graph or any config can
- * differ), those models are compiled again and their compiled files and manifest entries
- * replaced. Anything else, or any doubt, returns undefined and the caller compiles in full.
+ * env vars read, its manifest.json as a base and where each node's entry is in it). When nothing
+ * changed, manifest.json is written again with new metadata; when only model files changed, and
+ * each change leaves the file's refs, sources, config() and macro calls as they were (so no other
+ * node, the graph or any config can differ), those models are compiled again, their compiled files
+ * written, and manifest.json written from the base with their entries (and those of models
+ * re-compiled before) in place of the base's. Anything else, or any doubt, returns undefined and
+ * the caller compiles in full.
  */
 export async function recompile(request: RecompileRequest): Promise<RecompileResult | undefined> {
   const startedAt = Date.now();
@@ -56,50 +59,117 @@ export async function recompile(request: RecompileRequest): Promise<RecompileRes
   if (!sameEnv(state.envSalt, state.env, request.env)) return undefined;
   if (Object.entries(state.outside).some(([file, sig]) => !sameFile(file, sig))) return undefined;
   const manifestFile = join(state.project.targetPath, 'manifest.json');
-  if (!sameStat(manifestFile, patch.manifest)) return undefined;
+  const stateFiles = compileStateFiles(root);
+  // manifest.json as the last compile left it, and the base it is written from as the full compile left it.
+  if (!sameStat(manifestFile, patch.manifest) || !sameStat(stateFiles.manifest, state.manifest.base)) return undefined;
   const changed = changedInputs(root, state, patch);
   if (!changed) return undefined;
   // Compiled files are outputs: one edited, replaced or deleted since is put back by a full compile.
   if (!outputsAsWritten(state, patch)) return undefined;
 
-  const fd = openSync(manifestFile, 'r+');
+  const base = openSync(stateFiles.manifest, 'r');
   try {
-    const metadata = manifestMetadata(
-      state.project.name,
-      state.project.adapter,
-      newInvocation({ which: 'compile', ...request.invocationArgs }),
-      request.env,
-    );
-    const replacements: Replacement[] = [[...shifted(state.manifest.metadata, patch.edits), JSON.stringify(metadata)]];
-    let compiledFiles: [string, string][] = [];
-    if (changed.length) {
-      const [{ patchModels }, dialect] = await Promise.all([import('./patch-models.js'), request.dialect(state.project.adapter)]);
-      const patched =
-        dialect && patchModels({ state, changed, dialect, env: request.env, read: (range) => readRange(fd, shifted(range, patch.edits)) });
-      if (!patched) return undefined;
-      replacements.push(...patched.replacements.map(([start, end, text]): Replacement => [...shifted([start, end], patch.edits), text]));
-      compiledFiles = patched.compiledFiles;
-    }
-    const edits = spliceInPlace(fd, replacements);
-    const outputs = { ...patch.outputs };
-    for (const [file, text] of compiledFiles) {
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, text);
-      const stat = statSync(file);
-      outputs[toPosix(relative(state.project.targetPath, file))] = [stat.size, stat.mtimeMs];
-    }
-    const files = { ...patch.files };
-    for (const file of changed) {
-      const stat = statSync(join(root, file));
-      files[file] = [stat.size, stat.mtimeMs, racy(stat.mtimeMs, startedAt) ? 1 : 0];
-    }
-    const after = fstatSync(fd);
-    const next: CompileStatePatch = { files, outputs, edits: [...patch.edits, ...edits], manifest: [after.size, after.mtimeMs] };
-    writeFileSync(compileStateFiles(root).patch, JSON.stringify(next));
-    return { root, targetPath: state.project.targetPath, compiledCount: state.compiledCount, warnings: state.warnings, patched: changed };
+    return await recompileFrom(request, state, patch, changed, base, startedAt);
   } finally {
-    closeSync(fd);
+    closeSync(base);
   }
+}
+
+/** The re-compile once the state says it may run: `base` is the full compile's manifest, open. */
+async function recompileFrom(
+  request: RecompileRequest,
+  state: CompileState,
+  patch: CompileStatePatch,
+  changed: string[],
+  base: number,
+  startedAt: number,
+): Promise<RecompileResult | undefined> {
+  const root = request.projectDir;
+  const stateFiles = compileStateFiles(root);
+  const metadata = manifestMetadata(
+    state.project.name,
+    state.project.adapter,
+    newInvocation({ which: 'compile', ...request.invocationArgs }),
+    request.env,
+  );
+  // Every node re-compiled since the full compile, with its entry as manifest.json holds it now.
+  const entries = { ...patch.entries };
+  let compiledFiles: [string, string][] = [];
+  if (changed.length) {
+    const models = changedModels(state, changed);
+    if (!models) return undefined;
+    const [{ patchModels }, dialect] = await Promise.all([import('./patch-models.js'), request.dialect(state.project.adapter)]);
+    if (!dialect) return undefined;
+    const facts = readFileSync(stateFiles.facts);
+    const at = new Map(state.index.ids.map((id, i) => [id, 4 * i]));
+    const { ranges } = state.index;
+    const patched = patchModels({
+      project: state.project,
+      sources: state.sources,
+      changed: models,
+      dialect,
+      env: request.env,
+      facts: (id) => {
+        const i = at.get(id);
+        const start = i === undefined ? -1 : (ranges[i + 2] as number);
+        return i === undefined || start < 0 ? undefined : (JSON.parse(facts.toString('utf8', start, ranges[i + 3])) as NodeFacts);
+      },
+      entry: (id) => {
+        const i = at.get(id) as number;
+        return entries[id] ?? readRange(base, ranges[i] as number, ranges[i + 1] as number);
+      },
+    });
+    if (!patched) return undefined;
+    for (const [id, text] of patched.entries) entries[id] = text;
+    compiledFiles = patched.compiledFiles;
+  }
+  for (const [file, text] of compiledFiles) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, text);
+  }
+  restreamManifest(state.project.targetPath, base, manifestParts(state, JSON.stringify(metadata), entries));
+  const manifestFile = join(state.project.targetPath, 'manifest.json');
+
+  const outputs = { ...patch.outputs };
+  for (const [file] of compiledFiles) {
+    const stat = statSync(file);
+    outputs[toPosix(relative(state.project.targetPath, file))] = [stat.size, stat.mtimeMs];
+  }
+  const files = { ...patch.files };
+  for (const file of changed) {
+    const stat = statSync(join(root, file));
+    files[file] = [stat.size, stat.mtimeMs, racy(stat.mtimeMs, startedAt) ? 1 : 0];
+  }
+  const after = statSync(manifestFile);
+  const next: CompileStatePatch = { files, outputs, entries, manifest: [after.size, after.mtimeMs] };
+  writeFileSync(stateFiles.patch, JSON.stringify(next));
+  return { root, targetPath: state.project.targetPath, compiledCount: state.compiledCount, warnings: state.warnings, patched: changed };
+}
+
+/**
+ * The parts of the base manifest that change, in the order the full compile wrote them: the
+ * metadata (renewed every compile), then each node's entry that a re-compile replaced.
+ */
+function manifestParts(state: CompileState, metadata: string, entries: Record<string, string>): ManifestPart[] {
+  const parts: ManifestPart[] = [[...state.manifest.metadata, metadata]];
+  const { ids, ranges } = state.index;
+  for (let i = 0; i < ids.length; i++) {
+    const text = entries[ids[i] as string];
+    if (text !== undefined) parts.push([ranges[4 * i] as number, ranges[4 * i + 1] as number, text]);
+  }
+  return parts;
+}
+
+/** Each changed file with the model it holds; undefined when one holds no model a re-compile may patch. */
+function changedModels(state: CompileState, changed: string[]): { file: string; id: string }[] | undefined {
+  const positions = new Map(state.files.paths.map((p, i) => [p, i]));
+  const models: { file: string; id: string }[] = [];
+  for (const file of changed) {
+    const id = state.files.models[positions.get(file) ?? -1];
+    if (!id) return undefined;
+    models.push({ file, id });
+  }
+  return models;
 }
 
 /** Input files whose content changed since the state was written; undefined when files came or went. */
@@ -150,55 +220,8 @@ function sameStat(file: string, known: [number, number]): boolean {
   }
 }
 
-function readRange(fd: number, [start, end]: [number, number]): string {
+function readRange(fd: number, start: number, end: number): string {
   const buffer = Buffer.alloc(end - start);
   readSync(fd, buffer, 0, buffer.length, start);
   return buffer.toString('utf8');
-}
-
-/** Where a range written by the full compile is now, after the edits made since. */
-function shifted([start, end]: [number, number], edits: readonly [number, number][]): [number, number] {
-  let s = start;
-  let e = end;
-  for (const [position, delta] of edits) {
-    if (position < s) s += delta;
-    if (position < e) e += delta;
-  }
-  return [s, e];
-}
-
-/**
- * Replaces byte ranges of the open file. A text no longer than the range it replaces is written
- * in place and padded with spaces (valid JSON whitespace), so the rest of the file stays put;
- * from the first longer one on, the rest of the file is rewritten. Returns the shifts made.
- */
-function spliceInPlace(fd: number, replacements: Replacement[]): [number, number][] {
-  const sorted = [...replacements].sort((a, b) => a[0] - b[0]);
-  const growsAt = sorted.findIndex(([start, end, text]) => Buffer.byteLength(text) > end - start);
-  for (const [start, end, text] of growsAt === -1 ? sorted : sorted.slice(0, growsAt)) {
-    const bytes = Buffer.alloc(end - start, ' ');
-    bytes.write(text);
-    writeSync(fd, bytes, 0, bytes.length, start);
-  }
-  if (growsAt === -1) return [];
-  const from = (sorted[growsAt] as Replacement)[0];
-  const size = fstatSync(fd).size;
-  const rest = Buffer.alloc(size - from);
-  readSync(fd, rest, 0, rest.length, from);
-  const parts: Buffer[] = [];
-  const edits: [number, number][] = [];
-  let at = from;
-  let shift = 0;
-  for (const [start, end, text] of sorted.slice(growsAt)) {
-    const replacement = Buffer.from(text);
-    parts.push(rest.subarray(at - from, start - from), replacement);
-    const delta = replacement.length - (end - start);
-    // Each shift is recorded where it happens once the earlier ones are applied (see shifted()).
-    if (delta !== 0) edits.push([start + shift, delta]);
-    shift += delta;
-    at = end;
-  }
-  parts.push(rest.subarray(at - from));
-  writeSync(fd, Buffer.concat(parts), 0, undefined, from);
-  return edits;
 }

@@ -1,4 +1,4 @@
-import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { ManifestLayout } from '../artifacts/write-manifest.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
@@ -34,6 +34,7 @@ export function writeCompileState(input: CompileStateInput): void {
   // Whatever happens next, an older state must not outlive this compile.
   rmSync(out.patch, { force: true });
   rmSync(out.state, { force: true });
+  rmSync(out.manifest, { force: true });
   if (project.targetPath !== join(project.root, 'target')) return;
   const paths = resourcePaths(project.settings);
   // Installed packages are inputs too: a change inside one means a full compile.
@@ -103,7 +104,16 @@ export function writeCompileState(input: CompileStateInput): void {
     outputs.sizes.push(size);
     outputs.mtimes.push(mtimeMs);
   }
-  const manifestStat = statSync(join(project.targetPath, 'manifest.json'));
+  const manifestFile = join(project.targetPath, 'manifest.json');
+  const manifestStat = statSync(manifestFile);
+  // The base a re-compile writes manifest.json from: a link costs nothing, and a re-compile
+  // replaces manifest.json (a new file) rather than writing into it, so the base stays as it is.
+  try {
+    linkSync(manifestFile, out.manifest);
+  } catch {
+    copyFileSync(manifestFile, out.manifest);
+  }
+  const baseStat = statSync(out.manifest);
   const state: CompileState = {
     format: STATE_FORMAT,
     fingerprint: strataFingerprint(),
@@ -129,7 +139,11 @@ export function writeCompileState(input: CompileStateInput): void {
     sources: Object.fromEntries(
       [...project.sources.values()].map((s) => [s.uniqueId, [s.relation, (s.meta.event_time as string | undefined) ?? null]]),
     ),
-    manifest: { signature: [manifestStat.size, manifestStat.mtimeMs], metadata: input.layout.metadata },
+    manifest: {
+      signature: [manifestStat.size, manifestStat.mtimeMs],
+      base: [baseStat.size, baseStat.mtimeMs],
+      metadata: input.layout.metadata,
+    },
     compiledCount: input.compiledIds.size,
     warnings: input.warnings,
   };
@@ -156,7 +170,7 @@ function nodeFacts({ project, dag, compiledIds }: CompileStateInput): { facts: M
   for (const node of project.nodes.values()) {
     const type = node.resourceType;
     if (type !== 'model' && type !== 'seed' && type !== 'snapshot') continue;
-    const parse = type === 'model' ? project.parseResult(node.originalFilePath, node.rawCode) : undefined;
+    const parse = type === 'model' ? project.parseResults.get(node.uniqueId) : undefined;
     const patch =
       parse !== undefined &&
       perFile.get(node.originalFilePath) === 1 &&

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import type { Adapter } from '../adapter/adapter.js';
-import { diagnostic, throwIfErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { diagnostic, throwIfErrors, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
 import { baseScope } from '../template/base-scope.js';
-import { TemplateEngine, engineFor, type RenderScope } from '../template/engine.js';
+import { TemplateEngine, type RenderScope } from '../template/engine.js';
 import { envVarFunction } from '../template/base-scope.js';
 import { configForPath, readConfigTree, unusedConfigPaths } from './config-tree.js';
 import { readDocBlocks } from './docs-blocks.js';
@@ -20,7 +20,7 @@ import { readSelectorsFile } from './selectors-file.js';
 import { readDependencies } from './dependencies.js';
 import { checkGroups } from './groups.js';
 import { duplicateRelations } from './unique-relations.js';
-import { ParseCache, parseCacheKey } from './parse-cache.js';
+import { ParseCache, parseCacheKey, type ParseResult } from './parse-cache.js';
 import { BUILTIN_MACROS } from '../template/builtin-macros.js';
 import { CROSS_DB_MACROS, NAMING_MACROS } from '../template/cross-db-macros.js';
 import { checkContractDeclaration } from './contract-declaration.js';
@@ -58,11 +58,22 @@ export { resourcePaths } from './resource-paths.js';
 
 export const PROJECT_FILE_NAMES = ['strata_project.yml', 'dbt_project.yml'] as const;
 
+/** A loaded project and the template engine its parse pass used (the compile pass renders with the same one). */
+export interface LoadedProject {
+  project: Project;
+  engine: TemplateEngine;
+}
+
 /**
  * Loads a project from disk and runs the parse pass over every node. Throws
  * {@link StrataUserError} with every problem found when the project cannot be used.
  */
 export function loadProject(options: LoadOptions): Project {
+  return loadProjectWithEngine(options).project;
+}
+
+/** {@link loadProject}, handing over the engine too, so that compiling does not read and parse the macros again. */
+export function loadProjectWithEngine(options: LoadOptions): LoadedProject {
   const root = resolve(options.projectDir ?? '.');
   const env = options.env ?? process.env;
   const diagnostics: Diagnostic[] = [];
@@ -255,7 +266,10 @@ export function loadProject(options: LoadOptions): Project {
     name,
     projectFile,
     settings: settings.file,
-    locateSetting: (path) => settings.yaml.locate(path),
+    hookLocations: {
+      'on-run-start': hookLocations(settings, 'on-run-start'),
+      'on-run-end': hookLocations(settings, 'on-run-end'),
+    },
     targetPath,
     target,
     vars,
@@ -271,11 +285,29 @@ export function loadProject(options: LoadOptions): Project {
     groups,
     externals: dependencies.externals,
     parseCache: { hits: cache?.hits ?? 0, misses: cache?.misses ?? 0 },
-    parseResult: (file, text) => cache?.result(file, text),
+    parseResults: modelParseResults(built.nodes, cache),
   };
-  engineFor(project, () => engine);
   cache?.save();
-  return project;
+  return { project, engine };
+}
+
+/** Where each hook of `which` is written (the locations are lazy: the file is parsed with positions only if one is read). */
+function hookLocations(settings: { file: ProjectFile; yaml: YamlFile }, which: 'on-run-start' | 'on-run-end'): SourceLocation[] {
+  const value = settings.file[which];
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value.map((_, i) => settings.yaml.locate([which, i])) : [settings.yaml.locate([which])];
+}
+
+/** The parse results this load recorded (reused or fresh) for enabled models that parsed cleanly. */
+function modelParseResults(nodes: ReadonlyMap<string, ProjectNode>, cache: ParseCache | undefined): Map<string, ParseResult> {
+  const results = new Map<string, ParseResult>();
+  if (!cache) return results;
+  for (const node of nodes.values()) {
+    if (node.resourceType !== 'model') continue;
+    const result = cache.result(node.originalFilePath, node.rawCode);
+    if (result) results.set(node.uniqueId, result);
+  }
+  return results;
 }
 
 /** The project file's config trees, by the resource type they configure. */

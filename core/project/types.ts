@@ -267,8 +267,8 @@ export interface Project {
   projectFile: string;
   /** Its contents. */
   settings: ProjectFile;
-  /** Where a value of the project file (by its path, e.g. `['on-run-start', 0]`) is written. */
-  locateSetting: (path: readonly PropertyKey[]) => SourceLocation;
+  /** Where each `on-run-start` and `on-run-end` hook is written in the project file, in order. */
+  hookLocations: Record<'on-run-start' | 'on-run-end', SourceLocation[]>;
   /** Absolute target directory for artifacts. */
   targetPath: string;
   /** The connection target. */
@@ -297,8 +297,8 @@ export interface Project {
   externals: Map<string, ExternalNode>;
   /** How many templates came from the parse cache, and how many were parsed. */
   parseCache: { hits: number; misses: number };
-  /** The parse pass's result for a template (file and text), when it parsed cleanly: what later state compares against. */
-  parseResult: (file: string, text: string) => ParseResult | undefined;
+  /** The parse pass's result for each enabled model that parsed cleanly (with the parse cache on), by unique id: what later state compares against. */
+  parseResults: Map<string, ParseResult>;
   /** Warnings found while loading. */
   warnings: Diagnostic[];
 }

@@ -39,7 +39,7 @@ export async function runProjectHooks(
   };
   const file = project.projectFile.slice(project.root.length + 1);
   for (const [i, hook] of hooks.entries()) {
-    const at = project.locateSetting(Array.isArray(project.settings[which]) ? [which, i] : [which]);
+    const at = project.hookLocations[which][i];
     let sql: string;
     try {
       sql = await compiler.renderOperationWithDatabase(hook, file, extra, (fn) => pool.withConnection(fn));

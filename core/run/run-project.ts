@@ -77,7 +77,7 @@ export async function runProject(options: RunOptions): Promise<PreparedProject &
 
 async function runInvocation(options: RunOptions, invocation: InvocationInfo): Promise<PreparedProject & { summary: RunSummary }> {
   const prepared = prepareProject(options);
-  const { project, dag, adapter } = prepared;
+  const { project, dag, adapter, engine } = prepared;
   // Analyses are only compiled, never run.
   const runnable = prepared.selected.filter((id) => project.nodes.get(id)?.resourceType !== 'analysis');
   const selected = options.resourceTypes
@@ -111,6 +111,7 @@ async function runInvocation(options: RunOptions, invocation: InvocationInfo): P
         ? await deferredRelations(project, dag, selected, options.state, pool, options.favorState ?? false)
         : undefined;
     const compiler = new Compiler(project, dag, adapter.dialect, {
+      engine,
       ...(options.env ? { env: options.env } : {}),
       ...(deferred ? { deferred } : {}),
       ...(options.empty ? { empty: true } : {}),

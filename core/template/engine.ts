@@ -384,15 +384,3 @@ export function engineFromFiles(
     options,
   );
 }
-
-const engines = new WeakMap<object, TemplateEngine>();
-
-/** The engine a loaded project was parsed with, shared by its compile pass (one per project). */
-export function engineFor(project: object, create: () => TemplateEngine): TemplateEngine {
-  let engine = engines.get(project);
-  if (!engine) {
-    engine = create();
-    engines.set(project, engine);
-  }
-  return engine;
-}

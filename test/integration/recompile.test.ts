@@ -49,23 +49,23 @@ async function compile(dir: string, env: NodeJS.ProcessEnv = baseEnv, extra: str
   return { fast: existsSync(compileStateFiles(dir).patch) };
 }
 
-/** manifest.json without the per-invocation metadata, and every compiled file. */
-function outputs(dir: string): { manifest: Record<string, unknown>; compiled: Record<string, string> } {
-  const manifest = JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8')) as Record<string, unknown>;
-  const metadata = manifest.metadata as Record<string, unknown>;
-  delete metadata.invocation_id;
-  delete metadata.generated_at;
-  delete metadata.invocation_started_at;
+/** manifest.json (parsed, and its bytes) without the per-invocation metadata, and every compiled file. */
+function outputs(dir: string): { manifest: Record<string, unknown>; manifestText: string; compiled: Record<string, string> } {
+  const manifestText = readFileSync(join(dir, 'target/manifest.json'), 'utf8').replace(
+    /"(invocation_id|generated_at|invocation_started_at)":"[^"]*"/g,
+    '"$1":""',
+  );
+  const manifest = JSON.parse(manifestText) as Record<string, unknown>;
   const compiledDir = join(dir, 'target/compiled');
   const compiled: Record<string, string> = {};
   for (const entry of readdirSync(compiledDir, { recursive: true, withFileTypes: true })) {
     if (entry.isFile() && entry.name.endsWith('.sql'))
       compiled[relative(compiledDir, join(entry.parentPath, entry.name))] = readFileSync(join(entry.parentPath, entry.name), 'utf8');
   }
-  return { manifest, compiled };
+  return { manifest, manifestText, compiled };
 }
 
-/** What the re-compile left equals what a full compile of the same files writes. */
+/** What the re-compile left equals what a full compile of the same files writes, manifest.json byte for byte. */
 async function expectSameAsFullCompile(dir: string, env: NodeJS.ProcessEnv = baseEnv, extra: string[] = []): Promise<void> {
   const patched = outputs(dir);
   const state = compileStateFiles(dir);
