@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { importX } from 'eslint-plugin-import-x';
 
 // The floors of core/, bottom to top (docs/architecture.md): each folder imports only the floors
 // below it, type-only imports and import() included. `deps` is a side floor on `project` that only
@@ -80,6 +81,15 @@ export default tseslint.config(
     },
   },
   ...floors,
+  {
+    // No file-level import circle in the product (type-only imports count): two files that need
+    // each other are one concept and become one file (docs/architecture.md, "Floors").
+    files: ['core/**/*.ts', 'adapters/**/*.ts', 'cli/**/*.ts'],
+    plugins: { 'import-x': importX },
+    // The parser setting lets the rule read the imported .ts files (it parses them itself).
+    settings: { 'import-x/resolver': { typescript: true }, 'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] } },
+    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+  },
   {
     // The docs site's script runs in the browser, with dagre loaded before it.
     files: ['core/docs/site/**/*.js'],

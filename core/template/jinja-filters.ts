@@ -74,9 +74,14 @@ function sortBy(items: readonly unknown[], key: (v: unknown) => unknown, reverse
 const caseKey = (caseSensitive: unknown) => (truthy(caseSensitive) ? undefined : ignoreCase);
 
 /** A filter or test named by a string argument (`map('upper')`, `select('odd')`): the environment's, else ours. */
+type EnvironmentTables = { filters?: Record<string, unknown>; tests?: Record<string, unknown> };
+
+/** The environment of a filter's context (nunjucks calls filters with the context as `this`). */
+const environmentOf = (context: unknown): EnvironmentTables | undefined => (context as { env?: EnvironmentTables } | undefined)?.env;
+
 function named(kind: 'filter' | 'test', name: unknown, context: unknown): unknown {
   const text = textOf(name);
-  const env = (context as { env?: { filters?: Record<string, unknown>; tests?: Record<string, unknown> } } | undefined)?.env;
+  const env = environmentOf(context);
   const table: Record<string, unknown> =
     (kind === 'filter' ? env?.filters : env?.tests) ?? (kind === 'filter' ? JINJA_FILTERS : JINJA_TESTS);
   if (text !== undefined && Object.prototype.hasOwnProperty.call(table, text)) return table[text];
@@ -105,7 +110,9 @@ function selectOrReject(context: unknown, value: unknown, args: unknown[], keep:
     const testArgs = positional.slice(off + 1);
     // The test is looked up when the first item is tested, as Jinja's call_test does.
     const passes = (v: unknown) =>
-      positional.length > off ? truthy(call(named('test', positional[off], context), undefined, [v, ...testArgs], keywords)) : truthy(v);
+      positional.length > off
+        ? truthy(call(named('test', positional[off], context), environmentOf(context), [v, ...testArgs], keywords))
+        : truthy(v);
     for (const item of iterate(value)) if (passes(transform(item)) === keep) yield item;
   });
 }

@@ -41,6 +41,7 @@ export const PY = {
   filter: (env: EnvironmentLike, context: unknown, name: string, args: unknown[], kwargs: Record<string, unknown> | undefined) =>
     runtime.call(lookupIn(env, 'filter', name), context, args, kwargs),
   test: (env: EnvironmentLike, name: string, args: unknown[], kwargs: Record<string, unknown> | undefined) =>
-    runtime.truthy(runtime.call(lookupIn(env, 'test', name), undefined, args, kwargs)),
+    // The environment is `this`: the `filter` and `test` tests look names up in it.
+    runtime.truthy(runtime.call(lookupIn(env, 'test', name), env, args, kwargs)),
   inMacro,
 };

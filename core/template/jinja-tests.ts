@@ -1,7 +1,7 @@
-import { JINJA_FILTERS } from './jinja-filters.js';
 import { splitArgs } from './call-args.js';
 import { Markup, bind, hashKey, raise, textOf } from './jinja-filters-support.js';
 import { contains, mod, order } from './py-operators.js';
+import { ownEntry } from './nunjucks-internals.js';
 import { LoopContext, takesTemplateValues } from './py-runtime.js';
 import { PyFloat, PyObject, Undefined, equals, isDict, isFloat, numberOf, str } from './py-values.js';
 
@@ -25,6 +25,17 @@ const unary =
   (value, ...args) => {
     bind(name, [], args);
     return fn(value);
+  };
+
+/**
+ * Jinja's `filter` and `test` tests (pass_environment): is the value the name of one of the
+ * environment's filters or tests? Templates call tests with the environment as `this`.
+ */
+const named = (name: string, kind: 'filter' | 'test'): Test =>
+  function (this: unknown, value, ...args) {
+    bind(name, [], args);
+    const text = hashKey(value) !== '' ? textOf(value) : undefined;
+    return text !== undefined && this !== null && typeof this === 'object' && ownEntry(this, kind, text) !== undefined;
   };
 
 /** The operator module's functions: exactly one more argument, never by keyword. */
@@ -91,8 +102,8 @@ const TESTS: Record<string, Test> = {
   sameas: binary('test_sameas', 'other', (a, b) => (a instanceof PyFloat && b instanceof PyFloat ? a.valueOf() === b.valueOf() : a === b)),
   escaped: unary('test_escaped', (v) => v instanceof Markup),
   in: binary('test_in', 'seq', (v, seq) => contains(seq, v)),
-  filter: unary('test_filter', (v) => hashKey(v) !== '' && Object.prototype.hasOwnProperty.call(JINJA_FILTERS, textOf(v) ?? '')),
-  test: unary('test_test', (v) => hashKey(v) !== '' && Object.prototype.hasOwnProperty.call(TESTS, textOf(v) ?? '')),
+  filter: named('test_filter', 'filter'),
+  test: named('test_test', 'test'),
   '==': eq,
   eq,
   equalto: eq,
