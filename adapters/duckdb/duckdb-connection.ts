@@ -1,5 +1,12 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Connection, DependentForeignKey, DependentView, ExecuteOptions, QueryResult } from '../../core/adapter/connection.js';
+import type {
+  Connection,
+  DependentForeignKey,
+  DependentView,
+  ExecuteOptions,
+  QueryResult,
+  StatementResponse,
+} from '../../core/adapter/connection.js';
 import type { ColumnInfo, ExistingRelation, Relation } from '../../core/adapter/relation.js';
 import { duckdbDialect } from './duckdb-dialect.js';
 import { inTransaction } from '../transaction.js';
@@ -17,10 +24,12 @@ export class DuckDbSession implements Connection {
     try {
       // A prepared statement is one statement: DuckDB refuses to prepare a batch.
       const reader = options.single ? await (await this.conn.prepare(sql)).runAndReadAll() : await this.conn.runAndReadAll(sql);
+      const rows = reader.getRowObjectsJS() as Record<string, unknown>[];
       return {
         columns: reader.columnNames(),
-        rows: reader.getRowObjectsJS() as Record<string, unknown>[],
+        rows,
         columnTypes: reader.columnTypes().map((t) => t.toString()),
+        response: duckdbResponse(reader, rows),
       };
     } finally {
       signal?.removeEventListener('abort', onAbort);
@@ -71,7 +80,7 @@ export class DuckDbSession implements Connection {
     file: string,
     columns: readonly string[],
     options: ExecuteOptions & { delimiter?: string } = {},
-  ): Promise<void> {
+  ): Promise<StatementResponse | undefined> {
     const d = duckdbDialect;
     // DuckDB's reader streams the file and parses each value straight into the table's type (the
     // table is new, so its types are the seed's); other types are read as text and cast by the
@@ -83,10 +92,11 @@ export class DuckDbSession implements Connection {
     };
     const read = `read_csv(${d.quoteString(file)}, header = true, auto_detect = false, delim = ${d.quoteString(options.delimiter ?? ',')}, quote = '"', escape = '"', columns = {${columns.map((c) => `${d.quoteString(c)}: ${d.quoteString(readAs(c))}`).join(', ')}})`;
     try {
-      await this.execute(
+      const { response } = await this.execute(
         `insert into ${d.qualify(relation)} (${columns.map((c) => d.quoteIdentifier(c)).join(', ')}) select * from ${read}`,
         options,
       );
+      return response;
     } catch (err) {
       // The reader's line, row and column, without its advice on its own options (not Strata's).
       if (err instanceof Error && err.message.includes('CSV Error on Line')) err.message = err.message.split('\n\n')[0] as string;
@@ -115,6 +125,38 @@ export class DuckDbSession implements Connection {
   async close(): Promise<void> {
     this.conn.closeSync();
   }
+}
+
+/** DuckDB's statement types by number (the driver's StatementType enum, without loading it). */
+const STATEMENT_TYPES = (
+  'INVALID SELECT INSERT UPDATE EXPLAIN DELETE PREPARE CREATE EXECUTE ALTER TRANSACTION COPY ANALYZE VARIABLE_SET CREATE_FUNC DROP ' +
+  'EXPORT PRAGMA VACUUM CALL SET LOAD RELATION EXTENSION LOGICAL_PLAN ATTACH DETACH MULTI COPY_DATABASE UPDATE_EXTENSIONS MERGE_INTO'
+).split(' ');
+
+/** The driver's result kinds (its ResultReturnType enum). */
+const CHANGED_ROWS = 1;
+const QUERY_RESULT = 3;
+
+/**
+ * What a statement did, as dbt's adapter_response. The message is `OK`, as dbt-duckdb writes it;
+ * the rows come from DuckDB: rows changed by DML, the `Count` a CREATE TABLE AS returns, or the
+ * rows a query returned.
+ */
+function duckdbResponse(
+  reader: { statementType: number; returnType: number; rowsChanged: number; columnNames(): string[] },
+  rows: Record<string, unknown>[],
+): StatementResponse {
+  const code = STATEMENT_TYPES[reader.statementType] ?? 'UNKNOWN';
+  const columns = reader.columnNames();
+  const rowsAffected =
+    reader.returnType === CHANGED_ROWS
+      ? reader.rowsChanged
+      : reader.returnType === QUERY_RESULT
+        ? rows.length
+        : columns.length === 1 && columns[0] === 'Count' && rows.length === 1
+          ? Number(rows[0]?.Count)
+          : -1;
+  return { message: 'OK', code, rowsAffected };
 }
 
 /** Types DuckDB's CSV reader parses itself. */

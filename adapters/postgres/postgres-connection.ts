@@ -1,13 +1,21 @@
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
-import type { Connection, DependentForeignKey, DependentView, ExecuteOptions, QueryResult } from '../../core/adapter/connection.js';
+import type {
+  Connection,
+  DependentForeignKey,
+  DependentView,
+  ExecuteOptions,
+  QueryResult,
+  StatementResponse,
+} from '../../core/adapter/connection.js';
 import type { ColumnInfo, ExistingRelation, Relation } from '../../core/adapter/relation.js';
 import { postgresDialect as d } from './postgres-dialect.js';
 import { inTransaction } from '../transaction.js';
 import { loadDriver } from '../load-driver.js';
 import type * as PgCopyStreams from 'pg-copy-streams';
 import { selectBody } from '../../core/adapter/sql-text.js';
+import { explainQueryError } from './query-error.js';
 
 /** Direct dependents of a relation that are views, with their definitions. */
 const DEPENDENT_VIEWS_SQL = `
@@ -35,6 +43,20 @@ const TYPE_NAMES: Record<number, string> = {
   1700: 'numeric',
 };
 
+/** Commands whose status text carries a row count (`INSERT` also the oid, always 0 now). */
+const COUNTED = new Set(['SELECT', 'UPDATE', 'DELETE', 'MERGE', 'COPY', 'FETCH', 'MOVE']);
+
+/**
+ * What a statement did, as dbt-postgres's adapter_response: the server's status text rebuilt from
+ * the driver's parse of it (`INSERT 0 5`, `SELECT 3`, `CREATE`), its command, and the rows (-1 for DDL).
+ */
+function postgresResponse(result: Pick<pg.QueryResult, 'command' | 'rowCount' | 'oid'>): StatementResponse {
+  const code = result.command ?? '';
+  const rows = result.rowCount ?? -1;
+  const message = code === 'INSERT' ? `INSERT ${result.oid ?? 0} ${rows}` : COUNTED.has(code) && rows >= 0 ? `${code} ${rows}` : code;
+  return { message, code, rowsAffected: rows };
+}
+
 /** One Postgres session. Cancellation goes through a second, short-lived session. */
 export class PostgresSession implements Connection {
   constructor(
@@ -50,11 +72,18 @@ export class PostgresSession implements Connection {
         rowMode: 'array',
         ...(options.single ? { queryMode: 'extended' } : {}),
       };
-      const result = await this.client.query(query);
+      const result = await this.client.query(query).catch((err: unknown) => {
+        throw explainQueryError(err, sql);
+      });
       const last = Array.isArray(result) ? (result[result.length - 1] as pg.QueryResult) : result;
       const columns = (last.fields ?? []).map((f) => f.name);
       const rows = ((last.rows ?? []) as unknown[][]).map((r) => Object.fromEntries(columns.map((c, i) => [c, r[i]])));
-      return { columns, rows, columnTypes: (last.fields ?? []).map((f) => TYPE_NAMES[f.dataTypeID] ?? 'unknown') };
+      return {
+        columns,
+        rows,
+        columnTypes: (last.fields ?? []).map((f) => TYPE_NAMES[f.dataTypeID] ?? 'unknown'),
+        response: postgresResponse(last),
+      };
     });
   }
 
@@ -109,11 +138,13 @@ export class PostgresSession implements Connection {
     file: string,
     columns: readonly string[],
     options: ExecuteOptions & { delimiter?: string } = {},
-  ): Promise<void> {
+  ): Promise<StatementResponse | undefined> {
     const sql = `copy ${d.qualify(relation)} (${columns.map((c) => d.quoteIdentifier(c)).join(', ')}) from stdin with (format csv, header true, delimiter ${d.quoteString(options.delimiter ?? ',')})`;
     const { from: copyFrom } = loadDriver<typeof PgCopyStreams>('pg-copy-streams');
     try {
-      await this.withAbort(options.signal, () => pipeline(createReadStream(file), this.client.query(copyFrom(sql))));
+      const copy = this.client.query(copyFrom(sql));
+      await this.withAbort(options.signal, () => pipeline(createReadStream(file), copy));
+      return { message: `COPY ${copy.rowCount}`, code: 'COPY', rowsAffected: copy.rowCount };
     } catch (err) {
       // Where in the file: "COPY s, line 40001, column code: "A7"".
       const where = (err as { where?: string }).where;

@@ -1,8 +1,9 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { ProjectOptions } from '../../core/compile/compile-project.js';
+import { ciProjectOptions, indirectSelectionOption, withCiProjectOptions, type CiFlags } from './ci-flags.js';
 
 /** Options every project command takes, as commander hands them over. */
-export interface CommonFlags {
+export interface CommonFlags extends CiFlags {
   projectDir?: string;
   profilesDir?: string;
   target?: string;
@@ -16,9 +17,9 @@ export interface CommonFlags {
   consumers?: string;
 }
 
-/** Adds --project-dir, --profiles-dir, --target and --vars. */
+/** Adds --project-dir, --profiles-dir, --target, --vars and the CI flags (ci-flags.ts). */
 export function withProjectOptions(command: Command): Command {
-  return command
+  command
     .option('--project-dir <dir>', 'project directory (default: current directory)')
     .option(
       '--profiles-dir <dir>',
@@ -26,6 +27,7 @@ export function withProjectOptions(command: Command): Command {
     )
     .option('-t, --target <name>', 'target (output) of the profile to use')
     .option('--vars <yaml>', "variables for var(), as YAML: '{key: value}'");
+  return withCiProjectOptions(command);
 }
 
 /** Adds -s/--select and --exclude. */
@@ -38,7 +40,8 @@ export function withSelectionOptions(command: Command): Command {
     .option('--state <dir>', "another run's artifacts (manifest.json, run_results.json) for state: and result: selectors and --defer")
     .option('--defer', 'read unselected upstream models from the --state run when they are not built in this target')
     .option('--favor-state', 'with --defer, prefer the --state relations even when built here')
-    .option('--consumers <dir>', "downstream projects' manifests: name the consumers of a public model changed against --state");
+    .option('--consumers <dir>', "downstream projects' manifests: name the consumers of a public model changed against --state")
+    .addOption(indirectSelectionOption());
 }
 
 /**
@@ -65,6 +68,7 @@ export async function projectOptions(flags: CommonFlags & { models?: string[] },
     ...(flags.state ? { state: loadState(flags.state) } : {}),
     ...(flags.defer ? { defer: true } : {}),
     ...(flags.consumers ? { consumers: flags.consumers } : {}),
+    ...ciProjectOptions(flags, env),
   };
 }
 

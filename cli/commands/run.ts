@@ -4,9 +4,10 @@ import type { RunOptions } from '../../core/run/run-project.js';
 import { printDiagnostics } from '../output/diagnostics.js';
 import { progressPrinter } from '../output/progress.js';
 import type { Terminal } from '../output/terminal.js';
+import { resourceTypesSetting, storeFailuresSetting, withResourceTypeOptions, type ResourceTypeFlags } from './ci-flags.js';
 import { parseTime, positiveInt, projectOptions, seconds, withProjectOptions, withSelectionOptions, type CommonFlags } from './common.js';
 
-interface RunFlags extends CommonFlags {
+interface RunFlags extends CommonFlags, ResourceTypeFlags {
   empty?: boolean;
   threads?: number;
   failFast?: boolean;
@@ -29,11 +30,13 @@ export function registerRun(program: Command, term: Terminal, env: NodeJS.Proces
   for (const [name, description, resourceTypes] of commands) {
     const command = withSelectionOptions(withProjectOptions(program.command(name).description(description)));
     // As dbt: the commands that run tests can store their failing rows.
-    if (name === 'test' || name === 'build')
+    if (name === 'test' || name === 'build') {
       command.option(
         '--store-failures',
-        'store the failing rows of every test in the audit schema (unless its config says store_failures: false)',
+        'store the failing rows of every test in the audit schema (unless its config says store_failures: false; env: DBT_STORE_FAILURES)',
       );
+      withResourceTypeOptions(command);
+    }
     command
       .option('--threads <n>', "nodes to build at once (default: the profile's threads)", positiveInt)
       .option('-x, --fail-fast', 'stop at the first failure')
@@ -47,15 +50,16 @@ export function registerRun(program: Command, term: Terminal, env: NodeJS.Proces
         seconds,
       )
       .action(async (flags: RunFlags) => {
+        const types = name === 'test' || name === 'build' ? resourceTypesSetting(flags, env, resourceTypes) : resourceTypes;
         setExit(
           await runWithProgress(term, {
             ...(await projectOptions(flags, env)),
             command: name,
-            ...(resourceTypes ? { resourceTypes } : {}),
+            ...(types ? { resourceTypes: types } : {}),
             ...(flags.threads ? { threads: flags.threads } : {}),
             ...(flags.failFast ? { failFast: true } : {}),
             ...(flags.fullRefresh ? { fullRefresh: true } : {}),
-            ...(flags.storeFailures ? { storeFailures: true } : {}),
+            ...(storeFailuresSetting(flags.storeFailures, env) ? { storeFailures: true } : {}),
             ...(flags.empty ? { empty: true } : {}),
             ...(flags.favorState ? { favorState: true } : {}),
             ...(flags.eventTimeStart ? { eventTimeStart: flags.eventTimeStart } : {}),

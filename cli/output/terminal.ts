@@ -1,3 +1,5 @@
+import type { LogEvent } from './log-events.js';
+
 /** Where the CLI writes; tests pass their own to capture output. */
 export interface Terminal {
   /** Normal output (stdout). */
@@ -9,6 +11,15 @@ export interface Terminal {
    * Unix tool stopped by SIGPIPE would, without a stack trace.
    */
   readonly outputClosed?: AbortSignal;
+  /**
+   * Logs a structured event (dbt's name and code, node_info); the CLI's logging Terminal has it.
+   * Without it, callers print the event's message with `out`.
+   */
+  emit?(event: LogEvent): void;
+  /** stdout is a terminal: colours may be used and rows fit `columns`. */
+  readonly isTTY?: boolean;
+  /** Width of that terminal. */
+  readonly columns?: number;
 }
 
 const stdoutGone = new AbortController();
@@ -38,4 +49,10 @@ export const processTerminal: Terminal = {
     if (!stderrGone && !stdoutGone.signal.aborted) process.stderr.write(`${line}\n`);
   },
   outputClosed: stdoutGone.signal,
+  get isTTY() {
+    return process.stdout.isTTY === true;
+  },
+  get columns() {
+    return process.stdout.columns;
+  },
 };

@@ -26,6 +26,18 @@ export interface QueryResult {
   rows: Record<string, unknown>[];
   /** Each column's database type name (`DECIMAL(18,3)`, `numeric`, `date`), where the driver says. */
   columnTypes?: string[];
+  /** What the database said the statement did, where the driver says (run_results' `adapter_response`). */
+  response?: StatementResponse;
+}
+
+/** A database's report on one statement, as dbt's `adapter_response`. */
+export interface StatementResponse {
+  /** The database's status text (`INSERT 0 5` on Postgres; `OK` on DuckDB, as dbt-duckdb). */
+  message: string;
+  /** The kind of statement (`INSERT`, `SELECT`, `CREATE`). */
+  code: string;
+  /** Rows the statement wrote or returned; -1 when the database does not say (DDL). */
+  rowsAffected: number;
 }
 
 /** Options for one statement. */
@@ -51,9 +63,14 @@ export interface Connection {
   getColumns(relation: Relation): Promise<ColumnInfo[]>;
   /**
    * Bulk-loads a CSV file (with a header row) into an existing table whose columns are `columns`,
-   * in file order. Empty fields load as NULL.
+   * in file order. Empty fields load as NULL. Resolves to the database's report, where it gives one.
    */
-  loadCsv(relation: Relation, file: string, columns: readonly string[], options?: ExecuteOptions & { delimiter?: string }): Promise<void>;
+  loadCsv(
+    relation: Relation,
+    file: string,
+    columns: readonly string[],
+    options?: ExecuteOptions & { delimiter?: string },
+  ): Promise<StatementResponse | undefined>;
   /**
    * Views that read `relation` directly, with their definitions written with fully qualified
    * names, so they can be re-pointed at a rebuilt relation. Empty where views bind late (DuckDB).

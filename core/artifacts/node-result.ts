@@ -1,3 +1,4 @@
+import type { StatementResponse } from '../adapter/connection.js';
 import type { Relation } from '../adapter/relation.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 
@@ -38,6 +39,10 @@ export interface NodeResult {
   diagnostics?: Diagnostic[];
   /** Runner thread that executed the node, e.g. `Thread-2`. */
   threadId: string;
+  /** When the node's SQL was rendered (run_results' `compile` timing), where it was. */
+  compileTiming?: { startedAt: string; completedAt: string };
+  /** What the database said about the node's main statement (run_results' `adapter_response`). */
+  adapterResponse?: StatementResponse;
 }
 
 /** The outcome of a whole run. */

@@ -51,23 +51,25 @@ export function runResultsArtifact(
 ): Record<string, unknown> {
   return {
     metadata: artifactMetadata(RUN_RESULTS_SCHEMA, invocation),
-    results: summary.results.map((r) => resultEntry(project, r, dialect)),
+    results: summary.results.map((r) => resultEntry(project, r, dialect, invocation.args.which === 'compile')),
     elapsed_time: summary.elapsed,
     args: invocation.args,
   };
 }
 
-function resultEntry(project: Project, result: NodeResult, dialect: SqlDialect): Record<string, unknown> {
+function resultEntry(project: Project, result: NodeResult, dialect: SqlDialect, compiledOnly: boolean): Record<string, unknown> {
   const node = project.nodes.get(result.uniqueId);
   const ran = result.status !== 'skipped';
   const isTest = node?.resourceType === 'test' || node?.resourceType === 'unit_test';
   return {
-    // dbt reports a test that could not run as 'error' and a passing one as 'pass'.
-    status: isTest && result.status === 'success' ? 'pass' : result.status,
-    timing: ran ? [{ name: 'execute', started_at: result.startedAt, completed_at: result.completedAt }] : [],
+    // dbt reports a test that could not run as 'error' and a passing one as 'pass' (a compiled one as 'success').
+    status: isTest && result.status === 'success' && !compiledOnly ? 'pass' : result.status,
+    timing: ran ? timingEntries(result) : [],
     thread_id: result.threadId,
     execution_time: result.executionTime,
-    adapter_response: {},
+    adapter_response: result.adapterResponse
+      ? { _message: result.adapterResponse.message, code: result.adapterResponse.code, rows_affected: result.adapterResponse.rowsAffected }
+      : {},
     message: result.message,
     failures: result.failures ?? (node?.resourceType === 'test' || node?.resourceType === 'unit_test' ? 0 : null),
     unique_id: result.uniqueId,
@@ -77,6 +79,15 @@ function resultEntry(project: Project, result: NodeResult, dialect: SqlDialect):
       node && node.config.materialized !== 'ephemeral' && (!isTest || result.storedFailures) ? dialect.qualify(node.relation) : null,
     batch_results: result.batchResults ?? null,
   };
+}
+
+/** dbt's `compile` then `execute` steps; executing starts when compiling ends. */
+function timingEntries(result: NodeResult): Record<string, string>[] {
+  const compile = result.compileTiming;
+  return [
+    ...(compile ? [{ name: 'compile', started_at: compile.startedAt, completed_at: compile.completedAt }] : []),
+    { name: 'execute', started_at: compile?.completedAt ?? result.startedAt, completed_at: result.completedAt },
+  ];
 }
 
 /** Writes target/run_results.json. */

@@ -1,6 +1,8 @@
 import type { Adapter } from '../adapter/adapter.js';
 import type { ConnectionPool } from '../adapter/adapter.js';
-import { diagnostic, StrataUserError, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { diagnostic, StrataUserError, throwIfErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { applyWarnError, type WarnErrorPolicy } from '../diagnostics/warn-error.js';
+import { projectFlags } from '../project/project-flags.js';
 import { buildGraph, type DependencyGraph } from '../graph/build-graph.js';
 import { selectNodes, type SelectionOptions } from '../graph/select.js';
 import { loadProjectWithEngine, type LoadOptions } from '../project/load-project.js';
@@ -13,7 +15,8 @@ import { stateRelation, type ProjectState } from '../graph/state.js';
 import { breakingChangeDiagnostics } from '../graph/breaking-changes.js';
 import { manifestParts } from '../artifacts/manifest.js';
 import { writeManifest } from '../artifacts/write-manifest.js';
-import { newInvocation } from '../artifacts/run-results.js';
+import { newInvocation, runResultsArtifact, writeRunResults } from '../artifacts/run-results.js';
+import { compileSummary } from './compile-results.js';
 import { writeCompileState } from './write-compile-state.js';
 
 /** Options shared by every command that loads and selects. */
@@ -22,6 +25,8 @@ export interface ProjectOptions extends LoadOptions, SelectionOptions {
   defer?: boolean;
   /** `--consumers <dir>`: downstream projects' manifests, to report who uses a changed public model. */
   consumers?: string;
+  /** `--warn-error` / `--warn-error-options` (default: the project file's `flags:`, else warnings stay warnings). */
+  warnError?: WarnErrorPolicy;
 }
 
 /** A loaded project with its graph and the nodes selected. */
@@ -32,6 +37,8 @@ export interface PreparedProject {
   dag: DependencyGraph;
   /** Selected node ids, parents first. */
   selected: string[];
+  /** Source ids the selection names (every source without a selection). */
+  selectedSources: string[];
   /** The adapter of the project's target. */
   adapter: Adapter;
   /** Warnings from loading and selection. */
@@ -45,7 +52,8 @@ export function prepareProject(options: ProjectOptions): PreparedProject {
   let selection: ReturnType<typeof selectNodes>;
   try {
     dag = buildGraph(project);
-    selection = selectNodes(project, dag, options);
+    const indirectSelection = options.indirectSelection ?? projectFlags(project.settings).indirectSelection;
+    selection = selectNodes(project, dag, { ...options, ...(indirectSelection ? { indirectSelection } : {}) });
   } catch (err) {
     // Keep the load warnings (an unused config path often explains a graph error).
     if (err instanceof StrataUserError) throw new StrataUserError([...project.warnings, ...err.diagnostics]);
@@ -61,14 +69,21 @@ export function prepareProject(options: ProjectOptions): PreparedProject {
     engine,
     dag,
     selected: selection.nodes,
+    selectedSources: selection.sources,
     adapter,
-    warnings: [
-      ...project.warnings,
-      ...dag.warnings,
-      ...selection.warnings,
-      ...unenforcedConstraints(project, adapter),
-      ...ungrantable(project, adapter),
-    ],
+    // Under warn-error a promoted warning stops the command here, printed with the others as errors.
+    warnings: throwIfErrors(
+      applyWarnError(
+        [
+          ...project.warnings,
+          ...dag.warnings,
+          ...selection.warnings,
+          ...unenforcedConstraints(project, adapter),
+          ...ungrantable(project, adapter),
+        ],
+        options.warnError ?? projectFlags(project.settings).warnError,
+      ),
+    ),
   };
 }
 
@@ -118,6 +133,8 @@ async function compileWith(
     ...(deferred ? { deferred } : {}),
   });
   const compiled: CompiledNode[] = [];
+  // When each node was compiled, for run_results.json.
+  const timings = new Map<string, { startedAt: string; completedAt: string }>();
   const diagnostics: Diagnostic[] = [];
   // Connected only when a template asks the database something (run_query and friends).
   let pool: ConnectionPool | undefined;
@@ -130,7 +147,9 @@ async function compileWith(
       const node = project.nodes.get(id);
       if (!node || node.resourceType === 'seed') continue;
       try {
+        const startedAt = new Date();
         compiled.push(await compiler.compileWithDatabase(id, {}, connect));
+        timings.set(id, { startedAt: startedAt.toISOString(), completedAt: new Date().toISOString() });
       } catch (err) {
         if (!(err instanceof StrataUserError)) throw err;
         diagnostics.push(...err.diagnostics);
@@ -157,6 +176,7 @@ async function compileWith(
     }),
   );
   await written;
+  writeRunResults(project, runResultsArtifact(project, compileSummary(compiled, timings, recordedAt), invocation, adapter.dialect));
   if (remember && options.parseCache !== false) {
     try {
       writeCompileState({

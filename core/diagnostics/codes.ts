@@ -31,6 +31,8 @@ export const DIAGNOSTIC_CODES = {
   'selector-no-match': 'warn',
   'invalid-selector': 'error',
   'invalid-vars': 'error',
+  /** A command-line flag (or its environment variable, or dbt_project.yml `flags:`) with a value Strata cannot use. */
+  'invalid-flag': 'error',
   'properties-unknown-node': 'warn',
   'invalid-seed': 'error',
   'schema-change': 'error',
@@ -49,6 +51,9 @@ export const DIAGNOSTIC_CODES = {
   'breaking-change': 'error',
   'consumer-impact': 'warn',
   'unenforced-constraint': 'warn',
+  'invalid-freshness': 'error',
+  'invalid-operation-args': 'error',
+  'invalid-init': 'error',
   // The environment (StrataEnvironmentError): not the project's files, not a bug.
   'connection-failed': 'error',
   'database-file-locked': 'error',

@@ -1,9 +1,11 @@
 import { diagnostic, hasErrors, throwIfErrors, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { NamedSelector } from '../project/selectors-file.js';
+import { INDIRECT_SELECTION_MODES, type IndirectSelection } from '../project/project-flags.js';
 import type { Project, ProjectNode, SourceDefinition } from '../project/types.js';
 import type { DependencyGraph } from './build-graph.js';
 import { parseTerm, type SelectorAtom } from './selector-syntax.js';
+import { currentFreshnessFile, fresherSources, readFreshnessRecord } from './source-status.js';
 import { modifications, type ModifiedKind, type ProjectState } from './state.js';
 
 /** What to select, as given on the command line. */
@@ -18,12 +20,16 @@ export interface SelectionOptions {
   state?: ProjectState;
   /** Exactly these node ids and nothing else (used by `strata retry`). */
   nodeIds?: readonly string[];
+  /** Which tests join the selection through the nodes they test (`--indirect-selection`, default eager). */
+  indirectSelection?: IndirectSelection;
 }
 
 /** Selected node ids in execution order, with warnings for terms that matched nothing. */
 export interface Selection {
   /** Executable node ids, parents before children. */
   nodes: string[];
+  /** Source ids the selection names (all of them when there is no selection), for `source freshness` and `ls`. */
+  sources: string[];
   /** `selector-no-match` warnings. */
   warnings: Diagnostic[];
 }
@@ -34,17 +40,20 @@ export interface SelectContext {
   dag: DependencyGraph;
   state?: ProjectState;
   diagnostics: Diagnostic[];
+  /** How tests attach to what a term selects (default eager). */
+  indirect?: IndirectSelection;
 }
 
 /** Applies dbt's selection syntax (union by space, intersection by comma, graph operators, selectors.yml). */
 export function selectNodes(project: Project, dag: DependencyGraph, options: SelectionOptions): Selection {
-  const ctx: SelectContext = { project, dag, diagnostics: [], ...(options.state ? { state: options.state } : {}) };
+  const indirect = options.indirectSelection ?? 'eager';
+  const ctx: SelectContext = { project, dag, diagnostics: [], indirect, ...(options.state ? { state: options.state } : {}) };
   if (options.nodeIds) {
     const wanted = new Set(options.nodeIds);
-    return { nodes: dag.order.filter((id) => wanted.has(id)), warnings: [] };
+    return { nodes: dag.order.filter((id) => wanted.has(id)), sources: [], warnings: [] };
   }
-  let include: Set<string> = new Set(dag.order);
-  if (options.select && options.select.length > 0) include = withAttachedTests(project, dag, evaluateTerms(ctx, options.select));
+  let include: Set<string> = new Set([...dag.order, ...project.sources.keys()]);
+  if (options.select && options.select.length > 0) include = withAttachedTests(project, dag, evaluateTerms(ctx, options.select), indirect);
   else if (options.selector !== undefined || project.selectors.some((s) => s.default)) {
     const selectors = project.selectors;
     const chosen = options.selector !== undefined ? selectors.find((s) => s.name === options.selector) : selectors.find((s) => s.default);
@@ -61,7 +70,12 @@ export function selectNodes(project: Project, dag: DependencyGraph, options: Sel
   }
   const exclude = options.exclude && options.exclude.length > 0 ? evaluateTerms(ctx, options.exclude) : new Set<string>();
   const warnings = throwIfErrors(ctx.diagnostics);
-  return { nodes: dag.order.filter((id) => include.has(id) && !exclude.has(id)), warnings };
+  const kept = new Set([...include].filter((id) => !exclude.has(id)));
+  // As dbt's incorporate_indirect_nodes: cautious and buildable tests are judged again against the
+  // final selection, so a test of two models picked by two selectors.yml parts still joins.
+  if (indirect === 'cautious' || indirect === 'buildable')
+    for (const id of withAttachedTests(project, dag, kept, indirect)) if (!exclude.has(id)) kept.add(id);
+  return { nodes: dag.order.filter((id) => kept.has(id)), sources: [...project.sources.keys()].filter((id) => kept.has(id)), warnings };
 }
 
 /**
@@ -82,7 +96,7 @@ export function evaluateTerms(ctx: SelectContext, args: readonly string[], at?: 
       const matched = evaluateAtom(ctx, at ? { ...atom, at } : atom);
       result = result === undefined ? matched : new Set([...result].filter((id) => matched.has(id)));
     }
-    const selected = [...(result ?? [])].filter((id) => ctx.project.nodes.has(id));
+    const selected = [...(result ?? [])].filter((id) => ctx.project.nodes.has(id) || ctx.project.sources.has(id));
     // A term that is wrong is an error only: that it matched nothing goes without saying.
     if (selected.length === 0 && !hasErrors(ctx.diagnostics.slice(errorsBefore)))
       ctx.diagnostics.push(diagnostic('selector-no-match', `The selector '${term}' does not match any node.`, at));
@@ -104,6 +118,7 @@ function matchAtom(ctx: SelectContext, atom: SelectorAtom): Set<string> {
   if (atom.method === 'source') {
     for (const source of ctx.project.sources.values()) if (matchSource(source, atom.value)) out.add(source.uniqueId);
   }
+  if (atom.method === 'source_status') for (const id of sourceStatus(ctx, atom)) out.add(id);
   return out;
 }
 
@@ -127,6 +142,7 @@ function predicate(ctx: SelectContext, atom: SelectorAtom): NodePredicate | unde
     case 'package':
       return (n) => n.packageName === value;
     case 'source':
+    case 'source_status':
       return () => false;
     case 'access':
       return (n) => n.resourceType === 'model' && (n.config.access ?? 'protected') === value;
@@ -168,6 +184,7 @@ const METHODS = [
   'resource_type',
   'package',
   'source',
+  'source_status',
   'access',
   'group',
   'unique_id',
@@ -197,6 +214,30 @@ function statePredicate(ctx: SelectContext, atom: SelectorAtom): NodePredicate |
     return undefined;
   }
   return (n) => modifications(ctx.project, n, state).has(kind);
+}
+
+/**
+ * `source_status:fresher`: sources loaded since the `--state` run's freshness check, comparing
+ * the state's sources.json with the one this project's last `source freshness` wrote.
+ */
+function sourceStatus(ctx: SelectContext, atom: SelectorAtom): Set<string> {
+  const fail = (message: string) => {
+    ctx.diagnostics.push(diagnostic('invalid-selector', message, atom.at));
+    return new Set<string>();
+  };
+  if (atom.value !== 'fresher') return fail(`Unknown source status '${atom.value}' in '${atom.text}' (use source_status:fresher).`);
+  const state = requireState(ctx, atom);
+  if (!state) return new Set();
+  if (!state.sources)
+    return fail(
+      `'${atom.text}' needs the state's freshness results: no sources.json in ${state.dir} (run 'strata source freshness' there).`,
+    );
+  const current = readFreshnessRecord(currentFreshnessFile(ctx.project.targetPath));
+  if (!current)
+    return fail(
+      `'${atom.text}' needs this project's freshness results: run 'strata source freshness' first (it writes target/sources.json).`,
+    );
+  return fresherSources(current, state.sources);
 }
 
 function requireState(ctx: SelectContext, atom: SelectorAtom): ProjectState | undefined {
@@ -270,20 +311,51 @@ function expand(dag: DependencyGraph, atom: SelectorAtom, seeds: Set<string>): S
 }
 
 /**
- * dbt's eager indirect selection: a test joins the selection when any node it tests (or, for a
- * unit test, its model) is selected.
+ * dbt's indirect selection: the selection with the tests that join it. Eager takes a test when
+ * any node it tests is selected; cautious when every one is; buildable when every one is selected
+ * or upstream of the selection; empty takes none. A unit test tests its model.
  */
-export function withAttachedTests(project: Project, dag: DependencyGraph, selected: Set<string>): Set<string> {
+export function withAttachedTests(
+  project: Project,
+  dag: DependencyGraph,
+  selected: Set<string>,
+  mode: IndirectSelection = 'eager',
+): Set<string> {
   const out = new Set(selected);
+  if (mode === 'empty') return out;
+  const parentsOf = (id: string) => (dag.graph.predecessors(id) as string[] | undefined) ?? [];
+  let buildable: Set<string> | undefined;
+  const accepts = (tested: readonly string[]): boolean => {
+    if (tested.length === 0) return false;
+    if (mode === 'eager') return tested.some((p) => selected.has(p));
+    if (tested.every((p) => selected.has(p))) return true;
+    if (mode !== 'buildable' || !tested.some((p) => selected.has(p))) return false;
+    buildable ??= withAncestors(selected, parentsOf);
+    return tested.every((p) => (buildable as Set<string>).has(p));
+  };
   for (const node of project.nodes.values()) {
     if (out.has(node.uniqueId)) continue;
-    if (node.resourceType === 'unit_test' && node.unitTest && selected.has(node.unitTest.model)) out.add(node.uniqueId);
-    if (
-      node.resourceType === 'test' &&
-      ((dag.graph.predecessors(node.uniqueId) as string[] | undefined) ?? []).some((p) => selected.has(p))
-    )
-      out.add(node.uniqueId);
+    const tested =
+      node.resourceType === 'unit_test' && node.unitTest
+        ? [node.unitTest.model]
+        : node.resourceType === 'test'
+          ? parentsOf(node.uniqueId)
+          : [];
+    if (accepts(tested)) out.add(node.uniqueId);
   }
+  return out;
+}
+
+/** The ids and everything upstream of them. */
+function withAncestors(ids: Set<string>, parentsOf: (id: string) => string[]): Set<string> {
+  const out = new Set(ids);
+  const stack = [...ids];
+  while (stack.length > 0)
+    for (const parent of parentsOf(stack.pop() as string))
+      if (!out.has(parent)) {
+        out.add(parent);
+        stack.push(parent);
+      }
   return out;
 }
 
@@ -313,7 +385,7 @@ function evaluateSelectorDefinition(ctx: SelectContext, selector: NamedSelector)
 /** One part of a selector's definition, at `path` inside it. */
 function evaluateDefinition(ctx: SelectContext, selector: NamedSelector, definition: unknown, path: readonly PropertyKey[]): Set<string> {
   const at = selector.locate?.(path);
-  if (typeof definition === 'string') return withAttachedTests(ctx.project, ctx.dag, evaluateTerms(ctx, [definition], at));
+  if (typeof definition === 'string') return withAttachedTests(ctx.project, ctx.dag, evaluateTerms(ctx, [definition], at), ctx.indirect);
   if (definition === null || typeof definition !== 'object' || Array.isArray(definition))
     return invalid(ctx, selector.name, definition, at);
   const entries = Object.entries(definition as Record<string, unknown>);
@@ -348,7 +420,9 @@ function evaluateDefinition(ctx: SelectContext, selector: NamedSelector, definit
   if (parents !== undefined) atom.parents = parents;
   if (children !== undefined) atom.children = children;
   if (spec.childrens_parents === true) atom.childrenWithParents = true;
-  return withAttachedTests(ctx.project, ctx.dag, evaluateAtom(ctx, atom));
+  // A definition's own `indirect_selection` wins over the command's (as in dbt).
+  const mode = INDIRECT_SELECTION_MODES.find((m) => m === spec.indirect_selection) ?? ctx.indirect;
+  return withAttachedTests(ctx.project, ctx.dag, evaluateAtom(ctx, atom), mode);
 }
 
 function isExclude(d: unknown): boolean {

@@ -7,6 +7,7 @@ import { checksum } from '../project/checksum.js';
 import { manifestConfig } from '../project/node-config-json.js';
 import type { Project, ProjectNode } from '../project/types.js';
 import { unitTestSpec } from '../project/unit-test-spec.js';
+import { readFreshnessRecord, type FreshnessRecord } from './source-status.js';
 
 /** What another run (usually production's) left behind: its manifest and, if present, its results. */
 export interface ProjectState {
@@ -20,6 +21,8 @@ export interface ProjectState {
   unitTests: Map<string, StateUnitTest>;
   /** Status of each node in the state's run_results.json. */
   results: Map<string, string>;
+  /** The state's sources.json (source freshness), for `source_status:`. */
+  sources?: FreshnessRecord;
 }
 
 /** The parts of a manifest node that state comparison and deferral use. */
@@ -73,7 +76,9 @@ export function loadState(dir: string): ProjectState {
     const parsed = JSON.parse(readFileSync(resultsFile, 'utf8')) as { results?: { unique_id: string; status: string }[] };
     for (const r of parsed.results ?? []) results.set(r.unique_id, r.status);
   }
+  const sources = readFreshnessRecord(join(root, 'sources.json'));
   return {
+    ...(sources ? { sources } : {}),
     dir: root,
     nodes: new Map(Object.entries(manifest.nodes ?? {})),
     macros: new Map(Object.entries(manifest.macros ?? {}).map(([id, m]) => [id, m.macro_sql ?? ''])),

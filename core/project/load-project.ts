@@ -29,11 +29,13 @@ import type { Properties } from './properties.js';
 import { resolveTarget } from './profiles.js';
 import { projectFileSchema, type ProjectFile } from './project-file.js';
 import { checkProjectFile } from './project-checks.js';
+import { checkProjectFlags, projectFlags } from './project-flags.js';
 import { cliVarFunction, macroFreeEngine, projectKeyRendered, renderYamlValues } from './render-yaml.js';
 import type { DocBlock, Project, ProjectNode, SourceDefinition } from './types.js';
 import { parseYaml, validateYaml, type YamlFile } from './yaml-file.js';
 import { readProjectText } from './read-text.js';
 import { checkExposures, type ExposureEntry } from './exposures.js';
+import { projectSourceFreshness } from './source-freshness-fields.js';
 
 /** How to find and configure a project. */
 export interface LoadOptions {
@@ -51,6 +53,10 @@ export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
   /** `false` ignores and does not write target/partial_parse.json. */
   parseCache?: boolean;
+  /** `--profile`: the profile to use instead of the project file's. */
+  profile?: string;
+  /** `--target-path`: where artifacts go instead of the project file's target-path (relative to the project). */
+  targetPath?: string;
 }
 
 /** The project file names Strata reads, in order of preference. */
@@ -90,13 +96,13 @@ export function loadProjectWithEngine(options: LoadOptions): LoadedProject {
     throwIfErrors(diagnostics);
     throw new Error('unreachable: an unreadable project file always has an error');
   }
-  const targetPath = resolve(root, head.targetPath ?? 'target');
+  const targetPath = resolve(root, options.targetPath ?? head.targetPath ?? 'target');
   const { target, diagnostics: targetDiagnostics } = resolveTarget(
     {
       projectDir: root,
       targetPath,
-      profile: head.profile,
-      ...(head.profile ? { profileAt: head.yaml.locate(['profile']) } : {}),
+      profile: options.profile ?? head.profile,
+      ...(options.profile ? { profileFromFlag: true } : head.profile ? { profileAt: head.yaml.locate(['profile']) } : {}),
       profilesDir: options.profilesDir,
       target: options.target,
       env,
@@ -117,7 +123,7 @@ export function loadProjectWithEngine(options: LoadOptions): LoadedProject {
     throw new Error('unreachable: an invalid project file always has an error');
   }
   const name = settings.file.name;
-  diagnostics.push(...checkProjectFile(settings.file, settings.yaml));
+  diagnostics.push(...checkProjectFile(settings.file, settings.yaml), ...checkProjectFlags(settings.file, settings.yaml));
 
   // Installed packages (strata deps), each with its own project file, macros and resources.
   const packagesPath = packagesFolder(root, settings.file['packages-install-path']);
@@ -166,8 +172,9 @@ export function loadProjectWithEngine(options: LoadOptions): LoadedProject {
 
   const base = baseScope({ projectName: name, vars, target: targetScope, env, execute: false });
   // Everything a parse result depends on besides the template's own text and the env vars it reads.
+  // --no-partial-parse, else the project's `flags: {partial_parse: false}`, parses every file afresh.
   const cache =
-    options.parseCache === false
+    (options.parseCache ?? projectFlags(settings.file).partialParse) === false
       ? undefined
       : new ParseCache(
           join(targetPath, 'partial_parse.json'),
@@ -190,6 +197,7 @@ export function loadProjectWithEngine(options: LoadOptions): LoadedProject {
   const shared: SharedLoad = {
     engine,
     base,
+    projectFreshness: projectSourceFreshness(settings.yaml, diagnostics),
     target: target.info,
     docs,
     testTree: testTree.tree,

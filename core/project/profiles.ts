@@ -21,6 +21,8 @@ export interface ProfileOptions {
   profile: string | undefined;
   /** Where the project file names it (the `profile:` key), for errors about it. */
   profileAt?: SourceLocation;
+  /** The profile was named by `--profile` (or DBT_PROFILE), not the project file. */
+  profileFromFlag?: boolean;
   /** `--profiles-dir`. */
   profilesDir?: string;
   /** `--target`. */
@@ -96,7 +98,7 @@ export function resolveTarget(
         diagnostics: [
           diagnostic(
             'profile-not-found',
-            `Could not find profile named '${options.profile}': ${looked}. Create one with that profile, or remove 'profile:' from the project file to build on the built-in DuckDB target.`,
+            `Could not find profile named '${options.profile}': ${looked}. Create one with that profile, or ${options.profileFromFlag ? 'leave out --profile' : "remove 'profile:' from the project file"} to build on the built-in DuckDB target.`,
             options.profileAt,
           ),
         ],
@@ -129,7 +131,7 @@ export function resolveTarget(
   if (!profileName || !(profileName in profiles)) {
     const names = Object.keys(profiles).filter((k) => k !== 'config');
     const message = options.profile
-      ? `Could not find profile named '${options.profile}' (named by the project file) in ${file} (profiles: ${names.join(', ') || 'none'}).${didYouMean(options.profile, names)}`
+      ? `Could not find profile named '${options.profile}' (named by ${options.profileFromFlag ? '--profile' : 'the project file'}) in ${file} (profiles: ${names.join(', ') || 'none'}).${didYouMean(options.profile, names)}`
       : `${file} defines no profile.`;
     return {
       diagnostics: [

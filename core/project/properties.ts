@@ -11,6 +11,8 @@ import type { ParseCache } from './parse-cache.js';
 import type { UnitTestEntry } from './build-unit-tests.js';
 import { readProjectText } from './read-text.js';
 import { readExposures, type ExposureEntry } from './exposures.js';
+import type { FreshnessThreshold } from './freshness.js';
+import { readFreshnessLevel, resolveSourceFreshness } from './source-freshness-fields.js';
 
 /** A properties entry for one model/seed/snapshot, waiting to be applied to its node. */
 export interface NodePatch {
@@ -58,6 +60,8 @@ export interface PropertiesContext {
   scope: RenderScope;
   /** Where parsed YAML is kept between loads. */
   cache?: ParseCache;
+  /** The root project's `sources: {+freshness: ...}` (null: switched off), inherited by every source table. */
+  projectFreshness?: FreshnessThreshold | null;
 }
 
 type Section = 'models' | 'seeds' | 'snapshots' | 'analyses';
@@ -121,7 +125,7 @@ export function readProperties(files: readonly FoundFile[], ctx: PropertiesConte
         });
     });
     (checked.data.sources ?? []).forEach((source, i) => {
-      properties.sources.push(...readSource(source, i, f.fromRoot, ctx, yaml.locate, render));
+      properties.sources.push(...readSource(source, i, f.fromRoot, ctx, yaml.locate, render, diagnostics));
     });
   }
   return { properties, diagnostics };
@@ -161,11 +165,14 @@ function readSource(
   ctx: PropertiesContext,
   locate: Locate,
   render: (text: string | undefined, path: PropertyKey[]) => string,
+  diagnostics: Diagnostic[],
 ): SourceDefinition[] {
   // Names were rendered with the file (`schema: "{{ target.schema }}_raw"`, as in dbt).
   const schema = source.schema ?? source.name;
   const database = source.database ?? ctx.database;
+  const sourceFreshness = readFreshnessLevel(source, ['sources', i], locate, diagnostics);
   return (source.tables ?? []).map((table, j) => {
+    const tableFreshness = readFreshnessLevel(table, ['sources', i, 'tables', j], locate, diagnostics);
     const relation = { schema, identifier: table.identifier ?? table.name, ...(database ? { database } : {}) };
     const quoteColumns = table.quoting?.column ?? source.quoting?.column;
     return {
@@ -185,6 +192,7 @@ function readSource(
       ...(quoteColumns !== undefined ? { quoteColumns } : {}),
       fqn: [ctx.packageName, source.name, table.name],
       at: locate(['sources', i, 'tables', j]),
+      ...resolveSourceFreshness(ctx.projectFreshness, sourceFreshness, tableFreshness),
     } satisfies SourceDefinition;
   });
 }

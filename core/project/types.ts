@@ -8,6 +8,7 @@ import type { FileChecksum } from './checksum.js';
 import type { NamedSelector } from './selectors-file.js';
 import type { ProjectFile } from './project-file.js';
 import type { ParseResult } from './parse-cache.js';
+import type { FreshnessThreshold } from './freshness.js';
 
 /** A column as documented in a properties file. */
 export interface ColumnDef {
@@ -187,6 +188,12 @@ export interface SourceDefinition {
   fqn: string[];
   /** Where the table entry is written. */
   at: SourceLocation;
+  /** Freshness criteria merged from the project, the source and the table; absent when none can fire. */
+  freshness?: FreshnessThreshold;
+  /** Column or expression whose newest value is the table's load time (`loaded_at_field`). */
+  loadedAtField?: string;
+  /** A query returning the load time (`loaded_at_query`), rendered when freshness runs. */
+  loadedAtQuery?: string;
 }
 
 /** A `{% macro %}` (or `{% test %}`) defined in the project. */

@@ -13,19 +13,28 @@ import { executeMicrobatch } from './execute-microbatch.js';
 import { executeTest } from './execute-test.js';
 import { executeUnitTest } from './execute-unit-test.js';
 import { CheckFailure, hooksAround, runPlan, type NodeContext } from './run-plan.js';
+import { mainResponse, recordResponses, timed } from './statement-responses.js';
 
 /** Compiles, plans and runs one node on a connection. Never throws for user or database errors. */
-export async function executeNode(ctx: NodeContext, target: ProjectNode, connection: Connection, threadId: string): Promise<NodeResult> {
+export async function executeNode(ctx: NodeContext, target: ProjectNode, session: Connection, threadId: string): Promise<NodeResult> {
   let node = target;
   const started = new Date();
+  // What the database says about each statement, for run_results' adapter_response; what a
+  // template asked while compiling (run_query) is not the node's work, so that is left out.
+  const { connection, responses } = recordResponses(session);
+  let compileTiming: NodeResult['compileTiming'];
+  let compiledResponses = 0;
   const finish = (fields: Omit<NodeResult, 'uniqueId' | 'executionTime' | 'startedAt' | 'completedAt' | 'threadId'>): NodeResult => {
     const completed = new Date();
+    const adapterResponse = mainResponse(responses.slice(compiledResponses));
     return {
       uniqueId: node.uniqueId,
       executionTime: (completed.getTime() - started.getTime()) / 1000,
       startedAt: started.toISOString(),
       completedAt: completed.toISOString(),
       threadId,
+      ...(compileTiming ? { compileTiming } : {}),
+      ...(adapterResponse ? { adapterResponse } : {}),
       ...fields,
     };
   };
@@ -41,7 +50,10 @@ export async function executeNode(ctx: NodeContext, target: ProjectNode, connect
     }
     const isIncremental = node.config.materialized === 'incremental' && runsIncrementally(node, existing, ctx.fullRefresh);
     if (node.resourceType !== 'seed') {
-      compiledSql = (await ctx.compiler.compileWithDatabase(node.uniqueId, { isIncremental }, (fn) => fn(connection))).compiledSql;
+      const compile = await timed(() => ctx.compiler.compileWithDatabase(node.uniqueId, { isIncremental }, (fn) => fn(connection)));
+      compiledSql = compile.value.compiledSql;
+      compileTiming = compile.timing;
+      compiledResponses = responses.length;
       compiledPath = writeNodeArtifact(ctx.project, node, 'compiled', compiledSql);
     }
     if (hasEnforcedContract(node) && compiledSql !== undefined) {

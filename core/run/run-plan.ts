@@ -22,6 +22,8 @@ export interface NodeContext {
   fullRefresh: boolean;
   /** The run's --store-failures flag. */
   storeFailures: boolean;
+  /** Tests that would warn fail instead (warn-error promotes dbt's LogTestResult). */
+  testWarningsFail?: boolean;
   /** The time the run started: "now" for microbatch windows. */
   now: Date;
   /** Short id unique to this run (constraint names). */

@@ -15,6 +15,8 @@ import { deferredRelations } from './deferral.js';
 import type { NodeType } from '../project/types.js';
 import type { ConnectionPool } from '../adapter/adapter.js';
 import { takeRunLock } from './take-run-lock.js';
+import { projectFlags } from '../project/project-flags.js';
+import { TEST_WARNING_EVENT, warningFate } from '../diagnostics/warn-error.js';
 
 /** Options for `strata run` / `strata build`. */
 export interface RunOptions extends ProjectOptions {
@@ -120,9 +122,12 @@ async function runInvocation(options: RunOptions, invocation: InvocationInfo): P
     const summary = await runNodes(project, graph, adapter, pool, compiler, {
       nodes: selected,
       threads,
-      ...(options.failFast ? { failFast: true } : {}),
+      ...((options.failFast ?? projectFlags(project.settings).failFast) ? { failFast: true } : {}),
       ...(options.fullRefresh ? { fullRefresh: true } : {}),
       ...(options.storeFailures ? { storeFailures: true } : {}),
+      ...(warningFate(options.warnError ?? projectFlags(project.settings).warnError, TEST_WARNING_EVENT) === 'error'
+        ? { testWarningsFail: true }
+        : {}),
       ...(options.eventTimeStart ? { eventTimeStart: options.eventTimeStart } : {}),
       ...(options.eventTimeEnd ? { eventTimeEnd: options.eventTimeEnd } : {}),
       ...(options.signal ? { signal: options.signal } : {}),

@@ -23,6 +23,8 @@ export interface RunnerOptions {
   fullRefresh?: boolean;
   /** Store every test's failing rows unless its config says otherwise (`--store-failures`). */
   storeFailures?: boolean;
+  /** Tests that would warn fail instead (warn-error). */
+  testWarningsFail?: boolean;
   /** Microbatch backfill range. */
   eventTimeStart?: Date;
   eventTimeEnd?: Date;
@@ -73,6 +75,7 @@ export async function runNodes(
     signal: abort.signal,
     fullRefresh: options.fullRefresh ?? false,
     storeFailures: options.storeFailures ?? false,
+    ...(options.testWarningsFail ? { testWarningsFail: true } : {}),
     now: new Date(),
     buildId: Date.now().toString(36),
     ...(options.eventTimeStart ? { eventTimeStart: options.eventTimeStart } : {}),

@@ -13,7 +13,7 @@ export interface BadInputCase {
   argv: string[];
   /** Extra environment variables. */
   env?: Record<string, string>;
-  /** Expected exit code: 0 when the input is accepted (or only warned about), 1 for bad input. */
+  /** Expected exit code: 0 when the input is accepted (or only warned about), 1 for bad input, 2 for a usage error. */
   exit: number;
   /**
    * The diagnostic code printed as `error[code]` (or `warning[code]`), as a regular expression

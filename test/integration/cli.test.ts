@@ -17,7 +17,7 @@ describe('strata CLI', () => {
     const result = spawnSync(process.execPath, [join(repo, 'dist/cli/main.js'), 'build', '--project-dir', dir], { env, encoding: 'utf8' });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/\d+ of 20 OK created table main\.revenue_by_product_group \.+ \[\d+\.\d\ds\]/);
+    expect(result.stdout).toMatch(/\d+ of 20 OK created sql table model main\.revenue_by_\S* \.+ \[OK in \d+\.\d\ds\]/);
     expect(result.stdout).toMatch(/\d+ of 20 PASS discounts_are_list_value_minus_net \.+ \[PASS in/);
     expect(result.stdout).toContain('Done. PASS=20 WARN=0 ERROR=0 SKIP=0 TOTAL=20');
     // The built-in target is an embedded DuckDB file under target/.
@@ -57,7 +57,7 @@ describe('strata CLI', () => {
     });
     const { code, out, err } = await cli(['run', '--project-dir', dir], env);
     expect(code).toBe(1);
-    expect(out).toMatch(/ERROR model main\.bad \.+ \[ERROR in/);
+    expect(out).toMatch(/ERROR creating sql view model main\.bad \.+ \[ERROR in/);
     expect(out).toContain('Done. PASS=1 WARN=0 ERROR=1 SKIP=0 TOTAL=2');
     expect(err).toContain('Database error in model.p.bad (compiled SQL: target/compiled/p/models/bad.sql)');
     expect(err).toMatch(/missing_table/);

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli } from '../helpers/cli.js';
+import { cli, messages } from '../helpers/cli.js';
 import { gitRepo } from '../helpers/git-repo.js';
 import { EMPTY_HOME } from '../helpers/load.js';
 import { startPackageServer, type PackageServer } from '../helpers/package-server.js';
@@ -69,7 +69,7 @@ describe('strata deps', () => {
     const dir = project(TREE);
     const result = await deps(dir);
     expect(result.code, result.err).toBe(0);
-    expect(result.out.split('\n')).toEqual([
+    expect(messages(result.out).split('\n')).toEqual([
       'Installed pkg_a (test-org/pkg_a@0.3.0 from the package hub)',
       `Installed pkg_b (git ${gitB.url} at ${gitB.commit.slice(0, 10)})`,
       'Installed pkg_c (test-org/pkg_c@1.1.0 from the package hub)',
@@ -98,7 +98,7 @@ describe('strata deps', () => {
     expect((await deps(dir)).code).toBe(0);
     const served = server.requests.length;
     const again = await deps(dir);
-    expect(again.out).toBe('Packages are up to date with package-lock.yml in strata_packages/: nothing to install.');
+    expect(messages(again.out)).toBe('Packages are up to date with package-lock.yml in strata_packages/: nothing to install.');
     expect(server.requests.length).toBe(served);
 
     server.addHubPackage('test-org/pkg_c', '1.1.5', packageFiles('pkg_c', '1.1.5'));
@@ -249,7 +249,7 @@ describe('strata deps', () => {
     // clean reads only the project file, so it works before deps, as dbt clean does.
     mkdirSync(join(dir, 'target'), { recursive: true });
     const cleaned = await cli(['clean', '--project-dir', dir], { HOME: EMPTY_HOME });
-    expect([cleaned.code, cleaned.out, existsSync(join(dir, 'target'))]).toEqual([0, 'Cleaned target/', false]);
+    expect([cleaned.code, messages(cleaned.out), existsSync(join(dir, 'target'))]).toEqual([0, 'Cleaned target/', false]);
     const gitOnly = project(`packages:\n  - git: ${gitB.url}\n    revision: 1.0.0\n`);
     await TEST_TARGETS[0]?.writeProfile(gitOnly, 'shop');
     const notInstalled = await cli(['compile', '--project-dir', gitOnly], { HOME: EMPTY_HOME });

@@ -5,7 +5,7 @@ import { BUILTIN_ADAPTERS } from '../../adapters/index.js';
 import { runProject } from '../../core/run/run-project.js';
 import { StrataUserError } from '../../core/diagnostics/diagnostic.js';
 import { onTemplateLog } from '../../core/template/invocation.js';
-import { cli } from '../helpers/cli.js';
+import { cli, messages } from '../helpers/cli.js';
 import { EMPTY_HOME } from '../helpers/load.js';
 import { TEST_TARGETS } from '../helpers/targets.js';
 import { projectYml, writeProject } from '../helpers/temp-project.js';
@@ -224,6 +224,6 @@ describe('template errors', () => {
     });
     const result = await cli(['compile', '--project-dir', dir], { HOME: EMPTY_HOME });
     expect(result.code, result.err).toBe(0);
-    expect(result.out.split('\n').filter((l) => l === 'compiling chatty')).toHaveLength(1);
+    expect(messages(result.out).split('\n').filter((l) => l === 'compiling chatty')).toHaveLength(1);
   });
 });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_ADAPTERS } from '../../adapters/index.js';
 import { runProject } from '../../core/run/run-project.js';
-import { cli } from '../helpers/cli.js';
+import { cli, messages } from '../helpers/cli.js';
 import { EMPTY_HOME } from '../helpers/load.js';
 import { TEST_TARGETS } from '../helpers/targets.js';
 import { projectYml, writeFiles, writeProject } from '../helpers/temp-project.js';
@@ -41,7 +41,7 @@ async function installed(files: Record<string, string>): Promise<string> {
   writeFiles(dir, files);
   const deps = await cli(['deps', '--project-dir', dir], { HOME: EMPTY_HOME });
   expect(deps.code, deps.err).toBe(0);
-  expect(deps.out).toBe('Installed util_pkg (local ../util_pkg)\nInstalled 1 package into strata_packages/ and wrote package-lock.yml.');
+  expect(messages(deps.out)).toBe('Installed util_pkg (local ../util_pkg)\nInstalled 1 package into strata_packages/ and wrote package-lock.yml.');
   return dir;
 }
 
