@@ -21,6 +21,7 @@ import { registerClone } from './commands/clone.js';
 import { registerInit } from './commands/init.js';
 import { printDiagnostics } from './output/diagnostics.js';
 import { briefUsageErrors, commanderExitCode } from './output/usage-errors.js';
+import { withGlobalCiOptions } from './commands/ci-flags.js';
 import { onTemplateLog } from '../core/template/invocation.js';
 import { processTerminal, type Terminal } from './output/terminal.js';
 import { EventLogger } from './output/event-logger.js';
@@ -96,6 +97,7 @@ export function buildProgram(term: Terminal, env: NodeJS.ProcessEnv, setExit: (c
     .exitOverride()
     .configureOutput({ writeOut: (s) => term.out(s.trimEnd()), writeErr: (s) => term.err(s.trimEnd()) });
   addLogOptions(program);
+  withGlobalCiOptions(program);
   registerRun(program, term, env, setExit);
   registerCompile(program, term, env);
   registerLs(program, term, env);

@@ -40,6 +40,29 @@ export function withCiProjectOptions(command: Command): Command {
     );
 }
 
+/**
+ * dbt's global spelling, before the command (`strata --warn-error build`): the program takes
+ * --warn-error, --warn-error-options, --[no-]partial-parse and -x/--fail-fast wherever they are
+ * written, and hands them to the command that runs unless it was given its own.
+ */
+export function withGlobalCiOptions(program: Command): Command {
+  program
+    .option('--warn-error', 'treat every warning as an error (env: DBT_WARN_ERROR)')
+    .option('--warn-error-options <yaml>', 'warnings to promote, keep or silence by name (env: DBT_WARN_ERROR_OPTIONS)', (text: string) =>
+      warnErrorOptionsArgument(text),
+    )
+    .option('--partial-parse', 'reuse the parse results of unchanged files (the default; env: DBT_PARTIAL_PARSE)')
+    .option('--no-partial-parse', 'parse every file afresh')
+    .option('-x, --fail-fast', 'stop at the first failure');
+  program.hook('preAction', (root, action) => {
+    for (const key of ['warnError', 'warnErrorOptions', 'partialParse', 'failFast']) {
+      const value: unknown = root.getOptionValue(key);
+      if (value !== undefined && action !== root && action.getOptionValue(key) === undefined) action.setOptionValue(key, value);
+    }
+  });
+  return program;
+}
+
 /** The --indirect-selection option. */
 export function indirectSelectionOption(): Option {
   return new Option(

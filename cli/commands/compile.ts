@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { printDiagnostics } from '../output/diagnostics.js';
 import type { Terminal } from '../output/terminal.js';
+import { compiledByName, plainNames } from '../../core/compile/compiled-by-name.js';
 import { ciProjectOptions } from './ci-flags.js';
 import { projectOptions, withProjectOptions, withSelectionOptions, type CommonFlags } from './common.js';
 
@@ -35,9 +36,12 @@ export function registerCompile(program: Command, term: Terminal, env: NodeJS.Pr
         const { recompile } = await import('../../core/compile/recompile.js');
         const { builtinDialect } = await import('../../adapters/dialects.js');
         const fast = await recompile({ projectDir: resolve(flags.projectDir ?? '.'), args, env, invocationArgs, dialect: builtinDialect });
-        // One node compiled is printed, and the re-compile does not keep the SQL at hand: compile in full then.
-        if (fast && fast.compiledCount !== 1) {
+        // Nodes selected by name are printed; a re-compile holds no SQL, so it is read back from their files.
+        const named = fast ? compiledByName(fast.targetPath, plainNames(select)) : [];
+        // One node compiled is printed whatever selected it: unless found by name, compile in full to know it.
+        if (fast && (fast.compiledCount !== 1 || named.length === 1)) {
           printDiagnostics(term, fast.warnings, fast.root);
+          for (const node of named) printCompiled(term, flags.output, node);
           term.out(compiledLine(fast.compiledCount, fast.targetPath));
           return;
         }
@@ -52,10 +56,12 @@ export function registerCompile(program: Command, term: Terminal, env: NodeJS.Pr
         usesState ? undefined : { args, envRead: recorded.read },
       );
       printDiagnostics(term, result.warnings, result.project.root);
-      // As dbt: a selection of one node prints its SQL.
-      const only = result.compiled.length === 1 ? result.compiled[0] : undefined;
-      if (only)
-        printCompiled(term, flags.output, { name: result.project.nodes.get(only.uniqueId)?.name ?? only.uniqueId, sql: only.compiledSql });
+      // As dbt: the nodes selected by name (or the one node compiled) are printed with their SQL.
+      const names = new Set(plainNames(select));
+      const named = result.compiled
+        .map((c) => ({ name: result.project.nodes.get(c.uniqueId)?.name ?? c.uniqueId, sql: c.compiledSql }))
+        .filter((c, _, all) => names.has(c.name) || all.length === 1);
+      for (const node of named) printCompiled(term, flags.output, node);
       term.out(compiledLine(result.compiled.length, result.project.targetPath));
     });
 }

@@ -26,6 +26,9 @@ interface Input {
   check?: (value: string) => string | undefined;
 }
 
+/** How many times a bad answer is asked again before init gives up. */
+const MAX_TRIES = 3;
+
 const whole = (what: string, min: number) => (value: string) =>
   /^\d+$/.test(value) && Number(value) >= min ? undefined : `${what} must be a whole number of at least ${min}, got '${value}'`;
 
@@ -47,7 +50,13 @@ export class InitInputs {
   /** The value of one input: the flag's, else the answer, else the default; undefined when missing (see {@link finish}). */
   async get(given: string | undefined, input: Input): Promise<string | undefined> {
     let value = given;
-    if (value === undefined && this.ask) value = (await this.ask(input.question, input.fallback)).trim() || input.fallback;
+    // A bad or empty answer is asked again (naming the problem), as dbt's prompts do; a bad flag is an error at once.
+    for (let tries = 0, problem = ''; value === undefined && this.ask; tries++) {
+      if (tries === MAX_TRIES) throw new StrataUserError([diagnostic('invalid-init', `${input.flag}: ${problem}.`)]);
+      const answer = (await this.ask(problem ? `${problem}. ${input.question}` : input.question, input.fallback)).trim() || input.fallback;
+      problem = answer === undefined ? 'an answer is needed' : (input.check?.(answer) ?? '');
+      if (!problem) value = answer;
+    }
     value ??= input.fallback;
     if (value === undefined || value === '') {
       this.missing.push(input.flag);
@@ -64,7 +73,7 @@ export class InitInputs {
     throw new StrataUserError([
       diagnostic(
         'invalid-init',
-        `strata init needs ${this.missing.join(', ')} when it cannot ask (stdin is not a terminal); pass ${this.missing.length === 1 ? 'it' : 'them'}, or --skip-profile-setup to write no profile.`,
+        `strata init needs ${this.missing.join(', ')} when it cannot ask (no terminal to prompt on); pass ${this.missing.length === 1 ? 'it' : 'them'}, or --skip-profile-setup to write no profile.`,
       ),
     ]);
   }

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { basename, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { diagnostic, StrataUserError } from '../../core/diagnostics/diagnostic.js';
 import type { Terminal } from '../output/terminal.js';
+import { envSetting } from './flag-env.js';
 import { InitInputs, profileSettingsInput, projectNameInput, type Ask, type InitInputFlags } from './init-prompts.js';
 
 interface InitFlags extends InitInputFlags {
@@ -41,10 +42,11 @@ export function registerInit(program: Command, term: Terminal, env: NodeJS.Proce
     .action(async (given: string | undefined, flags: InitFlags) => {
       const { addProfile, existingProject, profileYaml, profilesFileFor } = await import('../../core/project/profile-setup.js');
       const { writeStarterProject } = await import('../../core/project/starter-project.js');
-      const prompt = ask ? { ask, close: () => undefined } : process.stdin.isTTY ? terminalAsk() : undefined;
+      // Prompts need a person at a terminal: stdin to answer and stdout to show the question.
+      const prompt = ask ? { ask, close: () => undefined } : process.stdin.isTTY && process.stdout.isTTY ? terminalAsk() : undefined;
       try {
         const inputs = new InitInputs(prompt?.ask);
-        const here = resolve(flags.projectDir ?? '.');
+        const here = resolve(flags.projectDir ?? envSetting(env, 'project-dir') ?? '.');
         const current = given === undefined ? existingProject(here) : undefined;
         if (current) term.out(`${here} is a project (${current.name}): setting up its profile only.`);
         const name = current?.name ?? (await projectNameInput(inputs, given === undefined ? undefined : basename(given)));
@@ -53,7 +55,7 @@ export function registerInit(program: Command, term: Terminal, env: NodeJS.Proce
           throw new StrataUserError([
             diagnostic('invalid-init', `${dir} already exists; choose another project name (init never writes into an existing folder).`),
           ]);
-        const profile = flags.profile ?? current?.profile ?? name ?? '';
+        const profile = flags.profile ?? envSetting(env, 'profile') ?? current?.profile ?? name ?? '';
         // Asked even without a name, so one error names every missing flag.
         const settings = flags.skipProfileSetup ? undefined : await profileSettingsInput(inputs, flags, name ?? 'project');
         inputs.finish();
@@ -72,7 +74,7 @@ export function registerInit(program: Command, term: Terminal, env: NodeJS.Proce
           if (settings.adapter === 'postgres' && settings.passwordEnv)
             term.out(`Its password is read from $${settings.passwordEnv}: set it before running (empty for a server that asks none).`);
         }
-        if (!current) term.out(`Next: cd ${given ?? name} && strata debug && strata build`);
+        if (!current) term.out(`Next: cd ${relative(process.cwd(), dir) || '.'} && strata debug && strata build`);
       } finally {
         prompt?.close();
       }

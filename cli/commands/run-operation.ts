@@ -17,11 +17,15 @@ export function registerRunOperation(program: Command, term: Terminal, env: Node
   )
     .option('--args <yaml>', "keyword arguments for the macro, as a YAML mapping: '{table: orders, days: 7}'")
     .action(async (macro: string, flags: OperationFlags) => {
-      const [{ runOperation, parseOperationArgs }] = await Promise.all([import('../../core/run/run-operation.js')]);
+      const { runOperation, parseOperationArgs } = await import('../../core/run/run-operation.js');
       const args = parseOperationArgs(flags.args);
-      const outcome = await runOperation({ ...(await projectOptions(flags, env)), macro, args });
+      const outcome = await runOperation({
+        ...(await projectOptions(flags, env)),
+        macro,
+        args,
+        onPrepared: (prepared) => printDiagnostics(term, prepared.warnings, prepared.project.root),
+      });
       const root = outcome.prepared.project.root;
-      printDiagnostics(term, outcome.prepared.warnings, root);
       if (outcome.success) return;
       term.err(`Encountered an error while running operation ${macro}:`);
       printDiagnostics(term, outcome.diagnostics, root);

@@ -4,6 +4,7 @@ import type { RunOptions } from '../../core/run/run-project.js';
 import { printDiagnostics } from '../output/diagnostics.js';
 import { progressPrinter } from '../output/progress.js';
 import type { Terminal } from '../output/terminal.js';
+import { envBoolean } from './flag-env.js';
 import { resourceTypesSetting, storeFailuresSetting, withResourceTypeOptions, type ResourceTypeFlags } from './ci-flags.js';
 import { parseTime, positiveInt, projectOptions, seconds, withProjectOptions, withSelectionOptions, type CommonFlags } from './common.js';
 
@@ -51,13 +52,15 @@ export function registerRun(program: Command, term: Terminal, env: NodeJS.Proces
       )
       .action(async (flags: RunFlags) => {
         const types = name === 'test' || name === 'build' ? resourceTypesSetting(flags, env, resourceTypes) : resourceTypes;
+        // -x, else DBT_FAIL_FAST; unset leaves it to the project's `flags: {fail_fast: ...}`.
+        const failFast = flags.failFast ?? envBoolean(env, 'fail-fast');
         setExit(
           await runWithProgress(term, {
             ...(await projectOptions(flags, env)),
             command: name,
             ...(types ? { resourceTypes: types } : {}),
             ...(flags.threads ? { threads: flags.threads } : {}),
-            ...(flags.failFast ? { failFast: true } : {}),
+            ...(failFast !== undefined ? { failFast } : {}),
             ...(flags.fullRefresh ? { fullRefresh: true } : {}),
             ...(storeFailuresSetting(flags.storeFailures, env) ? { storeFailures: true } : {}),
             ...(flags.empty ? { empty: true } : {}),

@@ -23,7 +23,7 @@ export function registerShow(program: Command, term: Terminal, env: NodeJS.Proce
       new Option('--output <format>', 'text: a table; json: {"node": ..., "show": [rows]}').choices(['text', 'json']).default('text'),
     )
     .action(async (flags: ShowFlags) => {
-      const { showPreview } = await import('../../core/compile/preview.js');
+      const { showPreview } = await import('../../core/run/show-node.js');
       const shown = await showPreview({
         ...(await projectOptions(flags, env)),
         ...(flags.inline !== undefined ? { inline: flags.inline } : {}),

@@ -1,3 +1,4 @@
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { printDiagnostics } from '../output/diagnostics.js';
 import { freshnessPrinter, printFreshnessSummary } from '../output/freshness-progress.js';
@@ -31,16 +32,24 @@ export function registerSource(program: Command, term: Terminal, env: NodeJS.Pro
 
 /** Runs the checks and returns the exit code: 1 when a table is stale past error_after or could not be checked. */
 async function sourceFreshness(term: Terminal, env: NodeJS.ProcessEnv, flags: FreshnessFlags): Promise<number> {
-  const [{ prepareProject }, { checkSourceFreshness }, { sourcesArtifact, writeSourcesArtifact }, { newInvocation }, path] =
-    await Promise.all([
-      import('../../core/compile/compile-project.js'),
-      import('../../core/run/source-freshness.js'),
-      import('../../core/artifacts/sources-artifact.js'),
-      import('../../core/artifacts/run-results.js'),
-      import('node:path'),
-    ]);
+  const [
+    { prepareProject },
+    { checkSourceFreshness },
+    { sourcesArtifact, writeSourcesArtifact },
+    { newInvocation },
+    { FRESHNESS_WARNING_EVENT, warningFate },
+    { projectFlags },
+  ] = await Promise.all([
+    import('../../core/compile/compile-project.js'),
+    import('../../core/run/source-freshness.js'),
+    import('../../core/artifacts/sources-artifact.js'),
+    import('../../core/artifacts/run-results.js'),
+    import('../../core/diagnostics/warn-error.js'),
+    import('../../core/project/project-flags.js'),
+  ]);
   const invocation = newInvocation({ which: 'source freshness', ...(flags.output ? { output: flags.output } : {}) });
-  const prepared = prepareProject(await projectOptions(flags, env));
+  const options = await projectOptions(flags, env);
+  const prepared = prepareProject(options);
   const { project } = prepared;
   printDiagnostics(term, prepared.warnings, project.root);
   const checked: string[] = [];
@@ -73,12 +82,16 @@ async function sourceFreshness(term: Terminal, env: NodeJS.ProcessEnv, flags: Fr
       signal: controller.signal,
       onEvent: freshnessPrinter(term),
     });
-    const file = flags.output ? path.resolve(flags.output) : path.join(project.targetPath, 'sources.json');
+    const file = flags.output ? resolve(flags.output) : join(project.targetPath, 'sources.json');
     writeSourcesArtifact(file, sourcesArtifact(results, elapsed, invocation));
     const names = new Map(checked.map((id) => [id, `${project.sources.get(id)?.sourceName}.${project.sources.get(id)?.name}`]));
     if (checked.length > 0) printFreshnessSummary(term, results, elapsed, names);
     if (controller.signal.aborted) return 130;
-    return results.some((r) => r.status === 'error' || r.status === 'runtime error') ? 1 : 0;
+    // As recent dbt: under --warn-error (or warn-error-options naming LogFreshnessResult) a warning fails the command.
+    const warningsFail = warningFate(options.warnError ?? projectFlags(project.settings).warnError, FRESHNESS_WARNING_EVENT) === 'error';
+    if (warningsFail && results.some((r) => r.status === 'warn'))
+      term.err(`Freshness warnings are errors under warn-error (${FRESHNESS_WARNING_EVENT}).`);
+    return results.some((r) => r.status === 'error' || r.status === 'runtime error' || (warningsFail && r.status === 'warn')) ? 1 : 0;
   } finally {
     process.off('SIGINT', stop);
   }

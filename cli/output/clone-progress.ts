@@ -10,8 +10,8 @@ const RESULT_ROWS = new Set<LogEvent['name']>(['LogModelResult', 'LogSeedResult'
 
 /**
  * A run's progress lines for `strata clone`, whose result rows say what clone did rather than
- * what building the node would have done: `OK cloned as a view dev.orders`, `OK kept the
- * existing table dev.orders` (every other line and event is the run's).
+ * what building the node would have done: `OK cloned view dev.orders`, `OK kept existing
+ * table dev.orders` (every other line and event is the run's).
  */
 export function cloneProgressPrinter(term: Terminal, project: Project): (event: RunEvent) => void {
   let current: NodeResult | undefined;

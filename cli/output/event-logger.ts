@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { currentInvocation } from '../../core/template/invocation.js';
+import { randomUUID } from 'node:crypto';
+import { currentInvocation, useInvocationId } from '../../core/template/invocation.js';
 import { consoleColors } from './colors.js';
 import { LogFile } from './log-file.js';
 import { formatLine, levelOf, messageOf, type LineContext } from './log-line.js';
@@ -40,6 +41,7 @@ export class EventLogger {
   private secrets: string[] = [];
   private colors = false;
   private startedAt = 0;
+  private id: string | undefined;
 
   /** The Terminal commands write to: plain lines become Note events (errors on stderr, bare). */
   readonly terminal: Terminal;
@@ -50,7 +52,7 @@ export class EventLogger {
     private readonly version: string,
   ) {
     this.terminal = {
-      out: (line) => this.emit(this.command?.printsResults ? this.resultEvent(line) : { name: line === '' ? 'Formatting' : 'Note', msg: line }),
+      out: (line) => this.emit(this.command?.printsResults ? this.resultEvent(line) : this.lineEvent(line)),
       err: (line) => this.emit({ name: 'Note', level: 'error', msg: line, stderr: true, bare: true }),
       emit: (event) => this.emit(event),
       ...(base.outputClosed ? { outputClosed: base.outputClosed } : {}),
@@ -61,16 +63,24 @@ export class EventLogger {
   start(settings: LogSettings, command: CommandStart): void {
     this.settings = settings;
     this.command = command;
+    // One invocation_id for every line of the command and for the artifacts it writes.
+    this.id = randomUUID();
+    useInvocationId(this.id);
     this.startedAt = performance.now();
     this.colors = consoleColors(settings.useColors, this.base.isTTY ?? false, this.env);
     this.secrets = secretValues(this.env, command.projectDir, command.profilesDir);
-    const dir = settings.logPath ?? (existsSync(command.projectDir) ? resolve(command.projectDir, command.projectLogPath ?? 'logs') : undefined);
+    const dir =
+      settings.logPath ?? (existsSync(command.projectDir) ? resolve(command.projectDir, command.projectLogPath ?? 'logs') : undefined);
     if (dir && settings.levelFile !== 'none') {
       this.file = new LogFile(dir, settings.maxBytes, (message) => this.base.err(`warning: ${message}`));
       if (settings.formatFile !== 'json')
         this.file.write(`${'='.repeat(30)} ${new Date().toISOString().slice(11, 23)}000 | ${this.invocationId()} ${'='.repeat(30)}`);
     }
-    this.emit({ name: 'MainReportVersion', msg: `Running with strata=${this.version}`, data: { version: `=${this.version}`, log_version: 3 } });
+    this.emit({
+      name: 'MainReportVersion',
+      msg: `Running with strata=${this.version}`,
+      data: { version: `=${this.version}`, log_version: 3 },
+    });
     this.emit({
       name: 'MainReportArgs',
       msg: `running strata with arguments ${JSON.stringify(command.args)}`,
@@ -91,6 +101,8 @@ export class EventLogger {
     });
     this.command = undefined;
     this.settings = undefined;
+    this.id = undefined;
+    useInvocationId(undefined);
     return code;
   }
 
@@ -100,13 +112,19 @@ export class EventLogger {
     this.emit({ name: 'JinjaLogInfo', msg: message });
   }
 
+  /** A plain line a command prints: dbt's DebugCmdOut for `debug`, an empty line's Formatting, else a Note. */
+  private lineEvent(line: string): LogEvent {
+    if (line === '') return { name: 'Formatting', msg: line };
+    return { name: this.command?.name === 'debug' ? 'DebugCmdOut' : 'Note', msg: line };
+  }
+
   private resultEvent(line: string): LogEvent {
     const ls = this.command?.name === 'ls' || this.command?.name === 'list';
     return { name: ls ? 'ListCmdOut' : 'Note', msg: line, result: true, bare: true };
   }
 
   private invocationId(): string {
-    return currentInvocation().invocationId;
+    return this.id ?? currentInvocation().invocationId;
   }
 
   private emit(event: LogEvent): void {
@@ -121,7 +139,11 @@ export class EventLogger {
       (event.stderr ? this.base.err : this.base.out)(scrub(line, this.secrets));
     }
     if (this.file && RANK[levelOf(event)] >= RANK[settings.levelFile]) {
-      const line = formatLine({ ...event, bare: false, result: false }, settings.formatFile, this.context(settings.printerWidth, settings.useColorsFile, false));
+      const line = formatLine(
+        { ...event, bare: false, result: false },
+        settings.formatFile,
+        this.context(settings.printerWidth, settings.useColorsFile, false),
+      );
       if (line !== '') this.file.write(scrub(line, this.secrets));
     }
   }

@@ -1,32 +1,47 @@
 import type { FreshnessResult } from '../../core/artifacts/sources-artifact.js';
 import type { FreshnessEvent } from '../../core/run/source-freshness.js';
+import type { Color, LogEvent, LogLevel } from './log-events.js';
 import { DEFAULT_PRINTER_WIDTH, layoutRow } from './progress-row.js';
 import type { Terminal } from './terminal.js';
 
 /** dbt's words for each outcome: `ERROR STALE` is a table too old, a plain `ERROR` a check that could not run. */
 const LABELS: Record<FreshnessResult['status'], string> = { pass: 'PASS', warn: 'WARN', error: 'ERROR STALE', 'runtime error': 'ERROR' };
+const LEVELS: Record<FreshnessResult['status'], LogLevel> = { pass: 'info', warn: 'warn', error: 'error', 'runtime error': 'error' };
+const COLORS: Record<FreshnessResult['status'], Color> = { pass: 'green', warn: 'yellow', error: 'red', 'runtime error': 'red' };
 
-/** Prints `1 of 3 START freshness of raw.orders .... [RUN]` and `1 of 3 PASS freshness of raw.orders .... [PASS in 0.02s]`. */
-export function freshnessPrinter(term: Terminal): (event: FreshnessEvent) => void {
-  const width = DEFAULT_PRINTER_WIDTH;
+/** Logs through the terminal's event logger, or prints the row when it has none (a plain test Terminal). */
+function emitter(term: Terminal): (event: LogEvent) => void {
   return (event) => {
+    if (term.emit) return term.emit(event);
+    const text = event.row ? layoutRow(event.row, DEFAULT_PRINTER_WIDTH) : (event.msg ?? '');
+    (event.stderr ? term.err : term.out)(text);
+  };
+}
+
+/**
+ * dbt's LogStartLine and LogFreshnessResult rows: `1 of 3 START freshness of raw.orders .... [RUN]`,
+ * `1 of 3 PASS freshness of raw.orders .... [PASS in 0.02s]`.
+ */
+export function freshnessPrinter(term: Terminal): (event: FreshnessEvent) => void {
+  const emit = emitter(term);
+  return (event) => {
+    const { index, total } = event;
+    const data = { source_name: event.source.sourceName, table_name: event.source.name, index, total };
     const name = `${event.source.sourceName}.${event.source.name}`;
     if (event.type === 'start') {
-      term.out(layoutRow({ index: event.index, total: event.total, text: `START freshness of ${name}`, status: 'RUN' }, width));
+      emit({ name: 'LogStartLine', row: { index, total, text: `START freshness of ${name}`, status: 'RUN' }, data });
       return;
     }
-    const label = LABELS[event.result.status];
-    const line = layoutRow(
-      {
-        index: event.index,
-        total: event.total,
-        text: `${label} freshness of ${name}`,
-        status: label,
-        executionTime: event.result.executionTime,
-      },
-      width,
-    );
-    (event.result.status === 'error' || event.result.status === 'runtime error' ? term.err : term.out)(line);
+    const { status, executionTime, threadId } = event.result;
+    const label = LABELS[status];
+    emit({
+      name: 'LogFreshnessResult',
+      level: LEVELS[status],
+      row: { index, total, text: `${label} freshness of ${name}`, status: label, executionTime, color: COLORS[status] },
+      data: { ...data, status, execution_time: executionTime },
+      thread: threadId,
+      stderr: LEVELS[status] === 'error',
+    });
   };
 }
 
@@ -49,8 +64,9 @@ export function printFreshnessSummary(
       const limit = r.status === 'error' ? r.criteria.error_after : r.criteria.warn_after;
       const when = r.maxLoadedAtUs === null ? 'no rows to date it' : `last loaded ${describeAge(r.ageSeconds)} ago`;
       const text = `${r.status === 'error' ? 'Stale' : 'Warning:'} source ${name}: ${when} (${r.status === 'error' ? 'error_after' : 'warn_after'} ${limit?.count ?? '?'} ${limit?.period ?? '?'})`;
-      (r.status === 'error' ? term.err : term.out)('');
-      (r.status === 'error' ? term.err : term.out)(text);
+      const write = r.status === 'error' ? term.err : term.out;
+      write('');
+      write(text);
     }
   }
   term.out('');

@@ -36,7 +36,11 @@ export class LogFile {
       this.size += bytes;
     } catch (err) {
       this.failed = true;
-      this.warn(`Cannot write the log file ${this.path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); carrying on without it.`);
+      // `strata clean` removed the directory (clean-targets: [logs]): it stays removed, as dbt leaves it.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' && this.size !== undefined) return;
+      this.warn(
+        `Cannot write the log file ${this.path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); carrying on without it.`,
+      );
     }
   }
 

@@ -62,8 +62,8 @@ export function addLogOptions(program: Command): Command {
     .addOption(new Option('--no-use-colors', 'no colours on the console'))
     .addOption(new Option('--use-colors-file', 'colour codes in the log file (default)'))
     .addOption(new Option('--no-use-colors-file', 'no colour codes in the log file'))
-    .addOption(new Option('--print', "show Jinja print() and log(info=True) output (default)"))
-    .addOption(new Option('--no-print', "hide Jinja print() and log(info=True) output"))
+    .addOption(new Option('--print', 'show Jinja print() and log(info=True) output (default)'))
+    .addOption(new Option('--no-print', 'hide Jinja print() and log(info=True) output'))
     .option('--printer-width <n>', 'width of progress rows (default: 80, or the terminal when narrower)');
 }
 
@@ -77,7 +77,8 @@ export function resolveLogSettings(flags: LogFlags, env: NodeJS.ProcessEnv): Log
   const colors = flags.useColors ?? envBoolean(env, 'use-colors');
   return {
     format,
-    formatFile: choice(setting(flags.logFormatFile, 'log-format-file'), FORMATS, 'log-format-file') ?? (format === 'json' ? 'json' : 'debug'),
+    formatFile:
+      choice(setting(flags.logFormatFile, 'log-format-file'), FORMATS, 'log-format-file') ?? (format === 'json' ? 'json' : 'debug'),
     level: debug ? 'debug' : (level ?? 'info'),
     levelFile: choice(setting(flags.logLevelFile, 'log-level-file'), LEVELS, 'log-level-file') ?? 'debug',
     ...(logPath ? { logPath } : {}),

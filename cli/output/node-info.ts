@@ -26,7 +26,12 @@ export function nodeInfo(
       database,
       schema: relation?.schema ?? '',
       alias: relation?.identifier ?? '',
-      relation_name: built ? [database, relation.schema, relation.identifier].filter(Boolean).map((p) => `"${p}"`).join('.') : '',
+      relation_name: built
+        ? [database, relation.schema, relation.identifier]
+            .filter(Boolean)
+            .map((p) => `"${p}"`)
+            .join('.')
+        : '',
     },
   };
 }

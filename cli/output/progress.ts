@@ -74,11 +74,27 @@ export function resultEvent(project: Project, index: number, total: number, resu
   const node = project.nodes.get(result.uniqueId);
   const description = describeNode(node, result.uniqueId);
   const status = resultStatus(result);
-  const color: Color = result.status === 'success' || result.status === 'pass' ? 'green' : result.status === 'error' || result.status === 'fail' ? 'red' : 'yellow';
+  const color: Color =
+    result.status === 'success' || result.status === 'pass'
+      ? 'green'
+      : result.status === 'error' || result.status === 'fail'
+        ? 'red'
+        : 'yellow';
   const level: LogLevel = result.status === 'error' || result.status === 'fail' ? 'error' : result.status === 'warn' ? 'warn' : 'info';
-  const info = nodeInfo(project, result.uniqueId, { status: result.status, startedAt: startedAt ?? result.startedAt, finishedAt: result.completedAt });
+  const info = nodeInfo(project, result.uniqueId, {
+    status: result.status,
+    startedAt: startedAt ?? result.startedAt,
+    finishedAt: result.completedAt,
+  });
   const base = { level, nodeInfo: info, thread: result.threadId };
-  const row = (text: string, time = true) => ({ index, total, text, status, color, ...(time ? { executionTime: result.executionTime } : {}) });
+  const row = (text: string, time = true) => ({
+    index,
+    total,
+    text,
+    status,
+    color,
+    ...(time ? { executionTime: result.executionTime } : {}),
+  });
   if (result.status === 'skipped') {
     const refable = node && ['model', 'seed', 'snapshot'].includes(node.resourceType);
     const text = refable ? `SKIP relation ${node.relation.schema}.${node.relation.identifier}` : `SKIP ${description}`;
@@ -88,11 +104,21 @@ export function resultEvent(project: Project, index: number, total: number, resu
   const failed = result.status === 'error';
   if (node?.resourceType === 'test' || node?.resourceType === 'unit_test') {
     const text = `${status} ${node.name}`;
-    return { name: 'LogTestResult', ...base, row: row(text), data: { name: node.name, ...data, num_models: total, num_failures: result.failures ?? 0 } };
+    return {
+      name: 'LogTestResult',
+      ...base,
+      row: row(text),
+      data: { name: node.name, ...data, num_models: total, num_failures: result.failures ?? 0 },
+    };
   }
   if (node?.resourceType === 'seed') {
     const text = `${failed ? 'ERROR loading' : 'OK loaded'} ${description}`;
-    return { name: 'LogSeedResult', ...base, row: row(text), data: { ...data, schema: node.relation.schema, relation: node.relation.identifier } };
+    return {
+      name: 'LogSeedResult',
+      ...base,
+      row: row(text),
+      data: { ...data, schema: node.relation.schema, relation: node.relation.identifier },
+    };
   }
   if (node?.resourceType === 'snapshot') {
     const text = `${failed ? 'ERROR snapshotting' : 'OK snapshotted'} ${description}`;
@@ -180,9 +206,22 @@ function printProblem(emit: (event: LogEvent) => void, term: Terminal, project: 
       stderr: !warn,
     });
     for (const line of result.message.split('\n'))
-      emit({ name: 'RunResultError', level: warn ? 'warn' : 'error', msg: `  ${line}`, data: { msg: line }, nodeInfo: info, stderr: !warn });
+      emit({
+        name: 'RunResultError',
+        level: warn ? 'warn' : 'error',
+        msg: `  ${line}`,
+        data: { msg: line },
+        nodeInfo: info,
+        stderr: !warn,
+      });
     if (result.compiledPath)
-      emit({ name: 'SQLCompiledPath', msg: `  compiled code at ${result.compiledPath}`, data: { path: result.compiledPath }, nodeInfo: info, stderr: !warn });
+      emit({
+        name: 'SQLCompiledPath',
+        msg: `  compiled code at ${result.compiledPath}`,
+        data: { path: result.compiledPath },
+        nodeInfo: info,
+        stderr: !warn,
+      });
     return;
   }
   if (result.diagnostics?.length) printDiagnostics(term, result.diagnostics, project.root);

@@ -1,4 +1,4 @@
-import type { Command, CommanderError } from 'commander';
+import type { Command, CommanderError, Option } from 'commander';
 import { closestName } from '../../core/diagnostics/suggest.js';
 
 /**
@@ -56,7 +56,10 @@ function usageLine(command: Command, text: string): string {
   const unknown = /^error: unknown option '([^']+)'/.exec(first);
   if (unknown) {
     const name = (unknown[1] as string).split('=')[0] as string;
-    const flags = command.options.filter((o) => !o.hidden).flatMap((o) => [o.long, o.short].filter((f): f is string => !!f));
+    // The command's options and the global ones (the program's), which may be written after it.
+    const options: Option[] = [];
+    for (let c: Command | null = command; c; c = c.parent) options.push(...c.options);
+    const flags = options.filter((o) => !o.hidden).flatMap((o) => [o.long, o.short].filter((f): f is string => !!f));
     const best = closestName(name, flags);
     return `${first}${best ? ` (did you mean ${best}?)` : ''}`;
   }

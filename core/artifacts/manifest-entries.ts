@@ -2,7 +2,15 @@ import { hash } from 'node:crypto';
 import type { SqlDialect } from '../adapter/dialect.js';
 import { checksum } from '../project/checksum.js';
 import { manifestConfig } from '../project/node-config-json.js';
-import type { ColumnDef, ConstraintDef, ExternalNode, Project, ProjectNode, SourceDefinition } from '../project/types.js';
+import type {
+  ColumnDef,
+  ConstraintDef,
+  ExposureDefinition,
+  ExternalNode,
+  Project,
+  ProjectNode,
+  SourceDefinition,
+} from '../project/types.js';
 import { unitTestSpec } from '../project/unit-test-spec.js';
 
 // The manifest's entries, one function per kind of resource, in dbt's v12 shapes.
@@ -172,6 +180,37 @@ export function sourceEntry(s: SourceDefinition, dialect: SqlDialect): Record<st
     relation_name: dialect.qualify(s.relation),
     created_at: 0,
     doc_blocks: [],
+  };
+}
+
+export function exposureEntry(e: ExposureDefinition, project: Pick<Project, 'sources'>): Record<string, unknown> {
+  const isSource = (id: string) => id.startsWith('source.');
+  return {
+    name: e.name,
+    resource_type: 'exposure',
+    package_name: e.packageName,
+    path: e.originalFilePath,
+    original_file_path: e.originalFilePath,
+    unique_id: e.uniqueId,
+    fqn: e.fqn,
+    type: e.type,
+    owner: { email: null, name: null, ...e.owner },
+    description: e.description,
+    label: e.label ?? null,
+    maturity: e.maturity ?? null,
+    meta: e.meta,
+    tags: e.tags,
+    config: { enabled: true, tags: e.tags, meta: e.meta },
+    unrendered_config: {},
+    url: e.url ?? null,
+    depends_on: { macros: [], nodes: e.dependsOn },
+    refs: e.dependsOn.filter((id) => !isSource(id)).map((id) => ({ name: id.split('.')[2] ?? id, package: null, version: null })),
+    sources: e.dependsOn.filter(isSource).flatMap((id) => {
+      const s = project.sources.get(id);
+      return s ? [[s.sourceName, s.name]] : [];
+    }),
+    metrics: [],
+    created_at: 0,
   };
 }
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { SqlDialect } from '../adapter/dialect.js';
 import type { DependencyGraph } from '../graph/build-graph.js';
 import type { Project } from '../project/types.js';
-import { externalEntry, nodeEntry, sourceEntry, unitTestEntry } from './manifest-entries.js';
+import { exposureEntry, externalEntry, nodeEntry, sourceEntry, unitTestEntry } from './manifest-entries.js';
 import { artifactMetadata, type InvocationInfo } from './run-results.js';
 
 /** The dbt artifact version Strata's manifest.json follows. */
@@ -104,7 +104,7 @@ export function manifestParts({ project, dag, dialect, invocation, compiled, env
         },
       ]),
     ),
-    exposures: {},
+    exposures: Object.fromEntries([...(project.exposures?.values() ?? [])].map((e) => [e.uniqueId, exposureEntry(e, project)])),
     metrics: {},
     groups: Object.fromEntries(
       [...project.groups.values()].map((g) => [

@@ -39,6 +39,8 @@ export interface PreparedProject {
   selected: string[];
   /** Source ids the selection names (every source without a selection). */
   selectedSources: string[];
+  /** Exposure ids the selection names (every exposure without a selection). */
+  selectedExposures: string[];
   /** The adapter of the project's target. */
   adapter: Adapter;
   /** Warnings from loading and selection. */
@@ -70,6 +72,7 @@ export function prepareProject(options: ProjectOptions): PreparedProject {
     dag,
     selected: selection.nodes,
     selectedSources: selection.sources,
+    selectedExposures: selection.exposures,
     adapter,
     // Under warn-error a promoted warning stops the command here, printed with the others as errors.
     warnings: throwIfErrors(
@@ -177,7 +180,8 @@ async function compileWith(
   );
   await written;
   writeRunResults(project, runResultsArtifact(project, compileSummary(compiled, timings, recordedAt), invocation, adapter.dialect));
-  if (remember && options.parseCache !== false) {
+  // No state to re-compile from under --no-partial-parse or the project's `flags: {partial_parse: false}`.
+  if (remember && (options.parseCache ?? projectFlags(project.settings).partialParse) !== false) {
     try {
       writeCompileState({
         project,

@@ -1,4 +1,4 @@
-import { nodeEntry, sourceEntry, unitTestEntry } from '../artifacts/manifest-entries.js';
+import { exposureEntry, nodeEntry, sourceEntry, unitTestEntry } from '../artifacts/manifest-entries.js';
 import type { ProjectNode, SourceDefinition } from '../project/types.js';
 import type { PreparedProject } from './compile-project.js';
 
@@ -46,6 +46,19 @@ export function listResources(prepared: PreparedProject, types?: ReadonlySet<str
     for (const id of prepared.selectedSources) {
       const source = project.sources.get(id);
       if (source) listed.push(sourceListing(source, prepared));
+    }
+  if (!types || types.has('exposure'))
+    for (const id of prepared.selectedExposures) {
+      const exposure = project.exposures?.get(id);
+      if (exposure)
+        listed.push({
+          uniqueId: id,
+          resourceType: 'exposure',
+          name: exposure.name,
+          selector: `exposure:${exposure.packageName}.${exposure.name}`,
+          path: exposure.originalFilePath,
+          entry: () => exposureEntry(exposure, project),
+        });
     }
   return listed.sort((a, b) => (a.uniqueId < b.uniqueId ? -1 : a.uniqueId > b.uniqueId ? 1 : 0));
 }

@@ -1,6 +1,4 @@
 import type { ConnectionPool } from '../adapter/adapter.js';
-import type { Connection } from '../adapter/connection.js';
-import { selectBody } from '../adapter/sql-text.js';
 import { diagnostic, StrataUserError, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { ProjectNode } from '../project/types.js';
 import { prepareProject, type PreparedProject, type ProjectOptions } from './compile-project.js';
@@ -25,56 +23,21 @@ export interface CompiledPreview {
   root: string;
 }
 
-/** Rows of a previewed query, as the database returned them. */
-export interface ShowResult extends CompiledPreview {
-  columns: string[];
-  /** Each column's database type, where the driver says. */
-  columnTypes: string[];
-  rows: Record<string, unknown>[];
-}
-
 /**
- * `strata compile --inline` and `strata compile` of one node: compiles the inline SQL or the one
- * selected node (refs and sources resolved, ephemeral models as CTEs) without writing anything.
- * Connects only when a template asks the database.
+ * `strata compile --inline`: compiles the inline SQL, or else the one selected node (refs and
+ * sources resolved, ephemeral models as CTEs), without writing anything. Connects only when a
+ * template asks the database.
  */
 export async function compilePreview(request: PreviewRequest): Promise<CompiledPreview> {
   return withPreparedPool(request, (prepared, withConnection) => compileNode(request, prepared, withConnection));
 }
 
-/**
- * `strata show`: compiles the inline SQL or the one selected node and runs it, fetching at most
- * `limit` rows (all when undefined). Nothing is built or written.
- */
-export async function showPreview(request: PreviewRequest & { limit?: number }): Promise<ShowResult> {
-  return withPreparedPool(request, async (prepared, withConnection) => {
-    const compiled = await compileNode(request, prepared, withConnection);
-    let result: ShowResult | undefined;
-    await withConnection(async (connection) => {
-      result = { ...compiled, ...(await runPreview(connection, compiled, request.limit)) };
-    });
-    return result as ShowResult;
-  });
-}
-
-async function runPreview(
-  connection: Connection,
-  compiled: CompiledPreview,
-  limit: number | undefined,
-): Promise<Pick<ShowResult, 'columns' | 'columnTypes' | 'rows'>> {
-  // The limit is applied by the database, so a large model is not read whole (as dbt's get_limit_sql).
-  const sql =
-    limit === undefined ? compiled.compiledSql : `select * from (\n${selectBody(compiled.compiledSql)}) as strata_show limit ${limit}`;
-  try {
-    const result = await connection.execute(sql);
-    return { columns: result.columns, columnTypes: result.columnTypes ?? [], rows: result.rows };
-  } catch (err) {
-    if (!(err instanceof Error)) throw err;
-    throw new StrataUserError([diagnostic('database-error', `Database error while showing ${compiled.name}: ${err.message.trim()}`)]);
-  }
-}
-
-async function compileNode(request: PreviewRequest, prepared: PreparedProject, withConnection: WithConnection): Promise<CompiledPreview> {
+/** Compiles the inline SQL or the one selected node of a prepared project. */
+export async function compileNode(
+  request: PreviewRequest,
+  prepared: PreparedProject,
+  withConnection: WithConnection,
+): Promise<CompiledPreview> {
   const { project, engine, adapter } = prepared;
   const env = request.env ?? process.env;
   const found = { warnings: prepared.warnings, root: project.root };
@@ -114,7 +77,7 @@ function onlyNode(nodes: ProjectNode[], select: readonly string[]): ProjectNode 
 }
 
 /** Loads the project, then runs `fn` with a connection opened on first use and closed after. */
-async function withPreparedPool<T>(
+export async function withPreparedPool<T>(
   request: PreviewRequest,
   fn: (prepared: PreparedProject, withConnection: WithConnection) => Promise<T>,
 ): Promise<T> {

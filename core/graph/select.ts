@@ -2,7 +2,7 @@ import { diagnostic, hasErrors, throwIfErrors, type Diagnostic, type SourceLocat
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { NamedSelector } from '../project/selectors-file.js';
 import { INDIRECT_SELECTION_MODES, type IndirectSelection } from '../project/project-flags.js';
-import type { Project, ProjectNode, SourceDefinition } from '../project/types.js';
+import type { ExposureDefinition, Project, ProjectNode, SourceDefinition } from '../project/types.js';
 import type { DependencyGraph } from './build-graph.js';
 import { parseTerm, type SelectorAtom } from './selector-syntax.js';
 import { currentFreshnessFile, fresherSources, readFreshnessRecord } from './source-status.js';
@@ -30,6 +30,8 @@ export interface Selection {
   nodes: string[];
   /** Source ids the selection names (all of them when there is no selection), for `source freshness` and `ls`. */
   sources: string[];
+  /** Exposure ids the selection names (all of them when there is no selection), for `ls`. */
+  exposures: string[];
   /** `selector-no-match` warnings. */
   warnings: Diagnostic[];
 }
@@ -50,9 +52,9 @@ export function selectNodes(project: Project, dag: DependencyGraph, options: Sel
   const ctx: SelectContext = { project, dag, diagnostics: [], indirect, ...(options.state ? { state: options.state } : {}) };
   if (options.nodeIds) {
     const wanted = new Set(options.nodeIds);
-    return { nodes: dag.order.filter((id) => wanted.has(id)), sources: [], warnings: [] };
+    return { nodes: dag.order.filter((id) => wanted.has(id)), sources: [], exposures: [], warnings: [] };
   }
-  let include: Set<string> = new Set([...dag.order, ...project.sources.keys()]);
+  let include: Set<string> = new Set([...dag.order, ...project.sources.keys(), ...(project.exposures?.keys() ?? [])]);
   if (options.select && options.select.length > 0) include = withAttachedTests(project, dag, evaluateTerms(ctx, options.select), indirect);
   else if (options.selector !== undefined || project.selectors.some((s) => s.default)) {
     const selectors = project.selectors;
@@ -68,14 +70,23 @@ export function selectNodes(project: Project, dag: DependencyGraph, options: Sel
     }
     include = evaluateSelectorDefinition(ctx, chosen);
   }
-  const exclude = options.exclude && options.exclude.length > 0 ? evaluateTerms(ctx, options.exclude) : new Set<string>();
+  // As dbt: an excluded node takes its tests with it, chosen by the same indirect selection mode.
+  const exclude =
+    options.exclude && options.exclude.length > 0
+      ? withAttachedTests(project, dag, evaluateTerms(ctx, options.exclude), indirect)
+      : new Set<string>();
   const warnings = throwIfErrors(ctx.diagnostics);
   const kept = new Set([...include].filter((id) => !exclude.has(id)));
   // As dbt's incorporate_indirect_nodes: cautious and buildable tests are judged again against the
   // final selection, so a test of two models picked by two selectors.yml parts still joins.
   if (indirect === 'cautious' || indirect === 'buildable')
     for (const id of withAttachedTests(project, dag, kept, indirect)) if (!exclude.has(id)) kept.add(id);
-  return { nodes: dag.order.filter((id) => kept.has(id)), sources: [...project.sources.keys()].filter((id) => kept.has(id)), warnings };
+  return {
+    nodes: dag.order.filter((id) => kept.has(id)),
+    sources: [...project.sources.keys()].filter((id) => kept.has(id)),
+    exposures: [...(project.exposures?.keys() ?? [])].filter((id) => kept.has(id)),
+    warnings,
+  };
 }
 
 /**
@@ -96,7 +107,9 @@ export function evaluateTerms(ctx: SelectContext, args: readonly string[], at?: 
       const matched = evaluateAtom(ctx, at ? { ...atom, at } : atom);
       result = result === undefined ? matched : new Set([...result].filter((id) => matched.has(id)));
     }
-    const selected = [...(result ?? [])].filter((id) => ctx.project.nodes.has(id) || ctx.project.sources.has(id));
+    const selected = [...(result ?? [])].filter(
+      (id) => ctx.project.nodes.has(id) || ctx.project.sources.has(id) || ctx.project.exposures?.has(id),
+    );
     // A term that is wrong is an error only: that it matched nothing goes without saying.
     if (selected.length === 0 && !hasErrors(ctx.diagnostics.slice(errorsBefore)))
       ctx.diagnostics.push(diagnostic('selector-no-match', `The selector '${term}' does not match any node.`, at));
@@ -107,7 +120,7 @@ export function evaluateTerms(ctx: SelectContext, args: readonly string[], at?: 
 
 /** One atom with its graph operators applied. */
 export function evaluateAtom(ctx: SelectContext, atom: SelectorAtom): Set<string> {
-  return expand(ctx.dag, atom, matchAtom(ctx, atom));
+  return expand(ctx.dag, atom, matchAtom(ctx, atom), exposureEdges(ctx.project));
 }
 
 function matchAtom(ctx: SelectContext, atom: SelectorAtom): Set<string> {
@@ -119,6 +132,12 @@ function matchAtom(ctx: SelectContext, atom: SelectorAtom): Set<string> {
     for (const source of ctx.project.sources.values()) if (matchSource(source, atom.value)) out.add(source.uniqueId);
   }
   if (atom.method === 'source_status') for (const id of sourceStatus(ctx, atom)) out.add(id);
+  // As dbt's tag and resource_type methods, which look at sources too (`source freshness -s tag:hourly`).
+  if (atom.method === 'tag' || (atom.method === 'resource_type' && atom.value === 'source'))
+    for (const source of ctx.project.sources.values())
+      if (atom.method === 'resource_type' || source.tags.some((t) => globMatch(t, atom.value))) out.add(source.uniqueId);
+  if (atom.method === 'exposure')
+    for (const exposure of ctx.project.exposures?.values() ?? []) if (matchExposure(exposure, atom.value)) out.add(exposure.uniqueId);
   return out;
 }
 
@@ -143,6 +162,7 @@ function predicate(ctx: SelectContext, atom: SelectorAtom): NodePredicate | unde
       return (n) => n.packageName === value;
     case 'source':
     case 'source_status':
+    case 'exposure':
       return () => false;
     case 'access':
       return (n) => n.resourceType === 'model' && (n.config.access ?? 'protected') === value;
@@ -185,6 +205,7 @@ const METHODS = [
   'package',
   'source',
   'source_status',
+  'exposure',
   'access',
   'group',
   'unique_id',
@@ -265,9 +286,31 @@ function matchPath(path: string, value: string): boolean {
   return path === wanted || path.startsWith(`${wanted}/`) || globMatch(path, wanted);
 }
 
+/** dbt's source method: `src`, `src.table` or `package.src.table`. */
 function matchSource(source: SourceDefinition, value: string): boolean {
-  const [sourceName, table] = value.split('.');
+  const parts = value.split('.');
+  if (parts.length === 3) {
+    const [pkg, sourceName, table] = parts as [string, string, string];
+    return globMatch(source.packageName, pkg) && globMatch(source.sourceName, sourceName) && globMatch(source.name, table);
+  }
+  const [sourceName, table] = parts;
   return globMatch(source.sourceName, sourceName ?? '') && (table === undefined || globMatch(source.name, table));
+}
+
+/** dbt's exposure method: `name` or `package.name`. */
+function matchExposure(exposure: ExposureDefinition, value: string): boolean {
+  const parts = value.split('.');
+  const [pkg, name] = parts.length === 2 ? (parts as [string, string]) : ['*', value];
+  return globMatch(exposure.packageName, pkg) && globMatch(exposure.name, name);
+}
+
+/** Exposures are not in the graph (nothing runs them): their edges, for `+exposure:x` and `model+`. */
+function exposureEdges(project: Project): { parents: (id: string) => string[]; children: (id: string) => string[] } {
+  const exposures = [...(project.exposures?.values() ?? [])];
+  return {
+    parents: (id) => project.exposures?.get(id)?.dependsOn ?? [],
+    children: (id) => exposures.filter((e) => e.dependsOn.includes(id)).map((e) => e.uniqueId),
+  };
 }
 
 function globMatch(text: string, pattern: string): boolean {
@@ -282,7 +325,12 @@ function globMatch(text: string, pattern: string): boolean {
 }
 
 /** Applies `+` and `@` operators through the graph. */
-function expand(dag: DependencyGraph, atom: SelectorAtom, seeds: Set<string>): Set<string> {
+function expand(
+  dag: DependencyGraph,
+  atom: SelectorAtom,
+  seeds: Set<string>,
+  extra?: { parents: (id: string) => string[]; children: (id: string) => string[] },
+): Set<string> {
   const out = new Set(seeds);
   const walk = (start: Iterable<string>, depth: number, next: (id: string) => string[]): Set<string> => {
     const found = new Set<string>();
@@ -299,8 +347,8 @@ function expand(dag: DependencyGraph, atom: SelectorAtom, seeds: Set<string>): S
     }
     return found;
   };
-  const parents = (id: string) => (dag.graph.predecessors(id) as string[] | undefined) ?? [];
-  const children = (id: string) => (dag.graph.successors(id) as string[] | undefined) ?? [];
+  const parents = (id: string) => [...((dag.graph.predecessors(id) as string[] | undefined) ?? []), ...(extra?.parents(id) ?? [])];
+  const children = (id: string) => [...((dag.graph.successors(id) as string[] | undefined) ?? []), ...(extra?.children(id) ?? [])];
   if (atom.parents !== undefined) for (const id of walk(seeds, atom.parents, parents)) out.add(id);
   if (atom.children !== undefined || atom.childrenWithParents) {
     const descendants = walk(seeds, atom.children ?? Infinity, children);

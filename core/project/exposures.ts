@@ -2,7 +2,7 @@ import { diagnostic, type Diagnostic, type SourceLocation } from '../diagnostics
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { RenderScope, TemplateEngine } from '../template/engine.js';
 import { parseScope } from '../template/parse-scope.js';
-import type { ProjectNode, SourceDefinition } from './types.js';
+import type { ExposureDefinition, ProjectNode, SourceDefinition } from './types.js';
 
 /** An `exposures:` entry, for checking what it depends on (Strata builds nothing from exposures). */
 export interface ExposureEntry {
@@ -10,6 +10,8 @@ export interface ExposureEntry {
   file: string;
   /** `depends_on:` items as written (`ref('orders')`, `source('erp', 'sales')`), each with its place. */
   dependsOn: { text: string; at: SourceLocation }[];
+  /** The entry as written (type, owner, description, ...), for the manifest and `ls`. */
+  properties: Record<string, unknown>;
 }
 
 /** The exposures of a properties file's `exposures:` section. */
@@ -25,6 +27,7 @@ export function readExposures(
       {
         name: String(entry.name ?? ''),
         file,
+        properties: entry,
         dependsOn: dependsOn.flatMap((text, j) =>
           typeof text === 'string' ? [{ text, at: locate(['exposures', i, 'depends_on', j]) }] : [],
         ),
@@ -46,51 +49,101 @@ export function checkExposures(
   engine: TemplateEngine,
   base: RenderScope,
 ): Diagnostic[] {
-  const diagnostics: Diagnostic[] = [];
-  const refable = [...nodes.values()].filter((n) => REFABLE.has(n.resourceType));
+  return exposures.flatMap((exposure) => exposureDependencies(exposure, nodes, sources, engine, base).diagnostics);
+}
+
+/** The exposures as the project keeps them, with `depends_on` resolved to node and source ids. */
+export function exposureDefinitions(
+  exposures: readonly (ExposureEntry & { packageName: string })[],
+  nodes: ReadonlyMap<string, ProjectNode>,
+  sources: readonly SourceDefinition[],
+  engine: TemplateEngine,
+  base: RenderScope,
+): Map<string, ExposureDefinition> {
+  const out = new Map<string, ExposureDefinition>();
   for (const exposure of exposures) {
-    for (const { text, at } of exposure.dependsOn) {
-      // `metric('x')` names a metric, which Strata does not build: nothing to check.
-      const { scope, record } = parseScope(base, exposure.file, text, exposure.name, { metric: () => '' });
-      const rendered = engine.renderString(`{{ ${text} }}`, exposure.file, scope);
-      if (rendered.diagnostic) {
-        diagnostics.push({ ...rendered.diagnostic, at });
-        continue;
-      }
-      for (const ref of record.refs) {
-        const found = refable.some(
-          (n) =>
-            n.name === ref.name &&
-            (ref.package === undefined || n.packageName === ref.package) &&
-            (ref.version === undefined || String(n.version) === String(ref.version)),
+    const p = exposure.properties;
+    const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+    const config = (p.config ?? {}) as { tags?: unknown; meta?: unknown };
+    const uniqueId = `exposure.${exposure.packageName}.${exposure.name}`;
+    out.set(uniqueId, {
+      uniqueId,
+      name: exposure.name,
+      packageName: exposure.packageName,
+      originalFilePath: exposure.file,
+      fqn: [exposure.packageName, exposure.name],
+      type: text(p.type) ?? 'dashboard',
+      owner: (p.owner ?? {}) as Record<string, unknown>,
+      description: text(p.description) ?? '',
+      label: text(p.label),
+      maturity: text(p.maturity),
+      url: text(p.url),
+      tags: [...asStrings(p.tags), ...asStrings(config.tags)],
+      meta: { ...((p.meta ?? {}) as Record<string, unknown>), ...((config.meta ?? {}) as Record<string, unknown>) },
+      dependsOn: exposureDependencies(exposure, nodes, sources, engine, base).ids,
+    });
+  }
+  return out;
+}
+
+function asStrings(value: unknown): string[] {
+  return Array.isArray(value) ? value.map(String) : typeof value === 'string' ? [value] : [];
+}
+
+/** What one exposure's `depends_on` names, as node and source ids, and what it names that does not exist. */
+function exposureDependencies(
+  exposure: ExposureEntry,
+  nodes: ReadonlyMap<string, ProjectNode>,
+  sources: readonly SourceDefinition[],
+  engine: TemplateEngine,
+  base: RenderScope,
+): { ids: string[]; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const ids: string[] = [];
+  const refable = [...nodes.values()].filter((n) => REFABLE.has(n.resourceType));
+  for (const { text, at } of exposure.dependsOn) {
+    // `metric('x')` names a metric, which Strata does not build: nothing to check.
+    const { scope, record } = parseScope(base, exposure.file, text, exposure.name, { metric: () => '' });
+    const rendered = engine.renderString(`{{ ${text} }}`, exposure.file, scope);
+    if (rendered.diagnostic) {
+      diagnostics.push({ ...rendered.diagnostic, at });
+      continue;
+    }
+    for (const ref of record.refs) {
+      const found = refable.find(
+        (n) =>
+          n.name === ref.name &&
+          (ref.package === undefined || n.packageName === ref.package) &&
+          (ref.version === undefined || String(n.version) === String(ref.version)),
+      );
+      if (found) ids.push(found.uniqueId);
+      else
+        diagnostics.push(
+          diagnostic(
+            'unknown-ref',
+            `Exposure '${exposure.name}' depends on a node named '${ref.name}' which was not found.${didYouMean(
+              ref.name,
+              refable.map((n) => n.name),
+            )}`,
+            at,
+          ),
         );
-        if (!found)
-          diagnostics.push(
-            diagnostic(
-              'unknown-ref',
-              `Exposure '${exposure.name}' depends on a node named '${ref.name}' which was not found.${didYouMean(
-                ref.name,
-                refable.map((n) => n.name),
-              )}`,
-              at,
-            ),
-          );
-      }
-      for (const call of record.sources) {
-        if (!sources.some((s) => s.sourceName === call.source && s.name === call.table)) {
-          diagnostics.push(
-            diagnostic(
-              'unknown-source',
-              `Exposure '${exposure.name}' depends on source('${call.source}', '${call.table}'), which is not declared under 'sources:'.${didYouMean(
-                `${call.source}.${call.table}`,
-                sources.map((s) => `${s.sourceName}.${s.name}`),
-              )}`,
-              at,
-            ),
-          );
-        }
-      }
+    }
+    for (const call of record.sources) {
+      const found = sources.find((s) => s.sourceName === call.source && s.name === call.table);
+      if (found) ids.push(found.uniqueId);
+      else
+        diagnostics.push(
+          diagnostic(
+            'unknown-source',
+            `Exposure '${exposure.name}' depends on source('${call.source}', '${call.table}'), which is not declared under 'sources:'.${didYouMean(
+              `${call.source}.${call.table}`,
+              sources.map((s) => `${s.sourceName}.${s.name}`),
+            )}`,
+            at,
+          ),
+        );
     }
   }
-  return diagnostics;
+  return { ids: [...new Set(ids)], diagnostics };
 }

@@ -34,7 +34,7 @@ import { cliVarFunction, macroFreeEngine, projectKeyRendered, renderYamlValues }
 import type { DocBlock, Project, ProjectNode, SourceDefinition } from './types.js';
 import { parseYaml, validateYaml, type YamlFile } from './yaml-file.js';
 import { readProjectText } from './read-text.js';
-import { checkExposures, type ExposureEntry } from './exposures.js';
+import { checkExposures, exposureDefinitions, type ExposureEntry } from './exposures.js';
 import { projectSourceFreshness } from './source-freshness-fields.js';
 
 /** How to find and configure a project. */
@@ -215,7 +215,7 @@ export function loadProjectWithEngine(options: LoadOptions): LoadedProject {
   const built = { nodes: new Map<string, ProjectNode>(), disabled: new Map<string, ProjectNode>() };
   let properties: Properties | undefined;
   const allSources: SourceDefinition[] = [];
-  const exposures: ExposureEntry[] = [];
+  const exposures: (ExposureEntry & { packageName: string })[] = [];
   for (const set of sets) {
     // A package's own project file configures its resources; the root project's `models: <package>:` overrides it.
     const own = set.dir === root ? undefined : configTrees(set.settings.yaml, diagnostics);
@@ -236,7 +236,7 @@ export function loadProjectWithEngine(options: LoadOptions): LoadedProject {
     }
     for (const [id, node] of loaded.disabled) built.disabled.set(id, node);
     allSources.push(...loaded.properties.sources);
-    exposures.push(...loaded.properties.exposures);
+    exposures.push(...loaded.properties.exposures.map((e) => ({ ...e, packageName: set.name })));
     if (set.dir === root) properties = loaded.properties;
     else diagnostics.push(...unappliedPatches(loaded.properties));
   }
@@ -284,6 +284,7 @@ export function loadProjectWithEngine(options: LoadOptions): LoadedProject {
     nodes: built.nodes,
     disabled: built.disabled,
     sources: new Map(allSources.map((s) => [s.uniqueId, s])),
+    exposures: exposureDefinitions(exposures, built.nodes, allSources, engine, base),
     docs,
     macroFiles: macroTexts.map((m) => ({ file: m.file, ...(m.package ? { package: m.package } : {}) })),
     warnings,

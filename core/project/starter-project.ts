@@ -16,7 +16,7 @@ export function starterProjectFiles(name: string, profile: string): Record<strin
     'strata_project.yml': `# The project: its name, the profile (in profiles.yml) it builds with, and where its files are.
 name: ${name}
 version: '1.0.0'
-profile: ${profile}
+profile: ${JSON.stringify(profile)}
 
 model-paths: [models]
 analysis-paths: [analyses]
@@ -92,9 +92,9 @@ and tests declared in \`schema.yml\`.
   };
 }
 
-/** Writes the starter project into `dir` (which must not exist yet). */
+/** Writes the starter project into `dir` (the caller checks that it does not exist yet). */
 export function writeStarterProject(dir: string, name: string, profile: string): string[] {
-  mkdirSync(dir, { recursive: false });
+  mkdirSync(dir, { recursive: true });
   const files = starterProjectFiles(name, profile);
   for (const [path, text] of Object.entries(files)) {
     const file = join(dir, path);

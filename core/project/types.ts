@@ -264,6 +264,29 @@ export interface ResolvedTarget {
   profilesFile?: string;
 }
 
+/** An exposure as `ls`, selection and the manifest see it. */
+export interface ExposureDefinition {
+  /** `exposure.<package>.<name>`. */
+  uniqueId: string;
+  name: string;
+  packageName: string;
+  /** The properties file, relative to the project root. */
+  originalFilePath: string;
+  /** `[package, name]`. */
+  fqn: string[];
+  /** `dashboard`, `notebook`, `analysis`, `ml` or `application`. */
+  type: string;
+  owner: Record<string, unknown>;
+  description: string;
+  label: string | undefined;
+  maturity: string | undefined;
+  url: string | undefined;
+  tags: string[];
+  meta: Record<string, unknown>;
+  /** Ids of the nodes and sources it depends on. */
+  dependsOn: string[];
+}
+
 /** A loaded, parsed project: everything needed to build the graph. */
 export interface Project {
   /** Absolute project directory. */
@@ -288,6 +311,8 @@ export interface Project {
   disabled: Map<string, ProjectNode>;
   /** Source tables by unique id. */
   sources: Map<string, SourceDefinition>;
+  /** Exposures (dashboards and other consumers declared under `exposures:`) by unique id. */
+  exposures?: Map<string, ExposureDefinition>;
   /** Docs blocks by name. */
   docs: Map<string, DocBlock>;
   /** Macro files, relative to the project root, with the package that defines them (absent: the project). */

@@ -83,13 +83,26 @@ export function cloneProject(options: CloneOptions): Promise<PreparedProject & {
       );
       options.onEvent?.({ type: 'run-start', total: steps.length, threads });
       let next = 0;
+      // Each schema is created once, not by two threads at once (Postgres fails one of two concurrent creates).
+      const schemas = new Map<string, Promise<void>>();
+      const ensureSchema = (connection: Connection, relation: Relation) => {
+        const key = `${relation.database ?? ''}.${relation.schema}`.toLowerCase();
+        if (!schemas.has(key)) schemas.set(key, connection.ensureSchema(relation));
+        return schemas.get(key) as Promise<void>;
+      };
       const worker = async (thread: number) => {
         while (next < steps.length && !options.signal?.aborted) {
           const index = ++next;
           const step = steps[index - 1] as CloneStep;
           options.onEvent?.({ type: 'node-start', index, total: steps.length, uniqueId: step.node.uniqueId });
           const result = await pool.withConnection((c) =>
-            cloneOne(c, adapter.dialect, adapter.capabilities.replaceViewAnyShape, step, options, thread),
+            cloneOne(
+              c,
+              { dialect: adapter.dialect, replaceViewAnyShape: adapter.capabilities.replaceViewAnyShape, ensureSchema },
+              step,
+              options,
+              thread,
+            ),
           );
           results.push(result);
           options.onEvent?.({ type: 'node-done', index, total: steps.length, result });
@@ -116,8 +129,11 @@ export function cloneProject(options: CloneOptions): Promise<PreparedProject & {
 /** Clones one relation; a database error becomes the node's error result. */
 async function cloneOne(
   connection: Connection,
-  dialect: SqlDialect,
-  replaceViewAnyShape: boolean,
+  how: {
+    dialect: SqlDialect;
+    replaceViewAnyShape: boolean;
+    ensureSchema: (connection: Connection, relation: Relation) => Promise<void>;
+  },
   step: CloneStep,
   options: CloneOptions,
   thread: number,
@@ -139,17 +155,18 @@ async function cloneOne(
     };
   };
   // dbt's "No relation found in state manifest": nothing to copy from.
-  if (!from) return done('success', 'No-op', 'nothing in the state for');
-  const existing = await findRelation(connection, node.relation);
-  if (existing && !options.fullRefresh) return done('success', 'No-op', `kept the existing ${existing.kind}`);
-  if (sameRelation(from, node.relation)) return done('success', 'No-op', 'nothing to clone: the state relation is');
+  if (!from) return done('success', 'No-op', 'no state for');
+  const { dialect } = how;
   try {
-    await connection.ensureSchema(node.relation);
+    const existing = await findRelation(connection, node.relation);
+    if (existing && !options.fullRefresh) return done('success', 'No-op', `kept existing ${existing.kind}`);
+    if (sameRelation(from, node.relation)) return done('success', 'No-op', 'is the state relation:');
+    await how.ensureSchema(connection, node.relation);
     // A table (or, where `create or replace view` cannot change columns, any view) is dropped first.
-    if (existing && (existing.kind === 'table' || !replaceViewAnyShape))
+    if (existing && (existing.kind === 'table' || !how.replaceViewAnyShape))
       await connection.execute(dialect.drop(node.relation, existing.kind));
     await connection.execute(dialect.createViewAs(node.relation, `select * from ${dialect.qualify(from)}`, { replace: true }));
-    return done('success', 'CREATE VIEW', 'cloned as a view');
+    return done('success', 'CREATE VIEW', 'cloned view');
   } catch (err) {
     return done('error', `cloning ${node.name} from ${dialect.qualify(from)} failed: ${(err as Error).message.trim()}`);
   }

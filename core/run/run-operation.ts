@@ -2,6 +2,7 @@ import { artifactMetadata, newInvocation, RUN_RESULTS_SCHEMA, writeRunResults } 
 import type { Connection } from '../adapter/connection.js';
 import { Compiler } from '../compile/compiler.js';
 import { prepareProject, type PreparedProject } from '../compile/compile-project.js';
+import { graphContext } from '../compile/graph-context.js';
 import { operationRefs } from '../compile/operation-refs.js';
 import { diagnostic, StrataUserError, throwIfErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
@@ -17,6 +18,8 @@ export interface OperationOptions extends LoadOptions {
   macro: string;
   /** Keyword arguments for the macro (`--args`, already parsed). */
   args?: Record<string, unknown>;
+  /** Called once the project is loaded, before the macro runs (the CLI prints warnings here). */
+  onPrepared?: (prepared: PreparedProject) => void;
 }
 
 /** How an operation ended. */
@@ -58,9 +61,11 @@ export function runOperation(options: OperationOptions): Promise<OperationOutcom
     const prepared = prepareProject(options);
     const { project, adapter, engine, dag } = prepared;
     const target = findMacro(project, engine.macros, options.macro);
+    options.onPrepared?.(prepared);
     const startedAt = new Date();
     const logs = roundLogs();
-    const extra = { ...operationRefs(project, adapter.dialect), log: logs.log };
+    // `graph` too: operations that drop stale relations or write YAML walk the project's nodes.
+    const extra = { ...operationRefs(project, adapter.dialect), log: logs.log, graph: graphContext(project, dag, adapter.dialect) };
     // The macro's output is dropped (as dbt's): only what it runs and logs counts.
     const text = `{% do ${target.callee}(**${jinjaLiteral(options.args ?? {})}) %}`;
     const compiler = new Compiler(project, dag, adapter.dialect, { engine, ...(options.env ? { env: options.env } : {}) });

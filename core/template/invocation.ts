@@ -11,9 +11,17 @@ export interface Invocation {
 
 let current: Invocation = { invocationId: randomUUID(), startedAt: new Date(), args: {} };
 
+/** The id the command being run has logged already (the CLI's first log line), which its invocations take. */
+let commandId: string | undefined;
+
+/** Sets (or, with undefined, clears) the id every invocation started until then takes: one id per command, as dbt's. */
+export function useInvocationId(id: string | undefined): void {
+  commandId = id;
+}
+
 /** Starts a new invocation; templates rendered from now on see it. */
 export function startInvocation(args: Record<string, unknown>): Invocation {
-  current = { invocationId: randomUUID(), startedAt: new Date(), args };
+  current = { invocationId: commandId ?? randomUUID(), startedAt: new Date(), args };
   return current;
 }
 

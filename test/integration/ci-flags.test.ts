@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
@@ -80,6 +80,9 @@ for (const target of TEST_TARGETS) {
       const both = await run(['ls', '-s', 'orders', 'customers', '--output', 'name', '--indirect-selection', 'cautious']);
       expect(both.out.split('\n')).toContain(toCustomers);
       expect(both.out.split('\n')).not.toContain(fromPayments);
+      // As dbt: an excluded node takes its tests with it (eager: every test that touches it).
+      const excluded = await run(['ls', '--exclude', 'orders', '--output', 'name']);
+      expect(excluded.out.split('\n').sort()).toEqual(['customers', 'payments', 'unique_customers_id']);
       // The environment variable, and the project's flags block; the command line wins over both.
       const fromEnv = await run(['ls', '-s', 'orders', '--output', 'name'], { DBT_INDIRECT_SELECTION: 'empty' });
       expect(fromEnv.out.split('\n').filter(Boolean)).toEqual(['orders']);
@@ -178,14 +181,14 @@ function queryFile(dir: string, file: string, sql: string) {
   return queryDuckDbFile(join(dir, file), sql);
 }
 
-describe('CI flags that need no database', () => {
+describe('CI flags on the built-in DuckDB target', () => {
   const setup = (extraProject = '') => {
     const dir = writeProject({ 'dbt_project.yml': projectYml('p', extraProject), ...FILES });
     return { dir, run: (argv: string[], env: NodeJS.ProcessEnv = {}) => cli([...argv, '--project-dir', dir], { ...ENV, ...env }) };
   };
 
   it('promotes a selection that matches nothing to an error, or silences it', async () => {
-    const { run } = setup();
+    const { dir, run } = setup();
     const warned = await run(['ls', '-s', 'nothing']);
     expect(warned.code).toBe(0);
     expect(warned.out).toContain('warning[selector-no-match]');
@@ -207,6 +210,10 @@ describe('CI flags that need no database', () => {
     expect(excluded.code).toBe(0);
     const fromEnv = await run(['ls', '-s', 'nothing'], { DBT_WARN_ERROR_OPTIONS: '{"error": ["NoNodesForSelectionCriteria"]}' });
     expect(fromEnv.code).toBe(1);
+    // dbt's global spelling, before the command.
+    const global = await cli(['--warn-error', 'ls', '-s', 'nothing', '--project-dir', dir], ENV);
+    expect(global.code).toBe(1);
+    expect(global.err).toContain('error[selector-no-match]');
   });
 
   it('reads warn_error and partial_parse from the project flags block; the command line wins', async () => {
@@ -223,6 +230,25 @@ describe('CI flags that need no database', () => {
     expect(existsSync(join(dir, 'target', 'partial_parse.json'))).toBe(true);
   });
 
+  it('fail-fast from -x before or after the command, DBT_FAIL_FAST, or flags: fail_fast; the command line wins', async () => {
+    const dir = writeProject({
+      'dbt_project.yml': projectYml('ff'),
+      'models/a_bad.sql': 'select * from missing_table',
+      'models/b_ok.sql': 'select 1 as x',
+    });
+    const second = async (argv: string[], env: NodeJS.ProcessEnv = {}) => {
+      expect((await cli([...argv, '--threads', '1', '--project-dir', dir], { ...ENV, ...env })).code).toBe(1);
+      return results(join(dir, 'target')).b_ok;
+    };
+    expect(await second(['run'])).toBe('success');
+    expect(await second(['run', '-x'])).toBe('skipped');
+    expect(await second(['-x', 'run'])).toBe('skipped');
+    expect(await second(['run'], { DBT_FAIL_FAST: 'true' })).toBe('skipped');
+    writeFiles(dir, { 'dbt_project.yml': projectYml('ff', 'flags:\n  fail_fast: true\n') });
+    expect(await second(['run'])).toBe('skipped');
+    expect(await second(['run'], { DBT_FAIL_FAST: 'false' })).toBe('success');
+  });
+
   it('--no-partial-parse neither reads nor writes the parse cache', async () => {
     const { dir, run } = setup();
     expect((await run(['ls', '--no-partial-parse'])).code).toBe(0);
@@ -234,13 +260,22 @@ describe('CI flags that need no database', () => {
   });
 
   it('--no-partial-parse makes compile compile in full', async () => {
-    const { dir, run } = setup();
-    expect((await run(['compile'])).code).toBe(0);
-    // A re-compile keeps compiled files it did not need to write; a full compile writes them all again.
-    const compiled = join(dir, 'target/compiled/p/models/orders.sql');
-    writeFiles(dir, { 'target/compiled/p/models/orders.sql': 'stale' });
-    expect((await run(['compile', '--no-partial-parse'])).code).toBe(0);
-    expect(readFileSync(compiled, 'utf8')).toContain('from');
+    // A re-compile (the second compile, nothing changed) records itself in compile_state.patch.json.
+    const secondCompile = async (argv: string[], env: NodeJS.ProcessEnv = {}, extraProject = '') => {
+      const { dir, run } = setup(extraProject);
+      // Files written this instant are "racily clean" and always compiled in full: date them back.
+      const past = new Date(Date.now() - 60_000);
+      for (const file of Object.keys(FILES)) utimesSync(join(dir, file), past, past);
+      utimesSync(join(dir, 'dbt_project.yml'), past, past);
+      expect((await run(['compile'])).code).toBe(0);
+      expect((await run(['compile', ...argv], env)).code).toBe(0);
+      return existsSync(join(dir, 'target', 'compile_state.patch.json')) ? 're-compiled' : 'compiled in full';
+    };
+    expect(await secondCompile([])).toBe('re-compiled');
+    expect(await secondCompile(['--no-partial-parse'])).toBe('compiled in full');
+    expect(await secondCompile([], { DBT_PARTIAL_PARSE: 'false' })).toBe('compiled in full');
+    expect(await secondCompile([], {}, 'flags:\n  partial_parse: false\n')).toBe('compiled in full');
+    expect(await secondCompile(['--partial-parse'], {}, 'flags:\n  partial_parse: false\n')).toBe('re-compiled');
   });
 
   it('rejects bad warn-error settings with a suggestion', async () => {

@@ -17,7 +17,7 @@ describe('strata CLI', () => {
     const result = spawnSync(process.execPath, [join(repo, 'dist/cli/main.js'), 'build', '--project-dir', dir], { env, encoding: 'utf8' });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/\d+ of 20 OK created sql table model main\.revenue_by_\S* \.+ \[OK in \d+\.\d\ds\]/);
+    expect(result.stdout).toMatch(/\d+ of 20 OK created \S.*revenue_by_product_group \.+ \[OK in \d+\.\d\ds\]/);
     expect(result.stdout).toMatch(/\d+ of 20 PASS discounts_are_list_value_minus_net \.+ \[PASS in/);
     expect(result.stdout).toContain('Done. PASS=20 WARN=0 ERROR=0 SKIP=0 TOTAL=20');
     // The built-in target is an embedded DuckDB file under target/.

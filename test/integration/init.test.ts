@@ -21,7 +21,7 @@ describe('strata init', () => {
       ['.gitignore', 'README.md', 'analyses', 'macros', 'models', 'seeds', 'snapshots', 'strata_project.yml', 'tests'].sort(),
     );
     expect(readdirSync(join(dir, 'models/example')).sort()).toEqual(['first_model.sql', 'schema.yml', 'second_model.sql']);
-    expect(readFileSync(join(dir, 'strata_project.yml'), 'utf8')).toContain('name: shop\n');
+    expect(readFileSync(join(dir, 'strata_project.yml'), 'utf8')).toContain('name: shop\nversion: \'1.0.0\'\nprofile: "shop"\n');
     const profiles = readFileSync(join(home, '.strata/profiles.yml'), 'utf8');
     expect(profiles).toContain('"shop":\n  target: dev');
     expect(profiles).toContain('type: duckdb');
@@ -166,6 +166,19 @@ describe('init prompts', () => {
     inputs.finish();
     expect(settings).toEqual({ adapter: 'duckdb', path: 'db/x.duckdb', threads: 1 });
     expect(asked).toEqual(['Threads [1]']);
+  });
+
+  it('asks again after a bad or empty answer, saying what was wrong', async () => {
+    const { ask, asked } = answering(['9lives', 'shop', 'postgres', '', 'not-a-port', '5433', '', 'ann', '', 'db', 'sch', '']);
+    const inputs = new InitInputs(ask);
+    const name = await projectNameInput(inputs, undefined);
+    const settings = await profileSettingsInput(inputs, {}, name as string);
+    inputs.finish();
+    expect(name).toBe('shop');
+    expect(settings).toMatchObject({ adapter: 'postgres', port: 5433, user: 'ann', dbname: 'db', schema: 'sch' });
+    expect(asked[1]).toMatch(/^'9lives' is not a valid project name.*\. Name of the new project/);
+    expect(asked).toContain("port must be a whole number of at least 1, got 'not-a-port'. Port [5432]");
+    expect(asked).toContain('an answer is needed. User');
   });
 
   it('rejects a bad answer with the flag it stands for', async () => {

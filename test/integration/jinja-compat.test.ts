@@ -224,6 +224,10 @@ describe('template errors', () => {
     });
     const result = await cli(['compile', '--project-dir', dir], { HOME: EMPTY_HOME });
     expect(result.code, result.err).toBe(0);
-    expect(messages(result.out).split('\n').filter((l) => l === 'compiling chatty')).toHaveLength(1);
+    expect(
+      messages(result.out)
+        .split('\n')
+        .filter((l) => l === 'compiling chatty'),
+    ).toHaveLength(1);
   });
 });

@@ -14,7 +14,8 @@ const LONG_MODEL = 'a_model_whose_name_is_too_long_for_eighty_columns_of_termina
 const schema = JSON.parse(readFileSync(resolve(import.meta.dirname, '../fixtures/specs/dbt-log-event.schema.json'), 'utf8')) as object;
 const validate = new Ajv({ allErrors: true }).compile(schema);
 const ENV = { HOME: EMPTY_HOME };
-const ANSI = /\u001b\[\d+m/;
+const ESC = String.fromCharCode(27);
+const ANSI = new RegExp(`${ESC}\\[\\d+m`);
 const TIMESTAMP = /^\d\d:\d\d:\d\d {2}/m;
 
 /** A seed, a view, a table with a long name, two passing tests and (optionally) a failing one. */
@@ -73,7 +74,7 @@ for (const target of TEST_TARGETS) {
         'StatsLine',
         'CommandCompleted',
       ])
-        expect(names, `${name}: ${[...result.out, ...result.err].join("\n")}`).toContain(name);
+        expect(names, `${name}: ${[...result.out, ...result.err].join('\n')}`).toContain(name);
       const info = (e: unknown) => (e as { info: { name: string; code: string; msg: string; invocation_id: string } }).info;
       const data = (e: unknown) => (e as { data: Record<string, unknown> }).data;
       expect(info(events.find((e) => info(e).name === 'FoundStats')).msg).toBe('Found 2 models, 3 data tests, 1 seed');
@@ -88,9 +89,9 @@ for (const target of TEST_TARGETS) {
       });
       const failing = events.find((e) => info(e).name === 'LogTestResult' && info(e).msg.includes('always_fails'));
       expect((failing as unknown as { info: { level: string } }).info.level).toBe('error');
-      // Run events carry the invocation_id run_results.json records.
+      // Every line carries the one invocation_id the artifacts record.
       const runResults = JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')) as { metadata: { invocation_id: string } };
-      expect(info(built).invocation_id).toBe(runResults.metadata.invocation_id);
+      expect(new Set(events.map((e) => info(e).invocation_id))).toEqual(new Set([runResults.metadata.invocation_id]));
 
       const file = readFileSync(join(dir, 'logs/strata.log'), 'utf8').trimEnd().split('\n');
       expect(file.length).toBeGreaterThan(10);
@@ -129,7 +130,7 @@ describe('console text', () => {
     for (const row of rows) expect(row.length, row).toBeLessThanOrEqual(80);
     expect(rows.filter((r) => r.length === 80)).toHaveLength(10);
     expect(rows).toContainEqual(expect.stringMatching(/^\d\d:\d\d:\d\d {2}\d of 5 START sql view model main\.stg_people \.+ \[RUN\]$/));
-    expect(rows).toContainEqual(expect.stringMatching(/OK created sql table model main\.a_model_\w*… \.+ \[OK in \d+\.\d\ds\]$/));
+    expect(rows).toContainEqual(expect.stringMatching(/OK created \S.*…\S*columns_of_terminal \.+ \[OK in \d+\.\d\ds\]$/));
     expect(rows.some((r) => r.includes(LONG_MODEL))).toBe(false);
 
     const narrow = await run(['build', '--project-dir', dir], { NO_COLOR: '1' }, { columns: 60 });
@@ -144,7 +145,7 @@ describe('console text', () => {
     expect((await run(args, {}, { columns: 100 })).out.join('\n')).toMatch(ANSI);
     expect((await run(args, { NO_COLOR: '1' }, { columns: 100 })).out.join('\n')).not.toMatch(ANSI);
     expect((await run(args, {})).out.join('\n')).not.toMatch(ANSI);
-    expect((await run(args, { FORCE_COLOR: '1' })).out.join('\n')).toMatch(/\u001b\[32mOK\u001b\[0m/);
+    expect((await run(args, { FORCE_COLOR: '1' })).out.join('\n')).toContain(`${ESC}[32mOK${ESC}[0m`);
     expect((await run([...args, '--no-use-colors'], { FORCE_COLOR: '1' })).out.join('\n')).not.toMatch(ANSI);
     expect((await run(['--use-colors', ...args], { NO_COLOR: '1' })).out.join('\n')).toMatch(ANSI);
   });
@@ -219,6 +220,17 @@ describe('the log file', () => {
     expect(result.err.filter((l) => l.includes('Cannot write the log file'))).toHaveLength(1);
   });
 
+  it('stays removed when clean removes it, without a warning', async () => {
+    const dir = project();
+    writeFiles(dir, { 'dbt_project.yml': projectYml('p', 'clean-targets: ["target", "logs"]\n') });
+    expect((await cli(['compile', '--project-dir', dir], ENV)).code).toBe(0);
+    expect(existsSync(join(dir, 'logs/strata.log'))).toBe(true);
+    const cleaned = await run(['clean', '--project-dir', dir], {});
+    expect(cleaned.code).toBe(0);
+    expect(cleaned.err).toEqual([]);
+    expect(existsSync(join(dir, 'logs'))).toBe(false);
+  });
+
   it('never holds a secret: env values used in profiles.yml, secret variables, passwords', async () => {
     const secret = 'pw-Zq81-never-logged';
     const token = 'tok-44xq-never-logged';
@@ -228,14 +240,33 @@ describe('the log file', () => {
         profile: `p:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: test.duckdb\n      schema: "{{ 'main' if env_var('APP_DB_PW') else 'other' }}"\n`,
       },
       ...(TEST_TARGETS.some((t) => t.name === 'postgres')
-        ? [{ name: 'postgres', profile: `p:\n  target: dev\n  outputs:\n    dev:\n${postgresOutput(uniqueSchema(), 1).replace(/ {6}password: .*\n/, '')}      password: "{{ env_var('APP_DB_PW') }}"\n` }]
+        ? [
+            {
+              name: 'postgres',
+              profile: `p:\n  target: dev\n  outputs:\n    dev:\n${postgresOutput(uniqueSchema(), 1).replace(/ {6}password: .*\n/, '')}      password: "{{ env_var('APP_DB_PW') }}"\n`,
+            },
+          ]
         : []),
     ];
     for (const t of targets) {
       const dir = project();
       writeFiles(dir, { 'profiles.yml': t.profile });
       const env = { ...ENV, APP_DB_PW: secret, DBT_ENV_SECRET_TOKEN: token };
-      const result = await cli(['--log-format-file', 'json', 'build', '--project-dir', dir, '-s', '+stg_people', '--vars', `{pw: ${secret}, token: ${token}}`, '-d'], env);
+      const result = await cli(
+        [
+          '--log-format-file',
+          'json',
+          'build',
+          '--project-dir',
+          dir,
+          '-s',
+          '+stg_people',
+          '--vars',
+          `{pw: ${secret}, token: ${token}}`,
+          '-d',
+        ],
+        env,
+      );
       expect(result.code, result.err).toBe(0);
       const log = readFileSync(join(dir, 'logs/strata.log'), 'utf8');
       expect(log).toContain('MainReportArgs');

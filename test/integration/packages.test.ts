@@ -41,7 +41,9 @@ async function installed(files: Record<string, string>): Promise<string> {
   writeFiles(dir, files);
   const deps = await cli(['deps', '--project-dir', dir], { HOME: EMPTY_HOME });
   expect(deps.code, deps.err).toBe(0);
-  expect(messages(deps.out)).toBe('Installed util_pkg (local ../util_pkg)\nInstalled 1 package into strata_packages/ and wrote package-lock.yml.');
+  expect(messages(deps.out)).toBe(
+    'Installed util_pkg (local ../util_pkg)\nInstalled 1 package into strata_packages/ and wrote package-lock.yml.',
+  );
   return dir;
 }
 

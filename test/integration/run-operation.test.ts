@@ -24,6 +24,7 @@ const files = {
   'macros/copy_orders.sql': `{% macro copy_orders() %}
   {% do run_query('create table ' ~ target.schema ~ '.orders_copy as select * from ' ~ ref('orders')) %}
   {{ log('copied ' ~ ref('orders').identifier, info=True) }}
+  {{ log('models: ' ~ (graph.nodes.values() | selectattr('resource_type', 'equalto', 'model') | map(attribute='name') | list), info=True) }}
 {% endmacro %}`,
   'macros/fail_after_write.sql': `{% macro fail_after_write() %}
   {% do run_query('create schema if not exists ' ~ target.schema) %}
@@ -60,13 +61,14 @@ for (const target of TEST_TARGETS) {
       expect(runResults.args.which).toBe('run-operation');
     });
 
-    it('reaches ref() and the package.macro spelling', async () => {
+    it('reaches ref(), graph and the package.macro spelling', async () => {
       const dir = writeProject(files);
       const schema = await target.writeProfile(dir, 'ops', { threads: 1 });
       expect((await cli(['run', '--project-dir', dir, '--threads', '1'], env)).code).toBe(0);
       const result = await cli(['run-operation', 'ops.copy_orders', '--project-dir', dir], env);
       expect(result.code, result.err).toBe(0);
       expect(result.out).toContain('copied orders');
+      expect(result.out).toContain("models: ['orders']");
       expect(await target.query(dir, `select count(*) as n from ${schema}.orders_copy`)).toEqual([{ n: '2' }]);
     });
 
@@ -85,6 +87,28 @@ for (const target of TEST_TARGETS) {
     });
   });
 }
+
+describe('run-operation with packages', () => {
+  it("calls an installed package's macro as package.macro, or by its name alone", async () => {
+    const dir = writeProject({
+      ...files,
+      'strata_packages/helpers/dbt_project.yml': 'name: helpers\n',
+      'strata_packages/helpers/macros/greet.sql':
+        "{% macro greet(who='world') %}{{ log('hello ' ~ who ~ ' from helpers', info=True) }}{% endmacro %}",
+    });
+    const qualified = await cli(['run-operation', 'helpers.greet', '--project-dir', dir, '--args', '{who: ann}'], env);
+    expect(qualified.code, qualified.err).toBe(0);
+    expect(logLines(qualified.out)).toContain('hello ann from helpers');
+    const plain = await cli(['run-operation', 'greet', '--project-dir', dir], env);
+    expect(plain.code, plain.err).toBe(0);
+    expect(logLines(plain.out)).toContain('hello world from helpers');
+    const runResults = JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string }[] };
+    expect(runResults.results[0]?.unique_id).toBe('macro.helpers.greet');
+    const wrong = await cli(['run-operation', 'helpers.gret', '--project-dir', dir], env);
+    expect(wrong.code).toBe(1);
+    expect(wrong.err).toContain("Did you mean 'helpers.greet'?");
+  });
+});
 
 describe('run-operation errors', () => {
   it('names a missing macro with the closest one, exit 1', async () => {

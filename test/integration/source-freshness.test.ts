@@ -91,6 +91,7 @@ sources:
         error_after: {count: 24, period: hour}
     tables:
       - name: orders
+        tags: [hourly]
       - name: customers
         loaded_at_field: updated_at
       - name: payments
@@ -106,6 +107,11 @@ sources:
         freshness: null
       - name: unstamped
         loaded_at_field: null
+  - name: reference
+    schema: ${s}
+    loaded_at_field: loaded_at
+    tables:
+      - name: lookup
 `,
       );
       await sql(
@@ -122,13 +128,15 @@ sources:
       );
       const { code, out, err } = await strata('source', 'freshness');
       expect(code, err).toBe(1);
-      expect(out).toMatch(/1 of 4 START freshness of raw\.orders \.+ \[RUN\]/);
-      expect(out).toMatch(/PASS freshness of raw\.orders \.+ \[PASS in \d+\.\d\ds\]/);
-      expect(out).toMatch(/WARN freshness of raw\.customers \.+ \[WARN in /);
-      expect(err).toMatch(/ERROR STALE freshness of raw\.payments \.+ \[ERROR STALE in /);
-      expect(out).toMatch(/WARN freshness of raw\.events \.+ \[WARN in /);
+      expect(out).toMatch(/1 of 4 START .*raw\.orders \.+ \[RUN\]/);
+      expect(out).toMatch(/PASS .*raw\.orders \.+ \[PASS in \d+\.\d\ds\]/);
+      expect(out).toMatch(/WARN .*raw\.customers \.+ \[WARN in /);
+      expect(err).toMatch(/ERROR STALE .*raw\.payments \.+ \[ERROR STALE in /);
+      expect(out).toMatch(/WARN .*raw\.events \.+ \[WARN in /);
       // A table whose freshness is switched off is not checked; one without a loaded_at_field is named.
       expect(out + err).not.toContain('raw.audit');
+      // A source without freshness is not checked (its table does not even exist).
+      expect(out + err).not.toContain('reference.lookup');
       expect(err).toContain('the freshness of raw.unstamped is not checked');
       expect(out).toContain('Done. PASS=1 WARN=2 ERROR STALE=1 ERROR=0 TOTAL=4');
 
@@ -156,6 +164,8 @@ sources:
 
       // Only the fresh table: exit 0; a warning alone is still a success.
       expect((await strata('source', 'freshness', '-s', 'source:raw.orders')).code).toBe(0);
+      expect((await strata('source', 'freshness', '-s', 'tag:hourly')).code).toBe(0);
+      expect(readSources(join(dir, 'target', 'sources.json')).results.map((r) => r.unique_id)).toEqual(['source.p.raw.orders']);
       const warnOnly = await strata(
         'source',
         'freshness',
@@ -172,6 +182,19 @@ sources:
           .results.map((r) => r.status)
           .sort(),
       ).toEqual(['pass', 'warn', 'warn']);
+      // Under --warn-error a warning fails the command too.
+      const strict = await strata('source', 'freshness', '-s', 'source:raw.customers', '--warn-error');
+      expect(strict.code).toBe(1);
+      expect(strict.err).toContain('LogFreshnessResult');
+      // Orchestrators reading dbt's JSON logs get dbt's event names.
+      const json = await strata('source', 'freshness', '-s', 'source:raw.customers', '--log-format', 'json');
+      const events = json.out
+        .split('\n')
+        .map((l) => JSON.parse(l) as { info: { name: string; code: string; level: string }; data: Record<string, unknown> });
+      expect(events.find((e) => e.info.name === 'LogFreshnessResult')).toMatchObject({
+        info: { code: 'Q018', level: 'warn' },
+        data: { source_name: 'raw', table_name: 'customers', status: 'warn' },
+      });
       // The old spelling still works.
       expect((await strata('source', 'snapshot-freshness', '-s', 'source:raw.orders')).code).toBe(0);
     });
@@ -194,7 +217,7 @@ sources:
       await sql(`create table ${schema}.missing_column (id int)`, `create table ${schema}.empty (id int, loaded_at timestamptz)`);
       const { code, err } = await strata('source', 'freshness');
       expect(code).toBe(1);
-      expect(err).toMatch(/ERROR freshness of raw\.missing_column \.+ \[ERROR in /);
+      expect(err).toMatch(/ERROR .*raw\.missing_column \.+ \[ERROR in /);
       expect(err).toContain('no_such_column');
       const artifact = readSources(join(dir, 'target', 'sources.json'));
       const failed = artifact.results.find((r) => r.unique_id === 'source.p.raw.missing_column');
