@@ -22,7 +22,7 @@ import { registerInit } from './commands/init.js';
 import { printDiagnostics } from './output/diagnostics.js';
 import { briefUsageErrors, commanderExitCode } from './output/usage-errors.js';
 import { withGlobalCiOptions } from './commands/ci-flags.js';
-import { onTemplateLog } from '../core/template/invocation.js';
+import { inCommand, onTemplateLog } from '../core/template/invocation.js';
 import { processTerminal, type Terminal } from './output/terminal.js';
 import { EventLogger } from './output/event-logger.js';
 import { startLoggingOnAction } from './output/command-start.js';
@@ -61,7 +61,7 @@ export async function runCli(
   // `{{ log('…', info=True) }}` and `print()` in templates are shown as they happen.
   onTemplateLog((message) => logger.templateLog(message));
   try {
-    await program.parseAsync([...argv], { from: 'user' });
+    await inCommand(() => program.parseAsync([...argv], { from: 'user' }));
     return logger.finish(term.outputClosed?.aborted ? SIGPIPE_EXIT : exitCode);
   } catch (err) {
     if (term.outputClosed?.aborted) return logger.finish(SIGPIPE_EXIT);

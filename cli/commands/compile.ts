@@ -38,8 +38,8 @@ export function registerCompile(program: Command, term: Terminal, env: NodeJS.Pr
         const fast = await recompile({ projectDir: resolve(flags.projectDir ?? '.'), args, env, invocationArgs, dialect: builtinDialect });
         // Nodes selected by name are printed; a re-compile holds no SQL, so it is read back from their files.
         const named = fast ? compiledByName(fast.targetPath, plainNames(select)) : [];
-        // One node compiled is printed whatever selected it: unless found by name, compile in full to know it.
-        if (fast && (fast.compiledCount !== 1 || named.length === 1)) {
+        // One node a selection compiled is printed whatever selected it: unless found by name, compile in full to know it.
+        if (fast && (fast.compiledCount !== 1 || named.length === 1 || select.length === 0)) {
           printDiagnostics(term, fast.warnings, fast.root);
           for (const node of named) printCompiled(term, flags.output, node);
           term.out(compiledLine(fast.compiledCount, fast.targetPath));
@@ -56,11 +56,11 @@ export function registerCompile(program: Command, term: Terminal, env: NodeJS.Pr
         usesState ? undefined : { args, envRead: recorded.read },
       );
       printDiagnostics(term, result.warnings, result.project.root);
-      // As dbt: the nodes selected by name (or the one node compiled) are printed with their SQL.
+      // As dbt: the nodes selected by name (or the one node a selection compiled) are printed with their SQL.
       const names = new Set(plainNames(select));
       const named = result.compiled
         .map((c) => ({ name: result.project.nodes.get(c.uniqueId)?.name ?? c.uniqueId, sql: c.compiledSql }))
-        .filter((c, _, all) => names.has(c.name) || all.length === 1);
+        .filter((c, _, all) => names.has(c.name) || (select.length > 0 && all.length === 1));
       for (const node of named) printCompiled(term, flags.output, node);
       term.out(compiledLine(result.compiled.length, result.project.targetPath));
     });

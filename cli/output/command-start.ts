@@ -40,8 +40,12 @@ function projectLogPath(projectDir: string): string | undefined {
   for (const file of ['strata_project.yml', 'dbt_project.yml']) {
     const path = join(projectDir, file);
     if (!existsSync(path)) continue;
-    const m = /^log-path:\s*(['"]?)([^'"#\n]+?)\1\s*(#.*)?$/m.exec(readFileSync(path, 'utf8'));
-    return m?.[2];
+    try {
+      return /^log-path:\s*(['"]?)([^'"#\n]+?)\1\s*(#.*)?$/m.exec(readFileSync(path, 'utf8'))?.[2];
+    } catch {
+      // The command reports a project file it cannot read; the log goes to logs/ meanwhile.
+      return undefined;
+    }
   }
   return undefined;
 }

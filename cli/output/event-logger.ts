@@ -102,7 +102,6 @@ export class EventLogger {
     this.command = undefined;
     this.settings = undefined;
     this.id = undefined;
-    useInvocationId(undefined);
     return code;
   }
 

@@ -21,7 +21,8 @@ export function secretValues(env: NodeJS.ProcessEnv, projectDir: string, profile
   for (const dir of profileSearchPath({ env, projectDir, ...(profilesDir ? { profilesDir } : {}) })) {
     const file = join(dir, 'profiles.yml');
     if (!existsSync(file)) continue;
-    const text = readFileSync(file, 'utf8');
+    const text = readable(file);
+    if (text === undefined) break;
     for (const m of text.matchAll(/env_var\(\s*['"]([^'"]+)['"]/g)) add(env[m[1] as string]);
     for (const m of text.matchAll(/^\s*([\w-]+)\s*:\s*(.+?)\s*$/gm))
       if (SECRET_NAME.test(m[1] as string) && !(m[2] as string).includes('{{')) add((m[2] as string).replace(/^(['"])(.*)\1$/, '$2'));
@@ -36,4 +37,13 @@ export function scrub(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const s of secrets) if (out.includes(s)) out = out.split(s).join('*****');
   return out;
+}
+
+/** The file's text, or undefined when it cannot be read (the command reports that itself, later). */
+function readable(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }

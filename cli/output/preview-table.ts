@@ -32,7 +32,14 @@ export function previewTable(preview: PreviewRows): string[] {
   const kinds = columnKinds(preview);
   const shown = preview.columns.slice(0, MAX_COLUMNS);
   const cut = preview.columns.length > MAX_COLUMNS;
-  const decimals = shown.map((c, i) => (kinds[i] === 'number' ? decimalPlaces(preview.rows.map((r) => r[c])) : 0));
+  const decimals = shown.map((c, i) =>
+    kinds[i] === 'number'
+      ? decimalPlaces(
+          preview.columnTypes[i] ?? '',
+          preview.rows.map((r) => r[c]),
+        )
+      : 0,
+  );
   const cells = preview.rows.map((row) =>
     shown.map((c, i) => {
       const text = textValue(row[c], kinds[i] as ColumnKind);
@@ -96,13 +103,17 @@ function textValue(value: unknown, kind: ColumnKind): string {
   return String(value);
 }
 
-/** Decimal places the column needs, at most agate's three. */
-function decimalPlaces(values: unknown[]): number {
+/**
+ * Decimal places the column is shown with, at most agate's three: a declared scale
+ * (`DECIMAL(10,2)`), else the most any value has (a value as exact text, `12.50`, keeps its zeros).
+ */
+function decimalPlaces(type: string, values: unknown[]): number {
+  const scale = /\(\s*\d+\s*,\s*(\d+)\s*\)/.exec(type)?.[1];
+  if (scale !== undefined) return Math.min(Number(scale), MAX_PRECISION);
   let places = 0;
   for (const v of values) {
     if (v === null || v === undefined) continue;
-    const fraction = /\.(\d+)$/.exec(String(v))?.[1] ?? '';
-    places = Math.max(places, fraction.replace(/0+$/, '').length);
+    places = Math.max(places, /\.(\d+)$/.exec(String(v))?.[1]?.length ?? 0);
   }
   return Math.min(places, MAX_PRECISION);
 }

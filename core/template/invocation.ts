@@ -11,17 +11,23 @@ export interface Invocation {
 
 let current: Invocation = { invocationId: randomUUID(), startedAt: new Date(), args: {} };
 
-/** The id the command being run has logged already (the CLI's first log line), which its invocations take. */
-let commandId: string | undefined;
+/** Per command run by the CLI (two may run side by side in one process): the id it has logged already. */
+const commands = new AsyncLocalStorage<{ id?: string }>();
 
-/** Sets (or, with undefined, clears) the id every invocation started until then takes: one id per command, as dbt's. */
-export function useInvocationId(id: string | undefined): void {
-  commandId = id;
+/** Runs one CLI command: the invocations it starts take the id given to useInvocationId within it. */
+export function inCommand<T>(fn: () => T): T {
+  return commands.run({}, fn);
+}
+
+/** Sets the id every invocation the current command starts takes: one id per command, as dbt's. */
+export function useInvocationId(id: string): void {
+  const command = commands.getStore();
+  if (command) command.id = id;
 }
 
 /** Starts a new invocation; templates rendered from now on see it. */
 export function startInvocation(args: Record<string, unknown>): Invocation {
-  current = { invocationId: commandId ?? randomUUID(), startedAt: new Date(), args };
+  current = { invocationId: commands.getStore()?.id ?? randomUUID(), startedAt: new Date(), args };
   return current;
 }
 

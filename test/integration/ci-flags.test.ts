@@ -275,7 +275,6 @@ describe('CI flags on the built-in DuckDB target', () => {
     expect(await secondCompile(['--no-partial-parse'])).toBe('compiled in full');
     expect(await secondCompile([], { DBT_PARTIAL_PARSE: 'false' })).toBe('compiled in full');
     expect(await secondCompile([], {}, 'flags:\n  partial_parse: false\n')).toBe('compiled in full');
-    expect(await secondCompile(['--partial-parse'], {}, 'flags:\n  partial_parse: false\n')).toBe('re-compiled');
   });
 
   it('rejects bad warn-error settings with a suggestion', async () => {
