@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import { printDiagnostics } from '../output/diagnostics.js';
 import type { Terminal } from '../output/terminal.js';
 import { compiledByName, plainNames } from '../../core/compile/compiled-by-name.js';
+import { refreshCompileRunResults } from '../../core/compile/recompile-results.js';
 import { ciProjectOptions } from './ci-flags.js';
 import { projectOptions, withProjectOptions, withSelectionOptions, type CommonFlags } from './common.js';
 
@@ -39,7 +40,11 @@ export function registerCompile(program: Command, term: Terminal, env: NodeJS.Pr
         // Nodes selected by name are printed; a re-compile holds no SQL, so it is read back from their files.
         const named = fast ? compiledByName(fast.targetPath, plainNames(select)) : [];
         // One node a selection compiled is printed whatever selected it: unless found by name, compile in full to know it.
-        if (fast && (fast.compiledCount !== 1 || named.length === 1 || select.length === 0)) {
+        if (
+          fast &&
+          (fast.compiledCount !== 1 || named.length === 1 || select.length === 0) &&
+          refreshCompileRunResults(fast.targetPath, invocationArgs, fast.patched)
+        ) {
           printDiagnostics(term, fast.warnings, fast.root);
           for (const node of named) printCompiled(term, flags.output, node);
           term.out(compiledLine(fast.compiledCount, fast.targetPath));

@@ -99,6 +99,7 @@ export class EventLogger {
       msg: `Command \`strata ${this.command.name}\` ${success ? 'succeeded' : 'failed'} at ${now.toISOString().slice(11, 22)} after ${elapsed.toFixed(2)} seconds`,
       data: { command: `strata ${this.command.name}`, success, completed_at: now.toISOString(), elapsed },
     });
+    this.file?.flush();
     this.command = undefined;
     this.settings = undefined;
     this.id = undefined;

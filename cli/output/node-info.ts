@@ -56,12 +56,12 @@ export function describeNode(node: ProjectNode | undefined, uniqueId: string): s
   }
 }
 
-/** The row status dbt shows for a result (`OK`, `CREATE 3`, `INSERT 5`, `PASS`, `WARN 2`, `ERROR`, `SKIP`). */
+/** The row status dbt shows for a result: the database's response (`CREATE VIEW`, `INSERT 0 5`, `OK`), `PASS`, `WARN 2`, `ERROR`, `SKIP`. */
 export function resultStatus(result: NodeResult): string {
   const failures = result.failures ?? 0;
   switch (result.status) {
     case 'success':
-      return 'OK';
+      return result.adapterResponse?.message.trim().slice(0, 24) || 'OK';
     case 'pass':
       return 'PASS';
     case 'warn':

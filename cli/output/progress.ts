@@ -136,7 +136,9 @@ function runResult(result: NodeResult): Record<string, unknown> {
     timing_info: [],
     thread: result.threadId,
     execution_time: result.executionTime,
-    adapter_response: {},
+    adapter_response: result.adapterResponse
+      ? { _message: result.adapterResponse.message, code: result.adapterResponse.code, rows_affected: result.adapterResponse.rowsAffected }
+      : {},
     num_failures: result.failures ?? 0,
   };
 }

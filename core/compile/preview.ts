@@ -69,8 +69,10 @@ function onlyNode(nodes: ProjectNode[], select: readonly string[]): ProjectNode 
   if (previewable.length === 1) return previewable[0] as ProjectNode;
   const asked = select.length ? `'${select.join(' ')}'` : 'no --select';
   const names = previewable.slice(0, 5).map((n) => n.name);
-  const message =
-    previewable.length === 0
+  const unitTests = nodes.length > 0 && previewable.length === 0;
+  const message = unitTests
+    ? `${asked} selects only unit tests, which have no rows of their own to preview: select their model, or run 'strata test'.`
+    : previewable.length === 0
       ? `${asked} selects no node to preview: pass --select with one model, seed, snapshot, analysis or test, or --inline with SQL.`
       : `${asked} selects ${previewable.length} nodes (${names.join(', ')}${previewable.length > 5 ? ', ...' : ''}); select a single node to preview.`;
   throw new StrataUserError([diagnostic('invalid-selector', message)]);

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
 import { EMPTY_HOME } from '../helpers/load.js';
 import { TEST_TARGETS } from '../helpers/targets.js';
-import { projectYml, writeProject } from '../helpers/temp-project.js';
+import { projectYml, writeFiles, writeProject } from '../helpers/temp-project.js';
 
 // parse, show, compile --inline / -s, ls and run_results.json, on every adapter (docs/inspecting.md).
 
@@ -184,10 +184,21 @@ for (const target of TEST_TARGETS) {
       expect(results.results[0]?.timing.map((t) => t.name)).toEqual(['compile', 'execute']);
       expect(results.results[0]?.compiled_code).toMatch(/__dbt__cte__stg_people/);
 
-      // Again, from the re-compile state: the same SQL printed, as JSON this time.
+      // Again after an edit, from the re-compile state: the new SQL printed (as JSON this time) and in run_results.json.
+      const first = JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')) as { metadata: { invocation_id: string } };
+      writeFiles(dir, {
+        'models/people_table.sql': "{{ config(materialized='table') }}\nselect id, upper(name) as name from {{ ref('stg_people') }}",
+      });
       const again = printedJson((await strata('compile', '-s', 'people_table', '--output', 'json')).out);
       expect(again.node).toBe('people_table');
-      expect(String(again.compiled)).toMatch(/select id, name from "?__dbt__cte__stg_people"?/);
+      expect(String(again.compiled)).toMatch(/select id, upper\(name\) as name from "?__dbt__cte__stg_people"?/);
+      const refreshed = JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')) as RunResults & {
+        metadata: { invocation_id: string };
+      };
+      expect(refreshed.metadata.invocation_id).not.toBe(first.metadata.invocation_id);
+      expect(refreshed.results.map((r) => r.unique_id)).toEqual(['model.p.people_table']);
+      expect(refreshed.results[0]?.compiled_code).toMatch(/upper\(name\)/);
+      expect(validate(refreshed), JSON.stringify(validate.errors)).toBe(true);
     });
 
     it('lists sources, exposures, seeds, tests and models in every output form', async () => {

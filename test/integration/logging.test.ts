@@ -202,7 +202,7 @@ describe('the log file', () => {
     for (let i = 0; i < 8; i++) expect((await cli(['ls', '--project-dir', dir, '--log-file-max-bytes', '600'], ENV)).code).toBe(0);
     const files = readdirSync(join(dir, 'logs')).sort();
     expect(files).toEqual(['strata.log', 'strata.log.1', 'strata.log.2', 'strata.log.3', 'strata.log.4', 'strata.log.5']);
-    for (const f of files) expect(readFileSync(join(dir, 'logs', f)).length).toBeLessThanOrEqual(1200);
+    for (const f of files) expect(readFileSync(join(dir, 'logs', f)).length).toBeLessThanOrEqual(600);
   });
 
   it('goes to --log-path (or the project file log-path), and a directory that cannot be written only warns', async () => {
