@@ -56,6 +56,13 @@ export class EventLogger {
       err: (line) => this.emit({ name: 'Note', level: 'error', msg: line, stderr: true, bare: true }),
       emit: (event) => this.emit(event),
       ...(base.outputClosed ? { outputClosed: base.outputClosed } : {}),
+      // Commands ask these of the real terminal (init prompts only on one).
+      get isTTY() {
+        return base.isTTY;
+      },
+      get columns() {
+        return base.columns;
+      },
     };
   }
 

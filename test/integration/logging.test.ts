@@ -118,6 +118,25 @@ for (const target of TEST_TARGETS) {
   });
 }
 
+describe('every line in JSON', () => {
+  it('turns what any command prints into events: plain lines, results, errors', async () => {
+    const dir = project();
+    const compiled = await run(['compile', '--project-dir', dir, '--log-format', 'json'], {});
+    expect(compiled.code).toBe(0);
+    const notes = jsonLines(compiled.out).map((e) => (e as unknown as { info: { name: string; msg: string } }).info);
+    expect(notes).toContainEqual(expect.objectContaining({ name: 'Note', msg: expect.stringMatching(/^Compiled \d+ nodes/) }));
+    const listed = await run(['ls', '--project-dir', dir, '--log-format', 'json'], {});
+    const rows = jsonLines(listed.out).map((e) => (e as unknown as { info: { name: string; code: string; msg: string } }).info);
+    expect(rows).toContainEqual(expect.objectContaining({ name: 'ListCmdOut', code: 'Z049', msg: 'p.stg_people' }));
+    writeFiles(dir, { 'models/bad.sql': "select * from {{ ref('nowhere') }}" });
+    const failed = await run(['compile', '--project-dir', dir, '--log-format', 'json'], {});
+    expect(failed.code).toBe(1);
+    expect(failed.err.length).toBeGreaterThan(0);
+    const errors = jsonLines(failed.err).map((e) => (e as unknown as { info: { level: string; msg: string } }).info);
+    expect(errors[0]).toMatchObject({ level: 'error', msg: expect.stringContaining("ref('nowhere')") });
+  });
+});
+
 describe('console text', () => {
   it('fits every row in 80 columns on a wide terminal, and in a narrower one', async () => {
     const dir = project();
