@@ -11,6 +11,8 @@ import { registerDeps } from './commands/deps.js';
 import { registerLs } from './commands/ls.js';
 import { registerParse } from './commands/parse.js';
 import { registerShow } from './commands/show.js';
+import { envSetting } from './commands/flag-env.js';
+import { applyEnvDefaults } from './commands/env-defaults.js';
 import { registerRun } from './commands/run.js';
 import { registerRetry } from './commands/retry.js';
 import { registerDocs } from './commands/docs.js';
@@ -72,7 +74,7 @@ export async function runCli(
       return logger.finish(2);
     }
     if (err instanceof StrataUserError) {
-      printDiagnostics(term, err.diagnostics, resolveProjectDir(argv));
+      printDiagnostics(term, err.diagnostics, resolveProjectDir(argv, env));
       return logger.finish(1);
     }
     if (err instanceof StrataEnvironmentError) {
@@ -98,6 +100,7 @@ export function buildProgram(term: Terminal, env: NodeJS.ProcessEnv, setExit: (c
     .configureOutput({ writeOut: (s) => term.out(s.trimEnd()), writeErr: (s) => term.err(s.trimEnd()) });
   addLogOptions(program);
   withGlobalCiOptions(program);
+  applyEnvDefaults(program, env);
   registerRun(program, term, env, setExit);
   registerCompile(program, term, env);
   registerLs(program, term, env);
@@ -122,8 +125,9 @@ export function buildProgram(term: Terminal, env: NodeJS.ProcessEnv, setExit: (c
 const SIGPIPE_EXIT = 141;
 
 /** Diagnostics name files relative to the project; find it to print source excerpts. */
-function resolveProjectDir(argv: readonly string[]): string {
+function resolveProjectDir(argv: readonly string[], env: NodeJS.ProcessEnv): string {
   const i = argv.indexOf('--project-dir');
   const inline = argv.find((a) => a.startsWith('--project-dir='));
-  return i >= 0 && argv[i + 1] ? (argv[i + 1] as string) : inline ? inline.slice('--project-dir='.length) : '.';
+  if (i >= 0 && argv[i + 1]) return argv[i + 1] as string;
+  return inline ? inline.slice('--project-dir='.length) : (envSetting(env, 'project-dir') ?? '.');
 }

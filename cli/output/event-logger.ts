@@ -142,7 +142,13 @@ export class EventLogger {
     }
     if (this.showsOnConsole(event, settings)) {
       const columns = this.base.isTTY && this.base.columns ? this.base.columns : Infinity;
-      const line = formatLine(event, settings.format, this.context(Math.min(settings.printerWidth, columns), this.colors, true));
+      // Names are cut to fit only on a terminal, where a wrapped row is what a person sees; piped
+      // output (CI logs, grep) keeps every name whole, as dbt's, and overruns the width instead.
+      const line = formatLine(
+        event,
+        settings.format,
+        this.context(Math.min(settings.printerWidth, columns), this.colors, this.base.isTTY === true),
+      );
       (event.stderr ? this.base.err : this.base.out)(scrub(line, this.secrets));
     }
     if (this.file && RANK[levelOf(event)] >= RANK[settings.levelFile]) {

@@ -57,6 +57,7 @@ export const projectFileSchema = z.strictObject({
  * logs or resources Strata does not build.
  */
 export const IGNORED_PROJECT_KEYS: Record<string, string | undefined> = {
+  // Read by the CLI's logger before the project loads (cli/output/command-start.ts), not by the loader.
   'log-path': undefined,
   'dbt-cloud': undefined,
   'restrict-access': "Strata checks model access ('access: private/protected') whether or not restrict-access is set",

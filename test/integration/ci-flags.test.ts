@@ -92,6 +92,24 @@ for (const target of TEST_TARGETS) {
       expect(overridden.out.split('\n')).toContain(fromPayments);
     });
 
+    it('DBT_PROJECT_DIR names the project and DBT_FULL_REFRESH rebuilds incremental models, as the flags do', async () => {
+      const { dir, schema } = await setup('', {
+        'models/events.sql':
+          "{{ config(materialized='incremental') }}select {{ var('n', 1) }} as n{% if is_incremental() %} where {{ var('n', 1) }} > (select max(n) from {{ this }}){% endif %}",
+      });
+      const inDir = (argv: string[], env: NodeJS.ProcessEnv = {}) => cli(argv, { ...ENV, DBT_PROJECT_DIR: dir, ...env });
+      expect((await inDir(['run', '-s', 'events'])).code).toBe(0);
+      expect((await inDir(['run', '-s', 'events', '--vars', '{n: 2}'])).code).toBe(0);
+      const rows = () => target.query(dir, `select n from ${schema}.events order by n`);
+      expect((await rows()).map((r) => r.n)).toEqual(['1', '2']);
+      const refreshed = await inDir(['run', '-s', 'events', '--vars', '{n: 3}'], { DBT_FULL_REFRESH: 'true' });
+      expect(refreshed.code, refreshed.err).toBe(0);
+      expect((await rows()).map((r) => r.n)).toEqual(['3']);
+      // The flag wins over the environment: another folder on the command line is what is read.
+      const elsewhere = await inDir(['ls', '--project-dir', join(dir, 'no-such-folder')]);
+      expect(elsewhere.code).not.toBe(0);
+    });
+
     it('--indirect-selection decides which tests build runs', async () => {
       const { dir, run } = await setup();
       expect((await run(['run', '-s', 'customers'])).code).toBe(0);

@@ -155,7 +155,12 @@ describe('console text', () => {
     const narrow = await run(['build', '--project-dir', dir], { NO_COLOR: '1' }, { columns: 60 });
     for (const row of narrow.out.filter((l) => / of 5 /.test(l))) expect(row.length, row).toBeLessThanOrEqual(60);
     const wider = await run(['build', '--project-dir', dir, '--printer-width', '120'], {});
-    for (const row of wider.out.filter((l) => / of 5 /.test(l))) expect(row.length, row).toBe(120);
+    for (const row of wider.out.filter((l) => / of 5 /.test(l) && !l.includes(LONG_MODEL))) expect(row.length, row).toBe(120);
+    // Piped (no terminal): short rows still fit 80 columns, a long name is kept whole.
+    const piped = await run(['build', '--project-dir', dir], {});
+    const pipedRows = piped.out.filter((l) => / of 5 /.test(l));
+    expect(pipedRows.filter((r) => !r.includes(LONG_MODEL)).every((r) => r.length <= 80)).toBe(true);
+    expect(pipedRows.filter((r) => r.includes(LONG_MODEL))).toHaveLength(2);
   });
 
   it('colours only a terminal, as NO_COLOR, FORCE_COLOR and --use-colors say', async () => {
