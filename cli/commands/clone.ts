@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { printDiagnostics } from '../output/diagnostics.js';
 import { cloneProgressPrinter } from '../output/clone-progress.js';
 import type { Terminal } from '../output/terminal.js';
-import { envBoolean } from './flag-env.js';
+import { withCancellation } from './cancellation.js';
 import { positiveInt, projectOptions, seconds, withProjectOptions, withSelectionOptions, type CommonFlags } from './common.js';
 
 interface CloneFlags extends CommonFlags {
@@ -25,33 +25,27 @@ export function registerClone(program: Command, term: Terminal, env: NodeJS.Proc
     .option('--lock-timeout <seconds>', 'how long to wait while another run writes to the same target', seconds)
     .action(async (flags: CloneFlags) => {
       const { cloneProject } = await import('../../core/run/clone-project.js');
-      const controller = new AbortController();
-      const stop = () => {
-        if (controller.signal.aborted) process.exit(130);
-        term.err('Cancelling: stopping after the relations being cloned (press Ctrl-C again to exit at once)...');
-        controller.abort();
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-      try {
-        let print: ReturnType<typeof cloneProgressPrinter> | undefined;
-        const { summary } = await cloneProject({
-          ...(await projectOptions(flags, env)),
-          ...(flags.threads ? { threads: flags.threads } : {}),
-          // As dbt: DBT_FULL_REFRESH (or STRATA_FULL_REFRESH) when the flag is not given.
-          ...((flags.fullRefresh ?? envBoolean(env, 'full-refresh')) ? { fullRefresh: true } : {}),
-          ...(flags.lockTimeout !== undefined ? { lockTimeout: flags.lockTimeout } : {}),
-          signal: controller.signal,
-          onPrepared: (prepared) => {
-            printDiagnostics(term, prepared.warnings, prepared.project.root);
-            print = cloneProgressPrinter(term, prepared.project);
-          },
-          onEvent: (event) => print?.(event),
-        });
-        setExit(summary.cancelled ? 130 : summary.success ? 0 : 1);
-      } finally {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-      }
+      const code = await withCancellation(
+        term,
+        'Cancelling: stopping after the relations being cloned (press Ctrl-C again to exit at once)...',
+        async (signal) => {
+          let print: ReturnType<typeof cloneProgressPrinter> | undefined;
+          const { summary } = await cloneProject({
+            ...(await projectOptions(flags, env)),
+            ...(flags.threads ? { threads: flags.threads } : {}),
+            // DBT_FULL_REFRESH is filled in by env-defaults.ts when the flag is not given.
+            ...(flags.fullRefresh ? { fullRefresh: true } : {}),
+            ...(flags.lockTimeout !== undefined ? { lockTimeout: flags.lockTimeout } : {}),
+            signal,
+            onPrepared: (prepared) => {
+              printDiagnostics(term, prepared.warnings, prepared.project.root);
+              print = cloneProgressPrinter(term, prepared.project);
+            },
+            onEvent: (event) => print?.(event),
+          });
+          return summary.cancelled ? 130 : summary.success ? 0 : 1;
+        },
+      );
+      setExit(code);
     });
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { NodeType } from '../../core/project/types.js';
 import type { RunOptions } from '../../core/run/run-project.js';
+import { withCancellation } from './cancellation.js';
 import { printDiagnostics } from '../output/diagnostics.js';
 import { progressPrinter } from '../output/progress.js';
 import type { Terminal } from '../output/terminal.js';
@@ -76,25 +77,12 @@ export function registerRun(program: Command, term: Terminal, env: NodeJS.Proces
 
 /** Runs with progress lines, Ctrl-C/SIGTERM cancellation, and returns the exit code. */
 export async function runWithProgress(term: Terminal, options: RunOptions): Promise<number> {
-  const controller = new AbortController();
-  const stop = () => {
-    if (controller.signal.aborted) process.exit(130);
-    term.err('Cancelling: stopping running queries (press Ctrl-C again to exit at once)...');
-    controller.abort();
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-  // Nobody reads the output any more (`strata build | head -1`): stop as SIGPIPE would stop a
-  // Unix tool, but cancelling what runs, so no statement is left running on the server.
-  const outputGone = () => controller.abort();
-  term.outputClosed?.addEventListener('abort', outputGone, { once: true });
-  if (term.outputClosed?.aborted) controller.abort();
   const { runProject } = await import('../../core/run/run-project.js');
-  try {
+  return withCancellation(term, 'Cancelling: stopping running queries (press Ctrl-C again to exit at once)...', async (signal) => {
     let print: ReturnType<typeof progressPrinter> | undefined;
     const { summary } = await runProject({
       ...options,
-      signal: controller.signal,
+      signal,
       onPrepared: (prepared) => {
         printDiagnostics(term, prepared.warnings, prepared.project.root);
         print = progressPrinter(term, prepared.project);
@@ -103,9 +91,5 @@ export async function runWithProgress(term: Terminal, options: RunOptions): Prom
     });
     // 130 is the shell's code for a run stopped by Ctrl-C.
     return summary.cancelled ? 130 : summary.success ? 0 : 1;
-  } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-    term.outputClosed?.removeEventListener('abort', outputGone);
-  }
+  });
 }

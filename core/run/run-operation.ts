@@ -4,13 +4,13 @@ import { Compiler } from '../compile/compiler.js';
 import { prepareProject, type PreparedProject } from '../compile/compile-project.js';
 import { graphContext } from '../compile/graph-context.js';
 import { operationRefs } from '../compile/operation-refs.js';
-import { diagnostic, StrataUserError, throwIfErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { diagnostic, StrataUserError, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { LoadOptions } from '../project/load-project.js';
 import type { Project } from '../project/types.js';
 import { splitArgs } from '../template/call-args.js';
 import { templateLog, withInvocation } from '../template/invocation.js';
-import { yamlLibrary } from '../template/yaml-library.js';
+import { parseFlagMapping } from '../project/parse-vars.js';
 
 /** Options for `strata run-operation`. */
 export interface OperationOptions extends LoadOptions {
@@ -38,16 +38,7 @@ export interface OperationOutcome {
 
 /** Reads `--args` (a YAML or JSON mapping, as dbt's). */
 export function parseOperationArgs(text: string | undefined): Record<string, unknown> {
-  if (text === undefined || text.trim() === '') return {};
-  let value: unknown;
-  try {
-    value = yamlLibrary().parse(text);
-  } catch (err) {
-    throwIfErrors([diagnostic('invalid-operation-args', `--args is not valid YAML: ${(err as Error).message.split('\n')[0]}`)]);
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value))
-    throwIfErrors([diagnostic('invalid-operation-args', `--args must be a mapping such as "{table: orders}", got: ${text}`)]);
-  return value as Record<string, unknown>;
+  return parseFlagMapping(text, '--args', 'invalid-operation-args', '{table: orders}');
 }
 
 /**
