@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import type { SqlDialect } from '../adapter/dialect.js';
 import { checksum } from '../project/checksum.js';
+import { DBT_CONFIG_DEFAULTS, NO_FRESHNESS } from '../project/dbt-config-defaults.js';
 import { manifestConfig } from '../project/node-config-json.js';
 import type {
   ColumnDef,
@@ -16,7 +17,7 @@ import { unitTestSpec } from '../project/unit-test-spec.js';
 // The manifest's entries, one function per kind of resource, in dbt's v12 shapes.
 
 /** What a node's entry reads of its project. */
-export type EntryProject = Pick<Project, 'name' | 'root' | 'nodes'>;
+export type EntryProject = Pick<Project, 'name' | 'root' | 'nodes'> & Partial<Pick<Project, 'packages'>>;
 
 export function nodeEntry(
   project: EntryProject,
@@ -43,14 +44,14 @@ export function nodeEntry(
     fqn: node.fqn,
     alias: r.identifier,
     checksum: node.checksum ?? checksum(node.rawCode),
-    config: manifestConfig(config),
+    config: manifestConfig(config, node.resourceType),
     tags: config.tags,
     description: node.description,
     columns: columnEntries(node.columns),
     meta: config.meta,
     group: config.group ?? null,
     docs: { show: config.docs?.show ?? true, node_color: config.docs?.node_color ?? null },
-    patch_path: node.patchPath ? `${project.name}://${node.patchPath}` : null,
+    patch_path: node.patchPath ? `${node.packageName}://${node.patchPath}` : null,
     build_path: null,
     unrendered_config: {},
     created_at: 0,
@@ -59,7 +60,8 @@ export function nodeEntry(
     doc_blocks: [],
   };
   if (node.resourceType === 'seed') {
-    entry.root_path = project.root;
+    // The folder of the project or package the seed belongs to.
+    entry.root_path = project.packages?.find((p) => p.name === node.packageName && node.packageName !== project.name)?.dir ?? project.root;
     entry.depends_on = { macros: [] };
     return entry;
   }
@@ -174,7 +176,15 @@ export function sourceEntry(s: SourceDefinition, dialect: SqlDialect): Record<st
     meta: s.meta,
     source_meta: {},
     tags: s.tags,
-    config: { enabled: true, event_time: (s.meta.event_time as string | undefined) ?? null },
+    config: {
+      enabled: true,
+      event_time: (s.meta.event_time as string | undefined) ?? null,
+      freshness: s.freshness ?? NO_FRESHNESS,
+      loaded_at_field: s.loadedAtField ?? null,
+      loaded_at_query: s.loadedAtQuery ?? null,
+      meta: s.meta,
+      tags: s.tags,
+    },
     patch_path: null,
     unrendered_config: {},
     relation_name: dialect.qualify(s.relation),
@@ -256,7 +266,7 @@ export function externalEntry(external: ExternalNode, dialect: SqlDialect): Reco
     fqn: [external.project, external.name],
     alias: r.identifier,
     checksum: { name: 'none', checksum: '' },
-    config: { enabled: true, materialized: 'external', access: external.access },
+    config: { ...DBT_CONFIG_DEFAULTS.model, materialized: 'external', access: external.access },
     tags: [],
     description: external.description,
     columns: columnEntries(external.columns),
@@ -277,7 +287,8 @@ export function externalEntry(external: ExternalNode, dialect: SqlDialect): Reco
     functions: [],
     depends_on: { macros: [], nodes: [] },
     compiled_path: null,
-    contract: { enforced: false, alias_types: true, checksum: null },
+    // The publisher's contract: readers (and state comparison) see the guarantee the model makes.
+    contract: external.contract ?? { enforced: false, alias_types: true, checksum: null },
     access: external.access,
     constraints: [],
     version: external.version ?? null,

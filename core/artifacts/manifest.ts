@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { SqlDialect } from '../adapter/dialect.js';
 import type { DependencyGraph } from '../graph/build-graph.js';
 import type { Project } from '../project/types.js';
+import { docEntries, groupEntries, macroEntries } from './definition-entries.js';
 import { exposureEntry, externalEntry, nodeEntry, sourceEntry, unitTestEntry } from './manifest-entries.js';
 import { artifactMetadata, type InvocationInfo } from './run-results.js';
 
@@ -68,65 +69,16 @@ export function manifestParts({ project, dag, dialect, invocation, compiled, env
     metadata: manifestMetadata(project.name, project.target.type, invocation, env),
     nodes: null,
     sources: Object.fromEntries([...project.sources.values()].map((s) => [s.uniqueId, sourceEntry(s, dialect)])),
-    macros: Object.fromEntries(
-      project.macros.map((m) => [
-        m.uniqueId,
-        {
-          name: m.name,
-          resource_type: 'macro',
-          package_name: project.name,
-          path: m.file,
-          original_file_path: m.file,
-          unique_id: m.uniqueId,
-          macro_sql: m.sql,
-          depends_on: { macros: [] },
-          description: '',
-          meta: {},
-          docs: { show: true, node_color: null },
-          patch_path: null,
-          arguments: [],
-          created_at: 0,
-          supported_languages: null,
-        },
-      ]),
-    ),
-    docs: Object.fromEntries(
-      [...project.docs.values()].map((d) => [
-        `doc.${project.name}.${d.name}`,
-        {
-          name: d.name,
-          resource_type: 'doc',
-          package_name: project.name,
-          path: d.file,
-          original_file_path: d.file,
-          unique_id: `doc.${project.name}.${d.name}`,
-          block_contents: d.content,
-        },
-      ]),
-    ),
+    macros: macroEntries(project),
+    docs: docEntries(project),
     exposures: Object.fromEntries([...(project.exposures?.values() ?? [])].map((e) => [e.uniqueId, exposureEntry(e, project)])),
     metrics: {},
-    groups: Object.fromEntries(
-      [...project.groups.values()].map((g) => [
-        `group.${project.name}.${g.name}`,
-        {
-          name: g.name,
-          resource_type: 'group',
-          package_name: project.name,
-          path: g.file,
-          original_file_path: g.file,
-          unique_id: `group.${project.name}.${g.name}`,
-          owner: g.owner,
-          description: g.description,
-          config: { meta: {} },
-        },
-      ]),
-    ),
+    groups: groupEntries(project, (id) => dag.graph.hasNode(id)),
     selectors: {},
     disabled,
     parent_map: parentMap,
     child_map: childMap,
-    group_map: groupMap(project),
+    group_map: groupMap(project, dag),
     saved_queries: {},
     semantic_models: {},
     unit_tests: unitTests,
@@ -164,11 +116,14 @@ export function customEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   return out;
 }
 
-function groupMap(project: Project): Record<string, string[]> {
+/** Node ids by group name, upstream models this project refs included (they are nodes of the manifest too). */
+function groupMap(project: Project, dag: DependencyGraph): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const node of project.nodes.values()) {
     const group = node.config.group;
     if (group) (out[group] ??= []).push(node.uniqueId);
   }
+  for (const external of project.externals.values())
+    if (external.group && dag.graph.hasNode(external.uniqueId)) (out[external.group] ??= []).push(external.uniqueId);
   return out;
 }

@@ -14,7 +14,7 @@ export function publishManifest(input: Omit<ManifestInput, 'invocation' | 'compi
 } {
   const { project, dag, dialect, env } = input;
   const manifest = manifestArtifact({ project, dag, dialect, invocation: newInvocation({ which: 'publish' }), ...(env ? { env } : {}) });
-  const nodes = manifest.nodes as Record<string, { resource_type: string; access?: string; package_name: string }>;
+  const nodes = manifest.nodes as Record<string, { resource_type: string; access?: string; package_name: string; group?: string | null }>;
   const published = Object.fromEntries(
     Object.entries(nodes).filter(([, n]) => n.resource_type === 'model' && n.access === 'public' && n.package_name === project.name),
   );
@@ -22,6 +22,7 @@ export function publishManifest(input: Omit<ManifestInput, 'invocation' | 'compi
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'manifest.json');
   const keep = new Set(Object.keys(published));
+  const groupsUsed = new Set(Object.values(published).flatMap((n) => (n.group ? [n.group] : [])));
   const pick = (map: Record<string, string[]>) =>
     Object.fromEntries(
       Object.entries(map)
@@ -36,7 +37,21 @@ export function publishManifest(input: Omit<ManifestInput, 'invocation' | 'compi
         nodes: published,
         sources: {},
         macros: {},
-        docs: {},
+        // Overviews only: the published manifest stays readable by dbt's docs site.
+        docs: Object.fromEntries(
+          Object.entries(manifest.docs as Record<string, { name: string }>).filter(([, d]) => d.name === '__overview__'),
+        ),
+        // The groups of published models, with their owners: consumers show who owns what they use.
+        groups: Object.fromEntries(
+          Object.entries(manifest.groups as Record<string, { name: string; package_name: string }>).filter(
+            ([, g]) => g.package_name === project.name && groupsUsed.has(g.name),
+          ),
+        ),
+        group_map: Object.fromEntries(
+          Object.entries(manifest.group_map as Record<string, string[]>)
+            .filter(([name]) => groupsUsed.has(name))
+            .map(([name, ids]) => [name, ids.filter((id) => keep.has(id))]),
+        ),
         unit_tests: {},
         disabled: {},
         parent_map: pick(manifest.parent_map as Record<string, string[]>),

@@ -47,6 +47,10 @@ export const DIAGNOSTIC_CODES = {
   'access-violation': 'error',
   'unknown-group': 'error',
   'deprecated-ref': 'warn',
+  /** A ref to a model whose deprecation date is still ahead (dbt's UpcomingReferenceDeprecation). */
+  'upcoming-deprecation': 'warn',
+  /** A model past its own deprecation date (dbt's DeprecatedModel). */
+  'deprecated-model': 'warn',
   'contract-mismatch': 'error',
   'breaking-change': 'error',
   'consumer-impact': 'warn',

@@ -30,6 +30,8 @@ export const WARNING_EVENTS: Record<WarningCode, string> = {
   'nothing-to-retry': 'NothingToDo',
   'ignored-setting': 'IgnoredProjectSetting',
   'deprecated-ref': 'DeprecatedReference',
+  'upcoming-deprecation': 'UpcomingReferenceDeprecation',
+  'deprecated-model': 'DeprecatedModel',
   'consumer-impact': 'ConsumerImpact',
   'unenforced-constraint': 'ConstraintNotSupported',
 };

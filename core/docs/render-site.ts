@@ -6,6 +6,9 @@ import type { SiteData } from './site-data.js';
 
 const siteDir = fileURLToPath(new URL('./site/', import.meta.url));
 
+/** The app's classic scripts (module scripts do not run from file://), in load order: each adds to `window.StrataDocs`. */
+const SCRIPTS = ['core.js', 'search.js', 'lineage.js', 'pages.js', 'sidebar.js', 'app.js'];
+
 /** JSON that can sit inside a <script> element: no `</script>` or line separators can break out. */
 function scriptJson(value: unknown): string {
   return JSON.stringify(value)
@@ -28,15 +31,15 @@ export function renderSite(data: SiteData): string {
 </head>
 <body>
 <aside>
-<input id="search" type="search" placeholder="Search models, sources, columns…" autocomplete="off">
-<div class="tabs"><button data-mode="project">Project</button> <button data-mode="database">Database</button> <a href="#lineage">Lineage</a></div>
+<input id="search" type="search" placeholder="Search names, columns, SQL… (Enter: all results)" autocomplete="off">
+<div class="tabs"><button data-mode="project">Project</button> <button data-mode="database">Database</button> <a href="#lineage">Lineage</a> <a href="#search/">Search</a></div>
 <ul id="results" class="tree"></ul>
 <div id="tree"></div>
 </aside>
 <main></main>
 <script id="strata-data" type="application/json">${scriptJson(data)}</script>
 <script>${readFileSync(dagrePath, 'utf8')}</script>
-<script>${readFileSync(join(siteDir, 'app.js'), 'utf8')}</script>
+${SCRIPTS.map((f) => `<script>${readFileSync(join(siteDir, f), 'utf8')}</script>`).join('\n')}
 </body>
 </html>
 `;

@@ -1,7 +1,23 @@
 import type { SqlDialect } from '../adapter/dialect.js';
 import type { DependencyGraph } from '../graph/build-graph.js';
 import type { Project } from '../project/types.js';
+import type { FreshnessThreshold, FreshnessTime } from '../project/freshness.js';
 import { renderMarkdown } from './markdown.js';
+import type { LastResults, SiteFreshnessResult } from './site-results.js';
+import { siteTests, type SiteTest } from './site-tests.js';
+import { sourceDescriptions } from './source-descriptions.js';
+
+/** What a source page shows beyond any node's: where the data comes from and how fresh it must be. */
+export interface SiteSource {
+  sourceName: string;
+  loader: string;
+  sourceDescription: string;
+  loadedAtField: string | null;
+  /** `warn_after`/`error_after` as text (`12 hours`), null when not set; `filter` as written. */
+  freshness: { warnAfter: string | null; errorAfter: string | null; filter: string | null } | null;
+  /** The last `strata source freshness` (target/sources.json), null when there is none. */
+  lastFreshness: SiteFreshnessResult | null;
+}
 
 /** One node of the docs site: everything its page and the lineage graph show. */
 export interface SiteNode {
@@ -21,8 +37,15 @@ export interface SiteNode {
   owner: string | null;
   access: string | null;
   version: string | null;
+  /** Short label of a model version for the graph and lists (`v2`), null when unversioned. */
+  versionLabel: string | null;
   contract: boolean;
+  /** Column tests are test unique ids. */
   columns: { name: string; type: string | null; description: string; tests: string[] }[];
+  /** Every test that reads this node: column tests, model-level tests, singular tests that ref it. */
+  tests: string[];
+  /** Only for sources. */
+  source: SiteSource | null;
   raw: string;
   compiled: string | null;
   parents: string[];
@@ -38,6 +61,7 @@ export interface SiteData {
   adapter: string;
   generatedAt: string;
   nodes: SiteNode[];
+  tests: SiteTest[];
 }
 
 type CatalogEntry = { columns?: Record<string, { type: string }>; stats?: { row_count?: { value: number } } };
@@ -51,13 +75,16 @@ export function siteData(
   dialect: SqlDialect,
   catalog: { nodes: Record<string, CatalogEntry>; sources: Record<string, CatalogEntry> },
   compiled: ReadonlyMap<string, string>,
+  last: LastResults = { runs: new Map(), freshness: new Map() },
 ): SiteData {
+  const { tests, testsOf } = siteTests(project, dag, compiled, last.runs);
   const testsByColumn = new Map<string, string[]>();
-  for (const node of project.nodes.values()) {
-    if (!node.test?.attachedNode) continue;
-    const key = `${node.test.attachedNode}|${node.test.column ?? node.test.columnName ?? ''}`;
-    testsByColumn.set(key, [...(testsByColumn.get(key) ?? []), node.test.testName ?? node.name]);
+  for (const test of tests) {
+    if (!test.attachedTo || !test.column) continue;
+    const key = `${test.attachedTo}|${test.column}`;
+    testsByColumn.set(key, [...(testsByColumn.get(key) ?? []), test.id]);
   }
+  const sourceDescription = sourceDescriptions(project);
   const shown = (id: string) =>
     project.nodes.has(id)
       ? SHOWN.has(project.nodes.get(id)?.resourceType ?? '')
@@ -105,8 +132,11 @@ export function siteData(
         node.version === undefined
           ? null
           : `${node.version}${node.latest ? ' (latest)' : ''}${node.deprecationDate ? `, deprecated ${node.deprecationDate}` : ''}`,
+      versionLabel: versionLabel(node.version),
       contract: node.config.contract?.enforced ?? false,
       columns: columnsOf(node.uniqueId, node.columns, entry),
+      tests: testsOf.get(node.uniqueId) ?? [],
+      source: null,
       raw: node.resourceType === 'seed' ? '' : node.rawCode,
       compiled: compiled.get(node.uniqueId) ?? null,
       parents: neighbours(node.uniqueId, 'predecessors'),
@@ -134,8 +164,18 @@ export function siteData(
       owner: null,
       access: null,
       version: null,
+      versionLabel: null,
       contract: false,
       columns: columnsOf(source.uniqueId, source.columns, entry),
+      tests: testsOf.get(source.uniqueId) ?? [],
+      source: {
+        sourceName: source.sourceName,
+        loader: source.loader,
+        sourceDescription: renderMarkdown(sourceDescription(source)),
+        loadedAtField: source.loadedAtField ?? null,
+        freshness: freshnessShown(source.freshness),
+        lastFreshness: last.freshness.get(source.uniqueId) ?? null,
+      },
       raw: '',
       compiled: null,
       parents: [],
@@ -151,7 +191,8 @@ export function siteData(
       name: external.name,
       type: 'model',
       package: external.project,
-      file: external.manifestFile,
+      // Named by its project only: the manifest's folder on this machine means nothing to a reader.
+      file: '',
       fqn: [external.project, external.name],
       description: renderMarkdown(external.description),
       materialized: 'external',
@@ -162,9 +203,12 @@ export function siteData(
       group: external.group ?? null,
       owner: null,
       access: external.access,
-      version: external.version === undefined ? null : String(external.version),
-      contract: false,
+      version: external.version === undefined ? null : `${external.version}${external.latest ? ' (latest)' : ''}`,
+      versionLabel: versionLabel(external.version),
+      contract: (external as { contract?: { enforced?: boolean } }).contract?.enforced ?? false,
       columns: columnsOf(external.uniqueId, external.columns, undefined),
+      tests: testsOf.get(external.uniqueId) ?? [],
+      source: null,
       raw: '',
       compiled: null,
       parents: [],
@@ -178,5 +222,17 @@ export function siteData(
     adapter: project.target.type,
     generatedAt: new Date().toISOString(),
     nodes: nodes.sort((a, b) => a.id.localeCompare(b.id)),
+    tests,
   };
+}
+
+const versionLabel = (version: string | number | undefined) => (version === undefined ? null : `v${version}`);
+
+const periodText = (time: FreshnessTime | null) =>
+  time?.count !== null && time?.count !== undefined && time.period ? `${time.count} ${time.period}${time.count === 1 ? '' : 's'}` : null;
+
+function freshnessShown(freshness: FreshnessThreshold | null | undefined): SiteSource['freshness'] {
+  if (!freshness) return null;
+  const shown = { warnAfter: periodText(freshness.warn_after), errorAfter: periodText(freshness.error_after), filter: freshness.filter };
+  return shown.warnAfter || shown.errorAfter ? shown : null;
 }

@@ -5,6 +5,7 @@ import { didYouMean } from '../diagnostics/suggest.js';
 import type { Project, ProjectNode } from '../project/types.js';
 import type { RefCall } from '../template/parse-scope.js';
 import { refKey } from './ref-key.js';
+import { externalTarget, modelDeprecations, nodeTarget, referenceDeprecation, type DeprecatedTarget } from './deprecations.js';
 
 /** The project's dependency graph: nodes and sources, edges from parent to child. */
 export interface DependencyGraph {
@@ -95,6 +96,7 @@ export function buildGraph(project: Project): DependencyGraph {
   } catch {
     diagnostics.push(...cycleDiagnostics(graph, project));
   }
+  diagnostics.push(...modelDeprecations(project));
   const warnings = throwIfErrors(diagnostics);
   const order = sorted.filter((id) => project.nodes.has(id));
   return { graph, resolvedRefs, order, warnings };
@@ -113,23 +115,16 @@ function checkAccess(from: ProjectNode, target: ProjectNode, ref: RefCall, diagn
   );
 }
 
-/** A version that is past or near its deprecation date still works, with a warning naming the date. */
+/** A ref to a model with a deprecation date still works, with dbt's warning. */
 function warnDeprecated(
   from: ProjectNode,
-  name: string,
-  version: string | number | undefined,
+  target: () => DeprecatedTarget,
   date: string | undefined,
   ref: RefCall,
   diagnostics: Diagnostic[],
 ): void {
-  if (!date) return;
-  diagnostics.push(
-    diagnostic(
-      'deprecated-ref',
-      `${from.name} refers to ${name}${version !== undefined ? ` v${version}` : ''}, which is deprecated as of ${date}. Move to the latest version.`,
-      ref.at,
-    ),
-  );
+  const warning = date ? referenceDeprecation(from, target(), ref) : undefined;
+  if (warning) diagnostics.push(warning);
 }
 
 /** `ref('other_project', 'model')`: only public models of upstream projects in dependencies.yml. */
@@ -172,7 +167,7 @@ function resolveExternal(project: Project, ref: RefCall, from: ProjectNode, diag
     );
     return undefined;
   }
-  warnDeprecated(from, `${ref.package}.${ref.name}`, target.version, target.deprecationDate, ref, diagnostics);
+  warnDeprecated(from, () => externalTarget(project, target), target.deprecationDate, ref, diagnostics);
   return target.uniqueId;
 }
 
@@ -195,7 +190,7 @@ function resolveRef(
   const target = ref.version !== undefined ? byVersion.get(`${ref.name}@${ref.version}`) : byName.get(ref.name);
   if (target) {
     checkAccess(from, target, ref, diagnostics);
-    warnDeprecated(from, target.name, target.version, target.deprecationDate, ref, diagnostics);
+    warnDeprecated(from, () => nodeTarget(project, target), target.deprecationDate, ref, diagnostics);
     return target.uniqueId;
   }
   if (ref.version !== undefined && byName.has(ref.name)) {

@@ -6,7 +6,7 @@ import type { ExposureDefinition, Project, ProjectNode, SourceDefinition } from 
 import type { DependencyGraph } from './build-graph.js';
 import { parseTerm, type SelectorAtom } from './selector-syntax.js';
 import { currentFreshnessFile, fresherSources, readFreshnessRecord } from './source-status.js';
-import { modifications, type ModifiedKind, type ProjectState } from './state.js';
+import { MODIFIED_KINDS, modifications, type ModifiedKind, type ProjectState } from './state.js';
 
 /** What to select, as given on the command line. */
 export interface SelectionOptions {
@@ -143,8 +143,6 @@ function matchAtom(ctx: SelectContext, atom: SelectorAtom): Set<string> {
 
 type NodePredicate = (node: ProjectNode) => boolean;
 
-const MODIFIED_KINDS: readonly ModifiedKind[] = ['body', 'configs', 'relation', 'contract', 'macros'];
-
 function predicate(ctx: SelectContext, atom: SelectorAtom): NodePredicate | undefined {
   const { method, value } = atom;
   switch (method) {
@@ -224,7 +222,7 @@ function statePredicate(ctx: SelectContext, atom: SelectorAtom): NodePredicate |
   if (atom.value === 'new') return isNew;
   if (atom.value === 'modified') return (n) => isNew(n) || modifications(ctx.project, n, state).size > 0;
   const kind = atom.value.replace(/^modified\./, '') as ModifiedKind;
-  if (!atom.value.startsWith('modified.') || !MODIFIED_KINDS.includes(kind)) {
+  if (!atom.value.startsWith('modified.') || !(MODIFIED_KINDS as readonly string[]).includes(kind)) {
     ctx.diagnostics.push(
       diagnostic(
         'invalid-selector',

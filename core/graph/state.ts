@@ -4,10 +4,10 @@ import type { Relation } from '../adapter/relation.js';
 import { diagnostic, throwIfErrors } from '../diagnostics/diagnostic.js';
 import { inputKey } from '../project/build-unit-tests.js';
 import { checksum } from '../project/checksum.js';
-import { manifestConfig } from '../project/node-config-json.js';
-import type { Project, ProjectNode } from '../project/types.js';
+import type { MacroDefinition, Project, ProjectNode } from '../project/types.js';
 import { unitTestSpec } from '../project/unit-test-spec.js';
 import { readFreshnessRecord, type FreshnessRecord } from './source-status.js';
+import { comparableConfig, configuredRelation, stableJson } from './state-configs.js';
 
 /** What another run (usually production's) left behind: its manifest and, if present, its results. */
 export interface ProjectState {
@@ -35,9 +35,19 @@ export interface StateNode {
   schema: string;
   alias?: string;
   name: string;
+  fqn?: string[];
+  description?: string;
   contract?: { enforced?: boolean };
-  columns?: Record<string, { data_type?: string | null }>;
+  columns?: Record<string, StateColumn>;
+  constraints?: { type: string }[];
   depends_on?: { macros?: string[] };
+}
+
+/** A column of a manifest node, as state comparison reads it. */
+export interface StateColumn {
+  description?: string;
+  data_type?: string | null;
+  constraints?: { type: string }[];
 }
 
 /** The parts of a manifest unit test that state comparison uses. */
@@ -87,42 +97,107 @@ export function loadState(dir: string): ProjectState {
   };
 }
 
-/** Ways a node can differ from its state counterpart (dbt's `state:modified` sub-selectors). */
-export type ModifiedKind = 'body' | 'configs' | 'relation' | 'contract' | 'macros';
+/** dbt's `state:modified` sub-selectors: the ways a node can differ from its state counterpart. */
+export const MODIFIED_KINDS = ['body', 'configs', 'relation', 'persisted_descriptions', 'contract', 'macros'] as const;
+
+/** A way a node can differ: a sub-selector, or a move to another folder (`fqn`, which only `state:modified` sees). */
+export type ModifiedKind = (typeof MODIFIED_KINDS)[number] | 'fqn';
 
 /** Whitespace never changes what SQL means (outside literals), so it never counts as a change. */
 export function normalizeSql(sql: string): string {
   return sql.replace(/\s+/g, ' ').trim();
 }
 
-/** Which kinds of modification a node has relative to the state (empty: unchanged or new). */
+/**
+ * Which kinds of modification a node has relative to the state, by dbt's rules (its nodes'
+ * same_body, same_config, same_database_representation, same_persisted_description,
+ * same_contract and macro checks). A node the state lacks has every kind, as each of dbt's
+ * sub-selectors picks new nodes too.
+ */
 export function modifications(project: Project, node: ProjectNode, state: ProjectState): Set<ModifiedKind> {
   if (node.resourceType === 'unit_test') return unitTestModifications(project, node, state);
   const old = state.nodes.get(node.uniqueId);
+  if (!old) return new Set(MODIFIED_KINDS);
   const kinds = new Set<ModifiedKind>();
-  if (!old) return kinds;
-  // A seed over 1 MiB is checksummed by its path (as dbt does): its changes are not seen here.
-  const seedSum = node.checksum ?? checksum(node.rawCode);
-  const body =
-    node.resourceType === 'seed'
-      ? (old.checksum?.name ?? 'sha256') !== seedSum.name || old.checksum?.checksum !== seedSum.checksum
-      : normalizeSql(old.raw_code ?? '') !== normalizeSql(node.rawCode);
-  if (body) kinds.add('body');
-  if (stableJson(withoutVolatile(old.config ?? {})) !== stableJson(withoutVolatile(manifestConfig(node.config)))) kinds.add('configs');
-  // The relation as configured, not as rendered: production and a dev target differ in schema by design.
-  const configured = (c: Record<string, unknown> | undefined) => stableJson([c?.database ?? null, c?.schema ?? null, c?.alias ?? null]);
-  if (configured(old.config) !== configured(node.config as Record<string, unknown>)) kinds.add('relation');
-  if (
-    contractOf(old) !==
-    stableJson({
-      enforced: node.config.contract?.enforced ?? false,
-      columns: Object.values(node.columns).map((c) => [c.name, c.dataType ?? null]),
-    })
-  )
-    kinds.add('contract');
-  const macroIds = node.macros.map((name) => project.macros.find((m) => m.name === name)).filter((m) => m !== undefined);
-  if (macroIds.some((m) => state.macros.get(m.uniqueId) !== m.sql)) kinds.add('macros');
+  const type = node.resourceType;
+  if (bodyChanged(node, old)) kinds.add('body');
+  if (comparableConfig(old.config ?? {}, type) !== comparableConfig(node.config, type)) kinds.add('configs');
+  if (configuredRelation(old.config, type) !== configuredRelation(node.config, type)) kinds.add('relation');
+  if (!samePersistedDescriptions(node, old)) kinds.add('persisted_descriptions');
+  if (type === 'model' && !sameContract(node, old)) kinds.add('contract');
+  if (old.fqn && node.fqn.join('.') !== old.fqn.join('.')) kinds.add('fqn');
+  if (macrosChanged(project, node, state)) kinds.add('macros');
   return kinds;
+}
+
+/**
+ * A seed's body is its checksum (over 1 MiB, its path, as dbt does: its changes are not seen). A
+ * generic test's body is its macro call, which only changes with its name, so with its unique id.
+ */
+function bodyChanged(node: ProjectNode, old: StateNode): boolean {
+  if (node.resourceType === 'seed') {
+    const sum = node.checksum ?? checksum(node.rawCode);
+    return (old.checksum?.name ?? 'sha256') !== sum.name || old.checksum?.checksum !== sum.checksum;
+  }
+  if (node.test?.kind === 'generic') return false;
+  return normalizeSql(old.raw_code ?? '') !== normalizeSql(node.rawCode);
+}
+
+/** Descriptions the node writes to the database (persist_docs), as dbt: only those it persists count. */
+function samePersistedDescriptions(node: ProjectNode, old: StateNode): boolean {
+  const persist = node.config.persist_docs;
+  if (persist?.relation && (old.description ?? '') !== node.description) return false;
+  if (!persist?.columns) return true;
+  const before = Object.entries(old.columns ?? {}).map(([name, c]) => [name, c.description ?? '']);
+  const now = Object.values(node.columns).map((c) => [c.name, c.description]);
+  return stableJson(Object.fromEntries(before)) === stableJson(Object.fromEntries(now));
+}
+
+/**
+ * dbt's ModelNode.same_contract: unenforced before and now is no change; otherwise what its
+ * contract checksum covers must be equal: columns (by name) with types and constraints, and for
+ * materializations that enforce constraints, the materialization and the model's constraints.
+ */
+function sameContract(node: ProjectNode, old: StateNode): boolean {
+  const was = old.contract?.enforced ?? false;
+  const now = node.config.contract?.enforced ?? false;
+  if (!was && !now) return true;
+  if (was !== now) return false;
+  const columns = (list: [string, string | null | undefined, { type: string }[] | undefined][]) =>
+    list
+      .map(([name, type, constraints]) => [name, type ?? null, (constraints ?? []).map((c) => c.type).sort()])
+      .sort(([a], [b]) => String(a).localeCompare(String(b)));
+  const enforcing = (materialized: unknown, constraints: { type: string }[] | undefined) =>
+    materialized === 'table' || materialized === 'incremental' ? [materialized, (constraints ?? []).map((c) => c.type).sort()] : [];
+  const before = stableJson([
+    columns(Object.entries(old.columns ?? {}).map(([name, c]) => [name, c.data_type, c.constraints])),
+    enforcing(old.config?.materialized, old.constraints),
+  ]);
+  const after = stableJson([
+    columns(Object.values(node.columns).map((c) => [c.name, c.dataType, c.constraints])),
+    enforcing(node.config.materialized, node.constraints),
+  ]);
+  return before === after;
+}
+
+/** Whether a macro the node calls (directly or through others) changed; dbt's own macros are Strata's here, not compared. */
+function macrosChanged(project: Project, node: ProjectNode, state: ProjectState): boolean {
+  const byName = macrosByName(project);
+  return node.macros.some((name) => {
+    const macro = byName.get(name);
+    return macro !== undefined && state.macros.get(macro.uniqueId) !== macro.sql;
+  });
+}
+
+const macroIndexes = new WeakMap<Project, Map<string, MacroDefinition>>();
+function macrosByName(project: Project): Map<string, MacroDefinition> {
+  let byName = macroIndexes.get(project);
+  if (!byName) {
+    byName = new Map();
+    for (const m of project.macros) if (!byName.has(m.name)) byName.set(m.name, m);
+    macroIndexes.set(project, byName);
+  }
+  return byName;
 }
 
 /**
@@ -131,7 +206,8 @@ export function modifications(project: Project, node: ProjectNode, state: Projec
  */
 function unitTestModifications(project: Project, node: ProjectNode, state: ProjectState): Set<ModifiedKind> {
   const old = state.unitTests.get(node.uniqueId);
-  return old && unitTestContents(old) !== unitTestContents(unitTestSpec(project, node)) ? new Set(['body']) : new Set();
+  if (!old) return new Set(MODIFIED_KINDS);
+  return unitTestContents(old) !== unitTestContents(unitTestSpec(project, node)) ? new Set(['body']) : new Set();
 }
 
 /** A unit test's contents in one form, whether dbt or Strata wrote the manifest: inputs by what they replace, SQL rows without layout. */
@@ -150,27 +226,6 @@ function unitTestContents(test: StateUnitTest): string {
     vars: test.overrides?.vars ?? {},
     macros: test.overrides?.macros ?? {},
   });
-}
-
-function contractOf(node: StateNode): string {
-  return stableJson({
-    enforced: node.contract?.enforced ?? false,
-    columns: Object.entries(node.columns ?? {}).map(([name, c]) => [name, c.data_type ?? null]),
-  });
-}
-
-/** Config keys that say nothing about what gets built. */
-function withoutVolatile(config: Record<string, unknown>): Record<string, unknown> {
-  const { tags: _tags, meta: _meta, docs: _docs, ...rest } = config;
-  return rest;
-}
-
-function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
-      : v,
-  );
 }
 
 /** Where a node was built in the state's run, for deferral. */

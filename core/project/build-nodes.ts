@@ -12,7 +12,7 @@ import type { Properties } from './properties.js';
 import { readSeedColumns } from './seed-columns.js';
 import { readSeedSample } from './seed-file.js';
 import { readSnapshotBlocks } from './snapshot-blocks.js';
-import { versionColumns, versionedFiles, type VersionSpec } from './model-versions.js';
+import { deprecationDateText, versionColumns, versionedFiles, type VersionSpec } from './model-versions.js';
 import { declarationAt } from './node-location.js';
 import type { NodeProperties } from './properties-file.js';
 import type { NodeType, ProjectNode } from './types.js';
@@ -269,6 +269,7 @@ function makeNode(
       latest: version.latest,
       ...(version.deprecationDate ? { deprecationDate: version.deprecationDate } : {}),
     });
+  else if (type === 'model' && patch?.props.deprecation_date) node.deprecationDate = deprecationDateText(patch.props.deprecation_date);
   return node;
 }
 

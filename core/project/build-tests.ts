@@ -1,4 +1,3 @@
-import { hash as digest } from 'node:crypto';
 import { diagnostic, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
 import type { RenderScope, TemplateEngine } from '../template/engine.js';
 import { configForPath, type ConfigTreeNode } from './config-tree.js';
@@ -10,6 +9,7 @@ import { plainValue } from './render-yaml.js';
 import { TEST_KWARGS, looksLikeCall, renderTestKwargs, renderedKwarg } from './test-kwargs.js';
 import { declarationAt } from './node-location.js';
 import { testMacroProblem } from './test-macro-args.js';
+import { testIdentity, testTarget } from './test-identity.js';
 import { parseTemplate } from './parse-template.js';
 import type { ParseCache } from './parse-cache.js';
 import type { ColumnDef, EntryLocator, ProjectNode, SourceDefinition, TestInfo } from './types.js';
@@ -56,12 +56,9 @@ export interface BuildTestsInput {
 /** A test declared on a node or source, before it becomes a node. */
 interface Declared {
   entry: unknown;
-  /** `ref('orders')` or `source('erp', 'sales')`. */
-  modelExpr: string;
   attachedNode: string;
+  /** The node's or source's name, for messages. */
   attachedName: string;
-  /** `source_` for tests on sources, as dbt names them. */
-  namePrefix: string;
   /** dbt's `column_name`: quoted when the column (or a source's `quoting`) says so. */
   columnName?: string;
   /** The column as declared, when `columnName` is quoted. */
@@ -79,13 +76,7 @@ export function buildTests(input: BuildTestsInput): { nodes: ProjectNode[]; diag
   for (const node of input.nodes) {
     if (node.resourceType === 'test' || node.resourceType === 'unit_test' || !node.patchPath) continue;
     const at = declarationAt(node);
-    const base = {
-      modelExpr: `ref('${node.name}')`,
-      attachedNode: node.uniqueId,
-      attachedName: node.name,
-      namePrefix: '',
-      file: node.patchPath,
-    };
+    const base = { attachedNode: node.uniqueId, attachedName: node.name, file: node.patchPath };
     node.tests.forEach((entry, k) => declared.push({ ...base, entry, ...placed(node.testLocators, k, at) }));
     for (const column of Object.values(node.columns))
       column.tests.forEach((entry, k) =>
@@ -93,13 +84,7 @@ export function buildTests(input: BuildTestsInput): { nodes: ProjectNode[]; diag
       );
   }
   for (const source of input.sources) {
-    const base = {
-      modelExpr: `source('${source.sourceName}', '${source.name}')`,
-      attachedNode: source.uniqueId,
-      attachedName: `${source.sourceName}_${source.name}`,
-      namePrefix: 'source_',
-      file: source.originalFilePath,
-    };
+    const base = { attachedNode: source.uniqueId, attachedName: `${source.sourceName}_${source.name}`, file: source.originalFilePath };
     source.tests.forEach((entry, k) => declared.push({ ...base, entry, ...placed(source.testLocators, k, source.at) }));
     for (const column of Object.values(source.columns))
       column.tests.forEach((entry, k) =>
@@ -145,17 +130,14 @@ function genericTest(d: Declared, input: BuildTestsInput, diagnostics: Diagnosti
   diagnostics.push(...checked.diagnostics);
   const argText = Object.entries(kwargs).map(([k, v]) => `${k}=${kwargSource(k, v)}`);
   const where = (checked.data ?? {}).where ?? configForPath(input.tree, [input.packageName]).where;
-  const model = where ? `__strata_where(${d.modelExpr}, ${templateLiteral(where)})` : d.modelExpr;
+  const target = testTarget(d.attachedNode).call;
+  const model = where ? `__strata_where(${target}, ${templateLiteral(where)})` : target;
   // The column's name is text, never an expression of the test's template (as in dbt).
   const call = [`model=${model}`, ...(d.columnName !== undefined ? [`column_name=${JSON.stringify(d.columnName)}`] : []), ...argText].join(
     ', ',
   );
   const macro = namespace ? `${namespace}.test_${testName}` : `test_${testName}`;
   const rawCode = `{{ ${macro}(${call}) }}`;
-  // dbt names a namespaced test after its package too: dbt_utils_expression_is_true_orders_...
-  const name =
-    customName ?? d.namePrefix + testNodeName(namespace ? `${namespace}_${testName}` : testName, d.attachedName, d.columnName, kwargs);
-  const hash = digest('md5', JSON.stringify([namespace, testName, d.attachedNode, d.columnName, kwargs]), 'hex').slice(0, 10);
   const info: TestInfo = {
     kind: 'generic',
     testName,
@@ -166,17 +148,11 @@ function genericTest(d: Declared, input: BuildTestsInput, diagnostics: Diagnosti
     ...(d.columnName !== undefined ? { columnName: d.columnName } : {}),
     ...(d.column !== undefined ? { column: d.column } : {}),
   };
-  const node = testNode(
-    `test.${input.packageName}.${name}.${hash}`,
-    name,
-    d.file,
-    d.file,
-    rawCode,
-    checked.data ?? {},
-    info,
-    input,
-    diagnostics,
-  );
+  const { full: name, short, uniqueId } = testIdentity(info, input.packageName, customName);
+  const config = checked.data ?? {};
+  // A name too long for a table gets a short alias (and file), unless the test gives its own.
+  const withAlias = short !== name && config.alias === undefined ? { ...config, alias: short } : config;
+  const node = testNode(uniqueId, name, `${short}.sql`, d.file, d.file, rawCode, withAlias, info, input, diagnostics);
   if (node) placeCalls(node, parsed, d);
   return node;
 }
@@ -219,6 +195,7 @@ function singularTest(file: FoundFile, input: BuildTestsInput, diagnostics: Diag
   return testNode(
     `test.${input.packageName}.${name}`,
     name,
+    file.fromFolder,
     file.fromRoot,
     file.absolute,
     rawCode,
@@ -232,6 +209,8 @@ function singularTest(file: FoundFile, input: BuildTestsInput, diagnostics: Diag
 function testNode(
   uniqueId: string,
   name: string,
+  /** dbt's `path`: a singular test's file under its test path, a generic test's `<alias>.sql`. */
+  path: string,
   file: string,
   absolutePath: string,
   rawCode: string,
@@ -271,7 +250,7 @@ function testNode(
     packageName: input.packageName,
     originalFilePath: file,
     absolutePath,
-    path: `${name}.sql`,
+    path,
     fqn,
     rawCode,
     config,
@@ -367,23 +346,6 @@ function splitName(full: string, kwargs: Record<string, unknown>): ParsedEntry |
   if (parts.length > 2 || parts.some((p) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(p))) return `'${full}' is not a valid test name.`;
   const entry = { key: full, underArguments: new Set<string>(), kwargs, config: {} };
   return parts.length === 2 ? { ...entry, namespace: parts[0] as string, testName: parts[1] as string } : { ...entry, testName: full };
-}
-
-/** dbt-style names: `not_null_orders_id`, `accepted_values_orders_status__placed__shipped`. */
-function testNodeName(testName: string, attached: string, column: string | undefined, kwargs: Record<string, unknown>): string {
-  const argParts = Object.values(kwargs)
-    .flatMap((v) => (Array.isArray(v) ? v : [v]))
-    .map((v) =>
-      String(v)
-        .replace(/[^A-Za-z0-9_]+/g, '_')
-        .replace(/^_+|_+$/g, ''),
-    );
-  const name =
-    [testName, attached, ...(column !== undefined ? [column.replace(/[^A-Za-z0-9_]+/g, '_')] : [])].join('_') +
-    (argParts.length ? `__${argParts.join('__')}` : '');
-  // At most 63 characters, as dbt (and Postgres) want; the audit table's name is also cut to the database's limit in bytes.
-  if (name.length <= 63) return name;
-  return `${name.slice(0, 52)}_${digest('md5', name, 'hex').slice(0, 10)}`;
 }
 
 /**

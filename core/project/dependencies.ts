@@ -26,6 +26,7 @@ interface ManifestModel {
   latest_version?: string | number | null;
   deprecation_date?: string | null;
   config?: { access?: string; group?: string | null };
+  contract?: { enforced?: boolean; alias_types?: boolean; checksum?: string | null };
   columns?: Record<string, { name: string; description?: string; data_type?: string | null }>;
 }
 
@@ -67,7 +68,7 @@ export function readDependencies(root: string): { externals: Map<string, Externa
       );
       return;
     }
-    let manifest: { nodes?: Record<string, ManifestModel> };
+    let manifest: { nodes?: Record<string, ManifestModel>; groups?: Record<string, Record<string, unknown>> };
     try {
       manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as typeof manifest;
     } catch (err) {
@@ -80,6 +81,9 @@ export function readDependencies(root: string): { externals: Map<string, Externa
       if (node.resource_type !== 'model' || node.package_name !== project.name) continue;
       const access = (node.access ?? node.config?.access ?? 'protected') as ExternalNode['access'];
       const version = node.version ?? undefined;
+      const group = node.group ?? node.config?.group ?? undefined;
+      // The group's entry (with its owner) as the upstream project published it.
+      const groupEntry = group ? manifest.groups?.[`group.${project.name}.${group}`] : undefined;
       const columns: Record<string, ColumnDef> = Object.fromEntries(
         Object.values(node.columns ?? {}).map((c) => [
           c.name,
@@ -105,7 +109,17 @@ export function readDependencies(root: string): { externals: Map<string, Externa
         latest: version === undefined || String(version) === String(node.latest_version ?? version),
         relation: { ...(node.database ? { database: node.database } : {}), schema: node.schema, identifier: node.alias ?? node.name },
         ...(version !== undefined ? { version } : {}),
-        ...((node.group ?? node.config?.group) ? { group: (node.group ?? node.config?.group) as string } : {}),
+        ...(group ? { group } : {}),
+        ...(groupEntry ? { groupEntry } : {}),
+        ...(node.contract
+          ? {
+              contract: {
+                enforced: node.contract.enforced ?? false,
+                alias_types: node.contract.alias_types ?? true,
+                checksum: node.contract.checksum ?? null,
+              },
+            }
+          : {}),
         ...(node.deprecation_date ? { deprecationDate: node.deprecation_date } : {}),
       });
     }

@@ -3,12 +3,18 @@ import type { DocBlock } from './types.js';
 
 const TAG = /\{%-?\s*(?:docs\s+([A-Za-z_][A-Za-z0-9_]*)|(enddocs))\s*-?%\}/g;
 
+/** Where a docs file sits: the package that defines it (absent: the project) and its path within its docs folder. */
+export interface DocsFileOrigin {
+  packageName?: string;
+  path: string;
+}
+
 /**
  * Reads every `{% docs name %}…{% enddocs %}` block in a Markdown file. A block left open (or
  * opened inside another) is an error at its opening tag, as dbt fails on it, rather than a doc
  * that silently does not exist.
  */
-export function readDocBlocks(file: string, text: string, into: Map<string, DocBlock>): Diagnostic[] {
+export function readDocBlocks(file: string, text: string, into: Map<string, DocBlock>, origin?: DocsFileOrigin): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const lineOf = (index: number) => text.slice(0, index).split('\n').length;
   let open: { name: string; index: number; contentStart: number } | undefined;
@@ -33,7 +39,7 @@ export function readDocBlocks(file: string, text: string, into: Map<string, DocB
         }),
       );
     } else {
-      into.set(open.name, { name: open.name, content: text.slice(open.contentStart, match.index).trim(), file });
+      into.set(open.name, { name: open.name, content: text.slice(open.contentStart, match.index).trim(), file, ...origin });
     }
     open = undefined;
   }

@@ -168,7 +168,12 @@ export function loadProjectWithEngine(options: LoadOptions): LoadedProject {
   const docs = new Map<string, DocBlock>();
   for (const set of sets)
     for (const f of findFiles(set.dir, resourcePaths(set.settings.file).docs, ['.md']))
-      diagnostics.push(...readDocBlocks(f.fromRoot, readProjectText(f.absolute, f.fromRoot, diagnostics), docs));
+      diagnostics.push(
+        ...readDocBlocks(f.fromRoot, readProjectText(f.absolute, f.fromRoot, diagnostics), docs, {
+          path: f.fromFolder,
+          ...(set.dir === root ? {} : { packageName: set.name }),
+        }),
+      );
 
   const base = baseScope({ projectName: name, vars, target: targetScope, env, execute: false });
   // Everything a parse result depends on besides the template's own text and the env vars it reads.

@@ -6,6 +6,6 @@ const BLOCK = /\{%-?\s*(macro|test)\s+([A-Za-z_][A-Za-z0-9_]*)\s*\([\s\S]*?\{%-?
 export function readMacroDefinitions(packageName: string, file: string, text: string): MacroDefinition[] {
   return [...text.matchAll(BLOCK)].map((match) => {
     const name = match[1] === 'test' ? `test_${match[2] as string}` : (match[2] as string);
-    return { uniqueId: `macro.${packageName}.${name}`, name, file, sql: match[0] };
+    return { uniqueId: `macro.${packageName}.${name}`, name, packageName, file, sql: match[0] };
   });
 }

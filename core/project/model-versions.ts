@@ -38,15 +38,18 @@ export function versionedFiles(properties: Properties): Map<string, VersionSpec>
         v: entry.v,
         latest: String(entry.v) === String(latest),
         entry,
-        ...(deprecation
-          ? { deprecationDate: deprecation instanceof Date ? deprecation.toISOString().slice(0, 10) : String(deprecation) }
-          : {}),
+        ...(deprecation ? { deprecationDate: deprecationDateText(deprecation) } : {}),
       };
       out.set(entry.defined_in ?? `${model}_v${entry.v}`, spec);
       if (spec.latest && !entry.defined_in && !out.has(model)) out.set(model, spec);
     }
   }
   return out;
+}
+
+/** A `deprecation_date` as written: YAML reads a bare date as a Date, kept as its `YYYY-MM-DD`. */
+export function deprecationDateText(value: string | Date): string {
+  return value instanceof Date ? value.toISOString().slice(0, 10) : String(value);
 }
 
 /**

@@ -198,10 +198,12 @@ export interface SourceDefinition {
 
 /** A `{% macro %}` (or `{% test %}`) defined in the project. */
 export interface MacroDefinition {
-  /** `macro.<project>.<name>`. */
+  /** `macro.<package>.<name>`. */
   uniqueId: string;
   /** Macro name (`test_<name>` for a test block). */
   name: string;
+  /** The project or installed package that defines it. */
+  packageName: string;
   /** File relative to the project root. */
   file: string;
   /** The block's text. */
@@ -233,6 +235,10 @@ export interface ExternalNode {
   description: string;
   columns: Record<string, ColumnDef>;
   group?: string;
+  /** The group's entry in the upstream manifest (its owner), written into this project's manifest too. */
+  groupEntry?: Record<string, unknown>;
+  /** The model's contract as the upstream manifest states it (enforced, alias_types, checksum). */
+  contract?: { enforced: boolean; alias_types: boolean; checksum: string | null };
   deprecationDate?: string;
   /** The manifest it came from. */
   manifestFile: string;
@@ -244,8 +250,12 @@ export interface DocBlock {
   name: string;
   /** Markdown text. */
   content: string;
-  /** File relative to the project root. */
+  /** File relative to its project's or package's root. */
   file: string;
+  /** The installed package that defines it (absent: the project). */
+  packageName?: string;
+  /** File relative to the docs folder it was found in (dbt's `path`). */
+  path?: string;
 }
 
 /** The connection target chosen from profiles.yml (or the built-in DuckDB default). */

@@ -68,8 +68,8 @@ for (const target of TEST_TARGETS) {
         return out.out.split('\n').filter(Boolean).sort();
       };
       const ordersOwn = ['accepted_values_orders_id__1', 'not_null_orders_id'];
-      const toCustomers = 'relationships_orders_customer_id__ref_customers__id';
-      const fromPayments = 'relationships_payments_order_id__ref_orders__id';
+      const toCustomers = 'relationships_orders_customer_id__id__ref_customers_';
+      const fromPayments = 'relationships_payments_order_id__id__ref_orders_';
       expect(await listed('eager')).toEqual(['orders', ...ordersOwn, toCustomers, fromPayments].sort());
       // Every parent selected: only the tests of orders alone.
       expect(await listed('cautious')).toEqual(['orders', ...ordersOwn].sort());

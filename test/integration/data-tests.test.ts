@@ -64,11 +64,11 @@ for (const target of TEST_TARGETS) {
         unique_good_orders_id: 'pass',
         not_null_good_orders_id: 'pass',
         accepted_values_good_orders_status__paid__open: 'pass',
-        relationships_good_orders_customer_id__ref_customers__id: 'pass',
+        relationships_good_orders_customer_id__id__ref_customers_: 'pass',
         unique_orders_id: 'fail 1',
         not_null_orders_id: 'fail 1',
         accepted_values_orders_status__paid__open: 'fail 1',
-        relationships_orders_customer_id__ref_customers__id: 'fail 1',
+        relationships_orders_customer_id__id__ref_customers_: 'fail 1',
       });
     });
 

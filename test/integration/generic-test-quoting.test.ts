@@ -79,7 +79,7 @@ for (const target of TEST_TARGETS) {
         positive: 'util_positive_weird__semi_colon_',
         accepted: 'accepted_values_weird__a_b___x__y',
         uniqueMixed: 'unique_weird__Mixed_Case_',
-        relationships: 'relationships_weird__Mixed_Case___ref_parent__id',
+        relationships: 'relationships_weird__Mixed_Case___id__ref_parent_',
         select: 'not_null_weird__select_',
       };
       expect(await tests()).toEqual(Object.fromEntries(Object.values(names).map((n) => [n, 'pass'])));

@@ -116,8 +116,13 @@ describe('model versions', () => {
     expect(Object.keys(project.nodes.get('model.p.orders.v2')?.columns ?? {})).toEqual(['id', 'new_col']);
     expect(dag.graph.predecessors('model.p.latest_user')).toEqual(['model.p.orders.v2']);
     expect((dag.graph.predecessors('model.p.pinned_user') as string[]).sort()).toEqual(['model.p.orders.v1', 'model.p.orders.v2']);
-    expect(dag.warnings.map((w) => w.message)).toEqual([
-      'pinned_user refers to orders v1, which is deprecated as of 2025-01-01. Move to the latest version.',
+    // dbt's DeprecatedReference and DeprecatedModel events, in dbt's words.
+    expect(dag.warnings.map((w) => [w.code, w.message])).toEqual([
+      [
+        'deprecated-ref',
+        "While compiling 'pinned_user': Found a reference to orders.v1, which was deprecated on '2025-01-01'. A new version of 'orders' is available. Migrate now: {{ ref('p', 'orders', v='2') }}.",
+      ],
+      ['deprecated-model', 'Model orders.v1 has passed its deprecation date of 2025-01-01. This model should be disabled or removed.'],
     ]);
   });
 });

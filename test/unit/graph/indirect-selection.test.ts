@@ -39,8 +39,8 @@ unit_tests:
 `,
 };
 
-const B_TO_A = 'relationships_b_id__ref_a__id';
-const C_TO_B = 'relationships_c_id__ref_b__id';
+const B_TO_A = 'relationships_b_id__id__ref_a_';
+const C_TO_B = 'relationships_c_id__id__ref_b_';
 
 function select(options: SelectionOptions): string[] {
   const project = load(writeProject(FILES));
