@@ -12,7 +12,7 @@ export type DefinitionsProject = Pick<Project, 'name' | 'root' | 'packages' | 'm
  * A file of an installed package, relative to the package's folder (as dbt writes a package's paths:
  * `macros/x.sql`, not `strata_packages/pkg/macros/x.sql`); the project's own files stay as they are.
  */
-export function pathInPackage(project: Pick<Project, 'name' | 'root' | 'packages'>, packageName: string, fromRoot: string): string {
+function pathInPackage(project: Pick<Project, 'name' | 'root' | 'packages'>, packageName: string, fromRoot: string): string {
   const pkg = packageName === project.name ? undefined : project.packages.find((p) => p.name === packageName);
   return pkg ? toPosix(relative(pkg.dir, join(project.root, fromRoot))) : fromRoot;
 }

@@ -17,7 +17,7 @@ import { unitTestSpec } from '../project/unit-test-spec.js';
 // The manifest's entries, one function per kind of resource, in dbt's v12 shapes.
 
 /** What a node's entry reads of its project. */
-export type EntryProject = Pick<Project, 'name' | 'root' | 'nodes'> & Partial<Pick<Project, 'packages'>>;
+export type EntryProject = Pick<Project, 'name' | 'root' | 'nodes'>;
 
 export function nodeEntry(
   project: EntryProject,
@@ -60,8 +60,10 @@ export function nodeEntry(
     doc_blocks: [],
   };
   if (node.resourceType === 'seed') {
-    // The folder of the project or package the seed belongs to.
-    entry.root_path = project.packages?.find((p) => p.name === node.packageName && node.packageName !== project.name)?.dir ?? project.root;
+    // The folder of the project or package the seed belongs to: its path less the part inside it.
+    entry.root_path = node.absolutePath.endsWith(node.originalFilePath)
+      ? node.absolutePath.slice(0, -node.originalFilePath.length).replace(/[\\/]$/, '')
+      : project.root;
     entry.depends_on = { macros: [] };
     return entry;
   }

@@ -1,5 +1,6 @@
 import type { DependencyGraph } from '../graph/build-graph.js';
-import type { Project, ProjectNode, UnitTestRows } from '../project/types.js';
+import type { Project, ProjectNode } from '../project/types.js';
+import { unitTestSpec } from '../project/unit-test-spec.js';
 import { renderMarkdown } from './markdown.js';
 import type { SiteRunResult } from './site-results.js';
 
@@ -50,12 +51,14 @@ const columnArgument = (kwargs: Record<string, unknown> | undefined) =>
 
 const shownValue = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
 
-function rowsText(rows: UnitTestRows): string {
-  const format = rows.fixture ? `fixture ${rows.fixture}` : rows.format;
-  return `${format}:\n${typeof rows.rows === 'string' ? rows.rows : JSON.stringify(rows.rows, null, 2)}`;
+/** A unit test's rows as text: the format (or fixture file), then one JSON row per line or the CSV/SQL as written. */
+function rowsText(r: { rows: unknown; format: string; fixture: string | null }): string {
+  const rows = Array.isArray(r.rows) ? r.rows.map((row) => JSON.stringify(row)).join('\n') : String(r.rows);
+  return `${r.fixture ? `fixture ${r.fixture}` : r.format}:\n${rows}`;
 }
 
 function siteTest(
+  project: Project,
   node: ProjectNode,
   dag: DependencyGraph,
   compiled: ReadonlyMap<string, string>,
@@ -63,7 +66,7 @@ function siteTest(
 ): SiteTest {
   const config = node.config as unknown as Record<string, unknown>;
   const sql = compiled.get(node.uniqueId);
-  const unit = node.unitTest;
+  const unit = node.unitTest ? unitTestSpec(project, node) : undefined;
   return {
     id: node.uniqueId,
     name: node.name,
@@ -72,14 +75,14 @@ function siteTest(
     package: node.packageName,
     file: node.originalFilePath,
     description: renderMarkdown(node.description ?? ''),
-    attachedTo: unit?.model ?? node.test?.attachedNode ?? null,
+    attachedTo: node.unitTest?.model ?? node.test?.attachedNode ?? null,
     column: node.test?.column ?? node.test?.columnName ?? columnArgument(node.test?.kwargs),
     dependsOn: ((dag.graph.predecessors(node.uniqueId) as string[] | undefined) ?? []).sort(),
     config: TEST_CONFIG_KEYS.filter((k) => config[k] !== undefined && config[k] !== null).map((k) => [k, shownValue(config[k])]),
     sql: sql ?? (unit ? '' : node.rawCode),
     compiled: sql !== undefined,
     fixtures: unit
-      ? [...[...unit.given].map(([input, rows]) => ({ input, rows: rowsText(rows) })), { input: 'expect', rows: rowsText(unit.expect) }]
+      ? [...unit.given.map((g) => ({ input: g.input, rows: rowsText(g) })), { input: 'expect', rows: rowsText(unit.expect) }]
       : [],
     tags: Array.isArray(node.config.tags) ? node.config.tags : [],
     result: result ?? null,
@@ -97,7 +100,7 @@ export function siteTests(
   const testsOf = new Map<string, string[]>();
   for (const node of project.nodes.values()) {
     if (node.resourceType !== 'test' && node.resourceType !== 'unit_test') continue;
-    const test = siteTest(node, dag, compiled, runs.get(node.uniqueId));
+    const test = siteTest(project, node, dag, compiled, runs.get(node.uniqueId));
     tests.push(test);
     // A model's page lists its column and model-level tests and every singular test that refs it.
     for (const id of new Set([...(test.attachedTo ? [test.attachedTo] : []), ...test.dependsOn])) {

@@ -39,6 +39,7 @@ export function comparableConfig(config: Readonly<Record<string, unknown>>, reso
 /** The value compared for one key; undefined when unset or at the default. */
 function comparableValue(key: string, value: unknown, defaultValue: unknown): unknown {
   if (value === undefined || value === null) return undefined;
+  if (key === 'snapshot_meta_column_names' && typeof value === 'object') return metaColumnNames(value as Record<string, unknown>);
   let v = value;
   if (key === 'pre-hook' || key === 'post-hook')
     v = (Array.isArray(value) ? value : [value]).map((h: unknown) => (typeof h === 'string' ? h : (h as { sql: string }).sql));
@@ -50,9 +51,22 @@ function comparableValue(key: string, value: unknown, defaultValue: unknown): un
   return v;
 }
 
-/** The relation a node is configured with (not as rendered: dev and production differ by design). */
-export function configuredRelation(config: Readonly<Record<string, unknown>> | undefined, resourceType: string): string {
-  const defaults = dbtConfigDefaults(resourceType);
+/** A snapshot's meta column names, a column named as dbt names it by default counting as unset. */
+function metaColumnNames(names: Record<string, unknown>): Record<string, unknown> | undefined {
+  const renamed = Object.entries(names).filter(([column, name]) => name !== null && name !== undefined && name !== column);
+  return renamed.length > 0 ? Object.fromEntries(renamed) : undefined;
+}
+
+/**
+ * The relation a node is configured with (not as rendered: dev and production differ by design).
+ * `defaultAlias` is the alias the node gets unless one is set (a model version's `<name>_v<v>`).
+ */
+export function configuredRelation(
+  config: Readonly<Record<string, unknown>> | undefined,
+  resourceType: string,
+  defaultAlias?: string,
+): string {
+  const defaults: Record<string, unknown> = { ...dbtConfigDefaults(resourceType), ...(defaultAlias ? { alias: defaultAlias } : {}) };
   const part = (key: string) => {
     const value = config?.[key] ?? null;
     return value === defaults[key] ? null : value;

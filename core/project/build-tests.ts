@@ -164,7 +164,7 @@ function genericTest(d: Declared, input: BuildTestsInput, diagnostics: Diagnosti
 function placeCalls(node: ProjectNode, entry: ParsedEntry, d: Declared): void {
   const at = (fn: string, name: string): SourceLocation => {
     const key = Object.keys(entry.kwargs).find((k) => textsOf(entry.kwargs[k]).some((text) => callPattern(fn, name).test(text)));
-    return key === undefined ? d.at : d.locate([entry.key, ...(entry.underArguments.has(key) ? ['arguments'] : []), key]);
+    return key === undefined ? d.at : d.locate([...entry.at, ...(entry.underArguments.has(key) ? ['arguments'] : []), key]);
   };
   // Replaces the lazily found place (a search of the generated SQL, which is no file's text).
   for (const call of node.refs) Object.defineProperty(call, 'at', { value: at('ref', call.name), enumerable: true, configurable: true });
@@ -306,8 +306,8 @@ function recordKwargCalls(
 }
 
 interface ParsedEntry {
-  /** The entry's key as written (`accepted_values`, `dbt_utils.expression_is_true`). */
-  key: string;
+  /** Where the arguments are inside the entry: under its key (`accepted_values`), or in it (with `test_name:`). */
+  at: string[];
   /** Arguments given under `arguments:` rather than beside the test's configs. */
   underArguments: ReadonlySet<string>;
   testName: string;
@@ -317,23 +317,31 @@ interface ParsedEntry {
   customName?: string;
 }
 
-/** `unique`, or `{accepted_values: {values: [...], config: {...}}}`, or arguments under `arguments:`. */
+/**
+ * `unique`, or `{accepted_values: {values: [...], config: {...}}}`, or arguments under `arguments:`,
+ * or (as dbt also reads it) `{test_name: accepted_values, name: ..., values: [...]}`.
+ */
 function readEntry(entry: unknown): ParsedEntry | string {
-  if (typeof entry === 'string') return splitName(entry, {});
+  if (typeof entry === 'string') return splitName(entry, {}, [entry]);
   if (entry === null || typeof entry !== 'object' || Array.isArray(entry))
     return `a test must be a name or a mapping of one name to its arguments, got ${JSON.stringify(entry)}.`;
+  const { test_name: testName, ...own } = entry as Record<string, unknown>;
+  if (typeof testName === 'string') return readBody(testName, own, []);
   const keys = Object.keys(entry);
   if (keys.length !== 1) return `a test entry must have exactly one test name, got: ${keys.join(', ')}.`;
   const full = keys[0] as string;
-  const body = (entry as Record<string, unknown>)[full] ?? {};
-  if (typeof body !== 'object' || Array.isArray(body)) return `the arguments of test '${full}' must be a mapping.`;
+  return readBody(full, (entry as Record<string, unknown>)[full] ?? {}, [full]);
+}
+
+function readBody(full: string, body: unknown, at: string[]): ParsedEntry | string {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return `the arguments of test '${full}' must be a mapping.`;
   const { config, arguments: args, name, description: _description, ...rest } = body as Record<string, unknown>;
   const lifted = Object.fromEntries(LIFTED_CONFIG.filter((k) => k in rest).map((k) => [k, rest[k]]));
   const kwargs = {
     ...Object.fromEntries(Object.entries(rest).filter(([k]) => !LIFTED_CONFIG.includes(k))),
     ...(args as Record<string, unknown> | undefined),
   };
-  const parsed = splitName(full, kwargs);
+  const parsed = splitName(full, kwargs, at);
   if (typeof parsed === 'string') return parsed;
   if (args !== null && typeof args === 'object') parsed.underArguments = new Set(Object.keys(args));
   parsed.config = { ...lifted, ...(config as Record<string, unknown> | undefined) };
@@ -341,10 +349,10 @@ function readEntry(entry: unknown): ParsedEntry | string {
   return parsed;
 }
 
-function splitName(full: string, kwargs: Record<string, unknown>): ParsedEntry | string {
+function splitName(full: string, kwargs: Record<string, unknown>, at: string[]): ParsedEntry | string {
   const parts = full.split('.');
   if (parts.length > 2 || parts.some((p) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(p))) return `'${full}' is not a valid test name.`;
-  const entry = { key: full, underArguments: new Set<string>(), kwargs, config: {} };
+  const entry = { at, underArguments: new Set<string>(), kwargs, config: {} };
   return parts.length === 2 ? { ...entry, namespace: parts[0] as string, testName: parts[1] as string } : { ...entry, testName: full };
 }
 

@@ -50,7 +50,21 @@ function generate(random: () => number, depth: number): unknown {
   return null;
 }
 
-const KEYS = ['values', 'to', 'field', 'column_name', 'quote', 'Zeta', 'alpha', 'é_key', '_x', 'a1', 'A1', 'expression', 'combination_of_columns'];
+const KEYS = [
+  'values',
+  'to',
+  'field',
+  'column_name',
+  'quote',
+  'Zeta',
+  'alpha',
+  'é_key',
+  '_x',
+  'a1',
+  'A1',
+  'expression',
+  'combination_of_columns',
+];
 
 function cases(count: number): IdentityCase[] {
   const random = seededRandom(21);

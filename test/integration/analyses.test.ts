@@ -109,6 +109,24 @@ describe('analyses', () => {
     expect(node?.config.meta).toEqual({ owner: 'root', kept: true });
   });
 
+  // dbt-core's project.py: `analysis_paths = value_or(cfg.analysis_paths, ["analyses"])` (since 1.0;
+  // `[]` before), so an unset key means analyses/, and an explicit `[]` means none.
+  it.each([
+    ['unset', '', 'analyses/a.sql', ['analysis.p.a']],
+    ['as dbt init writes it', 'analysis-paths: ["analyses"]\n', 'analyses/a.sql', ['analysis.p.a']],
+    ['another folder', 'analysis-paths: ["reports"]\n', 'reports/a.sql', ['analysis.p.a']],
+    ['another folder, analyses/ not in it', 'analysis-paths: ["reports"]\n', 'analyses/a.sql', []],
+    ['empty', 'analysis-paths: []\n', 'analyses/a.sql', []],
+  ])('analysis-paths %s: files there become analysis nodes', (_, setting, file, ids) => {
+    const dir = writeProject({
+      'dbt_project.yml': projectYml('p', setting),
+      'models/m.sql': 'select 1 as id',
+      [file]: "select * from {{ ref('m') }}",
+    });
+    const project = load(dir);
+    expect([...project.nodes.keys()].filter((id) => id.startsWith('analysis.'))).toEqual(ids);
+  });
+
   it('cannot be ref()ed by models', () => {
     const dir = writeProject(FILES);
     writeFiles(dir, { 'models/uses_analysis.sql': "select * from {{ ref('top_customer') }}" });

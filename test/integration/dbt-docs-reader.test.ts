@@ -53,7 +53,7 @@ async function readInBrowser(on: Browser, manifest: Json, catalog: Json): Promis
   try {
     await page.goto(pathToFileURL(join(READER, 'index.html')).href);
     const failures = await page.evaluate(
-      ([m, c]) => (window as unknown as { showDbtDocsFailures: (m: Json, c: Json) => Failure[] }).showDbtDocsFailures(m, c),
+      ([m, c]) => (globalThis as unknown as { showDbtDocsFailures: (m: Json, c: Json) => Failure[] }).showDbtDocsFailures(m, c),
       [manifest, catalog] as const,
     );
     expect(errors).toEqual([]);
@@ -225,7 +225,9 @@ describe("dbt's docs site reading Strata's artifacts", () => {
     for (const project of ['platform', 'forecasting']) await strata('build', '--project-dir', join(mesh, project));
     await buildAndDocument(join(mesh, 'fraud'));
     const manifest = readJson(join(mesh, 'fraud/target/manifest.json'));
-    expect(Object.keys(manifest.nodes as Json)).toEqual(expect.arrayContaining(['model.platform.stg_sales', 'model.forecasting.discount_attribution']));
+    expect(Object.keys(manifest.nodes as Json)).toEqual(
+      expect.arrayContaining(['model.platform.stg_sales', 'model.forecasting.discount_attribution']),
+    );
     expect(await readTarget(on, join(mesh, 'fraud'))).toEqual([]);
   });
 
@@ -236,7 +238,9 @@ describe("dbt's docs site reading Strata's artifacts", () => {
     await buildAndDocument(dir);
     const manifest = readJson(join(dir, 'target/manifest.json'));
     // Each kind of resource is there for the reader to read.
-    const ids = [manifest.nodes, manifest.exposures, manifest.unit_tests, manifest.macros, manifest.groups].flatMap((c) => Object.keys(c as Json));
+    const ids = [manifest.nodes, manifest.exposures, manifest.unit_tests, manifest.macros, manifest.groups].flatMap((c) =>
+      Object.keys(c as Json),
+    );
     expect(ids).toEqual(
       expect.arrayContaining([
         'analysis.shop.top_customer',

@@ -77,6 +77,13 @@ unit_tests:
       rows:
         - {id: 1, customer_id: 10, amount: 5}
 `,
+  // Five parents: their arrowheads must not pile up on one another.
+  'models/order_facts.sql': `select o.id from {{ ref('orders') }} o
+where o.customer_id in (select customer_id from {{ ref('dim_customers', v=1) }})
+  and o.customer_id in (select customer_id from {{ ref('dim_customers', v=2) }})
+  and o.id in (select id from {{ ref('stg_orders') }})
+  and o.id in (select id from {{ source('shop', 'raw_orders') }})
+`,
   'tests/assert_amounts_positive.sql': "select * from {{ ref('orders') }} where amount <= 0\n",
 };
 
@@ -95,14 +102,17 @@ function freePort(): Promise<number> {
   });
 }
 
-/** The y of each arrowhead (an edge's last point) arriving at `node` in the graph inside `holder`. */
-async function arrowheadYs(page: Page, holder: string, node: string): Promise<number[]> {
+/** Where each arrow (an edge's last point) arriving at `node` in the graph inside `holder` ends. */
+async function arrowheads(page: Page, holder: string, node: string): Promise<{ x: number; y: number }[]> {
   return page.$$eval(
     `${holder} path.edge`,
     (paths, target) =>
       paths
         .filter((p) => p.getAttribute('data-edge')?.endsWith(`>${target}`))
-        .map((p) => Number(/,(-?[\d.]+)$/.exec(p.getAttribute('d') ?? '')?.[1])),
+        .map((p) => {
+          const end = /(-?[\d.]+),(-?[\d.]+)$/.exec(p.getAttribute('d') ?? '');
+          return { x: Number(end?.[1]), y: Number(end?.[2]) };
+        }),
     node,
   );
 }
@@ -241,6 +251,9 @@ describe('docs site views in a browser', () => {
       it('full-text search ranks names first, shows marked context, and keeps the query in the address', async ({ skip }) => {
         needsBrowser(skip);
         await open('', async (page, shot) => {
+          // The overview counts the last run's test results (the unit test passed too).
+          expect(await page.textContent('#test-summary')).toMatch(/4 pass[\s\S]*1 fail/);
+          await shot('overview');
           // Enter in the sidebar opens the search page.
           await page.fill('#search', 'loyal');
           await page.press('#search', 'Enter');
@@ -280,10 +293,21 @@ describe('docs site views in a browser', () => {
             'source.shop.shop.raw_orders',
           ]);
           expect(await page.textContent('#lineage-graph g.node[data-node="model.shop.dim_customers.v1"] tspan.version')).toBe('v1');
-          const ys = await arrowheadYs(page, '#lineage-graph', 'model.shop.orders');
-          expect(ys).toHaveLength(2);
-          expect(Math.abs((ys[0] ?? 0) - (ys[1] ?? 0))).toBeGreaterThanOrEqual(9);
           await shot('lineage');
+          // Every arrow into a node ends on its left side, each at its own height.
+          await page.fill('#lineage-select', '+order_facts');
+          await page.press('#lineage-select', 'Enter');
+          await page.waitForSelector('#lineage-graph g.node[data-node="model.shop.order_facts"]');
+          expect(await page.textContent('#lineage-graph g.node[data-node="model.shop.dim_customers.v2"] tspan.version')).toBe('v2');
+          const heads = await arrowheads(page, '#lineage-graph', 'model.shop.order_facts');
+          expect(heads).toHaveLength(5);
+          const left = await page.$eval('#lineage-graph g.node[data-node="model.shop.order_facts"]', (g) =>
+            Number(/translate\(([-\d.]+),/.exec(g.getAttribute('transform') ?? '')?.[1]),
+          );
+          for (const head of heads) expect(head.x).toBeCloseTo(left, 3);
+          const ys = heads.map((h) => h.y).sort((x, y) => x - y);
+          for (let i = 1; i < ys.length; i++) expect((ys[i] ?? 0) - (ys[i - 1] ?? 0)).toBeGreaterThanOrEqual(9);
+          await shot('lineage-ports');
           await page.fill('#lineage-select', 'no_such_model+');
           await page.press('#lineage-select', 'Enter');
           await page.waitForSelector('.empty-selection');
@@ -292,7 +316,7 @@ describe('docs site views in a browser', () => {
           await shot('lineage-empty');
           await page.goBack();
           await page.waitForSelector('#lineage-graph g.node');
-          expect(await page.inputValue('#lineage-select')).toBe('+orders');
+          expect(await page.inputValue('#lineage-select')).toBe('+order_facts');
         });
       });
     });

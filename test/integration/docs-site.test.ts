@@ -119,8 +119,8 @@ describe('docs', () => {
         'seed.quickstart.raw_products',
         'seed.quickstart.raw_sales',
       ]);
-      mkdirSync(join(repo, 'test-output'), { recursive: true });
-      await page.screenshot({ path: join(repo, 'test-output/docs-lineage.png') });
+      mkdirSync(join(repo, 'test-output/docs-site'), { recursive: true });
+      await page.screenshot({ path: join(repo, 'test-output/docs-site/quickstart-lineage.png') });
       expect(errors).toEqual([]);
     } finally {
       await browser.close();

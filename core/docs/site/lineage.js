@@ -80,10 +80,26 @@
     }
     for (const [v, w] of edges) g.setEdge(v, w);
     dagre.layout(g);
-    const { width, height } = g.graph();
+    // dagre's graph size leaves out the bends of long edges: measure nodes and edge points instead.
+    const xs = [];
+    const ys = [];
+    for (const id of g.nodes()) {
+      const b = g.node(id);
+      xs.push(b.x - b.width / 2, b.x + b.width / 2);
+      ys.push(b.y - b.height / 2, b.y + b.height / 2);
+    }
+    for (const e of g.edges())
+      for (const p of g.edge(e).points) {
+        xs.push(p.x);
+        ys.push(p.y);
+      }
+    const pad = 12;
+    const [minX, minY] = [Math.min(0, ...xs) - pad, Math.min(0, ...ys) - pad];
+    const width = Math.max(200, Math.max(...xs) + pad - minX);
+    const height = Math.max(60, Math.max(...ys) + pad - minY);
     const svg = svgEl('svg', {
       class: 'lineage',
-      viewBox: `0 0 ${Math.max(width, 200)} ${Math.max(height, 60)}`,
+      viewBox: `${minX} ${minY} ${width} ${height}`,
       height: Math.min(Math.max(height, 80), 640),
     });
     const marker = svgEl('marker', {

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { duckdbAdapter } from '../../../adapters/duckdb/duckdb-adapter.js';
+import { Compiler } from '../../../core/compile/compiler.js';
+import { buildGraph } from '../../../core/graph/build-graph.js';
 import { testMetadata, type TestMetadata } from '../../../core/project/test-identity.js';
 import { dbtTestIdentities, type IdentityCase } from '../../differential/test-identity-oracle.js';
 import { load } from '../../helpers/load.js';
@@ -63,6 +66,11 @@ models:
                 values: ["x", 'say "y"']
               config:
                 where: "b > 0"
+      - name: c
+        data_tests:
+          - test_name: accepted_values
+            values: [1, 2]
+            config: {severity: warn}
   - name: dim
     latest_version: 2
     columns:
@@ -137,7 +145,15 @@ const expected: (Omit<IdentityCase, 'args'> & { full: string })[] = [
     target: 'orders',
     metadata: {
       name: 'typed',
-      kwargs: { n: 3, ratio: 0.25, flag: true, nothing: null, opts: { b: [1, 'x'], a: { c: "it's" }, d: 'a rather long text' }, column_name: 'a', model: orders },
+      kwargs: {
+        n: 3,
+        ratio: 0.25,
+        flag: true,
+        nothing: null,
+        opts: { b: [1, 'x'], a: { c: "it's" }, d: 'a rather long text' },
+        column_name: 'a',
+        model: orders,
+      },
       namespace: null,
     },
   },
@@ -148,12 +164,23 @@ const expected: (Omit<IdentityCase, 'args'> & { full: string })[] = [
     target: 'orders',
     metadata: { name: 'accepted_values', kwargs: { values: ['x', 'say "y"'], column_name: 'b', model: orders }, namespace: null },
   },
+  {
+    id: 'test_name: form',
+    full: 'accepted_values_orders_c__1__2',
+    test_type: 'accepted_values',
+    target: 'orders',
+    metadata: { name: 'accepted_values', kwargs: { values: [1, 2], column_name: 'c', model: orders }, namespace: null },
+  },
   ...[1, 2].map((v) => ({
     id: `version ${v}`,
     full: `unique_dim_v${v}_id`,
     test_type: 'unique',
     target: `dim_v${v}`,
-    metadata: { name: 'unique', kwargs: { column_name: 'id', model: where(`ref('dim', version='${v}')`) }, namespace: null } as TestMetadata,
+    metadata: {
+      name: 'unique',
+      kwargs: { column_name: 'id', model: where(`ref('dim', version='${v}')`) },
+      namespace: null,
+    } as TestMetadata,
   })),
   {
     id: 'source',
@@ -192,6 +219,14 @@ describe("generic tests get dbt's names and unique ids", () => {
     expect(node?.path).toBe(`${alias}.sql`);
   });
 
+  it("tests each version of a versioned model (its model argument pins the version, as dbt's does)", () => {
+    const compiler = new Compiler(project, buildGraph(project), duckdbAdapter.dialect);
+    for (const v of [1, 2]) {
+      const node = tests.find((t) => t.name === `unique_dim_v${v}_id`);
+      expect(compiler.compile(node?.uniqueId ?? '').compiledSql).toContain(`"main"."dim_v${v}"`);
+    }
+  });
+
   it('keeps configs given beside the arguments as configs', () => {
     const node = tests.find((t) => t.name === 'not_null_orders_id');
     expect(node?.config).toMatchObject({ where: 'amount > 1', severity: 'warn', limit: 5, meta: { owner: 'me' } });
@@ -204,7 +239,10 @@ describe("generic tests get dbt's names and unique ids", () => {
     const aliased = load(
       writeProject({
         ...files,
-        'models/schema.yml': files['models/schema.yml'].replace('              ratio: 0.25', '              ratio: 0.25\n              alias: my_alias'),
+        'models/schema.yml': files['models/schema.yml'].replace(
+          '              ratio: 0.25',
+          '              ratio: 0.25\n              alias: my_alias',
+        ),
       }),
     );
     const node = [...aliased.nodes.values()].find((t) => t.name.startsWith('typed_'));

@@ -96,7 +96,8 @@ function referenceProject(): Record<string, string> {
     const lines = ['version: 2', 'models:'];
     for (const [model, columns] of models) {
       lines.push(`  - name: ${model}`, '    columns:');
-      for (const [column, tests] of columns) lines.push(`      - name: ${column}`, '        data_tests:', ...tests.map((t) => `          - ${t}`));
+      for (const [column, tests] of columns)
+        lines.push(`      - name: ${column}`, '        data_tests:', ...tests.map((t) => `          - ${t}`));
     }
     files[file] = lines.join('\n') + '\n';
   }
