@@ -57,6 +57,8 @@ async function readInBrowser(on: Browser, manifest: Json, catalog: Json): Promis
       [manifest, catalog] as const,
     );
     expect(errors).toEqual([]);
+    // The page lists them for a person too.
+    expect(await page.locator('#failures li').count()).toBe(failures.length);
     return failures;
   } finally {
     await page.close();

@@ -243,6 +243,7 @@ describe('docs site views in a browser', () => {
           const last = await page.textContent('#source-freshness');
           expect(last).toMatch(/Status\s*error/);
           expect(last).toContain('2020-01-03T12:00:00');
+          expect(last).toMatch(/Age\s*\d{4} d \d+ h/);
           expect(await page.textContent('table.columns')).toContain('Order number as the shop assigns it.');
           await shot('source-page');
         });

@@ -70,6 +70,15 @@
     );
   }
 
+  /** An age in seconds as people say it: `2528 d 14 h`, `3 h 5 m`, `40 s`. */
+  const age = (seconds) => {
+    const s = Math.round(seconds);
+    const [d, h, m] = [Math.floor(s / 86400), Math.floor((s % 86400) / 3600), Math.floor((s % 3600) / 60)];
+    if (d) return `${d} d ${h} h`;
+    if (h) return `${h} h ${m} m`;
+    return m ? `${m} m ${s % 60} s` : `${s} s`;
+  };
+
   function sourceSection(source) {
     const last = source.lastFreshness;
     const rows = [
@@ -85,7 +94,7 @@
           ['Status', el('span', { class: `status status-${last.status.replace(/\s+/g, '-')}`, text: last.status })],
           ['Newest row loaded at', last.maxLoadedAt],
           ['Checked at', last.snapshottedAt],
-          ['Age', last.ageSeconds === null ? null : `${Math.round(last.ageSeconds)} s`],
+          ['Age', last.ageSeconds === null ? null : age(last.ageSeconds)],
           ['Error', last.error],
         ]
       : [];

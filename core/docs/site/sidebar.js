@@ -66,7 +66,11 @@
               ),
             )
         : [el('li', { class: 'muted', text: 'No matches' })]),
-      el('li', { class: 'all-results' }, el('a', { href: route('search', q), text: `All ${hits.length} result${hits.length === 1 ? '' : 's'} with context →` })),
+      el(
+        'li',
+        { class: 'all-results' },
+        el('a', { href: route('search', q), text: `All ${hits.length} result${hits.length === 1 ? '' : 's'} with context →` }),
+      ),
     );
   }
   function initSidebar() {
