@@ -3,8 +3,13 @@ import { dirname, join, relative } from 'node:path';
 import type { Statement } from '../plan/plan.js';
 import type { Project, ProjectNode } from '../project/types.js';
 
-/** Where `target/<kind>/<project>/<folder>/<node>.sql` is (one file per node, named after it). */
+/**
+ * Where a node's file under `target/<kind>/<project>/` is: `<folder>/<node>.sql` (one file per node,
+ * named after it), except for generic tests, which dbt files under their properties file by their
+ * `path` (`models/schema.yml/<alias>.sql`: a long test name is cut to its alias there).
+ */
 export function nodeArtifactPath(project: Pick<Project, 'targetPath'>, node: ProjectNode, kind: 'compiled' | 'run'): string {
+  if (node.test?.kind === 'generic') return join(project.targetPath, kind, node.packageName, node.originalFilePath, node.path);
   return join(project.targetPath, kind, node.packageName, dirname(node.originalFilePath), `${node.name}.sql`);
 }
 

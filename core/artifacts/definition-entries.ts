@@ -66,14 +66,15 @@ export function docEntries(project: DefinitionsProject): Record<string, unknown>
 }
 
 /**
- * The project's groups, and the groups of upstream models in `nodes` (ids of the nodes the
+ * The groups of the project and its packages, and the groups of upstream models in `nodes` (ids of the nodes the
  * manifest lists): readers look up every node's group (dbt's docs site reads its owner).
  */
 export function groupEntries(project: DefinitionsProject, nodes: (id: string) => boolean): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const g of project.groups.values()) {
-    const id = `group.${project.name}.${g.name}`;
-    out[id] = groupEntry(project.name, g, id);
+    const packageName = g.packageName ?? project.name;
+    const id = `group.${packageName}.${g.name}`;
+    out[id] = groupEntry(packageName, g, id);
   }
   for (const external of project.externals.values()) {
     if (!external.group || !nodes(external.uniqueId)) continue;

@@ -43,7 +43,8 @@ function nodeConfig(materialized: string): Record<string, unknown> {
   };
 }
 
-const SNAPSHOT_META_COLUMN_NAMES: Config = frozen({
+/** A snapshot's meta columns as dbt writes them when left with dbt's names. */
+export const SNAPSHOT_META_COLUMN_NAMES: Config = frozen({
   dbt_valid_to: null,
   dbt_valid_from: null,
   dbt_scd_id: null,

@@ -12,7 +12,7 @@ export interface DocsFileOrigin {
 /**
  * Reads every `{% docs name %}…{% enddocs %}` block in a Markdown file. A block left open (or
  * opened inside another) is an error at its opening tag, as dbt fails on it, rather than a doc
- * that silently does not exist.
+ * that silently does not exist; so is a name used twice within one package.
  */
 export function readDocBlocks(file: string, text: string, into: Map<string, DocBlock>, origin?: DocsFileOrigin): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
@@ -29,7 +29,12 @@ export function readDocBlocks(file: string, text: string, into: Map<string, DocB
       continue;
     }
     if (end === undefined || !open) continue;
-    const existing = into.get(open.name);
+    const block = { name: open.name, content: text.slice(open.contentStart, match.index).trim(), file, ...origin };
+    // Another package's block of the same name (each package may have its own `__overview__`) is
+    // kept under its package for the manifest, while `doc()` finds the first one loaded (the project's).
+    const first = into.get(open.name);
+    const key = first && first.packageName !== origin?.packageName ? `${origin?.packageName ?? ''}.${open.name}` : open.name;
+    const existing = into.get(key);
     if (existing) {
       diagnostics.push(
         diagnostic('duplicate-doc', `Docs block '${open.name}' is defined in both ${existing.file} and ${file}.`, {
@@ -39,7 +44,7 @@ export function readDocBlocks(file: string, text: string, into: Map<string, DocB
         }),
       );
     } else {
-      into.set(open.name, { name: open.name, content: text.slice(open.contentStart, match.index).trim(), file, ...origin });
+      into.set(key, block);
     }
     open = undefined;
   }

@@ -18,7 +18,7 @@ import { resourcePaths } from './resource-paths.js';
 import { readMacroDefinitions } from './macro-definitions.js';
 import { readSelectorsFile } from './selectors-file.js';
 import { readDependencies } from './dependencies.js';
-import { checkGroups } from './groups.js';
+import { checkGroups, groupsByName } from './groups.js';
 import { duplicateRelations } from './unique-relations.js';
 import { ParseCache, parseCacheKey, type ParseResult } from './parse-cache.js';
 import { BUILTIN_MACROS } from '../template/builtin-macros.js';
@@ -31,7 +31,7 @@ import { projectFileSchema, type ProjectFile } from './project-file.js';
 import { checkProjectFile } from './project-checks.js';
 import { checkProjectFlags, projectFlags } from './project-flags.js';
 import { cliVarFunction, macroFreeEngine, projectKeyRendered, renderYamlValues } from './render-yaml.js';
-import type { DocBlock, Project, ProjectNode, SourceDefinition } from './types.js';
+import type { DocBlock, GroupDefinition, Project, ProjectNode, SourceDefinition } from './types.js';
 import { parseYaml, validateYaml, type YamlFile } from './yaml-file.js';
 import { readProjectText } from './read-text.js';
 import { checkExposures, exposureDefinitions, type ExposureEntry } from './exposures.js';
@@ -220,6 +220,7 @@ export function loadProjectWithEngine(options: LoadOptions): LoadedProject {
   const built = { nodes: new Map<string, ProjectNode>(), disabled: new Map<string, ProjectNode>() };
   let properties: Properties | undefined;
   const allSources: SourceDefinition[] = [];
+  const allGroups: GroupDefinition[] = [];
   const exposures: (ExposureEntry & { packageName: string })[] = [];
   for (const set of sets) {
     // A package's own project file configures its resources; the root project's `models: <package>:` overrides it.
@@ -241,6 +242,7 @@ export function loadProjectWithEngine(options: LoadOptions): LoadedProject {
     }
     for (const [id, node] of loaded.disabled) built.disabled.set(id, node);
     allSources.push(...loaded.properties.sources);
+    allGroups.push(...loaded.properties.groups.map((g) => (set.dir === root ? g : { ...g, packageName: set.name })));
     exposures.push(...loaded.properties.exposures.map((e) => ({ ...e, packageName: set.name })));
     if (set.dir === root) properties = loaded.properties;
     else diagnostics.push(...unappliedPatches(loaded.properties));
@@ -268,7 +270,8 @@ export function loadProjectWithEngine(options: LoadOptions): LoadedProject {
   diagnostics.push(...selectors.diagnostics);
   const dependencies = readDependencies(root);
   diagnostics.push(...dependencies.diagnostics);
-  const groups = new Map(rootProperties.groups.map((g) => [g.name, g]));
+  // Group names are shared by the project and its packages (dbt checks a node's group against all of them).
+  const groups = groupsByName(allGroups);
   diagnostics.push(...checkGroups(built.nodes, groups));
   diagnostics.push(...duplicateRelations(built.nodes));
   for (const node of built.nodes.values()) diagnostics.push(...checkContractDeclaration(node));

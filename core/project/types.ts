@@ -215,9 +215,11 @@ export interface GroupDefinition {
   name: string;
   description: string;
   owner: { name?: string; email?: string };
-  /** Properties file, relative to the project root. */
+  /** Properties file, relative to its project's or package's root. */
   file: string;
   at: SourceLocation;
+  /** The installed package that defines it (absent: the project). */
+  packageName?: string;
 }
 
 /** A model of another project, read from its published manifest (`dependencies.yml`). */

@@ -134,15 +134,18 @@ describe('manifests that readers of dbt artifacts read', () => {
     });
   });
 
-  it("a package's seeds, docs and properties: root_path is the package's folder, patch_path and doc paths are the package's", async () => {
+  it("a package's seeds, docs, groups and properties: root_path is the package's folder, patch_path, doc and group entries the package's", async () => {
     const dir = writeProject({
       'dbt_project.yml': projectYml('root_proj'),
       'models/uses.sql': "select * from {{ ref('codes') }}",
       'dbt_packages/pkg/dbt_project.yml': "name: pkg\nversion: '1.0'\n",
       'dbt_packages/pkg/seeds/codes.csv': 'code\nA\n',
       'dbt_packages/pkg/models/pkg_model.sql': 'select 1 as id',
-      'dbt_packages/pkg/models/props.yml': 'models:\n  - name: pkg_model\n    description: "{{ doc(\'pkg_doc\') }}"\n',
-      'dbt_packages/pkg/models/docs.md': '{% docs pkg_doc %}From the package.{% enddocs %}\n',
+      'dbt_packages/pkg/models/props.yml':
+        'groups:\n  - name: pkg_team\n    owner: {name: Package team}\nmodels:\n  - name: pkg_model\n    group: pkg_team\n    description: "{{ doc(\'pkg_doc\') }}"\n',
+      'dbt_packages/pkg/models/docs.md':
+        '{% docs pkg_doc %}From the package.{% enddocs %}\n{% docs __overview__ %}The package.{% enddocs %}\n',
+      'models/overview.md': '{% docs __overview__ %}The project.{% enddocs %}\n',
       'dbt_packages/pkg/macros/helpers.sql': '{% macro helper() %}1{% endmacro %}\n',
     });
     await strata(dir, 'compile');
@@ -154,8 +157,21 @@ describe('manifests that readers of dbt artifacts read', () => {
       original_file_path: 'seeds/codes.csv',
       root_path: join(dir, 'dbt_packages/pkg'),
     });
-    expect(manifest.nodes['model.pkg.pkg_model']).toMatchObject({ patch_path: 'pkg://models/props.yml', description: 'From the package.' });
+    expect(manifest.nodes['model.pkg.pkg_model']).toMatchObject({
+      patch_path: 'pkg://models/props.yml',
+      description: 'From the package.',
+      group: 'pkg_team',
+    });
+    // A package's group is the package's (and its models may belong to it).
+    expect(manifest.groups['group.pkg.pkg_team']).toMatchObject({
+      package_name: 'pkg',
+      original_file_path: 'models/props.yml',
+      owner: { name: 'Package team', email: null },
+    });
     expect(manifest.docs['doc.pkg.pkg_doc']).toMatchObject({ package_name: 'pkg', path: 'docs.md', original_file_path: 'models/docs.md' });
+    // Each package may have its own overview: no clash with the project's.
+    expect(manifest.docs['doc.pkg.__overview__']).toMatchObject({ package_name: 'pkg', block_contents: 'The package.' });
+    expect(manifest.docs['doc.root_proj.__overview__']).toMatchObject({ package_name: 'root_proj', block_contents: 'The project.' });
     expect(manifest.macros['macro.pkg.helper']).toMatchObject({ package_name: 'pkg', path: 'macros/helpers.sql' });
   });
 

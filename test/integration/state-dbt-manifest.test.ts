@@ -179,6 +179,20 @@ for (const manifest of ['v12', 'v11'] as const) {
   });
 }
 
+describe("Strata's manifest", () => {
+  it('writes every config key of each node and source as dbt 1.10 writes it, in its order', async () => {
+    const dir = bakery();
+    expect((await cli(['parse', '--project-dir', dir], { HOME: EMPTY_HOME })).code).toBe(0);
+    type Entries = Record<string, { config: Record<string, unknown> }>;
+    const read = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as { nodes: Entries; sources: Entries };
+    const strata = read(join(dir, 'target/manifest.json'));
+    const dbt = read(join(FIXTURES, 'v12/manifest.json'));
+    const configs = (entries: Entries) => Object.entries(entries).map(([id, e]) => [id, JSON.stringify(e.config)]);
+    expect(configs(strata.nodes).sort()).toEqual(configs(dbt.nodes).sort());
+    expect(configs(strata.sources)).toEqual(configs(dbt.sources));
+  });
+});
+
 describe('state against manifests Strata wrote', () => {
   /** Strata's manifest of the bakery, and one as Strata wrote it before default keys: only the keys set. */
   async function strataManifests(): Promise<{ current: string; old: string }> {
