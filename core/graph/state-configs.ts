@@ -23,6 +23,10 @@ export function comparableConfig(config: Readonly<Record<string, unknown>>, reso
   const values = new Map<string, unknown>();
   for (const [key, value] of Object.entries(config))
     values.set(key === 'pre_hook' || key === 'post_hook' ? key.replace('_', '-') : key, value);
+  // dbt 1.9 spells `invalidate_hard_deletes: true` as `hard_deletes: invalidate`; Strata fills the latter in.
+  if (values.get('invalidate_hard_deletes') === true) values.set('hard_deletes', values.get('hard_deletes') ?? 'invalidate');
+  values.delete('invalidate_hard_deletes');
+  if (values.get('hard_deletes') === 'ignore') values.delete('hard_deletes');
   if (resourceType === 'test') {
     const sfa = values.get('store_failures_as') ?? STORE_FAILURES_AS[String(values.get('store_failures'))];
     values.set('store_failures_as', sfa);

@@ -1,3 +1,4 @@
+import { chromium, type Browser } from 'playwright-core';
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
@@ -26,4 +27,31 @@ function executable(file: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Flags for a headless browser in a container: no sandbox, no GPU, nothing fetched in the background. */
+const LAUNCH_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+/** Starts the browser found by {@link findChromium}; undefined when there is none. */
+export async function launchChromium(): Promise<Browser | undefined> {
+  const executablePath = findChromium();
+  return executablePath ? chromium.launch({ executablePath, args: LAUNCH_ARGS }) : undefined;
+}
+
+/**
+ * The browser a test needs: without one the test is skipped, except in CI (which installs chromium,
+ * .ci/run), where a missing browser fails the test.
+ */
+export function needsBrowser<T>(browser: T | undefined, skip: (note: string) => void): T {
+  if (browser === undefined && !process.env.CI)
+    skip('no Chromium: set STRATA_CHROMIUM, or put chromium, chromium-browser or google-chrome on PATH');
+  if (browser === undefined) throw new Error('no Chromium found (STRATA_CHROMIUM or PATH); CI must run the browser tests');
+  return browser;
 }

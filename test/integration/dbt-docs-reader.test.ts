@@ -1,9 +1,9 @@
 import { cpSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findChromium } from '../helpers/chromium.js';
+import { launchChromium, needsBrowser as requireBrowser } from '../helpers/chromium.js';
 import { cli } from '../helpers/cli.js';
 import { EMPTY_HOME } from '../helpers/load.js';
 import { copyExample, projectYml, writeFiles, writeProject } from '../helpers/temp-project.js';
@@ -16,7 +16,6 @@ import { copyExample, projectYml, writeFiles, writeProject } from '../helpers/te
  */
 
 const READER = resolve(import.meta.dirname, '../fixtures/dbt-docs-reader');
-const CHROMIUM = findChromium();
 const env = { HOME: EMPTY_HOME };
 
 interface Failure {
@@ -31,7 +30,7 @@ type Json = Record<string, unknown>;
 let browser: Browser | undefined;
 
 beforeAll(async () => {
-  if (CHROMIUM) browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -39,11 +38,7 @@ afterAll(async () => {
 });
 
 /** Skips without a browser, except in CI, where a missing browser is an error. */
-function needsBrowser(skip: (note: string) => void): Browser {
-  if (!browser && !process.env.CI) skip('no Chromium: set STRATA_CHROMIUM, or put chromium, chromium-browser or google-chrome on PATH');
-  if (!browser) throw new Error('no Chromium found; CI must run the dbt-docs reader test');
-  return browser;
-}
+const needsBrowser = (skip: (note: string) => void): Browser => requireBrowser(browser, skip);
 
 /** The failures the reader page reports for a manifest and catalog. */
 async function readInBrowser(on: Browser, manifest: Json, catalog: Json): Promise<Failure[]> {

@@ -1,9 +1,8 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { findChromium } from '../helpers/chromium.js';
+import { findChromium, launchChromium, needsBrowser } from '../helpers/chromium.js';
 import { cli } from '../helpers/cli.js';
 import { EMPTY_HOME } from '../helpers/load.js';
 import { copyExample } from '../helpers/temp-project.js';
@@ -12,12 +11,10 @@ import { copyExample } from '../helpers/temp-project.js';
 // never under the folder their manifest was read from on this machine.
 
 const repo = resolve(import.meta.dirname, '../..');
-const CHROMIUM = findChromium();
 
 describe('docs site of a mesh consumer', () => {
   it('names upstream projects, never their folders', async ({ skip }) => {
-    if (!CHROMIUM && !process.env.CI) skip('no Chromium: set STRATA_CHROMIUM or put chromium on PATH');
-    if (!CHROMIUM) throw new Error('no Chromium found; CI must run the browser tests');
+    needsBrowser(findChromium(), skip);
     const mesh = copyExample('mesh');
     // The consumer (fraud) reads its upstreams' manifests, which parsing writes.
     for (const upstream of ['platform', 'forecasting'])
@@ -27,7 +24,7 @@ describe('docs site of a mesh consumer', () => {
     expect(site).toContain('model.platform.stg_sales');
     expect(site).not.toContain(mesh);
 
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    const browser = needsBrowser(await launchChromium(), skip);
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       const errors: string[] = [];

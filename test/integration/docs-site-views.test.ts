@@ -2,9 +2,9 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findChromium } from '../helpers/chromium.js';
+import { findChromium, launchChromium, needsBrowser as requireBrowser } from '../helpers/chromium.js';
 import { cli } from '../helpers/cli.js';
 import { EMPTY_HOME } from '../helpers/load.js';
 import { spawnCli } from '../helpers/spawn-cli.js';
@@ -147,7 +147,7 @@ describe('docs site views in a browser', () => {
       child.once('exit', (code) => fail(new Error(`docs serve exited with ${code}: ${out}`)));
     });
     served = { url: `http://127.0.0.1:${port}/`, stop: () => child.kill('SIGTERM') };
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    browser = await launchChromium();
     mkdirSync(SHOTS, { recursive: true });
   }, 120_000);
 
@@ -175,13 +175,9 @@ describe('docs site views in a browser', () => {
           await page.close();
         }
       }
-      const needsBrowser = (skip: (note: string) => void) => {
-        if (!CHROMIUM && !process.env.CI) skip('no Chromium: set STRATA_CHROMIUM or put chromium on PATH');
-        if (!CHROMIUM) throw new Error('no Chromium found; CI must run the browser tests');
-      };
 
       it("a failing test's page shows its last result, config, SQL and the node it tests", async ({ skip }) => {
-        needsBrowser(skip);
+        requireBrowser(browser, skip);
         await open(`#test/${encodeURIComponent(testId('unique_orders_customer_id'))}`, async (page, shot) => {
           expect(await page.textContent('main h1')).toContain('unique_orders_customer_id');
           const result = await page.textContent('#test-result');
@@ -205,7 +201,7 @@ describe('docs site views in a browser', () => {
       });
 
       it("a model's page lists its column, model-level and singular tests with their last status", async ({ skip }) => {
-        needsBrowser(skip);
+        requireBrowser(browser, skip);
         await open('#node/model.shop.orders', async (page, shot) => {
           const rows = await page.$$eval('#node-tests tr[data-test-row]', (trs) =>
             trs.map((tr) => [tr.querySelector('a')?.textContent, tr.querySelector('.status')?.textContent]),
@@ -232,7 +228,7 @@ describe('docs site views in a browser', () => {
       });
 
       it('a source page shows loader, descriptions, freshness config and the last freshness check', async ({ skip }) => {
-        needsBrowser(skip);
+        requireBrowser(browser, skip);
         await open('#source/source.shop.shop.raw_orders', async (page, shot) => {
           expect(await page.textContent('.description')).toContain('Every order placed in the webshop.');
           expect(await page.textContent('.source-description')).toContain('replicated nightly');
@@ -251,7 +247,7 @@ describe('docs site views in a browser', () => {
       });
 
       it('full-text search ranks names first, shows marked context, and keeps the query in the address', async ({ skip }) => {
-        needsBrowser(skip);
+        requireBrowser(browser, skip);
         await open('', async (page, shot) => {
           // The overview counts the last run's test results (the unit test passed too).
           expect(await page.textContent('#test-summary')).toMatch(/4 pass[\s\S]*1 fail/);
@@ -285,7 +281,7 @@ describe('docs site views in a browser', () => {
       });
 
       it('lineage: versions labeled, arrowheads apart, a message for an empty selection, selection in the address', async ({ skip }) => {
-        needsBrowser(skip);
+        requireBrowser(browser, skip);
         await open('#lineage/%2Borders', async (page, shot) => {
           const nodes = await page.$$eval('#lineage-graph g.node', (gs) => gs.map((g) => g.getAttribute('data-node')).sort());
           expect(nodes).toEqual([

@@ -2,18 +2,16 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../../core/docs/markdown.js';
 import { serveDocs } from '../../core/docs/serve-docs.js';
-import { findChromium } from '../helpers/chromium.js';
+import { findChromium, launchChromium, needsBrowser } from '../helpers/chromium.js';
 import { cli } from '../helpers/cli.js';
 import { EMPTY_HOME } from '../helpers/load.js';
 import { copyExample } from '../helpers/temp-project.js';
 
 const repo = resolve(import.meta.dirname, '../..');
 const catalogSchema = JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/specs/dbt-catalog-v1.json'), 'utf8')) as object;
-const CHROMIUM = findChromium();
 
 async function generatedQuickstart(): Promise<string> {
   const dir = copyExample('quickstart');
@@ -65,25 +63,9 @@ describe('docs', () => {
   });
 
   it('works in a browser: search, open a model, see its lineage', async ({ skip }) => {
-    // CI installs chromium (.ci/run), so there a missing browser fails the test instead.
-    if (!CHROMIUM && !process.env.CI)
-      skip('no Chromium: set STRATA_CHROMIUM to its path, or put chromium, chromium-browser or google-chrome on PATH');
-    if (!CHROMIUM)
-      throw new Error(
-        'no Chromium found (STRATA_CHROMIUM, or chromium, chromium-browser or google-chrome on PATH); CI must run the browser test',
-      );
+    needsBrowser(findChromium(), skip);
     const dir = await generatedQuickstart();
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    const browser = needsBrowser(await launchChromium(), skip);
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       const errors: string[] = [];
