@@ -111,13 +111,12 @@ export function normalizeSql(sql: string): string {
 /**
  * Which kinds of modification a node has relative to the state, by dbt's rules (its nodes'
  * same_body, same_config, same_database_representation, same_persisted_description,
- * same_contract and macro checks). A node the state lacks has every kind, as each of dbt's
- * sub-selectors picks new nodes too.
+ * same_contract and macro checks).
  */
 export function modifications(project: Project, node: ProjectNode, state: ProjectState): Set<ModifiedKind> {
   if (node.resourceType === 'unit_test') return unitTestModifications(project, node, state);
   const old = state.nodes.get(node.uniqueId);
-  if (!old) return new Set(MODIFIED_KINDS);
+  if (!old) return newNodeKinds(macrosChanged(project, node, state));
   const kinds = new Set<ModifiedKind>();
   const type = node.resourceType;
   if (bodyChanged(node, old)) kinds.add('body');
@@ -128,6 +127,16 @@ export function modifications(project: Project, node: ProjectNode, state: Projec
   if (type === 'model' && !sameContract(node, old)) kinds.add('contract');
   if (old.fqn && comparableFqn(old.fqn, type) !== comparableFqn(node.fqn, type)) kinds.add('fqn');
   if (macrosChanged(project, node, state)) kinds.add('macros');
+  return kinds;
+}
+
+/**
+ * A node the state lacks, as dbt's sub-selectors see it: every comparison with nothing fails, so
+ * each picks it, except `.macros`, which looks only at whether the macros it calls changed.
+ */
+function newNodeKinds(macrosChanged: boolean): Set<ModifiedKind> {
+  const kinds = new Set<ModifiedKind>(MODIFIED_KINDS);
+  if (!macrosChanged) kinds.delete('macros');
   return kinds;
 }
 
@@ -216,7 +225,7 @@ function macrosByName(project: Project): Map<string, MacroDefinition> {
  */
 function unitTestModifications(project: Project, node: ProjectNode, state: ProjectState): Set<ModifiedKind> {
   const old = state.unitTests.get(node.uniqueId);
-  if (!old) return new Set(MODIFIED_KINDS);
+  if (!old) return newNodeKinds(false);
   return unitTestContents(old) !== unitTestContents(unitTestSpec(project, node)) ? new Set(['body']) : new Set();
 }
 
