@@ -12,7 +12,7 @@ export type DefinitionsProject = Pick<Project, 'name' | 'root' | 'packages' | 'm
  * A file of an installed package, relative to the package's folder (as dbt writes a package's paths:
  * `macros/x.sql`, not `strata_packages/pkg/macros/x.sql`); the project's own files stay as they are.
  */
-function pathInPackage(project: Pick<Project, 'name' | 'root' | 'packages'>, packageName: string, fromRoot: string): string {
+export function pathInPackage(project: Pick<Project, 'name' | 'root' | 'packages'>, packageName: string, fromRoot: string): string {
   const pkg = packageName === project.name ? undefined : project.packages.find((p) => p.name === packageName);
   return pkg ? toPosix(relative(pkg.dir, join(project.root, fromRoot))) : fromRoot;
 }
@@ -67,9 +67,13 @@ export function docEntries(project: DefinitionsProject): Record<string, unknown>
 
 /**
  * The groups of the project and its packages, and the groups of upstream models in `nodes` (ids of the nodes the
- * manifest lists): readers look up every node's group (dbt's docs site reads its owner).
+ * manifest lists): readers look up every node's group (dbt's docs site reads its owner). The manifest, the `graph`
+ * Jinja variable and Strata's docs site all read groups from here.
  */
-export function groupEntries(project: DefinitionsProject, nodes: (id: string) => boolean): Record<string, unknown> {
+export function groupEntries(
+  project: Pick<Project, 'name' | 'groups' | 'externals'>,
+  nodes: (id: string) => boolean,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const g of project.groups.values()) {
     const packageName = g.packageName ?? project.name;

@@ -12,6 +12,7 @@ import type {
   ProjectNode,
   SourceDefinition,
 } from '../project/types.js';
+import { testMetadata } from '../project/test-identity.js';
 import { unitTestSpec } from '../project/unit-test-spec.js';
 
 // The manifest's entries, one function per kind of resource, in dbt's v12 shapes.
@@ -76,7 +77,7 @@ export function nodeEntry(
     macros: node.macros.map((m) => macroIds.get(m) ?? `macro.dbt.${m}`).sort(),
     nodes: parents.filter((p) => !p.startsWith('unit_test.')),
   };
-  entry.compiled_path = compiledCode === undefined ? null : `target/compiled/${node.packageName}/${node.originalFilePath}`;
+  entry.compiled_path = compiledCode === undefined ? null : compiledPath(node);
   entry.compiled = compiledCode !== undefined;
   if (compiledCode !== undefined) {
     entry.compiled_code = compiledCode;
@@ -94,18 +95,25 @@ export function nodeEntry(
   const test = node.test;
   if (node.resourceType === 'test' && test?.kind === 'generic') {
     const attached = test.attachedNode;
-    entry.test_metadata = {
-      name: test.testName,
-      kwargs: { ...test.kwargs, ...(test.columnName !== undefined ? { column_name: test.columnName } : {}) },
-      namespace: test.namespace ?? null,
-    };
+    entry.test_metadata = testMetadata(test);
     entry.column_name = test.columnName ?? null;
-    entry.file_key_name = attached?.startsWith('source.')
-      ? `sources.${attached.split('.')[2]}`
-      : `models.${attached?.split('.').pop() ?? ''}`;
+    entry.file_key_name = fileKeyName(project, attached);
     entry.attached_node = attached?.startsWith('source.') ? null : (attached ?? null);
   }
   return entry;
+}
+
+/** Where dbt says a compiled node is: generic tests sit in a folder named after their properties file. */
+function compiledPath(node: ProjectNode): string {
+  const file = `target/compiled/${node.packageName}/${node.originalFilePath}`;
+  return node.test?.kind === 'generic' ? `${file}/${node.path}` : file;
+}
+
+/** The properties-file key a generic test was declared under: `models.<name>`, `seeds.<name>`, `sources.<source>`, … */
+function fileKeyName(project: EntryProject, attached: string | undefined): string {
+  if (attached?.startsWith('source.')) return `sources.${attached.split('.')[2]}`;
+  const node = attached === undefined ? undefined : project.nodes.get(attached);
+  return `${node?.resourceType ?? 'model'}s.${node?.name ?? ''}`;
 }
 
 function columnEntries(columns: Record<string, ColumnDef>): Record<string, unknown> {

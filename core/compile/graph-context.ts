@@ -3,6 +3,7 @@ import type { DependencyGraph } from '../graph/build-graph.js';
 import type { ProjectNode } from '../project/types.js';
 import type { ProjectForCompile } from './project-for-compile.js';
 import { columnEntry, nodeEntry, sourceEntry } from '../artifacts/manifest-entries.js';
+import { groupEntries } from '../artifacts/definition-entries.js';
 
 /**
  * A node as templates see it (`model`, and the entries of `graph.nodes`): the fields of its
@@ -68,18 +69,7 @@ export function graphContext(
       nodes[node.uniqueId] = nodeEntry(project, node, dialect, undefined, parentsOf(node.uniqueId), macroIds);
   const sources: Record<string, unknown> = {};
   for (const s of project.sources.values()) sources[s.uniqueId] = sourceEntry(s, dialect);
-  const groups = Object.fromEntries(
-    [...project.groups.values()].map((g) => [
-      `group.${project.name}.${g.name}`,
-      {
-        name: g.name,
-        resource_type: 'group',
-        package_name: project.name,
-        unique_id: `group.${project.name}.${g.name}`,
-        owner: g.owner,
-        description: g.description,
-      },
-    ]),
-  );
+  // The same entries as the manifest's `groups`: upstream projects' and packages' groups included.
+  const groups = groupEntries(project, (id) => dag.graph?.hasNode(id) ?? false);
   return { nodes, sources, exposures: {}, metrics: {}, groups };
 }

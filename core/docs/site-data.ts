@@ -3,6 +3,9 @@ import type { DependencyGraph } from '../graph/build-graph.js';
 import type { Project } from '../project/types.js';
 import type { FreshnessThreshold, FreshnessTime } from '../project/freshness.js';
 import { renderMarkdown } from './markdown.js';
+import { exposureNodes, type SiteExposure } from './site-exposures.js';
+import { groupOwners } from './site-groups.js';
+import { siteMacros, type SiteMacro } from './site-macros.js';
 import type { LastResults, SiteFreshnessResult } from './site-results.js';
 import { siteTests, type SiteTest } from './site-tests.js';
 import { sourceDescriptions } from './source-descriptions.js';
@@ -46,6 +49,8 @@ export interface SiteNode {
   tests: string[];
   /** Only for sources. */
   source: SiteSource | null;
+  /** Only for exposures. */
+  exposure: SiteExposure | null;
   raw: string;
   compiled: string | null;
   parents: string[];
@@ -62,13 +67,18 @@ export interface SiteData {
   generatedAt: string;
   nodes: SiteNode[];
   tests: SiteTest[];
+  macros: SiteMacro[];
 }
 
 type CatalogEntry = { columns?: Record<string, { type: string }>; stats?: { row_count?: { value: number } } };
 
-const SHOWN = new Set(['model', 'seed', 'snapshot']);
+/** Nodes with a page, in the tree and in the lineage graph (dbt's docs site shows analyses too). */
+const SHOWN = new Set(['model', 'seed', 'snapshot', 'analysis']);
 
-/** Builds the site's data: models, seeds, snapshots and sources, with their columns, tests and lineage. */
+/**
+ * Builds the site's data: models, seeds, snapshots, analyses, sources and exposures with their
+ * columns, tests and lineage; tests; and the macros of the project and its packages.
+ */
 export function siteData(
   project: Project,
   dag: DependencyGraph,
@@ -104,14 +114,13 @@ export function siteData(
       tests: testsByColumn.get(`${id}|${name}`) ?? [],
     }));
   };
-  const ownerOf = (group: string | null | undefined) => {
-    const owner = group ? project.groups.get(group)?.owner : undefined;
-    return owner ? [owner.name, owner.email ? `<${owner.email}>` : ''].filter(Boolean).join(' ') : null;
-  };
+  const ownerOf = groupOwners(project, dag);
   const nodes: SiteNode[] = [];
   for (const node of project.nodes.values()) {
     if (!SHOWN.has(node.resourceType)) continue;
     const entry = catalog.nodes[node.uniqueId];
+    // An analysis is compiled, never built: it has no relation and no materialization.
+    const built = node.resourceType !== 'analysis';
     nodes.push({
       id: node.uniqueId,
       name: node.name,
@@ -120,13 +129,13 @@ export function siteData(
       file: node.originalFilePath,
       fqn: node.fqn,
       description: renderMarkdown(node.description),
-      materialized: node.config.materialized,
-      relation: node.config.materialized === 'ephemeral' ? '' : dialect.qualify(node.relation),
+      materialized: built ? node.config.materialized : '',
+      relation: !built || node.config.materialized === 'ephemeral' ? '' : dialect.qualify(node.relation),
       database: node.relation.database ?? null,
       schema: node.relation.schema,
       tags: node.config.tags,
       group: node.config.group ?? null,
-      owner: ownerOf(node.config.group),
+      owner: ownerOf(node.packageName, node.config.group),
       access: node.resourceType === 'model' ? (node.config.access ?? 'protected') : null,
       version:
         node.version === undefined
@@ -137,6 +146,7 @@ export function siteData(
       columns: columnsOf(node.uniqueId, node.columns, entry),
       tests: testsOf.get(node.uniqueId) ?? [],
       source: null,
+      exposure: null,
       raw: node.resourceType === 'seed' ? '' : node.rawCode,
       compiled: compiled.get(node.uniqueId) ?? null,
       parents: neighbours(node.uniqueId, 'predecessors'),
@@ -176,6 +186,7 @@ export function siteData(
         freshness: freshnessShown(source.freshness),
         lastFreshness: last.freshness.get(source.uniqueId) ?? null,
       },
+      exposure: null,
       raw: '',
       compiled: null,
       parents: [],
@@ -201,7 +212,7 @@ export function siteData(
       schema: external.relation.schema,
       tags: [],
       group: external.group ?? null,
-      owner: null,
+      owner: ownerOf(external.project, external.group),
       access: external.access,
       version: external.version === undefined ? null : `${external.version}${external.latest ? ' (latest)' : ''}`,
       versionLabel: versionLabel(external.version),
@@ -209,6 +220,7 @@ export function siteData(
       columns: columnsOf(external.uniqueId, external.columns, undefined),
       tests: testsOf.get(external.uniqueId) ?? [],
       source: null,
+      exposure: null,
       raw: '',
       compiled: null,
       parents: [],
@@ -217,12 +229,14 @@ export function siteData(
       rowCount: null,
     });
   }
+  nodes.push(...exposureNodes(project, new Map(nodes.map((n) => [n.id, n]))));
   return {
     project: project.name,
     adapter: project.target.type,
     generatedAt: new Date().toISOString(),
     nodes: nodes.sort((a, b) => a.id.localeCompare(b.id)),
     tests,
+    macros: siteMacros(project),
   };
 }
 

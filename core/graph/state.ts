@@ -125,7 +125,7 @@ export function modifications(project: Project, node: ProjectNode, state: Projec
   if (configuredRelation(old.config, type, versionAlias) !== configuredRelation(node.config, type, versionAlias)) kinds.add('relation');
   if (!samePersistedDescriptions(node, old)) kinds.add('persisted_descriptions');
   if (type === 'model' && !sameContract(node, old)) kinds.add('contract');
-  if (old.fqn && comparableFqn(old.fqn, type) !== comparableFqn(node.fqn, type)) kinds.add('fqn');
+  if (old.fqn && old.fqn.join('.') !== node.fqn.join('.')) kinds.add('fqn');
   if (macrosChanged(project, node, state)) kinds.add('macros');
   return kinds;
 }
@@ -138,15 +138,6 @@ function newNodeKinds(macrosChanged: boolean): Set<ModifiedKind> {
   const kinds = new Set<ModifiedKind>(MODIFIED_KINDS);
   if (!macrosChanged) kinds.delete('macros');
   return kinds;
-}
-
-/**
- * dbt names a snapshot by its file too (`[project, …folders, file, name]`); Strata by its folders
- * and name. The file's name, when it repeats the snapshot's, is left out so both compare equal.
- */
-function comparableFqn(fqn: readonly string[], resourceType: string): string {
-  const parts = resourceType === 'snapshot' && fqn.length > 2 && fqn.at(-1) === fqn.at(-2) ? fqn.slice(0, -1) : fqn;
-  return parts.join('.');
 }
 
 /**

@@ -109,7 +109,7 @@ export function buildNodes(input: BuildNodesInput): {
   // Snapshots defined in YAML (`relation: ref('x')`), as dbt 1.9 allows.
   for (const [key, patch] of input.properties.patches) {
     if (!key.startsWith('snapshots:') || patch.props.relation === undefined) continue;
-    const file = { absolute: join(input.root, patch.file), fromRoot: patch.file, fromFolder: patch.file.split('/').slice(1).join('/') };
+    const file = { absolute: join(input.root, patch.file), fromRoot: patch.file, fromFolder: patch.fromFolder };
     const template = `select * from {{ ${patch.props.relation} }}`;
     const node = sqlNode(
       'snapshot',
@@ -217,8 +217,7 @@ function makeNode(
   macros: string[] = [],
   version?: VersionSpec,
 ): ProjectNode {
-  const folders = file.fromFolder.split('/').slice(0, -1);
-  const fqn = [input.packageName, ...folders, name, ...(version ? [`v${version.v}`] : [])];
+  const fqn = [input.packageName, ...fqnFolders(type, file.fromFolder), name, ...(version ? [`v${version.v}`] : [])];
   const patch = input.properties.patches.get(`${type === 'analysis' ? 'analyses' : `${type}s`}:${name}`);
   if (patch) patch.applied = true;
   const fromTree = input.configFor(type === 'seed' || type === 'snapshot' || type === 'analysis' ? type : 'model', fqn);
@@ -295,6 +294,17 @@ export function nodeRelation(config: NodeConfig, name: string, target: TargetInf
   const relation: Relation = { schema, identifier: config.alias ?? name };
   if (database) relation.database = database;
   return relation;
+}
+
+/**
+ * The fqn parts between the package and the node's name: its folders below the resource path. A
+ * snapshot block's file is one more part (dbt's SnapshotParser.get_fqn: `[project, …folders, file,
+ * name]`), so `snapshots:` config and `fqn:` selection can name the file; a YAML snapshot has none.
+ */
+function fqnFolders(type: NodeType, fromFolder: string): string[] {
+  const parts = fromFolder.split('/');
+  const file = parts.pop() as string;
+  return type === 'snapshot' && file.endsWith('.sql') ? [...parts, file.slice(0, -'.sql'.length)] : parts;
 }
 
 function baseName(path: string, ext: string): string {

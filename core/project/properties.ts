@@ -20,6 +20,8 @@ export interface NodePatch {
   props: NodeProperties;
   /** Properties file relative to the project root. */
   file: string;
+  /** Properties file relative to the resource folder it was found in (its folders make fqns). */
+  fromFolder: string;
   /** Where the entry is written. */
   at: SourceLocation;
   /** Description and column docs, rendered. */
@@ -101,6 +103,7 @@ export function readProperties(files: readonly FoundFile[], ctx: PropertiesConte
         properties.patches.set(key, {
           props,
           file: f.fromRoot,
+          fromFolder: f.fromFolder,
           at,
           description: render(props.description, [section, i, 'description']),
           columns,
@@ -125,7 +128,7 @@ export function readProperties(files: readonly FoundFile[], ctx: PropertiesConte
         });
     });
     (checked.data.sources ?? []).forEach((source, i) => {
-      properties.sources.push(...readSource(source, i, f.fromRoot, ctx, yaml.locate, render, diagnostics));
+      properties.sources.push(...readSource(source, i, f, ctx, yaml.locate, render, diagnostics));
     });
   }
   return { properties, diagnostics };
@@ -161,7 +164,7 @@ function testLocators(
 function readSource(
   source: SourceProperties,
   i: number,
-  file: string,
+  file: FoundFile,
   ctx: PropertiesContext,
   locate: Locate,
   render: (text: string | undefined, path: PropertyKey[]) => string,
@@ -180,7 +183,7 @@ function readSource(
       sourceName: source.name,
       name: table.name,
       packageName: ctx.packageName,
-      originalFilePath: file,
+      originalFilePath: file.fromRoot,
       relation,
       description: render(table.description ?? source.description, ['sources', i, 'tables', j, 'description']),
       columns: readColumns(table.columns ?? [], ['sources', i, 'tables', j], locate, render),
@@ -190,7 +193,8 @@ function readSource(
       tests: [...(table.tests ?? []), ...(table.data_tests ?? [])],
       testLocators: testLocators(locate, ['sources', i, 'tables', j], table),
       ...(quoteColumns !== undefined ? { quoteColumns } : {}),
-      fqn: [ctx.packageName, source.name, table.name],
+      // dbt's: the properties file's folders below its resource path, then source and table.
+      fqn: [ctx.packageName, ...file.fromFolder.split('/').slice(0, -1), source.name, table.name],
       at: locate(['sources', i, 'tables', j]),
       ...resolveSourceFreshness(ctx.projectFreshness, sourceFreshness, tableFreshness),
     } satisfies SourceDefinition;

@@ -5,6 +5,7 @@
   const data = JSON.parse(document.getElementById('strata-data').textContent);
   const byId = new Map(data.nodes.map((n) => [n.id, n]));
   const testsById = new Map((data.tests ?? []).map((t) => [t.id, t]));
+  const macrosById = new Map((data.macros ?? []).map((m) => [m.id, m]));
   const el = (tag, attrs = {}, ...children) => {
     const e = document.createElement(tag);
     for (const [k, v] of Object.entries(attrs)) {
@@ -18,11 +19,13 @@
     for (const c of children) if (c !== null && c !== undefined && c !== false) e.append(c);
     return e;
   };
-  /** The hash route of a view: `#node/<id>`, `#test/<id>`, `#search/<query>`, `#lineage/<selection>`. */
+  /** The hash route of a view: `#node/<id>`, `#test/<id>`, `#macro/<id>`, `#search/<query>`, `#lineage/<selection>`. */
   const route = (view, arg) => `#${view}${arg === undefined ? '' : `/${encodeURIComponent(arg)}`}`;
   const label = (node) => (node.versionLabel ? `${node.name} ${node.versionLabel}` : node.name);
   const link = (node) => el('a', { href: route('node', node.id), 'data-node': node.id, text: label(node) });
   const testLink = (test) => el('a', { href: route('test', test.id), 'data-test': test.id, text: test.name });
+  const macroLink = (macro) => el('a', { href: route('macro', macro.id), 'data-macro': macro.id, text: macro.name });
+  const macroBadge = () => el('span', { class: 'badge macro', text: 'macro' });
   const badge = (node) =>
     el('span', {
       class: `badge ${node.type}${node.external ? ' external' : ''}`,
@@ -47,5 +50,23 @@
     t.innerHTML = html;
     return t.content.textContent.replace(/\s+/g, ' ').trim();
   };
-  window.StrataDocs = { data, byId, testsById, el, route, label, link, testLink, badge, statusOf, statusBadge, testBadge, table, plain };
+  window.StrataDocs = {
+    data,
+    byId,
+    testsById,
+    macrosById,
+    el,
+    route,
+    label,
+    link,
+    testLink,
+    macroLink,
+    badge,
+    macroBadge,
+    statusOf,
+    statusBadge,
+    testBadge,
+    table,
+    plain,
+  };
 })();

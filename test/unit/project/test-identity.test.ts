@@ -1,8 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { testIdentity, testMetadata, type TestMetadata } from '../../../core/project/test-identity.js';
 import type { TestInfo } from '../../../core/project/types.js';
-import { load } from '../../helpers/load.js';
+import { cli } from '../../helpers/cli.js';
+import { EMPTY_HOME, load } from '../../helpers/load.js';
 import { projectYml, writeProject } from '../../helpers/temp-project.js';
 
 /** Generic tests of dbt 1.10's manifest of jaffle_shop: the fields that identify them, as dbt wrote them. */
@@ -72,6 +74,24 @@ describe("generic test identity matches dbt 1.10's manifest", () => {
         column_name: ref.column_name,
         test_metadata: ref.test_metadata,
       });
+    }
+  });
+});
+
+describe("the manifest's test entries match dbt 1.10's", () => {
+  it('test_metadata, compiled_path (a file that exists), file_key_name, attached_node and column_name', async () => {
+    const dir = writeProject(referenceProject());
+    const { code, err } = await cli(['compile', '--project-dir', dir], { HOME: EMPTY_HOME });
+    expect(code, err).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8')) as {
+      nodes: Record<string, Record<string, unknown>>;
+    };
+    for (const ref of reference) {
+      const entry = manifest.nodes[ref.unique_id];
+      expect(entry, ref.unique_id).toBeDefined();
+      const fields = ['name', 'alias', 'path', 'compiled_path', 'file_key_name', 'attached_node', 'column_name', 'test_metadata'] as const;
+      expect(Object.fromEntries(fields.map((f) => [f, entry?.[f]]))).toEqual(Object.fromEntries(fields.map((f) => [f, ref[f]])));
+      expect(existsSync(join(dir, ref.compiled_path)), ref.compiled_path).toBe(true);
     }
   });
 });
