@@ -8,7 +8,10 @@ type GroupEntry = { name?: unknown; owner?: { name?: string | null; email?: stri
  * A node's group owner as text (`Platform data team <platform-data@example.com>`), from the same
  * groups the manifest writes: the project's, its packages' and its upstream projects' (mesh).
  */
-export function groupOwners(project: Project, dag: DependencyGraph): (packageName: string, group: string | null | undefined) => string | null {
+export function groupOwners(
+  project: Project,
+  dag: DependencyGraph,
+): (packageName: string, group: string | null | undefined) => string | null {
   const entries = groupEntries(project, (id) => dag.graph.hasNode(id)) as Record<string, GroupEntry>;
   const byName = new Map<string, GroupEntry>();
   for (const entry of Object.values(entries)) if (typeof entry.name === 'string' && !byName.has(entry.name)) byName.set(entry.name, entry);

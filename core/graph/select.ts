@@ -214,19 +214,22 @@ const METHODS = [
   'config',
 ];
 
-/** `state:new`, `state:modified` and `state:modified.<kind>`, against `--state`. */
+/** `state:new`, `state:old`, `state:modified`, `state:unmodified` and `state:modified.<kind>`, against `--state`. */
 function statePredicate(ctx: SelectContext, atom: SelectorAtom): NodePredicate | undefined {
   const state = requireState(ctx, atom);
   if (!state) return undefined;
   const isNew = (n: ProjectNode) => !(n.resourceType === 'unit_test' ? state.unitTests : state.nodes).has(n.uniqueId);
   if (atom.value === 'new') return isNew;
+  if (atom.value === 'old') return (n) => !isNew(n);
   if (atom.value === 'modified') return (n) => isNew(n) || modifications(ctx.project, n, state).size > 0;
+  // dbt 1.6+: in the state and not modified (a new node counts as modified, so never as unmodified).
+  if (atom.value === 'unmodified') return (n) => !isNew(n) && modifications(ctx.project, n, state).size === 0;
   const kind = atom.value.replace(/^modified\./, '') as ModifiedKind;
   if (!atom.value.startsWith('modified.') || !(MODIFIED_KINDS as readonly string[]).includes(kind)) {
     ctx.diagnostics.push(
       diagnostic(
         'invalid-selector',
-        `Unknown state selector '${atom.text}' (use state:new, state:modified or state:modified.${MODIFIED_KINDS.join('|')}).`,
+        `Unknown state selector '${atom.text}' (use state:new, state:old, state:modified, state:unmodified or state:modified.${MODIFIED_KINDS.join('|')}).`,
         atom.at,
       ),
     );

@@ -13,11 +13,12 @@
     }
     return seen;
   }
-  /** The nodes one selector word names: a name, `name.v2`, a unique id, `tag:x`, `source:x`, `package:x`. */
+  /** The nodes one selector word names: a name, `name.v2`, a unique id, `tag:x`, `source:x`, `package:x`, `exposure:x`. */
   function matches(n, body) {
     if (body.startsWith('tag:')) return n.tags.includes(body.slice(4));
     if (body.startsWith('source:')) return n.type === 'source' && (n.source.sourceName === body.slice(7) || n.name === body.slice(7));
     if (body.startsWith('package:')) return n.package === body.slice(8);
+    if (body.startsWith('exposure:')) return n.type === 'exposure' && n.name === body.slice(9);
     return n.name === body || n.id === body || (n.versionLabel !== null && `${n.name}.${n.versionLabel}` === body);
   }
   /** A subset of dbt's selection syntax: the words above, with `+` before or after, separated by spaces. */

@@ -2,7 +2,7 @@
 (() => {
   'use strict';
   const S = window.StrataDocs;
-  const { data, byId, testsById, el, route, link, testLink, badge, statusOf, statusBadge, testBadge, table } = S;
+  const { data, byId, testsById, el, route, link, testLink, macroLink, badge, macroBadge, statusOf, statusBadge, testBadge, table } = S;
 
   const nodeList = (ids) =>
     ids.length
@@ -23,6 +23,7 @@
     for (const n of data.nodes) counts[n.type] = (counts[n.type] ?? 0) + 1;
     const tests = data.tests ?? [];
     if (tests.length) counts.test = tests.length;
+    if (data.macros?.length) counts.macro = data.macros.length;
     const statuses = {};
     for (const t of tests) statuses[statusOf(t)] = (statuses[statusOf(t)] ?? 0) + 1;
     const plural = (c, t) => `${c} ${t}${c === 1 ? '' : 's'}`;
@@ -116,33 +117,27 @@
     ];
   }
 
-  function nodePage(node) {
-    const ids = new Set([node.id, ...S.closure(node.parents, 'parents'), ...S.closure(node.children, 'children')]);
+  /** Only http(s) addresses become links: an exposure's url is written by anyone. */
+  const safeUrl = (url) => (url && /^https?:\/\//i.test(url) ? el('a', { href: url, rel: 'noopener', text: url }) : url);
+
+  function exposureSection(exposure) {
     return [
+      el('h2', { text: 'Exposure' }),
       el(
-        'h1',
-        {},
-        badge(node),
-        document.createTextNode(node.name),
-        node.versionLabel ? el('span', { class: 'version', text: node.versionLabel }) : null,
+        'div',
+        { id: 'exposure-details' },
+        table([
+          ['Exposure type', exposure.type],
+          ['Label', exposure.label],
+          ['Maturity', exposure.maturity],
+          ['URL', safeUrl(exposure.url)],
+        ]),
       ),
-      el('div', { class: 'description', html: node.description || '<p class="muted">No description.</p>' }),
-      el('h2', { text: 'Details' }),
-      table([
-        ['Type', node.external ? `${node.type} (from project ${node.package})` : node.type],
-        ['Project', node.external ? node.package : null],
-        ['Materialization', node.materialized],
-        ['Relation', node.relation || '(inlined: ephemeral)'],
-        ['File', node.file],
-        ['Owner', node.owner],
-        ['Group', node.group],
-        ['Access', node.access],
-        ['Version', node.version],
-        ['Contract', node.contract ? 'enforced' : null],
-        ['Tags', node.tags.join(', ')],
-        ['Row count', node.rowCount === null ? null : String(node.rowCount)],
-      ]),
-      ...(node.source ? sourceSection(node.source) : []),
+    ];
+  }
+
+  function columnsSection(node) {
+    return [
       el('h2', { text: 'Columns' }),
       node.columns.length
         ? el(
@@ -175,11 +170,44 @@
             ),
           )
         : el('p', { class: 'muted', text: 'No columns documented or found.' }),
-      el('h2', { text: `Tests (${node.tests.length})` }),
-      el('div', { id: 'node-tests' }, testsTable(node.tests)),
+    ];
+  }
+
+  function nodePage(node) {
+    const ids = new Set([node.id, ...S.closure(node.parents, 'parents'), ...S.closure(node.children, 'children')]);
+    // Analyses are never built, so never tested; exposures have neither columns nor tests.
+    const testable = node.type !== 'analysis' && node.type !== 'exposure';
+    return [
+      el(
+        'h1',
+        {},
+        badge(node),
+        document.createTextNode(node.name),
+        node.versionLabel ? el('span', { class: 'version', text: node.versionLabel }) : null,
+      ),
+      el('div', { class: 'description', html: node.description || '<p class="muted">No description.</p>' }),
+      el('h2', { text: 'Details' }),
+      table([
+        ['Type', node.external ? `${node.type} (from project ${node.package})` : node.type],
+        ['Project', node.external ? node.package : null],
+        ['Materialization', node.materialized],
+        ['Relation', node.relation || (node.materialized === 'ephemeral' ? '(inlined: ephemeral)' : null)],
+        ['File', node.file],
+        ['Owner', node.owner],
+        ['Group', node.group],
+        ['Access', node.access],
+        ['Version', node.version],
+        ['Contract', node.contract ? 'enforced' : null],
+        ['Tags', node.tags.join(', ')],
+        ['Row count', node.rowCount === null ? null : String(node.rowCount)],
+      ]),
+      ...(node.source ? sourceSection(node.source) : []),
+      ...(node.exposure ? exposureSection(node.exposure) : []),
+      ...(node.type === 'exposure' ? [] : columnsSection(node)),
+      ...(testable ? [el('h2', { text: `Tests (${node.tests.length})` }), el('div', { id: 'node-tests' }, testsTable(node.tests))] : []),
       el('h2', { text: 'Lineage' }),
       el('div', { id: 'node-lineage' }, S.drawGraph(ids, node.id)),
-      el('h2', { text: 'Upstream' }),
+      el('h2', { text: node.type === 'exposure' ? 'Depends on' : 'Upstream' }),
       el('div', { id: 'upstream' }, nodeList(node.parents)),
       el('h2', { text: 'Downstream' }),
       el('div', { id: 'downstream' }, nodeList(node.children)),
@@ -231,6 +259,26 @@
     ];
   }
 
+  function macroPage(macro) {
+    return [
+      el('h1', {}, macroBadge(), document.createTextNode(macro.name)),
+      el('h2', { text: 'Details' }),
+      table([
+        ['Package', macro.package],
+        ['File', macro.file],
+      ]),
+      el('h2', { text: 'Arguments' }),
+      el(
+        'div',
+        { id: 'macro-arguments' },
+        macro.arguments.length
+          ? el('ul', {}, ...macro.arguments.map((a) => el('li', {}, el('code', { text: a }))))
+          : el('p', { class: 'muted', text: 'none' }),
+      ),
+      ...sqlBlocks([['SQL', macro.sql, 'macro-sql']]),
+    ];
+  }
+
   function searchPage(query) {
     const input = el('input', {
       id: 'search-page-input',
@@ -258,8 +306,7 @@
               el(
                 'li',
                 { 'data-hit': h.entry.item.id },
-                h.entry.kind === 'test' ? testBadge(h.entry.item) : badge(h.entry.item),
-                h.entry.kind === 'test' ? testLink(h.entry.item) : link(h.entry.item),
+                ...S.hitLabel(h.entry),
                 el('span', { class: 'muted field', text: ` · ${h.best.field}` }),
                 el('div', {}, S.snippet(h, q)),
               ),
@@ -293,7 +340,7 @@
         ? S.drawGraph(ids, null)
         : el('p', {
             class: 'empty-selection',
-            text: `Nothing matches the selection “${selection}”. Selectors: a name, name.v2, a unique id, tag:x, source:x, package:x, with + before or after.`,
+            text: `Nothing matches the selection “${selection}”. Selectors: a name, name.v2, a unique id, tag:x, source:x, package:x, exposure:x, with + before or after.`,
           }),
     );
     return [
@@ -303,5 +350,5 @@
     ];
   }
 
-  Object.assign(S, { overview, nodePage, testPage, searchPage, lineagePage });
+  Object.assign(S, { overview, nodePage, testPage, macroPage, searchPage, lineagePage });
 })();

@@ -1,8 +1,8 @@
-/* Strata docs site, part 2 of 6: full-text search over names, descriptions, columns and SQL, ranked,
-   each hit with the text around its best match. */
+/* Strata docs site, part 2 of 6: full-text search over names, descriptions, columns and SQL of
+   nodes, tests and macros, ranked, each hit with the text around its best match. */
 (() => {
   'use strict';
-  const { data, el, plain } = window.StrataDocs;
+  const { data, el, plain, badge, link, testBadge, testLink, macroBadge, macroLink } = window.StrataDocs;
   /** Where a match counts most: a name beats a column, a column beats a description, SQL counts least. */
   const WEIGHTS = { name: 10, column: 6, description: 4, 'column description': 3, SQL: 1 };
   let index = null;
@@ -20,6 +20,7 @@
         ['SQL', n.raw ?? ''],
       ];
       if (n.source) fields.push(['description', plain(n.source.sourceDescription)]);
+      if (n.exposure?.label) fields.push(['name', n.exposure.label]);
       entries.push({ kind: 'node', item: n, fields: fields.filter(([, v]) => v) });
     }
     for (const t of data.tests ?? []) {
@@ -31,6 +32,15 @@
       if (t.column) fields.push(['column', t.column]);
       entries.push({ kind: 'test', item: t, fields: fields.filter(([, v]) => v) });
     }
+    for (const m of data.macros ?? [])
+      entries.push({
+        kind: 'macro',
+        item: m,
+        fields: [
+          ['name', m.name],
+          ['SQL', m.sql],
+        ],
+      });
     for (const e of entries) e.lower = e.fields.map(([, v]) => v.toLowerCase());
     return entries;
   }
@@ -80,5 +90,11 @@
       ...pieces.map((p) => (terms.includes(p.toLowerCase()) ? el('mark', { text: p }) : document.createTextNode(p))),
     );
   }
-  Object.assign(window.StrataDocs, { search, snippet });
+  /** A hit's badge and link, by what it is: a node, a test or a macro. */
+  const hitLabel = (entry) => {
+    if (entry.kind === 'test') return [testBadge(entry.item), testLink(entry.item)];
+    if (entry.kind === 'macro') return [macroBadge(), macroLink(entry.item)];
+    return [badge(entry.item), link(entry.item)];
+  };
+  Object.assign(window.StrataDocs, { search, snippet, hitLabel });
 })();

@@ -2,7 +2,7 @@
 (() => {
   'use strict';
   const S = window.StrataDocs;
-  const { data, el, route, link, testLink, badge, testBadge } = S;
+  const { data, el, route, link, testLink, macroLink, badge, testBadge, macroBadge } = S;
   let treeMode = 'project';
   /** `paths` are [folders, element] pairs; folders named in `closed` start folded (tests are many). */
   function buildTree(paths, closed) {
@@ -26,9 +26,13 @@
     return render(root);
   }
   const nodeLeaf = (n) => ({ name: n.name, li: el('li', {}, badge(n), link(n)) });
-  /** A node's folders: its project, then its file's folders; upstream (mesh) nodes sit under their project's name. */
+  /**
+   * A node's folders: its project, then its file's folders (an analysis under its analyses folder,
+   * as in dbt's docs); upstream (mesh) nodes sit under their project's name, exposures by type.
+   */
   const projectPath = (n) => {
     if (n.type === 'source') return [n.package, 'sources'];
+    if (n.type === 'exposure') return [n.package, 'exposures', n.exposure.type];
     if (n.external) return [n.package, 'upstream models'];
     return [n.package, ...n.file.split('/').slice(0, -1)];
   };
@@ -38,9 +42,14 @@
         ? [
             ...data.nodes.map((n) => [projectPath(n), nodeLeaf(n)]),
             ...(data.tests ?? []).map((t) => [[t.package, 'tests'], { name: t.name, li: el('li', {}, testBadge(t), testLink(t)) }]),
+            ...(data.macros ?? []).map((m) => [
+              [m.package, ...m.file.split('/').slice(0, -1)],
+              { name: m.name, li: el('li', {}, macroBadge(), macroLink(m)) },
+            ]),
           ]
         : data.nodes.filter((n) => n.relation).map((n) => [[n.database ?? '(default)', n.schema], nodeLeaf(n)]);
-    document.getElementById('tree').replaceChildren(buildTree(paths, new Set(['tests'])));
+    // Tests and macros are many: their folders start folded.
+    document.getElementById('tree').replaceChildren(buildTree(paths, new Set(['tests', 'macros'])));
     document.querySelectorAll('.tabs button').forEach((b) => b.classList.toggle('active', b.dataset.mode === treeMode));
   }
   /** Quick results under the box; Enter or "all results" opens the search page. */
@@ -55,16 +64,7 @@
     const hits = S.search(q);
     box.replaceChildren(
       ...(hits.length
-        ? hits
-            .slice(0, 20)
-            .map((h) =>
-              el(
-                'li',
-                {},
-                h.entry.kind === 'test' ? testBadge(h.entry.item) : badge(h.entry.item),
-                h.entry.kind === 'test' ? testLink(h.entry.item) : link(h.entry.item),
-              ),
-            )
+        ? hits.slice(0, 20).map((h) => el('li', {}, ...S.hitLabel(h.entry)))
         : [el('li', { class: 'muted', text: 'No matches' })]),
       el(
         'li',

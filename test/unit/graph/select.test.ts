@@ -114,6 +114,9 @@ describe('state and result selection', () => {
     expect(select({ select: ['state:modified.relation'], state, exclude: ['resource_type:test'] })).toEqual(['new_one', 'orders']);
     // The config() call is part of the file, so the body changed too; stg_customers only gained whitespace.
     expect(select({ select: ['state:modified.body'], state, exclude: ['resource_type:test'] })).toEqual(['new_one', 'orders']);
+    // dbt 1.6+: old is what the state has; unmodified is old and not modified.
+    expect(select({ select: ['state:old'], state, exclude: ['resource_type:test'] })).toEqual(['orders', 'raw_orders', 'stg_customers', 'stg_orders']);
+    expect(select({ select: ['state:unmodified'], state, exclude: ['resource_type:test'] })).toEqual(['raw_orders', 'stg_customers']);
   });
 });
 
