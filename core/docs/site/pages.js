@@ -2,7 +2,7 @@
 (() => {
   'use strict';
   const S = window.StrataDocs;
-  const { data, byId, testsById, el, route, link, testLink, macroLink, badge, macroBadge, statusOf, statusBadge, testBadge, table } = S;
+  const { data, byId, testsById, el, route, link, testLink, badge, macroBadge, statusOf, statusBadge, testBadge, table } = S;
 
   const nodeList = (ids) =>
     ids.length
