@@ -1,3 +1,6 @@
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildGraph } from '../../../core/graph/build-graph.js';
 import { selectNodes } from '../../../core/graph/select.js';
@@ -81,5 +84,27 @@ describe("fqns as dbt writes them (state comparison with dbt's manifests, config
     expect(select('snapshots/sub/history.sql')).toEqual(['snapshot.proj.orders_snap', 'snapshot.proj.orders_snap_2']);
     expect(select('staging.plant')).toEqual([]);
     expect(select('source:plant')).toEqual(['source.proj.plant.ovens']);
+  });
+});
+
+describe('fqns match the manifests dbt writes for the bakery fixture (test/fixtures/dbt-manifests)', () => {
+  it('give every node and source the fqn dbt 1.10 gives it', () => {
+    const fixtures = join(import.meta.dirname, '../../fixtures/dbt-manifests');
+    const dbt = JSON.parse(readFileSync(join(fixtures, 'v12/manifest.json'), 'utf8')) as {
+      nodes: Record<string, { fqn: string[] }>;
+      sources: Record<string, { fqn: string[] }>;
+    };
+    // A copy: loading writes its parse cache under target/.
+    const dir = mkdtempSync(join(tmpdir(), 'strata-bakery-'));
+    cpSync(join(fixtures, 'bakery'), dir, { recursive: true });
+    const project = load(dir);
+    const ours = (ids: Iterable<string>, get: (id: string) => { fqn: string[] } | undefined) =>
+      Object.fromEntries([...ids].map((id) => [id, get(id)?.fqn]));
+    const expected = { ...ours(Object.keys(dbt.nodes), (id) => dbt.nodes[id]), ...ours(Object.keys(dbt.sources), (id) => dbt.sources[id]) };
+    expect(expected['snapshot.bakery.loaves_snapshot']).toEqual(['bakery', 'loaves_snapshot', 'loaves_snapshot']);
+    expect({
+      ...ours(project.nodes.keys(), (id) => project.nodes.get(id)),
+      ...ours(project.sources.keys(), (id) => project.sources.get(id)),
+    }).toEqual(expected);
   });
 });
