@@ -51,8 +51,17 @@ for (const target of TEST_TARGETS) {
       // The docs block the properties file names reaches the manifest (and so the docs site).
       expect(readFileSync(join(dir, 'models/marts/schema.yml'), 'utf8')).toContain(`description: '{{ doc("orders_status") }}'`);
       const manifest = JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8')) as {
-        nodes: Record<string, { columns: Record<string, { description: string }> }>;
+        nodes: Record<string, { columns: Record<string, { description: string }>; compiled_code?: string; resource_type: string }>;
+        docs: Record<string, { block_contents: string }>;
       };
+      // The project's overview page beside dbt's default one, and the analysis compiled, not built.
+      expect(manifest.docs['doc.jaffle_shop.__overview__']?.block_contents).toContain('from raw seeds to marts');
+      expect(Object.keys(manifest.docs)).toContain('doc.dbt.__overview__');
+      const analysis = manifest.nodes['analysis.jaffle_shop.revenue_by_month'];
+      expect(analysis?.resource_type).toBe('analysis');
+      expect(summary.results.map((r) => r.uniqueId)).not.toContain('analysis.jaffle_shop.revenue_by_month');
+      expect((await cli(['compile', '-s', 'revenue_by_month', '--project-dir', dir], { HOME: EMPTY_HOME })).code).toBe(0);
+      expect(readFileSync(join(dir, 'target/compiled/jaffle_shop/analyses/revenue_by_month.sql'), 'utf8')).toContain(`${schema}`);
       expect(manifest.nodes['model.jaffle_shop.orders']?.columns.status?.description).toContain(
         '| return_pending | The customer asked for a return',
       );

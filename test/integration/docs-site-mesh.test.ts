@@ -8,7 +8,8 @@ import { EMPTY_HOME } from '../helpers/load.js';
 import { copyExample } from '../helpers/temp-project.js';
 
 // A mesh consumer's docs: upstream projects' models sit in the tree under their project's name,
-// never under the folder their manifest was read from on this machine.
+// never under the folder their manifest was read from on this machine, and show their group's
+// owner, read from the upstream manifest's groups (as the consumer's manifest and `graph.groups` do).
 
 const repo = resolve(import.meta.dirname, '../..');
 
@@ -39,12 +40,39 @@ describe('docs site of a mesh consumer', () => {
       await page.click('#tree a[data-node="model.forecasting.revenue_forecast.v1"]');
       await page.waitForSelector('#node-lineage svg');
       expect(await page.textContent('main h1')).toMatch(/revenue_forecast\s*v1/);
-      expect(await page.textContent('table.details')).toMatch(/Project\s*forecasting/);
+      const details = await page.textContent('table.details');
+      expect(details).toMatch(/Project\s*forecasting/);
+      expect(details).toMatch(/Owner\s*Forecasting team <forecasting@example.com>/);
+      expect(details).toMatch(/Group\s*forecasting_team/);
       mkdirSync(join(repo, 'test-output/docs-site'), { recursive: true });
       await page.screenshot({ path: join(repo, 'test-output/docs-site/mesh-upstream.png'), fullPage: true });
+      // An upstream model of the other project, by its address.
+      await page.goto(`${pathToFileURL(join(mesh, 'fraud/target/docs/index.html')).href}#node/model.platform.stg_sales`);
+      await page.waitForSelector('#node-lineage svg');
+      expect(await page.textContent('table.details')).toMatch(/Owner\s*Platform data team <platform-data@example.com>/);
       expect(errors).toEqual([]);
     } finally {
       await browser.close();
     }
+  }, 120_000);
+
+  it("lists upstream projects' groups in the graph Jinja variable", async () => {
+    const mesh = copyExample('mesh');
+    for (const upstream of ['platform', 'forecasting'])
+      expect((await cli(['parse', '--project-dir', join(mesh, upstream)], { HOME: EMPTY_HOME })).code).toBe(0);
+    // fraud declares no group: every group it sees is an upstream project's.
+    const keys = await cli(
+      ['compile', '--project-dir', join(mesh, 'fraud'), '--inline', '{{ graph.groups.keys() | list | sort | join(",") }}'],
+      {
+        HOME: EMPTY_HOME,
+      },
+    );
+    expect(keys.code).toBe(0);
+    expect(keys.out).toContain('group.forecasting.forecasting_team,group.platform.platform_team');
+    const owner = await cli(
+      ['compile', '--project-dir', join(mesh, 'fraud'), '--inline', "{{ graph.groups['group.platform.platform_team'].owner.email }}"],
+      { HOME: EMPTY_HOME },
+    );
+    expect(owner.out).toContain('platform-data@example.com');
   }, 120_000);
 });

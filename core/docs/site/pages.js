@@ -26,7 +26,7 @@
     if (data.macros?.length) counts.macro = data.macros.length;
     const statuses = {};
     for (const t of tests) statuses[statusOf(t)] = (statuses[statusOf(t)] ?? 0) + 1;
-    const plural = (c, t) => `${c} ${t}${c === 1 ? '' : 's'}`;
+    const plural = (c, t) => (c === 1 ? `${c} ${t}` : t === 'analysis' ? `${c} analyses` : `${c} ${t}s`);
     return [
       el('h1', { text: data.project }),
       el('p', { class: 'muted', text: `Strata docs · ${data.adapter} · generated ${data.generatedAt}` }),
