@@ -2,7 +2,7 @@ import type { SqlDialect } from '../adapter/dialect.js';
 import type { DependencyGraph } from '../graph/build-graph.js';
 import type { ProjectNode } from '../project/types.js';
 import type { ProjectForCompile } from './project-for-compile.js';
-import { columnEntry, nodeEntry, sourceEntry } from '../artifacts/manifest-entries.js';
+import { columnEntry, exposureEntry, nodeEntry, sourceEntry } from '../artifacts/manifest-entries.js';
 import { groupEntries } from '../artifacts/definition-entries.js';
 
 /**
@@ -71,5 +71,7 @@ export function graphContext(
   for (const s of project.sources.values()) sources[s.uniqueId] = sourceEntry(s, dialect);
   // The same entries as the manifest's `groups`: upstream projects' and packages' groups included.
   const groups = groupEntries(project, (id) => dag.graph?.hasNode(id) ?? false);
-  return { nodes, sources, exposures: {}, metrics: {}, groups };
+  const exposures: Record<string, unknown> = {};
+  for (const e of project.exposures?.values() ?? []) exposures[e.uniqueId] = exposureEntry(e, project);
+  return { nodes, sources, exposures, metrics: {}, groups };
 }

@@ -7,7 +7,7 @@ import type { Project } from '../project/types.js';
  */
 export type ProjectForCompile = Pick<
   Project,
-  'root' | 'name' | 'vars' | 'target' | 'macroFiles' | 'nodes' | 'sources' | 'externals' | 'macros' | 'groups'
+  'root' | 'name' | 'vars' | 'target' | 'macroFiles' | 'nodes' | 'sources' | 'externals' | 'macros' | 'groups' | 'exposures'
 > & {
   settings?: Pick<ProjectFile, 'dispatch'>;
 };

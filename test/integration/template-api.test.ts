@@ -90,6 +90,11 @@ sources:
     schema: "{{ target.schema }}"
     tables:
       - name: payments
+exposures:
+  - name: weekly_report
+    type: dashboard
+    owner: {name: Finance, email: finance@example.com}
+    depends_on: ["ref('typed')"]
 models:
   - name: typed
     columns:
@@ -100,7 +105,7 @@ models:
   'models/graph_reader.sql': `
 {%- set src = graph.sources.values() | selectattr('name', 'equalto', 'payments') | first -%}
 {%- set typed = graph.nodes['model.p.typed'] -%}
-select '{{ src.config.enabled }}|{{ src.source_name }}|{{ typed.columns.i.constraints | map(attribute="type") | join(",") }}|{{ typed.config.materialized }}|{{ graph.nodes.values() | selectattr("resource_type", "equalto", "model") | list | length }}' as graph_info
+select '{{ src.config.enabled }}|{{ src.source_name }}|{{ typed.columns.i.constraints | map(attribute="type") | join(",") }}|{{ typed.config.materialized }}|{{ graph.nodes.values() | selectattr("resource_type", "equalto", "model") | list | length }}|{{ graph.exposures['exposure.p.weekly_report'].owner.email }}|{{ graph.exposures['exposure.p.weekly_report'].depends_on.nodes | join(',') }}' as graph_info
 `,
   'models/helpers.sql': `
 {%- set fn = context.get('cents') -%}
@@ -162,7 +167,9 @@ for (const target of TEST_TARGETS) {
         query_columns: 'one,two',
         adapter_basics: `${target.name}|"a b"|"c"`,
       });
-      expect(await q('select * from {schema}.graph_reader')).toEqual({ graph_info: 'True|raw|not_null|table|9' });
+      expect(await q('select * from {schema}.graph_reader')).toEqual({
+        graph_info: 'True|raw|not_null|table|9|finance@example.com|model.p.typed',
+      });
       // The post-hook dropped the scratch table the ddl model renamed.
       expect(await q(`select count(*) as n from information_schema.tables where table_schema = '${schema}_scratch'`)).toEqual({ n: '0' });
       expect(await q('select * from {schema}.helpers')).toEqual({
