@@ -54,7 +54,7 @@ export function nodeEntry(
     docs: { show: config.docs?.show ?? true, node_color: config.docs?.node_color ?? null },
     patch_path: node.patchPath ? `${node.packageName}://${node.patchPath}` : null,
     build_path: null,
-    unrendered_config: {},
+    unrendered_config: node.unrenderedConfig ?? {},
     created_at: 0,
     relation_name: built ? dialect.qualify(r) : null,
     raw_code: node.resourceType === 'seed' ? '' : node.rawCode,
@@ -187,8 +187,9 @@ export function sourceEntry(s: SourceDefinition, dialect: SqlDialect): Record<st
     source_meta: {},
     tags: s.tags,
     config: {
+      // Only enabled tables reach the manifest (dbt lists disabled ones apart, under `disabled`).
       enabled: true,
-      event_time: (s.meta.event_time as string | undefined) ?? null,
+      event_time: s.eventTime ?? null,
       freshness: s.freshness ?? NO_FRESHNESS,
       loaded_at_field: s.loadedAtField ?? null,
       loaded_at_query: s.loadedAtQuery ?? null,

@@ -18,6 +18,7 @@ import type { NodeProperties } from './properties-file.js';
 import type { NodeType, ProjectNode } from './types.js';
 import { validateYaml } from './yaml-file.js';
 import { readProjectText } from './read-text.js';
+import { configCallConfig, propertiesConfig } from './unrendered-config.js';
 
 /** Inputs for turning files into nodes. */
 export interface BuildNodesInput {
@@ -161,6 +162,7 @@ function sqlNode(
     [...record.macros],
     version,
   );
+  node.unrenderedConfig = { ...node.unrenderedConfig, ...configCallConfig(record.config) };
   if (version && node.patchPath) {
     const patch = input.properties.patches.get(`models:${name}`);
     node.columns = versionColumns(node.columns, version, (text) => text ?? '');
@@ -246,6 +248,7 @@ function makeNode(
     sources,
     macros,
     relation: nodeRelation(config, name, input.target),
+    unrenderedConfig: propertiesConfig(patch?.props, version?.entry.config),
   };
   const named = input.naming?.(node);
   if (named && 'diagnostic' in named) diagnostics.push(named.diagnostic);

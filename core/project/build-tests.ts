@@ -15,6 +15,7 @@ import type { ParseCache } from './parse-cache.js';
 import type { ColumnDef, EntryLocator, ProjectNode, SourceDefinition, TestInfo } from './types.js';
 import { validateYaml } from './yaml-file.js';
 import { readProjectText } from './read-text.js';
+import { configCallConfig } from './unrendered-config.js';
 
 /** Config keys dbt accepts directly among a test's arguments (older style) as well as under `config:`. */
 const LIFTED_CONFIG = [
@@ -151,9 +152,13 @@ function genericTest(d: Declared, input: BuildTestsInput, diagnostics: Diagnosti
   const { full: name, short, uniqueId } = testIdentity(info, input.packageName, customName);
   const config = checked.data ?? {};
   // A name too long for a table gets a short alias (and file), unless the test gives its own.
-  const withAlias = short !== name && config.alias === undefined ? { ...config, alias: short } : config;
-  const node = testNode(uniqueId, name, `${short}.sql`, d.file, d.file, rawCode, withAlias, info, input, diagnostics);
-  if (node) placeCalls(node, parsed, d);
+  const shortAlias = short !== name && config.alias === undefined ? { alias: short } : {};
+  const node = testNode(uniqueId, name, `${short}.sql`, d.file, d.file, rawCode, { ...config, ...shortAlias }, info, input, diagnostics);
+  if (node) {
+    placeCalls(node, parsed, d);
+    // dbt's test builder passes the entry's configs (and the short alias it gives) as a config() call.
+    node.unrenderedConfig = { ...entryConfig, ...shortAlias, ...node.unrenderedConfig };
+  }
   return node;
 }
 
@@ -261,6 +266,7 @@ function testNode(
     sources: record.sources,
     macros: [...record.macros],
     relation: input.auditRelation(name, config),
+    unrenderedConfig: configCallConfig(record.config),
     test: info,
   };
 }

@@ -5,7 +5,7 @@ import { diagnostic, throwIfErrors, type Diagnostic, type SourceLocation } from 
 import { baseScope } from '../template/base-scope.js';
 import { TemplateEngine, type RenderScope } from '../template/engine.js';
 import { envVarFunction } from '../template/base-scope.js';
-import { configForPath, readConfigTree, unusedConfigPaths } from './config-tree.js';
+import { configForPath, configLevels, readConfigTree, unusedConfigPaths, type ConfigTreeNode } from './config-tree.js';
 import { readDocBlocks } from './docs-blocks.js';
 import { findFiles, toPosix } from './files.js';
 import type { NodeNaming } from './build-nodes.js';
@@ -34,8 +34,10 @@ import { cliVarFunction, macroFreeEngine, projectKeyRendered, renderYamlValues }
 import type { DocBlock, GroupDefinition, Project, ProjectNode, SourceDefinition } from './types.js';
 import { parseYaml, validateYaml, type YamlFile } from './yaml-file.js';
 import { readProjectText } from './read-text.js';
+import { addProjectLayers } from './unrendered-config.js';
 import { checkExposures, exposureDefinitions, type ExposureEntry } from './exposures.js';
-import { projectSourceFreshness } from './source-freshness-fields.js';
+import { SOURCE_CONFIGS, type SourceConfigLevel } from './source-config.js';
+import { disabledSourceUses } from './disabled-sources.js';
 
 /** How to find and configure a project. */
 export interface LoadOptions {
@@ -128,10 +130,13 @@ export function loadProjectWithEngine(options: LoadOptions): LoadedProject {
   // Installed packages (strata deps), each with its own project file, macros and resources.
   const packagesPath = packagesFolder(root, settings.file['packages-install-path']);
   const installed = installedPackages(root, packagesPath);
+  // Each project file as written (Jinja unrendered), by folder: dbt's unrendered_config reads them.
+  const unrenderedFiles = new Map<string, unknown>([[root, head.yaml.value]]);
   diagnostics.push(...missingPackages(root, packagesPath, installed, env, options.vars ?? {}));
   const packages = installed.flatMap((pkg) => {
     const file = PROJECT_FILE_NAMES.map((n) => join(pkg.dir, n)).find((f) => existsSync(f)) as string;
     const yaml = readProjectYaml(file, relative(root, file), diagnostics);
+    unrenderedFiles.set(pkg.dir, yaml?.value);
     const read = yaml && renderProjectFile(yaml, fileScope, diagnostics);
     if (read && read.file.name !== name) diagnostics.push(...checkProjectFile(read.file, read.yaml, read.file.name));
     return read && read.file.name !== name ? [{ name: read.file.name, dir: pkg.dir, settings: read }] : [];
@@ -198,11 +203,20 @@ export function loadProjectWithEngine(options: LoadOptions): LoadedProject {
   const testSection = settings.file.data_tests ? 'data_tests' : 'tests';
   const testTree = readConfigTree(settings.yaml, testSection);
   diagnostics.push(...testTree.diagnostics);
+  // `sources:` trees: a package's own file configures its sources, the root project's overrides it.
+  const sourceTrees = new Map(
+    sets.map((set) => [set.name, readConfigTree<SourceConfigLevel>(set.settings.yaml, 'sources', SOURCE_CONFIGS)] as const),
+  );
+  for (const read of sourceTrees.values()) diagnostics.push(...read.diagnostics);
+  const rootSourceTree = (sourceTrees.get(name) as { tree: ConfigTreeNode<SourceConfigLevel> }).tree;
   const targetAdapter = options.adapters.find((a) => a.name === target.type);
   const shared: SharedLoad = {
     engine,
     base,
-    projectFreshness: projectSourceFreshness(settings.yaml, diagnostics),
+    sourceConfig: (fqn) => {
+      const own = fqn[0] !== name ? sourceTrees.get(fqn[0] ?? '')?.tree : undefined;
+      return [...(own ? configLevels(own, fqn) : []), ...configLevels(rootSourceTree, fqn)];
+    },
     target: target.info,
     docs,
     testTree: testTree.tree,
@@ -220,6 +234,7 @@ export function loadProjectWithEngine(options: LoadOptions): LoadedProject {
   const built = { nodes: new Map<string, ProjectNode>(), disabled: new Map<string, ProjectNode>() };
   let properties: Properties | undefined;
   const allSources: SourceDefinition[] = [];
+  const disabledSources: SourceDefinition[] = [];
   const allGroups: GroupDefinition[] = [];
   const exposures: (ExposureEntry & { packageName: string })[] = [];
   for (const set of sets) {
@@ -229,6 +244,8 @@ export function loadProjectWithEngine(options: LoadOptions): LoadedProject {
       mergeConfigs(own ? configForPath(own[type].tree, fqn) : {}, configForPath(trees[type].tree, fqn)),
     );
     diagnostics.push(...loaded.diagnostics);
+    const rootFile = set.dir === root ? undefined : head.yaml.value;
+    addProjectLayers([...loaded.nodes.values(), ...loaded.disabled.values()], unrenderedFiles.get(set.dir), rootFile);
     for (const [id, node] of loaded.nodes) {
       if (built.nodes.has(id) || built.disabled.has(id))
         diagnostics.push(
@@ -242,6 +259,7 @@ export function loadProjectWithEngine(options: LoadOptions): LoadedProject {
     }
     for (const [id, node] of loaded.disabled) built.disabled.set(id, node);
     allSources.push(...loaded.properties.sources);
+    disabledSources.push(...loaded.properties.disabledSources);
     allGroups.push(...loaded.properties.groups.map((g) => (set.dir === root ? g : { ...g, packageName: set.name })));
     exposures.push(...loaded.properties.exposures.map((e) => ({ ...e, packageName: set.name })));
     if (set.dir === root) properties = loaded.properties;
@@ -265,6 +283,8 @@ export function loadProjectWithEngine(options: LoadOptions): LoadedProject {
   diagnostics.push(...unusedConfigPaths(testTree.tree, testSection));
   for (const [type, section] of Object.entries(CONFIG_SECTIONS))
     diagnostics.push(...unusedConfigPaths(trees[type as ConfigType].tree, section));
+  diagnostics.push(...unusedConfigPaths(rootSourceTree, 'sources'));
+  diagnostics.push(...disabledSourceUses(built.nodes.values(), disabledSources));
   diagnostics.push(...unappliedPatches(rootProperties));
   const selectors = readSelectorsFile(root);
   diagnostics.push(...selectors.diagnostics);
@@ -292,6 +312,7 @@ export function loadProjectWithEngine(options: LoadOptions): LoadedProject {
     nodes: built.nodes,
     disabled: built.disabled,
     sources: new Map(allSources.map((s) => [s.uniqueId, s])),
+    disabledSources: new Map(disabledSources.map((s) => [s.uniqueId, s])),
     exposures: exposureDefinitions(exposures, built.nodes, allSources, engine, base),
     docs,
     macroFiles: macroTexts.map((m) => ({ file: m.file, ...(m.package ? { package: m.package } : {}) })),
@@ -331,10 +352,10 @@ function modelParseResults(nodes: ReadonlyMap<string, ProjectNode>, cache: Parse
 const CONFIG_SECTIONS = { model: 'models', seed: 'seeds', snapshot: 'snapshots', analysis: 'analyses' } as const;
 type ConfigType = keyof typeof CONFIG_SECTIONS;
 
-function configTrees(yaml: YamlFile, diagnostics: Diagnostic[]): Record<ConfigType, ReturnType<typeof readConfigTree>> {
+function configTrees(yaml: YamlFile, diagnostics: Diagnostic[]): Record<ConfigType, { tree: ConfigTreeNode; diagnostics: Diagnostic[] }> {
   const trees = Object.fromEntries(
     Object.entries(CONFIG_SECTIONS).map(([type, section]) => [type, readConfigTree(yaml, section)]),
-  ) as Record<ConfigType, ReturnType<typeof readConfigTree>>;
+  ) as Record<ConfigType, { tree: ConfigTreeNode; diagnostics: Diagnostic[] }>;
   for (const tree of Object.values(trees)) diagnostics.push(...tree.diagnostics);
   return trees;
 }

@@ -3,7 +3,7 @@ import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { RenderScope, TemplateEngine } from '../template/engine.js';
 import { buildNodes, type NodeNaming } from './build-nodes.js';
 import { buildTests, type BuildTestsInput } from './build-tests.js';
-import type { FreshnessThreshold } from './freshness.js';
+import type { SourceConfigLevel } from './source-config.js';
 import type { ConfigTreeNode } from './config-tree.js';
 import { findFiles } from './files.js';
 import type { PartialNodeConfig } from './node-config.js';
@@ -33,8 +33,8 @@ export interface SharedLoad {
   cache?: ParseCache;
   auditRelation: BuildTestsInput['auditRelation'];
   quoteColumn: BuildTestsInput['quoteColumn'];
-  /** The root project's `sources: {+freshness: ...}`. */
-  projectFreshness?: FreshnessThreshold | null | undefined;
+  /** The project files' `sources:` config levels a source table's fqn goes through (see PropertiesContext). */
+  sourceConfig?: (fqn: readonly string[]) => SourceConfigLevel[];
 }
 
 /**
@@ -61,7 +61,7 @@ export function loadResources(
     scope: shared.base,
     ...(shared.target.database ? { database: shared.target.database } : {}),
     ...(shared.cache ? { cache: shared.cache } : {}),
-    ...(shared.projectFreshness !== undefined ? { projectFreshness: shared.projectFreshness } : {}),
+    ...(shared.sourceConfig ? { sourceConfig: shared.sourceConfig } : {}),
   });
   diagnostics.push(...propDiagnostics);
   const built = buildNodes({

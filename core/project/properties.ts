@@ -11,8 +11,8 @@ import type { ParseCache } from './parse-cache.js';
 import type { UnitTestEntry } from './build-unit-tests.js';
 import { readProjectText } from './read-text.js';
 import { readExposures, type ExposureEntry } from './exposures.js';
-import type { FreshnessThreshold } from './freshness.js';
-import { readFreshnessLevel, resolveSourceFreshness } from './source-freshness-fields.js';
+import { resolveSourceConfig, type SourceConfigLevel } from './source-config.js';
+import { readSourceEntryLevels } from './source-freshness-fields.js';
 
 /** A properties entry for one model/seed/snapshot, waiting to be applied to its node. */
 export interface NodePatch {
@@ -40,6 +40,8 @@ export interface Properties {
   patches: Map<string, NodePatch>;
   /** Declared source tables. */
   sources: SourceDefinition[];
+  /** Source tables switched off (`enabled: false` in their config or the project file's `sources:`). */
+  disabledSources: SourceDefinition[];
   /** `unit_tests:` entries, checked later against the models. */
   unitTests: UnitTestEntry[];
   /** `groups:` entries. */
@@ -62,8 +64,8 @@ export interface PropertiesContext {
   scope: RenderScope;
   /** Where parsed YAML is kept between loads. */
   cache?: ParseCache;
-  /** The root project's `sources: {+freshness: ...}` (null: switched off), inherited by every source table. */
-  projectFreshness?: FreshnessThreshold | null;
+  /** The project files' `sources:` config levels a source table's fqn goes through, least specific first. */
+  sourceConfig?: (fqn: readonly string[]) => SourceConfigLevel[];
 }
 
 type Section = 'models' | 'seeds' | 'snapshots' | 'analyses';
@@ -71,7 +73,7 @@ const SECTIONS: readonly Section[] = ['models', 'seeds', 'snapshots', 'analyses'
 
 /** Reads and validates every properties file. */
 export function readProperties(files: readonly FoundFile[], ctx: PropertiesContext): { properties: Properties; diagnostics: Diagnostic[] } {
-  const properties: Properties = { patches: new Map(), sources: [], unitTests: [], groups: [], exposures: [] };
+  const properties: Properties = { patches: new Map(), sources: [], disabledSources: [], unitTests: [], groups: [], exposures: [] };
   const diagnostics: Diagnostic[] = [];
   for (const f of files) {
     const text = readProjectText(f.absolute, f.fromRoot, diagnostics);
@@ -128,7 +130,8 @@ export function readProperties(files: readonly FoundFile[], ctx: PropertiesConte
         });
     });
     (checked.data.sources ?? []).forEach((source, i) => {
-      properties.sources.push(...readSource(source, i, f, ctx, yaml.locate, render, diagnostics));
+      for (const table of readSource(source, i, f, ctx, yaml.locate, render, diagnostics))
+        (table.enabled ? properties.sources : properties.disabledSources).push(table.definition);
     });
   }
   return { properties, diagnostics };
@@ -169,16 +172,20 @@ function readSource(
   locate: Locate,
   render: (text: string | undefined, path: PropertyKey[]) => string,
   diagnostics: Diagnostic[],
-): SourceDefinition[] {
+): { definition: SourceDefinition; enabled: boolean }[] {
   // Names were rendered with the file (`schema: "{{ target.schema }}_raw"`, as in dbt).
   const schema = source.schema ?? source.name;
   const database = source.database ?? ctx.database;
-  const sourceFreshness = readFreshnessLevel(source, ['sources', i], locate, diagnostics);
+  const sourceLevels = readSourceEntryLevels(source, ['sources', i], locate, diagnostics);
   return (source.tables ?? []).map((table, j) => {
-    const tableFreshness = readFreshnessLevel(table, ['sources', i, 'tables', j], locate, diagnostics);
+    const tableLevels = readSourceEntryLevels(table, ['sources', i, 'tables', j], locate, diagnostics);
     const relation = { schema, identifier: table.identifier ?? table.name, ...(database ? { database } : {}) };
     const quoteColumns = table.quoting?.column ?? source.quoting?.column;
-    return {
+    // dbt's: the properties file's folders below its resource path, then source and table.
+    const fqn = [ctx.packageName, ...file.fromFolder.split('/').slice(0, -1), source.name, table.name];
+    // dbt's precedence: the project files' `sources:` levels, then the source, then the table.
+    const { enabled, eventTime, ...config } = resolveSourceConfig([...(ctx.sourceConfig?.(fqn) ?? []), ...sourceLevels, ...tableLevels]);
+    const definition = {
       uniqueId: `source.${ctx.packageName}.${source.name}.${table.name}`,
       sourceName: source.name,
       name: table.name,
@@ -187,17 +194,16 @@ function readSource(
       relation,
       description: render(table.description ?? source.description, ['sources', i, 'tables', j, 'description']),
       columns: readColumns(table.columns ?? [], ['sources', i, 'tables', j], locate, render),
-      tags: [...toList(source.tags), ...toList(table.tags)],
-      meta: { ...source.meta, ...table.meta },
       loader: source.loader ?? '',
       tests: [...(table.tests ?? []), ...(table.data_tests ?? [])],
       testLocators: testLocators(locate, ['sources', i, 'tables', j], table),
       ...(quoteColumns !== undefined ? { quoteColumns } : {}),
-      // dbt's: the properties file's folders below its resource path, then source and table.
-      fqn: [ctx.packageName, ...file.fromFolder.split('/').slice(0, -1), source.name, table.name],
+      fqn,
       at: locate(['sources', i, 'tables', j]),
-      ...resolveSourceFreshness(ctx.projectFreshness, sourceFreshness, tableFreshness),
+      ...config,
+      ...(eventTime ? { eventTime } : {}),
     } satisfies SourceDefinition;
+    return { definition, enabled };
   });
 }
 

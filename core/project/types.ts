@@ -106,6 +106,8 @@ export interface ProjectNode {
   constraints?: ConstraintDef[];
   /** Data tests only: what kind of test and what it checks. */
   test?: TestInfo;
+  /** The configs the user set, before rendering, as dbt's manifest writes them (see unrendered-config.ts). */
+  unrenderedConfig?: Record<string, unknown>;
   /** Unit tests only: the fixtures and expected rows. */
   unitTest?: UnitTestInfo;
 }
@@ -172,10 +174,12 @@ export interface SourceDefinition {
   description: string;
   /** Documented columns. */
   columns: Record<string, ColumnDef>;
-  /** Tags from the source and the table. */
+  /** Tags from the project file's `sources:`, the source and the table (their `tags:` and `config: {tags}`). */
   tags: string[];
-  /** Metadata from the source and the table. */
+  /** Metadata from the project file's `sources:`, the source and the table, the most specific winning per key. */
   meta: Record<string, unknown>;
+  /** `event_time` config: the column microbatch models filter this table on. */
+  eventTime?: string;
   /** Loader named by the source. */
   loader: string;
   /** The table's or else the source's `quoting: {column: ...}`: whether its columns' tests get quoted names (unless a column says). */
@@ -323,6 +327,8 @@ export interface Project {
   disabled: Map<string, ProjectNode>;
   /** Source tables by unique id. */
   sources: Map<string, SourceDefinition>;
+  /** Source tables switched off with `enabled: false`, left out of the project. */
+  disabledSources?: Map<string, SourceDefinition>;
   /** Exposures (dashboards and other consumers declared under `exposures:`) by unique id. */
   exposures?: Map<string, ExposureDefinition>;
   /** Docs blocks by name. */
