@@ -125,9 +125,18 @@ export function modifications(project: Project, node: ProjectNode, state: Projec
   if (configuredRelation(old.config, type, versionAlias) !== configuredRelation(node.config, type, versionAlias)) kinds.add('relation');
   if (!samePersistedDescriptions(node, old)) kinds.add('persisted_descriptions');
   if (type === 'model' && !sameContract(node, old)) kinds.add('contract');
-  if (old.fqn && old.fqn.join('.') !== node.fqn.join('.')) kinds.add('fqn');
+  if (old.fqn && comparableFqn(old.fqn, type) !== node.fqn.join('.')) kinds.add('fqn');
   if (macrosChanged(project, node, state)) kinds.add('macros');
   return kinds;
+}
+
+/**
+ * A state node's fqn as Strata writes it. dbt before its `require_corrected_analysis_fqns` flag
+ * (1.12) puts an extra `analysis` folder into analyses' fqns ([project, 'analysis', …]); Strata
+ * writes the corrected form, so dbt's legacy one is read as the same place.
+ */
+function comparableFqn(fqn: readonly string[], type: string): string {
+  return (type === 'analysis' && fqn[1] === 'analysis' ? [fqn[0], ...fqn.slice(2)] : fqn).join('.');
 }
 
 /**

@@ -13,7 +13,10 @@ import type { ProjectNode } from './types.js';
  */
 export type UnrenderedConfig = Record<string, unknown>;
 
-/** The project file sections dbt reads a node's unrendered configs from (analyses: `models:`, as dbt's else-branch). */
+/**
+ * The project file sections a node's unrendered configs come from: the same as its rendered config
+ * (analyses: `analyses:`, dbt's corrected behaviour; dbt 1.10 reads `models:` for them).
+ */
 function sectionOf(node: ProjectNode, project: Record<string, unknown>): string | undefined {
   switch (node.resourceType) {
     case 'seed':
@@ -22,8 +25,9 @@ function sectionOf(node: ProjectNode, project: Record<string, unknown>): string 
       return 'snapshots';
     case 'test':
       return 'data_tests' in project ? 'data_tests' : 'tests';
-    case 'model':
     case 'analysis':
+      return 'analyses';
+    case 'model':
       return 'models';
     default:
       return undefined;

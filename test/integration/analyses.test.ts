@@ -32,6 +32,7 @@ interface Manifest {
       description: string;
       tags: string[];
       fqn: string[];
+      unrendered_config: Record<string, unknown>;
     }
   >;
   parent_map: Record<string, string[]>;
@@ -67,6 +68,8 @@ for (const target of TEST_TARGETS) {
         relation_name: null,
         depends_on: { nodes: ['model.p.customers'] },
         compiled_path: 'target/compiled/p/analyses/reports/top_customer.sql',
+        // From the project file's `analyses:` tree, as its rendered config (dbt 1.10 would read `models:`).
+        unrendered_config: { tags: ['adhoc'] },
       });
       expect(entry?.compiled_code).toBe(sql.trimEnd());
       expect(written.parent_map['analysis.p.top_customer']).toEqual(['model.p.customers']);

@@ -115,8 +115,33 @@ describe('state and result selection', () => {
     // The config() call is part of the file, so the body changed too; stg_customers only gained whitespace.
     expect(select({ select: ['state:modified.body'], state, exclude: ['resource_type:test'] })).toEqual(['new_one', 'orders']);
     // dbt 1.6+: old is what the state has; unmodified is old and not modified.
-    expect(select({ select: ['state:old'], state, exclude: ['resource_type:test'] })).toEqual(['orders', 'raw_orders', 'stg_customers', 'stg_orders']);
+    expect(select({ select: ['state:old'], state, exclude: ['resource_type:test'] })).toEqual([
+      'orders',
+      'raw_orders',
+      'stg_customers',
+      'stg_orders',
+    ]);
     expect(select({ select: ['state:unmodified'], state, exclude: ['resource_type:test'] })).toEqual(['raw_orders', 'stg_customers']);
+  });
+});
+
+describe("state against dbt's legacy analysis fqns", () => {
+  it("reads dbt's [project, 'analysis', …] fqn of an analysis as the same place, and a real move as a move", () => {
+    const { dir, select } = setup({ 'analyses/reports/top.sql': "select * from {{ ref('orders') }}" });
+    const project = load(dir);
+    const manifest = manifestArtifact({ project, dag: buildGraph(project), dialect: duckdbAdapter.dialect, invocation: newInvocation({}) });
+    const nodes = manifest.nodes as Record<string, { fqn: string[] }>;
+    const entry = nodes['analysis.shop.top'] as { fqn: string[] };
+    expect(entry.fqn).toEqual(['shop', 'reports', 'top']);
+    const stateDir = mkdtempSync(join(tmpdir(), 'strata-state-'));
+    const writeState = (fqn: string[]) => {
+      entry.fqn = fqn;
+      writeFiles(stateDir, { 'manifest.json': JSON.stringify(manifest) });
+      return loadState(stateDir);
+    };
+    // As dbt 1.10 writes it (before require_corrected_analysis_fqns).
+    expect(select({ select: ['state:modified'], state: writeState(['shop', 'analysis', 'reports', 'top']) })).toEqual([]);
+    expect(select({ select: ['state:modified'], state: writeState(['shop', 'analysis', 'top']) })).toEqual(['top']);
   });
 });
 
