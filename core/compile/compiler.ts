@@ -309,7 +309,7 @@ export class Compiler {
         );
       const found = this.project.sources.get(`source.${node.packageName}.${sourceName}.${table}`);
       if (!found) throw new TemplateCallError('unknown-source', `source('${sourceName}', '${table}') is not declared under 'sources:'.`);
-      const eventTime = (found.meta.event_time ?? undefined) as string | undefined;
+      const eventTime = found.eventTime ?? ((found.meta.event_time ?? undefined) as string | undefined);
       return (
         this.batchFiltered(found.relation, eventTime, context) ??
         this.emptied(found.relation) ??

@@ -54,6 +54,22 @@ for (const target of MATERIALIZATION_TARGETS) {
       ]);
     });
 
+    it("filters a source by the event_time of its config (dbt's source config, from the properties file)", async () => {
+      const { dir, run, rows } = await setup("select occurred_at, amount from {{ source('raw', 'events') }}");
+      writeFiles(dir, {
+        'models/sources.yml':
+          'sources:\n  - name: raw\n    schema: "{{ target.schema }}"\n    tables:\n      - name: events\n        config:\n          event_time: occurred_at\n',
+      });
+      const seeded = await run('2024-01-01', '2024-01-03', { command: 'seed', resourceTypes: ['seed'] });
+      expect(seeded.results.map((r) => `${r.uniqueId}: ${r.status}`)).toEqual(['seed.p.events: success']);
+      expect((await run('2024-01-02', '2024-01-04')).success).toBe(true);
+      // Only the batches' window reaches the model: the source was filtered, not read whole.
+      expect((await rows()).map((r) => [r.day?.slice(0, 10), r.amount])).toEqual([
+        ['2024-01-02', '2'],
+        ['2024-01-03', '3'],
+      ]);
+    });
+
     it("gives each batch's template model.batch as dbt does: id and bounds in Python's isoformat", async () => {
       const { dir, schema, run } = await setup(
         "select occurred_at, amount, '{{ model.batch.id }}' as batch_id, '{{ model.batch.event_time_start }}|{{ model.batch.event_time_end }}' as bounds from {{ ref('events') }}",
