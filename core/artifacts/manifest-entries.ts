@@ -161,7 +161,7 @@ export function unitTestEntry(project: Project, node: ProjectNode): Record<strin
   };
 }
 
-export function sourceEntry(s: SourceDefinition, dialect: SqlDialect): Record<string, unknown> {
+export function sourceEntry(s: SourceDefinition, dialect: SqlDialect, enabled = true): Record<string, unknown> {
   return {
     database: s.relation.database ?? null,
     schema: s.relation.schema,
@@ -187,8 +187,8 @@ export function sourceEntry(s: SourceDefinition, dialect: SqlDialect): Record<st
     source_meta: {},
     tags: s.tags,
     config: {
-      // Only enabled tables reach the manifest (dbt lists disabled ones apart, under `disabled`).
-      enabled: true,
+      // Disabled tables are listed apart, under the manifest's `disabled`, as dbt does.
+      enabled,
       event_time: s.eventTime ?? null,
       freshness: s.freshness ?? NO_FRESHNESS,
       loaded_at_field: s.loadedAtField ?? null,

@@ -65,6 +65,7 @@ export function manifestParts({ project, dag, dialect, invocation, compiled, env
   const disabled: Record<string, unknown[]> = {};
   for (const node of project.disabled.values())
     if (node.resourceType !== 'unit_test') disabled[node.uniqueId] = [nodeEntry(project, node, dialect, undefined, [], macroIds)];
+  for (const source of project.disabledSources?.values() ?? []) disabled[source.uniqueId] = [sourceEntry(source, dialect, false)];
   const sections = {
     metadata: manifestMetadata(project.name, project.target.type, invocation, env),
     nodes: null,

@@ -230,8 +230,11 @@ describe('manifest.json source config', () => {
     expect(code).toBe(0);
     const manifest = JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8')) as {
       sources: Record<string, { config: Record<string, unknown>; meta: unknown; tags: unknown; loaded_at_field: unknown }>;
+      disabled: Record<string, { resource_type: string; config: { enabled: boolean } }[]>;
     };
     expect(Object.keys(manifest.sources).sort()).toEqual(['source.p.other.events', 'source.p.raw.orders']);
+    // As dbt: a disabled source table is listed apart, under `disabled`.
+    expect(manifest.disabled['source.p.raw.customers']?.map((e) => [e.resource_type, e.config.enabled])).toEqual([['source', false]]);
     const orders = manifest.sources['source.p.raw.orders'];
     expect(orders?.config).toEqual({
       enabled: true,
