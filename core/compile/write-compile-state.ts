@@ -137,7 +137,10 @@ export function writeCompileState(input: CompileStateInput): void {
     },
     index,
     sources: Object.fromEntries(
-      [...project.sources.values()].map((s) => [s.uniqueId, [s.relation, s.eventTime ?? (s.meta.event_time as string | undefined) ?? null]]),
+      [...project.sources.values()].map((s) => [
+        s.uniqueId,
+        [s.relation, s.eventTime ?? (s.meta.event_time as string | undefined) ?? null],
+      ]),
     ),
     manifest: {
       signature: [manifestStat.size, manifestStat.mtimeMs],
