@@ -37,11 +37,16 @@ def hashable(value):
     return str(value)
 
 
-for line in sys.stdin:
-    if not line.strip():
-        continue
-    case = json.loads(line)
-    full, short = names(case["test_type"], case["target"], case["args"])
-    name = case.get("name") or full
-    digest = md5(name + repr(hashable(case["metadata"])))[-10:]
-    print(json.dumps({"id": case["id"], "full": full, "short": short, "hash": digest}))
+def test_hash(name, metadata):
+    """The 10 hex digits ending a generic test's unique id."""
+    return md5(name + repr(hashable(metadata)))[-10:]
+
+
+if __name__ == "__main__":
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        case = json.loads(line)
+        full, short = names(case["test_type"], case["target"], case["args"])
+        name = case.get("name") or full
+        print(json.dumps({"id": case["id"], "full": full, "short": short, "hash": test_hash(name, case["metadata"])}))
