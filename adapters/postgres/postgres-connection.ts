@@ -143,7 +143,17 @@ export class PostgresSession implements Connection {
     const { from: copyFrom } = loadDriver<typeof PgCopyStreams>('pg-copy-streams');
     try {
       const copy = this.client.query(copyFrom(sql));
-      await this.withAbort(options.signal, () => pipeline(createReadStream(file), copy));
+      // A COPY FROM STDIN is cancelled from this side (CopyFail, sent by the stream's destroy): a
+      // backend waiting for the next data does not act on pg_cancel_backend until data arrives.
+      const signal = options.signal;
+      signal?.throwIfAborted();
+      const onAbort = () => copy.destroy(new Error('canceling statement due to user request'));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        await pipeline(createReadStream(file), copy);
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
+      }
       return { message: `COPY ${copy.rowCount}`, code: 'COPY', rowsAffected: copy.rowCount };
     } catch (err) {
       // Where in the file: "COPY s, line 40001, column code: "A7"".

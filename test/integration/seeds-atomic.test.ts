@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -42,6 +42,40 @@ for (const target of TEST_TARGETS) {
       const query = (sql: string) => target.query(dirs[0] as string, sql.replaceAll('{schema}', output.schema));
       return { dirs, schema: output.schema, seed, query };
     }
+
+    // Ctrl-C while the file has no more data yet (a slow disk, a pipe): the backend waits for data and
+    // would not act on a server-side cancel until some came, so the load must stop from the client.
+    it.runIf(target.name === 'postgres')(
+      'a load cancelled while its file sends nothing stops at once, and the session still answers',
+      async () => {
+        const { dirs, schema } = projects([csv('a', 3)]);
+        const dir = dirs[0] as string;
+        const { adapter, project } = prepareProject({ projectDir: dir, adapters: BUILTIN_ADAPTERS, env: { HOME: EMPTY_HOME } });
+        const fifo = join(dir, 'slow.csv');
+        expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+        // A writer that sends a header and one row, then holds the pipe open.
+        const writer = spawn('sh', ['-c', `exec 3>"${fifo}"; printf 'id\\n1\\n' >&3; sleep 60`], { stdio: 'ignore' });
+        const pool = await adapter.connect(project.target.config, { size: 1 });
+        try {
+          await pool.withConnection(async (c) => {
+            await c.ensureSchema({ schema });
+            await c.execute(`create table "${schema}".slow (id int)`);
+            const controller = new AbortController();
+            const started = Date.now();
+            setTimeout(() => controller.abort(), 500);
+            await expect(c.loadCsv({ schema, identifier: 'slow' }, fifo, ['id'], { signal: controller.signal })).rejects.toThrow(
+              /canceling statement due to user request/,
+            );
+            expect(Date.now() - started).toBeLessThan(10_000);
+            expect((await c.execute(`select count(*) as n from "${schema}".slow`)).rows).toEqual([{ n: '0' }]);
+          });
+        } finally {
+          writer.kill('SIGKILL');
+          await pool.close();
+        }
+      },
+      30_000,
+    );
 
     it('two seed runs at once on one target: every round ends with one whole CSV, never doubled or mixed (20 rounds)', async () => {
       const { dirs, seed, query } = projects([csv('a', 300), csv('b', 500)]);
