@@ -173,7 +173,7 @@ export function sourceEntry(s: SourceDefinition, dialect: SqlDialect, enabled = 
     unique_id: s.uniqueId,
     fqn: s.fqn,
     source_name: s.sourceName,
-    source_description: '',
+    source_description: s.sourceDescription,
     loader: s.loader,
     identifier: s.relation.identifier,
     quoting: { database: null, schema: null, identifier: null, column: null },

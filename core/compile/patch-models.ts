@@ -160,6 +160,7 @@ function projectForCompile(input: PatchInput, changed: ChangedModel[], targets: 
       tags: [],
       meta: eventTime ? { event_time: eventTime } : {},
       loader: '',
+      sourceDescription: '',
       tests: [],
       fqn: [],
       at: { file: '', line: 1, column: 1 },

@@ -8,7 +8,6 @@ import { groupOwners } from './site-groups.js';
 import { siteMacros, type SiteMacro } from './site-macros.js';
 import type { LastResults, SiteFreshnessResult } from './site-results.js';
 import { siteTests, type SiteTest } from './site-tests.js';
-import { sourceDescriptions } from './source-descriptions.js';
 
 /** What a source page shows beyond any node's: where the data comes from and how fresh it must be. */
 export interface SiteSource {
@@ -94,7 +93,6 @@ export function siteData(
     const key = `${test.attachedTo}|${test.column}`;
     testsByColumn.set(key, [...(testsByColumn.get(key) ?? []), test.id]);
   }
-  const sourceDescription = sourceDescriptions(project);
   const shown = (id: string) =>
     project.nodes.has(id)
       ? SHOWN.has(project.nodes.get(id)?.resourceType ?? '')
@@ -181,7 +179,7 @@ export function siteData(
       source: {
         sourceName: source.sourceName,
         loader: source.loader,
-        sourceDescription: renderMarkdown(sourceDescription(source)),
+        sourceDescription: renderMarkdown(source.sourceDescription),
         loadedAtField: source.loadedAtField ?? null,
         freshness: freshnessShown(source.freshness),
         lastFreshness: last.freshness.get(source.uniqueId) ?? null,

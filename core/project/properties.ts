@@ -177,6 +177,7 @@ function readSource(
   const schema = source.schema ?? source.name;
   const database = source.database ?? ctx.database;
   const sourceLevels = readSourceEntryLevels(source, ['sources', i], locate, diagnostics);
+  const sourceDescription = render(source.description, ['sources', i, 'description']);
   return (source.tables ?? []).map((table, j) => {
     const tableLevels = readSourceEntryLevels(table, ['sources', i, 'tables', j], locate, diagnostics);
     const relation = { schema, identifier: table.identifier ?? table.name, ...(database ? { database } : {}) };
@@ -192,7 +193,9 @@ function readSource(
       packageName: ctx.packageName,
       originalFilePath: file.fromRoot,
       relation,
-      description: render(table.description ?? source.description, ['sources', i, 'tables', j, 'description']),
+      description:
+        table.description === undefined ? sourceDescription : render(table.description, ['sources', i, 'tables', j, 'description']),
+      sourceDescription,
       columns: readColumns(table.columns ?? [], ['sources', i, 'tables', j], locate, render),
       loader: source.loader ?? '',
       tests: [...(table.tests ?? []), ...(table.data_tests ?? [])],

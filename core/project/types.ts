@@ -182,6 +182,8 @@ export interface SourceDefinition {
   eventTime?: string;
   /** Loader named by the source. */
   loader: string;
+  /** The description of the `sources:` entry the table is declared under (dbt's `source_description`). */
+  sourceDescription: string;
   /** The table's or else the source's `quoting: {column: ...}`: whether its columns' tests get quoted names (unless a column says). */
   quoteColumns?: boolean;
   /** Table-level test entries as written. */

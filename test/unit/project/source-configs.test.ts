@@ -249,6 +249,21 @@ describe('manifest.json source config', () => {
   });
 });
 
+describe('manifest.json source descriptions', () => {
+  it("writes the sources: entry's description (rendered) as source_description, and the table's own or the source's as description", async () => {
+    const { dir } = project('  p: {}\n', {
+      'models/staging/sources.yml':
+        "sources:\n  - name: raw\n    description: \"{{ 'Raw' ~ ' feed' }}\"\n    tables:\n      - name: orders\n        description: Orders.\n      - name: customers\n",
+    });
+    expect((await cli(['parse', '--project-dir', dir], { HOME: EMPTY_HOME })).code).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8')) as {
+      sources: Record<string, { description: string; source_description: string }>;
+    };
+    expect(manifest.sources['source.p.raw.orders']).toMatchObject({ description: 'Orders.', source_description: 'Raw feed' });
+    expect(manifest.sources['source.p.raw.customers']).toMatchObject({ description: 'Raw feed', source_description: 'Raw feed' });
+  });
+});
+
 describe('source freshness', () => {
   it("checks each table against the freshness and loaded_at_field resolved from the project's sources: tree", async () => {
     const dir = writeProject({
