@@ -18,6 +18,8 @@ const duckdbProfileSchema = z.strictObject({
   threads: z.number().int().positive().default(1),
   extensions: z.array(z.string().regex(/^\w+$/, 'must be an extension name such as httpfs')).default([]),
   settings: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+  /** Where external models write when they name no `location` (dbt-duckdb's key; relative to the project). */
+  external_root: z.string().default('.'),
 });
 
 type DuckDbConfig = z.infer<typeof duckdbProfileSchema>;
@@ -34,8 +36,12 @@ export const duckdbAdapter: Adapter = {
     const config = parsed.data;
     // Relative paths are taken from the project directory, so --project-dir works from anywhere.
     if (config.path !== ':memory:' && !isAbsolute(config.path)) config.path = resolve(projectDir, config.path);
+    if (!/^[a-z][a-z0-9+]*:\/\//i.test(config.external_root)) config.external_root = resolve(projectDir, config.external_root);
     const database = config.database ?? (config.path === ':memory:' ? 'memory' : basename(config.path).replace(/\.[^.]*$/, ''));
-    return { config, target: { type: 'duckdb', schema: config.schema, threads: config.threads, database } };
+    return {
+      config,
+      target: { type: 'duckdb', schema: config.schema, threads: config.threads, database, external_root: config.external_root },
+    };
   },
   async connect(raw, { size }): Promise<ConnectionPool> {
     const config = raw as DuckDbConfig;

@@ -49,6 +49,8 @@ export interface TargetInfo {
   database?: string;
   /** Default number of threads. */
   threads: number;
+  /** DuckDB (dbt-duckdb's key): the folder external models write to by default, absolute. */
+  external_root?: string;
 }
 
 /** One database integration. Core never imports a driver; it receives an Adapter value. */

@@ -6,6 +6,12 @@ export interface Relation {
   schema: string;
   /** Table or view name. */
   identifier: string;
+  /**
+   * Set when the relation is files rather than a table (a file source, another project's external
+   * model): the SQL that reads them, e.g. `read_parquet('/lake/orders/*.parquet')`. `ref()` and
+   * `source()` render this instead of the name.
+   */
+  readAs?: string;
 }
 
 /** What exists in the database under a name. */

@@ -378,7 +378,7 @@ export class Compiler {
   private emptied(relation: Relation): RelationValue | undefined {
     if (!this.options.empty) return undefined;
     const alias = this.dialect.quoteIdentifier(`_dbt_limit_subq_${relation.identifier}`);
-    return makeRelation(relation, this.dialect, { renderedAs: `(select * from ${this.dialect.qualify(relation)} where 1 = 0) ${alias}` });
+    return makeRelation(relation, this.dialect, { renderedAs: `(select * from ${relation.readAs ?? this.dialect.qualify(relation)} where 1 = 0) ${alias}` });
   }
 
   /** In a microbatch, an upstream with `event_time` renders as a subquery limited to the batch. */
@@ -392,7 +392,7 @@ export class Compiler {
     const bound = (d: Date) => `cast(${this.dialect.quoteString(timestampLiteral(d))} as timestamp)`;
     // Aliased as dbt does, since Postgres before 16 needs an alias on a subquery in FROM.
     const alias = this.dialect.quoteIdentifier(`_dbt_et_filter_subq_${relation.identifier}`);
-    const sql = `(select * from ${this.dialect.qualify(relation)} where ${q} >= ${bound(context.batch.start)} and ${q} < ${bound(context.batch.end)}) ${alias}`;
+    const sql = `(select * from ${relation.readAs ?? this.dialect.qualify(relation)} where ${q} >= ${bound(context.batch.start)} and ${q} < ${bound(context.batch.end)}) ${alias}`;
     return makeRelation(relation, this.dialect, { renderedAs: sql });
   }
 }

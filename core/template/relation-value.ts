@@ -321,6 +321,7 @@ export function makeRelation(
   return new RelationValue({
     path: { database: relation.database ?? null, schema: relation.schema, identifier: relation.identifier },
     style: relationStyle(dialect),
+    ...(relation.readAs === undefined ? {} : { renderedAs: relation.readAs }),
     ...options,
   });
 }
