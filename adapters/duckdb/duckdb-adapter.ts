@@ -1,28 +1,16 @@
-import { basename, isAbsolute, resolve } from 'node:path';
-import { z } from 'zod';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Adapter, ConnectionPool } from '../../core/adapter/adapter.js';
 import { StrataEnvironmentError } from '../../core/diagnostics/environment-error.js';
 import { SessionPool } from '../session-pool.js';
-import { zodProblems } from '../config-problems.js';
+import { attachAll, attachCatalogs } from './duckdb-attach.js';
 import { DuckDbSession } from './duckdb-connection.js';
 import { duckdbDialect } from './duckdb-dialect.js';
+import { extensionError, firstLine, loadExtensions, missingExtension } from './duckdb-extensions.js';
 import { openDatabase } from './duckdb-instances.js';
+import { parseDuckDbProfile, type DuckDbConfig } from './duckdb-profile.js';
 import { acquireDuckDbRunLock } from './duckdb-run-lock.js';
-
-/** A DuckDB output in profiles.yml (dbt-duckdb's keys). */
-const duckdbProfileSchema = z.strictObject({
-  type: z.literal('duckdb'),
-  path: z.string().default(':memory:'),
-  schema: z.string().default('main'),
-  database: z.string().optional(),
-  threads: z.number().int().positive().default(1),
-  extensions: z.array(z.string().regex(/^\w+$/, 'must be an extension name such as httpfs')).default([]),
-  settings: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
-  /** Where external models write when they name no `location` (dbt-duckdb's key; relative to the project). */
-  external_root: z.string().default('.'),
-});
-
-type DuckDbConfig = z.infer<typeof duckdbProfileSchema>;
+import { createSecretSql, secretValues } from './duckdb-secrets.js';
+import { applyLateSettings } from './duckdb-settings.js';
 
 /** Embedded DuckDB: the default target, no server needed. */
 export const duckdbAdapter: Adapter = {
@@ -30,34 +18,14 @@ export const duckdbAdapter: Adapter = {
   // DuckDB cannot rename a table that foreign keys point at, so contracts' foreign keys are not created.
   capabilities: { transactionalDdl: true, replaceViewAnyShape: true, concurrentConnections: true, foreignKeys: false, grants: false },
   dialect: duckdbDialect,
-  parseConfig(raw, projectDir) {
-    const parsed = duckdbProfileSchema.safeParse(raw);
-    if (!parsed.success) return { problems: zodProblems(parsed.error, duckdbProfileSchema, raw) };
-    const config = parsed.data;
-    // Relative paths are taken from the project directory, so --project-dir works from anywhere.
-    if (config.path !== ':memory:' && !isAbsolute(config.path)) config.path = resolve(projectDir, config.path);
-    if (!/^[a-z][a-z0-9+]*:\/\//i.test(config.external_root)) config.external_root = resolve(projectDir, config.external_root);
-    const database = config.database ?? (config.path === ':memory:' ? 'memory' : basename(config.path).replace(/\.[^.]*$/, ''));
-    return {
-      config,
-      target: { type: 'duckdb', schema: config.schema, threads: config.threads, database, external_root: config.external_root },
-    };
-  },
+  parseConfig: parseDuckDbProfile,
   async connect(raw, { size }): Promise<ConnectionPool> {
     const config = raw as DuckDbConfig;
-    const options = Object.fromEntries(Object.entries(config.settings).map(([k, v]) => [k, String(v)]));
-    const { instance, release } = await openDatabase(config.path, options);
+    const { instance, late, release } = await openDatabase(config.path, { ...config.config_options, ...config.settings });
     try {
       const setup = await instance.connect();
       try {
-        for (const ext of config.extensions) {
-          await setup.run(`install ${ext}; load ${ext};`).catch((err: unknown) => {
-            throw new StrataEnvironmentError(
-              'extension-unavailable',
-              `Cannot install or load the DuckDB extension '${ext}': ${(err as Error).message}`,
-            );
-          });
-        }
+        await prepare(setup, config, late);
       } finally {
         setup.closeSync();
       }
@@ -68,4 +36,31 @@ export const duckdbAdapter: Adapter = {
     return new SessionPool(size, async () => new DuckDbSession(await instance.connect()), release);
   },
   acquireRunLock: (config, target, options) => acquireDuckDbRunLock((config as DuckDbConfig).path, target, options),
+  attachCatalogs,
 };
+
+/**
+ * Readies a freshly opened (or shared) database for the profile, in the order each step needs
+ * the one before: extensions, the settings they define, secrets (a type such as s3 comes from
+ * an extension), then attached databases (which may be remote, read with the secrets).
+ */
+async function prepare(setup: DuckDBConnection, config: DuckDbConfig, late: Record<string, string | number | boolean>): Promise<void> {
+  await loadExtensions(setup, config.extensions);
+  await applyLateSettings(setup, late);
+  for (const secret of config.secrets) {
+    try {
+      await setup.run(createSecretSql(secret));
+    } catch (err) {
+      const extension = missingExtension(err);
+      const needed = `needed by the secret '${secret.name}' of type ${secret.type} under 'secrets' in profiles.yml`;
+      if (extension) throw await extensionError(setup, { name: extension }, 'is not installed', err, needed);
+      // DuckDB may quote a value back; none of them reaches the message.
+      const reason = secretValues(secret).reduce((text, value) => text.split(value).join('****'), firstLine(err));
+      throw new StrataEnvironmentError(
+        'duckdb-secret-invalid',
+        `DuckDB refused the secret '${secret.name}' (type ${secret.type}, under 'secrets' in profiles.yml): ${reason}.`,
+      );
+    }
+  }
+  await attachAll(setup, config.attach);
+}

@@ -3,16 +3,27 @@ import { dirname } from 'node:path';
 import type * as DuckDb from '@duckdb/node-api';
 import { StrataEnvironmentError } from '../../core/diagnostics/environment-error.js';
 import { loadDriver } from '../load-driver.js';
+import { settingError, settingSql, type SettingValue } from './duckdb-settings.js';
 
 /** An open database and the way to let go of it. */
 export interface OpenDatabase {
   instance: DuckDb.DuckDBInstance;
+  /**
+   * Settings DuckDB did not know when the database opened (an extension defines them, as httpfs
+   * does s3_region): to be set once the profile's extensions are loaded.
+   */
+  late: Record<string, SettingValue>;
   /** Closes the database once its last user in this process lets go. */
   release(): void;
 }
 
+interface Opened {
+  instance: DuckDb.DuckDBInstance;
+  late: Record<string, SettingValue>;
+}
+
 interface Shared {
-  opening: Promise<DuckDb.DuckDBInstance>;
+  opening: Promise<Opened>;
   users: number;
 }
 
@@ -24,10 +35,10 @@ interface Shared {
 const shared = new Map<string, Shared>();
 
 /** Opens (or shares) the database at `path`; a failure is a sentence naming the file and what to check. */
-export async function openDatabase(path: string, settings: Record<string, string>): Promise<OpenDatabase> {
+export async function openDatabase(path: string, settings: Record<string, SettingValue>): Promise<OpenDatabase> {
   if (path === ':memory:') {
-    const instance = await create(path, settings);
-    return { instance, release: () => instance.closeSync() };
+    const { instance, late } = await create(path, settings);
+    return { instance, late, release: () => instance.closeSync() };
   }
   let entry = shared.get(path);
   if (!entry) {
@@ -38,16 +49,18 @@ export async function openDatabase(path: string, settings: Record<string, string
   }
   entry.users++;
   const held = entry;
-  let instance: DuckDb.DuckDBInstance;
+  let opened: Opened;
   try {
-    instance = await held.opening;
+    opened = await held.opening;
   } catch (err) {
     held.users--;
     throw err;
   }
+  const { instance, late } = opened;
   let released = false;
   return {
     instance,
+    late,
     release: () => {
       if (released) return;
       released = true;
@@ -58,7 +71,13 @@ export async function openDatabase(path: string, settings: Record<string, string
   };
 }
 
-async function create(path: string, settings: Record<string, string>): Promise<DuckDb.DuckDBInstance> {
+/**
+ * Opens the database with the profile's settings as its start-up configuration (some, such as
+ * allow_unsigned_extensions, can only be set then). A setting DuckDB does not know yet, because
+ * an extension defines it, is left for after the extensions load; a value it refuses is an error
+ * naming the setting.
+ */
+async function create(path: string, settings: Record<string, SettingValue>): Promise<Opened> {
   if (path !== ':memory:') {
     try {
       makeFolders(dirname(path));
@@ -70,11 +89,62 @@ async function create(path: string, settings: Record<string, string>): Promise<D
     }
   }
   const { DuckDBInstance } = loadDriver<typeof DuckDb>('@duckdb/node-api');
-  try {
-    return await DuckDBInstance.create(path, settings);
-  } catch (err) {
-    throw explainOpenError(err, path);
+  const startup = new Map(Object.entries(settings));
+  const late: Record<string, SettingValue> = {};
+  for (;;) {
+    try {
+      const instance = await DuckDBInstance.create(path, Object.fromEntries([...startup].map(([k, v]) => [k, String(v)])));
+      // In the profile's order, so the first one refused is the first one written.
+      return { instance, late: Object.fromEntries(Object.entries(settings).filter(([name]) => name in late)) };
+    } catch (err) {
+      const message = (err as Error).message ?? String(err);
+      const unknown =
+        /options were not recognized: (.*)$/m.exec(message)?.[1]?.split(/,\s*/) ??
+        [/To set the (\w+) setting, the \w+ extension needs to be loaded/.exec(message)?.[1]].filter((n) => n !== undefined);
+      const deferred = unknown.filter((name) => startup.has(name));
+      if (deferred.length) {
+        for (const name of deferred) {
+          late[name] = startup.get(name) as SettingValue;
+          startup.delete(name);
+        }
+        continue;
+      }
+      if (/Failed to set config/.test(message)) throw await refusedSetting(DuckDBInstance, startup, message);
+      throw explainOpenError(err, path);
+    }
   }
+}
+
+/**
+ * DuckDB says only "Failed to set config" when a start-up value is wrong; setting each one on a
+ * scratch in-memory database finds which, and DuckDB's reason.
+ */
+async function refusedSetting(
+  DuckDBInstance: typeof DuckDb.DuckDBInstance,
+  settings: Map<string, SettingValue>,
+  message: string,
+): Promise<StrataEnvironmentError> {
+  const scratch = await DuckDBInstance.create(':memory:');
+  try {
+    const connection = await scratch.connect();
+    try {
+      for (const [name, value] of settings) {
+        try {
+          await connection.run(settingSql(name, value));
+        } catch (err) {
+          if (!/while database is running/.test((err as Error).message)) return settingError(name, value, err);
+        }
+      }
+    } finally {
+      connection.closeSync();
+    }
+  } finally {
+    scratch.closeSync();
+  }
+  return new StrataEnvironmentError(
+    'duckdb-setting-invalid',
+    `DuckDB refused the 'settings' in profiles.yml (${message.replace(/^\w+( \w+)? Error: /, '')}); check the values of ${[...settings.keys()].join(', ')}.`,
+  );
 }
 
 /**

@@ -53,6 +53,14 @@ export interface TargetInfo {
   external_root?: string;
 }
 
+/** Another output of the target's profile in profiles.yml, checked by its adapter. */
+export interface ProfileOutput {
+  /** Its name under `outputs:`. */
+  name: string;
+  config: AdapterConfig;
+  target: TargetInfo;
+}
+
 /** One database integration. Core never imports a driver; it receives an Adapter value. */
 export interface Adapter {
   /** Profile `type` this adapter serves. */
@@ -77,6 +85,13 @@ export interface Adapter {
    * on one target run one at a time; resolves once held. Without it, runs are not serialized.
    */
   acquireRunLock?(config: AdapterConfig, target: TargetInfo, options: RunLockOptions): Promise<RunLock>;
+  /**
+   * `--defer` to a state built in another database (DuckDB: another file): makes the `catalogs`
+   * its relations name readable, read-only, on the pool's sessions. `outputs` are the profile's
+   * other outputs of this adapter's type, to find them by; a catalog found nowhere is a
+   * StrataEnvironmentError naming it. Without it, relations are read where they are named.
+   */
+  attachCatalogs?(pool: ConnectionPool, catalogs: readonly string[], outputs: () => ProfileOutput[]): Promise<void>;
 }
 
 /** Sessions shared by the runner's threads. */

@@ -195,10 +195,12 @@ export function sourceEntry(s: SourceDefinition, dialect: SqlDialect, enabled = 
       loaded_at_query: s.loadedAtQuery ?? null,
       meta: s.meta,
       tags: s.tags,
+      ...s.extraConfig,
     },
     patch_path: null,
     unrendered_config: {},
-    relation_name: dialect.qualify(s.relation),
+    // A file source's is the reader call source() renders, as dbt-duckdb's relation renders.
+    relation_name: s.relation.readAs ?? dialect.qualify(s.relation),
     created_at: 0,
     doc_blocks: [],
   };

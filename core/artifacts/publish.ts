@@ -1,5 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { externalConfigProblem, externalLocation, type ExternalConfig } from '../project/external-location.js';
+import type { Project } from '../project/types.js';
 import { manifestArtifact, type ManifestInput } from './manifest.js';
 import { newInvocation } from './run-results.js';
 
@@ -16,7 +18,9 @@ export function publishManifest(input: Omit<ManifestInput, 'invocation' | 'compi
   const manifest = manifestArtifact({ project, dag, dialect, invocation: newInvocation({ which: 'publish' }), ...(env ? { env } : {}) });
   const nodes = manifest.nodes as Record<string, { resource_type: string; access?: string; package_name: string; group?: string | null }>;
   const published = Object.fromEntries(
-    Object.entries(nodes).filter(([, n]) => n.resource_type === 'model' && n.access === 'public' && n.package_name === project.name),
+    Object.entries(nodes)
+      .filter(([, n]) => n.resource_type === 'model' && n.access === 'public' && n.package_name === project.name)
+      .map(([id, n]) => [id, withResolvedFiles(project, id, n)]),
   );
   const dir = resolve(project.root, input.to ?? join(project.targetPath, 'publish'));
   mkdirSync(dir, { recursive: true });
@@ -62,4 +66,33 @@ export function publishManifest(input: Omit<ManifestInput, 'invocation' | 'compi
     ),
   );
   return { file, models: [...keep].sort() };
+}
+
+/**
+ * A model published as files records where they are, resolved, in dbt-duckdb's own config keys
+ * (`location` absolute or a URL, `format`, `partition_by` as a list): a consumer on another
+ * machine folder reads them without this project's profile (its external_root) or folder, and a
+ * dbt reader sees the config keys an external model has anyway.
+ */
+function withResolvedFiles<T extends object>(project: Project, id: string, entry: T): T {
+  const node = project.nodes.get(id);
+  if (node?.config.materialized !== 'external') return entry;
+  const config = node.config as ExternalConfig;
+  if (externalConfigProblem(config) !== undefined) return entry;
+  const at = externalLocation(config, node.relation.identifier, project.target.info, project.root);
+  const written = (entry as { config: Record<string, unknown> }).config;
+  // partition_by moves out of options (if it was there) so it is given once.
+  const options = Object.fromEntries(
+    Object.entries((written.options ?? {}) as Record<string, unknown>).filter(([k]) => k.toLowerCase() !== 'partition_by'),
+  );
+  return {
+    ...entry,
+    config: {
+      ...written,
+      location: at.location,
+      format: at.format,
+      ...(at.partitionBy.length ? { partition_by: at.partitionBy } : {}),
+      ...(written.options ? { options } : {}),
+    },
+  };
 }

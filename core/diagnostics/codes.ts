@@ -56,6 +56,10 @@ export const DIAGNOSTIC_CODES = {
   'consumer-impact': 'warn',
   'unenforced-constraint': 'warn',
   'invalid-freshness': 'error',
+  /** A source table's `external_location` (and its format, formatter or reader options) cannot be read. */
+  'invalid-file-source': 'error',
+  /** A file source on a target whose adapter cannot read files (only DuckDB can). */
+  'file-source-unsupported': 'error',
   'invalid-operation-args': 'error',
   'invalid-init': 'error',
   // The environment (StrataEnvironmentError): not the project's files, not a bug.
@@ -63,6 +67,10 @@ export const DIAGNOSTIC_CODES = {
   'database-file-locked': 'error',
   'database-file-unusable': 'error',
   'extension-unavailable': 'error',
+  'duckdb-setting-invalid': 'error',
+  'duckdb-secret-invalid': 'error',
+  'attach-failed': 'error',
+  'defer-catalog-missing': 'error',
   'run-lock-timeout': 'error',
 } as const satisfies Record<string, Severity>;
 

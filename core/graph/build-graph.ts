@@ -167,6 +167,10 @@ function resolveExternal(project: Project, ref: RefCall, from: ProjectNode, diag
     );
     return undefined;
   }
+  if (target.unreadable !== undefined) {
+    diagnostics.push(diagnostic('invalid-dependency', `${from.name} cannot ref ${ref.package}.${ref.name}: ${target.unreadable}.`, ref.at));
+    return undefined;
+  }
   warnDeprecated(from, () => externalTarget(project, target), target.deprecationDate, ref, diagnostics);
   return target.uniqueId;
 }

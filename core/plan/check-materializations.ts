@@ -6,6 +6,7 @@ import type { Project, ProjectNode } from '../project/types.js';
 import { INCREMENTAL_STRATEGIES, incrementalStrategy } from './incremental.js';
 import { uniqueKeys } from './plan-input.js';
 import { MATERIALIZATIONS } from './materializations.js';
+import { externalConfigProblem } from '../project/external-location.js';
 
 /**
  * Fails before anything runs when a selected node names a materialization Strata lacks, or an
@@ -14,7 +15,7 @@ import { MATERIALIZATIONS } from './materializations.js';
  * `upsert` would build the table once and fail on every run after.
  */
 export function checkMaterializations(project: Project, ids: readonly string[], adapter: Pick<Adapter, 'name' | 'capabilities'>): void {
-  const known = Object.keys(MATERIALIZATIONS).filter((m) => m !== 'seed' && m !== 'snapshot');
+  const known = Object.keys(MATERIALIZATIONS).filter((m) => m !== 'seed' && m !== 'snapshot' && (m !== 'external' || writesFiles(adapter)));
   throwIfErrors(
     ids.flatMap((id) => {
       const node = project.nodes.get(id);
@@ -28,6 +29,7 @@ export function checkMaterializations(project: Project, ids: readonly string[], 
           ),
         ];
       }
+      if (node.config.materialized === 'external') return checkExternal(node, adapter);
       return node.config.materialized === 'incremental' ? checkStrategy(node, adapter) : [];
     }),
   );
@@ -51,5 +53,33 @@ function checkStrategy(node: ProjectNode, adapter: Pick<Adapter, 'name' | 'capab
   if ((strategy === 'merge' || strategy === 'delete+insert') && uniqueKeys(node).length === 0) {
     return [diagnostic('invalid-config', `${node.name}: incremental_strategy '${strategy}' needs a unique_key (or use 'append').`, at())];
   }
+  return [];
+}
+
+/** External models write files with DuckDB's `COPY … TO`. */
+function writesFiles(adapter: Pick<Adapter, 'name'>): boolean {
+  return adapter.name === 'duckdb';
+}
+
+function checkExternal(node: ProjectNode, adapter: Pick<Adapter, 'name' | 'capabilities'>): Diagnostic[] {
+  if (!writesFiles(adapter))
+    return [
+      diagnostic(
+        'invalid-config',
+        `${node.name}: materialized 'external' writes files with DuckDB and is not supported on ${adapter.name}; use 'table' or 'view'.`,
+        configKeyAt(node, 'materialized'),
+      ),
+    ];
+  const problem = externalConfigProblem(node.config);
+  if (problem !== undefined) return [diagnostic('invalid-config', `${node.name}: ${problem}.`, configKeyAt(node, 'location'))];
+  const strategy = node.config.incremental_strategy;
+  if (strategy !== undefined && strategy !== null && strategy !== 'append')
+    return [
+      diagnostic(
+        'invalid-config',
+        `${node.name}: incremental_strategy '${strategy}' is not supported for external models; 'append' adds new files beside the existing ones.`,
+        configKeyAt(node, 'incremental_strategy'),
+      ),
+    ];
   return [];
 }

@@ -4,6 +4,7 @@ import { shouldFullRefresh } from './full-refresh.js';
 import { planIncremental } from './incremental.js';
 import type { PlanInput } from './plan-input.js';
 import { planSnapshot } from './snapshot.js';
+import { planExternal } from './external.js';
 import { hasEnforcedContract } from '../project/contract-declaration.js';
 import { contractTableColumns } from './contract.js';
 import { selectBody } from '../adapter/sql-text.js';
@@ -19,6 +20,7 @@ export const MATERIALIZATIONS: Readonly<Record<string, Materialization>> = {
   incremental: (input) => planIncremental(input, planTable),
   seed: planSeed,
   snapshot: planSnapshot,
+  external: planExternal,
 };
 
 /** Plans a node with its configured materialization. */

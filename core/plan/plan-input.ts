@@ -33,6 +33,9 @@ export interface PlanInput {
   dialect: SqlDialect;
   /** What the database can do. */
   capabilities: AdapterCapabilities;
+  /** External models: the project directory (resolves a relative `location`) and the target's `external_root`. */
+  projectRoot?: string;
+  externalRoot?: string;
 }
 
 /** The configured unique_key as a list of columns. */

@@ -13,6 +13,23 @@ export interface Statement {
   load?: { relation: Relation; file: string; columns: string[]; delimiter: string };
   /** Set for a check: `sql` is a query that must return no rows; if it does, the node fails with this message and the rows. */
   check?: { message: string };
+  /** Set for a step on local files (external models): the runner does it instead of running `sql`. */
+  files?: FileStep;
+}
+
+/**
+ * A step on local files or folders, each safe to repeat after a crash:
+ * - `mkdir`: create the folder `to` (and its parents);
+ * - `remove`: delete `from` if it exists;
+ * - `move`: rename `from` to `to` if `from` exists (`to` must not);
+ * - `restore`: an interrupted swap's recovery: if `to` is missing, rename `from` (the old files set
+ *   aside) back to `to`; otherwise delete `from`;
+ * - `merge`: move every file under the folder `from` to the same path under `to`, then delete `from`.
+ */
+export interface FileStep {
+  op: 'mkdir' | 'remove' | 'move' | 'restore' | 'merge';
+  from?: string;
+  to?: string;
 }
 
 /** What the database said about relations a plan asked for (see {@link Plan.requires}). */

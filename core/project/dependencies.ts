@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { publishedFiles, type PublishedConfig } from './published-files.js';
 import type { ColumnDef, ExternalNode } from './types.js';
 import { parseYaml, validateYaml } from './yaml-file.js';
 import { readProjectText } from './read-text.js';
@@ -25,7 +26,7 @@ interface ManifestModel {
   version?: string | number | null;
   latest_version?: string | number | null;
   deprecation_date?: string | null;
-  config?: { access?: string; group?: string | null };
+  config?: PublishedConfig & { access?: string; group?: string | null };
   contract?: { enforced?: boolean; alias_types?: boolean; checksum?: string | null };
   columns?: Record<string, { name: string; description?: string; data_type?: string | null }>;
 }
@@ -33,9 +34,13 @@ interface ManifestModel {
 /**
  * Reads `dependencies.yml`: each upstream project's published manifest gives the models this
  * project may `ref('<project>', '<model>')`. Every model is kept (not only public ones) so a ref
- * to a non-public model gets a precise error rather than "not found".
+ * to a non-public model gets a precise error rather than "not found". A model published as files
+ * is read through them (`relation.readAs`) on a target that reads files (`targetType` duckdb).
  */
-export function readDependencies(root: string): { externals: Map<string, ExternalNode>; projects: string[]; diagnostics: Diagnostic[] } {
+export function readDependencies(
+  root: string,
+  targetType = 'duckdb',
+): { externals: Map<string, ExternalNode>; projects: string[]; diagnostics: Diagnostic[] } {
   const file = join(root, 'dependencies.yml');
   const externals = new Map<string, ExternalNode>();
   if (!existsSync(file)) return { externals, projects: [], diagnostics: [] };
@@ -98,6 +103,20 @@ export function readDependencies(root: string): { externals: Map<string, Externa
           },
         ]),
       );
+      const identifier = node.alias ?? node.name;
+      const published = publishedFiles(node.config, identifier, manifestFile, project.name);
+      if (published.problem !== undefined) {
+        diagnostics.push(
+          diagnostic(
+            'invalid-dependency',
+            `Project '${project.name}': model ${node.name} is published as files, but its manifest (${manifestFile}) cannot say where: ${published.problem}.`,
+            at,
+          ),
+        );
+        continue;
+      }
+      const files = published.files;
+      const readsFiles = targetType === 'duckdb';
       externals.set(uniqueId, {
         uniqueId,
         project: project.name,
@@ -107,7 +126,19 @@ export function readDependencies(root: string): { externals: Map<string, Externa
         description: node.description ?? '',
         columns,
         latest: version === undefined || String(version) === String(node.latest_version ?? version),
-        relation: { ...(node.database ? { database: node.database } : {}), schema: node.schema, identifier: node.alias ?? node.name },
+        relation: {
+          ...(node.database ? { database: node.database } : {}),
+          schema: node.schema,
+          identifier,
+          // No shared database: the consumer reads the publisher's files itself.
+          ...(files && readsFiles ? { readAs: files.readAs } : {}),
+        },
+        ...(files ? { files } : {}),
+        ...(files && !readsFiles
+          ? {
+              unreadable: `it is published as ${files.format} files (${files.location}), which a ${targetType} target cannot read; only a DuckDB project can ref a model published as files`,
+            }
+          : {}),
         ...(version !== undefined ? { version } : {}),
         ...(group ? { group } : {}),
         ...(groupEntry ? { groupEntry } : {}),

@@ -39,9 +39,23 @@ export function duckdbLiteral(value: unknown): string {
 
 /** The reader call for `files`, e.g. `read_csv('/landing/*.csv', union_by_name = true)`. */
 export function fileReaderCall(files: FileSet): string {
-  const location = typeof files.location === 'string' ? duckdbLiteral(files.location) : duckdbLiteral([...files.location]);
+  const location = locationLiteral(files.location);
   const options = Object.entries(files.options ?? {})
     .filter(([, v]) => v !== undefined)
     .map(([k, v]) => `${k} = ${duckdbLiteral(v)}`);
   return `${READERS[files.format]}(${[location, ...options].join(', ')})`;
+}
+
+/** The location as a reader's first argument: one string literal, or a list of them. */
+export function locationLiteral(location: string | readonly string[]): string {
+  return typeof location === 'string' ? duckdbLiteral(location) : duckdbLiteral([...location]);
+}
+
+/**
+ * A `read_blob` call over the files at `location`, for their metadata (`filename`, `size`,
+ * `last_modified`). DuckDB reads a file's content only when the `content` column is selected, so
+ * `select max(last_modified) from read_blob(…)` lists and stats the files without reading them.
+ */
+export function fileMetadataCall(location: string | readonly string[]): string {
+  return `read_blob(${locationLiteral(location)})`;
 }

@@ -288,7 +288,7 @@ export function loadProjectWithEngine(options: LoadOptions): LoadedProject {
   diagnostics.push(...unappliedPatches(rootProperties));
   const selectors = readSelectorsFile(root);
   diagnostics.push(...selectors.diagnostics);
-  const dependencies = readDependencies(root);
+  const dependencies = readDependencies(root, target.type);
   diagnostics.push(...dependencies.diagnostics);
   // Group names are shared by the project and its packages (dbt checks a node's group against all of them).
   const groups = groupsByName(allGroups);

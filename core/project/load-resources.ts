@@ -62,6 +62,8 @@ export function loadResources(
     ...(shared.target.database ? { database: shared.target.database } : {}),
     ...(shared.cache ? { cache: shared.cache } : {}),
     ...(shared.sourceConfig ? { sourceConfig: shared.sourceConfig } : {}),
+    projectDir: dir,
+    targetType: shared.target.type,
   });
   diagnostics.push(...propDiagnostics);
   const built = buildNodes({

@@ -66,6 +66,9 @@ export const nodeConfigShape = {
   cluster_by: z.unknown(),
   file_format: z.string(),
   location: z.string(),
+  // dbt-duckdb's external models: the file format and DuckDB COPY options.
+  format: z.string(),
+  options: z.record(z.string(), z.unknown()),
   packages: z.array(z.string()),
 } as const;
 

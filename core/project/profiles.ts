@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import type { Adapter } from '../adapter/adapter.js';
+import type { Adapter, ProfileOutput } from '../adapter/adapter.js';
 import { diagnostic, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import { envVarFunction } from '../template/base-scope.js';
@@ -205,4 +205,32 @@ function builtInDuckDb(options: ProfileOptions, adapters: readonly Adapter[]): {
     target: { profileName: 'default', targetName: BUILT_IN_TARGET, type: 'duckdb', config: result.config, info: result.target },
     diagnostics: [],
   };
+}
+
+/**
+ * The other outputs of the target's profile that `adapter` serves, each rendered and checked as
+ * if chosen (`--defer` finds the database file of the target a state was built on by them). An
+ * output that does not render or check is left out: it is not the one this command runs on.
+ */
+export function otherProfileOutputs(
+  target: ResolvedTarget,
+  adapter: Adapter,
+  options: Pick<ProfileOptions, 'projectDir' | 'env' | 'vars'>,
+): ProfileOutput[] {
+  if (!target.profilesFile) return [];
+  const ignored: Diagnostic[] = [];
+  const parsed = parseYaml(target.profilesFile, readProjectText(target.profilesFile, target.profilesFile, ignored));
+  const profile = (parsed.yaml?.value as Record<string, unknown> | null | undefined)?.[target.profileName];
+  const outputs = (profile as { outputs?: unknown } | undefined)?.outputs;
+  if (!parsed.yaml || outputs === null || typeof outputs !== 'object') return [];
+  const yaml = parsed.yaml;
+  const scope = { env_var: envVarFunction(options.env, { allowSecrets: true }), var: cliVarFunction(options.vars ?? {}) };
+  return Object.entries(outputs as Record<string, unknown>).flatMap(([name, raw]) => {
+    if (name === target.targetName || raw === null || typeof raw !== 'object') return [];
+    const problems: Diagnostic[] = [];
+    const output = renderYamlValues(yaml, raw, [target.profileName, 'outputs', name], macroFreeEngine(), scope, problems);
+    if (problems.length || (output as Record<string, unknown>).type !== adapter.name) return [];
+    const result = adapter.parseConfig(output as Record<string, unknown>, options.projectDir);
+    return 'problems' in result ? [] : [{ name, config: result.config, target: result.target }];
+  });
 }

@@ -13,6 +13,7 @@ import { readProjectText } from './read-text.js';
 import { readExposures, type ExposureEntry } from './exposures.js';
 import { resolveSourceConfig, type SourceConfigLevel } from './source-config.js';
 import { readSourceEntryLevels } from './source-freshness-fields.js';
+import { entryFileSourceLevels, fileSourceOnTarget, readFileSource } from './file-source.js';
 
 /** A properties entry for one model/seed/snapshot, waiting to be applied to its node. */
 export interface NodePatch {
@@ -66,6 +67,10 @@ export interface PropertiesContext {
   cache?: ParseCache;
   /** The project files' `sources:` config levels a source table's fqn goes through, least specific first. */
   sourceConfig?: (fqn: readonly string[]) => SourceConfigLevel[];
+  /** The folder of the project (or package) the files are in: relative file source locations resolve against it. */
+  projectDir?: string;
+  /** The target's adapter type: file sources need `duckdb`. */
+  targetType?: string;
 }
 
 type Section = 'models' | 'seeds' | 'snapshots' | 'analyses';
@@ -185,14 +190,28 @@ function readSource(
     // dbt's: the properties file's folders below its resource path, then source and table.
     const fqn = [ctx.packageName, ...file.fromFolder.split('/').slice(0, -1), source.name, table.name];
     // dbt's precedence: the project files' `sources:` levels, then the source, then the table.
-    const { enabled, eventTime, ...config } = resolveSourceConfig([...(ctx.sourceConfig?.(fqn) ?? []), ...sourceLevels, ...tableLevels]);
+    const projectLevels = ctx.sourceConfig?.(fqn) ?? [];
+    const { enabled, eventTime, ...config } = resolveSourceConfig([...projectLevels, ...sourceLevels, ...tableLevels]);
+    const at = locate(['sources', i, 'tables', j]);
+    const files = readFileSource(
+      [
+        ...projectLevels.map((level) => ({ values: level.meta ?? {} })),
+        ...entryFileSourceLevels(source, ['sources', i], locate),
+        ...entryFileSourceLevels(table, ['sources', i, 'tables', j], locate),
+      ],
+      { sourceName: source.name, name: table.name, identifier: relation.identifier, schema, ...(database ? { database } : {}), at },
+      ctx.projectDir ?? process.cwd(),
+      diagnostics,
+    );
+    if (files && enabled && ctx.targetType !== undefined && ctx.targetType !== 'duckdb')
+      diagnostics.push(fileSourceOnTarget(files, { sourceName: source.name, name: table.name }, ctx.targetType));
     const definition = {
       uniqueId: `source.${ctx.packageName}.${source.name}.${table.name}`,
       sourceName: source.name,
       name: table.name,
       packageName: ctx.packageName,
       originalFilePath: file.fromRoot,
-      relation,
+      relation: files ? { ...relation, readAs: files.readAs } : relation,
       description:
         table.description === undefined ? sourceDescription : render(table.description, ['sources', i, 'tables', j, 'description']),
       sourceDescription,
@@ -202,9 +221,11 @@ function readSource(
       testLocators: testLocators(locate, ['sources', i, 'tables', j], table),
       ...(quoteColumns !== undefined ? { quoteColumns } : {}),
       fqn,
-      at: locate(['sources', i, 'tables', j]),
+      at,
       ...config,
       ...(eventTime ? { eventTime } : {}),
+      ...(files?.locations ? { fileLocations: files.locations } : {}),
+      ...(files ? { extraConfig: files.config } : {}),
     } satisfies SourceDefinition;
     return { definition, enabled };
   });

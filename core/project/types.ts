@@ -9,6 +9,7 @@ import type { NamedSelector } from './selectors-file.js';
 import type { ProjectFile } from './project-file.js';
 import type { ParseResult } from './parse-cache.js';
 import type { FreshnessThreshold } from './freshness.js';
+import type { PublishedFiles } from './published-files.js';
 
 /** A column as documented in a properties file. */
 export interface ColumnDef {
@@ -200,6 +201,14 @@ export interface SourceDefinition {
   loadedAtField?: string;
   /** A query returning the load time (`loaded_at_query`), rendered when freshness runs. */
   loadedAtQuery?: string;
+  /**
+   * A file source (`external_location`; `relation.readAs` reads it): the absolute paths, URLs or
+   * globs read, whose newest modification time is the load time when there is no loaded_at_field.
+   * Absent for a hand-written reader call whose files cannot be told.
+   */
+  fileLocations?: string[];
+  /** Config keys beyond dbt's own (a file source's `external_location`, `format` …), kept in the manifest's `config` as dbt keeps them. */
+  extraConfig?: Record<string, unknown>;
 }
 
 /** A `{% macro %}` (or `{% test %}`) defined in the project. */
@@ -250,6 +259,10 @@ export interface ExternalNode {
   deprecationDate?: string;
   /** The manifest it came from. */
   manifestFile: string;
+  /** Set when the model is published as files (`materialized: external`); `relation.readAs` then reads them. */
+  files?: PublishedFiles;
+  /** Why this project cannot use the model (a file model on a target that reads no files); a ref to it is an error. */
+  unreadable?: string;
 }
 
 /** A `{% docs %}` block. */

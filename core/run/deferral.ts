@@ -1,8 +1,16 @@
-import type { ConnectionPool } from '../adapter/adapter.js';
+import type { Adapter, ConnectionPool } from '../adapter/adapter.js';
 import type { Relation } from '../adapter/relation.js';
 import type { DependencyGraph } from '../graph/build-graph.js';
 import { stateRelation, type ProjectState } from '../graph/state.js';
+import { otherProfileOutputs } from '../project/profiles.js';
 import type { Project } from '../project/types.js';
+
+/** What reaching the state's database takes: the adapter, and what renders the profile's other outputs. */
+export interface DeferralReach {
+  adapter: Adapter;
+  env: NodeJS.ProcessEnv;
+  vars: Record<string, unknown>;
+}
 
 /**
  * `--defer`: for each node the selection reads but does not build, read it from the state's
@@ -16,6 +24,7 @@ export async function deferredRelations(
   state: ProjectState,
   pool: ConnectionPool,
   favorState: boolean,
+  reach?: DeferralReach,
 ): Promise<Map<string, Relation>> {
   const chosen = new Set(selected);
   const candidates = new Set<string>();
@@ -42,5 +51,13 @@ export async function deferredRelations(
       if (favorState || !(await exists(node.relation))) deferred.set(id, prod);
     }
   });
+  // Production may live in another database (DuckDB: another file), which the adapter attaches
+  // read-only, found by the profile's other outputs.
+  const catalogs = [...new Set([...deferred.values()].flatMap((r) => (r.database ? [r.database] : [])))];
+  const attach = reach?.adapter.attachCatalogs;
+  if (reach && attach && catalogs.length) {
+    const { adapter, env, vars } = reach;
+    await attach.call(adapter, pool, catalogs, () => otherProfileOutputs(project.target, adapter, { projectDir: project.root, env, vars }));
+  }
   return deferred;
 }

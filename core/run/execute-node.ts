@@ -5,6 +5,7 @@ import type { NodeResult } from '../artifacts/node-result.js';
 import type { Compiler } from '../compile/compiler.js';
 import { StrataUserError } from '../diagnostics/diagnostic.js';
 import { checkContract } from '../plan/contract.js';
+import { externalRunsIncrementally } from '../plan/external.js';
 import { incrementalStrategy, runsIncrementally } from '../plan/incremental.js';
 import type { PlanInput } from '../plan/plan-input.js';
 import { hasEnforcedContract } from '../project/contract-declaration.js';
@@ -48,7 +49,9 @@ export async function executeNode(ctx: NodeContext, target: ProjectNode, session
     if (node.config.materialized === 'incremental' && incrementalStrategy(node) === 'microbatch') {
       return finish(await executeMicrobatch(ctx, node, connection, existing));
     }
-    const isIncremental = node.config.materialized === 'incremental' && runsIncrementally(node, existing, ctx.fullRefresh);
+    const isIncremental =
+      (node.config.materialized === 'incremental' && runsIncrementally(node, existing, ctx.fullRefresh)) ||
+      externalRunsIncrementally(node, existing, ctx.fullRefresh);
     if (node.resourceType !== 'seed') {
       const compile = await timed(() => ctx.compiler.compileWithDatabase(node.uniqueId, { isIncremental }, (fn) => fn(connection)));
       compiledSql = compile.value.compiledSql;
@@ -73,6 +76,8 @@ export async function executeNode(ctx: NodeContext, target: ProjectNode, session
       buildId: ctx.buildId,
       dialect: ctx.adapter.dialect,
       capabilities: ctx.adapter.capabilities,
+      projectRoot: ctx.project.root,
+      externalRoot: ctx.project.target.info.external_root,
     };
     const { plan, statements } = await runPlan(connection, input, ctx.signal, await hooksAround(ctx, node, { isIncremental }, connection));
     writeNodeArtifact(ctx.project, node, 'run', statementsLog(statements));

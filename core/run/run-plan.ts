@@ -7,6 +7,7 @@ import { planNode } from '../plan/materializations.js';
 import type { PlanInput } from '../plan/plan-input.js';
 import type { Plan, Statement } from '../plan/plan.js';
 import type { Project, ProjectNode } from '../project/types.js';
+import { runFileStep } from './file-swap.js';
 import type { RelationCache } from './relation-cache.js';
 
 // What every execute-* file shares: the node's context, and running a plan with its hooks.
@@ -97,6 +98,10 @@ async function runStatements(
   for (const statement of statements) {
     executed.push(statement);
     try {
+      if (statement.files) {
+        runFileStep(statement.files);
+        continue;
+      }
       if (statement.load) {
         await connection.loadCsv(statement.load.relation, statement.load.file, statement.load.columns, {
           signal,

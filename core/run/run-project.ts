@@ -110,7 +110,11 @@ async function runInvocation(options: RunOptions, invocation: InvocationInfo): P
     pool = await adapter.connect(project.target.config, { size: adapter.capabilities.concurrentConnections ? threads : 1 });
     const deferred =
       options.defer && options.state
-        ? await deferredRelations(project, dag, selected, options.state, pool, options.favorState ?? false)
+        ? await deferredRelations(project, dag, selected, options.state, pool, options.favorState ?? false, {
+            adapter,
+            env: options.env ?? process.env,
+            vars: options.vars ?? {},
+          })
         : undefined;
     const compiler = new Compiler(project, dag, adapter.dialect, {
       engine,
