@@ -56,7 +56,8 @@ async function sourceFreshness(term: Terminal, env: NodeJS.ProcessEnv, flags: Fr
   for (const id of prepared.selectedSources) {
     const source = project.sources.get(id);
     if (!source?.freshness) continue;
-    if (source.loadedAtField || source.loadedAtQuery) checked.push(id);
+    // A file source without either is judged by its files' modification times.
+    if (source.loadedAtField || source.loadedAtQuery || source.fileLocations) checked.push(id);
     // dbt would read the warehouse's metadata here; DuckDB and Postgres keep no load times.
     else
       term.err(

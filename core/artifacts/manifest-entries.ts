@@ -284,6 +284,14 @@ export function externalEntry(external: ExternalNode, dialect: SqlDialect): Reco
       materialized: 'external',
       access: external.access,
       ...(external.contract ? { contract: { enforced: external.contract.enforced, alias_types: external.contract.alias_types } } : {}),
+      // A model published as files: where they are, as its publisher's manifest records them.
+      ...(external.files
+        ? {
+            location: external.files.location,
+            format: external.files.format,
+            ...(external.files.partitionBy.length ? { partition_by: external.files.partitionBy } : {}),
+          }
+        : {}),
     },
     tags: [],
     description: external.description,
@@ -295,7 +303,8 @@ export function externalEntry(external: ExternalNode, dialect: SqlDialect): Reco
     build_path: null,
     unrendered_config: {},
     created_at: 0,
-    relation_name: dialect.qualify(r),
+    // What ref() renders: the reader call over a file-published model's files, as dbt-duckdb names files.
+    relation_name: r.readAs ?? dialect.qualify(r),
     raw_code: '',
     doc_blocks: [],
     language: 'sql',

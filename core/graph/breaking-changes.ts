@@ -35,6 +35,12 @@ export function contractChanges(project: Project, state: ProjectState): Contract
       else if (column.data_type && now.dataType && canonicalType(column.data_type) !== canonicalType(now.dataType))
         problems.push(`column '${name}' changed type from ${column.data_type} to ${now.dataType}`);
     }
+    // Projects in other databases read a file-published model's files (the mesh over files): a table
+    // or view in this project's database is out of their reach.
+    if (old.config?.materialized === 'external' && node.config.materialized !== 'external')
+      problems.push(
+        `it is no longer written as files (materialized: ${node.config.materialized}), which consumers in other databases read`,
+      );
     if (node.config.contract?.enforced !== true) problems.push('its contract is no longer enforced');
     if ((node.config.access ?? 'protected') !== 'public') problems.push(`its access changed to ${node.config.access ?? 'protected'}`);
     if (problems.length) changes.push({ uniqueId, name: node.name, problems });

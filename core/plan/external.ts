@@ -1,5 +1,6 @@
 import { basename, dirname, join } from 'node:path';
 import type { ExistingRelation } from '../adapter/relation.js';
+import { selectBody } from '../adapter/sql-text.js';
 import { diagnostic, StrataUserError } from '../diagnostics/diagnostic.js';
 import { configKeyAt } from '../project/node-location.js';
 import { externalLocation, type ExternalLocation } from '../project/external-location.js';
@@ -56,7 +57,7 @@ export function planExternal(input: PlanInput): Plan {
   const { node, compiledSql, existing, dialect, capabilities } = input;
   const files = externalFilesOf(node, input);
   const incremental = externalRunsIncrementally(node, existing, input.fullRefresh ?? false);
-  const body = `select * from (\n${compiledSql.trim().replace(/;\s*$/, '')}\n) as model_subq`;
+  const body = `select * from (\n${selectBody(compiledSql)}) as model_subq`;
   const view: Statement[] = [];
   if (existing?.kind === 'table')
     view.push({ sql: dialect.drop(node.relation, 'table'), purpose: 'drop the table this model was before it wrote files' });
@@ -76,16 +77,27 @@ export function planExternal(input: PlanInput): Plan {
   });
 
   if (!files.local) {
-    if (incremental && !files.partitioned) fail(node, `${files.location} is not a local path, so new rows cannot be added to its single file: set partition_by (or per_thread_output) to append new files.`);
+    if (incremental && !files.partitioned)
+      fail(
+        node,
+        `${files.location} is not a local path, so new rows cannot be added to its single file: set partition_by (or per_thread_output) to append new files.`,
+      );
     const extra = incremental ? appendOptions(files) : '';
     return {
       ...base,
       action: incremental ? 'appended external files' : 'wrote external files',
-      statements: [copy(body, files.location, extra, incremental ? 'write the new rows as new files' : 'write the rows to the location'), ...view],
+      statements: [
+        copy(body, files.location, extra, incremental ? 'write the new rows as new files' : 'write the rows to the location'),
+        ...view,
+      ],
     };
   }
 
   const { tmp, old } = externalTemporaries(files.location);
+  const onFailure = [
+    { op: 'restore' as const, from: old, to: files.location },
+    { op: 'remove' as const, from: tmp },
+  ];
   const prepare: Statement[] = [
     fileStep('restore', 'put back the previous files if an interrupted build left them aside', old, files.location),
     fileStep('remove', 'remove a leftover from an interrupted build', tmp),
@@ -95,6 +107,7 @@ export function planExternal(input: PlanInput): Plan {
     return {
       ...base,
       action: 'appended external files',
+      onFailure,
       statements: [
         ...prepare,
         copy(body, tmp, appendOptions(files), 'write the new rows beside the destination'),
@@ -107,9 +120,15 @@ export function planExternal(input: PlanInput): Plan {
   return {
     ...base,
     action: incremental ? 'appended external files' : 'wrote external files',
+    onFailure,
     statements: [
       ...prepare,
-      copy(rows, tmp, '', incremental ? 'write the existing and the new rows beside the destination' : 'write the rows beside the destination'),
+      copy(
+        rows,
+        tmp,
+        '',
+        incremental ? 'write the existing and the new rows beside the destination' : 'write the rows beside the destination',
+      ),
       fileStep('move', 'move the old files aside', files.location, old),
       fileStep('move', 'move the new files into place', tmp, files.location),
       ...view,

@@ -62,6 +62,8 @@ export interface Plan {
    * introspect these relations (inside the same transaction), then plan again with the facts.
    */
   requires?: { columnsOf: Relation[] };
+  /** File steps to take, as far as they go, when a statement fails (an external model's temporary files). */
+  onFailure?: FileStep[];
 }
 
 /** Suffix of the relation a table is built into before it replaces the old one. */

@@ -75,6 +75,8 @@ export function externalConfigProblem(config: ExternalConfig): string | undefine
     return `partition_by is set both as a config key and in options; keep one`;
   const bad2 = partitionColumns(config.partition_by ?? options.partition_by).find((c) => !/^[\w$]+$/u.test(c));
   if (bad2 !== undefined) return `partition_by: '${bad2}' is not a column name`;
+  if (resolvedFormat(config, options) === 'json' && partitionColumns(config.partition_by ?? options.partition_by).length > 0)
+    return `partition_by is not supported for JSON files (DuckDB cannot partition them); use format 'parquet' or 'csv'`;
   return undefined;
 }
 
@@ -97,11 +99,8 @@ export function externalLocation(
     options.per_thread_output === true || options.per_thread_output === 1 || /^(true|1)$/i.test(String(options.per_thread_output));
   const partitioned = partitionBy.length > 0 || perThread;
   const given = config.location ?? undefined;
-  const delimiter = config.delimiter ?? (options.delimiter as string | undefined) ?? (options.delim as string | undefined);
-  const format: FileFormat =
-    (explicitFormat(config, options) as FileFormat | undefined) ??
-    (given !== undefined ? formatOfExtension(given) : undefined) ??
-    (delimiter !== undefined ? 'csv' : 'parquet');
+  const delimiter = delimiterOf(config, options);
+  const format = resolvedFormat(config, options);
   const root = (target.external_root ?? projectDir).replace(/\/+$/, '');
   const raw = given ?? (partitionBy.length > 0 ? `${root}/${identifier}` : `${root}/${identifier}.${format}`);
   const location = isUrl(raw) || isAbsolute(raw) ? raw.replace(/(?<!\/)\/+$/, '') : resolve(projectDir, raw);
@@ -153,6 +152,19 @@ function copyValue(key: string, value: unknown): string {
   // dbt-duckdb passes option values through as SQL: a value already quoted (`"'CDT_{i}'"`) is kept.
   if (typeof value === 'string' && (/^'.*'$/s.test(value) || (key === 'format' && /^\w+$/.test(value)))) return value;
   return duckdbLiteral(value);
+}
+
+/** `format`, else the location's extension, else CSV when a delimiter is set, else Parquet (dbt-duckdb's order). */
+function resolvedFormat(config: ExternalConfig, options: Record<string, unknown>): FileFormat {
+  return (
+    (explicitFormat(config, options) as FileFormat | undefined) ??
+    (config.location ? formatOfExtension(config.location) : undefined) ??
+    (delimiterOf(config, options) !== undefined ? 'csv' : 'parquet')
+  );
+}
+
+function delimiterOf(config: ExternalConfig, options: Record<string, unknown>): string | undefined {
+  return config.delimiter ?? (options.delimiter as string | undefined) ?? (options.delim as string | undefined);
 }
 
 function explicitFormat(config: ExternalConfig, options: Record<string, unknown>): string | undefined {

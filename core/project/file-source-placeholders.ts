@@ -22,8 +22,13 @@ export function formatLocation(
   values: Readonly<Record<string, unknown>>,
 ): { text: string } | { missing: string } {
   let missing: string | undefined;
-  const out = text.replace(PATTERNS[formatter], (whole, braced?: string, bare?: string) => {
-    const key = braced ?? bare;
+  const out = text.replace(PATTERNS[formatter], (whole: string, ...rest: unknown[]) => {
+    // The capture groups come before the match's offset (a number); an unmatched one is undefined.
+    const groups = rest.slice(
+      0,
+      rest.findIndex((r) => typeof r === 'number'),
+    );
+    const key = groups.find((g): g is string => typeof g === 'string');
     if (key === undefined) return whole.slice(1); // `%%` or `$$`
     if (!Object.prototype.hasOwnProperty.call(values, key)) {
       missing ??= key;

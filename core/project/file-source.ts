@@ -28,6 +28,8 @@ export interface FileSourceLevel {
   values: Readonly<Record<string, unknown>>;
   /** Where a key is written; the table entry when absent (the project file's `sources:`). */
   locate?: (key: string) => SourceLocation;
+  /** The keys are an entry's `config:` (the manifest keeps them there). */
+  config?: boolean;
 }
 
 /** The source table being read. */
@@ -47,7 +49,7 @@ export interface FileSource {
   readAs: string;
   /** The paths, URLs or globs read (absolute); absent when a reader call written by hand hides them. */
   locations?: string[];
-  /** The file source keys as given (the most specific level's), for the manifest's `config`. */
+  /** The file source keys written under `config:` (the most specific level's), for the manifest's `config`. */
   config: Record<string, unknown>;
   /** Where `external_location` is written. */
   at: SourceLocation;
@@ -65,7 +67,7 @@ export function entryFileSourceLevels(
   return [
     { values: entry.meta ?? {}, locate: (k) => locate([...path, 'meta', k]) },
     { values: configMeta, locate: (k) => locate([...path, 'config', 'meta', k]) },
-    { values: extras, locate: (k) => locate([...path, 'config', k]) },
+    { values: extras, locate: (k) => locate([...path, 'config', k]), config: true },
   ];
 }
 
@@ -81,6 +83,7 @@ export function readFileSource(
   diagnostics: Diagnostic[],
 ): FileSource | undefined {
   const keys = new Map<string, { value: unknown; at: SourceLocation }>();
+  const config: Record<string, unknown> = {};
   const placeholders: Record<string, unknown> = {
     name: table.name,
     identifier: table.identifier,
@@ -91,7 +94,9 @@ export function readFileSource(
     for (const [key, value] of Object.entries(level.values)) {
       // dbt-duckdb formats the location with the table's names and every meta key (meta wins).
       placeholders[key] = value;
-      if ((FILE_SOURCE_KEYS as readonly string[]).includes(key)) keys.set(key, { value, at: level.locate?.(key) ?? table.at });
+      if (!(FILE_SOURCE_KEYS as readonly string[]).includes(key)) continue;
+      keys.set(key, { value, at: level.locate?.(key) ?? table.at });
+      if (level.config) config[key] = value;
     }
   const written = keys.get('external_location');
   if (written === undefined || written.value === null || written.value === undefined) return undefined;
@@ -100,14 +105,14 @@ export function readFileSource(
     diagnostics.push(diagnostic('invalid-file-source', `Source '${label}': ${message}`, at));
     return undefined;
   };
-  const config = Object.fromEntries([...keys].map(([k, v]) => [k, v.value]));
 
   const formatter = keys.get('formatter');
   if (formatter && !(FORMATTERS as readonly unknown[]).includes(formatter.value))
     return problem(`formatter must be one of ${FORMATTERS.join(', ')} (dbt-duckdb's), not '${String(formatter.value)}'.`, formatter.at);
   const style = (formatter?.value ?? 'newstyle') as Formatter;
   const raw = written.value;
-  const texts = typeof raw === 'string' ? [raw] : Array.isArray(raw) && raw.every((r) => typeof r === 'string') ? (raw as string[]) : undefined;
+  const texts =
+    typeof raw === 'string' ? [raw] : Array.isArray(raw) && raw.every((r) => typeof r === 'string') ? (raw as string[]) : undefined;
   if (texts === undefined || texts.length === 0)
     return problem('external_location must be a path, URL or glob (or a list of them), or a reader call such as read_csv(…).');
   const formatted: string[] = [];
@@ -127,8 +132,7 @@ export function readFileSource(
     const call = absolutizeReaderCall(formatted[0] as string, projectDir);
     return { readAs: call.sql, ...(call.locations ? { locations: call.locations } : {}), config, at: written.at };
   }
-  if (formatted.some((f) => f.includes('(')))
-    return problem('a list of locations cannot hold a reader call; write the call alone.');
+  if (formatted.some((f) => f.includes('('))) return problem('a list of locations cannot hold a reader call; write the call alone.');
 
   const format = keys.get('format');
   let given: FileFormat | undefined;

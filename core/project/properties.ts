@@ -195,7 +195,7 @@ function readSource(
     const at = locate(['sources', i, 'tables', j]);
     const files = readFileSource(
       [
-        ...projectLevels.map((level) => ({ values: level.meta ?? {} })),
+        ...projectLevels.flatMap((level) => [{ values: level.meta ?? {} }, { values: level.files ?? {}, config: true }]),
         ...entryFileSourceLevels(source, ['sources', i], locate),
         ...entryFileSourceLevels(table, ['sources', i, 'tables', j], locate),
       ],

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { diagnostic, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
 import type { ConfigKind } from './config-tree.js';
+import { FILE_SOURCE_KEYS } from './file-source.js';
 import { hasFreshness, mergeFreshness, readFreshness, type FreshnessThreshold } from './freshness.js';
 
 /**
@@ -22,6 +23,10 @@ const sourceConfigSchema = z.strictObject(sourceConfigShape).partial();
 /** Source config names. */
 export const SOURCE_CONFIG_KEYS: ReadonlySet<string> = new Set(Object.keys(sourceConfigShape));
 
+// The project file's `sources:` may also set a file source's keys (dbt-duckdb reads them as extra
+// config): kept on the level as written, checked by core/project/file-source.ts.
+const projectSourceConfigSchema = sourceConfigSchema.extend(Object.fromEntries(FILE_SOURCE_KEYS.map((k) => [k, z.unknown().optional()])));
+
 /** One level's source configs: a folder or name in the project file, or a properties entry. */
 export interface SourceConfigLevel {
   enabled?: boolean;
@@ -32,6 +37,8 @@ export interface SourceConfigLevel {
   loaded_at_query?: string | null;
   meta?: Record<string, unknown>;
   tags?: string | string[];
+  /** The project file's: a file source's keys (`+external_location`, `+format` …), as written. */
+  files?: Record<string, unknown>;
 }
 
 /** What a source table ends up with once every level is applied. */
@@ -51,14 +58,20 @@ export interface ResolvedSourceConfig {
  * (`+quoting`, `+database`, `+schema`, `+docs`...) do nothing in dbt; they are warned about.
  */
 export const SOURCE_CONFIGS: ConfigKind = {
-  schema: sourceConfigSchema,
-  keys: SOURCE_CONFIG_KEYS,
+  schema: projectSourceConfigSchema,
+  keys: new Set([...SOURCE_CONFIG_KEYS, ...FILE_SOURCE_KEYS]),
   ignored: (key, path) =>
     `'+${key}' under '${path.join('.')}' is not a source config (dbt's are ${[...SOURCE_CONFIG_KEYS].join(', ')}); it has no effect.`,
   finish: (config, locate, diagnostics): SourceConfigLevel => {
     const { freshness, ...rest } = config;
     const read = readFreshness(freshness, (p) => locate(['freshness', ...p]), diagnostics);
-    return { ...(rest as SourceConfigLevel), ...(read !== undefined ? { freshness: read } : {}) };
+    const isFileKey = ([k]: [string, unknown]) => (FILE_SOURCE_KEYS as readonly string[]).includes(k);
+    const files = Object.fromEntries(Object.entries(rest).filter(isFileKey));
+    return {
+      ...(Object.fromEntries(Object.entries(rest).filter((e) => !isFileKey(e))) as SourceConfigLevel),
+      ...(read !== undefined ? { freshness: read } : {}),
+      ...(Object.keys(files).length > 0 ? { files } : {}),
+    };
   },
 };
 

@@ -52,8 +52,8 @@ export async function deferredRelations(
     }
   });
   // Production may live in another database (DuckDB: another file), which the adapter attaches
-  // read-only, found by the profile's other outputs.
-  const catalogs = [...new Set([...deferred.values()].flatMap((r) => (r.database ? [r.database] : [])))];
+  // read-only, found by the profile's other outputs. A relation read from files needs none.
+  const catalogs = [...new Set([...deferred.values()].flatMap((r) => (r.database && !r.readAs ? [r.database] : [])))];
   const attach = reach?.adapter.attachCatalogs;
   if (reach && attach && catalogs.length) {
     const { adapter, env, vars } = reach;

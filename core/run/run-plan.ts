@@ -5,7 +5,7 @@ import type { Compiler, NodeCompileContext } from '../compile/compiler.js';
 import { afterBuildStatements, preHookStatements } from '../plan/hooks.js';
 import { planNode } from '../plan/materializations.js';
 import type { PlanInput } from '../plan/plan-input.js';
-import type { Plan, Statement } from '../plan/plan.js';
+import type { FileStep, Plan, Statement } from '../plan/plan.js';
 import type { Project, ProjectNode } from '../project/types.js';
 import { runFileStep } from './file-swap.js';
 import type { RelationCache } from './relation-cache.js';
@@ -61,8 +61,13 @@ export async function runPlan(
     await runStatements(c, around.after?.(plan) ?? [], signal, executed);
     return plan;
   };
-  const plan = first.transactional ? await connection.transaction(runAll) : await runAll(connection);
-  return { plan, statements: executed };
+  try {
+    const plan = first.transactional ? await connection.transaction(runAll) : await runAll(connection);
+    return { plan, statements: executed };
+  } catch (err) {
+    undoFiles(first.onFailure ?? []);
+    throw err;
+  }
 }
 
 /**
@@ -123,6 +128,17 @@ async function runStatements(
       if (err instanceof Error && !(err instanceof CheckFailure))
         err.message = `${err.message.trim()} (while trying to ${statement.purpose})`;
       throw err;
+    }
+  }
+}
+
+/** Puts files back after a failed plan; a step that fails is left for the next build's own clean-up. */
+function undoFiles(steps: readonly FileStep[]): void {
+  for (const step of steps) {
+    try {
+      runFileStep(step);
+    } catch {
+      // The next build starts with the same steps.
     }
   }
 }

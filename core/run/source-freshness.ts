@@ -77,7 +77,12 @@ async function checkOne(
     executionTime: (performance.now() - clock) / 1000,
   });
   if (!source.freshness) return failed(`Source ${source.sourceName}.${source.name} has no freshness criteria (warn_after or error_after).`);
-  if (!source.loadedAtField && !source.loadedAtQuery)
+  if (!source.loadedAtField && !source.loadedAtQuery && source.relation.readAs !== undefined && !source.fileLocations)
+    return failed(
+      `Could not compute freshness for source ${source.sourceName}.${source.name}: its external_location is a reader call whose files Strata cannot tell; add a 'loaded_at_field'.`,
+    );
+  // A file source without either is measured by its files' modification times (freshness-query.ts).
+  if (!source.loadedAtField && !source.loadedAtQuery && !source.fileLocations)
     return failed(
       `Could not compute freshness for source ${source.sourceName}.${source.name}: no 'loaded_at_field' or 'loaded_at_query' provided, and the ${options.adapter.name} adapter does not support metadata-based freshness checks.`,
     );

@@ -255,7 +255,7 @@ describe('DuckDB profile: secrets', () => {
 describe('DuckDB profile: dbt-duckdb keys', () => {
   it('refuses the Python-only keys with what to do instead', async () => {
     const dir = project(
-      '      filesystems:\n        - fs: s3\n      plugins:\n        - module: excel\n      retries:\n        query_attempts: 3\n',
+      '      filesystems:\n        - fs: s3\n      plugins:\n        - module: excel\n      retries:\n        query_attempts: 3\n      module_paths: [lib]\n      remote:\n        host: localhost\n',
     );
     const run = await strata(dir, 'ls');
     expect(run.code).not.toBe(0);
@@ -266,6 +266,12 @@ describe('DuckDB profile: dbt-duckdb keys', () => {
       "Profile 'p', target 'dev': 'plugins' (a dbt-duckdb key) is not supported: dbt-duckdb's plugins are Python modules",
     );
     expect(run.err).toContain("Profile 'p', target 'dev': 'retries' (a dbt-duckdb key) is not supported: Strata does not retry");
+    expect(run.err).toContain(
+      "Profile 'p', target 'dev': 'module_paths' (a dbt-duckdb key) is not supported: it adds folders for Python modules",
+    );
+    expect(run.err).toContain(
+      "Profile 'p', target 'dev': 'remote' (a dbt-duckdb key) is not supported: Strata runs DuckDB in its own process",
+    );
   });
 
   it('accepts keep_open and disable_transactions: false; refuses disable_transactions: true and unknown keys', async () => {
