@@ -10,11 +10,12 @@
  * The input is generated with DuckDB's range() (default 10 million rows, ~6 columns) under --dir
  * (default /dev/shm when it exists, else the temp folder), which is removed afterwards.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { measure, median } from './measure.js';
+import { median } from './measure.js';
 
 const args = process.argv.slice(2);
 const option = (name: string) => {
@@ -36,6 +37,38 @@ const staging = (input: string) => `select
     cast(occurred_at as date) as occurred_on,
     upper(region) as region
 from ${input}`;
+
+interface Timing {
+  wall: number;
+  /** User + system CPU seconds of the process and its threads: less swayed by other load than wall time. */
+  cpu: number;
+  stdout: string;
+}
+
+/** Wall and CPU seconds of `node <script> <args>`, from GNU time's verbose report. */
+function timed(script: string, scriptArgs: string[]): Timing {
+  const result = spawnSync('/usr/bin/time', ['-v', process.execPath, script, ...scriptArgs], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.status !== 0) throw new Error(`${script} ${scriptArgs.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
+  const number = (label: string) => Number(new RegExp(`${label}: ([\\d.]+)`).exec(result.stderr)?.[1] ?? NaN);
+  const elapsed = /Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)/.exec(result.stderr);
+  if (!elapsed) throw new Error(`cannot read /usr/bin/time output:\n${result.stderr}`);
+  return {
+    wall: Number(elapsed[1] ?? 0) * 3600 + Number(elapsed[2]) * 60 + Number(elapsed[3]),
+    cpu: number('User time \\(seconds\\)') + number('System time \\(seconds\\)'),
+    stdout: result.stdout,
+  };
+}
+
+/** The model's own time in the last run (run_results.json): the COPY and the view, without Strata's start and artifacts. */
+function modelSeconds(project: string): number {
+  const results = JSON.parse(readFileSync(join(project, 'target/run_results.json'), 'utf8')) as { results: { execution_time: number }[] };
+  return results.results[0]?.execution_time ?? NaN;
+}
+
+const pct = (a: number, b: number) => `${(((a - b) / b) * 100).toFixed(1)}%`;
 
 async function generate(file: string): Promise<void> {
   const instance = await DuckDBInstance.create(':memory:');
@@ -65,7 +98,7 @@ function writeProject(dir: string, input: string): void {
   writeFileSync(join(dir, 'models/stg_events.sql'), `{{ config(materialized='external') }}\n${staging("{{ source('raw', 'events') }}")}\n`);
 }
 
-/** The direct side: a plain Node script that opens a DuckDB file and runs the COPY. */
+/** The direct side: a plain Node script that opens a DuckDB file, runs the COPY and prints its seconds. */
 function writeDirectScript(dir: string, input: string, output: string): string {
   const script = join(dir, 'direct.mjs');
   const nodeApi = import.meta.resolve('@duckdb/node-api');
@@ -75,7 +108,9 @@ function writeDirectScript(dir: string, input: string, output: string): string {
     `import { DuckDBInstance } from ${JSON.stringify(nodeApi)};
 const instance = await DuckDBInstance.create(${JSON.stringify(join(dir, 'direct.duckdb'))});
 const conn = await instance.connect();
+const started = performance.now();
 await conn.run(${JSON.stringify(copy)});
+console.log(\`copy \${(performance.now() - started) / 1000}\`);
 conn.closeSync();
 instance.closeSync();
 `,
@@ -96,30 +131,49 @@ async function main(): Promise<void> {
     mkdirSync(direct);
     const script = writeDirectScript(direct, input, join(direct, 'stg_events.parquet'));
 
-    const strataRun = () => measure(cli, ['run', '--project-dir', project, '--quiet']);
-    const directRun = () => measure(script, []);
+    const strataRun = () => timed(cli, ['run', '--project-dir', project, '--quiet']);
+    const directRun = () => timed(script, []);
     // Warm-up: the page cache holds the input, Strata's parse cache and code cache exist, both outputs exist.
     strataRun();
     directRun();
-    const strata: number[] = [];
-    const duckdb: number[] = [];
+    const strata: Timing[] = [];
+    const duckdb: Timing[] = [];
+    // The database's own time on each side: the model's execution time in run_results.json (the
+    // COPY, the rename into place and the view), the COPY's as the direct script prints it.
+    const model: number[] = [];
+    const copy: number[] = [];
     for (let i = 0; i < runs; i++) {
       // Alternate which goes first, so neither always follows the other's writes.
       if (i % 2 === 0) {
-        strata.push(strataRun().wall);
-        duckdb.push(directRun().wall);
+        strata.push(strataRun());
+        duckdb.push(directRun());
       } else {
-        duckdb.push(directRun().wall);
-        strata.push(strataRun().wall);
+        duckdb.push(directRun());
+        strata.push(strataRun());
       }
-      console.log(`run ${i + 1}: strata ${strata[i]?.toFixed(2)} s, duckdb ${duckdb[i]?.toFixed(2)} s`);
+      const [s, d] = [strata[i] as Timing, duckdb[i] as Timing];
+      model.push(modelSeconds(project));
+      copy.push(Number(/copy ([\d.]+)/.exec(d.stdout)?.[1] ?? NaN));
+      console.log(
+        `run ${i + 1}: strata ${s.wall.toFixed(2)} s (cpu ${s.cpu.toFixed(2)}, model ${(model[i] as number).toFixed(2)}), ` +
+          `duckdb ${d.wall.toFixed(2)} s (cpu ${d.cpu.toFixed(2)}, copy ${(copy[i] as number).toFixed(2)})`,
+      );
     }
     const written = statSync(join(project, 'lake/stg_events.parquet')).size / 1024 / 1024;
-    const s = median(strata);
-    const d = median(duckdb);
-    console.log(`\nOutput: ${written.toFixed(0)} MB of Parquet`);
+    const m = (values: number[]) => median(values);
+    const [sWall, dWall] = [m(strata.map((t) => t.wall)), m(duckdb.map((t) => t.wall))];
+    const [sCpu, dCpu] = [m(strata.map((t) => t.cpu)), m(duckdb.map((t) => t.cpu))];
+    // Outside the database: process start, DuckDB's opening and (for Strata) parse, plan and artifacts.
+    const sOutside = m(strata.map((t, i) => t.wall - (model[i] as number)));
+    const dOutside = m(duckdb.map((t, i) => t.wall - (copy[i] as number)));
+    const f = (n: number) => n.toFixed(2);
+    console.log(`\nOutput: ${written.toFixed(0)} MB of Parquet. Medians of ${runs} runs:`);
+    console.log(`  wall:             strata run ${f(sWall)} s, DuckDB ${f(dWall)} s, overhead ${pct(sWall, dWall)} (target ≤ 5%)`);
+    console.log(`  cpu (user+sys):   strata run ${f(sCpu)} s, DuckDB ${f(dCpu)} s, overhead ${pct(sCpu, dCpu)}`);
+    console.log(`  in the database:  the model ${f(m(model))} s, the COPY ${f(m(copy))} s, overhead ${pct(m(model), m(copy))}`);
     console.log(
-      `median of ${runs}: strata run ${s.toFixed(2)} s, COPY in DuckDB ${d.toFixed(2)} s, overhead ${(((s - d) / d) * 100).toFixed(1)}% (target ≤ 5%)`,
+      `  outside it:       strata ${f(sOutside)} s, the script ${f(dOutside)} s: strata's own ${f(sOutside - dOutside)} s, ` +
+        `${(((sOutside - dOutside) / dWall) * 100).toFixed(1)}% of DuckDB's wall time`,
     );
   } finally {
     rmSync(root, { recursive: true, force: true });

@@ -35,12 +35,21 @@ export function externalFilesOf(node: ProjectNode, input: Pick<PlanInput, 'proje
   }
 }
 
-/** True when this run adds new files to the existing ones: an append-strategy model whose view exists, without a full refresh. */
-export function externalRunsIncrementally(node: ProjectNode, existing: ExistingRelation | undefined, fullRefreshFlag: boolean): boolean {
+/**
+ * True when this run adds new files to the existing ones: an append-strategy model whose view and
+ * files exist, without a full refresh. Files deleted by hand make the next build start afresh.
+ */
+export function externalRunsIncrementally(
+  node: ProjectNode,
+  existing: ExistingRelation | undefined,
+  fullRefreshFlag: boolean,
+  filesExist = true,
+): boolean {
   return (
     node.config.materialized === 'external' &&
     node.config.incremental_strategy === 'append' &&
     existing?.kind === 'view' &&
+    filesExist &&
     !shouldFullRefresh(node.config, fullRefreshFlag)
   );
 }
@@ -56,7 +65,7 @@ export function externalTemporaries(location: string): { tmp: string; old: strin
 export function planExternal(input: PlanInput): Plan {
   const { node, compiledSql, existing, dialect, capabilities } = input;
   const files = externalFilesOf(node, input);
-  const incremental = externalRunsIncrementally(node, existing, input.fullRefresh ?? false);
+  const incremental = externalRunsIncrementally(node, existing, input.fullRefresh ?? false, input.externalFilesExist);
   const body = `select * from (\n${selectBody(compiledSql)}) as model_subq`;
   const view: Statement[] = [];
   if (existing?.kind === 'table')

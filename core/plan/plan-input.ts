@@ -36,6 +36,8 @@ export interface PlanInput {
   /** External models: the project directory (resolves a relative `location`) and the target's `external_root`. */
   projectRoot?: string;
   externalRoot?: string;
+  /** External models: whether the files are there (the runner looks); without them an append model is built afresh. */
+  externalFilesExist?: boolean;
 }
 
 /** The configured unique_key as a list of columns. */

@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
-import { FILE_FORMATS, duckdbLiteral, fileReaderCall, type FileFormat, type FileSet } from './file-reader.js';
+import { homedir } from 'node:os';
+import { FILE_FORMATS, duckdbLiteral, fileReaderCall, formatOfLocation, type FileFormat, type FileSet } from './file-reader.js';
 
 // Where an external model (dbt-duckdb's `materialized='external'`) writes its files and how they are
 // read back. Pure: the build (core/plan/external.ts) and projects that read another project's
@@ -99,18 +100,23 @@ export function externalLocation(
     options.per_thread_output === true || options.per_thread_output === 1 || /^(true|1)$/i.test(String(options.per_thread_output));
   const partitioned = partitionBy.length > 0 || perThread;
   const given = config.location ?? undefined;
-  const delimiter = delimiterOf(config, options);
   const format = resolvedFormat(config, options);
   const root = (target.external_root ?? projectDir).replace(/\/+$/, '');
   const raw = given ?? (partitionBy.length > 0 ? `${root}/${identifier}` : `${root}/${identifier}.${format}`);
-  const location = isUrl(raw) || isAbsolute(raw) ? raw.replace(/(?<!\/)\/+$/, '') : resolve(projectDir, raw);
+  const expanded = /^~(\/|$)/.test(raw) ? homedir() + raw.slice(1) : raw;
+  const location = isUrl(expanded) || isAbsolute(expanded) ? expanded.replace(/(?<!\/)\/+$/, '') : resolve(projectDir, expanded);
 
+  const delimiter = delimiterOf(config, options) ?? (/\.tsv(\.(gz|zst))?$/i.test(location) ? '\t' : undefined);
   const writeOptions: Record<string, unknown> = { format };
   if (partitionBy.length > 0) writeOptions.partition_by = partitionBy;
   if (format === 'csv') {
     writeOptions.header = options.header ?? true;
     if (delimiter !== undefined) writeOptions.delimiter = delimiter;
   }
+  // The build writes to a temporary name, so DuckDB cannot see the `.gz` it would compress for.
+  const compressed = /\.(gz|zst)$/i.exec(location);
+  if (compressed && format !== 'parquet' && options.compression === undefined)
+    writeOptions.compression = (compressed[1] as string).toLowerCase() === 'gz' ? 'gzip' : 'zstd';
   for (const [k, v] of Object.entries(options)) {
     if (k === 'format' || k === 'partition_by' || k === 'delim' || k === 'delimiter' || k === 'header') continue;
     writeOptions[k] = v;
@@ -158,7 +164,7 @@ function copyValue(key: string, value: unknown): string {
 function resolvedFormat(config: ExternalConfig, options: Record<string, unknown>): FileFormat {
   return (
     (explicitFormat(config, options) as FileFormat | undefined) ??
-    (config.location ? formatOfExtension(config.location) : undefined) ??
+    (config.location ? formatOfLocation(config.location) : undefined) ??
     (delimiterOf(config, options) !== undefined ? 'csv' : 'parquet')
   );
 }
@@ -170,11 +176,6 @@ function delimiterOf(config: ExternalConfig, options: Record<string, unknown>): 
 function explicitFormat(config: ExternalConfig, options: Record<string, unknown>): string | undefined {
   const f = config.format ?? options.format;
   return f === undefined || f === null ? undefined : String(f).toLowerCase();
-}
-
-function formatOfExtension(location: string): FileFormat | undefined {
-  const m = /\.(csv|parquet|json)$/i.exec(location.replace(/\/+$/, ''));
-  return m ? ((m[1] as string).toLowerCase() as FileFormat) : undefined;
 }
 
 function lowerKeys(options: Readonly<Record<string, unknown>>): Record<string, unknown> {

@@ -5,12 +5,13 @@ import type { NodeResult } from '../artifacts/node-result.js';
 import type { Compiler } from '../compile/compiler.js';
 import { StrataUserError } from '../diagnostics/diagnostic.js';
 import { checkContract } from '../plan/contract.js';
-import { externalRunsIncrementally } from '../plan/external.js';
+import { externalFilesOf, externalRunsIncrementally } from '../plan/external.js';
 import { incrementalStrategy, runsIncrementally } from '../plan/incremental.js';
 import type { PlanInput } from '../plan/plan-input.js';
 import { hasEnforcedContract } from '../project/contract-declaration.js';
 import type { ConstraintDef, ProjectNode } from '../project/types.js';
 import { executeMicrobatch } from './execute-microbatch.js';
+import { externalFilesExist as filesExist } from './file-swap.js';
 import { executeTest } from './execute-test.js';
 import { executeUnitTest } from './execute-unit-test.js';
 import { CheckFailure, hooksAround, runPlan, type NodeContext } from './run-plan.js';
@@ -49,9 +50,11 @@ export async function executeNode(ctx: NodeContext, target: ProjectNode, session
     if (node.config.materialized === 'incremental' && incrementalStrategy(node) === 'microbatch') {
       return finish(await executeMicrobatch(ctx, node, connection, existing));
     }
+    const roots = { projectRoot: ctx.project.root, externalRoot: ctx.project.target.info.external_root };
+    const externalFilesExist = node.config.materialized === 'external' ? filesExist(externalFilesOf(node, roots)) : undefined;
     const isIncremental =
       (node.config.materialized === 'incremental' && runsIncrementally(node, existing, ctx.fullRefresh)) ||
-      externalRunsIncrementally(node, existing, ctx.fullRefresh);
+      externalRunsIncrementally(node, existing, ctx.fullRefresh, externalFilesExist);
     if (node.resourceType !== 'seed') {
       const compile = await timed(() => ctx.compiler.compileWithDatabase(node.uniqueId, { isIncremental }, (fn) => fn(connection)));
       compiledSql = compile.value.compiledSql;
@@ -76,8 +79,8 @@ export async function executeNode(ctx: NodeContext, target: ProjectNode, session
       buildId: ctx.buildId,
       dialect: ctx.adapter.dialect,
       capabilities: ctx.adapter.capabilities,
-      projectRoot: ctx.project.root,
-      externalRoot: ctx.project.target.info.external_root,
+      ...roots,
+      externalFilesExist,
     };
     const { plan, statements } = await runPlan(connection, input, ctx.signal, await hooksAround(ctx, node, { isIncremental }, connection));
     writeNodeArtifact(ctx.project, node, 'run', statementsLog(statements));

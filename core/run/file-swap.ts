@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { externalTemporaries } from '../plan/external.js';
 import type { FileStep } from '../plan/plan.js';
+import type { ExternalLocation } from '../project/external-location.js';
 
 // The file steps of an external model's plan (core/plan/external.ts). Each is a rename or a delete
 // on the local file system, and each can be repeated: a build killed between two steps leaves a
@@ -34,8 +36,12 @@ export function runFileStep(step: FileStep): void {
 /** Moves each file under `from` to the same place under `to` (creating folders), then deletes `from`. */
 function mergeInto(from: string, to: string): void {
   if (!existsSync(from)) return; // no new rows: COPY wrote no partition folder
-  for (const file of filesUnder(from)) {
-    const target = join(to, relative(from, file));
+  const moves = filesUnder(from).map((file) => ({ file, target: join(to, relative(from, file)) }));
+  // Checked before anything moves: a rename would silently replace an existing file's rows.
+  const taken = moves.find((m) => existsSync(m.target));
+  if (taken)
+    throw new Error(`${taken.target} already exists; the new files were not moved in (a filename_pattern for appended files needs {uuid})`);
+  for (const { file, target } of moves) {
     mkdirSync(dirname(target), { recursive: true });
     renameSync(file, target);
   }
@@ -52,4 +58,12 @@ function filesUnder(folder: string): string[] {
 function required(path: string | undefined, step: FileStep): string {
   if (path === undefined) throw new Error(`file step '${step.op}' is missing a path`);
   return path;
+}
+
+/**
+ * Whether an external model's files are there to append to: at the location, or set aside by an
+ * interrupted build (which the plan's first step puts back). Remote locations are taken as there.
+ */
+export function externalFilesExist(files: ExternalLocation): boolean {
+  return !files.local || existsSync(files.location) || existsSync(externalTemporaries(files.location).old);
 }

@@ -25,8 +25,8 @@ strata() {
   echo "\$ strata $*"
   node "$strata" "$@"
 }
-history="select product_code, product_name, product_group, dbt_valid_to is null as is_current
-from {{ ref('products_history') }} order by product_code, dbt_valid_from"
+history="select product_code, product_name, product_group, strata_valid_to is null as is_current
+from {{ ref('products_history') }} order by product_code, strata_valid_from"
 revenue="select * from {{ ref('revenue_by_product_group') }} order by product_group"
 
 echo "== 1. platform: stage the drops of 2026-12-01 and -02, snapshot product names, write curated Parquet"

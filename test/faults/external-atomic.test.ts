@@ -81,6 +81,32 @@ describe.skipIf(!built)('external models under faults', () => {
     expect(await count()).toBe('3');
     expect(beside()).toEqual(['orders.parquet']);
   });
+
+  it('an append killed while COPY writes leaves the existing partition files; the next append succeeds', async () => {
+    const dir = writeProject({
+      'dbt_project.yml': projectYml('p'),
+      'profiles.yml': PROFILE,
+      'models/sales.sql': `{{ config(materialized='external', location='lake/sales', partition_by='part', incremental_strategy='append') }}
+select i as id, md5(cast(i as varchar)) as h, i % 2 as part from range({{ var('from') }}, {{ var('to') }}) t(i)`,
+    });
+    const build = (vars: string) => cli(['build', '--project-dir', dir, '--vars', vars], env);
+    expect((await build('{from: 0, to: 4}')).code).toBe(0);
+    const files = () => readdirSync(join(dir, 'lake/sales'), { recursive: true }).map(String).sort();
+    const first = files();
+
+    const { child, done } = spawnCli(['build', '--project-dir', dir, '--vars', '{from: 4, to: 300000000}']);
+    await appears(join(dir, 'lake/.sales.strata-tmp'));
+    child.kill('SIGKILL');
+    await done;
+    expect(files()).toEqual(first);
+    const count = async () => (await queryDuckDbFile(join(dir, 'test.duckdb'), 'select count(*) as n from main.sales'))[0]?.n;
+    expect(await count()).toBe('4');
+
+    expect((await build('{from: 4, to: 6}')).code).toBe(0);
+    expect(await count()).toBe('6');
+    expect(readdirSync(join(dir, 'lake'))).toEqual(['sales']);
+    expect(files().filter((f) => f.endsWith('.parquet'))).toHaveLength(4);
+  });
 });
 
 describe('external models under faults (in-process)', () => {

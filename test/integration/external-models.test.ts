@@ -1,5 +1,6 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { cli, messages } from '../helpers/cli.js';
 import { EMPTY_HOME } from '../helpers/load.js';
@@ -76,13 +77,19 @@ describe('external models on DuckDB', () => {
     const { dir, build, query, read } = setup({
       'models/orders_csv.sql': `{{ config(materialized='external', location='out/orders.csv', delimiter='|') }}\n${ORDERS}`,
       'models/orders_json.sql': `{{ config(materialized='external', format='json', location='out/orders_json') }}\n${ORDERS}`,
+      'models/orders_gz.sql': `{{ config(materialized='external', location='out/orders.csv.gz') }}\n${ORDERS}`,
       'models/both.sql':
-        "select c.order_id, c.region, j.amount from {{ ref('orders_csv') }} c join {{ ref('orders_json') }} j using (order_id) order by 1",
+        "select c.order_id, c.region, j.amount from {{ ref('orders_csv') }} c join {{ ref('orders_json') }} j using (order_id) join {{ ref('orders_gz') }} g using (order_id) order by 1",
     });
     const { code, out } = await build();
     expect(code, out).toBe(0);
     const csv = readFileSync(join(dir, 'out/orders.csv'), 'utf8');
     expect(csv.split('\n')[0]).toBe('order_id|region|amount');
+    expect(
+      gunzipSync(readFileSync(join(dir, 'out/orders.csv.gz')))
+        .toString('utf8')
+        .split('\n')[0],
+    ).toBe('order_id,region,amount');
     expect(await read(`select count(*) as n from read_json('${join(dir, 'out/orders_json')}', format = 'newline_delimited')`)).toEqual([
       { n: '3' },
     ]);
@@ -194,6 +201,33 @@ where day::date <= date '${day}'
       'day=2026-01-03/data_0.parquet',
     ]);
     expect(await query('select count(*) as n from main.sales')).toEqual([{ n: '4' }]);
+  });
+
+  it('builds afresh when the files were deleted by hand', async () => {
+    const { dir, build, query } = setup({ 'models/sales.sql': model('2026-01-02') });
+    expect((await build()).code).toBe(0);
+    rmSync(join(dir, 'lake'), { recursive: true });
+    writeFiles(dir, { 'models/sales.sql': model('2026-01-03') });
+    const again = await build();
+    expect(again.code, again.out).toBe(0);
+    expect(lastMessage(dir)).toBe('wrote external files main.sales');
+    expect(await query('select count(*) as n from main.sales')).toEqual([{ n: '4' }]);
+  });
+
+  it('refuses to append files whose names would replace existing ones', async () => {
+    const fixed = `{{ config(materialized='external', location='lake/ev', partition_by='k', incremental_strategy='append', options={'filename_pattern': 'fixed'}) }}
+select 1 as id, 'a' as k`;
+    const { dir, build, query } = setup({ 'models/ev.sql': fixed });
+    expect((await build()).code).toBe(0);
+    expect(tree(join(dir, 'lake/ev'))).toEqual(['k=a/fixed0.parquet']);
+    const again = await build();
+    expect(again.code).toBe(1);
+    expect(messages(`${again.out}\n${again.err}`)).toContain(
+      'already exists; the new files were not moved in (a filename_pattern for appended files needs {uuid})',
+    );
+    expect(tree(join(dir, 'lake/ev'))).toEqual(['k=a/fixed0.parquet']);
+    expect(readdirSync(join(dir, 'lake'))).toEqual(['ev']);
+    expect(await query('select count(*) as n from main.ev')).toEqual([{ n: '1' }]);
   });
 
   it('rewrites a single-file model as its old rows plus the new ones', async () => {

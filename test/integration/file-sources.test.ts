@@ -3,6 +3,9 @@ import { dirname, join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
+import { duckdbAdapter } from '../../adapters/index.js';
+import { freshnessQuery } from '../../core/plan/freshness-query.js';
+import type { SourceDefinition } from '../../core/project/types.js';
 import { cli } from '../helpers/cli.js';
 import { EMPTY_HOME } from '../helpers/load.js';
 import { duckdb, postgresOutput, uniqueSchema } from '../helpers/targets.js';
@@ -95,6 +98,30 @@ group by c.name order by c.name`),
     expect(readFileSync(join(dir, 'target/compiled/p/models/pipes.sql'), 'utf8')).toContain(
       `select * from read_csv('${join(dir, 'landing/pipes.txt')}', delim = '|', header = true)`,
     );
+  });
+
+  it("takes a location from the project file's sources: (+external_location), as dbt-duckdb reads extra config", async () => {
+    const { strata, query } = await setup({
+      'dbt_project.yml': projectYml(
+        'p',
+        `sources:
+  p:
+    landing:
+      +external_location: "landing/{name}.txt"
+      +format: csv
+`,
+      ),
+      'landing/regions.txt': 'code,label\nN,north\nS,south\n',
+      'models/sources.yml': 'sources:\n  - name: landing\n    tables:\n      - name: regions\n',
+      'models/regions.sql': model("select * from {{ source('landing', 'regions') }}"),
+    });
+    const run = await strata('run');
+    expect(run.code, run.out + run.err).toBe(0);
+    expect(run.out + run.err).not.toContain('not a source config');
+    expect(await query('select code, label from regions order by code')).toEqual([
+      { code: 'N', label: 'north' },
+      { code: 'S', label: 'south' },
+    ]);
   });
 
   it("reads Parquet and newline-delimited JSON through dbt 1.10's config: form with {identifier}", async () => {
@@ -276,7 +303,7 @@ from {{ source('finance', 'sales') }} group by 1 order by 1`),
     expect(source?.relation_name).toBe(`read_csv('${join(dir, 'landing/orders.csv')}')`);
     expect(source?.meta).toEqual({ owner: 'finance', formatter: 'newstyle' });
     expect(source?.config.external_location).toBe('landing/{name}.csv');
-    const schema = JSON.parse(readFileSync('/work/shared/specs/dbt-manifest-v12.json', 'utf8')) as object;
+    const schema = JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/specs/dbt-manifest-v12.json'), 'utf8')) as object;
     const validate = new Ajv2020({ strict: false, allErrors: true }).compile(schema);
     expect(validate(manifest), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
   });
@@ -372,6 +399,31 @@ describe('freshness of file sources', () => {
     expect(status).toEqual({ fresh: 'pass', late: 'warn', stale: 'error', missing: 'error' });
     const fresh = artifact.results.find((r) => r.unique_id.endsWith('.fresh'));
     expect(Date.parse(fresh?.max_loaded_at ?? '') / 1000).toBe(newest);
+    const schema = JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/specs/dbt-sources-v3.json'), 'utf8')) as object;
+    const validate = new Ajv2020({ strict: false, allErrors: true }).compile(schema);
+    expect(validate(artifact), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+  });
+
+  it('lists and stats the files without reading them: read_blob projects only last_modified', async () => {
+    const dir = writeProject({ 'landing/a.csv': 'id\n1\n' });
+    const source = {
+      sourceName: 'drops',
+      name: 'a',
+      relation: { schema: 'main', identifier: 'a' },
+      fileLocations: [join(dir, 'landing/*.csv')],
+    } as unknown as SourceDefinition;
+    const instance = await DuckDBInstance.create(':memory:');
+    try {
+      const conn = await instance.connect();
+      const plan = (await conn.runAndReadAll(`explain ${freshnessQuery(duckdbAdapter.dialect, source)}`)).getRowObjectsJson();
+      const text = plan.map((r) => String(r.explain_value)).join('\n');
+      const scan = text.slice(text.indexOf('READ_BLOB'));
+      expect(scan).toContain('last_modified');
+      expect(scan).not.toContain('content');
+      conn.closeSync();
+    } finally {
+      instance.closeSync();
+    }
   });
 
   it('uses the loaded_at_field through the reader when one is set', async () => {

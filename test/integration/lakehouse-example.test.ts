@@ -84,6 +84,15 @@ describe('the lakehouse example', () => {
       'landing/sales/2026-12-02.csv',
     ]);
     expect(existsSync(join(example, 'lake'))).toBe(false);
+    // Before the drop, forecasting's table (printed by `strata show`) held the first two days, the
+    // goggles still in ACCESSORIES.
+    const firstDays = expectedRevenue(join(example, 'landing'));
+    expect(firstDays.map((r) => r.product_group)).toEqual(['ACCESSORIES', 'HARDWARE', 'SERVICES', 'SOFTWARE']);
+    const shown = (r: (typeof firstDays)[number]) =>
+      `| ${r.product_group.padEnd(13)} | ${r.invoices.padStart(8)} | ${r.units.padStart(5)} | ${Number(r.net_revenue)
+        .toLocaleString('en-US', { minimumFractionDigits: 2 })
+        .padStart(11)} |`;
+    for (const row of firstDays) expect(result.stdout).toContain(shown(row));
 
     // Revenue per product group equals the sum computed here from the CSV files.
     const forecastingDb = join(work, 'forecasting/target/forecasting.duckdb');
@@ -101,9 +110,9 @@ describe('the lakehouse example', () => {
     expect(
       await queryDuckDbFile(
         platformDb,
-        `select product_code, product_name, product_group, dbt_valid_to is null as is_current
+        `select product_code, product_name, product_group, strata_valid_to is null as is_current
          from main.products_history where product_code in ('P-100', 'P-101', 'P-102', 'P-200')
-         order by product_code, dbt_valid_from`,
+         order by product_code, strata_valid_from`,
       ),
     ).toEqual([
       { product_code: 'P-100', product_name: 'Drill Press 3000', product_group: 'HARDWARE', is_current: 'true' },
@@ -115,6 +124,10 @@ describe('the lakehouse example', () => {
       { product_code: 'P-200', product_name: 'Care Plan (1 year)', product_group: 'SERVICES', is_current: 'true' },
     ]);
     expect(await queryDuckDbFile(platformDb, 'select count(*) as n from main.products_history')).toEqual([{ n: '10' }]);
+    // platform.duckdb has a view over each external model's files, read by its tests.
+    expect(await queryDuckDbFile(platformDb, 'select count(*) as n, sum(net_amount) as net from main.sales_lines')).toEqual([
+      { n: '23', net: (expected.reduce((sum, r) => sum + cents(r.net_revenue), 0) / 100).toFixed(2) },
+    ]);
 
     // Curated models are Parquet files in the lake: sales lines one folder per day.
     expect(filesUnder(join(work, 'lake'))).toEqual([

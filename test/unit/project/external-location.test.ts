@@ -32,6 +32,14 @@ describe('externalLocation', () => {
     expect(csv.readAs).toBe("read_csv('/x/o.txt', header = true, delim = '|')");
   });
 
+  it('compresses a .csv.gz location, which the temporary name would hide from DuckDB', () => {
+    const at = externalLocation({ location: 'out/o.csv.gz' }, 'o', target, '/proj');
+    expect(at.format).toBe('csv');
+    expect(at.copyOptions).toBe("format csv, header true, compression 'gzip'");
+    expect(at.readAs).toBe("read_csv('/proj/out/o.csv.gz', header = true)");
+    expect(externalLocation({ location: 'o.tsv' }, 'o', target, '/proj').copyOptions).toBe("format csv, header true, delimiter '\t'");
+  });
+
   it('partitions into a folder read with a glob per partition column and hive_partitioning', () => {
     const at = externalLocation({ partition_by: 'year, month', options: { COMPRESSION: 'zstd' } }, 'sales', target, '/proj');
     expect(at).toMatchObject({

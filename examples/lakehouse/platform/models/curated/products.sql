@@ -4,6 +4,6 @@ select
     product_name,
     product_group,
     list_price,
-    cast(dbt_valid_from as timestamp) as current_since
+    cast(strata_valid_from as timestamp) as current_since
 from {{ ref('products_history') }}
-where dbt_valid_to is null
+where strata_valid_to is null
