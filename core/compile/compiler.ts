@@ -378,7 +378,9 @@ export class Compiler {
   private emptied(relation: Relation): RelationValue | undefined {
     if (!this.options.empty) return undefined;
     const alias = this.dialect.quoteIdentifier(`_dbt_limit_subq_${relation.identifier}`);
-    return makeRelation(relation, this.dialect, { renderedAs: `(select * from ${relation.readAs ?? this.dialect.qualify(relation)} where 1 = 0) ${alias}` });
+    return makeRelation(relation, this.dialect, {
+      renderedAs: `(select * from ${relation.readAs ?? this.dialect.qualify(relation)} where 1 = 0) ${alias}`,
+    });
   }
 
   /** In a microbatch, an upstream with `event_time` renders as a subquery limited to the batch. */
